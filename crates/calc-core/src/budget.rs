@@ -49,3 +49,79 @@ impl<'a> Budget<'a> {
         }
     }
 }
+
+/// 64-bit words needed for an int of `bits` bits (at least one).
+pub(crate) fn limbs(bits: u64) -> u64 {
+    bits.div_ceil(64).max(1)
+}
+
+/// Estimated work of multiplying ints of `a_bits` and `b_bits` bits.
+///
+/// num-bigint multiplies schoolbook up to 32 words and with Karatsuba /
+/// Toom-3 beyond, so large balanced products cost about `n^1.6`; an
+/// unbalanced product is done in `m / n` slices of the shorter size.
+pub(crate) fn mul_cost(a_bits: u64, b_bits: u64) -> u64 {
+    let (n, m) = {
+        let (x, y) = (limbs(a_bits), limbs(b_bits));
+        (x.min(y), x.max(y))
+    };
+    if n <= 32 {
+        return n.saturating_mul(m);
+    }
+    let slices = m.div_ceil(n);
+    // n^1.6 in f64 is exact enough for an estimate and cannot overflow here.
+    let per_slice = (n as f64).powf(1.6) as u64;
+    slices.saturating_mul(per_slice.max(1))
+}
+
+/// Estimated work of dividing an `a_bits`-bit int by a `b_bits`-bit one
+/// (schoolbook long division: quotient words times divisor words).
+pub(crate) fn div_cost(a_bits: u64, b_bits: u64) -> u64 {
+    let (a, b) = (limbs(a_bits), limbs(b_bits));
+    if a < b {
+        return 1;
+    }
+    (a - b + 1).saturating_mul(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charge_until_exhausted() {
+        let limits = Limits {
+            work_budget: 10,
+            ..Limits::default()
+        };
+        let mut b = Budget::new(&limits);
+        assert!(b.charge(6).is_ok());
+        assert!(b.charge(4).is_ok());
+        let err = b.charge(1).unwrap_err();
+        assert_eq!(err.class(), "LimitError");
+        assert!(b.charge(0).is_ok());
+    }
+
+    #[test]
+    fn bit_bound() {
+        let limits = Limits::default();
+        let b = Budget::new(&limits);
+        assert!(b.check_bits(1 << 20).is_ok());
+        assert_eq!(
+            b.check_bits((1 << 20) + 1).unwrap_err().class(),
+            "LimitError"
+        );
+    }
+
+    #[test]
+    fn costs_grow_with_size() {
+        assert_eq!(limbs(0), 1);
+        assert_eq!(limbs(64), 1);
+        assert_eq!(limbs(65), 2);
+        assert_eq!(mul_cost(64 * 10, 64 * 20), 200);
+        assert!(mul_cost(1 << 20, 1 << 20) > mul_cost(1 << 19, 1 << 19) * 2);
+        assert!(mul_cost(1 << 20, 1 << 20) < 16384u64 * 16384);
+        assert_eq!(div_cost(64, 128), 1);
+        assert_eq!(div_cost(64 * 10, 64 * 4), 28);
+    }
+}

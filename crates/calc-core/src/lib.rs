@@ -27,6 +27,7 @@ mod budget;
 mod builtins;
 mod error;
 mod limits;
+mod num;
 mod ops;
 mod value;
 
