@@ -338,3 +338,6 @@ fn not_supported(op: CmpOp, a: &Value, b: &Value) -> EvalError {
         b.type_name()
     ))
 }
+
+#[cfg(test)]
+mod tests;
