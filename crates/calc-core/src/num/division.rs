@@ -187,7 +187,7 @@ mod tests {
         };
         let mut pairs = Vec::new();
         for _ in 0..400 {
-            let mut mk = |next: &mut dyn FnMut() -> u64| {
+            let mk = |next: &mut dyn FnMut() -> u64| {
                 let words = 1 + next() % 20;
                 let mut v = BigInt::from(0);
                 for _ in 0..words {

@@ -877,7 +877,7 @@ mod tests {
     fn from_f64_truncates() {
         assert_eq!(Int::from_f64(1e20).unwrap(), int("100000000000000000000"));
         assert_eq!(
-            Int::from_f64(-9.223372036854775808e18).unwrap(),
+            Int::from_f64(-9.223_372_036_854_776e18).unwrap(),
             Int::Small(i64::MIN)
         );
         assert_eq!(Int::from_f64(-0.9).unwrap(), Int::Small(0));

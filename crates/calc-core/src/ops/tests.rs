@@ -443,7 +443,7 @@ fn random_operations_match_python() {
         let (a, asrc) = random_value(&mut rng);
         let (b, bsrc) = random_value(&mut rng);
         match rng.next() % 6 {
-            0 | 1 | 2 => {
+            0..=2 => {
                 let op = rng.pick(&bin_ops);
                 if too_big_for_python(op, &a, &b) || is_type_union(op, &a, &b) {
                     continue;
