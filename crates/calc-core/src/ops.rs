@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
-use crate::budget::{limbs, Budget};
+use crate::budget::{linear_cost, Budget};
 use crate::num::{complex, division, float};
 use crate::{Complex, EvalError, Int, Value};
 
@@ -250,10 +250,14 @@ pub(crate) fn unary(op: UnaryOp, a: &Value, budget: &mut Budget<'_>) -> Result<V
                 UnaryOp::Invert => !v,
             }))
         }
-        (UnaryOp::Pos, Value::Int(_) | Value::Float(_) | Value::Complex(_)) => a.clone(),
+        (UnaryOp::Pos, Value::Float(_) | Value::Complex(_)) => a.clone(),
         (_, Value::Int(i)) => {
             if let Int::Big(b) = i {
-                budget.charge(limbs(b.bits()))?;
+                // Even `+x` copies the digits.
+                budget.charge(linear_cost(b.bits()))?;
+            }
+            if op == UnaryOp::Pos {
+                return Ok(a.clone());
             }
             Value::Int(if op == UnaryOp::Neg {
                 i.neg()
@@ -274,7 +278,9 @@ pub(crate) fn compare(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<bool, EvalError> {
-    let _ = budget;
+    if let (Value::Int(Int::Big(x)), Value::Int(Int::Big(y))) = (a, b) {
+        budget.charge(linear_cost(x.bits().min(y.bits())))?;
+    }
     let ord = match (a, b) {
         (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => Some(x.cmp(y)),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
