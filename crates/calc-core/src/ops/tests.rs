@@ -414,7 +414,15 @@ fn is_type_union(op: BinOp, a: &Value, b: &Value) -> bool {
 #[test]
 fn random_operations_match_python() {
     use std::fmt::Write as _;
-    let mut rng = Rng(0x1234_5678_9abc_def1);
+    // CALC_OPS_SEED / CALC_OPS_COUNT run other or longer samples.
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let mut rng = Rng(env("CALC_OPS_SEED", 0x1234_5678_9abc_def1) | 1);
+    let count = env("CALC_OPS_COUNT", 40_000) as usize;
     let bin_ops = [
         BinOp::Add,
         BinOp::Sub,
@@ -439,7 +447,7 @@ fn random_operations_match_python() {
     ];
     let un_ops = [UnaryOp::Neg, UnaryOp::Pos, UnaryOp::Invert];
     let mut cases: Vec<(String, String)> = Vec::new();
-    while cases.len() < 40_000 {
+    while cases.len() < count {
         let (a, asrc) = random_value(&mut rng);
         let (b, bsrc) = random_value(&mut rng);
         match rng.next() % 6 {
@@ -493,6 +501,118 @@ fn random_operations_match_python() {
         failures
             .iter()
             .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Every operator over every pair of special values (signed zeros,
+/// infinities, NaN, extremes, huge ints), compared with python3.
+#[test]
+fn special_value_grid_matches_python() {
+    use std::fmt::Write as _;
+    const FLOATS: &[f64] = &[
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        2.0,
+        -2.0,
+        0.5,
+        -0.5,
+        3.0,
+        2.5,
+        -2.5,
+        100.0,
+        101.0,
+        -101.0,
+        1e308,
+        -1e308,
+        5e-324,
+        1e-320,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+    const PARTS: &[f64] = &[0.0, -0.0, 1.0, -2.5, 1e300, f64::INFINITY, f64::NAN];
+    let fsrc = |x: f64| format!("float('{}')", Value::Float(x));
+    let mut values: Vec<(Value, String)> = Vec::new();
+    for &x in FLOATS {
+        values.push((Value::Float(x), fsrc(x)));
+    }
+    for &re in PARTS {
+        for &im in PARTS {
+            values.push((c(re, im), format!("complex({}, {})", fsrc(re), fsrc(im))));
+        }
+    }
+    for s in [
+        "0",
+        "1",
+        "-1",
+        "2",
+        "-3",
+        "100",
+        "18446744073709551616",
+        "-18446744073709551616",
+    ] {
+        values.push((int(s), format!("({s})")));
+    }
+    let big = format!("1{}", "0".repeat(400));
+    values.push((int(&big), format!("({big})")));
+    values.push((Value::Bool(true), "True".into()));
+    let bin_ops = [
+        BinOp::Add,
+        BinOp::Sub,
+        BinOp::Mul,
+        BinOp::Div,
+        BinOp::FloorDiv,
+        BinOp::Mod,
+        BinOp::Pow,
+        BinOp::Shl,
+        BinOp::Shr,
+        BinOp::BitAnd,
+        BinOp::BitOr,
+        BinOp::BitXor,
+    ];
+    let mut cases = Vec::new();
+    for (a, asrc) in &values {
+        for (b, bsrc) in &values {
+            for op in bin_ops {
+                if too_big_for_python(op, a, b) {
+                    continue;
+                }
+                cases.push((format!("{asrc} {} {bsrc}", op.symbol()), bin(a, op, b)));
+            }
+            for op in [CmpOp::Lt, CmpOp::Eq] {
+                cases.push((format!("{asrc} {} {bsrc}", op.symbol()), cmp(a, op, b)));
+            }
+        }
+    }
+    let mut input = String::new();
+    for (src, _) in &cases {
+        let _ = writeln!(input, "{src}");
+    }
+    let script = "import sys\nfor l in sys.stdin:\n try: r = repr(eval(l))\n except Exception as e: r = type(e).__name__ + ': ' + str(e)\n print(r)\n";
+    let Some(out) = crate::num::float::tests::run_python(script, &input) else {
+        eprintln!("python3 not available; skipped");
+        return;
+    };
+    assert_eq!(out.lines().count(), cases.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .zip(out.lines())
+        .filter(|((_, got), want)| got != want)
+        .map(|((src, got), want)| format!("{src}\n  ours:   {got}\n  python: {want}"))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures
+            .iter()
+            .take(40)
             .cloned()
             .collect::<Vec<_>>()
             .join("\n")
