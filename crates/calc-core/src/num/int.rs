@@ -12,7 +12,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 use num_integer::Integer;
 use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
 
-use crate::budget::{div_cost, limbs, linear_cost, mul_cost, Budget};
+use crate::budget::{div_cost, linear_cost, mul_cost, Budget};
 use crate::{EvalError, Int, Limits};
 
 /// 2**63 as an f64: floats below it in magnitude convert to `i64` exactly.
