@@ -393,14 +393,20 @@ impl Int {
         if modulus.is_zero() {
             return Err(EvalError::value("pow() 3rd argument cannot be 0"));
         }
+        let m_abs = match modulus {
+            Int::Small(m) => BigUint::from(m.unsigned_abs()),
+            Int::Big(m) => m.magnitude().clone(),
+        };
+        // Everything is 0 modulo ±1, whatever the exponent (even negative).
+        if m_abs.is_one() {
+            return Ok(Int::Small(0));
+        }
         let m_bits = modulus.bit_length();
-        let step = mul_cost(m_bits, m_bits) + div_cost(2 * m_bits, m_bits);
-        let m_abs = modulus.big().magnitude().clone();
-        let mut base = self.big().mod_floor(&BigInt::from(m_abs.clone()));
         budget.charge(div_cost(self.bit_length(), m_bits))?;
+        let mut base = self.big().mod_floor(&BigInt::from(m_abs.clone()));
         let e = exp.big();
         if e.is_negative() {
-            // Extended Euclid: about m_bits steps of word-sized work each.
+            // Extended Euclid: about m_bits steps of a linear pass each.
             budget.charge(linear_cost(m_bits).saturating_mul(m_bits))?;
             let inv = base
                 .magnitude()
@@ -411,10 +417,8 @@ impl Int {
         // One squaring and, on average, half a multiplication per exponent
         // bit, each followed by a reduction; measured at ~1.5 ns per unit of
         // `2 * step`, hence the factor 3.
+        let step = mul_cost(m_bits, m_bits) + div_cost(2 * m_bits, m_bits);
         budget.charge(e.bits().saturating_mul(3).saturating_mul(step))?;
-        if m_abs.is_one() {
-            return Ok(Int::Small(0));
-        }
         let r = base.magnitude().modpow(e.magnitude(), &m_abs);
         let r = if modulus.is_negative() && !r.is_zero() {
             BigInt::from(r) - BigInt::from(m_abs)
@@ -778,6 +782,8 @@ mod tests {
             assert_eq!(p(-3, 3, 7, b).unwrap(), Int::Small(1));
             assert_eq!(p(5, 0, 1, b).unwrap(), Int::Small(0));
             assert_eq!(p(5, 0, -7, b).unwrap(), Int::Small(-6)); // pow(5, 0, -7) == -6
+            assert_eq!(p(0, -1, 1, b).unwrap(), Int::Small(0)); // pow(0, -1, 1) == 0
+            assert_eq!(p(-3, 5, -1, b).unwrap(), Int::Small(0)); // pow(-3, 5, -1) == 0
             assert_eq!(
                 p(2, -1, 4, b).unwrap_err().to_string(),
                 "ValueError: base is not invertible for the given modulus"
@@ -793,6 +799,14 @@ mod tests {
             let e = ten.pow(&Int::Small(1000), b).unwrap();
             let m = e.add(&Int::Small(1), b).unwrap();
             assert!(Int::Small(3).pow_mod(&e, &m, b).is_ok());
+        });
+        // pow(3, 2**1000000, 1) == 0 at once
+        with_budget(|b| {
+            let e = Int::Small(2).pow(&Int::Small(1_000_000), b).unwrap();
+            assert_eq!(
+                Int::Small(3).pow_mod(&e, &Int::Small(1), b).unwrap(),
+                Int::Small(0)
+            );
         });
         // pow(3, 2**1000000, 2**1000000+1) does not
         with_budget(|b| {
