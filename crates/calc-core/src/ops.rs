@@ -23,6 +23,7 @@ use crate::num::{complex, division, float};
 use crate::{Complex, EvalError, Int, Value};
 
 /// `a op b` with Python semantics.
+#[inline]
 pub(crate) fn binary(
     op: BinOp,
     a: &Value,
@@ -36,6 +37,13 @@ pub(crate) fn binary(
             }
         }
         (Value::Float(x), Value::Float(y)) => return float_binary(op, *x, *y, a, b),
+        // `as` rounds an i64 to the nearest float, as `Int::to_f64` does.
+        (Value::Int(Int::Small(x)), Value::Float(y)) => {
+            return float_binary(op, *x as f64, *y, a, b);
+        }
+        (Value::Float(x), Value::Int(Int::Small(y))) => {
+            return float_binary(op, *x, *y as f64, a, b);
+        }
         (Value::Bool(x), Value::Bool(y)) => match op {
             BinOp::BitAnd => return Ok(Value::Bool(x & y)),
             BinOp::BitOr => return Ok(Value::Bool(x | y)),
@@ -284,6 +292,10 @@ pub(crate) fn compare(
     let ord = match (a, b) {
         (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => Some(x.cmp(y)),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Int(i @ Int::Small(_)), Value::Float(f)) => {
+            float::cmp_float_int(*f, i).map(Ordering::reverse)
+        }
+        (Value::Float(f), Value::Int(i @ Int::Small(_))) => float::cmp_float_int(*f, i),
         _ => match (num(a), num(b)) {
             (Some(x), Some(y)) => match (x, y) {
                 (Num::Int(i), Num::Int(j)) => Some(i.cmp(&j)),

@@ -191,6 +191,12 @@ fn split_exp(buf: &Buf) -> ([u8; 20], usize, i32) {
 fn shortest_digits(x: f64) -> Option<([u8; 20], usize, i32)> {
     let shortest = format_exp(x, None)?;
     let (digits, n, exp) = split_exp(&shortest);
+    // Decimals of at most 15 significant digits are spaced wider than a
+    // normal float's rounding interval (10**-15 > 2**-52), so the shortest
+    // candidate is the only one.
+    if n <= 15 && x >= f64::MIN_POSITIVE {
+        return Some((digits, n, exp));
+    }
     let rounded = format_exp(x, Some(n.saturating_sub(1)))?;
     let round_trips = std::str::from_utf8(rounded.bytes.get(..rounded.len)?)
         .ok()

@@ -618,3 +618,81 @@ fn special_value_grid_matches_python() {
             .join("\n")
     );
 }
+
+/// Hot-path timing (release):
+/// `cargo test --release -p calc-core --lib hot_path -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn hot_path_timing() {
+    use std::hint::black_box;
+    use std::time::Instant;
+    let limits = Limits::default();
+    let mut budget = Budget::new(&limits);
+    let n = 10_000_000u32;
+    let (a, b) = (Value::from(2), Value::from(3));
+    let t = Instant::now();
+    for _ in 0..n {
+        let r = binary(
+            black_box(BinOp::Mul),
+            black_box(&a),
+            black_box(&b),
+            &mut budget,
+        );
+        black_box(r.is_ok());
+    }
+    println!(
+        "small int mul: {:.2} ns",
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+    );
+    let (x, y) = (Value::Float(1.5), Value::Float(2.25));
+    let t = Instant::now();
+    for _ in 0..n {
+        let r = binary(
+            black_box(BinOp::Add),
+            black_box(&x),
+            black_box(&y),
+            &mut budget,
+        );
+        black_box(r.is_ok());
+    }
+    println!(
+        "float add: {:.2} ns",
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+    );
+    let t = Instant::now();
+    for _ in 0..n {
+        let r = compare(
+            black_box(CmpOp::Lt),
+            black_box(&a),
+            black_box(&x),
+            &mut budget,
+        );
+        black_box(r.is_ok());
+    }
+    println!(
+        "int < float: {:.2} ns",
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(n)
+    );
+    let t = Instant::now();
+    let m = n / 10;
+    let mut s = String::new();
+    for i in 0..m {
+        s.clear();
+        let v = Value::Float(black_box(f64::from(i) * 0.1));
+        let _ = v.write_repr(&mut s, &limits);
+    }
+    println!(
+        "float repr: {:.2} ns",
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(m)
+    );
+    let t = Instant::now();
+    for i in 0..m {
+        s.clear();
+        let v = Value::from(black_box(i64::from(i) * 1_000_003));
+        let _ = v.write_repr(&mut s, &limits);
+    }
+    println!(
+        "int repr: {:.2} ns",
+        t.elapsed().as_secs_f64() * 1e9 / f64::from(m)
+    );
+}
