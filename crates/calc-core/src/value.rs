@@ -216,6 +216,9 @@ fn builtin_type_name(b: Builtin) -> &'static str {
     }
 }
 
+/// Python's `repr` without the digit limit of [`Value::repr`]: printing an
+/// int of hundreds of thousands of digits takes long (the conversion is
+/// quadratic), so output for untrusted input should use [`Value::repr`].
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::new();
