@@ -37,7 +37,8 @@ impl<'a> Budget<'a> {
         }
     }
 
-    /// Work units still available.
+    /// Work units still available (for the calibration tests).
+    #[cfg(test)]
     pub fn remaining(&self) -> u64 {
         self.remaining
     }

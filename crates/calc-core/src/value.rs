@@ -11,7 +11,7 @@
 //! | `Int` to `f64`, correctly rounded | [`Int::to_f64`] (OverflowError "int too large to convert to float") |
 //! | `f64` to `Int`, truncating | [`Int::from_f64`] (ValueError / OverflowError for nan / inf) |
 //! | an int literal | [`Int::from_str_radix`] |
-//! | int arithmetic with limits | `Int::add`, `sub`, `mul`, `floor_div`, `modulo`, `divmod`, `pow`, `pow_mod`, `true_div` (crate-private, take a `Budget`) |
+//! | int arithmetic with limits | `Int::add`, `sub`, `mul`, `floor_div`, `modulo`, `pow`, `shl`, `shr`, `bitand`/`bitor`/`bitxor` and `num::division::true_div` (crate-private, take a `Budget`); or any operator through `ops::binary` |
 //! | a value as a number | [`Value::as_i64`], [`Value::as_f64`], [`Value::as_int`] |
 //! | Python's type name for messages | [`Value::type_name`] |
 //! | repr under the digit limit | [`Value::repr`], [`Value::write_repr`] |

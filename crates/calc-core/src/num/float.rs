@@ -1,5 +1,5 @@
 //! Float arithmetic with CPython's rules (Objects/floatobject.c): `/`, `//`,
-//! `%`, `divmod` with their signed zeros, `**` with its special cases, and
+//! `%` with their signed zeros, `**` with its special cases, and
 //! the exact comparison of a float with an int (`float_richcompare`).
 //!
 //! `+`, `-` and `*` are plain IEEE operations (overflow gives `inf` silently,
@@ -42,14 +42,6 @@ pub(crate) fn modulo(a: f64, b: f64) -> Result<f64, EvalError> {
     } else {
         0.0f64.copysign(b)
     })
-}
-
-/// `divmod(a, b)` (`float_divmod`).
-pub(crate) fn divmod(a: f64, b: f64) -> Result<(f64, f64), EvalError> {
-    if b == 0.0 {
-        return Err(EvalError::zero_division("float divmod()"));
-    }
-    Ok(div_mod(a, b))
 }
 
 /// CPython's `_float_div_mod`: floor quotient and remainder, with the
@@ -249,8 +241,7 @@ pub(crate) mod tests {
         assert!(m == 0.0 && m.is_sign_positive());
         assert!(neg_zero(modulo(6.0, -3.0).unwrap())); // 6.0 % -3 == -0.0
         assert!(floor_div(f64::NAN, 1.0).unwrap().is_nan());
-        let (q, r) = divmod(-7.0, 2.0).unwrap(); // divmod(-7.0, 2) == (-4.0, 1.0)
-        assert_eq!((q, r), (-4.0, 1.0));
+        assert_eq!(div_mod(-7.0, 2.0), (-4.0, 1.0)); // divmod(-7.0, 2) == (-4.0, 1.0)
     }
 
     #[test]
@@ -265,7 +256,6 @@ pub(crate) mod tests {
             "ZeroDivisionError: float floor division by zero"
         );
         assert_eq!(msg(modulo(1.0, 0.0)), "ZeroDivisionError: float modulo");
-        assert_eq!(divmod(1.0, 0.0).unwrap_err().message(), "float divmod()");
     }
 
     fn p(a: f64, b: f64) -> Result<Value, EvalError> {

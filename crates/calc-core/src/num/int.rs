@@ -8,9 +8,9 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use num_bigint::{BigInt, BigUint, Sign};
+use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
-use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
+use num_traits::{One, Pow, Signed, ToPrimitive};
 
 use crate::budget::{div_cost, linear_cost, mul_cost, Budget};
 use crate::{EvalError, Int, Limits};
@@ -251,15 +251,6 @@ impl Int {
         }
     }
 
-    /// `abs(self)`.
-    pub(crate) fn abs(&self) -> Int {
-        if self.is_negative() {
-            self.neg()
-        } else {
-            self.clone()
-        }
-    }
-
     /// `~self`, i.e. `-(self + 1)`.
     pub(crate) fn invert(&self) -> Int {
         match self {
@@ -276,15 +267,6 @@ impl Int {
     /// `self % other`, with the sign of `other`.
     pub(crate) fn modulo(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         Ok(self.divmod_with(other, budget, MOD_ZERO)?.1)
-    }
-
-    /// `divmod(self, other)`: floor quotient and remainder.
-    pub(crate) fn divmod(
-        &self,
-        other: &Int,
-        budget: &mut Budget<'_>,
-    ) -> Result<(Int, Int), EvalError> {
-        self.divmod_with(other, budget, DIV_MOD_ZERO)
     }
 
     fn divmod_with(
@@ -380,54 +362,6 @@ impl Int {
         }
     }
 
-    /// Python's three-argument `pow(self, exp, modulus)`: the result has the
-    /// sign of `modulus`; a negative `exp` uses the modular inverse.
-    /// ValueErrors with CPython's messages for a zero modulus and a base
-    /// that is not invertible.
-    pub(crate) fn pow_mod(
-        &self,
-        exp: &Int,
-        modulus: &Int,
-        budget: &mut Budget<'_>,
-    ) -> Result<Int, EvalError> {
-        if modulus.is_zero() {
-            return Err(EvalError::value("pow() 3rd argument cannot be 0"));
-        }
-        let m_abs = match modulus {
-            Int::Small(m) => BigUint::from(m.unsigned_abs()),
-            Int::Big(m) => m.magnitude().clone(),
-        };
-        // Everything is 0 modulo ±1, whatever the exponent (even negative).
-        if m_abs.is_one() {
-            return Ok(Int::Small(0));
-        }
-        let m_bits = modulus.bit_length();
-        budget.charge(div_cost(self.bit_length(), m_bits))?;
-        let mut base = self.big().mod_floor(&BigInt::from(m_abs.clone()));
-        let e = exp.big();
-        if e.is_negative() {
-            // Extended Euclid: about m_bits steps of a linear pass each.
-            budget.charge(linear_cost(m_bits).saturating_mul(m_bits))?;
-            let inv = base
-                .magnitude()
-                .modinv(&m_abs)
-                .ok_or_else(|| EvalError::value("base is not invertible for the given modulus"))?;
-            base = BigInt::from(inv);
-        }
-        // One squaring and, on average, half a multiplication per exponent
-        // bit, each followed by a reduction; measured at ~1.5 ns per unit of
-        // `2 * step`, hence the factor 3.
-        let step = mul_cost(m_bits, m_bits) + div_cost(2 * m_bits, m_bits);
-        budget.charge(e.bits().saturating_mul(3).saturating_mul(step))?;
-        let r = base.magnitude().modpow(e.magnitude(), &m_abs);
-        let r = if modulus.is_negative() && !r.is_zero() {
-            BigInt::from(r) - BigInt::from(m_abs)
-        } else {
-            BigInt::from(r)
-        };
-        Ok(Int::from_bigint(r))
-    }
-
     /// `self << n`; `ValueError` for a negative count.
     pub(crate) fn shl(&self, n: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         if n.is_negative() {
@@ -509,18 +443,6 @@ impl Int {
             Int::Big(b) => b.is_odd(),
         }
     }
-
-    /// The sign as -1, 0 or 1.
-    pub(crate) fn signum(&self) -> i32 {
-        match self {
-            Int::Small(v) => v.signum() as i32,
-            Int::Big(b) => match b.sign() {
-                Sign::Minus => -1,
-                Sign::NoSign => 0,
-                Sign::Plus => 1,
-            },
-        }
-    }
 }
 
 impl PartialOrd for Int {
@@ -565,7 +487,7 @@ impl From<BigInt> for Int {
     }
 }
 
-/// CPython's message for `//` and `divmod` by zero.
+/// CPython's message for `//` by zero.
 const DIV_MOD_ZERO: &str = "integer division or modulo by zero";
 /// CPython's message for `%` by zero.
 const MOD_ZERO: &str = "integer modulo by zero";
@@ -679,9 +601,11 @@ mod tests {
                 Int::Small(0)
             );
             // -10**30 // 7 == -142857142857142857142857142858 ; -10**30 % 7 == 6
-            let (q, r) = int("-1000000000000000000000000000000")
-                .divmod(&Int::Small(7), b)
-                .unwrap();
+            let big = int("-1000000000000000000000000000000");
+            let (q, r) = (
+                big.floor_div(&Int::Small(7), b).unwrap(),
+                big.modulo(&Int::Small(7), b).unwrap(),
+            );
             assert_eq!(q, int("-142857142857142857142857142858"));
             assert_eq!(r, Int::Small(6));
         });
@@ -698,7 +622,7 @@ mod tests {
             let e = Int::Small(1).modulo(&Int::Small(0), b).unwrap_err();
             assert_eq!(e.to_string(), "ZeroDivisionError: integer modulo by zero");
             let e = int("100000000000000000000")
-                .divmod(&Int::Small(0), b)
+                .floor_div(&Int::Small(0), b)
                 .unwrap_err();
             assert_eq!(e.message(), "integer division or modulo by zero");
         });
@@ -765,55 +689,6 @@ mod tests {
                     .pow(&int("100000000000000000000"), b)
                     .unwrap_err()
                     .class(),
-                "LimitError"
-            );
-        });
-    }
-
-    #[test]
-    fn modular_powers() {
-        with_budget(|b| {
-            // pow(2, -1, 5) == 3 ; pow(3, 2, -5) == -1 ; pow(-3, 3, 7) == 1 ; pow(5, 0, 1) == 0
-            let p = |x: i64, y: i64, m: i64, b: &mut Budget<'_>| {
-                Int::Small(x).pow_mod(&Int::Small(y), &Int::Small(m), b)
-            };
-            assert_eq!(p(2, -1, 5, b).unwrap(), Int::Small(3));
-            assert_eq!(p(3, 2, -5, b).unwrap(), Int::Small(-1));
-            assert_eq!(p(-3, 3, 7, b).unwrap(), Int::Small(1));
-            assert_eq!(p(5, 0, 1, b).unwrap(), Int::Small(0));
-            assert_eq!(p(5, 0, -7, b).unwrap(), Int::Small(-6)); // pow(5, 0, -7) == -6
-            assert_eq!(p(0, -1, 1, b).unwrap(), Int::Small(0)); // pow(0, -1, 1) == 0
-            assert_eq!(p(-3, 5, -1, b).unwrap(), Int::Small(0)); // pow(-3, 5, -1) == 0
-            assert_eq!(
-                p(2, -1, 4, b).unwrap_err().to_string(),
-                "ValueError: base is not invertible for the given modulus"
-            );
-            assert_eq!(
-                p(2, 3, 0, b).unwrap_err().to_string(),
-                "ValueError: pow() 3rd argument cannot be 0"
-            );
-        });
-        // pow(3, 10**1000, 10**1000+1) works within the default budget
-        with_budget(|b| {
-            let ten = Int::Small(10);
-            let e = ten.pow(&Int::Small(1000), b).unwrap();
-            let m = e.add(&Int::Small(1), b).unwrap();
-            assert!(Int::Small(3).pow_mod(&e, &m, b).is_ok());
-        });
-        // pow(3, 2**1000000, 1) == 0 at once
-        with_budget(|b| {
-            let e = Int::Small(2).pow(&Int::Small(1_000_000), b).unwrap();
-            assert_eq!(
-                Int::Small(3).pow_mod(&e, &Int::Small(1), b).unwrap(),
-                Int::Small(0)
-            );
-        });
-        // pow(3, 2**1000000, 2**1000000+1) does not
-        with_budget(|b| {
-            let e = Int::Small(2).pow(&Int::Small(1_000_000), b).unwrap();
-            let m = e.add(&Int::Small(1), b).unwrap();
-            assert_eq!(
-                Int::Small(3).pow_mod(&e, &m, b).unwrap_err().class(),
                 "LimitError"
             );
         });
@@ -1060,13 +935,6 @@ mod calibrate {
                 "pow",
                 units_and_time(|b| Int::Small(3).pow(&Int::Small((bits as f64 / 1.585) as i64), b)),
             );
-            if bits <= 5_000 {
-                let m = x.add(&Int::Small(2), &mut b).unwrap();
-                report(
-                    "pow_mod",
-                    units_and_time(|b| Int::Small(3).pow_mod(&x, &m, b)),
-                );
-            }
             let t = Instant::now();
             let mut out = String::new();
             if bits <= 20_000 {
@@ -1100,48 +968,6 @@ mod budget_examples {
     #[test]
     #[ignore]
     fn print_budget_examples() {
-        println!(
-            "pow(3, 10**1000, 10**1000+1): {:?}",
-            used(|b| {
-                let e = Int::Small(10).pow(&Int::Small(1000), b)?;
-                let m = e.add(&Int::Small(1), b)?;
-                Int::Small(3).pow_mod(&e, &m, b)
-            })
-        );
-        println!(
-            "pow(3, 10**1000, 10**1000): {:?}",
-            used(|b| {
-                let e = Int::Small(10).pow(&Int::Small(1000), b)?;
-                Int::Small(3).pow_mod(&e, &e, b)
-            })
-        );
-        println!(
-            "pow(3, 10**1000, 2**3000+1): {:?}",
-            used(|b| {
-                let e = Int::Small(10).pow(&Int::Small(1000), b)?;
-                let m = Int::Small(2)
-                    .pow(&Int::Small(3000), b)?
-                    .add(&Int::Small(1), b)?;
-                Int::Small(3).pow_mod(&e, &m, b)
-            })
-        );
-        println!(
-            "pow(3, 10**300, 10**3000+1): {:?}",
-            used(|b| {
-                let e = Int::Small(10).pow(&Int::Small(300), b)?;
-                let m = Int::Small(10)
-                    .pow(&Int::Small(3000), b)?
-                    .add(&Int::Small(1), b)?;
-                Int::Small(3).pow_mod(&e, &m, b)
-            })
-        );
-        println!(
-            "pow(3, 2**20000, 1000003): {:?}",
-            used(|b| {
-                let e = Int::Small(2).pow(&Int::Small(20000), b)?;
-                Int::Small(3).pow_mod(&e, &Int::Small(1000003), b)
-            })
-        );
         println!(
             "3**600000: {:?}",
             used(|b| Int::Small(3).pow(&Int::Small(600_000), b))

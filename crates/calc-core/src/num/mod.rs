@@ -5,7 +5,7 @@
 //!   overflow).
 //! - [`division`]: correctly rounded int / int true division
 //!   (CPython's `long_true_divide`).
-//! - [`float`]: float `//`, `%`, `divmod`, `**` (`floatobject.c`), int <-> float
+//! - [`float`]: float `/`, `//`, `%`, `**` (`floatobject.c`), int <-> float
 //!   conversions and exact int/float comparison (`float_richcompare`).
 //! - [`complex`]: complex arithmetic (`complexobject.c`: `_Py_c_quot`,
 //!   `_Py_c_pow`, `c_powi`).
