@@ -78,8 +78,7 @@ pub(crate) fn limbs(bits: u64) -> u64 {
 /// Estimated work of multiplying ints of `a_bits` and `b_bits` bits.
 ///
 /// num-bigint multiplies schoolbook up to 32 words and with Karatsuba /
-/// Toom-3 beyond; an unbalanced product is done in `m / n` slices of the
-/// shorter size.
+/// Toom-3 beyond.
 pub(crate) fn mul_cost(a_bits: u64, b_bits: u64) -> u64 {
     let (n, m) = {
         let (x, y) = (limbs(a_bits), limbs(b_bits));
@@ -88,12 +87,20 @@ pub(crate) fn mul_cost(a_bits: u64, b_bits: u64) -> u64 {
     if n <= 32 {
         return OVERHEAD + n.saturating_mul(m);
     }
-    let slices = m.div_ceil(n);
     // Measured (release, this machine): num-bigint's Karatsuba / Toom-3 run
-    // at about n^1.8 here; 2 * n^1.8 meets n^2 at n = 32.
+    // at about n^1.8 here; 2 * n^1.8 meets n^2 at n = 32. Unbalanced
+    // products cost about (m/n)^1.6 balanced ones of the shorter size for
+    // small ratios and at most two per slice for large ones.
     let per_slice = 2.0 * (n as f64).powf(1.8);
-    OVERHEAD + slices.saturating_mul(per_slice as u64)
+    let ratio = m as f64 / n as f64;
+    let slices = ratio.powf(1.6).min(2.0 * m.div_ceil(n) as f64).max(1.0);
+    OVERHEAD + (per_slice * slices) as u64
 }
+
+/// Quotient words a division costs beyond its real quotient: measured
+/// (release), dividing by an `n`-word int costs about `(q + 48) * n` even
+/// for a short quotient `q` (normalisation, remainder copies).
+const DIV_SETUP: u64 = 48;
 
 /// Estimated work of dividing an `a_bits`-bit int by a `b_bits`-bit one
 /// (schoolbook long division: quotient words times divisor words, plus a
@@ -101,9 +108,11 @@ pub(crate) fn mul_cost(a_bits: u64, b_bits: u64) -> u64 {
 pub(crate) fn div_cost(a_bits: u64, b_bits: u64) -> u64 {
     let (a, b) = (limbs(a_bits), limbs(b_bits));
     if a < b {
-        return OVERHEAD;
+        // The quotient is 0 and the remainder a copy of the dividend.
+        return linear_cost(a_bits);
     }
-    OVERHEAD + (a - b + 1).saturating_mul(b + LINEAR - 1)
+    let quotient = if b == 1 { a } else { a - b + 1 + DIV_SETUP };
+    OVERHEAD + quotient.saturating_mul(b + LINEAR - 1)
 }
 
 #[cfg(test)]
@@ -143,8 +152,9 @@ mod tests {
         assert_eq!(mul_cost(64 * 10, 64 * 20), OVERHEAD + 200);
         assert!(mul_cost(1 << 20, 1 << 20) > mul_cost(1 << 19, 1 << 19) * 2);
         assert!(mul_cost(1 << 20, 1 << 20) < 16384u64 * 16384);
-        assert_eq!(div_cost(64, 128), OVERHEAD);
-        assert_eq!(div_cost(64 * 10, 64 * 4), OVERHEAD + 7 * 11);
+        assert_eq!(div_cost(64, 128), linear_cost(64));
+        assert_eq!(div_cost(64 * 10, 64), OVERHEAD + 10 * 8);
+        assert_eq!(div_cost(64 * 10, 64 * 4), OVERHEAD + (7 + 48) * 11);
         assert_eq!(linear_cost(64 * 10), OVERHEAD + 80);
     }
 }

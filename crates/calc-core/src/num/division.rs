@@ -10,7 +10,7 @@ use num_bigint::BigUint;
 use num_integer::Integer;
 use num_traits::{ToPrimitive, Zero};
 
-use crate::budget::{div_cost, Budget};
+use crate::budget::{div_cost, linear_cost, Budget};
 use crate::{EvalError, Int};
 
 /// `DBL_MANT_DIG`: bits of an f64 significand.
@@ -40,7 +40,8 @@ pub(crate) fn true_div(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<f64,
     }
     let (abig, bbig) = (a.big(), b.big());
     let (am, bm) = (abig.magnitude(), bbig.magnitude());
-    budget.charge(div_cost(am.bits() + MANT_DIG as u64 + 2, bm.bits()))?;
+    // One shift of the dividend, then a division with a short quotient.
+    budget.charge(linear_cost(am.bits()) + div_cost(bm.bits() + MANT_DIG as u64 + 3, bm.bits()))?;
     let magnitude = divide_magnitudes(am, bm)?;
     Ok(signed(magnitude))
 }
