@@ -323,6 +323,14 @@ mod tests {
             };
             values.push(x);
         }
+        // Every power of two and its neighbours: the rounding interval is
+        // lopsided there, the hardest case for "closest shortest".
+        let powers = (1u64..2047)
+            .map(|e| e << 52)
+            .chain((0..52).map(|j| 1u64 << j));
+        for bits in powers {
+            values.extend([bits - 1, bits, bits + 1].map(f64::from_bits));
+        }
         let mut input = String::new();
         for x in &values {
             let _ = writeln!(input, "{}", x.to_bits());
