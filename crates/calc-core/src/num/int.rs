@@ -201,10 +201,10 @@ impl Int {
     /// `self + other`.
     pub(crate) fn add(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         if let (Int::Small(a), Int::Small(b)) = (self, other) {
-            return Ok(match a.checked_add(*b) {
-                Some(s) => Int::Small(s),
-                None => Int::Big(BigInt::from(i128::from(*a) + i128::from(*b))),
-            });
+            return match a.checked_add(*b) {
+                Some(s) => Ok(Int::Small(s)),
+                None => wide(i128::from(*a) + i128::from(*b), budget),
+            };
         }
         let bits = self.bit_length().max(other.bit_length()) + 1;
         budget.check_bits(bits)?;
@@ -215,10 +215,10 @@ impl Int {
     /// `self - other`.
     pub(crate) fn sub(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         if let (Int::Small(a), Int::Small(b)) = (self, other) {
-            return Ok(match a.checked_sub(*b) {
-                Some(s) => Int::Small(s),
-                None => Int::Big(BigInt::from(i128::from(*a) - i128::from(*b))),
-            });
+            return match a.checked_sub(*b) {
+                Some(s) => Ok(Int::Small(s)),
+                None => wide(i128::from(*a) - i128::from(*b), budget),
+            };
         }
         let bits = self.bit_length().max(other.bit_length()) + 1;
         budget.check_bits(bits)?;
@@ -229,10 +229,10 @@ impl Int {
     /// `self * other`.
     pub(crate) fn mul(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         if let (Int::Small(a), Int::Small(b)) = (self, other) {
-            return Ok(match a.checked_mul(*b) {
-                Some(p) => Int::Small(p),
-                None => Int::Big(BigInt::from(i128::from(*a) * i128::from(*b))),
-            });
+            return match a.checked_mul(*b) {
+                Some(p) => Ok(Int::Small(p)),
+                None => wide(i128::from(*a) * i128::from(*b), budget),
+            };
         }
         let (x, y) = (self.bit_length(), other.bit_length());
         budget.check_bits(x + y)?;
@@ -495,6 +495,13 @@ const DIV_MOD_ZERO: &str = "integer division or modulo by zero";
 /// CPython's message for `%` by zero.
 const MOD_ZERO: &str = "integer modulo by zero";
 
+/// A result of two machine words that left the `i64` range (still under the
+/// bit bound's check, which embedders may set below 128 bits).
+fn wide(v: i128, budget: &Budget<'_>) -> Result<Int, EvalError> {
+    budget.check_bits(u64::from(128 - v.unsigned_abs().leading_zeros()))?;
+    Ok(Int::Big(BigInt::from(v)))
+}
+
 fn too_many_bits(budget: &Budget<'_>) -> EvalError {
     EvalError::limit(format!(
         "integer result would exceed {} bits",
@@ -576,6 +583,19 @@ mod tests {
                 .unwrap();
             assert_eq!(x, Int::Small(1));
         });
+    }
+
+    #[test]
+    fn small_overflow_respects_a_low_bit_bound() {
+        let limits = Limits {
+            max_int_bits: 64,
+            ..Limits::default()
+        };
+        let mut b = Budget::new(&limits);
+        // 2**63 - 1 + 1 has 64 bits; (2**62) * 8 has 66
+        assert!(Int::Small(i64::MAX).add(&Int::Small(1), &mut b).is_ok());
+        let e = Int::Small(1 << 62).mul(&Int::Small(8), &mut b).unwrap_err();
+        assert_eq!(e.class(), "LimitError");
     }
 
     #[test]
