@@ -135,6 +135,9 @@ pub struct SessionInfo {
 }
 
 /// A session that has ended: what a server logs.
+///
+/// `Display` gives a one-line summary; the duration is in seconds with
+/// milliseconds, truncated like the protocol's `BYE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedSession {
     /// The session's id.
@@ -159,11 +162,12 @@ impl fmt::Display for ClosedSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "session {} from {} closed ({}) after {:.3}s: {} requests, {} errors, {} active",
+            "session {} from {} closed ({}) after {}.{:03}s: {} requests, {} errors, {} active",
             self.id,
             self.peer,
             self.reason,
-            self.duration.as_secs_f64(),
+            self.duration.as_secs(),
+            self.duration.subsec_millis(),
             self.requests,
             self.errors,
             self.active_after
