@@ -64,5 +64,5 @@ pub use reader::FrameReader;
 pub use request::Request;
 pub use response::{
     encode_busy, encode_bye, encode_err, encode_frame_error, encode_ok, Response,
-    ResponseParseError, BUSY_CLASS,
+    ResponseParseError, BUSY_CLASS, MAX_RESPONSE_LINE,
 };

@@ -8,6 +8,12 @@ use crate::error::FrameError;
 /// The error class of the answer to a client refused for lack of capacity.
 pub const BUSY_CLASS: &str = "Busy";
 
+/// The line limit a client should read responses with: four times the
+/// default request limit. A response can be longer than the request it
+/// answers (an error message may quote a 64 KiB name); the server never
+/// sends one longer than this.
+pub const MAX_RESPONSE_LINE: usize = 4 * crate::DEFAULT_MAX_LINE;
+
 /// One response line, owned; what a client gets back from
 /// [`Response::parse`].
 ///
@@ -160,9 +166,10 @@ impl Display for Response {
 /// assert_eq!(out, b"OK 0.30000000000000004\n");
 /// ```
 pub fn encode_ok(out: &mut Vec<u8>, repr: impl Display) {
+    let start = out.len();
     out.extend_from_slice(b"OK ");
     write_line_text(out, repr);
-    out.push(b'\n');
+    end_line(out, start);
 }
 
 /// Appends `ERR class: message` (with ` (column N)` when `column` is given)
@@ -176,12 +183,22 @@ pub fn encode_ok(out: &mut Vec<u8>, repr: impl Display) {
 ///                    ERR SyntaxError: invalid syntax (column 4)\n"[..]);
 /// ```
 pub fn encode_err(out: &mut Vec<u8>, class: &str, message: impl Display, column: Option<usize>) {
+    let start = out.len();
     out.extend_from_slice(b"ERR ");
     write_line_text(out, class);
     out.extend_from_slice(b": ");
     write_line_text(out, message);
+    let body_end = out.len();
     if let Some(column) = column {
         write_line_text(out, format_args!(" (column {column})"));
+    }
+    if out.len() - start >= MAX_RESPONSE_LINE {
+        // Keep the column suffix: shorten the message before it.
+        let suffix = out.split_off(body_end);
+        let room = MAX_RESPONSE_LINE - suffix.len() - ELLIPSIS.len() - 1;
+        truncate_utf8(out, start + room);
+        out.extend_from_slice(ELLIPSIS);
+        out.extend_from_slice(&suffix);
     }
     out.push(b'\n');
 }
@@ -224,6 +241,28 @@ pub fn encode_bye(out: &mut Vec<u8>, duration: Duration) {
 /// ```
 pub fn encode_busy(out: &mut Vec<u8>, message: impl Display) {
     encode_err(out, BUSY_CLASS, message, None);
+}
+
+/// What replaces the end of a shortened response.
+const ELLIPSIS: &[u8] = b"...";
+
+/// Ends the line begun at `start`, shortening it to [`MAX_RESPONSE_LINE`]
+/// bytes (`LF` included) if needed.
+fn end_line(out: &mut Vec<u8>, start: usize) {
+    if out.len() - start >= MAX_RESPONSE_LINE {
+        truncate_utf8(out, start + MAX_RESPONSE_LINE - ELLIPSIS.len() - 1);
+        out.extend_from_slice(ELLIPSIS);
+    }
+    out.push(b'\n');
+}
+
+/// Truncates `out` to at most `len` bytes without splitting a UTF-8
+/// character (the text before `len` is UTF-8 written by `Display`).
+fn truncate_utf8(out: &mut Vec<u8>, mut len: usize) {
+    while out.get(len).is_some_and(|&b| (0x80..0xC0).contains(&b)) {
+        len -= 1;
+    }
+    out.truncate(len);
 }
 
 /// Formats `value` into `out`, turning CR and LF into spaces.
@@ -330,6 +369,34 @@ mod tests {
         let mut out = Vec::new();
         encode_err(&mut out, "TypeError", "bad\nthing\r\nhere", None);
         assert_eq!(out, b"ERR TypeError: bad thing  here\n");
+    }
+
+    #[test]
+    fn long_responses_are_shortened_to_the_limit() {
+        let name = "é".repeat(MAX_RESPONSE_LINE);
+        let mut out = Vec::new();
+        encode_err(&mut out, "SyntaxError", &name, Some(123456));
+        // At most the limit; one byte less when the cut fell inside an "é".
+        assert!((MAX_RESPONSE_LINE - 1..=MAX_RESPONSE_LINE).contains(&out.len()));
+        let text = String::from_utf8(out).unwrap_or_default();
+        assert!(text.ends_with("é... (column 123456)\n"));
+        assert_eq!(
+            Response::parse(text.trim_end()).ok().and_then(|r| match r {
+                Response::Err { column, .. } => column,
+                _ => None,
+            }),
+            Some(123456)
+        );
+
+        let mut out = b"OK 1\n".to_vec();
+        encode_ok(&mut out, "9".repeat(MAX_RESPONSE_LINE * 2));
+        assert_eq!(out.len(), 5 + MAX_RESPONSE_LINE);
+        assert!(out.ends_with(b"999...\n"));
+
+        let mut out = Vec::new();
+        encode_ok(&mut out, "9".repeat(MAX_RESPONSE_LINE - 4));
+        assert_eq!(out.len(), MAX_RESPONSE_LINE);
+        assert!(out.ends_with(b"999\n"));
     }
 
     #[test]
