@@ -48,7 +48,7 @@ pub struct Args {
 
     /// listen backlog (default 1024)
     #[argh(option, default = "1024")]
-    pub backlog: i32,
+    pub backlog: u32,
 
     /// print the version and exit
     #[argh(switch)]
@@ -85,9 +85,11 @@ impl FromStr for LogLevel {
             "info" => slog::Level::Info,
             "debug" => slog::Level::Debug,
             "trace" => slog::Level::Trace,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "unknown log level {s:?}: expected critical, error, warning, info, debug or trace"
-            )),
+            ))
+            }
         };
         Ok(LogLevel(level))
     }

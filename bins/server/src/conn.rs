@@ -2,67 +2,34 @@
 //! everything available, answer all of it, write once) with bounded
 //! buffers.
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr};
-use std::time::{Duration, Instant};
+use std::io;
+use std::net::Shutdown;
+use std::time::Instant;
 
 use mio::net::TcpStream;
+use session::{CloseReason, SessionGuard};
 use slog::{info, warn, Logger};
+use wire::{FrameError, LineDecoder, ReadBuffer, Request, WriteBuffer};
 
-use crate::answer::{self, Outcome, Request};
-use crate::framing::{Line, LineBuf};
+use crate::answer;
 
-/// Bytes asked of each `read`.
-const READ_CHUNK: usize = 16 * 1024;
 /// Once this many answer bytes wait for the client, the server stops
-/// reading its requests until the client has read some answers.
+/// reading its requests until the client has read some of them.
 pub const OUTPUT_BOUND: usize = 256 * 1024;
 /// Input bytes handled per readiness event before other clients get a turn.
 const FAIR_SHARE: usize = 256 * 1024;
 
-/// Why a session ended, as logged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    /// The client sent `exit` or `quit`.
-    Exit,
-    /// The client closed its side (after all its requests were answered).
-    PeerClosed,
-    /// The connection was reset.
-    Reset,
-    /// Reading or writing failed otherwise.
-    IoError,
-    /// No request arrived for `--idle-timeout` seconds.
-    IdleTimeout,
-    /// The server is shutting down.
-    Shutdown,
-}
-
-impl Reason {
-    /// The text logged for this reason.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Exit => "exit",
-            Reason::PeerClosed => "peer closed",
-            Reason::Reset => "connection reset",
-            Reason::IoError => "i/o error",
-            Reason::IdleTimeout => "idle timeout",
-            Reason::Shutdown => "server shutdown",
-        }
-    }
-}
-
 /// What the worker should do with a connection after handling an event.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Next {
-    /// Wait for input (and output room, if `wants_write`).
+    /// Wait for the next readiness event; if `more`, input is left over
+    /// that this turn did not handle (fairness), so come back soon.
     Wait {
-        /// Answers are pending: register for writability.
-        wants_write: bool,
-        /// Input is left over that this turn did not handle: come back soon.
+        /// Come back without waiting for an event.
         more: bool,
     },
     /// The session is over; drop the connection.
-    Close(Reason),
+    Close(CloseReason),
 }
 
 /// Settings every connection shares.
@@ -74,60 +41,51 @@ pub struct ConnConfig {
     pub limits: calc_core::Limits,
 }
 
-/// A client connection and its session counters.
+/// A client connection and its session.
 pub struct Conn {
     /// The socket.
     pub stream: TcpStream,
-    /// Session id, unique for the server's life.
-    pub id: u64,
-    /// The client's address.
-    pub peer: SocketAddr,
-    /// When the session opened.
-    pub opened: Instant,
+    /// The session: id, peer, counters; closing it logs the end.
+    pub session: SessionGuard,
     /// Last time the client sent or took bytes, for the idle timeout.
     pub last_active: Instant,
-    /// Requests answered.
-    pub requests: u64,
-    /// Requests answered with `ERR`.
-    pub errors: u64,
-    input: LineBuf,
-    out: Vec<u8>,
-    /// Bytes of `out` already written.
-    out_sent: usize,
+    decoder: LineDecoder,
+    input: ReadBuffer,
+    out: WriteBuffer,
     /// The client closed its write side: no more input will come.
     read_closed: bool,
     /// The session is ending for this reason once `out` is written.
-    ending: Option<Reason>,
+    ending: Option<CloseReason>,
 }
 
 impl Conn {
-    /// A new session on `stream`.
-    pub fn new(stream: TcpStream, id: u64, peer: SocketAddr, cfg: &ConnConfig) -> Conn {
-        let now = Instant::now();
+    /// A new connection for `session`.
+    pub fn new(stream: TcpStream, session: SessionGuard, cfg: &ConnConfig) -> Conn {
+        let decoder = LineDecoder::with_max_length(cfg.max_request);
+        let input = ReadBuffer::for_decoder(&decoder);
         Conn {
             stream,
-            id,
-            peer,
-            opened: now,
-            last_active: now,
-            requests: 0,
-            errors: 0,
-            input: LineBuf::new(cfg.max_request),
-            out: Vec::new(),
-            out_sent: 0,
+            session,
+            last_active: Instant::now(),
+            decoder,
+            input,
+            out: WriteBuffer::new(),
             read_closed: false,
             ending: None,
         }
     }
 
-    /// The session's length so far.
-    pub fn duration(&self) -> Duration {
-        self.opened.elapsed()
+    /// The reason the session is ending, if it is.
+    pub fn ending(&self) -> Option<&CloseReason> {
+        self.ending.as_ref()
     }
 
     /// Handles a readiness event (or a revisit): reads and answers what is
-    /// available, writes the answers once.
+    /// available, then writes the answers once.
     pub fn on_ready(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) -> Next {
+        if self.ending.is_some() {
+            return self.finish_output();
+        }
         if let Err(reason) = self.write_out() {
             return Next::Close(reason);
         }
@@ -138,229 +96,146 @@ impl Conn {
             if self.ending.is_some() {
                 break;
             }
-            if self.pending_out() >= OUTPUT_BOUND {
+            if self.out.len() >= OUTPUT_BOUND {
                 // The client is behind on reading: write before reading more.
                 if let Err(reason) = self.write_out() {
                     return Next::Close(reason);
                 }
-                if self.pending_out() >= OUTPUT_BOUND {
+                if self.out.len() >= OUTPUT_BOUND {
                     break;
                 }
             }
             if self.read_closed {
-                self.answer_last_line(cfg, log, scratch);
-                self.ending = Some(Reason::PeerClosed);
+                while let Some(item) = self.decoder.decode_eof(&mut self.input) {
+                    respond(
+                        item,
+                        &self.session,
+                        cfg,
+                        log,
+                        scratch,
+                        self.out.buf_mut(),
+                        &mut self.ending,
+                    );
+                }
+                self.ending.get_or_insert(CloseReason::PeerClosed);
                 break;
             }
             if budget == 0 {
                 more = true;
                 break;
             }
-            match self.read_some() {
+            match self.input.read_from(&mut self.stream) {
                 Ok(0) => self.read_closed = true,
-                Ok(n) => budget = budget.saturating_sub(n),
+                Ok(n) => {
+                    budget = budget.saturating_sub(n);
+                    self.last_active = Instant::now();
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Next::Close(reason_of(&e)),
+                Err(e) => return Next::Close(CloseReason::from_read_error(&e)),
             }
         }
-        if let Err(reason) = self.write_out() {
-            return Next::Close(reason);
+        if self.input.is_empty() {
+            // An idle connection keeps no input buffer.
+            self.input.release_if_empty();
         }
-        match self.ending {
-            Some(reason) if self.pending_out() == 0 => {
-                let _ = self.stream.shutdown(Shutdown::Write);
-                Next::Close(reason)
-            }
-            _ => Next::Wait {
-                wants_write: self.pending_out() > 0,
-                more,
-            },
+        if self.ending.is_some() {
+            return self.finish_output();
+        }
+        match self.write_out() {
+            Ok(()) => Next::Wait { more },
+            Err(reason) => Next::Close(reason),
         }
     }
 
     /// Ends the session from the server's side: `BYE` after the answers
     /// already queued, written as far as the client takes it now.
-    pub fn say_bye(&mut self, reason: Reason) -> Next {
+    pub fn say_bye(&mut self, reason: CloseReason) -> Next {
         if self.ending.is_none() {
             self.ending = Some(reason);
-            self.push_bye();
+            wire::encode_bye(self.out.buf_mut(), self.session.elapsed());
         }
+        self.finish_output()
+    }
+
+    /// Writes what is left; closes once everything is out.
+    fn finish_output(&mut self) -> Next {
         match self.write_out() {
             Err(reason) => Next::Close(reason),
-            Ok(()) if self.pending_out() == 0 => {
+            Ok(()) if self.out.is_empty() => {
                 let _ = self.stream.shutdown(Shutdown::Write);
-                Next::Close(self.ending.unwrap_or(reason))
+                Next::Close(self.ending.take().unwrap_or(CloseReason::Dropped))
             }
-            Ok(()) => Next::Wait {
-                wants_write: true,
-                more: false,
-            },
+            Ok(()) => Next::Wait { more: false },
         }
-    }
-
-    /// The reason the session is ending, if it is.
-    pub fn ending(&self) -> Option<Reason> {
-        self.ending
-    }
-
-    fn pending_out(&self) -> usize {
-        self.out.len() - self.out_sent
-    }
-
-    fn read_some(&mut self) -> io::Result<usize> {
-        let spare = self.input.spare(READ_CHUNK);
-        let len = spare.len();
-        let n = self.stream.read(spare)?;
-        self.input.filled(n.min(len));
-        if n > 0 {
-            self.last_active = Instant::now();
-        }
-        Ok(n)
     }
 
     /// Writes as much of the pending answers as the socket takes.
-    fn write_out(&mut self) -> Result<(), Reason> {
-        while self.out_sent < self.out.len() {
-            let pending = self.out.get(self.out_sent..).unwrap_or_default();
-            match self.stream.write(pending) {
-                Ok(0) => return Err(Reason::IoError),
-                Ok(n) => {
-                    self.out_sent += n;
+    fn write_out(&mut self) -> Result<(), CloseReason> {
+        let before = self.out.len();
+        match self.out.write_to(&mut self.stream) {
+            Ok(_) => {
+                if self.out.len() < before {
                     self.last_active = Instant::now();
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(reason_of(&e)),
+                Ok(())
             }
+            Err(e) => Err(CloseReason::from_write_error(&e)),
         }
-        if self.out_sent == self.out.len() {
-            self.out.clear();
-            self.out_sent = 0;
-        }
-        Ok(())
     }
 
     /// Answers every complete line in the input buffer while the output
     /// stays under its bound.
     fn answer_buffered(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) {
-        while self.ending.is_none() && self.pending_out() < OUTPUT_BOUND {
-            let Some(line) = self.input.next_line() else {
+        while self.ending.is_none() && self.out.len() < OUTPUT_BOUND {
+            let Some(item) = self.decoder.decode(&mut self.input) else {
                 break;
             };
             respond(
-                line,
-                self.id,
+                item,
+                &self.session,
                 cfg,
                 log,
                 scratch,
-                &mut self.out,
-                &mut self.requests,
-                &mut self.errors,
+                self.out.buf_mut(),
                 &mut self.ending,
             );
-            if self.ending == Some(Reason::Exit) {
-                self.push_bye();
-            }
         }
-    }
-
-    fn answer_last_line(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) {
-        if let Some(line) = self.input.take_rest() {
-            respond(
-                line,
-                self.id,
-                cfg,
-                log,
-                scratch,
-                &mut self.out,
-                &mut self.requests,
-                &mut self.errors,
-                &mut self.ending,
-            );
-            if self.ending == Some(Reason::Exit) {
-                self.push_bye();
-            }
-        }
-    }
-
-    fn push_bye(&mut self) {
-        let secs = self.duration().as_secs_f64();
-        self.out
-            .extend_from_slice(format!("BYE {secs:.3}\n").as_bytes());
     }
 }
 
-/// Answers one line into `out`, logging it; sets `ending` on `exit`.
-#[allow(clippy::too_many_arguments)]
+/// Answers one decoded line into `out` and logs it; on `exit`, appends
+/// `BYE` and sets `ending`.
 fn respond(
-    line: Line<'_>,
-    id: u64,
+    item: Result<Request<'_>, FrameError>,
+    session: &SessionGuard,
     cfg: &ConnConfig,
     log: &Logger,
     scratch: &mut String,
     out: &mut Vec<u8>,
-    requests: &mut u64,
-    errors: &mut u64,
-    ending: &mut Option<Reason>,
+    ending: &mut Option<CloseReason>,
 ) {
-    let text = match line {
-        Line::TooLong => {
-            *requests += 1;
-            *errors += 1;
-            let msg = format!("LimitError: request longer than {} bytes", cfg.max_request);
-            warn!(log, "invalid request"; "session" => id, "error" => &msg);
-            push_line(out, "ERR ", &msg);
-            return;
-        }
-        Line::Text(bytes) => match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                *requests += 1;
-                *errors += 1;
-                let msg = format!(
-                    "ValueError: request is not valid UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                );
-                warn!(log, "invalid request"; "session" => id, "error" => &msg,
-                      "expression" => %String::from_utf8_lossy(bytes));
-                push_line(out, "ERR ", &msg);
-                return;
-            }
-        },
-    };
-    match Request::parse(text) {
-        Request::Exit => {
-            info!(log, "exit requested"; "session" => id);
-            *ending = Some(Reason::Exit);
-        }
-        Request::Expr(expr) => {
-            *requests += 1;
-            match answer::evaluate(expr, &cfg.limits, scratch) {
-                Outcome::Ok => {
-                    info!(log, "request"; "session" => id, "expression" => expr, "result" => &*scratch);
-                    push_line(out, "OK ", scratch);
-                }
-                Outcome::Err => {
-                    *errors += 1;
-                    warn!(log, "invalid request"; "session" => id, "expression" => expr, "error" => &*scratch);
-                    push_line(out, "ERR ", scratch);
-                }
-            }
-        }
+    if ending.is_some() {
+        return;
     }
-}
-
-fn push_line(out: &mut Vec<u8>, tag: &str, text: &str) {
-    out.extend_from_slice(tag.as_bytes());
-    out.extend_from_slice(text.as_bytes());
-    out.push(b'\n');
-}
-
-fn reason_of(e: &io::Error) -> Reason {
-    match e.kind() {
-        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => Reason::Reset,
-        io::ErrorKind::BrokenPipe => Reason::PeerClosed,
-        _ => Reason::IoError,
+    match item {
+        Ok(Request::Eval(expr)) => {
+            let ok = answer::evaluate(expr, &cfg.limits, out, scratch);
+            session.record_request(ok);
+            if ok {
+                info!(log, "request"; "session" => session.id(), "expression" => expr, "result" => &*scratch);
+            } else {
+                warn!(log, "invalid request"; "session" => session.id(), "expression" => expr, "error" => &*scratch);
+            }
+        }
+        Ok(Request::Exit) => {
+            info!(log, "exit requested"; "session" => session.id());
+            wire::encode_bye(out, session.elapsed());
+            *ending = Some(CloseReason::Exit);
+        }
+        Err(e) => {
+            wire::encode_frame_error(out, &e);
+            session.record_request(false);
+            warn!(log, "invalid request"; "session" => session.id(), "error" => format!("{}: {e}", e.class()));
+        }
     }
 }

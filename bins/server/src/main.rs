@@ -6,7 +6,7 @@
 mod answer;
 mod cli;
 mod conn;
-mod framing;
+
 mod logging;
 mod server;
 mod shared;

@@ -2,7 +2,7 @@
 //! out round-robin, and on SIGINT/SIGTERM shuts everything down.
 
 use std::io::{self, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -13,6 +13,9 @@ use mio::{Events, Interest, Poll, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 use slog::{crit, error, info, warn, Logger};
+
+use session::{CloseReason, SessionRegistry};
+use sockets::ListenerBuilder;
 
 use crate::cli::Args;
 use crate::conn::ConnConfig;
@@ -30,21 +33,11 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     /// The host did not resolve to an address.
-    #[error("cannot resolve {host}: {source}")]
-    Resolve {
-        /// The host as given.
-        host: String,
-        /// The resolver's error.
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Resolve(#[from] sockets::ResolveError),
     /// Binding or listening failed.
-    #[error("cannot listen on {addr}: {source}")]
-    Listen {
-        /// The address tried.
-        addr: SocketAddr,
-        /// The OS error.
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Listen(#[from] sockets::ListenError),
     /// The log file could not be opened.
     #[error("cannot open log file {path}: {source}")]
     LogFile {
@@ -87,27 +80,22 @@ pub fn run(args: &Args) -> Result<(), ServerError> {
 }
 
 fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServerError> {
-    let resolve_err = |source| ServerError::Resolve {
-        host: host.to_string(),
-        source,
-    };
-    (host, port)
-        .to_socket_addrs()
-        .map_err(resolve_err)?
-        .next()
-        .ok_or_else(|| resolve_err(io::Error::new(io::ErrorKind::NotFound, "no address")))
+    let addrs = sockets::resolve(host, port)?;
+    addrs.first().copied().ok_or_else(|| {
+        ServerError::Resolve(sockets::ResolveError::NoAddress {
+            host: host.to_string(),
+            port,
+        })
+    })
 }
 
 fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError> {
-    let std_listener =
-        std::net::TcpListener::bind(addr).map_err(|source| ServerError::Listen { addr, source })?;
-    std_listener
-        .set_nonblocking(true)
-        .map_err(|source| ServerError::Listen { addr, source })?;
+    let std_listener = ListenerBuilder::new(addr)
+        .backlog(args.backlog)
+        .nonblocking(true)
+        .build()?;
     let mut listener = TcpListener::from_std(std_listener);
-    let local = listener
-        .local_addr()
-        .map_err(|source| ServerError::Listen { addr, source })?;
+    let local = listener.local_addr().map_err(ServerError::Setup)?;
 
     let shared = Arc::new(Shared {
         idle_timeout: (args.idle_timeout > 0).then(|| Duration::from_secs(args.idle_timeout)),
@@ -123,6 +111,21 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
     let n_workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let registry = {
+        let log = log.clone();
+        SessionRegistry::builder()
+            .on_close(move |c| {
+                info!(log, "session closed";
+                    "session" => c.id,
+                    "peer" => %c.peer,
+                    "reason" => %c.reason,
+                    "duration" => format!("{}.{:03}s", c.duration.as_secs(), c.duration.subsec_millis()),
+                    "requests" => c.requests,
+                    "errors" => c.errors,
+                    "active" => c.active_after);
+            })
+            .build()
+    };
     let (handles, threads) = start_workers(n_workers, &shared, &cfg, log)?;
 
     let mut poll = Poll::new().map_err(ServerError::Setup)?;
@@ -146,8 +149,7 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
         listener,
         handles,
         next: 0,
-        next_id: 1,
-        shared: Arc::clone(&shared),
+        registry: registry.clone(),
         max_clients: args.max_clients,
         log: log.clone(),
         last_error_log: None,
@@ -168,7 +170,7 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
                 if let Some(sig) = signals.pending().next() {
                     let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
                     info!(log, "shutdown requested"; "signal" => name,
-                          "active" => shared.active.load(Ordering::Relaxed));
+                          "active" => registry.active());
                     break 'outer;
                 }
             }
@@ -192,7 +194,7 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
             crit!(log, "a worker thread panicked");
         }
     }
-    info!(log, "shutdown"; "active" => shared.active.load(Ordering::Relaxed));
+    info!(log, "shutdown"; "active" => registry.active(), "sessions" => registry.total_opened());
     Ok(())
 }
 
@@ -221,8 +223,7 @@ struct Acceptor {
     listener: TcpListener,
     handles: Vec<Handle>,
     next: usize,
-    next_id: u64,
-    shared: Arc<Shared>,
+    registry: SessionRegistry,
     max_clients: usize,
     log: Logger,
     last_error_log: Option<Instant>,
@@ -252,7 +253,7 @@ impl Acceptor {
                     {
                         self.last_error_log = Some(now);
                         error!(self.log, "accept failed, pausing"; "error" => %e,
-                               "active" => self.shared.active.load(Ordering::Relaxed));
+                               "active" => self.registry.active());
                     }
                     return true;
                 }
@@ -261,32 +262,35 @@ impl Acceptor {
     }
 
     fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
-        if self.shared.active.load(Ordering::Acquire) >= self.max_clients {
-            // The answer is a few bytes into an empty socket buffer: one
-            // non-blocking write takes it.
-            let _ = stream.write_all(
-                format!(
-                    "ERR Busy: too many clients (limit {}), try later\n",
-                    self.max_clients
-                )
-                .as_bytes(),
-            );
-            let _ = stream.shutdown(std::net::Shutdown::Write);
-            warn!(self.log, "client refused: too many clients"; "peer" => %peer,
-                  "max_clients" => self.max_clients);
-            return;
-        }
+        let session = match self.registry.try_open(peer, self.max_clients) {
+            Ok(session) => session,
+            Err(full) => {
+                // A few bytes into an empty socket buffer: one non-blocking
+                // write takes them.
+                let mut out = Vec::new();
+                wire::encode_busy(
+                    &mut out,
+                    format_args!("too many clients ({full}), try again later"),
+                );
+                let _ = stream.write_all(&out);
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                warn!(self.log, "client refused: too many clients"; "peer" => %peer,
+                      "max_clients" => self.max_clients);
+                return;
+            }
+        };
         let _ = stream.set_nodelay(true);
-        let id = self.next_id;
-        self.next_id += 1;
-        self.shared.active.fetch_add(1, Ordering::AcqRel);
+        info!(self.log, "session opened"; "session" => session.id(), "peer" => %peer,
+              "active" => self.registry.active());
         let Some(h) = self.handles.get(self.next % self.handles.len().max(1)) else {
             return;
         };
         self.next = self.next.wrapping_add(1);
-        if h.tx.send(NewConn { stream, peer, id }).is_err() || h.waker.wake().is_err() {
-            self.shared.active.fetch_sub(1, Ordering::AcqRel);
-            error!(self.log, "worker gone, client dropped"; "peer" => %peer);
+        if let Err(std::sync::mpsc::SendError(nc)) = h.tx.send(NewConn { stream, session }) {
+            let mut session = nc.session;
+            session.set_close_reason(CloseReason::ServerError("worker gone".into()));
+        } else {
+            let _ = h.waker.wake();
         }
     }
 }

@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token, Waker};
-use slog::{error, info, Logger};
+use slog::{error, Logger};
 
-use crate::conn::{Conn, ConnConfig, Next, Reason};
+use session::{CloseReason, SessionGuard};
+
+use crate::conn::{Conn, ConnConfig, Next};
 use crate::shared::Shared;
 
 /// The waker's token; connections use their slot index + 1.
@@ -22,10 +24,8 @@ const BYE_GRACE: Duration = Duration::from_millis(1000);
 pub struct NewConn {
     /// The socket, already non-blocking.
     pub stream: TcpStream,
-    /// The client's address.
-    pub peer: std::net::SocketAddr,
-    /// Its session id.
-    pub id: u64,
+    /// Its session, opened by the acceptor.
+    pub session: SessionGuard,
 }
 
 /// The acceptor's handle on a worker.
@@ -129,24 +129,23 @@ impl Worker {
             self.conns.push(None);
             self.conns.len() - 1
         });
-        let mut conn = Conn::new(nc.stream, nc.id, nc.peer, &self.cfg);
-        let active = self.shared.active.load(Ordering::Relaxed);
-        info!(self.log, "session opened"; "session" => nc.id, "peer" => %nc.peer, "active" => active);
+        let mut conn = Conn::new(nc.stream, nc.session, &self.cfg);
         if let Err(e) = self.poll.registry().register(
             &mut conn.stream,
             Token(slot + 1),
             Interest::READABLE | Interest::WRITABLE,
         ) {
-            error!(self.log, "cannot register connection"; "session" => nc.id, "error" => %e);
+            error!(self.log, "cannot register connection"; "session" => conn.session.id(), "error" => %e);
             self.free.push(slot);
-            self.close(conn, Reason::IoError);
+            conn.session
+                .close(CloseReason::ServerError(format!("cannot register: {e}")));
             return;
         }
         if let Some(s) = self.conns.get_mut(slot) {
             *s = Some(conn);
         }
-        // Data may already be waiting; edge-triggered readiness for it
-        // arrives anyway, so no eager read is needed.
+        // Data may already be waiting: epoll reports the current readiness
+        // of a newly registered socket, so no eager read is needed.
     }
 
     fn handle(&mut self, slot: usize) {
@@ -154,14 +153,12 @@ impl Worker {
             return;
         };
         let next = if self.shared.shutting_down.load(Ordering::Acquire) {
-            conn.say_bye(Reason::Shutdown)
-        } else if let Some(reason) = conn.ending() {
-            conn.say_bye(reason)
+            conn.say_bye(CloseReason::Shutdown)
         } else {
             conn.on_ready(&self.cfg, &self.log, &mut self.scratch)
         };
         match next {
-            Next::Wait { more, .. } => {
+            Next::Wait { more } => {
                 if more {
                     self.revisit.push(slot);
                 }
@@ -170,29 +167,13 @@ impl Worker {
         }
     }
 
-    fn remove(&mut self, slot: usize, reason: Reason) {
+    /// Drops a connection; closing its session logs the end.
+    fn remove(&mut self, slot: usize, reason: CloseReason) {
         if let Some(Some(mut conn)) = self.conns.get_mut(slot).map(Option::take) {
             let _ = self.poll.registry().deregister(&mut conn.stream);
             self.free.push(slot);
-            self.close(conn, reason);
+            conn.session.close(reason);
         }
-    }
-
-    /// Logs a session's end and releases its place in the client count.
-    fn close(&self, conn: Conn, reason: Reason) {
-        let active = self
-            .shared
-            .active
-            .fetch_sub(1, Ordering::AcqRel)
-            .saturating_sub(1);
-        info!(self.log, "session closed";
-            "session" => conn.id,
-            "peer" => %conn.peer,
-            "reason" => reason.as_str(),
-            "duration" => format!("{:.3}s", conn.duration().as_secs_f64()),
-            "requests" => conn.requests,
-            "errors" => conn.errors,
-            "active" => active);
     }
 
     fn sweep_idle(&mut self, limit: Duration) {
@@ -202,7 +183,7 @@ impl Worker {
                 if c.ending().is_none() && now.duration_since(c.last_active) >= limit);
             if idle {
                 let next = match self.conns.get_mut(slot) {
-                    Some(Some(c)) => c.say_bye(Reason::IdleTimeout),
+                    Some(Some(c)) => c.say_bye(CloseReason::IdleTimeout),
                     _ => continue,
                 };
                 if let Next::Close(reason) = next {
@@ -218,7 +199,7 @@ impl Worker {
         self.take_new();
         for slot in 0..self.conns.len() {
             let next = match self.conns.get_mut(slot) {
-                Some(Some(c)) => c.say_bye(Reason::Shutdown),
+                Some(Some(c)) => c.say_bye(CloseReason::Shutdown),
                 _ => continue,
             };
             if let Next::Close(reason) = next {
@@ -244,7 +225,7 @@ impl Worker {
             }
         }
         for slot in 0..self.conns.len() {
-            self.remove(slot, Reason::Shutdown);
+            self.remove(slot, CloseReason::Shutdown);
         }
     }
 }
