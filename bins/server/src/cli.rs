@@ -124,9 +124,9 @@ mod tests {
     fn positional_host_and_port() {
         let a = parse(&["::1", "0", "--log-level", "WARNING"]).unwrap();
         assert_eq!(a.host_port(), Ok(("::1", 0)));
+        assert_eq!(a.log_level, LogLevel(slog::Level::Warning));
         let a = parse(&["0.0.0.0"]).unwrap();
         assert_eq!(a.host_port(), Ok(("0.0.0.0", 4390)));
-        assert_eq!(a.log_level, LogLevel(slog::Level::Warning));
     }
 
     #[test]
