@@ -2,6 +2,8 @@
 //! slog-term drains, the console (stderr) and the log file.
 //!
 //! Nothing is dropped silently:
+//! - each record is formatted once (slog-term's `FullFormat`, UTC
+//!   timestamps) and the same bytes go to both sinks;
 //! - the channel uses [`OverflowStrategy::Block`]: when the logging thread
 //!   falls behind, the threads that log wait for room (backpressure on the
 //!   workers) instead of losing records;
@@ -21,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use slog::{o, Drain, Duplicate, Level, Logger};
+use slog::{o, Drain, Level, Logger};
 use slog_async::{AsyncGuard, OverflowStrategy};
 use slog_term::{FullFormat, PlainDecorator};
 
@@ -54,9 +56,16 @@ impl Logging {
     }
 
     fn with_sinks(console: Sink, file: Sink, level: Level) -> Logging {
-        let both =
-            Duplicate::new(term_drain(console.clone()), term_drain(file.clone())).ignore_res();
-        let (async_drain, guard) = slog_async::Async::new(both)
+        let tee = Tee {
+            record: Vec::with_capacity(256),
+            sinks: [console.clone(), file.clone()],
+        };
+        let format = FullFormat::new(PlainDecorator::new(tee))
+            .use_utc_timestamp()
+            .use_original_order()
+            .build()
+            .ignore_res();
+        let (async_drain, guard) = slog_async::Async::new(format)
             .chan_size(CHANNEL_SIZE)
             .overflow_strategy(OverflowStrategy::Block)
             .thread_name("calc-log".into())
@@ -115,12 +124,27 @@ impl Drop for Logging {
     }
 }
 
-fn term_drain(sink: Sink) -> impl Drain<Ok = (), Err = slog::Never> {
-    FullFormat::new(PlainDecorator::new(sink))
-        .use_utc_timestamp()
-        .use_original_order()
-        .build()
-        .ignore_res()
+/// Formats each record once and hands the same bytes to every sink: the
+/// record is gathered here (slog-term writes it in many small pieces) and
+/// appended to each sink under one lock when slog-term flushes it.
+struct Tee {
+    record: Vec<u8>,
+    sinks: [Sink; 2],
+}
+
+impl Write for Tee {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.record.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        for s in &self.sinks {
+            s.append(&self.record);
+        }
+        self.record.clear();
+        Ok(())
+    }
 }
 
 /// A buffered, shared writer whose `flush` is soft: records reach the OS
@@ -197,19 +221,14 @@ impl SinkState {
     }
 }
 
-impl Write for Sink {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+impl Sink {
+    /// Adds bytes to the buffer; writes to the OS once enough are pending.
+    fn append(&self, data: &[u8]) {
         let mut s = self.lock();
         s.buf.extend_from_slice(data);
         if s.buf.len() >= SINK_HIGH_WATER {
             s.push();
         }
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        // Soft: the flusher thread pushes within FLUSH_EVERY.
-        Ok(())
     }
 }
 
@@ -284,13 +303,12 @@ mod tests {
         let file = Disk::default();
         let sink = Sink::new(Box::new(file.clone()), Some("full.log".into()));
         file.full.store(true, Ordering::SeqCst);
-        let mut w = sink.clone();
-        w.write_all(b"lost\n").unwrap();
+        sink.append(b"lost\n");
         sink.push();
         assert!(sink.lock().failing);
         assert_eq!(sink.lock().lost, 5);
         file.full.store(false, Ordering::SeqCst);
-        w.write_all(b"kept\n").unwrap();
+        sink.append(b"kept\n");
         sink.push();
         assert!(!sink.lock().failing);
         assert_eq!(text(&file), "kept\n");
