@@ -161,10 +161,10 @@ fn a_person_at_the_terminal() {
     assert!(caret_line.len() >= "calc> ".len(), "{before:?}");
     assert!(caret_line.trim().is_empty(), "{before:?}");
     p.exp_string("calc> ").unwrap();
-    // History: the up arrow brings back the last line.
-    p.send("\x1b[A").unwrap();
-    p.send("\x1b[A").unwrap();
-    p.send("\r").unwrap();
+    // History: two steps back (Ctrl-P, as the up arrow) is `1/0` again.
+    p.send_control('p').unwrap();
+    p.send_control('p').unwrap();
+    p.send_line("").unwrap();
     p.exp_string("error: ZeroDivisionError").unwrap();
     p.exp_string("calc> ").unwrap();
     p.send_control('d').unwrap();
