@@ -13,7 +13,7 @@ pub const DEFAULT_PORT: u16 = 4390;
 /// OK, 1 some request failed, 2 no connection.
 #[derive(FromArgs, Debug)]
 pub struct Args {
-    /// [HOST] [PORT]: the server (default 127.0.0.1 4390)
+    /// optional HOST and PORT of the server (default 127.0.0.1 4390)
     #[argh(positional, arg_name = "HOST PORT")]
     pub endpoint: Vec<String>,
 

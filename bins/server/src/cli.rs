@@ -14,9 +14,8 @@ pub const DEFAULT_PORT: u16 = 4390;
 /// one request per line (see docs/protocol.md).
 #[derive(FromArgs, Debug)]
 pub struct Args {
-    /// [HOST] [PORT]: address to listen on (default 127.0.0.1; `::1` or
-    /// `::` for IPv6) and port (default 4390; 0 picks a free port, printed
-    /// on stdout)
+    /// optional HOST to listen on (default 127.0.0.1; `::1` or `::` for
+    /// IPv6) and PORT (default 4390; 0 picks a free port, printed on stdout)
     #[argh(positional, arg_name = "HOST PORT")]
     pub endpoint: Vec<String>,
 
