@@ -65,6 +65,8 @@ struct Shared {
     peer: SocketAddr,
     connected_at: SystemTime,
     started: Instant,
+    /// Nanoseconds from `started` to the last activity (saturating).
+    active_at: AtomicU64,
     requests: AtomicU64,
     errors: AtomicU64,
 }
@@ -128,6 +130,8 @@ pub struct SessionInfo {
     pub connected_at: SystemTime,
     /// How long the session has been open.
     pub elapsed: Duration,
+    /// How long since its last activity (see [`SessionGuard::touch`]).
+    pub idle: Duration,
     /// Requests answered so far.
     pub requests: u64,
     /// Of those, answered with an error.
@@ -241,6 +245,21 @@ impl SessionRegistry {
         infos
     }
 
+    /// The open sessions idle for at least `timeout`, by id: what an event
+    /// loop's periodic sweep closes with [`CloseReason::IdleTimeout`].
+    pub fn idle_for(&self, timeout: Duration) -> Vec<SessionId> {
+        let now = self.inner.clock.now();
+        let mut ids: Vec<SessionId> = self
+            .inner
+            .lock()
+            .values()
+            .filter(|s| s.idle(now) >= timeout)
+            .map(|s| s.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// The open session `id`, if it is open.
     pub fn get(&self, id: SessionId) -> Option<SessionInfo> {
         let now = self.inner.clock.now();
@@ -255,6 +274,7 @@ impl SessionRegistry {
             peer,
             connected_at: self.inner.clock.wall(),
             started: self.inner.clock.now(),
+            active_at: AtomicU64::new(0),
             requests: AtomicU64::new(0),
             errors: AtomicU64::new(0),
         });
@@ -279,12 +299,25 @@ impl Inner {
 }
 
 impl Shared {
+    fn touch(&self, now: Instant) {
+        let since_start = now.saturating_duration_since(self.started);
+        let nanos = u64::try_from(since_start.as_nanos()).unwrap_or(u64::MAX);
+        self.active_at.fetch_max(nanos, Ordering::Relaxed);
+    }
+
+    fn idle(&self, now: Instant) -> Duration {
+        let active = Duration::from_nanos(self.active_at.load(Ordering::Relaxed));
+        now.saturating_duration_since(self.started)
+            .saturating_sub(active)
+    }
+
     fn info(&self, now: Instant) -> SessionInfo {
         SessionInfo {
             id: self.id,
             peer: self.peer,
             connected_at: self.connected_at,
             elapsed: now.saturating_duration_since(self.started),
+            idle: self.idle(now),
             requests: self.requests.load(Ordering::Relaxed),
             errors: self.errors.load(Ordering::Relaxed),
         }
@@ -340,9 +373,22 @@ impl SessionGuard {
             .saturating_duration_since(self.shared.started)
     }
 
+    /// Marks the session active now (e.g. bytes arrived), restarting its
+    /// idle time. [`record_request`](Self::record_request) does this too.
+    pub fn touch(&self) {
+        self.shared.touch(self.registry.clock.now());
+    }
+
+    /// How long since the session was opened or last active, for idle
+    /// timeouts.
+    pub fn idle(&self) -> Duration {
+        self.shared.idle(self.registry.clock.now())
+    }
+
     /// Counts one answered request; `ok` is false when it was answered with
-    /// an error.
+    /// an error. Marks the session active.
     pub fn record_request(&self, ok: bool) {
+        self.touch();
         self.shared.requests.fetch_add(1, Ordering::Relaxed);
         if !ok {
             self.shared.errors.fetch_add(1, Ordering::Relaxed);
@@ -372,6 +418,10 @@ impl SessionGuard {
 
     /// Ends the session with `reason` and returns its record (which the
     /// observer, if any, also receives).
+    ///
+    /// A server answering `exit` closes first and then sends
+    /// `BYE` with the record's `duration`, so the client and the log show
+    /// the same figure.
     pub fn close(mut self, reason: CloseReason) -> ClosedSession {
         self.finish(reason)
     }

@@ -268,3 +268,24 @@ fn closed_session_display_is_a_log_line() {
         "session 1 from [::1]:5000 closed (idle timeout) after 12.345s: 1 requests, 1 errors, 0 active"
     );
 }
+
+#[test]
+fn idle_time_restarts_on_activity() {
+    let (reg, clock, _) = registry();
+    let a = reg.open(peer(1));
+    let b = reg.open(peer(2));
+    clock.advance(Duration::from_secs(30));
+    assert_eq!(a.idle(), Duration::from_secs(30));
+    a.touch();
+    clock.advance(Duration::from_secs(5));
+    b.record_request(true);
+    clock.advance(Duration::from_millis(1500));
+    assert_eq!(a.idle(), Duration::from_millis(6500));
+    assert_eq!(b.idle(), Duration::from_millis(1500));
+    assert_eq!(reg.idle_for(Duration::from_secs(6)), [1]);
+    assert_eq!(reg.idle_for(Duration::from_millis(1500)), [1, 2]);
+    assert_eq!(reg.idle_for(Duration::from_secs(60)), Vec::<u64>::new());
+    let snap = reg.snapshot();
+    assert_eq!(snap[0].idle, Duration::from_millis(6500));
+    assert_eq!(snap[0].elapsed, Duration::from_millis(36_500));
+}
