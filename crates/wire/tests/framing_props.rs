@@ -113,8 +113,17 @@ impl Read for Reads<'_> {
     }
 }
 
+/// 1000 cases per property by default; `PROPTEST_CASES=N` runs more.
+fn config() -> ProptestConfig {
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 1000;
+    }
+    config
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(config())]
 
     #[test]
     fn any_split_gives_the_same_items(
