@@ -283,6 +283,7 @@ impl SessionRegistry {
             registry: Arc::clone(&self.inner),
             shared,
             drop_reason: None,
+            ended_at: None,
             closed: false,
         }
     }
@@ -336,6 +337,8 @@ pub struct SessionGuard {
     registry: Arc<Inner>,
     shared: Arc<Shared>,
     drop_reason: Option<CloseReason>,
+    /// When [`SessionGuard::end`] froze the session's end.
+    ended_at: Option<Instant>,
     closed: bool,
 }
 
@@ -412,23 +415,64 @@ impl SessionGuard {
 
     /// Sets the reason reported if the guard is dropped rather than closed
     /// (the latest call wins), e.g. before returning an error up the stack.
+    /// After [`end`](Self::end), the reason given there stays.
     pub fn set_close_reason(&mut self, reason: CloseReason) {
-        self.drop_reason = Some(reason);
+        if self.ended_at.is_none() {
+            self.drop_reason = Some(reason);
+        }
     }
 
     /// Ends the session with `reason` and returns its record (which the
     /// observer, if any, also receives).
     ///
-    /// A server answering `exit` closes first and then sends
-    /// `BYE` with the record's `duration`, so the client and the log show
-    /// the same figure.
+    /// If [`end`](Self::end) was called, the record's duration is the one
+    /// `end` returned; the reason is the one given here.
     pub fn close(mut self, reason: CloseReason) -> ClosedSession {
         self.finish(reason)
     }
 
+    /// Fixes the session's end at this moment, with `reason`, while the
+    /// connection lives on to deliver its last answers; returns the
+    /// session's duration. The later close or drop reports this duration
+    /// (and, on drop, this reason), so the `BYE` a server sends with the
+    /// returned duration and the logged duration are the same figure. The
+    /// first call wins; later ones return the same duration.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use session::{CloseReason, ManualClock, SessionRegistry};
+    ///
+    /// let clock = Arc::new(ManualClock::new());
+    /// let registry = SessionRegistry::builder().clock(clock.clone()).build();
+    /// let mut session = registry.open("127.0.0.1:9".parse().unwrap());
+    /// clock.advance(Duration::from_secs(2));
+    /// let bye = session.end(CloseReason::Exit); // send `BYE 2.000`
+    /// clock.advance(Duration::from_millis(30)); // ... while it is written
+    /// let closed = session.close(CloseReason::Exit);
+    /// assert_eq!((bye, closed.duration), (Duration::from_secs(2), Duration::from_secs(2)));
+    /// ```
+    pub fn end(&mut self, reason: CloseReason) -> Duration {
+        let at = match self.ended_at {
+            Some(at) => at,
+            None => {
+                let now = self.registry.clock.now();
+                self.ended_at = Some(now);
+                self.drop_reason = Some(reason);
+                now
+            }
+        };
+        at.saturating_duration_since(self.shared.started)
+    }
+
+    /// Whether [`end`](Self::end) has been called.
+    pub fn is_ended(&self) -> bool {
+        self.ended_at.is_some()
+    }
+
     fn finish(&mut self, reason: CloseReason) -> ClosedSession {
         self.closed = true;
-        let now = self.registry.clock.now();
+        let now = self.ended_at.unwrap_or_else(|| self.registry.clock.now());
         let active_after = {
             let mut live = self.registry.lock();
             live.remove(&self.shared.id);

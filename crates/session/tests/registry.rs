@@ -289,3 +289,35 @@ fn idle_time_restarts_on_activity() {
     assert_eq!(snap[0].idle, Duration::from_millis(6500));
     assert_eq!(snap[0].elapsed, Duration::from_millis(36_500));
 }
+
+#[test]
+fn end_freezes_the_duration_and_reason() {
+    let (reg, clock, ended) = registry();
+    let mut a = reg.open(peer(1));
+    clock.advance(Duration::from_millis(1234));
+    assert!(!a.is_ended());
+    assert_eq!(a.end(CloseReason::IdleTimeout), Duration::from_millis(1234));
+    clock.advance(Duration::from_secs(1));
+    // The first end wins; a later reason does not replace it.
+    assert_eq!(a.end(CloseReason::Exit), Duration::from_millis(1234));
+    a.set_close_reason(CloseReason::Reset);
+    assert!(a.is_ended());
+    assert_eq!(reg.active(), 1, "ending is not closing");
+    drop(a);
+
+    // An explicit close keeps the frozen time but takes its own reason.
+    let mut b = reg.open(peer(2));
+    clock.advance(Duration::from_millis(10));
+    b.end(CloseReason::Shutdown);
+    clock.advance(Duration::from_millis(10));
+    let closed = b.close(CloseReason::WriteError(std::io::ErrorKind::BrokenPipe));
+    assert_eq!(closed.duration, Duration::from_millis(10));
+
+    let ended = ended.lock().unwrap();
+    assert_eq!(ended[0].reason, CloseReason::IdleTimeout);
+    assert_eq!(ended[0].duration, Duration::from_millis(1234));
+    assert_eq!(
+        ended[1].reason,
+        CloseReason::WriteError(std::io::ErrorKind::BrokenPipe)
+    );
+}
