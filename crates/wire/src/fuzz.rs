@@ -200,6 +200,9 @@ mod tests {
             b"\x31aaaaaaaaaaaaaaaaaaaaaaaa\nb\n",
             b"\xf0\xff\xfe\n1+1\r\r\n",
             b"\x07\xe2\x82\n\xe2\x82\xac\n",
+            // Found by the `response` fuzz target: a class with an LF in it
+            // was accepted, and its encoding (LF turned to space) was not.
+            b"ERR S\x01\x00\x00\nytr: in val)",
         ];
         for input in inputs {
             assert_eq!(check_decoder(input), Ok(()), "{input:?}");

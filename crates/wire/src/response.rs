@@ -129,7 +129,11 @@ impl Response {
         let Some((class, message)) = rest.split_once(": ") else {
             return Err(ResponseParseError::new(line, "no class"));
         };
-        if class.is_empty() || class.contains(' ') {
+        if class.is_empty()
+            || !class
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return Err(ResponseParseError::new(line, "bad class"));
         }
         if class == BUSY_CLASS {
