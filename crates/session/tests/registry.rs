@@ -268,3 +268,56 @@ fn closed_session_display_is_a_log_line() {
         "session 1 from [::1]:5000 closed (idle timeout) after 12.345s: 1 requests, 1 errors, 0 active"
     );
 }
+
+#[test]
+fn idle_time_restarts_on_activity() {
+    let (reg, clock, _) = registry();
+    let a = reg.open(peer(1));
+    let b = reg.open(peer(2));
+    clock.advance(Duration::from_secs(30));
+    assert_eq!(a.idle(), Duration::from_secs(30));
+    a.touch();
+    clock.advance(Duration::from_secs(5));
+    b.record_request(true);
+    clock.advance(Duration::from_millis(1500));
+    assert_eq!(a.idle(), Duration::from_millis(6500));
+    assert_eq!(b.idle(), Duration::from_millis(1500));
+    assert_eq!(reg.idle_for(Duration::from_secs(6)), [1]);
+    assert_eq!(reg.idle_for(Duration::from_millis(1500)), [1, 2]);
+    assert_eq!(reg.idle_for(Duration::from_secs(60)), Vec::<u64>::new());
+    let snap = reg.snapshot();
+    assert_eq!(snap[0].idle, Duration::from_millis(6500));
+    assert_eq!(snap[0].elapsed, Duration::from_millis(36_500));
+}
+
+#[test]
+fn end_freezes_the_duration_and_reason() {
+    let (reg, clock, ended) = registry();
+    let mut a = reg.open(peer(1));
+    clock.advance(Duration::from_millis(1234));
+    assert!(!a.is_ended());
+    assert_eq!(a.end(CloseReason::IdleTimeout), Duration::from_millis(1234));
+    clock.advance(Duration::from_secs(1));
+    // The first end wins; a later reason does not replace it.
+    assert_eq!(a.end(CloseReason::Exit), Duration::from_millis(1234));
+    a.set_close_reason(CloseReason::Reset);
+    assert!(a.is_ended());
+    assert_eq!(reg.active(), 1, "ending is not closing");
+    drop(a);
+
+    // An explicit close keeps the frozen time but takes its own reason.
+    let mut b = reg.open(peer(2));
+    clock.advance(Duration::from_millis(10));
+    b.end(CloseReason::Shutdown);
+    clock.advance(Duration::from_millis(10));
+    let closed = b.close(CloseReason::WriteError(std::io::ErrorKind::BrokenPipe));
+    assert_eq!(closed.duration, Duration::from_millis(10));
+
+    let ended = ended.lock().unwrap();
+    assert_eq!(ended[0].reason, CloseReason::IdleTimeout);
+    assert_eq!(ended[0].duration, Duration::from_millis(1234));
+    assert_eq!(
+        ended[1].reason,
+        CloseReason::WriteError(std::io::ErrorKind::BrokenPipe)
+    );
+}

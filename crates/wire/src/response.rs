@@ -129,7 +129,11 @@ impl Response {
         let Some((class, message)) = rest.split_once(": ") else {
             return Err(ResponseParseError::new(line, "no class"));
         };
-        if class.is_empty() || class.contains(' ') {
+        if class.is_empty()
+            || !class
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return Err(ResponseParseError::new(line, "bad class"));
         }
         if class == BUSY_CLASS {
@@ -288,11 +292,17 @@ fn write_line_text(out: &mut Vec<u8>, value: impl Display) {
     let _ = write!(OneLine(out), "{value}");
 }
 
-/// Splits a trailing ` (column N)` off an error message.
+/// Splits a trailing ` (column N)` off an error message. `N` must be
+/// written as the encoder writes it (no sign, no leading zeros), so that a
+/// message merely ending in similar text is left alone.
 fn split_column(message: &str) -> (&str, Option<usize>) {
+    let canonical = |n: &str| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
+    };
     let parsed = message
         .strip_suffix(')')
         .and_then(|m| m.rsplit_once(" (column "))
+        .filter(|(_, n)| canonical(n))
         .and_then(|(text, n)| n.parse::<usize>().ok().map(|n| (text, n)));
     match parsed {
         Some((text, n)) => (text, Some(n)),
@@ -434,6 +444,38 @@ mod tests {
         ] {
             assert!(Response::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn column_suffix_only_when_canonical() {
+        for message in [
+            "m (column 007)",
+            "m (column +7)",
+            "m (column )",
+            "m (column 99999999999999999999999)",
+        ] {
+            let line = format!("ERR SyntaxError: {message}");
+            let r = Response::parse(&line);
+            assert_eq!(
+                r,
+                Ok(Response::Err {
+                    class: "SyntaxError".into(),
+                    message: message.into(),
+                    column: None
+                })
+            );
+        }
+        let r = Response::parse("ERR SyntaxError: m (column 0)");
+        assert!(
+            matches!(
+                r,
+                Ok(Response::Err {
+                    column: Some(0),
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
     }
 
     #[test]

@@ -113,8 +113,17 @@ impl Read for Reads<'_> {
     }
 }
 
+/// 1000 cases per property by default; `PROPTEST_CASES=N` runs more.
+fn config() -> ProptestConfig {
+    let mut config = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = 1000;
+    }
+    config
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(config())]
 
     #[test]
     fn any_split_gives_the_same_items(
@@ -155,6 +164,37 @@ proptest! {
     #[test]
     fn fuzz_entry_point_holds(data in proptest::collection::vec(any::<u8>(), 0..300)) {
         prop_assert_eq!(wire::fuzz::check_decoder(&data), Ok(()));
+    }
+
+    #[test]
+    fn responses_round_trip(
+        kind in 0u8..4,
+        text in "[ -~é\r]{0,40}",
+        column in proptest::option::of(0usize..100_000),
+        millis in any::<u32>(),
+    ) {
+        let line = match kind {
+            0 => format!("OK {text}"),
+            1 => format!("ERR TypeError: {text}"),
+            2 => format!("BYE {}.{:03}", millis / 1000, millis % 1000),
+            _ => format!("ERR Busy: {text}"),
+        };
+        let line = match (kind, column) {
+            (1, Some(c)) => format!("{line} (column {c})"),
+            _ => line,
+        };
+        prop_assert_eq!(wire::fuzz::check_response(line.as_bytes()), Ok(()));
+        let parsed = wire::Response::parse(&line);
+        prop_assert!(parsed.is_ok(), "{:?}", line);
+        if !text.contains('\r') {
+            // Without characters the encoder must replace, a line is its
+            // own encoding.
+            let mut out = Vec::new();
+            if let Ok(r) = parsed {
+                r.encode(&mut out);
+            }
+            prop_assert_eq!(out, format!("{line}\n").into_bytes());
+        }
     }
 
     #[test]
