@@ -134,10 +134,10 @@ impl Conn {
                 Err(e) => return Next::Close(CloseReason::from_read_error(&e)),
             }
         }
-        if self.input.is_empty() {
-            // An idle connection keeps no input buffer.
-            self.input.release_if_empty();
-        }
+        // A connection that once received a long line does not keep its
+        // large buffer (freeing the small one too would cost an allocation
+        // per batch).
+        self.input.shrink_if_empty();
         if self.ending.is_some() {
             return self.finish_output();
         }
