@@ -221,9 +221,24 @@ fn builtin_type_name(b: Builtin) -> &'static str {
 /// quadratic), so output for untrusted input should use [`Value::repr`].
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = String::new();
-        self.write_unlimited(&mut s);
-        f.write_str(&s)
+        // Written straight to the formatter: no intermediate allocation.
+        match self {
+            Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+            Value::Int(i) => fmt::Display::fmt(i, f),
+            Value::Float(x) => {
+                repr::write_float(f, *x, true, false);
+                Ok(())
+            }
+            Value::Complex(c) => {
+                repr::write_complex(f, *c);
+                Ok(())
+            }
+            Value::Builtin(_) => {
+                let mut s = String::new();
+                self.write_unlimited(&mut s);
+                f.write_str(&s)
+            }
+        }
     }
 }
 

@@ -75,45 +75,45 @@ impl std::fmt::Write for Buf {
     }
 }
 
-/// Appends Python's `'r'`-format of `x` (CPython's `PyOS_double_to_string`
+/// Writes Python's `'r'`-format of `x` (CPython's `PyOS_double_to_string`
 /// with precision 0): `add_dot0` appends `.0` to integral positional output
 /// (float repr does, complex parts do not); `sign` writes `+` for
 /// non-negative values (and NaN).
-pub(crate) fn write_float(out: &mut String, x: f64, add_dot0: bool, sign: bool) {
+pub(crate) fn write_float<W: std::fmt::Write>(out: &mut W, x: f64, add_dot0: bool, sign: bool) {
     if x.is_nan() {
-        out.push_str(if sign { "+nan" } else { "nan" });
+        put(out, if sign { "+nan" } else { "nan" });
         return;
     }
     if x.is_sign_negative() {
-        out.push('-');
+        putc(out, '-');
     } else if sign {
-        out.push('+');
+        putc(out, '+');
     }
     let x = x.abs();
     if x.is_infinite() {
-        out.push_str("inf");
+        put(out, "inf");
         return;
     }
     if x == 0.0 {
-        out.push_str(if add_dot0 { "0.0" } else { "0" });
+        put(out, if add_dot0 { "0.0" } else { "0" });
         return;
     }
     let Some((digits, n, exp)) = shortest_digits(x) else {
         return;
     };
     let digits = digits.get(..n).unwrap_or_default();
-    let push_digits = |out: &mut String, d: &[u8]| {
+    let push_digits = |out: &mut W, d: &[u8]| {
         for &c in d {
-            out.push(char::from(c));
+            putc(out, char::from(c));
         }
     };
     // Python's decpt: the decimal point sits after `decpt` digits.
     let decpt = exp + 1;
     if !(-4 < decpt && decpt <= 16) {
         let (first, rest) = digits.split_first().unwrap_or((&b'0', &[]));
-        out.push(char::from(*first));
+        putc(out, char::from(*first));
         if !rest.is_empty() {
-            out.push('.');
+            putc(out, '.');
             push_digits(out, rest);
         }
         let _ = write!(
@@ -123,9 +123,9 @@ pub(crate) fn write_float(out: &mut String, x: f64, add_dot0: bool, sign: bool) 
             exp.unsigned_abs()
         );
     } else if decpt <= 0 {
-        out.push_str("0.");
+        put(out, "0.");
         for _ in 0..(-decpt) {
-            out.push('0');
+            putc(out, '0');
         }
         push_digits(out, digits);
     } else {
@@ -133,15 +133,15 @@ pub(crate) fn write_float(out: &mut String, x: f64, add_dot0: bool, sign: bool) 
         if point >= digits.len() {
             push_digits(out, digits);
             for _ in digits.len()..point {
-                out.push('0');
+                putc(out, '0');
             }
             if add_dot0 {
-                out.push_str(".0");
+                put(out, ".0");
             }
         } else {
             let (int_part, frac) = digits.split_at(point);
             push_digits(out, int_part);
-            out.push('.');
+            putc(out, '.');
             push_digits(out, frac);
         }
     }
@@ -209,17 +209,28 @@ fn shortest_digits(x: f64) -> Option<([u8; 20], usize, i32)> {
     }
 }
 
-/// Appends Python's `repr` of a complex number (`complex_repr`).
-pub(crate) fn write_complex(out: &mut String, c: Complex) {
+/// Writes Python's `repr` of a complex number (`complex_repr`).
+pub(crate) fn write_complex<W: std::fmt::Write>(out: &mut W, c: Complex) {
     if c.re == 0.0 && c.re.is_sign_positive() {
         write_float(out, c.im, false, false);
-        out.push('j');
+        putc(out, 'j');
     } else {
-        out.push('(');
+        putc(out, '(');
         write_float(out, c.re, false, false);
         write_float(out, c.im, false, true);
-        out.push_str("j)");
+        put(out, "j)");
     }
+}
+
+/// Writes `s`; the writers used (`String`, a `Formatter` over a `String`
+/// or a socket buffer) do not fail, and a failing one just gets less text.
+fn put<W: std::fmt::Write>(out: &mut W, s: &str) {
+    let _ = out.write_str(s);
+}
+
+/// Writes one character, as [`put`].
+fn putc<W: std::fmt::Write>(out: &mut W, c: char) {
+    let _ = out.write_char(c);
 }
 
 #[cfg(test)]
