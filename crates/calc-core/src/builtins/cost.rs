@@ -1,0 +1,70 @@
+//! Up-front cost estimates of the big-int algorithms the builtins run, in
+//! the budget's unit (about one machine-word operation), so that a call is
+//! refused before its work starts rather than interrupted.
+
+/// Machine words needed for `bits` bits.
+pub(super) fn words(bits: u64) -> u64 {
+    bits.div_ceil(64).max(1)
+}
+
+/// Multiplying an `a`-word by a `b`-word number: schoolbook below the
+/// Karatsuba threshold, `n**1.585` per balanced chunk above it.
+pub(super) fn mul(a: u64, b: u64) -> u64 {
+    let (small, large) = if a < b { (a, b) } else { (b, a) };
+    if small <= 32 {
+        return small.saturating_mul(large);
+    }
+    let chunks = large.div_ceil(small);
+    let kara = 4.0 * (small as f64).powf(1.585);
+    chunks.saturating_mul(kara as u64)
+}
+
+/// Dividing an `a`-word number by a `b`-word one (schoolbook long division).
+pub(super) fn div(a: u64, b: u64) -> u64 {
+    a.saturating_sub(b).saturating_add(1).saturating_mul(b)
+}
+
+/// A balanced product tree whose result has `result_words` words and whose
+/// leaves are `leaves` machine words: each level costs at most the top one.
+pub(super) fn product_tree(result_words: u64, leaves: u64) -> u64 {
+    let half = result_words.div_ceil(2);
+    let levels = 64 - leaves.max(1).leading_zeros() as u64;
+    mul(half, half)
+        .saturating_mul(levels.min(4))
+        .saturating_add(leaves)
+}
+
+/// `log2(n!)` by Stirling's series, an estimate accurate to a bit for the
+/// sizes that matter here (0 for `n < 2`).
+pub(super) fn log2_factorial(n: f64) -> f64 {
+    if n < 2.0 {
+        return 0.0;
+    }
+    let ln = n * n.ln() - n + 0.5 * (2.0 * std::f64::consts::PI * n).ln() + 1.0 / (12.0 * n);
+    ln / std::f64::consts::LN_2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stirling_is_close() {
+        // math.log2(math.factorial(1000)) == 8529.398004204...
+        assert!((log2_factorial(1000.0) - 8529.398).abs() < 0.01);
+        // factorial(10) == 3628800 -> log2 21.791...
+        assert!((log2_factorial(10.0) - 21.791).abs() < 0.01);
+        assert_eq!(log2_factorial(1.0), 0.0);
+    }
+
+    #[test]
+    fn costs_grow() {
+        assert_eq!(words(0), 1);
+        assert_eq!(words(65), 2);
+        assert_eq!(mul(2, 3), 6);
+        assert!(mul(1000, 1000) < 1_000_000);
+        assert!(mul(1000, 1000) > 10_000);
+        assert_eq!(div(10, 3), 24);
+        assert!(product_tree(100, 1000) > mul(50, 50));
+    }
+}
