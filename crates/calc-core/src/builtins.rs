@@ -16,6 +16,8 @@ mod math;
 mod minmax;
 mod num;
 mod pow;
+#[cfg(test)]
+mod pysample;
 mod round;
 
 use crate::ast::CmpOp;
