@@ -295,10 +295,14 @@ mod tests {
 
     #[test]
     fn constants_are_floats() {
-        // repr(pi), repr(e), repr(tau) in python3
-        assert_eq!(lookup("pi"), Some(Value::Float(3.141592653589793)));
-        assert_eq!(lookup("e"), Some(Value::Float(2.718281828459045)));
-        assert_eq!(lookup("tau"), Some(Value::Float(6.283185307179586)));
+        // struct.unpack("<Q", struct.pack("<d", math.pi / math.e / math.tau)) in python3
+        let bits = |name: &str| match lookup(name) {
+            Some(Value::Float(x)) => x.to_bits(),
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(bits("pi"), 4614256656552045848);
+        assert_eq!(bits("e"), 4613303445314885481);
+        assert_eq!(bits("tau"), 4618760256179416344);
         assert_eq!(lookup("inf"), Some(Value::Float(f64::INFINITY)));
         assert!(matches!(lookup("nan"), Some(Value::Float(x)) if x.is_nan()));
     }

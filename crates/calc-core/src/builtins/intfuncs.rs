@@ -305,7 +305,7 @@ mod tests {
         );
         let c = Value::Complex(crate::Complex { re: 0.0, im: 1.0 });
         assert_eq!(
-            fl(&[c.clone()]).unwrap_err().to_string(),
+            fl(std::slice::from_ref(&c)).unwrap_err().to_string(),
             "TypeError: must be real number, not complex"
         );
         assert_eq!(
