@@ -25,13 +25,32 @@ pub(super) fn div(a: u64, b: u64) -> u64 {
 }
 
 /// A balanced product tree whose result has `result_words` words and whose
-/// leaves are `leaves` machine words: each level costs at most the top one.
+/// leaves are `leaves` machine words. With sub-quadratic multiplication the
+/// top product dominates and the levels below add a geometric series; the
+/// factor is calibrated on num-bigint (release build, this machine).
 pub(super) fn product_tree(result_words: u64, leaves: u64) -> u64 {
     let half = result_words.div_ceil(2);
-    let levels = 64 - leaves.max(1).leading_zeros() as u64;
-    mul(half, half)
-        .saturating_mul(levels.min(4))
-        .saturating_add(leaves)
+    mul(half, half).saturating_mul(6).saturating_add(leaves)
+}
+
+/// `base**exp % m` by num-bigint's `modpow` for an `exp_bits`-bit exponent
+/// and an `mw`-word modulus. An odd modulus takes its Montgomery ladder: a
+/// 16-entry table, then 5 products per 4 exponent bits, padded to whole
+/// words, each quadratic; an even one squares, multiplies and divides per
+/// bit.
+pub(super) fn modpow(exp_bits: u64, mw: u64, odd: bool) -> u64 {
+    let square = mw.saturating_mul(mw);
+    if odd {
+        let padded = exp_bits.div_ceil(64).saturating_mul(64);
+        let products = padded.saturating_mul(5) / 4 + 16;
+        // Beyond cache sizes the quadratic loops slow down further.
+        let per = square
+            .saturating_mul(2)
+            .saturating_add(square.saturating_mul(mw) / 1000);
+        products.saturating_mul(per)
+    } else {
+        exp_bits.saturating_mul(square).saturating_mul(3)
+    }
 }
 
 /// `log2(n!)` by Stirling's series, an estimate accurate to a bit for the
@@ -66,5 +85,7 @@ mod tests {
         assert!(mul(1000, 1000) > 10_000);
         assert_eq!(div(10, 3), 24);
         assert!(product_tree(100, 1000) > mul(50, 50));
+        assert!(modpow(3322, 52, true) < 30_000_000);
+        assert!(modpow(1 << 20, 16384, true) > 1 << 40);
     }
 }

@@ -147,11 +147,10 @@ pub(super) fn isqrt(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Ev
         return Ok(Value::Int(Int::Small(isqrt_u64(s as u64) as i64)));
     }
     let big = num::to_big(&n);
+    // Newton's method from a float-precision start: the precision doubles
+    // per step, so the last, full-size divisions dominate (calibrated).
     let w = cost::words(big.bits());
-    // Newton's method: one half-size division per step, about log2(bits)
-    // steps from a float-precision start.
-    let steps = 64 - big.bits().leading_zeros() as u64;
-    budget.charge(steps.saturating_mul(cost::div(w, w.div_ceil(2))))?;
+    budget.charge(w.saturating_mul(w).saturating_mul(3))?;
     Ok(Value::Int(num::from_big(BigInt::from(
         big.magnitude().sqrt(),
     ))))

@@ -105,16 +105,14 @@ fn modpow(b: &Int, e: &Int, m: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     let mut base = num::to_big(b).mod_floor(&big_m).magnitude().clone();
     let mut exp = num::to_big(e);
     if exp.is_negative() {
-        // Extended Euclid: about one division step per bit of the modulus.
-        budget.charge(modulus.bits().saturating_mul(mw).saturating_mul(2))?;
+        // Extended Euclid: about 0.6 division steps per bit of the modulus,
+        // each a few allocations and passes over `mw` words.
+        budget.charge(modulus.bits().saturating_mul(mw).saturating_mul(8))?;
         base = invmod(&base, &modulus)
             .ok_or_else(|| EvalError::value("base is not invertible for the given modulus"))?;
         exp = -exp;
     }
-    // One squaring and reduction per exponent bit, plus a multiply on
-    // about half of them.
-    let step = cost::mul(mw, mw).saturating_add(cost::div(2 * mw, mw));
-    budget.charge(exp.bits().saturating_mul(step).saturating_mul(3) / 2)?;
+    budget.charge(cost::modpow(exp.bits(), mw, modulus.bit(0)))?;
     let r = match (modulus.to_u64(), exp.to_u64(), base.to_u64()) {
         (Some(m64), Some(e64), Some(b64)) => BigUint::from(modpow_u64(b64, e64, m64)),
         _ => base.modpow(exp.magnitude(), &modulus),

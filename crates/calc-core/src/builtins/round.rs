@@ -147,7 +147,14 @@ fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     }
     let value = num::to_big(i);
     let w = cost::words(value.bits());
-    budget.charge(cost::mul(w, w).saturating_add(cost::div(w, w)))?;
+    let pw = cost::words(k.saturating_mul(333) / 100 + 1);
+    // 10**k by repeated squaring, one division, one product back.
+    let pow_cost = cost::mul(pw, pw).saturating_mul(2);
+    budget.charge(
+        pow_cost
+            .saturating_add(cost::div(w, pw))
+            .saturating_add(cost::mul(w.saturating_sub(pw).max(1), pw)),
+    )?;
     let pow = BigInt::from(10u8).pow(k as u32);
     // divmod_near: quotient rounded half to even.
     let (q, r) = value.div_mod_floor(&pow);
