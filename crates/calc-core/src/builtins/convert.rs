@@ -7,7 +7,7 @@ use num_bigint::BigInt;
 
 use crate::{Complex, EvalError, Int, Value};
 
-use super::args::{as_int, one, type_name};
+use super::args::{as_int, index, one, type_name};
 use super::num;
 
 /// `abs(x)`.
@@ -62,9 +62,21 @@ pub(super) fn int(args: &[Value]) -> Result<Value, EvalError> {
                 type_name(x)
             ))),
         },
-        [_, _] => Err(EvalError::type_error(
-            "int() can't convert non-string with explicit base",
-        )),
+        [_, base] => {
+            // The base is checked first (clipped to Py_ssize_t as CPython's
+            // PyNumber_AsSsize_t does); only then is x found not a string.
+            let base = index(base)?;
+            let valid = match base {
+                Int::Small(b) => b == 0 || (2..=36).contains(&b),
+                Int::Big(_) => false,
+            };
+            if !valid {
+                return Err(EvalError::value("int() base must be >= 2 and <= 36, or 0"));
+            }
+            Err(EvalError::type_error(
+                "int() can't convert non-string with explicit base",
+            ))
+        }
         _ => Err(EvalError::type_error(format!(
             "int() takes at most 2 arguments ({} given)",
             args.len()

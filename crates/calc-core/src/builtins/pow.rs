@@ -72,10 +72,13 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
                     "pow() 3rd argument not allowed unless all arguments are integers",
                 ))
             }
-            // complex_pow first converts base and exponent (NotImplemented
-            // when one is not a number), then rejects the modulus.
-            Kind::Complex if kind(b) != Kind::Other && kind(e) != Kind::Other => {
-                return Err(EvalError::value("complex modulo"))
+            // complex_pow first converts base, then exponent (NotImplemented
+            // for a non-number, OverflowError for a huge int), then rejects
+            // the modulus.
+            Kind::Complex => {
+                if complex_operand(b)? && complex_operand(e)? {
+                    return Err(EvalError::value("complex modulo"));
+                }
             }
             _ => {}
         }
@@ -86,6 +89,16 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
         type_name(e),
         type_name(m)
     )))
+}
+
+/// complex's `to_complex`: whether `v` converts (`false` means
+/// NotImplemented); an int beyond the float range is an OverflowError.
+fn complex_operand(v: &Value) -> Result<bool, EvalError> {
+    match v {
+        Value::Int(i) => num::int_to_f64(i).map(|_| true),
+        Value::Builtin(_) => Ok(false),
+        _ => Ok(true),
+    }
 }
 
 /// `long_pow` with a modulus: the result has the sign of `m` (or is 0).
@@ -262,6 +275,18 @@ mod tests {
         // pow(2.0, 1j, 3) and pow(abs, 2.0, 1j): float's slot comes first
         assert_eq!(msg(call(&[fl.clone(), j.clone(), i(3)])), not_allowed);
         assert_eq!(msg(call(&[f.clone(), fl.clone(), j.clone()])), not_allowed);
+        // pow(10**400, int, 1j) -> OverflowError (complex_pow converts the base first)
+        let huge = big(BigInt::from(10u8).pow(400u32));
+        let int_type = Value::Builtin(crate::Builtin::Int);
+        assert_eq!(
+            msg(call(&[huge.clone(), int_type.clone(), j.clone()])),
+            "OverflowError: int too large to convert to float"
+        );
+        // pow(int, 10**400, 1j) -> unsupported (the base is not a number)
+        assert_eq!(
+            msg(call(&[int_type, huge, j.clone()])),
+            "TypeError: unsupported operand type(s) for ** or pow(): 'type', 'int', 'complex'"
+        );
         // pow(abs, 1j, 3)
         assert_eq!(
             msg(call(&[f.clone(), j.clone(), i(3)])),

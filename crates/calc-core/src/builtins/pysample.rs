@@ -18,7 +18,7 @@ use super::{call, num};
 
 /// The oracle: reads `name arg arg ...` lines, prints one encoded result
 /// per line (`f:<bits>`, `i:<decimal>`, `b:<0|1>`, `c:<bits>,<bits>`,
-/// `E:<ExceptionClass>`).
+/// `E:<ExceptionClass>|<message>`); `?:<name>` passes a builtin itself.
 const ORACLE: &str = r#"
 import math, struct, sys
 sys.set_int_max_str_digits(0)
@@ -37,6 +37,7 @@ def dec(a):
     if t == "c":
         re, im = v.split(",")
         return complex(dec("f:" + re), dec("f:" + im))
+    if t == "?": return NS[v]
 def enc(r):
     if isinstance(r, bool): return "b:" + str(int(r))
     if isinstance(r, int): return "i:" + str(r)
@@ -49,7 +50,7 @@ for line in sys.stdin:
     try:
         out.append(enc(NS[name](*[dec(a) for a in args])))
     except Exception as e:
-        out.append("E:" + type(e).__name__)
+        out.append("E:" + type(e).__name__ + "|" + str(e))
 print("\n".join(out))
 "#;
 
@@ -177,7 +178,7 @@ fn encode_result(r: &Result<Value, crate::EvalError>) -> String {
         Ok(Value::Bool(b)) => format!("b:{}", u8::from(*b)),
         Ok(Value::Complex(c)) => format!("c:{},{}", encode_f64(c.re), encode_f64(c.im)),
         Ok(Value::Builtin(b)) => format!("?:{}", b.repr()),
-        Err(e) => format!("E:{}", e.class()),
+        Err(e) => format!("E:{}|{}", e.class(), e.message()),
     }
 }
 
@@ -248,12 +249,10 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
     calls
 }
 
-#[test]
-fn builtins_match_python3_bit_for_bit() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let calls = sample_calls(&mut rng);
+/// Runs the oracle on `calls`, one result line per call.
+fn oracle(calls: &[(Builtin, Vec<Value>)]) -> Vec<String> {
     let mut input = String::new();
-    for (f, args) in &calls {
+    for (f, args) in calls {
         let _ = write!(input, "{}", f.name());
         for a in args {
             let _ = write!(input, " {}", encode_arg(a));
@@ -274,16 +273,32 @@ fn builtins_match_python3_bit_for_bit() {
         .expect("write to python3");
     let out = child.wait_with_output().expect("python3 output");
     assert!(out.status.success(), "python3 failed");
-    let expected = String::from_utf8(out.stdout).expect("utf-8 from python3");
-    let expected: Vec<&str> = expected.lines().collect();
-    assert_eq!(expected.len(), calls.len(), "one oracle line per call");
+    let text = String::from_utf8(out.stdout).expect("utf-8 from python3");
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), calls.len(), "one oracle line per call");
+    lines
+}
 
+/// Compares every call with the oracle; `exact_messages` also compares
+/// error messages, not only classes.
+fn compare_with_python(calls: &[(Builtin, Vec<Value>)], exact_messages: bool) {
+    let expected = oracle(calls);
     let limits = Limits::default();
+    let strip = |s: &str| -> String {
+        if exact_messages {
+            return s.to_string();
+        }
+        match s.split_once('|') {
+            Some((class, _)) if s.starts_with("E:") => class.to_string(),
+            _ => s.to_string(),
+        }
+    };
     let mut failures = Vec::new();
     for ((f, args), want) in calls.iter().zip(&expected) {
         let mut budget = Budget::new(&limits);
-        let got = encode_result(&call(*f, args, &mut budget));
-        if got != *want {
+        let got = strip(&encode_result(&call(*f, args, &mut budget)));
+        let want = strip(want);
+        if got != want {
             let shown: Vec<String> = args.iter().map(|a| format!("{a:?}")).collect();
             failures.push(format!(
                 "{}({}): got {got}, python3 {want}",
@@ -304,4 +319,55 @@ fn builtins_match_python3_bit_for_bit() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn builtins_match_python3_bit_for_bit() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    compare_with_python(&sample_calls(&mut rng), false);
+}
+
+/// Builtins whose calls with two or more arguments go through `ops`
+/// (`min`/`max` compare, two-argument `pow` is `**`).
+fn uses_ops(f: Builtin, nargs: usize) -> bool {
+    matches!(f, Builtin::Min | Builtin::Max) && nargs >= 2 || f == Builtin::Pow && nargs == 2
+}
+
+#[test]
+fn error_messages_match_python3() {
+    let values = [
+        Value::Int(Int::Small(1)),
+        Value::Int(Int::Small(-1)),
+        Value::Int(Int::Small(0)),
+        Value::Float(1.5),
+        Value::Float(f64::NAN),
+        Value::Complex(Complex { re: 0.0, im: 1.0 }),
+        Value::Bool(true),
+        Value::Builtin(Builtin::Abs),
+        Value::Builtin(Builtin::Int),
+        Value::Int(num::from_big(BigInt::from(10u8).pow(400u32))),
+    ];
+    let mut calls = Vec::new();
+    for f in Builtin::ALL {
+        calls.push((f, vec![]));
+        for a in &values {
+            calls.push((f, vec![a.clone()]));
+            for b in &values {
+                if !uses_ops(f, 2) {
+                    calls.push((f, vec![a.clone(), b.clone()]));
+                }
+            }
+        }
+        for (k, a) in values.iter().enumerate() {
+            let b = &values[(k * 3 + 1) % values.len()];
+            let c = &values[(k * 7 + 2) % values.len()];
+            if !uses_ops(f, 3) {
+                calls.push((f, vec![a.clone(), b.clone(), c.clone()]));
+            }
+            if !uses_ops(f, 4) {
+                calls.push((f, vec![a.clone(), b.clone(), c.clone(), a.clone()]));
+            }
+        }
+    }
+    compare_with_python(&calls, true);
 }
