@@ -75,10 +75,8 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
             // complex_pow first converts base, then exponent (NotImplemented
             // for a non-number, OverflowError for a huge int), then rejects
             // the modulus.
-            Kind::Complex => {
-                if complex_operand(b)? && complex_operand(e)? {
-                    return Err(EvalError::value("complex modulo"));
-                }
+            Kind::Complex if complex_operand(b)? && complex_operand(e)? => {
+                return Err(EvalError::value("complex modulo"));
             }
             _ => {}
         }
