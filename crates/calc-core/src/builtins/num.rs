@@ -87,6 +87,9 @@ pub(super) fn int_to_f64(i: &Int) -> Result<f64, EvalError> {
 /// `0.5 <= x < 1` and `x` correctly rounded to 53 bits.
 pub(super) fn frexp(m: &BigUint) -> (f64, u64) {
     let bits = m.bits();
+    if bits == 0 {
+        return (0.0, 0);
+    }
     let top = if bits <= 64 {
         m.to_u64().unwrap_or(0) << (64 - bits)
     } else {

@@ -155,7 +155,8 @@ fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
             .saturating_add(cost::div(w, pw))
             .saturating_add(cost::mul(w.saturating_sub(pw).max(1), pw)),
     )?;
-    let pow = BigInt::from(10u8).pow(k as u32);
+    let k = u32::try_from(k).map_err(|_| EvalError::limit("round() ndigits too large"))?;
+    let pow = BigInt::from(10u8).pow(k);
     // divmod_near: quotient rounded half to even.
     let (q, r) = value.div_mod_floor(&pow);
     let twice: BigInt = &r << 1u8;
