@@ -232,6 +232,11 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
         calls.push((B::Round, vec![Value::Int(rng.int()), nd]));
         let small_nd = Value::Int(Int::Small(rng.below(40) as i64 - 20));
         calls.push((B::Round, vec![Value::Float(rng.float()), small_nd]));
+        // Short decimal fractions: where round()'s ties and near-ties are.
+        let decimal = (rng.below(2_000_000) as f64 - 1_000_000.0)
+            / [8.0, 100.0, 1000.0][rng.below(3) as usize];
+        let nd = Value::Int(Int::Small(rng.below(6) as i64 - 1));
+        calls.push((B::Round, vec![Value::Float(decimal), nd]));
         let (a, b) = (Value::Int(rng.int()), Value::Int(rng.int()));
         calls.push((B::Gcd, vec![a.clone(), b.clone()]));
         calls.push((B::Pow, vec![a, b, Value::Int(rng.int())]));

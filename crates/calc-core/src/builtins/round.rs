@@ -83,6 +83,15 @@ fn round_float(x: f64, ndigits: &Int) -> Result<f64, EvalError> {
 /// `double_round`: `x` rounded to `nd` decimal places, exactly (half to even
 /// on the exact binary value), then converted back correctly rounded.
 fn double_round(x: f64, nd: i64) -> Result<f64, EvalError> {
+    match double_round_fast(x, nd) {
+        Some(r) => Ok(r),
+        None => double_round_exact(x, nd),
+    }
+}
+
+/// `double_round` with big ints, for every finite `x` and
+/// `NDIGITS_MIN <= nd <= NDIGITS_MAX`.
+fn double_round_exact(x: f64, nd: i64) -> Result<f64, EvalError> {
     let (mantissa, exp) = decompose(x.abs());
     let ten = BigUint::from(10u8);
     // |x| * 10**nd = mantissa * 2**exp * 10**nd = num / den, exactly.
@@ -115,6 +124,44 @@ fn double_round(x: f64, nd: i64) -> Result<f64, EvalError> {
         Some(v) => Ok(if x.is_sign_negative() { -v } else { v }),
         None => Err(EvalError::overflow("rounded value too large to represent")),
     }
+}
+
+/// `double_round` in 128-bit arithmetic for the common case: `0 <= nd <= 22`
+/// (so `10**nd` is an exact float) and a rounded `x * 10**nd` below `2**53`,
+/// where one IEEE division is the correctly rounded `q / 10**nd`. `None`
+/// when the case is not covered.
+fn double_round_fast(x: f64, nd: i64) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let nd = usize::try_from(nd).ok().filter(|&n| n < POW10.len())?;
+    let (mantissa, exp) = decompose(x.abs());
+    if exp >= 0 {
+        // An integer: x * 10**nd is exact, so rounding gives x back.
+        return Some(x);
+    }
+    // mantissa < 2**53 and 10**22 < 2**74: the product fits in 127 bits.
+    let scaled = u128::from(mantissa) * 10u128.pow(nd as u32);
+    let shift = exp.unsigned_abs();
+    let q = if shift >= 128 {
+        // scaled / 2**shift < 2**127 / 2**128 = 1/2: rounds to zero.
+        0
+    } else {
+        let q = scaled >> shift;
+        let rem = scaled - (q << shift);
+        let half = 1u128 << (shift - 1);
+        if rem > half || (rem == half && q & 1 == 1) {
+            q + 1
+        } else {
+            q
+        }
+    };
+    if q >= 1 << 53 {
+        return None;
+    }
+    let r = q as f64 / POW10[nd];
+    Some(if x.is_sign_negative() { -r } else { r })
 }
 
 /// `x = mantissa * 2**exp` exactly, for finite `x >= 0`.
@@ -274,6 +321,39 @@ mod tests {
             call(&[fl(1.5), fl(1.0)]).unwrap_err().to_string(),
             "TypeError: 'float' object cannot be interpreted as an integer"
         );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_exact_path() {
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut covered = 0;
+        for _ in 0..200_000 {
+            let r = next();
+            // Mostly modest magnitudes with short fractions, where ties and
+            // near-ties live, plus arbitrary bit patterns.
+            let x = match r % 4 {
+                0 => f64::from_bits(next()),
+                1 => (next() % 100_000_000) as f64 / 1000.0,
+                2 => (next() % 2_000_000) as f64 / 8.0 - 125_000.0,
+                _ => (next() as i64 as f64) / 2f64.powi((next() % 80) as i32),
+            };
+            if !x.is_finite() {
+                continue;
+            }
+            let nd = (next() % 23) as i64;
+            if let Some(fast) = double_round_fast(x, nd) {
+                covered += 1;
+                let exact = double_round_exact(x, nd).unwrap();
+                assert_eq!(fast.to_bits(), exact.to_bits(), "round({x:e}, {nd})");
+            }
+        }
+        assert!(covered > 100_000, "fast path covered only {covered}");
     }
 
     #[test]
