@@ -5,6 +5,7 @@
 
 use num_bigint::BigInt;
 
+use crate::budget::Budget;
 use crate::{Complex, EvalError, Int, Value};
 
 use super::args::{as_int, index, one, type_name};
@@ -51,11 +52,11 @@ fn complex_abs(z: Complex) -> Result<f64, EvalError> {
 
 /// `int()`, `int(x)`; a second argument (a base) needs a string, which the
 /// language does not have.
-pub(super) fn int(args: &[Value]) -> Result<Value, EvalError> {
+pub(super) fn int(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalError> {
     match args {
         [] => Ok(Value::Int(Int::Small(0))),
         [x] => match x {
-            Value::Float(f) => num::f64_to_int(f.trunc()).map(Value::Int),
+            Value::Float(f) => num::f64_to_int_within(f.trunc(), budget).map(Value::Int),
             Value::Int(_) | Value::Bool(_) => Ok(Value::Int(as_int(x).unwrap_or(Int::Small(0)))),
             _ => Err(EvalError::type_error(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
@@ -221,6 +222,11 @@ mod tests {
             msg(abs(&[Value::Builtin(Builtin::Int)])),
             "TypeError: bad operand type for abs(): 'type'"
         );
+    }
+
+    fn int(args: &[Value]) -> Result<Value, EvalError> {
+        let limits = crate::Limits::default();
+        super::int(args, &Budget::new(&limits))
     }
 
     #[test]

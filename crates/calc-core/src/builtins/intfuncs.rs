@@ -15,21 +15,26 @@ use super::{cost, num};
 
 /// `math.floor(x)` and `math.ceil(x)`: ints pass through, floats round to
 /// an int, anything else must convert to a float first.
-pub(super) fn floor_ceil(qualname: &str, args: &[Value], ceil: bool) -> Result<Value, EvalError> {
+pub(super) fn floor_ceil(
+    qualname: &str,
+    args: &[Value],
+    ceil: bool,
+    budget: &Budget<'_>,
+) -> Result<Value, EvalError> {
     let x = one(qualname, args)?;
     if let Some(i) = super::args::as_int(x) {
         return Ok(Value::Int(i));
     }
     let f = real(x)?;
     let r = if ceil { f.ceil() } else { f.floor() };
-    num::f64_to_int(r).map(Value::Int)
+    num::f64_to_int_within(r, budget).map(Value::Int)
 }
 
 /// `math.trunc(x)`: calls `x.__trunc__()`, which only real numbers have.
-pub(super) fn trunc(args: &[Value]) -> Result<Value, EvalError> {
+pub(super) fn trunc(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalError> {
     let x = one("math.trunc", args)?;
     match x {
-        Value::Float(f) => num::f64_to_int(f.trunc()).map(Value::Int),
+        Value::Float(f) => num::f64_to_int_within(f.trunc(), budget).map(Value::Int),
         Value::Int(_) | Value::Bool(_) => Ok(Value::Int(index(x)?)),
         _ => Err(EvalError::type_error(format!(
             "type {} doesn't define __trunc__ method",
@@ -286,8 +291,11 @@ mod tests {
 
     #[test]
     fn floor_ceil_trunc() {
-        let fl = |a: &[Value]| floor_ceil("math.floor", a, false);
-        let ce = |a: &[Value]| floor_ceil("math.ceil", a, true);
+        let limits = Limits::default();
+        let budget = Budget::new(&limits);
+        let fl = |a: &[Value]| floor_ceil("math.floor", a, false, &budget);
+        let ce = |a: &[Value]| floor_ceil("math.ceil", a, true, &budget);
+        let trunc = |a: &[Value]| trunc(a, &budget);
         // floor(2.5) == 2 ; ceil(2.5) == 3 ; floor(-0.5) == -1 ; floor(True) == 1
         assert_eq!(fl(&[Value::Float(2.5)]).unwrap(), i(2));
         assert_eq!(ce(&[Value::Float(2.5)]).unwrap(), i(3));

@@ -8,6 +8,7 @@
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::{ToPrimitive, Zero};
 
+use crate::budget::Budget;
 use crate::{EvalError, Int};
 
 /// The value of `i` as a `BigInt`.
@@ -121,6 +122,14 @@ pub(super) fn f64_to_int(x: f64) -> Result<Int, EvalError> {
     let (mantissa, exp, sign) = decode(t);
     let mag = BigInt::from(mantissa) << exp;
     Ok(from_big(if sign < 0 { -mag } else { mag }))
+}
+
+/// `f64_to_int` under the evaluation's int size bound: a float may hold an
+/// int of up to 1024 bits, which a small configured bound refuses.
+pub(super) fn f64_to_int_within(x: f64, budget: &Budget<'_>) -> Result<Int, EvalError> {
+    let i = f64_to_int(x)?;
+    budget.check_bits(bits(&i))?;
+    Ok(i)
 }
 
 /// `x = sign * mantissa * 2**exp` exactly, for a finite `x >= 2**63` in

@@ -31,7 +31,7 @@ pub(super) fn round(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Ev
     };
     match number {
         Value::Float(x) => match ndigits {
-            None => round_half_even(*x).map(Value::Int),
+            None => round_half_even(*x, budget).map(Value::Int),
             Some(n) => round_float(*x, &index(n)?).map(Value::Float),
         },
         Value::Int(_) | Value::Bool(_) => {
@@ -49,12 +49,12 @@ pub(super) fn round(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Ev
 }
 
 /// One-argument `round` of a float: nearest int, ties to even.
-fn round_half_even(x: f64) -> Result<Int, EvalError> {
+fn round_half_even(x: f64, budget: &Budget<'_>) -> Result<Int, EvalError> {
     let mut r = x.round();
     if (x - r).abs() == 0.5 {
         r = 2.0 * (x / 2.0).round();
     }
-    num::f64_to_int(r)
+    num::f64_to_int_within(r, budget)
 }
 
 /// `float.__round__(x, ndigits)`.
