@@ -11,6 +11,7 @@
 mod args;
 mod convert;
 mod cost;
+mod gcd;
 mod intfuncs;
 mod math;
 mod minmax;
