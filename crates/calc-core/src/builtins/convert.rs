@@ -106,14 +106,15 @@ pub(super) fn float(args: &[Value]) -> Result<Value, EvalError> {
 }
 
 /// A real argument of `complex()` as a float (`PyNumber_Float`).
+///
+/// Complex values never reach it: `complex()` takes their parts apart first.
 fn real_part(v: &Value) -> Result<f64, EvalError> {
     match v {
-        Value::Float(f) => Ok(*f),
-        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
-        Value::Int(i) => num::int_to_f64(i),
-        // Callers have already checked that `v` is a number.
-        Value::Complex(c) => Ok(c.re),
-        Value::Builtin(_) => Ok(f64::NAN),
+        Value::Complex(_) | Value::Builtin(_) => Err(EvalError::type_error(format!(
+            "complex() argument must be a real number, not '{}'",
+            type_name(v)
+        ))),
+        _ => super::args::real(v),
     }
 }
 
