@@ -53,6 +53,16 @@ pub(super) fn modpow(exp_bits: u64, mw: u64, odd: bool) -> u64 {
     }
 }
 
+/// `base**e % m` by plain square-and-multiply for an `e` of `exp` and an
+/// `mw`-word modulus: a squaring, a division and, on set bits, a product
+/// per bit.
+pub(super) fn modpow_plain(exp: u64, mw: u64) -> u64 {
+    let bits = u64::from(64 - exp.leading_zeros());
+    let ones = u64::from(exp.count_ones());
+    let step = mul(mw, mw).saturating_add(div(2 * mw, mw));
+    bits.saturating_add(ones).saturating_mul(step)
+}
+
 /// `log2(n!)` by Stirling's series, an estimate accurate to a bit for the
 /// sizes that matter here (0 for `n < 2`).
 pub(super) fn log2_factorial(n: f64) -> f64 {

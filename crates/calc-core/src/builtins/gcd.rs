@@ -22,25 +22,8 @@ pub(super) fn gcd(a: &BigUint, b: &BigUint) -> BigUint {
             let (x, y) = (a.to_u64().unwrap_or(0), b.to_u64().unwrap_or(0));
             return BigUint::from(x.gcd(&y));
         }
-        let shift = n - 62;
-        let mut x = (&a >> shift).to_i128().unwrap_or(0);
-        let mut y = (&b >> shift).to_i128().unwrap_or(0);
-        let (mut ca, mut cb, mut cc, mut cd) = (1i128, 0i128, 0i128, 1i128);
-        // x, y < 2**62 and the cofactors stay below 2**62, so no product
-        // below overflows an i128.
-        loop {
-            if y + cc == 0 || y + cd == 0 {
-                break;
-            }
-            let q = (x + ca) / (y + cc);
-            if q != (x + cb) / (y + cd) {
-                break;
-            }
-            (ca, cc) = (cc, ca - q * cc);
-            (cb, cd) = (cd, cb - q * cd);
-            (x, y) = (y, x - q * y);
-        }
-        if cb == 0 {
+        let (q_run, (ca, cb, cc, cd)) = leading_quotients(&a, &b);
+        if !q_run {
             // No quotient was certain: one full division step.
             let r = &a % &b;
             a = b;
@@ -57,6 +40,62 @@ pub(super) fn gcd(a: &BigUint, b: &BigUint) -> BigUint {
         }
     }
     a
+}
+
+/// The inverse of `x` modulo `m` (`m > 1`), if `gcd(x, m) == 1`: Lehmer's
+/// algorithm on `(m, x)`, carrying for each remainder `r` a cofactor `t`
+/// with `t * x == r (mod m)` through the same steps.
+pub(super) fn invmod(x: &BigUint, m: &BigUint) -> Option<BigUint> {
+    let mut a = m.clone();
+    let mut b = x % m;
+    let (mut ta, mut tb) = (BigInt::zero(), BigInt::from(1u8));
+    while !b.is_zero() {
+        let (q_run, (ca, cb, cc, cd)) = leading_quotients(&a, &b);
+        if q_run {
+            let (ba, bb) = (BigInt::from(a), BigInt::from(b));
+            a = (&ba * ca + &bb * cb).magnitude().clone();
+            b = (&ba * cc + &bb * cd).magnitude().clone();
+            let (na, nb) = (&ta * ca + &tb * cb, &ta * cc + &tb * cd);
+            (ta, tb) = (na, nb);
+        } else {
+            let (q, r) = a.div_rem(&b);
+            let nt = &ta - BigInt::from(q) * &tb;
+            (a, b) = (b, r);
+            (ta, tb) = (tb, nt);
+        }
+        if a < b {
+            std::mem::swap(&mut a, &mut b);
+            std::mem::swap(&mut ta, &mut tb);
+        }
+    }
+    if a != BigUint::from(1u8) {
+        return None;
+    }
+    Some(ta.mod_floor(&BigInt::from(m.clone())).magnitude().clone())
+}
+
+/// Knuth's inner loop on the leading 62 bits of `a >= b`: the cofactors
+/// `(A, B, C, D)` of the quotient steps that are certain, and whether there
+/// were any.
+fn leading_quotients(a: &BigUint, b: &BigUint) -> (bool, (i128, i128, i128, i128)) {
+    let n = a.bits();
+    let shift = n.saturating_sub(62);
+    let mut x = (a >> shift).to_i128().unwrap_or(0);
+    let mut y = (b >> shift).to_i128().unwrap_or(0);
+    let (mut ca, mut cb, mut cc, mut cd) = (1i128, 0i128, 0i128, 1i128);
+    loop {
+        if y + cc == 0 || y + cd == 0 {
+            break;
+        }
+        let q = (x + ca) / (y + cc);
+        if q != (x + cb) / (y + cd) {
+            break;
+        }
+        (ca, cc) = (cc, ca - q * cc);
+        (cb, cd) = (cd, cb - q * cd);
+        (x, y) = (y, x - q * y);
+    }
+    (cb != 0, (ca, cb, cc, cd))
 }
 
 #[cfg(test)]
@@ -85,6 +124,18 @@ mod tests {
             let b = random((round * 7) % 40) * &common;
             assert_eq!(gcd(&a, &b), Integer::gcd(&a, &b), "gcd({a}, {b})");
         }
+        // invmod agrees with the inverse checked by multiplication
+        for round in 0..200u64 {
+            let m = random(1 + round % 12) + 2u8;
+            let x = random(1 + round % 9);
+            match invmod(&x, &m) {
+                Some(inv) => {
+                    assert!(inv < m);
+                    assert_eq!((&x * &inv) % &m, BigUint::from(1u8), "invmod({x}, {m})");
+                }
+                None => assert_ne!(Integer::gcd(&x, &m), BigUint::from(1u8), "invmod({x}, {m})"),
+            }
+        }
         // Fibonacci neighbours: the longest quotient sequences (all ones).
         let (mut f0, mut f1) = (BigUint::from(1u8), BigUint::from(1u8));
         for _ in 0..3000 {
@@ -93,6 +144,8 @@ mod tests {
             f1 = f2;
         }
         assert_eq!(gcd(&f1, &f0), BigUint::from(1u8));
+        let inv = invmod(&f0, &f1).unwrap();
+        assert_eq!((&f0 * inv) % &f1, BigUint::from(1u8));
         assert_eq!(gcd(&(&f1 * 6u8), &(&f0 * 4u8)), BigUint::from(2u8));
         // gcd(x, 0) == x ; gcd(0, 0) == 0
         assert_eq!(gcd(&f1, &BigUint::zero()), f1);
