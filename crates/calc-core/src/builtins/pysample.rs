@@ -296,6 +296,7 @@ fn oracle(calls: &[(Builtin, Vec<Value>)]) -> Vec<String> {
 /// error messages, not only classes.
 fn compare_with_python(calls: &[(Builtin, Vec<Value>)], exact_messages: bool) {
     let expected = oracle(calls);
+    println!("{} calls compared with python3", calls.len());
     let limits = Limits::default();
     let strip = |s: &str| -> String {
         if exact_messages {
