@@ -1,0 +1,564 @@
+//! The tokenizer: CPython 3.11's tokenizer rules for the tokens of the
+//! language, with its error messages and columns.
+//!
+//! Tokens are produced on demand (the parser keeps one token of lookahead),
+//! borrow nothing and allocate nothing. Like CPython's tokenizer, this one
+//! tracks parenthesis depth itself: newlines inside parentheses are
+//! whitespace, a `)` without `(` is an error here, and so is nesting deeper
+//! than [`Limits::max_depth`](crate::Limits).
+
+use nom::bytes::complete::take_while;
+use nom::IResult;
+
+use crate::EvalError;
+
+/// What a token is; its text is `source[start..end]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tok {
+    /// An int literal in `radix` (the text includes any `0x` prefix).
+    Int(u32),
+    /// A float literal.
+    Float,
+    /// An imaginary literal (`2j`).
+    Imag,
+    /// An identifier that is not a keyword.
+    Name,
+    /// A keyword.
+    Kw(Kw),
+    /// An operator or delimiter of the language.
+    Op(Op),
+    /// The end of the logical line (a newline outside parentheses).
+    Newline,
+    /// The end of the input.
+    Eof,
+    /// A Python token outside the language: the parser rejects it with this
+    /// message.
+    Unsupported(&'static str),
+}
+
+/// The keywords the grammar uses; every other Python keyword is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kw {
+    True,
+    False,
+    Not,
+    And,
+    Or,
+    If,
+    Else,
+    /// `in` and `is`: comparison operators outside the language.
+    InIs,
+    /// Any other Python keyword (`None`, `lambda`, `yield`, ...).
+    Other,
+}
+
+/// Operators and delimiters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    DoubleSlash,
+    Percent,
+    DoubleStar,
+    Shl,
+    Shr,
+    Amp,
+    Pipe,
+    Caret,
+    Tilde,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    EqEq,
+    Ne,
+    LParen,
+    RParen,
+    Comma,
+}
+
+/// A token and its byte span in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    /// The kind of token.
+    pub tok: Tok,
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset just past the last character.
+    pub end: usize,
+}
+
+/// The tokenizer state.
+#[derive(Debug)]
+pub(crate) struct Lexer<'s> {
+    src: &'s str,
+    pos: usize,
+    /// Open parentheses at `pos`.
+    depth: usize,
+    max_depth: usize,
+    /// Whether the end of input inside parentheses is an error (off only
+    /// while rescanning to find the unclosed parenthesis).
+    report_unclosed: bool,
+}
+
+/// The 0-based character column of byte offset `pos` within its line.
+pub(crate) fn column0(src: &str, pos: usize) -> usize {
+    let before = src.get(..pos).unwrap_or(src);
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    before.get(line_start..).map_or(0, |l| l.chars().count())
+}
+
+/// A `SyntaxError` whose 1-based column is the character at `pos`.
+pub(crate) fn error_at(src: &str, pos: usize, message: impl Into<std::borrow::Cow<'static, str>>) -> EvalError {
+    EvalError::syntax(message, column0(src, pos) + 1)
+}
+
+/// A `SyntaxError` with CPython's tokenizer column convention for an error
+/// after backing up: the offset is the 0-based index of the offending
+/// character (so it points at the character before it, 1-based).
+fn backed_up_error(src: &str, pos: usize, message: impl Into<std::borrow::Cow<'static, str>>) -> EvalError {
+    EvalError::syntax(message, column0(src, pos))
+}
+
+fn is_ident_start(c: char) -> bool {
+    c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
+}
+
+fn is_ident_char(c: char) -> bool {
+    c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// CPython's `is_potential_identifier_char`: any byte of a non-ASCII
+/// character counts.
+fn is_potential_ident_byte(b: u8) -> bool {
+    b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+fn identifier(input: &str) -> IResult<&str, &str> {
+    take_while(is_ident_char)(input)
+}
+
+/// Spaces, tabs and form feeds.
+fn blanks(input: &str) -> IResult<&str, &str> {
+    take_while(|c| c == ' ' || c == '\t' || c == '\x0c')(input)
+}
+
+fn keyword(word: &str) -> Option<Kw> {
+    Some(match word {
+        "True" => Kw::True,
+        "False" => Kw::False,
+        "not" => Kw::Not,
+        "and" => Kw::And,
+        "or" => Kw::Or,
+        "if" => Kw::If,
+        "else" => Kw::Else,
+        "in" | "is" => Kw::InIs,
+        "None" | "as" | "assert" | "async" | "await" | "break" | "class" | "continue" | "def"
+        | "del" | "elif" | "except" | "finally" | "for" | "from" | "global" | "import"
+        | "lambda" | "nonlocal" | "pass" | "raise" | "return" | "try" | "while" | "with"
+        | "yield" => Kw::Other,
+        _ => return None,
+    })
+}
+
+/// Operators, longest first so `**` wins over `*`.
+const OPERATORS: [(&str, Op); 22] = [
+    ("**", Op::DoubleStar),
+    ("//", Op::DoubleSlash),
+    ("<<", Op::Shl),
+    (">>", Op::Shr),
+    ("<=", Op::Le),
+    (">=", Op::Ge),
+    ("==", Op::EqEq),
+    ("!=", Op::Ne),
+    ("+", Op::Plus),
+    ("-", Op::Minus),
+    ("*", Op::Star),
+    ("/", Op::Slash),
+    ("%", Op::Percent),
+    ("&", Op::Amp),
+    ("|", Op::Pipe),
+    ("^", Op::Caret),
+    ("~", Op::Tilde),
+    ("<", Op::Lt),
+    (">", Op::Gt),
+    ("(", Op::LParen),
+    (")", Op::RParen),
+    (",", Op::Comma),
+];
+
+/// Python tokens that are not part of the language, with the reason the
+/// parser gives when it meets one.
+fn unsupported(input: &str) -> Option<(usize, &'static str)> {
+    const TOKENS: [(&str, &str); 22] = [
+        ("...", "'...' is not supported"),
+        ("->", "invalid syntax"),
+        (":=", "assignment expressions are not supported"),
+        ("<>", "invalid syntax"),
+        ("**=", "invalid syntax"),
+        ("//=", "invalid syntax"),
+        ("+=", "invalid syntax"),
+        ("-=", "invalid syntax"),
+        ("*=", "invalid syntax"),
+        ("/=", "invalid syntax"),
+        ("[", "lists are not supported"),
+        ("]", "invalid syntax"),
+        ("{", "dicts and sets are not supported"),
+        ("}", "invalid syntax"),
+        (".", "attributes are not supported"),
+        ("=", "invalid syntax"),
+        (":", "invalid syntax"),
+        (";", "invalid syntax"),
+        ("@", "the '@' operator is not supported"),
+        ("!", "invalid syntax"),
+        ("$", "invalid syntax"),
+        ("?", "invalid syntax"),
+    ];
+    TOKENS
+        .iter()
+        .find(|(t, _)| input.starts_with(t))
+        .map(|&(t, m)| (t.len(), m))
+        .or_else(|| input.starts_with('`').then_some((1, "invalid syntax")))
+}
+
+/// Whether `c` is printable in the sense of Python's `str.isprintable`
+/// (approximately: control and format characters and non-ASCII spaces are not).
+fn is_printable(c: char) -> bool {
+    !(c.is_control()
+        || (!c.is_ascii() && c.is_whitespace())
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
+}
+
+impl<'s> Lexer<'s> {
+    /// A tokenizer at the start of `src` that rejects more than `max_depth`
+    /// nested parentheses.
+    pub(crate) fn new(src: &'s str, max_depth: usize) -> Self {
+        Lexer {
+            src,
+            pos: 0,
+            depth: 0,
+            max_depth,
+            report_unclosed: true,
+        }
+    }
+
+    fn rest(&self) -> &'s str {
+        self.src.get(self.pos..).unwrap_or("")
+    }
+
+    fn byte(&self, i: usize) -> u8 {
+        self.src.as_bytes().get(i).copied().unwrap_or(0)
+    }
+
+    /// Skips whitespace, comments, line continuations and (inside
+    /// parentheses) newlines.
+    fn skip_trivia(&mut self) -> Result<(), EvalError> {
+        loop {
+            if let Ok((rest, _)) = blanks(self.rest()) {
+                self.pos = self.src.len() - rest.len();
+            }
+            match self.byte(self.pos) {
+                b'#' => {
+                    let rest = self.rest();
+                    let line = rest.find(['\n', '\r']).unwrap_or(rest.len());
+                    self.pos += line;
+                }
+                b'\\' => {
+                    let after = self.pos + 1;
+                    let newline = match (self.byte(after), self.byte(after + 1)) {
+                        (b'\r', b'\n') => 2,
+                        (b'\n', _) | (b'\r', _) => 1,
+                        _ => 0,
+                    };
+                    if newline == 0 {
+                        // CPython reports the column after the character
+                        // following the backslash.
+                        let next_len = self.src.get(after..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
+                        return Err(EvalError::syntax(
+                            "unexpected character after line continuation character",
+                            column0(self.src, after + next_len),
+                        ));
+                    }
+                    self.pos = after + newline;
+                }
+                b'\n' | b'\r' if self.depth > 0 => self.pos += 1,
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// The next token.
+    pub(crate) fn next_token(&mut self) -> Result<Token, EvalError> {
+        self.skip_trivia()?;
+        let start = self.pos;
+        let rest = self.rest();
+        let Some(c) = rest.chars().next() else {
+            if self.depth > 0 && self.report_unclosed {
+                return Err(self.unclosed());
+            }
+            return Ok(Token { tok: Tok::Eof, start, end: start });
+        };
+        let tok = if c.is_ascii_digit() || (c == '.' && self.byte(start + 1).is_ascii_digit()) {
+            self.number()?
+        } else if is_ident_start(c) {
+            let (after, word) = identifier(rest).unwrap_or(("", rest));
+            self.pos = self.src.len() - after.len();
+            keyword(word).map_or(Tok::Name, Tok::Kw)
+        } else if c == '\n' || c == '\r' {
+            // Only outside parentheses: inside, skip_trivia ate it. A
+            // logical line ends here; `\r\n` is one newline.
+            self.pos += if rest.starts_with("\r\n") { 2 } else { 1 };
+            Tok::Newline
+        } else if let Some(&(text, op)) = OPERATORS.iter().find(|(t, _)| rest.starts_with(t)) {
+            self.pos += text.len();
+            self.paren(op, start)?;
+            Tok::Op(op)
+        } else if c == '\'' || c == '"' {
+            // Skip the whole string so its contents are not tokenized.
+            let body = rest.get(1..).unwrap_or("");
+            let len = body.find([c, '\n', '\r']).map_or(body.len(), |i| i + 1);
+            self.pos += 1 + len;
+            Tok::Unsupported("strings are not supported")
+        } else if let Some((len, message)) = unsupported(rest) {
+            self.pos += len;
+            Tok::Unsupported(message)
+        } else if is_printable(c) && !c.is_ascii() {
+            return Err(error_at(
+                self.src,
+                start,
+                format!("invalid character '{c}' (U+{:04X})", u32::from(c)),
+            ));
+        } else {
+            return Err(error_at(
+                self.src,
+                start,
+                format!("invalid non-printable character U+{:04X}", u32::from(c)),
+            ));
+        };
+        Ok(Token { tok, start, end: self.pos })
+    }
+
+    /// CPython's error for input that ends inside parentheses: it names the
+    /// innermost parenthesis still open. Only this error path needs their
+    /// positions, so they are found by tokenizing the source again.
+    fn unclosed(&self) -> EvalError {
+        let mut again = Lexer::new(self.src, usize::MAX);
+        again.report_unclosed = false;
+        let mut open = Vec::new();
+        while let Ok(token) = again.next_token() {
+            match token.tok {
+                Tok::Op(Op::LParen) => open.push(token.start),
+                Tok::Op(Op::RParen) => {
+                    open.pop();
+                }
+                Tok::Eof => break,
+                _ => {}
+            }
+        }
+        error_at(self.src, open.last().copied().unwrap_or(0), "'(' was never closed")
+    }
+
+    /// Tokenizes the rest of the input and returns the first tokenizer
+    /// error, if any. CPython does this after a parser error, and reports
+    /// the tokenizer's error instead when there is one.
+    pub(crate) fn first_error_in_rest(&mut self) -> Option<EvalError> {
+        loop {
+            match self.next_token() {
+                Ok(Token { tok: Tok::Eof, .. }) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(e),
+            }
+        }
+    }
+
+    /// Whether the tokenizer is inside parentheses.
+    pub(crate) fn in_parens(&self) -> bool {
+        self.depth > 0
+    }
+
+    /// Tracks nesting for `(` and `)`.
+    fn paren(&mut self, op: Op, start: usize) -> Result<(), EvalError> {
+        match op {
+            Op::LParen => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(error_at(self.src, start, "too many nested parentheses"));
+                }
+            }
+            Op::RParen => {
+                if self.depth == 0 {
+                    return Err(error_at(self.src, start, "unmatched ')'"));
+                }
+                self.depth -= 1;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A number literal, following CPython's `tok_get` step by step so the
+    /// same inputs fail with the same message and column.
+    fn number(&mut self) -> Result<Tok, EvalError> {
+        let start = self.pos;
+        let mut i = start;
+        if self.byte(i) == b'.' {
+            return self.fraction(i + 1);
+        }
+        if self.byte(i) == b'0' {
+            let radix = match self.byte(i + 1) {
+                b'x' | b'X' => Some((16, "hexadecimal")),
+                b'o' | b'O' => Some((8, "octal")),
+                b'b' | b'B' => Some((2, "binary")),
+                _ => None,
+            };
+            if let Some((radix, kind)) = radix {
+                return self.radix_int(i + 2, radix, kind);
+            }
+            // Zeros, maybe old-style octal.
+            loop {
+                if self.byte(i) == b'_' {
+                    i += 1;
+                    if !self.byte(i).is_ascii_digit() {
+                        return Err(backed_up_error(self.src, i, "invalid decimal literal"));
+                    }
+                }
+                if self.byte(i) != b'0' {
+                    break;
+                }
+                i += 1;
+            }
+            let mut nonzero = false;
+            if self.byte(i).is_ascii_digit() {
+                nonzero = true;
+                i = self.decimal_tail(i)?;
+            }
+            return match self.byte(i) {
+                b'.' => self.fraction(i + 1),
+                b'e' | b'E' => self.exponent(i),
+                b'j' | b'J' => self.imaginary(i + 1),
+                _ if nonzero => Err(error_at(
+                    self.src,
+                    start,
+                    "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
+                )),
+                _ => self.end_of_number(i, "decimal", Tok::Int(10)),
+            };
+        }
+        i = self.decimal_tail(i)?;
+        match self.byte(i) {
+            b'.' => self.fraction(i + 1),
+            b'e' | b'E' => self.exponent(i),
+            b'j' | b'J' => self.imaginary(i + 1),
+            _ => self.end_of_number(i, "decimal", Tok::Int(10)),
+        }
+    }
+
+    /// Digits with single underscores between them, starting at a digit;
+    /// returns the index after them.
+    fn decimal_tail(&self, mut i: usize) -> Result<usize, EvalError> {
+        loop {
+            while self.byte(i).is_ascii_digit() {
+                i += 1;
+            }
+            if self.byte(i) != b'_' {
+                return Ok(i);
+            }
+            i += 1;
+            if !self.byte(i).is_ascii_digit() {
+                return Err(backed_up_error(self.src, i, "invalid decimal literal"));
+            }
+        }
+    }
+
+    /// After the `.` of a float.
+    fn fraction(&mut self, mut i: usize) -> Result<Tok, EvalError> {
+        if self.byte(i).is_ascii_digit() {
+            i = self.decimal_tail(i)?;
+        }
+        match self.byte(i) {
+            b'e' | b'E' => self.exponent(i),
+            b'j' | b'J' => self.imaginary(i + 1),
+            _ => self.end_of_number(i, "decimal", Tok::Float),
+        }
+    }
+
+    /// At the `e` of an exponent.
+    fn exponent(&mut self, e: usize) -> Result<Tok, EvalError> {
+        let mut i = e + 1;
+        if matches!(self.byte(i), b'+' | b'-') {
+            i += 1;
+            if !self.byte(i).is_ascii_digit() {
+                return Err(backed_up_error(self.src, i, "invalid decimal literal"));
+            }
+        } else if !self.byte(i).is_ascii_digit() {
+            // Not an exponent after all (`1else`): the number ends before
+            // the `e`, if what follows is a keyword.
+            self.check_end(e, "decimal")?;
+            // What came before the `e` is an int or a float.
+            let text = self.src.get(self.pos..e).unwrap_or("");
+            self.pos = e;
+            return Ok(if text.contains('.') { Tok::Float } else { Tok::Int(10) });
+        }
+        i = self.decimal_tail(i)?;
+        match self.byte(i) {
+            b'j' | b'J' => self.imaginary(i + 1),
+            _ => self.end_of_number(i, "decimal", Tok::Float),
+        }
+    }
+
+    /// After the `j` of an imaginary literal.
+    fn imaginary(&mut self, i: usize) -> Result<Tok, EvalError> {
+        self.end_of_number(i, "imaginary", Tok::Imag)
+    }
+
+    /// Digits of a `0x`/`0o`/`0b` literal, from just after the prefix.
+    fn radix_int(&mut self, mut i: usize, radix: u32, kind: &'static str) -> Result<Tok, EvalError> {
+        let is_digit = |b: u8| char::from(b).is_digit(radix);
+        loop {
+            if self.byte(i) == b'_' {
+                i += 1;
+            }
+            let b = self.byte(i);
+            if !is_digit(b) {
+                if radix < 10 && b.is_ascii_digit() {
+                    return Err(error_at(self.src, i, format!("invalid digit '{}' in {kind} literal", char::from(b))));
+                }
+                return Err(backed_up_error(self.src, i, format!("invalid {kind} literal")));
+            }
+            while is_digit(self.byte(i)) {
+                i += 1;
+            }
+            if self.byte(i) != b'_' {
+                break;
+            }
+        }
+        let b = self.byte(i);
+        if radix < 10 && b.is_ascii_digit() {
+            return Err(error_at(self.src, i, format!("invalid digit '{}' in {kind} literal", char::from(b))));
+        }
+        self.end_of_number(i, kind, Tok::Int(radix))
+    }
+
+    /// Ends a number at `i`, after CPython's `verify_end_of_number`.
+    fn end_of_number(&mut self, i: usize, kind: &'static str, tok: Tok) -> Result<Tok, EvalError> {
+        self.check_end(i, kind)?;
+        self.pos = i;
+        Ok(tok)
+    }
+
+    /// CPython 3.11 accepts (with a deprecation warning) a keyword glued to
+    /// a number, `1if x else y`, and rejects any other identifier character.
+    fn check_end(&self, i: usize, kind: &'static str) -> Result<(), EvalError> {
+        let rest = self.src.get(i..).unwrap_or("");
+        let keyword = ["and", "else", "for", "if", "in", "is", "not", "or"]
+            .iter()
+            .any(|k| rest.starts_with(k));
+        if !keyword && is_potential_ident_byte(self.byte(i)) {
+            return Err(backed_up_error(self.src, i, format!("invalid {kind} literal")));
+        }
+        Ok(())
+    }
+}
+

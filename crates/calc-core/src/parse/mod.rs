@@ -1,0 +1,584 @@
+//! The parser: Python 3.11's expression grammar, restricted to the
+//! language, by recursive descent with one function per precedence level.
+//!
+//! ```text
+//! expression  := disjunction ['if' disjunction 'else' expression]
+//! disjunction := conjunction ('or' conjunction)*
+//! conjunction := inversion ('and' inversion)*
+//! inversion   := 'not'* comparison
+//! comparison  := bitwise_or (cmp_op bitwise_or)*
+//! bitwise_or  := the six left-associative binary levels | ^ & << >> + - * / // %
+//! factor      := ('+' | '-' | '~')* power
+//! power       := primary ['**' factor]
+//! primary     := atom ('(' [arguments] ')')*
+//! atom        := NAME | 'True' | 'False' | NUMBER | '(' expression ')'
+//! ```
+//!
+//! docs/grammar.md describes the accepted language, its errors and limits.
+//!
+//! Depth: parentheses are bounded by the tokenizer (`max_depth`); the only
+//! other recursion is through `**` exponents and `else` branches, bounded by
+//! `max_nesting`, which also bounds the height of the tree (so evaluation,
+//! which recurses on it, is bounded too). Unary and `not` chains are parsed
+//! by loops.
+
+mod lex;
+mod number;
+
+use crate::ast::{BinOp, BoolOp, CmpOp, Items, Link, Node, NodeId, Tree, UnaryOp};
+use crate::{EvalError, Limits, Value};
+use lex::{error_at, Kw, Lexer, Op, Tok, Token};
+
+/// Parses `source` into a tree under `limits`.
+pub(crate) fn parse(source: &str, limits: &Limits) -> Result<Tree, EvalError> {
+    if source.len() > limits.max_source_len {
+        return Err(EvalError::limit(format!(
+            "source is longer than {} bytes",
+            limits.max_source_len
+        )));
+    }
+    let mut parser = Parser::new(source, limits)?;
+    match parser.file() {
+        Ok(root) => Ok(Tree {
+            nodes: parser.nodes,
+            names: parser.names,
+            root,
+        }),
+        Err(Failure(failure)) => match *failure {
+            // As CPython does, prefer an error the tokenizer finds in the
+            // rest of the input over the parser's.
+            (Stage::Parser, e) => Err(parser.lexer.first_error_in_rest().unwrap_or(e)),
+            (_, e) => Err(e),
+        },
+    }
+}
+
+/// Which stage stopped parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The tokenizer rejected the input.
+    Lexer,
+    /// The parser rejected a token.
+    Parser,
+    /// A limit was exceeded.
+    Other,
+}
+
+/// Why parsing stopped. Boxed so that `PResult` stays two words: the
+/// parser recurses once per parenthesis through a dozen functions, and in
+/// a debug build every `?` keeps its own copy of the result on the stack.
+#[derive(Debug)]
+struct Failure(Box<(Stage, EvalError)>);
+
+impl Failure {
+    #[cold]
+    fn new(stage: Stage, error: EvalError) -> Failure {
+        Failure(Box::new((stage, error)))
+    }
+}
+
+type PResult<T> = Result<T, Failure>;
+
+/// A parsed subexpression: its node, the height of its tree and where its
+/// text starts.
+#[derive(Debug, Clone, Copy)]
+struct Sub {
+    id: NodeId,
+    height: u32,
+    start: usize,
+}
+
+/// The six left-associative binary levels, loosest first.
+fn binary_op(tok: Tok) -> Option<(BinOp, u8)> {
+    let Tok::Op(op) = tok else { return None };
+    Some(match op {
+        Op::Pipe => (BinOp::BitOr, 0),
+        Op::Caret => (BinOp::BitXor, 1),
+        Op::Amp => (BinOp::BitAnd, 2),
+        Op::Shl => (BinOp::Shl, 3),
+        Op::Shr => (BinOp::Shr, 3),
+        Op::Plus => (BinOp::Add, 4),
+        Op::Minus => (BinOp::Sub, 4),
+        Op::Star => (BinOp::Mul, 5),
+        Op::Slash => (BinOp::Div, 5),
+        Op::DoubleSlash => (BinOp::FloorDiv, 5),
+        Op::Percent => (BinOp::Mod, 5),
+        _ => return None,
+    })
+}
+
+fn compare_op(tok: Tok) -> Option<CmpOp> {
+    match tok {
+        Tok::Op(Op::Lt) => Some(CmpOp::Lt),
+        Tok::Op(Op::Le) => Some(CmpOp::Le),
+        Tok::Op(Op::Gt) => Some(CmpOp::Gt),
+        Tok::Op(Op::Ge) => Some(CmpOp::Ge),
+        Tok::Op(Op::EqEq) => Some(CmpOp::Eq),
+        Tok::Op(Op::Ne) => Some(CmpOp::Ne),
+        _ => None,
+    }
+}
+
+fn unary_op(tok: Tok) -> Option<UnaryOp> {
+    match tok {
+        Tok::Op(Op::Minus) => Some(UnaryOp::Neg),
+        Tok::Op(Op::Plus) => Some(UnaryOp::Pos),
+        Tok::Op(Op::Tilde) => Some(UnaryOp::Invert),
+        _ => None,
+    }
+}
+
+/// Whether `tok` can start an expression that CPython would take for a
+/// second argument missing its comma (`f(1 2)`).
+fn starts_operand(tok: Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Int(_) | Tok::Float | Tok::Imag | Tok::Name | Tok::Kw(Kw::True | Kw::False | Kw::Not) | Tok::Op(Op::Tilde)
+    )
+}
+
+struct Parser<'s, 'l> {
+    src: &'s str,
+    lexer: Lexer<'s>,
+    /// The lookahead token.
+    tok: Token,
+    limits: &'l Limits,
+    nodes: Vec<Node>,
+    names: Vec<Box<str>>,
+    /// Operands of the chains and argument lists being parsed; each list
+    /// pushes its items here and moves them into `nodes` when complete.
+    pending: Vec<(Link, NodeId)>,
+    /// `expression`/`factor` recursion depth.
+    depth: usize,
+    /// Start of the last disjunction completed (for CPython's
+    /// "Perhaps you forgot a comma?").
+    last_disjunction: usize,
+    /// The unary operators of the chains being parsed.
+    unary_ops: Vec<UnaryOp>,
+    /// The floors of the `**` towers being parsed.
+    tower: Vec<Floor>,
+    /// The `body if test else` parts of the `else` chains being parsed.
+    branches: Vec<(Sub, Sub)>,
+}
+
+/// One operand of a `**` tower and the unary operators before it (from
+/// `ops` to the end of `unary_ops`).
+#[derive(Debug, Clone, Copy)]
+struct Floor {
+    ops: usize,
+    base: Sub,
+    start: usize,
+}
+
+impl<'s, 'l> Parser<'s, 'l> {
+    fn new(src: &'s str, limits: &'l Limits) -> Result<Self, EvalError> {
+        let mut lexer = Lexer::new(src, limits.max_depth);
+        let tok = lexer.next_token()?;
+        Ok(Parser {
+            src,
+            lexer,
+            tok,
+            limits,
+            nodes: Vec::with_capacity(8),
+            names: Vec::new(),
+            pending: Vec::new(),
+            depth: 0,
+            last_disjunction: 0,
+            unary_ops: Vec::new(),
+            tower: Vec::new(),
+            branches: Vec::new(),
+        })
+    }
+
+    /// Moves to the next token.
+    fn bump(&mut self) -> PResult<()> {
+        self.tok = self.lexer.next_token().map_err(|e| Failure::new(Stage::Lexer, e))?;
+        Ok(())
+    }
+
+    fn at(&self, tok: Tok) -> bool {
+        self.tok.tok == tok
+    }
+
+    fn text(&self, token: Token) -> &'s str {
+        self.src.get(token.start..token.end).unwrap_or("")
+    }
+
+    /// The error for an unexpected lookahead token.
+    fn unexpected(&self) -> Failure {
+        let message = match self.tok.tok {
+            Tok::Unsupported(message) => message,
+            Tok::Op(Op::Comma) => "tuples are not supported",
+            Tok::Kw(Kw::InIs) => "the 'in' and 'is' operators are not supported",
+            _ => "invalid syntax",
+        };
+        Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
+    }
+
+    fn push(&mut self, node: Node, height: u32, start: usize) -> PResult<Sub> {
+        if height as usize > self.limits.max_nesting {
+            return Err(too_deep(self.limits));
+        }
+        let id = NodeId::try_from(self.nodes.len()).map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
+        self.nodes.push(node);
+        Ok(Sub { id, height, start })
+    }
+
+    /// Moves the pending items from `mark` on into `nodes` as one run.
+    fn items(&mut self, mark: usize) -> PResult<Items> {
+        let start = NodeId::try_from(self.nodes.len()).map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
+        let len = u32::try_from(self.pending.len().saturating_sub(mark)).unwrap_or(u32::MAX);
+        self.nodes.extend(self.pending.drain(mark..).map(|(op, id)| Node::Item(op, id)));
+        Ok(Items { start, len })
+    }
+
+    /// Guards a recursive descent.
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > self.limits.max_nesting {
+            return Err(too_deep(self.limits));
+        }
+        Ok(())
+    }
+
+    /// The whole input: one expression, then only newlines and comments.
+    fn file(&mut self) -> PResult<NodeId> {
+        while self.at(Tok::Newline) {
+            self.bump()?;
+        }
+        let e = self.expression()?;
+        while self.at(Tok::Newline) {
+            self.bump()?;
+        }
+        if !self.at(Tok::Eof) {
+            return Err(self.unexpected());
+        }
+        Ok(e.id)
+    }
+
+    /// `disjunction ['if' disjunction 'else' expression]`: a chain of
+    /// `else` branches is collected by a loop and built from the right.
+    fn expression(&mut self) -> PResult<Sub> {
+        let mark = self.branches.len();
+        let mut last = loop {
+            let body = self.disjunction()?;
+            if !self.at(Tok::Kw(Kw::If)) {
+                break body;
+            }
+            self.bump()?;
+            let test = self.disjunction()?;
+            if !self.at(Tok::Kw(Kw::Else)) {
+                return Err(self.missing_else(body.start));
+            }
+            self.bump()?;
+            self.branches.push((body, test));
+            if self.branches.len() - mark > self.limits.max_nesting {
+                return Err(too_deep(self.limits));
+            }
+        };
+        while self.branches.len() > mark {
+            let Some((body, test)) = self.branches.pop() else { break };
+            let height = 1 + body.height.max(test.height).max(last.height);
+            let node = Node::IfElse {
+                body: body.id,
+                test: test.id,
+                orelse: last.id,
+            };
+            last = self.push(node, height, body.start)?;
+        }
+        Ok(last)
+    }
+
+    #[cold]
+    fn missing_else(&self, start: usize) -> Failure {
+        let colon = self.text(self.tok) == ":";
+        if colon || self.at(Tok::Eof) {
+            return self.unexpected();
+        }
+        Failure::new(
+            Stage::Parser,
+            error_at(self.src, start, "expected 'else' after 'if' expression"),
+        )
+    }
+
+    /// `conjunction ('or' conjunction)*`
+    fn disjunction(&mut self) -> PResult<Sub> {
+        let sub = self.bool_chain(BoolOp::Or)?;
+        self.last_disjunction = sub.start;
+        Ok(sub)
+    }
+
+    /// A flat `or` chain of `and` chains (`conjunction`), or a flat `and`
+    /// chain of inversions. One function for both levels keeps the stack
+    /// used per parenthesis small.
+    fn bool_chain(&mut self, op: BoolOp) -> PResult<Sub> {
+        let keyword = match op {
+            BoolOp::Or => Kw::Or,
+            BoolOp::And => Kw::And,
+        };
+        let first = match op {
+            BoolOp::Or => self.bool_chain(BoolOp::And)?,
+            BoolOp::And => self.inversion()?,
+        };
+        if !self.at(Tok::Kw(keyword)) {
+            return Ok(first);
+        }
+        let mark = self.pending.len();
+        self.pending.push((Link::None, first.id));
+        let mut height = first.height;
+        while self.at(Tok::Kw(keyword)) {
+            self.bump()?;
+            let next = match op {
+                BoolOp::Or => self.bool_chain(BoolOp::And)?,
+                BoolOp::And => self.inversion()?,
+            };
+            height = height.max(next.height);
+            self.pending.push((Link::None, next.id));
+        }
+        let items = self.items(mark)?;
+        self.push(Node::Bool(op, items), height + 1, first.start)
+    }
+
+    /// `'not'* comparison`, flat.
+    fn inversion(&mut self) -> PResult<Sub> {
+        let start = self.tok.start;
+        let mut count: u32 = 0;
+        while self.at(Tok::Kw(Kw::Not)) {
+            count = count.saturating_add(1);
+            self.bump()?;
+        }
+        let operand = self.comparison()?;
+        if count == 0 {
+            return Ok(operand);
+        }
+        self.push(Node::Not(count, operand.id), operand.height + 1, start)
+    }
+
+    /// `bitwise_or (cmp_op bitwise_or)*`, flat.
+    fn comparison(&mut self) -> PResult<Sub> {
+        let first = self.binary(0)?;
+        let mark = self.pending.len();
+        let mut height = first.height;
+        loop {
+            let op = match compare_op(self.tok.tok) {
+                Some(op) => op,
+                // `not in`: outside the language. CPython looks one token
+                // further for the `in`.
+                None if self.at(Tok::Kw(Kw::Not)) => {
+                    self.bump()?;
+                    return Err(self.unexpected());
+                }
+                None => break,
+            };
+            self.bump()?;
+            let next = self.binary(0)?;
+            height = height.max(next.height);
+            self.pending.push((Link::Cmp(op), next.id));
+        }
+        if self.pending.len() == mark {
+            return Ok(first);
+        }
+        let items = self.items(mark)?;
+        self.push(Node::Compare(first.id, items), height + 1, first.start)
+    }
+
+    /// `bitwise_or` and the five left-associative levels below it, by
+    /// precedence climbing: operators of precedence `min` or tighter. The
+    /// operators of one level form one flat chain, `1 - 2 - 3` being
+    /// `(1 - 2) - 3`.
+    fn binary(&mut self, min: u8) -> PResult<Sub> {
+        let mut left = self.factor()?;
+        while let Some((_, prec)) = binary_op(self.tok.tok) {
+            if prec < min {
+                break;
+            }
+            let mark = self.pending.len();
+            let mut height = left.height;
+            while let Some((op, p)) = binary_op(self.tok.tok) {
+                if p != prec {
+                    break;
+                }
+                self.bump()?;
+                let right = if prec == 5 { self.factor()? } else { self.binary(prec + 1)? };
+                height = height.max(right.height);
+                self.pending.push((Link::Bin(op), right.id));
+            }
+            left = if self.pending.len() == mark + 1 {
+                let Some((Link::Bin(op), right)) = self.pending.pop() else {
+                    return Err(internal());
+                };
+                self.push(Node::Binary(op, left.id, right), height + 1, left.start)?
+            } else {
+                let items = self.items(mark)?;
+                self.push(Node::Chain(left.id, items), height + 1, left.start)?
+            };
+        }
+        Ok(left)
+    }
+
+    /// `('+' | '-' | '~')* primary ['**' factor]`. `**` is
+    /// right-associative and binds tighter than a unary operator on its
+    /// left (`-2**2 == -(2**2)`), looser than one on its right
+    /// (`2**-1`). A tower `a ** -b ** c` is collected by a loop, then built
+    /// from the right, so neither it nor a unary chain recurses.
+    fn factor(&mut self) -> PResult<Sub> {
+        let mark = self.tower.len();
+        loop {
+            let ops = self.unary_ops.len();
+            let start = self.tok.start;
+            while let Some(op) = unary_op(self.tok.tok) {
+                self.unary_ops.push(op);
+                self.bump()?;
+                if self.unary_ops.len() > self.limits.max_nesting {
+                    return Err(too_deep(self.limits));
+                }
+            }
+            let base = self.primary()?;
+            self.tower.push(Floor { ops, base, start });
+            if !self.at(Tok::Op(Op::DoubleStar)) {
+                break;
+            }
+            self.bump()?;
+            if self.tower.len() - mark > self.limits.max_nesting {
+                return Err(too_deep(self.limits));
+            }
+        }
+        let mut result: Option<Sub> = None;
+        while self.tower.len() > mark {
+            let Some(floor) = self.tower.pop() else { break };
+            let mut sub = match result {
+                None => floor.base,
+                Some(exponent) => {
+                    let height = 1 + floor.base.height.max(exponent.height);
+                    let node = Node::Binary(BinOp::Pow, floor.base.id, exponent.id);
+                    self.push(node, height, floor.base.start)?
+                }
+            };
+            while self.unary_ops.len() > floor.ops {
+                let Some(op) = self.unary_ops.pop() else { break };
+                let start = if self.unary_ops.len() == floor.ops { floor.start } else { sub.start };
+                sub = self.push(Node::Unary(op, sub.id), sub.height + 1, start)?;
+            }
+            result = Some(sub);
+        }
+        result.ok_or_else(internal)
+    }
+
+    /// `atom ('(' [arguments] ')')*`
+    fn primary(&mut self) -> PResult<Sub> {
+        let mut sub = self.atom()?;
+        while self.at(Tok::Op(Op::LParen)) {
+            self.bump()?;
+            let mark = self.pending.len();
+            let mut height = sub.height;
+            while !self.at(Tok::Op(Op::RParen)) {
+                self.enter()?;
+                let arg = self.expression();
+                self.depth -= 1;
+                let arg = arg?;
+                height = height.max(arg.height);
+                self.pending.push((Link::None, arg.id));
+                if self.at(Tok::Op(Op::Comma)) {
+                    self.bump()?;
+                } else if !self.at(Tok::Op(Op::RParen)) {
+                    return Err(self.in_parens_error());
+                }
+            }
+            self.bump()?;
+            let items = self.items(mark)?;
+            sub = self.push(Node::Call(sub.id, items), height + 1, sub.start)?;
+        }
+        Ok(sub)
+    }
+
+    /// The error for a token that cannot follow an expression inside
+    /// parentheses.
+    fn in_parens_error(&self) -> Failure {
+        if self.lexer.in_parens() && starts_operand(self.tok.tok) {
+            return Failure::new(Stage::Parser, error_at(
+                self.src,
+                self.last_disjunction,
+                "invalid syntax. Perhaps you forgot a comma?",
+            ));
+        }
+        if self.text(self.tok) == "=" {
+            return Failure::new(Stage::Parser, error_at(self.src, self.tok.start, "keyword arguments are not supported"));
+        }
+        self.unexpected()
+    }
+
+    /// `NAME | 'True' | 'False' | NUMBER | '(' expression ')'`
+    fn atom(&mut self) -> PResult<Sub> {
+        let token = self.tok;
+        let node = match token.tok {
+            Tok::Int(radix) => Node::Const(
+                number::int(self.text(token), radix, self.limits).map_err(|e| match e.kind() {
+                    crate::ErrorKind::Syntax => Failure::new(Stage::Parser, e),
+                    _ => Failure::new(Stage::Other, e),
+                })?,
+            ),
+            Tok::Float => Node::Const(Value::Float(number::float(self.text(token)))),
+            Tok::Imag => Node::Const(number::imaginary(self.text(token))),
+            Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
+            Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
+            Tok::Name => Node::Name(self.name(token)),
+            Tok::Op(Op::LParen) => {
+                // `'(' expression ')'`, recursing here rather than in a
+                // helper to save a stack frame per parenthesis.
+                self.bump()?;
+                if self.at(Tok::Op(Op::RParen)) {
+                    return Err(tuple_error(self.src, token.start));
+                }
+                self.enter()?;
+                let inner = self.expression();
+                self.depth -= 1;
+                let inner = inner?;
+                if !self.at(Tok::Op(Op::RParen)) {
+                    return Err(self.in_parens_error());
+                }
+                self.bump()?;
+                return Ok(Sub {
+                    start: token.start,
+                    ..inner
+                });
+            }
+            _ => return Err(self.unexpected()),
+        };
+        self.bump()?;
+        self.push(node, 1, token.start)
+    }
+
+    /// The index of the name `token` in `names`, adding it if new.
+    fn name(&mut self, token: Token) -> u32 {
+        let text = self.text(token);
+        let index = match self.names.iter().position(|n| **n == *text) {
+            Some(i) => i,
+            None => {
+                self.names.push(text.into());
+                self.names.len() - 1
+            }
+        };
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+}
+
+#[cold]
+fn internal() -> Failure {
+    Failure::new(Stage::Other, EvalError::limit("internal error: malformed expression tree"))
+}
+
+#[cold]
+fn tuple_error(src: &str, start: usize) -> Failure {
+    Failure::new(Stage::Parser, error_at(src, start, "tuples are not supported"))
+}
+
+#[cold]
+fn too_deep(limits: &Limits) -> Failure {
+    Failure::new(Stage::Other, EvalError::limit(format!(
+        "expression nested too deeply (more than {} levels)",
+        limits.max_nesting
+    )))
+}
+
+#[cfg(test)]
+mod tests;
