@@ -35,7 +35,9 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
         Value::Float(_) => "float",
         Value::Complex(_) => "complex",
         Value::Builtin(b) => match b {
-            builtins::Builtin::Int | builtins::Builtin::Float | builtins::Builtin::Complex => "type",
+            builtins::Builtin::Int | builtins::Builtin::Float | builtins::Builtin::Complex => {
+                "type"
+            }
             _ => "builtin_function_or_method",
         },
     }
@@ -163,7 +165,8 @@ impl Walker<'_, '_> {
         if let Some((_, v)) = self.vars.iter().find(|(n, _)| n == name) {
             return Ok(v.clone());
         }
-        builtins::lookup(name).ok_or_else(|| EvalError::name(format!("name '{name}' is not defined")))
+        builtins::lookup(name)
+            .ok_or_else(|| EvalError::name(format!("name '{name}' is not defined")))
     }
 }
 

@@ -57,7 +57,11 @@ fn node_prec(tree: &Tree, node: &Node) -> u8 {
 
 impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        Printer { tree: &self.tree, f }.node(self.tree.root, prec::IF_ELSE)
+        Printer {
+            tree: &self.tree,
+            f,
+        }
+        .node(self.tree.root, prec::IF_ELSE)
     }
 }
 
@@ -115,7 +119,11 @@ impl Printer<'_, '_, '_> {
                 self.items(*items, prec::BIT_OR)?;
             }
             Node::Bool(op, items) => {
-                let inner = if *op == BoolOp::Or { prec::AND } else { prec::NOT };
+                let inner = if *op == BoolOp::Or {
+                    prec::AND
+                } else {
+                    prec::NOT
+                };
                 let mut first = true;
                 for id in items.ids() {
                     if !first {

@@ -91,7 +91,7 @@ pub(crate) struct Token {
 }
 
 /// The tokenizer state.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Lexer<'s> {
     src: &'s str,
     pos: usize,
@@ -111,14 +111,22 @@ pub(crate) fn column0(src: &str, pos: usize) -> usize {
 }
 
 /// A `SyntaxError` whose 1-based column is the character at `pos`.
-pub(crate) fn error_at(src: &str, pos: usize, message: impl Into<std::borrow::Cow<'static, str>>) -> EvalError {
+pub(crate) fn error_at(
+    src: &str,
+    pos: usize,
+    message: impl Into<std::borrow::Cow<'static, str>>,
+) -> EvalError {
     EvalError::syntax(message, column0(src, pos) + 1)
 }
 
 /// A `SyntaxError` with CPython's tokenizer column convention for an error
 /// after backing up: the offset is the 0-based index of the offending
 /// character (so it points at the character before it, 1-based).
-fn backed_up_error(src: &str, pos: usize, message: impl Into<std::borrow::Cow<'static, str>>) -> EvalError {
+fn backed_up_error(
+    src: &str,
+    pos: usize,
+    message: impl Into<std::borrow::Cow<'static, str>>,
+) -> EvalError {
     EvalError::syntax(message, column0(src, pos))
 }
 
@@ -275,7 +283,11 @@ impl<'s> Lexer<'s> {
                     if newline == 0 {
                         // CPython reports the column after the character
                         // following the backslash.
-                        let next_len = self.src.get(after..).and_then(|s| s.chars().next()).map_or(0, char::len_utf8);
+                        let next_len = self
+                            .src
+                            .get(after..)
+                            .and_then(|s| s.chars().next())
+                            .map_or(0, char::len_utf8);
                         return Err(EvalError::syntax(
                             "unexpected character after line continuation character",
                             column0(self.src, after + next_len),
@@ -298,7 +310,11 @@ impl<'s> Lexer<'s> {
             if self.depth > 0 && self.report_unclosed {
                 return Err(self.unclosed());
             }
-            return Ok(Token { tok: Tok::Eof, start, end: start });
+            return Ok(Token {
+                tok: Tok::Eof,
+                start,
+                end: start,
+            });
         };
         let tok = if c.is_ascii_digit() || (c == '.' && self.byte(start + 1).is_ascii_digit()) {
             self.number()?
@@ -337,7 +353,11 @@ impl<'s> Lexer<'s> {
                 format!("invalid non-printable character U+{:04X}", u32::from(c)),
             ));
         };
-        Ok(Token { tok, start, end: self.pos })
+        Ok(Token {
+            tok,
+            start,
+            end: self.pos,
+        })
     }
 
     /// CPython's error for input that ends inside parentheses: it names the
@@ -357,7 +377,11 @@ impl<'s> Lexer<'s> {
                 _ => {}
             }
         }
-        error_at(self.src, open.last().copied().unwrap_or(0), "'(' was never closed")
+        error_at(
+            self.src,
+            open.last().copied().unwrap_or(0),
+            "'(' was never closed",
+        )
     }
 
     /// Tokenizes the rest of the input and returns the first tokenizer
@@ -499,7 +523,11 @@ impl<'s> Lexer<'s> {
             // What came before the `e` is an int or a float.
             let text = self.src.get(self.pos..e).unwrap_or("");
             self.pos = e;
-            return Ok(if text.contains('.') { Tok::Float } else { Tok::Int(10) });
+            return Ok(if text.contains('.') {
+                Tok::Float
+            } else {
+                Tok::Int(10)
+            });
         }
         i = self.decimal_tail(i)?;
         match self.byte(i) {
@@ -514,7 +542,12 @@ impl<'s> Lexer<'s> {
     }
 
     /// Digits of a `0x`/`0o`/`0b` literal, from just after the prefix.
-    fn radix_int(&mut self, mut i: usize, radix: u32, kind: &'static str) -> Result<Tok, EvalError> {
+    fn radix_int(
+        &mut self,
+        mut i: usize,
+        radix: u32,
+        kind: &'static str,
+    ) -> Result<Tok, EvalError> {
         let is_digit = |b: u8| char::from(b).is_digit(radix);
         loop {
             if self.byte(i) == b'_' {
@@ -523,9 +556,17 @@ impl<'s> Lexer<'s> {
             let b = self.byte(i);
             if !is_digit(b) {
                 if radix < 10 && b.is_ascii_digit() {
-                    return Err(error_at(self.src, i, format!("invalid digit '{}' in {kind} literal", char::from(b))));
+                    return Err(error_at(
+                        self.src,
+                        i,
+                        format!("invalid digit '{}' in {kind} literal", char::from(b)),
+                    ));
                 }
-                return Err(backed_up_error(self.src, i, format!("invalid {kind} literal")));
+                return Err(backed_up_error(
+                    self.src,
+                    i,
+                    format!("invalid {kind} literal"),
+                ));
             }
             while is_digit(self.byte(i)) {
                 i += 1;
@@ -536,7 +577,11 @@ impl<'s> Lexer<'s> {
         }
         let b = self.byte(i);
         if radix < 10 && b.is_ascii_digit() {
-            return Err(error_at(self.src, i, format!("invalid digit '{}' in {kind} literal", char::from(b))));
+            return Err(error_at(
+                self.src,
+                i,
+                format!("invalid digit '{}' in {kind} literal", char::from(b)),
+            ));
         }
         self.end_of_number(i, kind, Tok::Int(radix))
     }
@@ -556,9 +601,12 @@ impl<'s> Lexer<'s> {
             .iter()
             .any(|k| rest.starts_with(k));
         if !keyword && is_potential_ident_byte(self.byte(i)) {
-            return Err(backed_up_error(self.src, i, format!("invalid {kind} literal")));
+            return Err(backed_up_error(
+                self.src,
+                i,
+                format!("invalid {kind} literal"),
+            ));
         }
         Ok(())
     }
 }
-

@@ -37,6 +37,9 @@ pub(crate) fn parse(source: &str, limits: &Limits) -> Result<Tree, EvalError> {
             limits.max_source_len
         )));
     }
+    // CPython's `eval` strips leading spaces and tabs before compiling, so
+    // its columns on the first line count from the first other character.
+    let source = source.trim_start_matches([' ', '\t']);
     let mut parser = Parser::new(source, limits)?;
     match parser.file() {
         Ok(root) => Ok(Tree {
@@ -133,7 +136,12 @@ fn unary_op(tok: Tok) -> Option<UnaryOp> {
 fn starts_operand(tok: Tok) -> bool {
     matches!(
         tok,
-        Tok::Int(_) | Tok::Float | Tok::Imag | Tok::Name | Tok::Kw(Kw::True | Kw::False | Kw::Not) | Tok::Op(Op::Tilde)
+        Tok::Int(_)
+            | Tok::Float
+            | Tok::Imag
+            | Tok::Name
+            | Tok::Kw(Kw::True | Kw::False | Kw::Not)
+            | Tok::Op(Op::Tilde)
     )
 }
 
@@ -192,7 +200,10 @@ impl<'s, 'l> Parser<'s, 'l> {
 
     /// Moves to the next token.
     fn bump(&mut self) -> PResult<()> {
-        self.tok = self.lexer.next_token().map_err(|e| Failure::new(Stage::Lexer, e))?;
+        self.tok = self
+            .lexer
+            .next_token()
+            .map_err(|e| Failure::new(Stage::Lexer, e))?;
         Ok(())
     }
 
@@ -204,11 +215,26 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.src.get(token.start..token.end).unwrap_or("")
     }
 
+    /// The token after the lookahead, if it can be tokenized.
+    fn peek_second(&self) -> Option<Token> {
+        self.lexer.clone().next_token().ok()
+    }
+
     /// The error for an unexpected lookahead token.
+    #[cold]
     fn unexpected(&self) -> Failure {
+        if self.at(Tok::Kw(Kw::Not)) {
+            // CPython looks one token further, for `not in`, and reports
+            // the error there.
+            if let Some(next) = self.peek_second() {
+                return Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, next.start, "invalid syntax"),
+                );
+            }
+        }
         let message = match self.tok.tok {
             Tok::Unsupported(message) => message,
-            Tok::Op(Op::Comma) => "tuples are not supported",
             Tok::Kw(Kw::InIs) => "the 'in' and 'is' operators are not supported",
             _ => "invalid syntax",
         };
@@ -219,16 +245,22 @@ impl<'s, 'l> Parser<'s, 'l> {
         if height as usize > self.limits.max_nesting {
             return Err(too_deep(self.limits));
         }
-        let id = NodeId::try_from(self.nodes.len()).map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
+        let id = NodeId::try_from(self.nodes.len())
+            .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
         self.nodes.push(node);
         Ok(Sub { id, height, start })
     }
 
     /// Moves the pending items from `mark` on into `nodes` as one run.
     fn items(&mut self, mark: usize) -> PResult<Items> {
-        let start = NodeId::try_from(self.nodes.len()).map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
+        let start = NodeId::try_from(self.nodes.len())
+            .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
         let len = u32::try_from(self.pending.len().saturating_sub(mark)).unwrap_or(u32::MAX);
-        self.nodes.extend(self.pending.drain(mark..).map(|(op, id)| Node::Item(op, id)));
+        self.nodes.extend(
+            self.pending
+                .drain(mark..)
+                .map(|(op, id)| Node::Item(op, id)),
+        );
         Ok(Items { start, len })
     }
 
@@ -249,6 +281,9 @@ impl<'s, 'l> Parser<'s, 'l> {
         let e = self.expression()?;
         while self.at(Tok::Newline) {
             self.bump()?;
+        }
+        if self.at(Tok::Op(Op::Comma)) {
+            return Err(tuple_error(self.src, self.tok.start));
         }
         if !self.at(Tok::Eof) {
             return Err(self.unexpected());
@@ -277,7 +312,9 @@ impl<'s, 'l> Parser<'s, 'l> {
             }
         };
         while self.branches.len() > mark {
-            let Some((body, test)) = self.branches.pop() else { break };
+            let Some((body, test)) = self.branches.pop() else {
+                break;
+            };
             let height = 1 + body.height.max(test.height).max(last.height);
             let node = Node::IfElse {
                 body: body.id,
@@ -291,8 +328,7 @@ impl<'s, 'l> Parser<'s, 'l> {
 
     #[cold]
     fn missing_else(&self, start: usize) -> Failure {
-        let colon = self.text(self.tok) == ":";
-        if colon || self.at(Tok::Eof) {
+        if self.text(self.tok) == ":" {
             return self.unexpected();
         }
         Failure::new(
@@ -365,8 +401,21 @@ impl<'s, 'l> Parser<'s, 'l> {
                 // `not in`: outside the language. CPython looks one token
                 // further for the `in`.
                 None if self.at(Tok::Kw(Kw::Not)) => {
-                    self.bump()?;
-                    return Err(self.unexpected());
+                    // `not in` is outside the language; any other `not`
+                    // ends the expression (and is an error there).
+                    if let Some(next) = self.peek_second() {
+                        if next.tok == Tok::Kw(Kw::InIs) && self.text(next) == "in" {
+                            return Err(Failure::new(
+                                Stage::Parser,
+                                error_at(
+                                    self.src,
+                                    next.start,
+                                    "the 'in' and 'is' operators are not supported",
+                                ),
+                            ));
+                        }
+                    }
+                    break;
                 }
                 None => break,
             };
@@ -399,7 +448,11 @@ impl<'s, 'l> Parser<'s, 'l> {
                     break;
                 }
                 self.bump()?;
-                let right = if prec == 5 { self.factor()? } else { self.binary(prec + 1)? };
+                let right = if prec == 5 {
+                    self.factor()?
+                } else {
+                    self.binary(prec + 1)?
+                };
                 height = height.max(right.height);
                 self.pending.push((Link::Bin(op), right.id));
             }
@@ -455,8 +508,14 @@ impl<'s, 'l> Parser<'s, 'l> {
                 }
             };
             while self.unary_ops.len() > floor.ops {
-                let Some(op) = self.unary_ops.pop() else { break };
-                let start = if self.unary_ops.len() == floor.ops { floor.start } else { sub.start };
+                let Some(op) = self.unary_ops.pop() else {
+                    break;
+                };
+                let start = if self.unary_ops.len() == floor.ops {
+                    floor.start
+                } else {
+                    sub.start
+                };
                 sub = self.push(Node::Unary(op, sub.id), sub.height + 1, start)?;
             }
             result = Some(sub);
@@ -495,14 +554,27 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// parentheses.
     fn in_parens_error(&self) -> Failure {
         if self.lexer.in_parens() && starts_operand(self.tok.tok) {
-            return Failure::new(Stage::Parser, error_at(
-                self.src,
-                self.last_disjunction,
-                "invalid syntax. Perhaps you forgot a comma?",
-            ));
+            return Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    self.last_disjunction,
+                    "invalid syntax. Perhaps you forgot a comma?",
+                ),
+            );
+        }
+        if self.at(Tok::Op(Op::Comma)) {
+            return tuple_error(self.src, self.tok.start);
         }
         if self.text(self.tok) == "=" {
-            return Failure::new(Stage::Parser, error_at(self.src, self.tok.start, "keyword arguments are not supported"));
+            return Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    self.tok.start,
+                    "keyword arguments are not supported",
+                ),
+            );
         }
         self.unexpected()
     }
@@ -522,6 +594,14 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
             Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
             Tok::Name => Node::Name(self.name(token)),
+            // `.5` is a number; a `.` where an operand should be is not an
+            // attribute.
+            Tok::Unsupported(_) if self.text(token) == "." => {
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, token.start, "invalid syntax"),
+                ))
+            }
             Tok::Op(Op::LParen) => {
                 // `'(' expression ')'`, recursing here rather than in a
                 // helper to save a stack frame per parenthesis.
@@ -564,20 +644,29 @@ impl<'s, 'l> Parser<'s, 'l> {
 
 #[cold]
 fn internal() -> Failure {
-    Failure::new(Stage::Other, EvalError::limit("internal error: malformed expression tree"))
+    Failure::new(
+        Stage::Other,
+        EvalError::limit("internal error: malformed expression tree"),
+    )
 }
 
 #[cold]
 fn tuple_error(src: &str, start: usize) -> Failure {
-    Failure::new(Stage::Parser, error_at(src, start, "tuples are not supported"))
+    Failure::new(
+        Stage::Parser,
+        error_at(src, start, "tuples are not supported"),
+    )
 }
 
 #[cold]
 fn too_deep(limits: &Limits) -> Failure {
-    Failure::new(Stage::Other, EvalError::limit(format!(
-        "expression nested too deeply (more than {} levels)",
-        limits.max_nesting
-    )))
+    Failure::new(
+        Stage::Other,
+        EvalError::limit(format!(
+            "expression nested too deeply (more than {} levels)",
+            limits.max_nesting
+        )),
+    )
 }
 
 #[cfg(test)]

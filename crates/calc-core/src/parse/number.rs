@@ -20,7 +20,11 @@ fn digits(text: &str) -> Cow<'_, str> {
 /// Decimal literals of more than `limits.max_str_digits` digits are a
 /// `SyntaxError`, as in CPython 3.11; prefixed literals have no such limit.
 pub(crate) fn int(text: &str, radix: u32, limits: &Limits) -> Result<Value, EvalError> {
-    let body = if radix == 10 { text } else { text.get(2..).unwrap_or("") };
+    let body = if radix == 10 {
+        text
+    } else {
+        text.get(2..).unwrap_or("")
+    };
     let body = digits(body);
     // Fast path: anything that fits a machine word needs no bigint.
     if let Ok(small) = i64::from_str_radix(&body, radix) {
@@ -80,7 +84,10 @@ mod tests {
         assert_eq!(small(&int("0O17", 8, &l).unwrap()), Some(15));
         assert_eq!(small(&int("0b1_0", 2, &l).unwrap()), Some(2));
         assert_eq!(small(&int("00", 10, &l).unwrap()), Some(0));
-        assert_eq!(small(&int("9223372036854775807", 10, &l).unwrap()), Some(i64::MAX));
+        assert_eq!(
+            small(&int("9223372036854775807", 10, &l).unwrap()),
+            Some(i64::MAX)
+        );
     }
 
     #[test]
@@ -91,6 +98,12 @@ mod tests {
         assert_eq!(float("1e1_0"), 1e10);
         assert_eq!(float("1e400"), f64::INFINITY);
         assert_eq!(float("0.1"), 0.1);
-        assert_eq!(imaginary("1.5e3J"), Value::Complex(Complex { re: 0.0, im: 1500.0 }));
+        assert_eq!(
+            imaginary("1.5e3J"),
+            Value::Complex(Complex {
+                re: 0.0,
+                im: 1500.0
+            })
+        );
     }
 }
