@@ -22,6 +22,8 @@
 //! which recurses on it, is bounded too). Unary and `not` chains are parsed
 //! by loops.
 
+use std::collections::HashMap;
+
 mod lex;
 mod number;
 
@@ -165,6 +167,8 @@ struct Parser<'s, 'l> {
     unary_ops: Vec<UnaryOp>,
     /// The floors of the `**` towers being parsed.
     tower: Vec<Floor>,
+    /// `names` by text, once there are many.
+    name_index: HashMap<Box<str>, usize>,
     /// The `body if test else` parts of the `else` chains being parsed.
     branches: Vec<(Sub, Sub)>,
 }
@@ -194,6 +198,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             last_disjunction: 0,
             unary_ops: Vec::new(),
             tower: Vec::new(),
+            name_index: HashMap::new(),
             branches: Vec::new(),
         })
     }
@@ -628,16 +633,33 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.push(node, 1, token.start)
     }
 
-    /// The index of the name `token` in `names`, adding it if new.
+    /// The index of the name `token` in `names`, adding it if new. A few
+    /// names are searched linearly; past that, through a map, so that many
+    /// distinct names do not cost quadratic time.
     fn name(&mut self, token: Token) -> u32 {
+        const LINEAR: usize = 16;
         let text = self.text(token);
-        let index = match self.names.iter().position(|n| **n == *text) {
-            Some(i) => i,
-            None => {
-                self.names.push(text.into());
-                self.names.len() - 1
+        let found = if self.names.len() <= LINEAR {
+            self.names.iter().position(|n| **n == *text)
+        } else {
+            if self.name_index.is_empty() {
+                self.name_index = self
+                    .names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), i))
+                    .collect();
             }
+            self.name_index.get(text).copied()
         };
+        let index = found.unwrap_or_else(|| {
+            self.names.push(text.into());
+            let i = self.names.len() - 1;
+            if !self.name_index.is_empty() {
+                self.name_index.insert(text.into(), i);
+            }
+            i
+        });
         u32::try_from(index).unwrap_or(u32::MAX)
     }
 }
