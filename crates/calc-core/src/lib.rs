@@ -59,8 +59,7 @@ pub fn eval(source: &str) -> Result<Value, EvalError> {
 /// assert_eq!(err.class(), "LimitError");
 /// ```
 pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
-    let tree = parse::parse(source, limits)?;
-    eval::eval(&tree, &[], limits)
+    parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
 }
 
 /// A parsed expression, ready to be evaluated many times.

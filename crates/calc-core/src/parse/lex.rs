@@ -148,11 +148,6 @@ fn identifier(input: &str) -> IResult<&str, &str> {
     take_while(is_ident_char)(input)
 }
 
-/// Spaces, tabs and form feeds.
-fn blanks(input: &str) -> IResult<&str, &str> {
-    take_while(|c| c == ' ' || c == '\t' || c == '\x0c')(input)
-}
-
 fn keyword(word: &str) -> Option<Kw> {
     Some(match word {
         "True" => Kw::True,
@@ -171,46 +166,58 @@ fn keyword(word: &str) -> Option<Kw> {
     })
 }
 
-/// Operators, longest first so `**` wins over `*`.
-const OPERATORS: [(&str, Op); 22] = [
-    ("**", Op::DoubleStar),
-    ("//", Op::DoubleSlash),
-    ("<<", Op::Shl),
-    (">>", Op::Shr),
-    ("<=", Op::Le),
-    (">=", Op::Ge),
-    ("==", Op::EqEq),
-    ("!=", Op::Ne),
-    ("+", Op::Plus),
-    ("-", Op::Minus),
-    ("*", Op::Star),
-    ("/", Op::Slash),
-    ("%", Op::Percent),
-    ("&", Op::Amp),
-    ("|", Op::Pipe),
-    ("^", Op::Caret),
-    ("~", Op::Tilde),
-    ("<", Op::Lt),
-    (">", Op::Gt),
-    ("(", Op::LParen),
-    (")", Op::RParen),
-    (",", Op::Comma),
-];
+/// The operator starting with bytes `a`, `b`, and its length.
+fn operator(a: u8, b: u8) -> Option<(Op, usize)> {
+    let two = |op2: Op, second: u8, op1: Op| if b == second { (op2, 2) } else { (op1, 1) };
+    Some(match a {
+        b'+' => (Op::Plus, 1),
+        b'-' => (Op::Minus, 1),
+        b'*' => two(Op::DoubleStar, b'*', Op::Star),
+        b'/' => two(Op::DoubleSlash, b'/', Op::Slash),
+        b'%' => (Op::Percent, 1),
+        b'&' => (Op::Amp, 1),
+        b'|' => (Op::Pipe, 1),
+        b'^' => (Op::Caret, 1),
+        b'~' => (Op::Tilde, 1),
+        b'<' if b == b'<' => (Op::Shl, 2),
+        b'<' if b == b'>' => return None,
+        b'<' => two(Op::Le, b'=', Op::Lt),
+        b'>' if b == b'>' => (Op::Shr, 2),
+        b'>' => two(Op::Ge, b'=', Op::Gt),
+        b'=' if b == b'=' => (Op::EqEq, 2),
+        b'!' if b == b'=' => (Op::Ne, 2),
+        b'(' => (Op::LParen, 1),
+        b')' => (Op::RParen, 1),
+        b',' => (Op::Comma, 1),
+        _ => return None,
+    })
+}
+
+/// Whether `op=` is an augmented assignment token in Python.
+fn op_assigns(op: Op) -> bool {
+    !matches!(
+        op,
+        Op::Tilde
+            | Op::Lt
+            | Op::Le
+            | Op::Gt
+            | Op::Ge
+            | Op::EqEq
+            | Op::Ne
+            | Op::LParen
+            | Op::RParen
+            | Op::Comma
+    )
+}
 
 /// Python tokens that are not part of the language, with the reason the
 /// parser gives when it meets one.
 fn unsupported(input: &str) -> Option<(usize, &'static str)> {
-    const TOKENS: [(&str, &str); 22] = [
+    const TOKENS: [(&str, &str); 16] = [
         ("...", "'...' is not supported"),
         ("->", "invalid syntax"),
         (":=", "assignment expressions are not supported"),
         ("<>", "invalid syntax"),
-        ("**=", "invalid syntax"),
-        ("//=", "invalid syntax"),
-        ("+=", "invalid syntax"),
-        ("-=", "invalid syntax"),
-        ("*=", "invalid syntax"),
-        ("/=", "invalid syntax"),
         ("[", "lists are not supported"),
         ("]", "invalid syntax"),
         ("{", "dicts and sets are not supported"),
@@ -264,8 +271,8 @@ impl<'s> Lexer<'s> {
     /// parentheses) newlines.
     fn skip_trivia(&mut self) -> Result<(), EvalError> {
         loop {
-            if let Ok((rest, _)) = blanks(self.rest()) {
-                self.pos = self.src.len() - rest.len();
+            while matches!(self.byte(self.pos), b' ' | b'\t' | b'\x0c') {
+                self.pos += 1;
             }
             match self.byte(self.pos) {
                 b'#' => {
@@ -305,6 +312,18 @@ impl<'s> Lexer<'s> {
     pub(crate) fn next_token(&mut self) -> Result<Token, EvalError> {
         self.skip_trivia()?;
         let start = self.pos;
+        // Fast path: operators and small decimal ints, the bulk of tokens.
+        let (a, b) = (self.byte(start), self.byte(start + 1));
+        if let Some((op, len)) = operator(a, b) {
+            if self.byte(start + len) != b'=' && op != Op::LParen && op != Op::RParen {
+                self.pos += len;
+                return Ok(Token {
+                    tok: Tok::Op(op),
+                    start,
+                    end: self.pos,
+                });
+            }
+        }
         let rest = self.rest();
         let Some(c) = rest.chars().next() else {
             if self.depth > 0 && self.report_unclosed {
@@ -327,10 +346,16 @@ impl<'s> Lexer<'s> {
             // logical line ends here; `\r\n` is one newline.
             self.pos += if rest.starts_with("\r\n") { 2 } else { 1 };
             Tok::Newline
-        } else if let Some(&(text, op)) = OPERATORS.iter().find(|(t, _)| rest.starts_with(t)) {
-            self.pos += text.len();
-            self.paren(op, start)?;
-            Tok::Op(op)
+        } else if let Some((op, len)) = operator(self.byte(start), self.byte(start + 1)) {
+            if self.byte(start + len) == b'=' && op_assigns(op) {
+                // An augmented assignment (`+=`) is one token in Python.
+                self.pos += len + 1;
+                Tok::Unsupported("invalid syntax")
+            } else {
+                self.pos += len;
+                self.paren(op, start)?;
+                Tok::Op(op)
+            }
         } else if c == '\'' || c == '"' {
             // Skip the whole string so its contents are not tokenized.
             let body = rest.get(1..).unwrap_or("");
@@ -596,6 +621,9 @@ impl<'s> Lexer<'s> {
     /// CPython 3.11 accepts (with a deprecation warning) a keyword glued to
     /// a number, `1if x else y`, and rejects any other identifier character.
     fn check_end(&self, i: usize, kind: &'static str) -> Result<(), EvalError> {
+        if !is_potential_ident_byte(self.byte(i)) {
+            return Ok(());
+        }
         let rest = self.src.get(i..).unwrap_or("");
         let keyword = ["and", "else", "for", "if", "in", "is", "not", "or"]
             .iter()

@@ -33,6 +33,79 @@ use lex::{error_at, Kw, Lexer, Op, Tok, Token};
 
 /// Parses `source` into a tree under `limits`.
 pub(crate) fn parse(source: &str, limits: &Limits) -> Result<Tree, EvalError> {
+    with_scratch(|scratch| parse_into(source, limits, scratch, Vec::with_capacity(8), Vec::new()))
+}
+
+/// Parses `source` and hands the tree to `f`, reusing this thread's tree
+/// buffers: the one-shot [`eval`](crate::eval) then allocates nothing for
+/// an expression without names.
+pub(crate) fn with_tree<T>(
+    source: &str,
+    limits: &Limits,
+    f: impl FnOnce(&Tree) -> Result<T, EvalError>,
+) -> Result<T, EvalError> {
+    with_scratch(|scratch| {
+        let nodes = std::mem::take(&mut scratch.nodes);
+        let names = std::mem::take(&mut scratch.names);
+        let tree = parse_into(source, limits, scratch, nodes, names)?;
+        let result = f(&tree);
+        scratch.nodes = recycle(tree.nodes);
+        scratch.names = recycle(tree.names);
+        result
+    })
+}
+
+/// Buffers kept between parses on one thread, so that parsing a small
+/// expression does not allocate them again.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    names: Vec<Box<str>>,
+    pending: Vec<(Link, NodeId)>,
+    unary_ops: Vec<UnaryOp>,
+    tower: Vec<Floor>,
+    branches: Vec<(Sub, Sub)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Runs `f` with this thread's scratch buffers (or fresh ones, should the
+/// thread's be in use or gone).
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    let taken = SCRATCH
+        .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).ok())
+        .ok()
+        .flatten();
+    let mut scratch = taken.unwrap_or_default();
+    let result = f(&mut scratch);
+    let _ = SCRATCH.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = scratch;
+        }
+    });
+    result
+}
+
+/// An emptied buffer, or a new one if it grew large (after a long input),
+/// so a thread does not keep much memory.
+fn recycle<T>(mut v: Vec<T>) -> Vec<T> {
+    v.clear();
+    if v.capacity() > 256 {
+        Vec::new()
+    } else {
+        v
+    }
+}
+
+fn parse_into(
+    source: &str,
+    limits: &Limits,
+    scratch: &mut Scratch,
+    nodes: Vec<Node>,
+    names: Vec<Box<str>>,
+) -> Result<Tree, EvalError> {
     if source.len() > limits.max_source_len {
         return Err(EvalError::limit(format!(
             "source is longer than {} bytes",
@@ -42,8 +115,29 @@ pub(crate) fn parse(source: &str, limits: &Limits) -> Result<Tree, EvalError> {
     // CPython's `eval` strips leading spaces and tabs before compiling, so
     // its columns on the first line count from the first other character.
     let source = source.trim_start_matches([' ', '\t']);
-    let mut parser = Parser::new(source, limits)?;
-    match parser.file() {
+    let mut lexer = Lexer::new(source, limits.max_depth);
+    let tok = lexer.next_token()?;
+    let mut parser = Parser {
+        src: source,
+        lexer,
+        tok,
+        limits,
+        nodes,
+        names,
+        pending: std::mem::take(&mut scratch.pending),
+        depth: 0,
+        last_disjunction: 0,
+        unary_ops: std::mem::take(&mut scratch.unary_ops),
+        tower: std::mem::take(&mut scratch.tower),
+        name_index: None,
+        branches: std::mem::take(&mut scratch.branches),
+    };
+    let result = parser.file();
+    scratch.pending = recycle(std::mem::take(&mut parser.pending));
+    scratch.unary_ops = recycle(std::mem::take(&mut parser.unary_ops));
+    scratch.tower = recycle(std::mem::take(&mut parser.tower));
+    scratch.branches = recycle(std::mem::take(&mut parser.branches));
+    match result {
         Ok(root) => Ok(Tree {
             nodes: parser.nodes,
             names: parser.names,
@@ -168,7 +262,7 @@ struct Parser<'s, 'l> {
     /// The floors of the `**` towers being parsed.
     tower: Vec<Floor>,
     /// `names` by text, once there are many.
-    name_index: HashMap<Box<str>, usize>,
+    name_index: Option<HashMap<Box<str>, usize>>,
     /// The `body if test else` parts of the `else` chains being parsed.
     branches: Vec<(Sub, Sub)>,
 }
@@ -183,26 +277,6 @@ struct Floor {
 }
 
 impl<'s, 'l> Parser<'s, 'l> {
-    fn new(src: &'s str, limits: &'l Limits) -> Result<Self, EvalError> {
-        let mut lexer = Lexer::new(src, limits.max_depth);
-        let tok = lexer.next_token()?;
-        Ok(Parser {
-            src,
-            lexer,
-            tok,
-            limits,
-            nodes: Vec::with_capacity(8),
-            names: Vec::new(),
-            pending: Vec::new(),
-            depth: 0,
-            last_disjunction: 0,
-            unary_ops: Vec::new(),
-            tower: Vec::new(),
-            name_index: HashMap::new(),
-            branches: Vec::new(),
-        })
-    }
-
     /// Moves to the next token.
     fn bump(&mut self) -> PResult<()> {
         self.tok = self
@@ -480,18 +554,37 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// (`2**-1`). A tower `a ** -b ** c` is collected by a loop, then built
     /// from the right, so neither it nor a unary chain recurses.
     fn factor(&mut self) -> PResult<Sub> {
+        if unary_op(self.tok.tok).is_none() {
+            // Fast path: a plain operand, no unary operator, no `**`.
+            let base = self.primary()?;
+            if !self.at(Tok::Op(Op::DoubleStar)) {
+                return Ok(base);
+            }
+            return self.tower(Some(base));
+        }
+        self.tower(None)
+    }
+
+    /// The general case of `factor`, after its first operand if that is
+    /// `first`.
+    fn tower(&mut self, mut first: Option<Sub>) -> PResult<Sub> {
         let mark = self.tower.len();
         loop {
             let ops = self.unary_ops.len();
             let start = self.tok.start;
-            while let Some(op) = unary_op(self.tok.tok) {
-                self.unary_ops.push(op);
-                self.bump()?;
-                if self.unary_ops.len() > self.limits.max_nesting {
-                    return Err(too_deep(self.limits));
+            let base = match first.take() {
+                Some(base) => base,
+                None => {
+                    while let Some(op) = unary_op(self.tok.tok) {
+                        self.unary_ops.push(op);
+                        self.bump()?;
+                        if self.unary_ops.len() > self.limits.max_nesting {
+                            return Err(too_deep(self.limits));
+                        }
+                    }
+                    self.primary()?
                 }
-            }
-            let base = self.primary()?;
+            };
             self.tower.push(Floor { ops, base, start });
             if !self.at(Tok::Op(Op::DoubleStar)) {
                 break;
@@ -642,21 +735,21 @@ impl<'s, 'l> Parser<'s, 'l> {
         let found = if self.names.len() <= LINEAR {
             self.names.iter().position(|n| **n == *text)
         } else {
-            if self.name_index.is_empty() {
-                self.name_index = self
-                    .names
+            let names = &self.names;
+            let index = self.name_index.get_or_insert_with(|| {
+                names
                     .iter()
                     .enumerate()
                     .map(|(i, n)| (n.clone(), i))
-                    .collect();
-            }
-            self.name_index.get(text).copied()
+                    .collect()
+            });
+            index.get(text).copied()
         };
         let index = found.unwrap_or_else(|| {
             self.names.push(text.into());
             let i = self.names.len() - 1;
-            if !self.name_index.is_empty() {
-                self.name_index.insert(text.into(), i);
+            if let Some(index) = &mut self.name_index {
+                index.insert(text.into(), i);
             }
             i
         });

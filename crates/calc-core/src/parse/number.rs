@@ -20,6 +20,11 @@ fn digits(text: &str) -> Cow<'_, str> {
 /// Decimal literals of more than `limits.max_str_digits` digits are a
 /// `SyntaxError`, as in CPython 3.11; prefixed literals have no such limit.
 pub(crate) fn int(text: &str, radix: u32, limits: &Limits) -> Result<Value, EvalError> {
+    if radix == 10 && text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) {
+        // Fast path: at most 18 digits always fit an i64.
+        let n = text.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+        return Ok(Value::Int(Int::Small(n)));
+    }
     let body = if radix == 10 {
         text
     } else {
