@@ -191,8 +191,23 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             Error(Syntax),
         ),
         (
-            "unclosed after parens",
-            format!("{}(", "()".repeat((MAX - 1) / 2)),
+            "unclosed after calls",
+            format!("{}(", "()".repeat(500)),
+            Error(Syntax),
+        ),
+        (
+            "calls of calls 64K",
+            format!("abs{}", "(1)".repeat((MAX - 3) / 3)),
+            Error(Limit),
+        ),
+        (
+            "tuple 64K",
+            format!("({})", "1,".repeat((MAX - 2) / 2)),
+            Error(Syntax),
+        ),
+        (
+            "list 64K",
+            format!("[{}]", "1,".repeat((MAX - 2) / 2)),
             Error(Syntax),
         ),
     ]

@@ -27,9 +27,26 @@ fn source() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(6, 64, 4, |inner| {
         let ops = prop_oneof![
-            Just("+"), Just("-"), Just("*"), Just("/"), Just("//"), Just("%"), Just("**"),
-            Just("<<"), Just(">>"), Just("&"), Just("|"), Just("^"), Just("<"), Just("<="),
-            Just(">"), Just(">="), Just("=="), Just("!="), Just("and"), Just("or"),
+            Just("+"),
+            Just("-"),
+            Just("*"),
+            Just("/"),
+            Just("//"),
+            Just("%"),
+            Just("**"),
+            Just("<<"),
+            Just(">>"),
+            Just("&"),
+            Just("|"),
+            Just("^"),
+            Just("<"),
+            Just("<="),
+            Just(">"),
+            Just(">="),
+            Just("=="),
+            Just("!="),
+            Just("and"),
+            Just("or"),
         ];
         prop_oneof![
             (inner.clone(), ops, inner.clone()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
@@ -38,15 +55,20 @@ fn source() -> impl Strategy<Value = String> {
             inner.clone().prop_map(|a| format!("(not {a})")),
             // Operators of one level grouped either way: only one of the
             // groupings is a flat chain.
-            (same_level(), inner.clone(), inner.clone(), inner.clone(), any::<bool>()).prop_map(
-                |((op1, op2), a, b, c, left)| {
+            (
+                same_level(),
+                inner.clone(),
+                inner.clone(),
+                inner.clone(),
+                any::<bool>()
+            )
+                .prop_map(|((op1, op2), a, b, c, left)| {
                     if left {
                         format!("({a} {op1} {b}) {op2} {c}")
                     } else {
                         format!("{a} {op1} ({b} {op2} {c})")
                     }
-                }
-            ),
+                }),
             inner.clone().prop_map(|a| format!("({a})")),
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(a, b, c)| format!("{a} if {b} else {c}")),
@@ -70,9 +92,8 @@ fn same_level() -> impl Strategy<Value = (&'static str, &'static str)> {
         &["and"],
         &["or"],
     ];
-    prop::sample::select(levels).prop_flat_map(|level| {
-        (prop::sample::select(level), prop::sample::select(level))
-    })
+    prop::sample::select(levels)
+        .prop_flat_map(|level| (prop::sample::select(level), prop::sample::select(level)))
 }
 
 proptest! {

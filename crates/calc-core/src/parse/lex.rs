@@ -96,12 +96,14 @@ pub(crate) struct Lexer<'s> {
     src: &'s str,
     pos: usize,
     /// Open parentheses at `pos`.
-    depth: usize,
+    /// The brackets open at `pos`, innermost last: `(`, `[` or `{`, and
+    /// where. (`[` and `{` are outside the language but tracked, as
+    /// CPython's tokenizer does, for its messages.)
+    open: Vec<(u8, usize)>,
     max_depth: usize,
-    /// Whether the end of input inside parentheses is an error (off only
-    /// while rescanning to find the unclosed parenthesis).
-    report_unclosed: bool,
 }
+
+const LINE_CONTINUATION: &str = "unexpected character after line continuation character";
 
 /// The 0-based character column of byte offset `pos` within its line.
 pub(crate) fn column0(src: &str, pos: usize) -> usize {
@@ -249,14 +251,21 @@ fn is_printable(c: char) -> bool {
 impl<'s> Lexer<'s> {
     /// A tokenizer at the start of `src` that rejects more than `max_depth`
     /// nested parentheses.
-    pub(crate) fn new(src: &'s str, max_depth: usize) -> Self {
+    ///
+    /// `open` is an empty buffer to reuse for the bracket stack.
+    pub(crate) fn new(src: &'s str, max_depth: usize, mut open: Vec<(u8, usize)>) -> Self {
+        open.clear();
         Lexer {
             src,
             pos: 0,
-            depth: 0,
+            open,
             max_depth,
-            report_unclosed: true,
         }
+    }
+
+    /// The bracket stack's buffer, for reuse.
+    pub(crate) fn into_buffer(self) -> Vec<(u8, usize)> {
+        self.open
     }
 
     fn rest(&self) -> &'s str {
@@ -296,13 +305,13 @@ impl<'s> Lexer<'s> {
                             .and_then(|s| s.chars().next())
                             .map_or(0, char::len_utf8);
                         return Err(EvalError::syntax(
-                            "unexpected character after line continuation character",
+                            LINE_CONTINUATION,
                             column0(self.src, after + next_len),
                         ));
                     }
                     self.pos = after + newline;
                 }
-                b'\n' | b'\r' if self.depth > 0 => self.pos += 1,
+                b'\n' | b'\r' if !self.open.is_empty() => self.pos += 1,
                 _ => return Ok(()),
             }
         }
@@ -326,8 +335,12 @@ impl<'s> Lexer<'s> {
         }
         let rest = self.rest();
         let Some(c) = rest.chars().next() else {
-            if self.depth > 0 && self.report_unclosed {
-                return Err(self.unclosed());
+            if let Some(&(kind, at)) = self.open.last() {
+                return Err(error_at(
+                    self.src,
+                    at,
+                    format!("'{}' was never closed", char::from(kind)),
+                ));
             }
             return Ok(Token {
                 tok: Tok::Eof,
@@ -353,7 +366,7 @@ impl<'s> Lexer<'s> {
                 Tok::Unsupported("invalid syntax")
             } else {
                 self.pos += len;
-                self.paren(op, start)?;
+                self.bracket(a, start)?;
                 Tok::Op(op)
             }
         } else if c == '\'' || c == '"' {
@@ -364,6 +377,7 @@ impl<'s> Lexer<'s> {
             Tok::Unsupported("strings are not supported")
         } else if let Some((len, message)) = unsupported(rest) {
             self.pos += len;
+            self.bracket(self.byte(start), start)?;
             Tok::Unsupported(message)
         } else if is_printable(c) && !c.is_ascii() {
             return Err(error_at(
@@ -385,62 +399,67 @@ impl<'s> Lexer<'s> {
         })
     }
 
-    /// CPython's error for input that ends inside parentheses: it names the
-    /// innermost parenthesis still open. Only this error path needs their
-    /// positions, so they are found by tokenizing the source again.
-    fn unclosed(&self) -> EvalError {
-        let mut again = Lexer::new(self.src, usize::MAX);
-        again.report_unclosed = false;
-        let mut open = Vec::new();
-        while let Ok(token) = again.next_token() {
-            match token.tok {
-                Tok::Op(Op::LParen) => open.push(token.start),
-                Tok::Op(Op::RParen) => {
-                    open.pop();
-                }
-                Tok::Eof => break,
-                _ => {}
-            }
-        }
-        error_at(
-            self.src,
-            open.last().copied().unwrap_or(0),
-            "'(' was never closed",
-        )
-    }
-
     /// Tokenizes the rest of the input and returns the first tokenizer
     /// error, if any. CPython does this after a parser error, and reports
-    /// the tokenizer's error instead when there is one.
+    /// the tokenizer's error instead, except for the two it does not raise
+    /// as exceptions there: a bad line continuation and the end of input
+    /// inside brackets (on a single line).
     pub(crate) fn first_error_in_rest(&mut self) -> Option<EvalError> {
         loop {
             match self.next_token() {
                 Ok(Token { tok: Tok::Eof, .. }) => return None,
                 Ok(_) => {}
-                Err(e) => return Some(e),
+                Err(e) => {
+                    let quiet = e.message().ends_with("was never closed")
+                        || e.message() == LINE_CONTINUATION;
+                    return (!quiet).then_some(e);
+                }
             }
         }
     }
 
-    /// Whether the tokenizer is inside parentheses.
+    /// Whether the tokenizer is inside brackets.
     pub(crate) fn in_parens(&self) -> bool {
-        self.depth > 0
+        !self.open.is_empty()
     }
 
-    /// Tracks nesting for `(` and `)`.
-    fn paren(&mut self, op: Op, start: usize) -> Result<(), EvalError> {
-        match op {
-            Op::LParen => {
-                self.depth += 1;
-                if self.depth > self.max_depth {
+    /// Tracks nesting for the bracket `b` at `start`, if it is one, with
+    /// CPython's errors for bad nesting.
+    fn bracket(&mut self, b: u8, start: usize) -> Result<(), EvalError> {
+        match b {
+            b'(' | b'[' | b'{' => {
+                if self.open.len() >= self.max_depth {
                     return Err(error_at(self.src, start, "too many nested parentheses"));
                 }
+                self.open.push((b, start));
             }
-            Op::RParen => {
-                if self.depth == 0 {
-                    return Err(error_at(self.src, start, "unmatched ')'"));
+            b')' | b']' | b'}' => {
+                let Some((open, at)) = self.open.pop() else {
+                    return Err(error_at(
+                        self.src,
+                        start,
+                        format!("unmatched '{}'", char::from(b)),
+                    ));
+                };
+                let expected = match open {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                };
+                if b != expected {
+                    let (close, open) = (char::from(b), char::from(open));
+                    let same_line = !self
+                        .src
+                        .get(at..start)
+                        .is_some_and(|s| s.contains(['\n', '\r']));
+                    let message = if same_line {
+                        format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'")
+                    } else {
+                        let line = 1 + self.src.get(..at).map_or(0, |s| s.matches('\n').count());
+                        format!("closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {line}")
+                    };
+                    return Err(error_at(self.src, start, message));
                 }
-                self.depth -= 1;
             }
             _ => {}
         }
@@ -619,16 +638,27 @@ impl<'s> Lexer<'s> {
     }
 
     /// CPython 3.11 accepts (with a deprecation warning) a keyword glued to
-    /// a number, `1if x else y`, and rejects any other identifier character.
+    /// a number, `1if x else y`, and rejects any other identifier character
+    /// (`verify_end_of_number`): `and`, `else`, `for`, `not`, `or` must be
+    /// whole words; for `if`, `in`, `is` two letters suffice.
     fn check_end(&self, i: usize, kind: &'static str) -> Result<(), EvalError> {
-        if !is_potential_ident_byte(self.byte(i)) {
+        let b = self.byte(i);
+        if !is_potential_ident_byte(b) {
             return Ok(());
         }
         let rest = self.src.get(i..).unwrap_or("");
-        let keyword = ["and", "else", "for", "if", "in", "is", "not", "or"]
-            .iter()
-            .any(|k| rest.starts_with(k));
-        if !keyword && is_potential_ident_byte(self.byte(i)) {
+        let word =
+            |w: &str| rest.starts_with(w) && !is_potential_ident_byte(self.byte(i + w.len()));
+        let keyword = match b {
+            b'a' => word("and"),
+            b'e' => word("else"),
+            b'f' => word("for"),
+            b'n' => word("not"),
+            b'o' => word("or"),
+            b'i' => matches!(self.byte(i + 1), b'f' | b'n' | b's'),
+            _ => false,
+        };
+        if !keyword {
             return Err(backed_up_error(
                 self.src,
                 i,

@@ -65,6 +65,7 @@ struct Scratch {
     unary_ops: Vec<UnaryOp>,
     tower: Vec<Floor>,
     branches: Vec<(Sub, Sub)>,
+    open: Vec<(u8, usize)>,
 }
 
 thread_local! {
@@ -115,7 +116,7 @@ fn parse_into(
     // CPython's `eval` strips leading spaces and tabs before compiling, so
     // its columns on the first line count from the first other character.
     let source = source.trim_start_matches([' ', '\t']);
-    let mut lexer = Lexer::new(source, limits.max_depth);
+    let mut lexer = Lexer::new(source, limits.max_depth, std::mem::take(&mut scratch.open));
     let tok = lexer.next_token()?;
     let mut parser = Parser {
         src: source,
@@ -131,13 +132,19 @@ fn parse_into(
         tower: std::mem::take(&mut scratch.tower),
         name_index: None,
         branches: std::mem::take(&mut scratch.branches),
+        deferred: None,
     };
-    let result = parser.file();
+    let result = parser.file().and_then(|root| match parser.deferred {
+        // Python syntax outside the language, in an otherwise valid
+        // expression.
+        Some((at, message)) => Err(Failure::new(Stage::Other, error_at(source, at, message))),
+        None => Ok(root),
+    });
     scratch.pending = recycle(std::mem::take(&mut parser.pending));
     scratch.unary_ops = recycle(std::mem::take(&mut parser.unary_ops));
     scratch.tower = recycle(std::mem::take(&mut parser.tower));
     scratch.branches = recycle(std::mem::take(&mut parser.branches));
-    match result {
+    let result = match result {
         Ok(root) => Ok(Tree {
             nodes: parser.nodes,
             names: parser.names,
@@ -149,7 +156,9 @@ fn parse_into(
             (Stage::Parser, e) => Err(parser.lexer.first_error_in_rest().unwrap_or(e)),
             (_, e) => Err(e),
         },
-    }
+    };
+    scratch.open = recycle(parser.lexer.into_buffer());
+    result
 }
 
 /// Which stage stopped parsing.
@@ -265,6 +274,10 @@ struct Parser<'s, 'l> {
     name_index: Option<HashMap<Box<str>, usize>>,
     /// The `body if test else` parts of the `else` chains being parsed.
     branches: Vec<(Sub, Sub)>,
+    /// The first atom CPython accepts but the language does not (`None`,
+    /// a string), and why: reported if the rest parses, so that syntax
+    /// errors elsewhere get CPython's columns.
+    deferred: Option<(usize, &'static str)>,
 }
 
 /// One operand of a `**` tower and the unary operators before it (from
@@ -299,9 +312,10 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.lexer.clone().next_token().ok()
     }
 
-    /// The error for an unexpected lookahead token.
+    /// The error for an unexpected lookahead token after a complete
+    /// operand.
     #[cold]
-    fn unexpected(&self) -> Failure {
+    fn unexpected_after_operand(&self) -> Failure {
         if self.at(Tok::Kw(Kw::Not)) {
             // CPython looks one token further, for `not in`, and reports
             // the error there.
@@ -312,9 +326,14 @@ impl<'s, 'l> Parser<'s, 'l> {
                 );
             }
         }
+        self.unexpected()
+    }
+
+    /// The error for an unexpected lookahead token.
+    #[cold]
+    fn unexpected(&self) -> Failure {
         let message = match self.tok.tok {
             Tok::Unsupported(message) => message,
-            Tok::Kw(Kw::InIs) => "the 'in' and 'is' operators are not supported",
             _ => "invalid syntax",
         };
         Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
@@ -358,16 +377,73 @@ impl<'s, 'l> Parser<'s, 'l> {
             self.bump()?;
         }
         let e = self.expression()?;
+        if self.at(Tok::Op(Op::Comma)) {
+            self.rest_of_tuple(Tok::Eof)?;
+        }
         while self.at(Tok::Newline) {
             self.bump()?;
         }
-        if self.at(Tok::Op(Op::Comma)) {
-            return Err(tuple_error(self.src, self.tok.start));
-        }
         if !self.at(Tok::Eof) {
-            return Err(self.unexpected());
+            if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) {
+                return Err(self.adjacent_operand());
+            }
+            return Err(self.unexpected_after_operand());
         }
         Ok(e.id)
+    }
+
+    /// At the `,` after the first item of a tuple (outside the language,
+    /// parsed on so that later syntax errors are CPython's): the other
+    /// items, up to `close` or the end of the line.
+    fn rest_of_tuple(&mut self, close: Tok) -> PResult<()> {
+        self.defer(self.tok.start, "tuples are not supported");
+        while self.at(Tok::Op(Op::Comma)) {
+            self.bump()?;
+            if self.at(close) || self.at(Tok::Newline) || self.at(Tok::Eof) {
+                break;
+            }
+            self.nested_expression()?;
+        }
+        Ok(())
+    }
+
+    /// An expression inside brackets (or after `else`, `**`): a recursion
+    /// of the parser, bounded.
+    fn nested_expression(&mut self) -> PResult<Sub> {
+        self.enter()?;
+        let sub = self.expression();
+        self.depth -= 1;
+        sub
+    }
+
+    /// The error for an operand right after an operand (`1 2`). CPython
+    /// parses the second one first: a tokenizer error in it wins; if it
+    /// does not even start to parse, its own error is reported; otherwise,
+    /// inside brackets, "Perhaps you forgot a comma?" at the first operand,
+    /// and at the top level "invalid syntax" at the second.
+    #[cold]
+    fn adjacent_operand(&mut self) -> Failure {
+        let second = self.tok.start;
+        let first = self.last_disjunction;
+        let in_brackets = self.lexer.in_parens();
+        let before = self.nodes.len();
+        match self.nested_expression() {
+            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => Failure(f),
+            // The second operand does not parse: CPython reports the
+            // position its first pass stopped at.
+            Err(_) if self.nodes.len() == before => {
+                Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax"))
+            }
+            _ if in_brackets => Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    first,
+                    "invalid syntax. Perhaps you forgot a comma?",
+                ),
+            ),
+            _ => Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax")),
+        }
     }
 
     /// `disjunction ['if' disjunction 'else' expression]`: a chain of
@@ -380,7 +456,25 @@ impl<'s, 'l> Parser<'s, 'l> {
                 break body;
             }
             self.bump()?;
-            let test = self.disjunction()?;
+            let before = self.nodes.len();
+            let test = match self.disjunction() {
+                Ok(test) => test,
+                // CPython's second pass takes the longest test that parses,
+                // and then finds no `else`.
+                Err(Failure(f))
+                    if f.0 == Stage::Parser && !is_specific(&f.1) && self.nodes.len() > before =>
+                {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(
+                            self.src,
+                            body.start,
+                            "expected 'else' after 'if' expression",
+                        ),
+                    ));
+                }
+                Err(e) => return Err(e),
+            };
             if !self.at(Tok::Kw(Kw::Else)) {
                 return Err(self.missing_else(body.start));
             }
@@ -477,24 +571,30 @@ impl<'s, 'l> Parser<'s, 'l> {
         loop {
             let op = match compare_op(self.tok.tok) {
                 Some(op) => op,
-                // `not in`: outside the language. CPython looks one token
-                // further for the `in`.
-                None if self.at(Tok::Kw(Kw::Not)) => {
-                    // `not in` is outside the language; any other `not`
-                    // ends the expression (and is an error there).
-                    if let Some(next) = self.peek_second() {
-                        if next.tok == Tok::Kw(Kw::InIs) && self.text(next) == "in" {
-                            return Err(Failure::new(
-                                Stage::Parser,
-                                error_at(
-                                    self.src,
-                                    next.start,
-                                    "the 'in' and 'is' operators are not supported",
-                                ),
-                            ));
-                        }
+                // `in`, `not in`, `is`, `is not`: outside the language, but
+                // parsed on so that syntax errors after them are CPython's.
+                None if self.at(Tok::Kw(Kw::InIs)) => {
+                    self.defer(self.tok.start, IN_IS);
+                    let is_not = self.text(self.tok) == "is"
+                        && self
+                            .peek_second()
+                            .is_some_and(|t| t.tok == Tok::Kw(Kw::Not));
+                    if is_not {
+                        self.bump()?;
                     }
-                    break;
+                    CmpOp::Eq
+                }
+                None if self.at(Tok::Kw(Kw::Not)) => {
+                    // Any other `not` ends the expression (and is an error
+                    // there). CPython looks one token further for the `in`.
+                    match self.peek_second() {
+                        Some(next) if self.text(next) == "in" => {
+                            self.defer(self.tok.start, IN_IS);
+                            self.bump()?;
+                            CmpOp::Eq
+                        }
+                        _ => break,
+                    }
                 }
                 None => break,
             };
@@ -624,15 +724,35 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// `atom ('(' [arguments] ')')*`
     fn primary(&mut self) -> PResult<Sub> {
         let mut sub = self.atom()?;
-        while self.at(Tok::Op(Op::LParen)) {
+        loop {
+            if self.text(self.tok) == "." {
+                // An attribute: outside the language, parsed on.
+                if !self.peek_second().is_some_and(|t| t.tok == Tok::Name) {
+                    break;
+                }
+                self.defer(self.tok.start, "attributes are not supported");
+                self.bump()?;
+                self.bump()?;
+                continue;
+            }
+            if !self.at(Tok::Op(Op::LParen)) {
+                break;
+            }
             self.bump()?;
             let mark = self.pending.len();
             let mut height = sub.height;
             while !self.at(Tok::Op(Op::RParen)) {
-                self.enter()?;
-                let arg = self.expression();
-                self.depth -= 1;
-                let arg = arg?;
+                if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
+                    self.defer(self.tok.start, "argument unpacking is not supported");
+                    self.bump()?;
+                }
+                let mut arg = self.nested_expression()?;
+                if self.text(self.tok) == "=" {
+                    // A keyword argument: outside the language, parsed on.
+                    self.defer(self.tok.start, "keyword arguments are not supported");
+                    self.bump()?;
+                    arg = self.expression()?;
+                }
                 height = height.max(arg.height);
                 self.pending.push((Link::None, arg.id));
                 if self.at(Tok::Op(Op::Comma)) {
@@ -650,16 +770,10 @@ impl<'s, 'l> Parser<'s, 'l> {
 
     /// The error for a token that cannot follow an expression inside
     /// parentheses.
-    fn in_parens_error(&self) -> Failure {
-        if self.lexer.in_parens() && starts_operand(self.tok.tok) {
-            return Failure::new(
-                Stage::Parser,
-                error_at(
-                    self.src,
-                    self.last_disjunction,
-                    "invalid syntax. Perhaps you forgot a comma?",
-                ),
-            );
+    #[cold]
+    fn in_parens_error(&mut self) -> Failure {
+        if starts_operand(self.tok.tok) {
+            return self.adjacent_operand();
         }
         if self.at(Tok::Op(Op::Comma)) {
             return tuple_error(self.src, self.tok.start);
@@ -674,7 +788,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 ),
             );
         }
-        self.unexpected()
+        self.unexpected_after_operand()
     }
 
     /// `NAME | 'True' | 'False' | NUMBER | '(' expression ')'`
@@ -692,6 +806,13 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
             Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
             Tok::Name => Node::Name(self.name(token)),
+            Tok::Kw(Kw::Other) if self.text(token) == "None" => {
+                self.defer(token.start, "'None' is not supported")
+            }
+            Tok::Unsupported(
+                message @ ("strings are not supported" | "'...' is not supported"),
+            ) => self.defer(token.start, message),
+            Tok::Unsupported("lists are not supported") => return self.list(token),
             // `.5` is a number; a `.` where an operand should be is not an
             // attribute.
             Tok::Unsupported(_) if self.text(token) == "." => {
@@ -705,12 +826,14 @@ impl<'s, 'l> Parser<'s, 'l> {
                 // helper to save a stack frame per parenthesis.
                 self.bump()?;
                 if self.at(Tok::Op(Op::RParen)) {
-                    return Err(tuple_error(self.src, token.start));
+                    let node = self.defer(token.start, "tuples are not supported");
+                    self.bump()?;
+                    return self.push(node, 1, token.start);
                 }
-                self.enter()?;
-                let inner = self.expression();
-                self.depth -= 1;
-                let inner = inner?;
+                let inner = self.nested_expression()?;
+                if self.at(Tok::Op(Op::Comma)) {
+                    self.rest_of_tuple(Tok::Op(Op::RParen))?;
+                }
                 if !self.at(Tok::Op(Op::RParen)) {
                     return Err(self.in_parens_error());
                 }
@@ -724,6 +847,29 @@ impl<'s, 'l> Parser<'s, 'l> {
         };
         self.bump()?;
         self.push(node, 1, token.start)
+    }
+
+    /// A list display `[a, b]`, at the `[`: outside the language, parsed
+    /// on so that later syntax errors are CPython's.
+    fn list(&mut self, token: Token) -> PResult<Sub> {
+        let node = self.defer(token.start, "lists are not supported");
+        self.bump()?;
+        while self.text(self.tok) != "]" {
+            self.nested_expression()?;
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+            } else if self.text(self.tok) != "]" {
+                return Err(self.in_parens_error());
+            }
+        }
+        self.bump()?;
+        self.push(node, 1, token.start)
+    }
+
+    /// Notes the first unsupported atom and stands in for it.
+    fn defer(&mut self, at: usize, message: &'static str) -> Node {
+        self.deferred.get_or_insert((at, message));
+        Node::Const(Value::Bool(false))
     }
 
     /// The index of the name `token` in `names`, adding it if new. A few
@@ -756,6 +902,14 @@ impl<'s, 'l> Parser<'s, 'l> {
         u32::try_from(index).unwrap_or(u32::MAX)
     }
 }
+
+/// Whether `e` is one of CPython's specific syntax errors, which it raises
+/// as soon as its second pass finds them, rather than "invalid syntax".
+fn is_specific(e: &EvalError) -> bool {
+    e.message() != "invalid syntax"
+}
+
+const IN_IS: &str = "the 'in' and 'is' operators are not supported";
 
 #[cold]
 fn internal() -> Failure {
