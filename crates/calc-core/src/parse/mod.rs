@@ -725,7 +725,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn primary(&mut self) -> PResult<Sub> {
         let mut sub = self.atom()?;
         loop {
-            if self.text(self.tok) == "." {
+            if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "." {
                 // An attribute: outside the language, parsed on.
                 if !self.peek_second().is_some_and(|t| t.tok == Tok::Name) {
                     break;
@@ -747,7 +747,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                     self.bump()?;
                 }
                 let mut arg = self.nested_expression()?;
-                if self.text(self.tok) == "=" {
+                if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
                     // A keyword argument: outside the language, parsed on.
                     self.defer(self.tok.start, "keyword arguments are not supported");
                     self.bump()?;
