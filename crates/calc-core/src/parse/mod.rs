@@ -16,11 +16,20 @@
 //!
 //! docs/grammar.md describes the accepted language, its errors and limits.
 //!
-//! Depth: parentheses are bounded by the tokenizer (`max_depth`); the only
-//! other recursion is through `**` exponents and `else` branches, bounded by
-//! `max_nesting`, which also bounds the height of the tree (so evaluation,
-//! which recurses on it, is bounded too). Unary and `not` chains are parsed
-//! by loops.
+//! Depth: only brackets make the parser recurse, at most `max_depth` times
+//! (the tokenizer counts them) and at most `max_nesting` times. Unary and
+//! `not` chains, `**` towers, `else` chains and the runs of one binary level
+//! are collected by loops, the last into flat nodes. `max_nesting` also
+//! bounds the height of the tree, so evaluation, which recurses on it, is
+//! bounded too. In a debug build one bracket level costs a few KiB of
+//! stack, a dozen frames; `and`/`or` share one function and the binary
+//! levels share one precedence-climbing function to keep it so.
+//!
+//! Errors follow CPython's two-stage reporting: a tokenizer error found
+//! anywhere in the input wins over a parser error (see
+//! [`Lexer::first_error_in_rest`]), and Python syntax outside the language
+//! is parsed on with its error deferred, so that the columns of real syntax
+//! errors are CPython's.
 
 use std::collections::HashMap;
 
@@ -37,7 +46,7 @@ pub(crate) fn parse(source: &str, limits: &Limits) -> Result<Tree, EvalError> {
 }
 
 /// Parses `source` and hands the tree to `f`, reusing this thread's tree
-/// buffers: the one-shot [`eval`](crate::eval) then allocates nothing for
+/// buffers: the one-shot [`eval`](crate::eval()) then allocates nothing for
 /// an expression without names.
 pub(crate) fn with_tree<T>(
     source: &str,
