@@ -123,8 +123,9 @@ fn parse_into(
         )));
     }
     // CPython's `eval` strips leading spaces and tabs before compiling, so
-    // its columns on the first line count from the first other character.
-    let source = source.trim_start_matches([' ', '\t']);
+    // its columns on the first line count from the first other character;
+    // ours count from the first character as given (docs/protocol.md), and
+    // the tokenizer skips the blanks.
     let mut lexer = Lexer::new(source, limits.max_depth, std::mem::take(&mut scratch.open));
     let tok = lexer.next_token()?;
     let mut parser = Parser {

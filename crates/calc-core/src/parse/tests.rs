@@ -221,8 +221,9 @@ fn outside_the_language() {
 
 /// Generated with python3 3.11 (`SyntaxError.msg`, `.offset`) from
 /// `eval(src)`. CPython reports offset 0 for errors at the end of the
-/// input; there we report the column just past the end (of the source
-/// without leading blanks, which `eval` strips).
+/// input; there we report the column just past the end. `eval` strips
+/// leading blanks before compiling; our columns count from the first
+/// character as given.
 const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
     ("1__0", "invalid decimal literal", 2),
     ("1_", "invalid decimal literal", 2),
@@ -395,11 +396,13 @@ fn syntax_errors_match_cpython() {
     let mut wrong = Vec::new();
     for &(src, message, offset) in CPYTHON_SYNTAX_ERRORS {
         let column = if offset == 0 {
-            let src = src.trim_start_matches([' ', '\t']);
             let last_line = src.rsplit(['\n', '\r']).next().unwrap_or("");
             last_line.chars().count() + 1
-        } else {
+        } else if src.contains(['\n', '\r']) {
             offset
+        } else {
+            // `eval` strips leading blanks; we count from the first character.
+            offset + src.len() - src.trim_start_matches([' ', '\t']).len()
         };
         match parse(src, &Limits::default()) {
             Err(e)
