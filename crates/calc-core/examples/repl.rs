@@ -20,17 +20,14 @@ fn main() -> io::Result<()> {
     let limits = Limits::default();
     let stdin = io::stdin();
     let mut out = BufWriter::new(io::stdout().lock());
-    let mut text = String::new();
     for line in stdin.lock().split(b'\n') {
         let line = line?;
         let line = String::from_utf8_lossy(&line);
         let line = line.strip_suffix('\r').unwrap_or(&line);
-        text.clear();
         match calc_core::eval_with(line, &limits) {
-            Ok(value) => match value.write_repr(&mut text, &limits) {
-                Ok(()) => writeln!(out, "{text}")?,
-                Err(e) => writeln!(out, "{e}")?,
-            },
+            // TODO(after the numeric-core merge): `value.write_repr(&mut
+            // text, &limits)`, which applies the 4300-digit limit to output.
+            Ok(value) => writeln!(out, "{value}")?,
             Err(e) => match e.column() {
                 Some(c) if show_column => writeln!(out, "{e} @{c}")?,
                 _ => writeln!(out, "{e}")?,
