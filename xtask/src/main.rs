@@ -2,6 +2,8 @@
 //!
 //! `ci` is the promise: if `cargo xtask ci` passes locally, CI passes.
 
+mod diff;
+
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -12,6 +14,7 @@ usage: cargo xtask TASK [ARGS]
 tasks:
   ci      fmt --check, clippy -D warnings, tests, docs (warnings denied), diff
   diff    differential test of calc-core against python3 [--count N] [--seed S]
+          [--show K] [--jobs J] ... (cargo xtask diff --help)
 ";
 
 fn main() -> ExitCode {
@@ -93,6 +96,5 @@ fn ci() -> Result<(), String> {
 }
 
 fn diff(args: &[String]) -> Result<(), String> {
-    let _ = args;
-    Err("diff: under construction (issue 2)".into())
+    diff::run(args)
 }

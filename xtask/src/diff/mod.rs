@@ -1,0 +1,481 @@
+//! `cargo xtask diff`: differential test of calc-core against CPython.
+//!
+//! Cases come from a seeded generator ([`gen`]); each is answered by
+//! calc-core in-process and by a `python3` oracle ([`oracle`]) evaluating
+//! `eval(text, NS)`; the answers must agree on the repr, or on the error
+//! class ([`compare`]). Differences are shrunk ([`shrink`]) and reported.
+
+mod compare;
+mod gen;
+mod oracle;
+mod rng;
+mod shrink;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use compare::{core_answer, show_core, show_py, verdict, Category, CoreAnswer, Verdict};
+use oracle::{Mode, Oracle, PyAnswer};
+
+const USAGE: &str = "\
+usage: cargo xtask diff [--count N] [--seed S] [--show K] [--jobs J]
+                        [--start I] [--messages K] [--no-shrink]
+                        [--check-subset] [--print] [--trace]
+
+  --count N       cases to run (default 20000)
+  --seed S        generator seed (default: from the clock, printed)
+  --show K        differences shown in full (default 20)
+  --jobs J        parallel python3 oracles / calc-core threads (default 2)
+  --start I       index of the first case (with --count 1: replay one case)
+  --messages K    also show K cases whose error messages differ (not a failure)
+  --no-shrink     do not minimise the differences shown
+  --check-subset  have python check every case is inside the language
+  --print         print the generated cases and exit
+  --trace         print each case to stderr before calc-core runs it
+                  (to find a case that crashes the process)
+";
+
+/// Cases per oracle round trip.
+const BATCH: u64 = 2048;
+
+/// A calc-core evaluation slower than this aborts the run with its input.
+const HANG: Duration = Duration::from_secs(10);
+
+/// Differences kept in memory for the report (the rest are only counted).
+const KEEP: usize = 2000;
+
+#[derive(Debug, Clone)]
+struct Options {
+    count: u64,
+    seed: u64,
+    start: u64,
+    show: usize,
+    jobs: usize,
+    messages: usize,
+    shrink: bool,
+    check_subset: bool,
+    print: bool,
+    trace: bool,
+}
+
+fn parse_options(args: &[String]) -> Result<Options, String> {
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut o = Options {
+        count: 20_000,
+        seed: clock % 1_000_000,
+        start: 0,
+        show: 20,
+        jobs: 2,
+        messages: 0,
+        shrink: true,
+        check_subset: false,
+        print: false,
+        trace: false,
+    };
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = |name: &str| -> Result<u64, String> {
+            let v = it
+                .next()
+                .ok_or(format!("{name} needs a value\n\n{USAGE}"))?;
+            v.replace('_', "")
+                .parse()
+                .map_err(|_| format!("{name}: not a number: {v}"))
+        };
+        match flag.as_str() {
+            "--count" => o.count = value("--count")?,
+            "--seed" => o.seed = value("--seed")?,
+            "--start" => o.start = value("--start")?,
+            "--show" => o.show = value("--show")? as usize,
+            "--jobs" => o.jobs = (value("--jobs")? as usize).max(1),
+            "--messages" => o.messages = value("--messages")? as usize,
+            "--no-shrink" => o.shrink = false,
+            "--check-subset" => o.check_subset = true,
+            "--print" => o.print = true,
+            "--trace" => o.trace = true,
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+/// One difference, as reported.
+#[derive(Debug, Clone)]
+struct Diff {
+    index: u64,
+    text: String,
+    mode: Mode,
+    category: Category,
+    py: PyAnswer,
+    core: CoreAnswer,
+}
+
+/// What one job saw.
+#[derive(Debug, Default)]
+struct Stats {
+    cases: u64,
+    outside: u64,
+    same: u64,
+    message_only: u64,
+    message_examples: Vec<Diff>,
+    categories: BTreeMap<Category, u64>,
+    diffs: Vec<Diff>,
+    py_classes: BTreeMap<String, u64>,
+    core_time: Duration,
+    slowest: Option<(Duration, String)>,
+}
+
+impl Stats {
+    fn merge(&mut self, other: Stats) {
+        self.cases += other.cases;
+        self.outside += other.outside;
+        self.same += other.same;
+        self.message_only += other.message_only;
+        self.message_examples.extend(other.message_examples);
+        for (k, v) in other.categories {
+            *self.categories.entry(k).or_default() += v;
+        }
+        self.diffs.extend(other.diffs);
+        for (k, v) in other.py_classes {
+            *self.py_classes.entry(k).or_default() += v;
+        }
+        self.core_time += other.core_time;
+        if let Some((t, s)) = other.slowest {
+            if self.slowest.as_ref().is_none_or(|(best, _)| t > *best) {
+                self.slowest = Some((t, s));
+            }
+        }
+    }
+
+    fn differences(&self) -> u64 {
+        self.categories.values().sum()
+    }
+}
+
+/// Progress shared with the watchdog: per job, the case being evaluated
+/// (`u64::MAX` when none) and when it started (ms since the run began).
+struct Progress {
+    started: Instant,
+    current: Vec<(AtomicU64, AtomicU64)>,
+    done: AtomicBool,
+}
+
+/// Runs the differential test with command-line `args`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let o = parse_options(args)?;
+    if o.print {
+        for i in o.start..o.start.saturating_add(o.count) {
+            println!("{}", gen::case(o.seed, i).text);
+        }
+        return Ok(());
+    }
+    let started = Instant::now();
+    let progress = Arc::new(Progress {
+        started,
+        current: (0..o.jobs)
+            .map(|_| (AtomicU64::new(u64::MAX), AtomicU64::new(0)))
+            .collect(),
+        done: AtomicBool::new(false),
+    });
+    let next = AtomicU64::new(o.start);
+    let end = o.start.saturating_add(o.count);
+
+    // calc-core panics are answers here, not crashes: keep them off stderr.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let watchdog = spawn_watchdog(Arc::clone(&progress), o.seed);
+
+    let results: Vec<Result<Stats, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..o.jobs)
+            .map(|job| {
+                let (next, progress, o) = (&next, &progress, &o);
+                std::thread::Builder::new()
+                    .name(format!("diff-{job}"))
+                    .stack_size(8 << 20)
+                    .spawn_scoped(s, move || worker(job, o, next, end, progress))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|_| Err("worker panicked".into())),
+                Err(e) => Err(format!("could not start a worker: {e}")),
+            })
+            .collect()
+    });
+    progress.done.store(true, Ordering::Relaxed);
+    let _ = watchdog.join();
+
+    let mut stats = Stats::default();
+    for r in results {
+        stats.merge(r?);
+    }
+    let elapsed = started.elapsed();
+    stats.diffs.sort_by_key(|d| d.index);
+    stats.message_examples.sort_by_key(|d| d.index);
+
+    let shown = report_differences(&o, &stats)?;
+    std::panic::set_hook(hook);
+    summary(&o, &stats, elapsed, shown);
+    if stats.differences() > 0 {
+        Err(format!(
+            "{} differences between calc-core and CPython",
+            stats.differences()
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn spawn_watchdog(progress: Arc<Progress>, seed: u64) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !progress.done.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(250));
+            let now = progress.started.elapsed().as_millis() as u64;
+            for (case, since) in &progress.current {
+                let case = case.load(Ordering::Relaxed);
+                let since = since.load(Ordering::Relaxed);
+                if case != u64::MAX && now.saturating_sub(since) > HANG.as_millis() as u64 {
+                    let text = gen::case(seed, case).text;
+                    eprintln!(
+                        "diff: calc-core has been evaluating case {case} for over {}s; aborting.\n  input: {text}\n  replay: cargo xtask diff --seed {seed} --start {case} --count 1",
+                        HANG.as_secs()
+                    );
+                    std::process::exit(2);
+                }
+            }
+        }
+    })
+}
+
+fn worker(
+    job: usize,
+    o: &Options,
+    next: &AtomicU64,
+    end: u64,
+    progress: &Progress,
+) -> Result<Stats, String> {
+    let limits = calc_core::Limits::default();
+    let mut oracle = Oracle::start()?;
+    let mut stats = Stats::default();
+    let slot = progress.current.get(job).ok_or("job slot")?;
+    loop {
+        let first = next.fetch_add(BATCH, Ordering::Relaxed);
+        if first >= end {
+            break;
+        }
+        let last = (first + BATCH).min(end);
+        let cases: Vec<gen::Case> = (first..last).map(|i| gen::case(o.seed, i)).collect();
+        let requests: Vec<(Mode, &str)> = cases
+            .iter()
+            .map(|c| {
+                let mode = if o.check_subset {
+                    Mode::Checked
+                } else {
+                    c.mode
+                };
+                (mode, c.text.as_str())
+            })
+            .collect();
+        let (py, core) = oracle.ask_batch(&requests, || {
+            cases
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    let index = first + k as u64;
+                    if o.trace {
+                        eprintln!("case {index}: {}", c.text);
+                    }
+                    slot.1.store(
+                        progress.started.elapsed().as_millis() as u64,
+                        Ordering::Relaxed,
+                    );
+                    slot.0.store(index, Ordering::Relaxed);
+                    let answer = core_answer(&c.text, &limits);
+                    slot.0.store(u64::MAX, Ordering::Relaxed);
+                    answer
+                })
+                .collect::<Vec<_>>()
+        })?;
+        for (k, ((case, py), (core, took))) in cases.into_iter().zip(py).zip(core).enumerate() {
+            record(&mut stats, o, first + k as u64, case, py, core, took);
+        }
+    }
+    Ok(stats)
+}
+
+fn record(
+    stats: &mut Stats,
+    o: &Options,
+    index: u64,
+    case: gen::Case,
+    py: PyAnswer,
+    core: CoreAnswer,
+    took: Duration,
+) {
+    stats.cases += 1;
+    if py == PyAnswer::Out {
+        stats.outside += 1;
+        return;
+    }
+    let class = match &py {
+        PyAnswer::Ok(_) => "value".to_string(),
+        PyAnswer::Err { class, .. } => class.clone(),
+        PyAnswer::Out => String::new(),
+    };
+    *stats.py_classes.entry(class).or_default() += 1;
+    stats.core_time += took;
+    if stats.slowest.as_ref().is_none_or(|(t, _)| took > *t) {
+        stats.slowest = Some((took, case.text.clone()));
+    }
+    let make = |category| Diff {
+        index,
+        text: case.text.clone(),
+        mode: case.mode,
+        category,
+        py: py.clone(),
+        core: core.clone(),
+    };
+    match verdict(&py, &core) {
+        Verdict::Same => stats.same += 1,
+        Verdict::MessageOnly => {
+            stats.message_only += 1;
+            if stats.message_examples.len() < o.messages {
+                stats.message_examples.push(make(Category::Value));
+            }
+        }
+        Verdict::Differ(category) => {
+            *stats.categories.entry(category.clone()).or_default() += 1;
+            if stats.diffs.len() < KEEP {
+                stats.diffs.push(make(category));
+            }
+        }
+    }
+}
+
+/// Prints the first differences in full (shrunk), and returns how many.
+fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
+    let total = stats.differences();
+    let mut oracle = if o.shrink && total > 0 {
+        Some(Oracle::start()?)
+    } else {
+        None
+    };
+    let limits = calc_core::Limits::default();
+    let shown = stats.diffs.len().min(o.show);
+    for (n, d) in stats.diffs.iter().take(o.show).enumerate() {
+        println!(
+            "difference {}/{total}: {} (case {})",
+            n + 1,
+            d.category,
+            d.index
+        );
+        println!("  input:     {}", d.text);
+        println!("  CPython:   {}", show_py(&d.py));
+        println!("  calc-core: {}", show_core(&d.core));
+        if let Some(oracle) = oracle.as_mut() {
+            if let Some(small) = shrink::shrink(oracle, &limits, &d.text, d.mode, &d.category)? {
+                println!("  minimal:   {}", small.text);
+                println!("    CPython:   {}", show_py(&small.py));
+                println!("    calc-core: {}", show_core(&small.core));
+            }
+        }
+        println!(
+            "  replay:    cargo xtask diff --seed {} --start {} --count 1",
+            o.seed, d.index
+        );
+    }
+    for d in &stats.message_examples {
+        println!("message differs (case {}):", d.index);
+        println!("  input:     {}", d.text);
+        println!("  CPython:   {}", show_py(&d.py));
+        println!("  calc-core: {}", show_core(&d.core));
+    }
+    Ok(shown)
+}
+
+fn summary(o: &Options, stats: &Stats, elapsed: Duration, shown: usize) {
+    let secs = elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "diff: {} cases (seed {}, start {}, jobs {}) in {:.2} s, {:.0} cases/s",
+        stats.cases,
+        o.seed,
+        o.start,
+        o.jobs,
+        secs,
+        stats.cases as f64 / secs
+    );
+    let classes: Vec<String> = stats
+        .py_classes
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    println!(
+        "  CPython answers: {}; outside the language (skipped): {}",
+        classes.join(", "),
+        stats.outside
+    );
+    println!(
+        "  agree: {}; only the error message differs: {}; DIFFER: {}",
+        stats.same,
+        stats.message_only,
+        stats.differences()
+    );
+    for (category, n) in &stats.categories {
+        println!("    {n:>8}  {category}");
+    }
+    if stats.differences() as usize > shown {
+        println!("  ({} shown in full; --show K for more)", shown);
+    }
+    let evaluated = stats.cases - stats.outside;
+    if evaluated > 0 {
+        println!(
+            "  calc-core: {:.1} ms in total, {:.2} us per case",
+            stats.core_time.as_secs_f64() * 1e3,
+            stats.core_time.as_secs_f64() * 1e6 / evaluated as f64
+        );
+    }
+    if let Some((t, text)) = &stats.slowest {
+        let shown: String = text.chars().take(200).collect();
+        let more = if text.chars().count() > 200 {
+            "..."
+        } else {
+            ""
+        };
+        println!(
+            "  slowest calc-core case: {:.3} ms: {shown}{more}",
+            t.as_secs_f64() * 1e3
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options() {
+        let args: Vec<String> = [
+            "--count",
+            "1_000",
+            "--seed",
+            "7",
+            "--jobs",
+            "0",
+            "--no-shrink",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let o = parse_options(&args).unwrap();
+        assert_eq!((o.count, o.seed, o.jobs, o.shrink), (1000, 7, 1, false));
+        assert!(parse_options(&["--bogus".to_string()]).is_err());
+        assert!(parse_options(&["--count".to_string()]).is_err());
+    }
+}
