@@ -3,6 +3,7 @@
 //! `ci` is the promise: if `cargo xtask ci` passes locally, CI passes.
 
 mod diff;
+mod table;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ tasks:
   ci      fmt --check, clippy -D warnings, tests, docs (warnings denied), diff
   diff    differential test of calc-core against python3 [--count N] [--seed S]
           [--show K] [--jobs J] ... (cargo xtask diff --help)
+  table   --regen: rewrite calc-core's tests/table.txt expectations from python3
+          --check: report where they differ from python3
 ";
 
 fn main() -> ExitCode {
@@ -22,6 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("diff") => diff(&args[1..]),
+        Some("table") => table::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -7,7 +7,7 @@
 
 mod compare;
 mod gen;
-mod oracle;
+pub(crate) mod oracle;
 mod rng;
 mod shrink;
 
