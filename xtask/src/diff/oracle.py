@@ -43,14 +43,18 @@ def in_subset(tree):
 
 
 def segments(text):
-    tree = ast.parse(text, mode="eval")
+    # Offsets index `text` itself, so they are shifted past the leading
+    # blanks that eval() skips and the parser would reject.
+    body = text.lstrip(" \t")
+    shift = len(text) - len(body)
+    tree = ast.parse(body, mode="eval")
     out = []
     index = {}
 
     def visit(node, parent):
         if isinstance(node, ast.expr):
             index[id(node)] = len(out)
-            out.append("%d:%d:%d" % (node.col_offset, node.end_col_offset, parent))
+            out.append("%d:%d:%d" % (node.col_offset + shift, node.end_col_offset + shift, parent))
             parent = index[id(node)]
         for child in ast.iter_child_nodes(node):
             visit(child, parent)
@@ -65,7 +69,8 @@ def answer(line):
         if mode == "S":
             return segments(text)
         if mode == "C":
-            tree = compile(text, "<expr>", "eval", ast.PyCF_ONLY_AST)
+            # eval() skips leading blanks of a string; compile() does not.
+            tree = compile(text.lstrip(" \t"), "<expr>", "eval", ast.PyCF_ONLY_AST)
             if not in_subset(tree):
                 return "OUT"
             value = eval(compile(tree, "<expr>", "eval"), NS)
