@@ -1458,6 +1458,14 @@ impl Gen {
         } else {
             self.template()
         };
+        // CPython's error recovery runs out of memory on a syntax error
+        // inside ~200 parentheses; the nesting limit has its own cases.
+        if base.matches('(').count() > 100 {
+            return Case {
+                text: base,
+                mode: Mode::Eval,
+            };
+        }
         for _ in 0..8 {
             if let Some(t) = self.mutate(&base) {
                 return Case {
@@ -1506,6 +1514,14 @@ impl Gen {
                     '(', ')', '+', '-', '*', '/', '%', '<', '>', '=', '!', '~', '&', '|', '^', ',',
                     '.', ' ', 'j',
                 ]);
+                // Splitting a number with an operator can turn the digits of
+                // a float into a huge int operand (`1 << 1739|3.`).
+                let before = pos.checked_sub(1).and_then(|i| chars.get(i));
+                let inside =
+                    |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '.');
+                if inside(before) && inside(chars.get(pos)) && !matches!(c, '.' | ' ' | 'j') {
+                    return None;
+                }
                 out.insert(pos, c);
             }
             _ => {

@@ -32,7 +32,7 @@ usage: cargo xtask diff [--count N] [--seed S] [--show K] [--jobs J]
   --messages K    also show K cases whose error messages differ (not a failure)
   --no-shrink     do not minimise the differences shown
   --check-subset  have python check every case is inside the language
-  --print         print the generated cases and exit
+  --print         print the generated cases and exit (mutants are tagged)
   --trace         print each case to stderr before calc-core runs it
                   (to find a case that crashes the process)
 ";
@@ -171,7 +171,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let o = parse_options(args)?;
     if o.print {
         for i in o.start..o.start.saturating_add(o.count) {
-            println!("{}", gen::case(o.seed, i).text);
+            let case = gen::case(o.seed, i);
+            let tag = match case.mode {
+                Mode::Eval => "",
+                Mode::Checked => "(mutant) ",
+            };
+            println!("{tag}{}", case.text);
         }
         return Ok(());
     }
