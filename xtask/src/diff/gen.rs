@@ -942,7 +942,7 @@ impl Gen {
     // Templates: dense coverage of known hard corners
 
     fn template(&mut self) -> String {
-        let t = match self.r.below(14) {
+        let t = match self.r.below(20) {
             0 => self.t_true_division(),
             1 => self.t_int_float_compare(),
             2 => self.t_float_floordiv_mod(),
@@ -956,9 +956,198 @@ impl Gen {
             10 => self.t_pow_corners(),
             11 => self.t_math(),
             12 => self.t_int_division(),
-            _ => self.t_nesting(),
+            13 => self.t_nesting(),
+            14 => self.t_bigint_bits(),
+            15 => self.t_rounding_ints(),
+            16 => self.t_float_pow(),
+            17 => self.t_complex_random(),
+            18 => self.t_round_random(),
+            _ => self.t_math_random(),
         };
         self.frame(t)
+    }
+
+    /// A random double's literal, either sign, sometimes a special value.
+    fn random_double(&mut self) -> String {
+        let f = match self.r.below(10) {
+            0 => (*self
+                .r
+                .pick(&["0.0", "inf", "nan", "5e-324", "1e308", "1.0", "0.5"]))
+            .to_string(),
+            1..=3 => {
+                // Moderate magnitudes, where results stay finite.
+                let m = self.r.range(1, 999_999_999);
+                let e = self.r.range(-12, 12);
+                format!("{m}e{e}")
+            }
+            _ => self.float_text(),
+        };
+        if self.r.chance(1, 2) {
+            format!("-{f}")
+        } else {
+            f
+        }
+    }
+
+    /// A random big int literal (hex or decimal), up to `max_bits`, either sign.
+    fn random_big(&mut self, max_bits: i64) -> String {
+        let bits = self.r.range(1, max_bits);
+        let t = if self.r.chance(1, 2) {
+            let len = (bits / 4).max(1) as usize;
+            format!("0x{}", self.random_digits(len, 16))
+        } else {
+            let len = ((bits as f64) / 3.33).ceil().max(1.0) as usize;
+            self.random_digits(len, 10)
+        };
+        if self.r.chance(1, 2) {
+            format!("(-{t})")
+        } else {
+            t
+        }
+    }
+
+    /// Two's-complement bit operations and floor division on signed bigints,
+    /// across the 64- and 128-bit word boundaries.
+    fn t_bigint_bits(&mut self) -> String {
+        let a = if self.r.chance(1, 3) {
+            let k = *self
+                .r
+                .pick(&[31, 32, 53, 62, 63, 64, 65, 127, 128, 129, 200]);
+            let d = self.r.range(-2, 2);
+            let sign = if self.r.chance(1, 2) { "-" } else { "" };
+            format!("({sign}2**{k}{d:+})")
+        } else {
+            self.random_big(300)
+        };
+        let b = self.random_big(200);
+        match self.r.below(6) {
+            0 => format!("~{a}"),
+            1 => {
+                let n = self.r.range(0, 200);
+                let op = *self.r.pick(&["<<", ">>"]);
+                format!("{a} {op} {n}")
+            }
+            _ => {
+                let op = *self
+                    .r
+                    .pick(&["&", "|", "^", "//", "%", "-", "+", "*", "/", "==", "<"]);
+                format!("{a} {op} {b}")
+            }
+        }
+    }
+
+    /// Ints that sit exactly on or next to a float rounding boundary
+    /// (`2**a + 2**b`, ties to even), converted, divided and compared.
+    fn t_rounding_ints(&mut self) -> String {
+        let a = self.r.range(53, 1100);
+        let b = self.r.range(0, a - 52);
+        let c = self.r.range(-1, 1);
+        let x = format!("(2**{a} + 2**{b}{c:+})");
+        let y = self.big_int_text(200);
+        match self.r.below(7) {
+            0 => format!("float({x})"),
+            1 => format!("{x} / 1"),
+            2 => format!("{x} / {y}"),
+            3 => format!("{x} * 1.0"),
+            4 => {
+                let op = *self.r.pick(&["==", "<", ">", "!=", "<=", ">="]);
+                format!("{x} {op} {x} * 1.0")
+            }
+            5 => format!("{x} + 0.5"),
+            _ => format!("-{x} / 3"),
+        }
+    }
+
+    /// Float powers with random operands: overflow against inf, negative
+    /// bases, integral float exponents.
+    fn t_float_pow(&mut self) -> String {
+        let x = self.random_double();
+        let y = match self.r.below(3) {
+            0 => self.random_double(),
+            1 => format!("{}", self.r.range(-400, 400)),
+            _ => format!("{}.0", self.r.range(-400, 400)),
+        };
+        if self.r.chance(1, 4) {
+            format!("pow({x}, {y})")
+        } else {
+            format!("({x}) ** ({y})")
+        }
+    }
+
+    fn random_complex(&mut self) -> String {
+        let (a, b) = (self.random_double(), self.random_double());
+        match self.r.below(3) {
+            0 => format!("complex({a}, {b})"),
+            1 => format!(
+                "({a}{}j)",
+                if b.starts_with('-') {
+                    b.clone()
+                } else {
+                    format!("+{b}")
+                }
+            ),
+            _ => format!("({b}j)"),
+        }
+    }
+
+    /// Complex arithmetic with random parts: CPython's exact algorithms
+    /// (division, `**` by repeated squaring up to 100, `abs` via hypot).
+    fn t_complex_random(&mut self) -> String {
+        let a = self.random_complex();
+        match self.r.below(6) {
+            0 => format!("abs({a})"),
+            1 => format!("{a} ** {}", self.r.range(-120, 120)),
+            2 => {
+                let b = self.random_double();
+                format!("{a} ** ({b})")
+            }
+            _ => {
+                let b = self.random_complex();
+                let op = *self.r.pick(&["+", "-", "*", "/", "/", "**", "=="]);
+                format!("{a} {op} {b}")
+            }
+        }
+    }
+
+    /// `round(x, n)` with random doubles: CPython rounds through the exact
+    /// decimal value.
+    fn t_round_random(&mut self) -> String {
+        let x = self.random_double();
+        match self.r.below(4) {
+            0 => format!("round({x})"),
+            _ => format!("round({x}, {})", self.r.range(-20, 20)),
+        }
+    }
+
+    /// Math functions on random doubles and big ints.
+    fn t_math_random(&mut self) -> String {
+        let f = *self.r.pick(FUNCTIONS);
+        let arg = |g: &mut Gen| {
+            if g.r.chance(1, 3) {
+                g.random_big(if matches!(f, "factorial" | "comb" | "perm") {
+                    10
+                } else {
+                    1200
+                })
+            } else {
+                g.random_double()
+            }
+        };
+        let n = match f {
+            "atan2" | "fmod" | "copysign" | "comb" | "pow" | "log" | "round" => 2,
+            "hypot" | "gcd" | "min" | "max" => self.r.range(1, 4) as usize,
+            _ => 1,
+        };
+        let args: Vec<String> = (0..n).map(|_| arg(self)).collect();
+        let args = match f {
+            // Keep the int work bounded: small exponents and ndigits.
+            "pow" | "round" => {
+                let x = args.into_iter().next().unwrap_or_default();
+                vec![x, self.r.range(-30, 30).to_string()]
+            }
+            _ => args,
+        };
+        format!("{f}({})", args.join(", "))
     }
 
     fn big_int_text(&mut self, max_bits: i64) -> String {

@@ -172,7 +172,7 @@ const SLOW_KEPT: usize = 8;
 /// Keeps the `SLOW_KEPT` slowest (time, input) pairs, slowest first.
 fn note_slow(list: &mut Vec<(Duration, String)>, took: Duration, text: String) {
     list.push((took, text));
-    list.sort_by(|a, b| b.0.cmp(&a.0));
+    list.sort_by_key(|e| std::cmp::Reverse(e.0));
     list.truncate(SLOW_KEPT);
 }
 
