@@ -6,7 +6,10 @@
 #   S <text>  the subexpressions, for the shrinker: "SEG start:end:parent ..."
 #   F         flush stdout (ends a batch)
 # Answers: "OK <repr>", "ERR <Class> <message>", "OUT" or "SEG ...".
+# In <text>, backslash, CR and LF arrive escaped as \\, \r and \n, so one
+# request is one line whatever the expression holds.
 import ast
+import re
 import sys
 import warnings
 
@@ -63,8 +66,21 @@ def segments(text):
     return "SEG " + " ".join(out)
 
 
+UNESCAPE = {"\\": "\\", "n": "\n", "r": "\r"}
+
+
+def unescape(text):
+    if "\\" not in text:
+        return text
+    return re.sub(r"\\(.)", lambda m: UNESCAPE.get(m.group(1), m.group(0)), text)
+
+
+def oneline(text):
+    return text.replace("\n", " ").replace("\r", " ")
+
+
 def answer(line):
-    mode, text = line[:1], line[2:]
+    mode, text = line[:1], unescape(line[2:])
     try:
         if mode == "S":
             return segments(text)
@@ -76,15 +92,16 @@ def answer(line):
             value = eval(compile(tree, "<expr>", "eval"), NS)
         else:
             value = eval(text, NS)
-        return "OK " + repr(value)
+        return "OK " + oneline(repr(value))
     except SyntaxError as e:
-        return "ERR SyntaxError " + str(e.msg)
+        return "ERR SyntaxError " + oneline(str(e.msg))
     except Exception as e:
-        return "ERR %s %s" % (type(e).__name__, str(e).replace("\n", " "))
+        return "ERR %s %s" % (type(e).__name__, oneline(str(e)))
 
 
 def main():
     out = sys.stdout
+    # Only "\n" ends a request: "\r" inside one arrives escaped anyway.
     for line in sys.stdin:
         line = line.rstrip("\n")
         if line == "F":

@@ -77,7 +77,7 @@ impl Oracle {
                         Mode::Checked => "C ",
                     };
                     stdin.write_all(tag.as_bytes())?;
-                    stdin.write_all(text.as_bytes())?;
+                    stdin.write_all(escape(text).as_bytes())?;
                     stdin.write_all(b"\n")?;
                 }
                 stdin.write_all(b"F\n")?;
@@ -115,7 +115,7 @@ impl Oracle {
     pub fn segments(&mut self, text: &str) -> Result<Vec<(usize, usize, Option<usize>)>, String> {
         let stdin = self.stdin.as_mut().ok_or("oracle stdin closed")?;
         let io = |e: std::io::Error| format!("python3 pipe: {e}");
-        writeln!(stdin, "S {text}").map_err(io)?;
+        writeln!(stdin, "S {}", escape(text)).map_err(io)?;
         writeln!(stdin, "F").map_err(io)?;
         stdin.flush().map_err(io)?;
         let mut line = String::new();
@@ -143,6 +143,18 @@ impl Drop for Oracle {
     }
 }
 
+/// One request per line: the script unescapes `\\`, `\n` and `\r`.
+fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\\', '\n', '\r']) {
+        text.replace('\\', "\\\\")
+            .replace('\n', "\\n")
+            .replace('\r', "\\r")
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 fn parse_answer(line: &str) -> Result<PyAnswer, String> {
     if line == "OUT" {
         return Ok(PyAnswer::Out);
@@ -163,6 +175,30 @@ fn parse_answer(line: &str) -> Result<PyAnswer, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_line_breaks() {
+        assert_eq!(escape("1 + 2"), "1 + 2");
+        assert_eq!(escape("1\n+\\\r2"), "1\\n+\\\\\\r2");
+    }
+
+    #[test]
+    fn oracle_round_trips_odd_text() {
+        let mut o = Oracle::start().unwrap();
+        assert_eq!(
+            o.ask(Mode::Eval, "(1 +\n2)").unwrap(),
+            PyAnswer::Ok("3".into())
+        );
+        assert_eq!(
+            o.ask(Mode::Eval, "1 + \\\n2").unwrap(),
+            PyAnswer::Ok("3".into())
+        );
+        assert!(matches!(
+            o.ask(Mode::Eval, "1\r2").unwrap(),
+            PyAnswer::Err { .. }
+        ));
+        assert_eq!(o.ask(Mode::Eval, "7").unwrap(), PyAnswer::Ok("7".into()));
+    }
 
     #[test]
     fn parses_answers() {
