@@ -7,7 +7,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calc_core::{Limits, Value};
+use calc_core::Limits;
 
 const TABLE: &str = include_str!("table.txt");
 
@@ -108,12 +108,24 @@ fn answer(input: &str, limits: &Limits) -> Result<String, (String, String)> {
     }
 }
 
-/// Python's repr with the 4300-digit output limit.
-fn repr(value: &Value, limits: &Limits) -> Result<String, calc_core::EvalError> {
-    // The skeleton only has `Display`; `Value::repr(&Limits)` (which applies
-    // the digit limit) replaces this once the numerics branch is merged.
-    let _ = limits;
-    Ok(value.to_string())
+/// Python's repr of a calc-core value, with the 4300-digit output limit.
+fn repr(value: &calc_core::Value, limits: &Limits) -> Result<String, calc_core::EvalError> {
+    // Resolves to the inherent `Value::repr(&Limits)` (which applies the
+    // digit limit) wherever calc-core has it; the trait below is only the
+    // fallback for a calc-core whose `Value` has nothing but `Display`.
+    value.repr(limits)
+}
+
+/// Fallback for [`repr`]; an inherent method of the same name wins.
+#[allow(dead_code)]
+trait ReprFallback {
+    fn repr(&self, limits: &Limits) -> Result<String, calc_core::EvalError>;
+}
+
+impl ReprFallback for calc_core::Value {
+    fn repr(&self, _limits: &Limits) -> Result<String, calc_core::EvalError> {
+        Ok(self.to_string())
+    }
 }
 
 fn show(input: &str) -> String {

@@ -38,10 +38,22 @@ pub fn core_answer(text: &str, limits: &Limits) -> (CoreAnswer, Duration) {
 
 /// Python's repr of a calc-core value, with the 4300-digit output limit.
 fn repr(value: &calc_core::Value, limits: &Limits) -> Result<String, calc_core::EvalError> {
-    // The skeleton only has `Display`; `Value::repr(&Limits)` (which applies
-    // the digit limit) replaces this once the numerics branch is merged.
-    let _ = limits;
-    Ok(value.to_string())
+    // Resolves to the inherent `Value::repr(&Limits)` (which applies the
+    // digit limit) wherever calc-core has it; the trait below is only the
+    // fallback for a calc-core whose `Value` has nothing but `Display`.
+    value.repr(limits)
+}
+
+/// Fallback for [`repr`]; an inherent method of the same name wins.
+#[allow(dead_code)]
+trait ReprFallback {
+    fn repr(&self, limits: &Limits) -> Result<String, calc_core::EvalError>;
+}
+
+impl ReprFallback for calc_core::Value {
+    fn repr(&self, _limits: &Limits) -> Result<String, calc_core::EvalError> {
+        Ok(self.to_string())
+    }
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
