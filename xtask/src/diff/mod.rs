@@ -192,13 +192,45 @@ fn slowest_quiet(candidates: &[(Duration, String)]) -> Option<(Duration, Duratio
         .max_by_key(|(best, _, _)| *best)
 }
 
-/// Progress shared with the watchdog: per job, the case being evaluated
-/// (`u64::MAX` when none) and when it started (ms since the run began).
+/// Progress shared with the watchdog.
 struct Progress {
     started: Instant,
-    current: Vec<(AtomicU64, AtomicU64)>,
+    jobs: Vec<Slot>,
     done: AtomicBool,
 }
+
+/// What one job is doing: the case calc-core is evaluating and the first
+/// case of the batch the oracle is answering (`IDLE` when none), each with
+/// when it started (ms since the run began).
+struct Slot {
+    case: AtomicU64,
+    case_since: AtomicU64,
+    batch: AtomicU64,
+    batch_since: AtomicU64,
+}
+
+const IDLE: u64 = u64::MAX;
+
+impl Slot {
+    fn new() -> Slot {
+        Slot {
+            case: AtomicU64::new(IDLE),
+            case_since: AtomicU64::new(0),
+            batch: AtomicU64::new(IDLE),
+            batch_since: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Progress {
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+}
+
+/// A batch the oracle has not answered after this long means CPython is
+/// stuck on one of its cases (a generator bug); the run is aborted.
+const ORACLE_HANG: Duration = Duration::from_secs(120);
 
 /// Runs the differential test with command-line `args`.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -220,9 +252,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let progress = Arc::new(Progress {
         started,
-        current: (0..o.jobs)
-            .map(|_| (AtomicU64::new(u64::MAX), AtomicU64::new(0)))
-            .collect(),
+        jobs: (0..o.jobs).map(|_| Slot::new()).collect(),
         done: AtomicBool::new(false),
     });
     let next = AtomicU64::new(o.start);
@@ -307,11 +337,21 @@ fn spawn_watchdog(progress: Arc<Progress>, seed: u64) -> std::thread::JoinHandle
     std::thread::spawn(move || {
         while !progress.done.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(250));
-            let now = progress.started.elapsed().as_millis() as u64;
-            for (case, since) in &progress.current {
-                let case = case.load(Ordering::Relaxed);
-                let since = since.load(Ordering::Relaxed);
-                if case != u64::MAX && now.saturating_sub(since) > HANG.as_millis() as u64 {
+            let now = progress.now_ms();
+            for slot in &progress.jobs {
+                let batch = slot.batch.load(Ordering::Relaxed);
+                let since = slot.batch_since.load(Ordering::Relaxed);
+                if batch != IDLE && now.saturating_sub(since) > ORACLE_HANG.as_millis() as u64 {
+                    eprintln!(
+                        "diff: python3 has not answered the batch of cases {batch}..{} in {}s; aborting.\n  find the case: python3 on the output of cargo xtask diff --print --seed {seed} --start {batch} --count {BATCH}",
+                        batch + BATCH,
+                        ORACLE_HANG.as_secs()
+                    );
+                    std::process::exit(2);
+                }
+                let case = slot.case.load(Ordering::Relaxed);
+                let since = slot.case_since.load(Ordering::Relaxed);
+                if case != IDLE && now.saturating_sub(since) > HANG.as_millis() as u64 {
                     let text = gen::case(seed, case).text;
                     eprintln!(
                         "diff: calc-core has been evaluating case {case} for over {}s; aborting.\n  input: {text}\n  replay: cargo xtask diff --seed {seed} --start {case} --count 1",
@@ -334,7 +374,7 @@ fn worker(
     let limits = calc_core::Limits::default();
     let mut oracle = Oracle::start()?;
     let mut stats = Stats::default();
-    let slot = progress.current.get(job).ok_or("job slot")?;
+    let slot = progress.jobs.get(job).ok_or("job slot")?;
     loop {
         let first = next.fetch_add(BATCH, Ordering::Relaxed);
         if first >= end {
@@ -353,7 +393,9 @@ fn worker(
                 (mode, c.text.as_str())
             })
             .collect();
-        let (py, core) = oracle.ask_batch(&requests, || {
+        slot.batch_since.store(progress.now_ms(), Ordering::Relaxed);
+        slot.batch.store(first, Ordering::Relaxed);
+        let answered = oracle.ask_batch(&requests, || {
             cases
                 .iter()
                 .enumerate()
@@ -362,17 +404,16 @@ fn worker(
                     if o.trace {
                         eprintln!("case {index}: {}", c.text);
                     }
-                    slot.1.store(
-                        progress.started.elapsed().as_millis() as u64,
-                        Ordering::Relaxed,
-                    );
-                    slot.0.store(index, Ordering::Relaxed);
+                    slot.case_since.store(progress.now_ms(), Ordering::Relaxed);
+                    slot.case.store(index, Ordering::Relaxed);
                     let answer = core_answer(&c.text, &limits);
-                    slot.0.store(u64::MAX, Ordering::Relaxed);
+                    slot.case.store(IDLE, Ordering::Relaxed);
                     answer
                 })
                 .collect::<Vec<_>>()
-        })?;
+        });
+        slot.batch.store(IDLE, Ordering::Relaxed);
+        let (py, core) = answered?;
         for (k, ((case, py), (core, took))) in cases.into_iter().zip(py).zip(core).enumerate() {
             record(&mut stats, o, first + k as u64, case, py, core, took);
         }

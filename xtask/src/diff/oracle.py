@@ -101,6 +101,10 @@ def answer(line):
 
 def main():
     out = sys.stdout
+    # The first line names the interpreter, so the caller can refuse one
+    # that is not CPython 3.11.
+    out.write("READY %s %d.%d.%d\n" % ((sys.implementation.name,) + tuple(sys.version_info[:3])))
+    out.flush()
     # Only "\n" ends a request: "\r" inside one arrives escaped anyway.
     for line in sys.stdin:
         line = line.rstrip("\n")

@@ -51,11 +51,18 @@ impl Oracle {
             .map_err(|e| format!("could not start {python}: {e}"))?;
         let stdin = child.stdin.take().ok_or("python3 has no stdin")?;
         let stdout = child.stdout.take().ok_or("python3 has no stdout")?;
-        Ok(Oracle {
+        let mut oracle = Oracle {
             child,
             stdin: Some(BufWriter::with_capacity(1 << 16, stdin)),
             stdout: BufReader::with_capacity(1 << 16, stdout),
-        })
+        };
+        let mut hello = String::new();
+        oracle
+            .stdout
+            .read_line(&mut hello)
+            .map_err(|e| format!("reading {python}: {e}"))?;
+        check_version(hello.trim_end(), &python)?;
+        Ok(oracle)
     }
 
     /// Answers a batch. The requests are written by a second thread while
@@ -143,6 +150,21 @@ impl Drop for Oracle {
     }
 }
 
+/// The answers are CPython 3.11's only if the oracle is CPython 3.11:
+/// reprs, messages and even classes changed between versions.
+fn check_version(hello: &str, python: &str) -> Result<(), String> {
+    let version = hello
+        .strip_prefix("READY ")
+        .ok_or_else(|| format!("{python} did not start the oracle: {hello:?}"))?;
+    if version.starts_with("cpython 3.11.") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{python} is {version}; the oracle must be CPython 3.11 (set PYTHON=/path/to/python3.11)"
+        ))
+    }
+}
+
 /// One request per line: the script unescapes `\\`, `\n` and `\r`.
 fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     if text.contains(['\\', '\n', '\r']) {
@@ -175,6 +197,14 @@ fn parse_answer(line: &str) -> Result<PyAnswer, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn insists_on_cpython_3_11() {
+        assert!(check_version("READY cpython 3.11.7", "python3").is_ok());
+        assert!(check_version("READY cpython 3.12.1", "python3").is_err());
+        assert!(check_version("READY pypy 3.11.0", "python3").is_err());
+        assert!(check_version("Traceback", "python3").is_err());
+    }
 
     #[test]
     fn escapes_line_breaks() {
