@@ -292,9 +292,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
     stats.diffs.sort_by_key(|d| d.index);
     stats.message_examples.sort_by_key(|d| d.index);
 
-    let shown = report_differences(&o, &stats)?;
+    let shown = report_differences(&o, &stats);
+    // The summary re-times cases, so panics stay quiet until it is done.
+    if let Ok(shown) = shown {
+        summary(&o, &stats, elapsed, shown);
+    }
     std::panic::set_hook(hook);
-    summary(&o, &stats, elapsed, shown);
+    shown?;
     if stats.differences() > 0 {
         Err(format!(
             "{} differences between calc-core and CPython",
