@@ -24,24 +24,67 @@ pub struct Case {
     pub mode: Mode,
 }
 
-/// Generates case `index` of the run seeded with `seed`.
-pub fn case(seed: u64, index: u64) -> Case {
+/// What `--focus` can restrict a run to: the recursive generator over the
+/// whole grammar, the mutants, or one of the corner templates.
+pub const FOCUS: &[&str] = &[
+    "grammar",
+    "mutant",
+    "true-division",
+    "int-float-compare",
+    "float-floordiv-mod",
+    "round",
+    "float-repr",
+    "complex",
+    "digit-limit",
+    "overflow",
+    "bool",
+    "truthiness",
+    "pow",
+    "math",
+    "int-division",
+    "nesting",
+    "bigint-bits",
+    "rounding-ints",
+    "float-pow",
+    "complex-random",
+    "round-random",
+    "math-random",
+];
+
+/// Generates case `index` of the run seeded with `seed`, from every
+/// generator or (with `focus`) only from the one named `FOCUS[focus]`.
+pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
     let mut g = Gen {
         r: Rng::for_case(seed, index),
         int_mode: false,
     };
-    match g.r.weighted(&[52, 38, 10]) {
+    let kind = match focus {
+        None => g.r.weighted(&[52, 38, 10]),
+        Some(0) => 0,
+        Some(1) => 2,
+        Some(_) => 1,
+    };
+    match kind {
         0 => Case {
             text: g.top(),
             mode: Mode::Eval,
         },
-        1 => Case {
-            text: g.template(),
-            mode: Mode::Eval,
-        },
+        1 => {
+            let which = match focus {
+                Some(f) => f as u64 - 2,
+                None => g.r.below(TEMPLATES),
+            };
+            Case {
+                text: g.template_number(which),
+                mode: Mode::Eval,
+            }
+        }
         _ => g.mutant(),
     }
 }
+
+/// How many corner templates there are (`FOCUS` less grammar and mutant).
+const TEMPLATES: u64 = 20;
 
 // Precedence levels, loosest first: a subexpression whose level is below
 // what its position needs is parenthesized.
@@ -942,7 +985,13 @@ impl Gen {
     // Templates: dense coverage of known hard corners
 
     fn template(&mut self) -> String {
-        let t = match self.r.below(20) {
+        let which = self.r.below(TEMPLATES);
+        self.template_number(which)
+    }
+
+    /// Template `which`, in the order of `FOCUS` (after its first two).
+    fn template_number(&mut self, which: u64) -> String {
+        let t = match which {
             0 => self.t_true_division(),
             1 => self.t_int_float_compare(),
             2 => self.t_float_floordiv_mod(),
@@ -1736,16 +1785,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_focus_generates() {
+        assert_eq!(FOCUS.len() as u64, TEMPLATES + 2);
+        for (f, name) in FOCUS.iter().enumerate() {
+            for i in 0..50 {
+                let c = case_focused(3, i, Some(f));
+                assert!(!c.text.trim().is_empty(), "{name} case {i}");
+            }
+        }
+    }
+
+    #[test]
     fn deterministic() {
         for i in 0..200 {
-            assert_eq!(case(9, i), case(9, i));
+            assert_eq!(case_focused(9, i, None), case_focused(9, i, None));
         }
     }
 
     #[test]
     fn no_newlines_and_nonempty() {
         for i in 0..5000 {
-            let c = case(1, i);
+            let c = case_focused(1, i, None);
             assert!(!c.text.trim().is_empty(), "case {i} empty");
             assert!(!c.text.contains('\n'), "case {i}: {:?}", c.text);
         }

@@ -36,6 +36,9 @@ usage: cargo xtask diff [--count N] [--seed S] [--show K] [--jobs J]
   --trace         print each case to stderr before calc-core runs it
                   (to find a case that crashes the process)
   --expr TEXT     compare just TEXT (repeatable), e.g. a hand-made case
+  --focus NAME    generate only from one generator: grammar, mutant, or a
+                  corner template (true-division, float-repr, complex, round,
+                  bigint-bits, ...; an unknown name lists them all)
 ";
 
 /// Cases per oracle round trip.
@@ -60,6 +63,25 @@ struct Options {
     print: bool,
     trace: bool,
     exprs: Vec<String>,
+    focus: Option<usize>,
+}
+
+impl Options {
+    fn case(&self, index: u64) -> gen::Case {
+        gen::case_focused(self.seed, index, self.focus)
+    }
+
+    /// The command that regenerates case `index` alone.
+    fn replay(&self, index: u64) -> String {
+        let focus = match self.focus.and_then(|f| gen::FOCUS.get(f)) {
+            Some(name) => format!(" --focus {name}"),
+            None => String::new(),
+        };
+        format!(
+            "cargo xtask diff --seed {}{focus} --start {index} --count 1",
+            self.seed
+        )
+    }
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
@@ -79,6 +101,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         print: false,
         trace: false,
         exprs: Vec::new(),
+        focus: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -101,6 +124,15 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--check-subset" => o.check_subset = true,
             "--print" => o.print = true,
             "--trace" => o.trace = true,
+            "--focus" => {
+                let name = it
+                    .next()
+                    .ok_or(format!("--focus needs a value\n\n{USAGE}"))?;
+                let f = gen::FOCUS.iter().position(|n| n == name).ok_or_else(|| {
+                    format!("--focus: unknown {name}; one of: {}", gen::FOCUS.join(" "))
+                })?;
+                o.focus = Some(f);
+            }
             "--expr" => o.exprs.push(
                 it.next()
                     .ok_or(format!("--expr needs a value\n\n{USAGE}"))?
@@ -240,7 +272,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if o.print {
         for i in o.start..o.start.saturating_add(o.count) {
-            let case = gen::case(o.seed, i);
+            let case = o.case(i);
             let tag = match case.mode {
                 Mode::Eval => "",
                 Mode::Checked => "(mutant) ",
@@ -261,7 +293,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // calc-core panics are answers here, not crashes: keep them off stderr.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let watchdog = spawn_watchdog(Arc::clone(&progress), o.seed);
+    let watchdog = spawn_watchdog(Arc::clone(&progress), o.clone());
 
     let results: Vec<Result<Stats, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..o.jobs)
@@ -337,7 +369,7 @@ fn compare_exprs(exprs: &[String]) -> Result<(), String> {
     }
 }
 
-fn spawn_watchdog(progress: Arc<Progress>, seed: u64) -> std::thread::JoinHandle<()> {
+fn spawn_watchdog(progress: Arc<Progress>, o: Options) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while !progress.done.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(250));
@@ -347,19 +379,21 @@ fn spawn_watchdog(progress: Arc<Progress>, seed: u64) -> std::thread::JoinHandle
                 let since = slot.batch_since.load(Ordering::Relaxed);
                 if batch != IDLE && now.saturating_sub(since) > ORACLE_HANG.as_millis() as u64 {
                     eprintln!(
-                        "diff: python3 has not answered the batch of cases {batch}..{} in {}s; aborting.\n  find the case: python3 on the output of cargo xtask diff --print --seed {seed} --start {batch} --count {BATCH}",
+                        "diff: python3 has not answered the batch of cases {batch}..{} in {}s; aborting.\n  find the case: python3 on the output of {}",
                         batch + BATCH,
-                        ORACLE_HANG.as_secs()
+                        ORACLE_HANG.as_secs(),
+                        o.replay(batch).replace("--count 1", &format!("--count {BATCH} --print"))
                     );
                     std::process::exit(2);
                 }
                 let case = slot.case.load(Ordering::Relaxed);
                 let since = slot.case_since.load(Ordering::Relaxed);
                 if case != IDLE && now.saturating_sub(since) > HANG.as_millis() as u64 {
-                    let text = gen::case(seed, case).text;
+                    let text = o.case(case).text;
                     eprintln!(
-                        "diff: calc-core has been evaluating case {case} for over {}s; aborting.\n  input: {text}\n  replay: cargo xtask diff --seed {seed} --start {case} --count 1",
-                        HANG.as_secs()
+                        "diff: calc-core has been evaluating case {case} for over {}s; aborting.\n  input: {text}\n  replay: {}",
+                        HANG.as_secs(),
+                        o.replay(case)
                     );
                     std::process::exit(2);
                 }
@@ -385,7 +419,7 @@ fn worker(
             break;
         }
         let last = (first + BATCH).min(end);
-        let cases: Vec<gen::Case> = (first..last).map(|i| gen::case(o.seed, i)).collect();
+        let cases: Vec<gen::Case> = (first..last).map(|i| o.case(i)).collect();
         let requests: Vec<(Mode, &str)> = cases
             .iter()
             .map(|c| {
@@ -501,10 +535,7 @@ fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
                 println!("    calc-core: {}", show_core(&small.core));
             }
         }
-        println!(
-            "  replay:    cargo xtask diff --seed {} --start {} --count 1",
-            o.seed, d.index
-        );
+        println!("  replay:    {}", o.replay(d.index));
     }
     for d in &stats.message_examples {
         println!("message differs (case {}):", d.index);
