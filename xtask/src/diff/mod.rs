@@ -266,6 +266,10 @@ const ORACLE_HANG: Duration = Duration::from_secs(120);
 
 /// Runs the differential test with command-line `args`.
 pub fn run(args: &[String]) -> Result<(), String> {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        print!("{USAGE}");
+        return Ok(());
+    }
     let o = parse_options(args)?;
     if !o.exprs.is_empty() {
         return compare_exprs(&o.exprs);
