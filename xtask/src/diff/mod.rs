@@ -23,6 +23,7 @@ const USAGE: &str = "\
 usage: cargo xtask diff [--count N] [--seed S] [--show K] [--jobs J]
                         [--start I] [--messages K] [--no-shrink]
                         [--check-subset] [--print] [--trace]
+                        [--focus NAME] [--expr TEXT]...
 
   --count N       cases to run (default 20000)
   --seed S        generator seed (default: from the clock, printed)
