@@ -355,9 +355,6 @@ fn compare_exprs(exprs: &[String]) -> Result<(), String> {
         let py = oracle.ask(Mode::Checked, text)?;
         let (core, took) = core_answer(text, &limits);
         let v = verdict(&py, &core);
-        if matches!(v, Verdict::Differ(_)) {
-            differ += 1;
-        }
         println!("input:     {text}");
         println!("CPython:   {}", show_py(&py));
         println!(
@@ -366,6 +363,15 @@ fn compare_exprs(exprs: &[String]) -> Result<(), String> {
             took.as_secs_f64() * 1e3
         );
         println!("verdict:   {v:?}");
+        if let Verdict::Differ(category) = &v {
+            differ += 1;
+            let small = shrink::shrink(&mut oracle, &limits, text, Mode::Checked, category)?;
+            if let Some(small) = small {
+                println!("minimal:   {}", small.text);
+                println!("  CPython:   {}", show_py(&small.py));
+                println!("  calc-core: {}", show_core(&small.core));
+            }
+        }
     }
     if differ > 0 {
         Err(format!("{differ} of {} inputs differ", exprs.len()))
