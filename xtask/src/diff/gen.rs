@@ -49,6 +49,7 @@ pub const FOCUS: &[&str] = &[
     "complex-random",
     "round-random",
     "math-random",
+    "literal-fuzz",
 ];
 
 /// Generates case `index` of the run seeded with `seed`, from every
@@ -84,7 +85,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 20;
+const TEMPLATES: u64 = 21;
 
 // Precedence levels, loosest first: a subexpression whose level is below
 // what its position needs is parenthesized.
@@ -1011,9 +1012,30 @@ impl Gen {
             16 => self.t_float_pow(),
             17 => self.t_complex_random(),
             18 => self.t_round_random(),
-            _ => self.t_math_random(),
+            19 => self.t_math_random(),
+            _ => self.t_literal_fuzz(),
         };
         self.frame(t)
+    }
+
+    /// Short random strings over the characters of number literals: the
+    /// tokenizer's corners (`0x_f`, `1e_5`, `07e1`, `1.e+5j`, `0b1e1`).
+    /// Eight characters at most and no `*`, so nothing gets big.
+    fn t_literal_fuzz(&mut self) -> String {
+        const ALPHABET: &[char] = &[
+            '0', '0', '1', '1', '7', '9', '_', '_', '.', '.', 'e', 'E', 'j', 'J', 'x', 'X', 'o',
+            'b', 'B', '+', '-', 'f', ' ',
+        ];
+        let len = self.r.range(1, 8);
+        let mut t = String::new();
+        if self.r.chance(1, 2) {
+            // Most real literals start with a digit.
+            t.push(*self.r.pick(&['0', '1', '7', '9', '.']));
+        }
+        for _ in 0..len {
+            t.push(*self.r.pick(ALPHABET));
+        }
+        t
     }
 
     /// A random double's literal, either sign, sometimes a special value.
