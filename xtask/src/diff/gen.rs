@@ -75,9 +75,15 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
                 Some(f) => f as u64 - 2,
                 None => g.r.below(TEMPLATES),
             };
+            // Literal fuzz easily spells attributes (`1.e.x`): checked.
+            let mode = if which == LITERAL_FUZZ {
+                Mode::Checked
+            } else {
+                Mode::Eval
+            };
             Case {
                 text: g.template_number(which),
-                mode: Mode::Eval,
+                mode,
             }
         }
         _ => g.mutant(),
@@ -86,6 +92,9 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
 const TEMPLATES: u64 = 21;
+
+/// The number of the literal-fuzz template.
+const LITERAL_FUZZ: u64 = 20;
 
 // Precedence levels, loosest first: a subexpression whose level is below
 // what its position needs is parenthesized.
