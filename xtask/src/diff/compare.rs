@@ -36,6 +36,25 @@ pub fn core_answer(text: &str, limits: &Limits) -> (CoreAnswer, Duration) {
     (answer, took)
 }
 
+/// The same input through the parse-once API (`Expr::parse`, then
+/// `Expr::eval` with no variables): embedders' path, which must agree with
+/// `eval_with`.
+pub fn parsed_answer(text: &str, limits: &Limits) -> CoreAnswer {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        calc_core::Expr::parse(text)
+            .and_then(|e| e.eval(&calc_core::Env::new()))
+            .and_then(|v| repr(&v, limits))
+    }));
+    match result {
+        Ok(Ok(repr)) => CoreAnswer::Ok(repr),
+        Ok(Err(e)) => CoreAnswer::Err {
+            class: e.class().to_string(),
+            message: e.message().to_string(),
+        },
+        Err(payload) => CoreAnswer::Panic(panic_message(payload.as_ref())),
+    }
+}
+
 /// Python's repr of a calc-core value, with the 4300-digit output limit.
 fn repr(value: &calc_core::Value, limits: &Limits) -> Result<String, calc_core::EvalError> {
     // Resolves to the inherent `Value::repr(&Limits)` (which applies the
@@ -90,6 +109,8 @@ pub enum Category {
     CoreValue(String),
     /// calc-core panicked.
     Panic,
+    /// `Expr::parse` + `Expr::eval` answered differently from `eval_with`.
+    Paths,
 }
 
 impl std::fmt::Display for Category {
@@ -100,6 +121,7 @@ impl std::fmt::Display for Category {
             Category::CoreRaised(ours) => write!(f, "CPython value, calc-core {ours}"),
             Category::CoreValue(py) => write!(f, "CPython {py}, calc-core value"),
             Category::Panic => write!(f, "calc-core panicked"),
+            Category::Paths => write!(f, "Expr::parse+eval disagrees with eval_with"),
         }
     }
 }

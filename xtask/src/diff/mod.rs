@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use compare::{core_answer, show_core, show_py, verdict, Category, CoreAnswer, Verdict};
+use compare::{
+    core_answer, parsed_answer, show_core, show_py, verdict, Category, CoreAnswer, Verdict,
+};
 use oracle::{Mode, Oracle, PyAnswer};
 
 const USAGE: &str = "\
@@ -155,6 +157,8 @@ struct Diff {
     category: Category,
     py: PyAnswer,
     core: CoreAnswer,
+    /// The parse-once API's answer, where it differs from `core`.
+    parsed: Option<CoreAnswer>,
 }
 
 /// What one job saw.
@@ -455,19 +459,32 @@ fn worker(
                     }
                     slot.case_since.store(progress.now_ms(), Ordering::Relaxed);
                     slot.case.store(index, Ordering::Relaxed);
-                    let answer = core_answer(&c.text, &limits);
+                    let (answer, took) = core_answer(&c.text, &limits);
+                    let parsed = parsed_answer(&c.text, &limits);
                     slot.case.store(IDLE, Ordering::Relaxed);
-                    answer
+                    (answer, took, parsed)
                 })
                 .collect::<Vec<_>>()
         });
         slot.batch.store(IDLE, Ordering::Relaxed);
         let (py, core) = answered?;
-        for (k, ((case, py), (core, took))) in cases.into_iter().zip(py).zip(core).enumerate() {
-            record(&mut stats, o, first + k as u64, case, py, core, took);
+        for (k, ((case, py), (core, took, parsed))) in
+            cases.into_iter().zip(py).zip(core).enumerate()
+        {
+            let parsed = (parsed != core).then_some(parsed);
+            let answers = Answers { py, core, parsed };
+            record(&mut stats, o, first + k as u64, case, answers, took);
         }
     }
     Ok(stats)
+}
+
+/// The answers for one case.
+struct Answers {
+    py: PyAnswer,
+    core: CoreAnswer,
+    /// The parse-once API's answer, if it differs from `core`.
+    parsed: Option<CoreAnswer>,
 }
 
 fn record(
@@ -475,10 +492,10 @@ fn record(
     o: &Options,
     index: u64,
     case: gen::Case,
-    py: PyAnswer,
-    core: CoreAnswer,
+    answers: Answers,
     took: Duration,
 ) {
+    let Answers { py, core, parsed } = answers;
     stats.cases += 1;
     if py == PyAnswer::Out {
         stats.outside += 1;
@@ -501,8 +518,15 @@ fn record(
         category,
         py: py.clone(),
         core: core.clone(),
+        parsed: parsed.clone(),
     };
-    match verdict(&py, &core) {
+    let v = match verdict(&py, &core) {
+        Verdict::Same | Verdict::MessageOnly if parsed.is_some() => {
+            Verdict::Differ(Category::Paths)
+        }
+        v => v,
+    };
+    match v {
         Verdict::Same => stats.same += 1,
         Verdict::MessageOnly => {
             stats.message_only += 1;
@@ -539,6 +563,9 @@ fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
         println!("  input:     {}", d.text);
         println!("  CPython:   {}", show_py(&d.py));
         println!("  calc-core: {}", show_core(&d.core));
+        if let Some(parsed) = &d.parsed {
+            println!("  Expr::parse+eval: {}", show_core(parsed));
+        }
         if let Some(oracle) = oracle.as_mut() {
             if let Some(small) = shrink::shrink(oracle, &limits, &d.text, d.mode, &d.category)? {
                 println!("  minimal:   {}", small.text);

@@ -7,7 +7,7 @@
 
 use calc_core::Limits;
 
-use super::compare::{core_answer, verdict, Category, CoreAnswer, Verdict};
+use super::compare::{core_answer, parsed_answer, verdict, Category, CoreAnswer, Verdict};
 use super::oracle::{Mode, Oracle, PyAnswer};
 
 /// Oracle queries one shrink may spend.
@@ -63,8 +63,9 @@ pub fn shrink(
                 continue;
             }
             let (core, _) = core_answer(&cand, limits);
-            let same_kind = match verdict(&py, &core) {
-                Verdict::Differ(c) => c == *category,
+            let same_kind = match (category, verdict(&py, &core)) {
+                (Category::Paths, _) => parsed_answer(&cand, limits) != core,
+                (_, Verdict::Differ(c)) => c == *category,
                 _ => false,
             };
             if same_kind {
