@@ -1,0 +1,105 @@
+//! calc-bench: a closed-loop load generator for calc-server and any other
+//! line server (a Redis inline `PING` too), in the spirit of redis-benchmark.
+//!
+//! Exit status: 0 every answer correct; 1 the run completed but some answer
+//! was wrong, unexpected or missing, or a connection was lost; 2 bad usage or
+//! no connection.
+
+mod conn;
+mod report;
+mod run;
+mod stats;
+mod worker;
+mod workload;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use argh::FromArgs;
+
+/// Closed-loop load generator: N connections each keep P requests in flight;
+/// prints requests/s and latency percentiles and checks every answer.
+#[derive(FromArgs, Debug)]
+pub struct Args {
+    /// [HOST] [PORT] of the server (default 127.0.0.1 4390)
+    #[argh(positional, arg_name = "HOST PORT")]
+    target: Vec<String>,
+
+    /// connections to open (default 50)
+    #[argh(option, short = 'c', default = "50")]
+    connections: usize,
+
+    /// requests in flight per connection (default 1)
+    #[argh(option, short = 'P', default = "1")]
+    pipeline: usize,
+
+    /// measured seconds (default 10; ignored with --requests)
+    #[argh(option, short = 'd', default = "10.0")]
+    duration: f64,
+
+    /// stop after this many requests in total instead of after --duration
+    #[argh(option, short = 'n')]
+    requests: Option<u64>,
+
+    /// seconds of load before the measurement starts (default 1)
+    #[argh(option, default = "1.0")]
+    warmup: f64,
+
+    /// expression to send (default `1+2*3`); the answer is checked against calc-core
+    #[argh(option, short = 'e')]
+    expr: Option<String>,
+
+    /// exact expected answer line for --expr, instead of calc-core's
+    #[argh(option)]
+    expect: Option<String>,
+
+    /// file of expressions, one a line (`EXPR<TAB>ANSWER` to give the answer)
+    #[argh(option)]
+    mix: Option<PathBuf>,
+
+    /// send this raw line instead (e.g. PING for Redis); needs --expect-prefix
+    #[argh(option)]
+    line: Option<String>,
+
+    /// with --line: answers must start with this (e.g. +PONG)
+    #[argh(option)]
+    expect_prefix: Option<String>,
+
+    /// load threads (default 1; each drives its share of the connections)
+    #[argh(option, short = 't', default = "1")]
+    threads: usize,
+
+    /// give up when no answer arrives for this many seconds (default 10)
+    #[argh(option, default = "10.0")]
+    timeout: f64,
+
+    /// print the result as one line of JSON
+    #[argh(switch)]
+    json: bool,
+
+    /// no progress line, even on a terminal
+    #[argh(switch, short = 'q')]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let args: Args = argh::from_env();
+    match run::run(&args) {
+        Ok(report) => {
+            if args.json {
+                println!("{}", report.json());
+            } else {
+                print!("{}", report.text());
+            }
+            if report.stats.failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(err) => {
+            eprintln!("calc-bench: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

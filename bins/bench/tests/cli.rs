@@ -1,0 +1,212 @@
+//! Runs the real `calc-bench` binary against tiny in-process line servers.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::thread;
+
+/// A line server on an ephemeral port that answers every line with
+/// `answer(n, line)`, `n` counting lines over all connections from 0.
+fn serve(answer: fn(u64, &str) -> String) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    thread::spawn(move || {
+        let counter = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        for stream in listener.incoming().flatten() {
+            let counter = counter.clone();
+            thread::spawn(move || handle(stream, answer, &counter));
+        }
+    });
+    port
+}
+
+fn handle(
+    stream: TcpStream,
+    answer: fn(u64, &str) -> String,
+    counter: &std::sync::atomic::AtomicU64,
+) {
+    let mut out = stream.try_clone().expect("clone");
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let reply = answer(n, line.trim_end());
+        if out.write_all(reply.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_calc-bench"))
+        .args(args)
+        .output()
+        .expect("run calc-bench")
+}
+
+fn field(json: &str, key: &str) -> f64 {
+    let pat = format!("\"{key}\":");
+    let start = json.find(&pat).unwrap_or_else(|| panic!("{key} in {json}")) + pat.len();
+    let rest = &json[start..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    rest[..end]
+        .parse()
+        .unwrap_or_else(|_| panic!("{key} number in {json}"))
+}
+
+#[test]
+fn counted_run_checks_every_answer() {
+    let port = serve(|_, line| {
+        assert_eq!(line, "1+2*3");
+        "OK 7\r\n".into()
+    });
+    let port = port.to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "7",
+        "-P",
+        "8",
+        "-n",
+        "5000",
+        "-e",
+        "1+2*3",
+        "--expect",
+        "OK 7",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{json} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(field(&json, "requests"), 5000.0);
+    assert_eq!(field(&json, "correct"), 5000.0);
+    assert_eq!(field(&json, "ok"), 5000.0);
+    assert_eq!(field(&json, "wrong"), 0.0);
+    assert!(field(&json, "rps") > 0.0);
+    assert!(field(&json, "lat_p50_us") > 0.0);
+    assert!(field(&json, "lat_max_us") >= field(&json, "lat_p99_us"));
+}
+
+#[test]
+fn wrong_answers_fail_the_run() {
+    let port = serve(|n, _| {
+        if n % 100 == 99 {
+            "OK 8\n".into()
+        } else {
+            "OK 7\n".into()
+        }
+    });
+    let port = port.to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "2",
+        "-P",
+        "4",
+        "-n",
+        "1000",
+        "-e",
+        "x",
+        "--expect",
+        "OK 7",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("990 correct"), "{text}");
+    assert!(text.contains("10 wrong"), "{text}");
+    assert!(text.contains("got \"OK 8\""), "{text}");
+}
+
+#[test]
+fn line_mode_with_prefix_and_duration() {
+    let port = serve(|_, line| {
+        assert_eq!(line, "PING");
+        "+PONG\r\n".into()
+    });
+    let port = port.to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "3",
+        "--line",
+        "PING",
+        "--expect-prefix",
+        "+PONG",
+        "--duration",
+        "0.3",
+        "--warmup",
+        "0.1",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{json}");
+    assert!(field(&json, "requests") > 0.0, "{json}");
+    assert_eq!(field(&json, "correct"), field(&json, "answers"));
+    assert!(field(&json, "measured_s") >= 0.3);
+}
+
+#[test]
+fn server_closing_early_is_reported() {
+    let port = serve(|n, _| {
+        if n == 10 {
+            // Not a line: the fake server hangs up by answering nothing and
+            // the client sees the remaining requests unanswered below.
+            String::new()
+        } else {
+            "OK 7\n".into()
+        }
+    });
+    let port = port.to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "1",
+        "-n",
+        "20",
+        "-e",
+        "x",
+        "--expect",
+        "OK 7",
+        "--json",
+        "--timeout",
+        "0.5",
+    ]);
+    // One request is never answered: the run must not pass silently; the
+    // stall timeout ends it.
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert!(field(&json, "unanswered") >= 1.0, "{json}");
+}
+
+#[test]
+fn refused_connection_exits_2_naming_the_target() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let port = port.to_string();
+    let out = bench(&["127.0.0.1", &port, "-n", "1", "-e", "1", "--expect", "OK 1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = bench(&["--line", "PING"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = bench(&["-c", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
