@@ -6,6 +6,7 @@
 //! the medians from target/criterion.
 
 use std::hint::black_box;
+use std::panic::AssertUnwindSafe;
 
 use calc_bench_eval::{cases, length_series, CalcCore, Evalexpr, Fasteval, Lib, Meval, Runner};
 use criterion::measurement::WallTime;
@@ -20,11 +21,19 @@ fn bench_with<R: Runner>(
     id: &str,
     src: &str,
 ) {
-    // An input the library rejects would time its error path: say so and
-    // leave the point out instead.
-    if let Err(e) = runner.run(src) {
-        eprintln!("skipping {lib}/{id}: {e}");
-        return;
+    // An input the library rejects (or panics on) would time its error
+    // path or end the whole comparison: say so and leave the point out.
+    let probe = std::panic::catch_unwind(AssertUnwindSafe(|| runner.run(src).map(drop)));
+    match probe {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            eprintln!("skipping {lib}/{id}: {e}");
+            return;
+        }
+        Err(_) => {
+            eprintln!("skipping {lib}/{id}: the library panicked");
+            return;
+        }
     }
     group.bench_with_input(BenchmarkId::new(lib.name(), id), src, |b, src| {
         b.iter(|| runner.run(black_box(src)).map(str::len))
