@@ -30,6 +30,15 @@ fn lighten(c: RGBColor) -> RGBColor {
     RGBColor(half(c.0), half(c.1), half(c.2))
 }
 
+/// Axis numbers without spurious decimals, but keeping small ones readable.
+fn compact(v: &f64) -> String {
+    if v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
 fn integer(v: &f64) -> String {
     format!("{v:.0}")
 }
@@ -94,7 +103,7 @@ fn line_chart(
             .x_desc(x_desc)
             .y_desc(y_desc)
             .x_label_formatter(x_fmt)
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&compact)
             .draw()
             .map_err(|e| err(&e))?;
         for s in series {
@@ -110,6 +119,7 @@ fn line_chart(
         }
         chart
             .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .draw()
@@ -123,7 +133,7 @@ fn line_chart(
             .x_desc(x_desc)
             .y_desc(y_desc)
             .x_label_formatter(x_fmt)
-            .y_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&compact)
             .draw()
             .map_err(|e| err(&e))?;
         for s in series {
