@@ -9,13 +9,13 @@ use std::hint::black_box;
 use std::panic::AssertUnwindSafe;
 
 use calc_bench_eval::{cases, length_series, CalcCore, Evalexpr, Fasteval, Lib, Meval, Runner};
-use criterion::measurement::WallTime;
+use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
 };
 
 fn bench_with<R: Runner>(
-    group: &mut BenchmarkGroup<'_, WallTime>,
+    group: &mut BenchmarkGroup<'_, CpuTime>,
     mut runner: R,
     lib: Lib,
     id: &str,
@@ -40,7 +40,7 @@ fn bench_with<R: Runner>(
     });
 }
 
-fn bench_lib(group: &mut BenchmarkGroup<'_, WallTime>, lib: Lib, id: &str, src: &str) {
+fn bench_lib(group: &mut BenchmarkGroup<'_, CpuTime>, lib: Lib, id: &str, src: &str) {
     match lib {
         Lib::CalcCore => bench_with(group, CalcCore::new(), lib, id, src),
         Lib::Fasteval => bench_with(group, Fasteval::new(), lib, id, src),
@@ -49,7 +49,7 @@ fn bench_lib(group: &mut BenchmarkGroup<'_, WallTime>, lib: Lib, id: &str, src: 
     }
 }
 
-fn expression_set(c: &mut Criterion) {
+fn expression_set(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("eval");
     for case in cases() {
         for lib in Lib::ALL {
@@ -61,7 +61,7 @@ fn expression_set(c: &mut Criterion) {
     group.finish();
 }
 
-fn linearity(c: &mut Criterion) {
+fn linearity(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("length");
     for (len, src) in length_series() {
         group.throughput(Throughput::Bytes(src.len() as u64));
@@ -72,5 +72,83 @@ fn linearity(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, expression_set, linearity);
+/// Criterion measurement: CPU time of the benchmark thread, in ns (see
+/// `calc_bench_eval::thread_cpu_ns` for why not wall time).
+struct CpuTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        calc_bench_eval::thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        calc_bench_eval::thread_cpu_ns().saturating_sub(start)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &Nanos
+    }
+}
+
+/// Formats nanosecond values as criterion's wall-time formatter does.
+struct Nanos;
+
+impl ValueFormatter for Nanos {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = if typical < 1e3 {
+            (1.0, "ns")
+        } else if typical < 1e6 {
+            (1e-3, "µs")
+        } else if typical < 1e9 {
+            (1e-6, "ms")
+        } else {
+            (1e-9, "s")
+        };
+        for v in values {
+            *v *= factor;
+        }
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let (amount, unit) = match *throughput {
+            Throughput::Bytes(b) | Throughput::BytesDecimal(b) => (b as f64, "MB/s"),
+            Throughput::Elements(e) => (e as f64, "Melem/s"),
+        };
+        let _ = typical;
+        for v in values {
+            *v = amount * 1e3 / *v;
+        }
+        unit
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn config() -> Criterion<CpuTime> {
+    Criterion::default().with_measurement(CpuTime)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = expression_set, linearity
+}
 criterion_main!(benches);

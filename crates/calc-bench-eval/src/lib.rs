@@ -19,7 +19,9 @@
 #![deny(missing_docs)]
 
 mod cases;
+mod cpu_time;
 mod runners;
 
 pub use cases::{cases, generated, length_series, Case, Lib, LENGTHS};
+pub use cpu_time::thread_cpu_ns;
 pub use runners::{CalcCore, Evalexpr, Fasteval, Meval, RunError, Runner};
