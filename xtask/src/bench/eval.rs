@@ -24,6 +24,9 @@ pub struct Row {
     pub libs: Vec<Option<f64>>,
     /// CPython's median, if measured.
     pub cpython: Option<f64>,
+    /// Instructions per input under callgrind, one entry per [`LIBS`]
+    /// (full runs only; `None` where not measured).
+    pub instructions: Vec<Option<f64>>,
 }
 
 impl Row {
@@ -51,6 +54,8 @@ pub struct EvalResults {
     pub python_cmd: String,
     /// `python3 --version`.
     pub python_version: String,
+    /// Whether the callgrind instruction counts were measured.
+    pub callgrind: bool,
 }
 
 /// Runs criterion and the CPython script; reads back the medians.
@@ -112,6 +117,23 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
     eprintln!("==> CPython eval timings");
     let python = python_times(&script, repeat, &inputs)?;
 
+    let callgrind =
+        !settings.quick && super::machine::output("valgrind", &["--version"]) != "unknown";
+    if callgrind {
+        let mut build = crate::cargo();
+        build.args([
+            "build",
+            "--release",
+            "-p",
+            "calc-bench-eval",
+            "--bin",
+            "eval-loop",
+        ]);
+        crate::run("cargo build --release --bin eval-loop", build)?;
+        eprintln!("==> callgrind instruction counts");
+    }
+    let eval_loop = super::target_dir().join("release/eval-loop");
+
     let mut cases = Vec::new();
     let mut lengths = Vec::new();
     for (id, src) in &inputs {
@@ -119,10 +141,21 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
             .iter()
             .map(|lib| estimate(&criterion_dir, id, lib))
             .collect();
+        let instructions = LIBS
+            .iter()
+            .map(|lib| {
+                let case = id.strip_prefix("eval/")?;
+                if !callgrind {
+                    return None;
+                }
+                instructions_per_input(&eval_loop, lib, case, src.len())
+            })
+            .collect();
         let row = Row {
             id: id.clone(),
             bytes: src.len(),
             libs,
+            instructions,
             cpython: python.iter().find(|(pid, _)| pid == id).map(|(_, ns)| *ns),
         };
         if id.starts_with("length/") {
@@ -137,7 +170,36 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
         criterion_cmd,
         python_cmd,
         python_version: super::machine::output("python3", &["--version"]),
+        callgrind,
     })
+}
+
+/// Instructions one parse+eval+format of `case` costs `lib`, counted by
+/// callgrind: the difference of two runs of `eval-loop` with different
+/// iteration counts, so start-up and the first (warming) iteration cancel.
+/// Unlike time, the count does not depend on the machine's load.
+fn instructions_per_input(eval_loop: &Path, lib: &str, case: &str, bytes: usize) -> Option<f64> {
+    let (low, high) = match bytes {
+        0..=256 => (200u64, 1200u64),
+        257..=8192 => (10, 60),
+        _ => (1, 3),
+    };
+    let count = |n: u64| -> Option<f64> {
+        let out = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(eval_loop)
+            .args([lib, case, &n.to_string()])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&out.stderr);
+        let line = text.lines().find(|l| l.contains("Collected :"))?;
+        line.rsplit(':').next()?.trim().parse().ok()
+    };
+    let (a, b) = (count(low)?, count(high)?);
+    Some((b - a) / (high - low) as f64)
 }
 
 /// criterion's median for `GROUP/CASE` of `lib`: the id is

@@ -141,6 +141,33 @@ fn eval_section(out: &mut String, e: &EvalResults) {
          missing.\n"
     );
 
+    if e.callgrind {
+        let _ = writeln!(
+            out,
+            "Instructions per input (callgrind; independent of the machine's load, but not of \
+             instruction cost: a cache miss or a division counts as one):\n"
+        );
+        let _ = write!(out, "| input |");
+        for lib in LIBS {
+            let _ = write!(out, " {lib} |");
+        }
+        let _ = writeln!(out, " fasteval ÷ calc-core |");
+        let _ = writeln!(out, "|---|{}--:|", "--:|".repeat(LIBS.len()));
+        for row in &e.cases {
+            let _ = write!(out, "| {} |", row.name());
+            for n in &row.instructions {
+                let cell = n.map_or_else(|| "—".into(), |n| format!("{n:.0}"));
+                let _ = write!(out, " {cell} |");
+            }
+            let r = ratio(
+                row.instructions.get(1).copied().flatten(),
+                row.instructions.first().copied().flatten(),
+            );
+            let _ = writeln!(out, " {} |", opt_ratio(r));
+        }
+        let _ = writeln!(out);
+    }
+
     let _ = writeln!(out, "Cost against input length:\n");
     let _ = write!(out, "| bytes |");
     for lib in LIBS {
