@@ -211,9 +211,11 @@ fn server_section(out: &mut String, s: &ServerResults) {
     let _ = writeln!(
         out,
         "One calc-bench (1 load thread, mio) drives every server, point by point in turn, \
-         {:.1} s warmup + {:.1} s measured per point. calc-server answers `1+2*3` (checked: \
-         `OK 7`), Redis ({}) answers inline `PING` (checked: `+PONG`).\n",
-        s.warmup_s, s.duration_s, s.redis_version
+         {:.1} s warmup + {:.1} s measured per round, {} round(s) per point, servers in turn \
+         within each round; the tables show the median round (all rounds' requests/s are listed \
+         below). calc-server answers `1+2*3` (checked: `OK 7`), Redis ({}) answers inline \
+         `PING` (checked: `+PONG`).\n",
+        s.warmup_s, s.duration_s, s.rounds, s.redis_version
     );
     let _ = writeln!(out, "Servers:\n");
     for c in &s.server_cmds {
@@ -293,6 +295,26 @@ fn server_section(out: &mut String, s: &ServerResults) {
             "Goal \"calc-server with logging off at least Redis's requests/s\": met at {met} of \
              {total} points.\n"
         );
+    }
+    if s.rounds > 1 {
+        let _ = writeln!(
+            out,
+            "<details><summary>Every round (requests/s)</summary>\n"
+        );
+        let _ = writeln!(out, "| server | connections | pipeline | rounds |");
+        let _ = writeln!(out, "|---|--:|--:|---|");
+        for p in &s.points {
+            let r: Vec<String> = p.rounds.iter().map(|r| format!("{r:.0}")).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                p.kind.label(),
+                p.connections,
+                p.pipeline,
+                r.join(", ")
+            );
+        }
+        let _ = writeln!(out, "\n</details>\n");
     }
     let problems: Vec<String> = s
         .points

@@ -65,6 +65,8 @@ pub struct Point {
     pub latency_us: [f64; 5],
     /// Empty when every answer was right; otherwise what went wrong.
     pub problem: String,
+    /// Requests per second of every round, in measurement order.
+    pub rounds: Vec<f64>,
 }
 
 /// Everything the server suite measured.
@@ -80,8 +82,10 @@ pub struct ServerResults {
     pub bench_cmds: Vec<String>,
     /// Servers that could not be measured, and why.
     pub missing: Vec<String>,
-    /// Measured seconds and warmup seconds per point.
+    /// Measured seconds per round.
     pub duration_s: f64,
+    /// Rounds per point; the reported point is the median round.
+    pub rounds: usize,
     /// Warmup seconds per point.
     pub warmup_s: f64,
     /// `redis-server --version`.
@@ -175,10 +179,10 @@ pub fn run(settings: &Settings) -> Result<ServerResults, String> {
         ));
     }
 
-    let (warmup, duration) = if settings.quick {
-        (0.3, 1.0)
+    let (warmup, duration, rounds) = if settings.quick {
+        (0.3, 1.0, 1)
     } else {
-        (1.0, 4.0)
+        (0.5, 2.0, 3)
     };
     let conns: &[usize] = if settings.quick {
         &CONNECTIONS_QUICK
@@ -189,24 +193,26 @@ pub fn run(settings: &Settings) -> Result<ServerResults, String> {
     let mut bench_cmds = Vec::new();
     for &pipeline in &PIPELINES {
         for &connections in conns {
-            for server in &servers {
-                let args = bench_args(server, connections, pipeline, warmup, duration);
-                if connections == 50 && pipeline == 1 {
-                    bench_cmds.push(format!("calc-bench {}", args.join(" ")));
+            let mut trials: Vec<Vec<Point>> = vec![Vec::new(); servers.len()];
+            for round in 0..rounds {
+                for (server, trials) in servers.iter().zip(trials.iter_mut()) {
+                    let args = bench_args(server, connections, pipeline, warmup, duration);
+                    if connections == 50 && pipeline == 1 && round == 0 {
+                        bench_cmds.push(format!("calc-bench {}", args.join(" ")));
+                    }
+                    let point = measure(&bench_bin, server.kind, &args, connections, pipeline);
+                    eprintln!(
+                        "==> {:<30} c={connections:<5} P={pipeline:<3} round {}: {:>9.0} req/s  p99 {:>9.1} µs {}",
+                        server.kind.label(),
+                        round + 1,
+                        point.rps.unwrap_or(0.0),
+                        point.latency_us[2],
+                        point.problem
+                    );
+                    trials.push(point);
                 }
-                eprintln!(
-                    "==> {:<30} c={connections:<5} P={pipeline:<3}",
-                    server.kind.label()
-                );
-                let point = measure(&bench_bin, server.kind, &args, connections, pipeline);
-                eprintln!(
-                    "    {:>10.0} req/s  p99 {:>9.1} µs {}",
-                    point.rps.unwrap_or(0.0),
-                    point.latency_us[2],
-                    point.problem
-                );
-                points.push(point);
             }
+            points.extend(trials.into_iter().filter_map(median));
         }
     }
     let kinds = servers.iter().map(|s| s.kind).collect();
@@ -218,9 +224,29 @@ pub fn run(settings: &Settings) -> Result<ServerResults, String> {
         bench_cmds,
         missing,
         duration_s: duration,
+        rounds,
         warmup_s: warmup,
         redis_version,
     })
+}
+
+/// The round with the median requests/s, carrying every round's figure; a
+/// failure in any round is kept, so it cannot hide behind a good median.
+fn median(mut trials: Vec<Point>) -> Option<Point> {
+    let all: Vec<f64> = trials.iter().map(|p| p.rps.unwrap_or(0.0)).collect();
+    let problems: Vec<String> = trials
+        .iter()
+        .filter(|p| !p.problem.is_empty())
+        .map(|p| p.problem.clone())
+        .collect();
+    trials.sort_by(|a, b| a.rps.unwrap_or(0.0).total_cmp(&b.rps.unwrap_or(0.0)));
+    let mid = trials.len() / 2;
+    let mut point = trials.into_iter().nth(mid)?;
+    point.rounds = all;
+    if point.problem.is_empty() && !problems.is_empty() {
+        point.problem = problems.join("; ");
+    }
+    Some(point)
 }
 
 fn bench_args(
@@ -255,6 +281,7 @@ fn measure(bin: &Path, kind: Kind, args: &[String], connections: usize, pipeline
         rps: None,
         latency_us: [0.0; 5],
         problem: String::new(),
+        rounds: Vec::new(),
     };
     let out = match Command::new(bin).args(args).stderr(Stdio::piped()).output() {
         Ok(o) => o,
@@ -436,4 +463,36 @@ fn try_request(port: u16, line: &[u8]) -> Result<String, String> {
         .read_line(&mut answer)
         .map_err(|e| e.to_string())?;
     Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(rps: f64, problem: &str) -> Point {
+        Point {
+            kind: Kind::Redis,
+            connections: 1,
+            pipeline: 1,
+            rps: Some(rps),
+            latency_us: [rps; 5],
+            problem: problem.into(),
+            rounds: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn median_round_keeps_every_figure_and_any_failure() {
+        let m = median(vec![
+            point(30.0, ""),
+            point(10.0, "FAILED: 1 wrong"),
+            point(20.0, ""),
+        ])
+        .expect("three rounds");
+        assert_eq!(m.rps, Some(20.0));
+        assert_eq!(m.latency_us[0], 20.0);
+        assert_eq!(m.rounds, vec![30.0, 10.0, 20.0]);
+        assert_eq!(m.problem, "FAILED: 1 wrong");
+        assert!(median(Vec::new()).is_none());
+    }
 }
