@@ -65,6 +65,8 @@ struct Shared {
     peer: SocketAddr,
     connected_at: SystemTime,
     started: Instant,
+    /// Nanoseconds from `started` to the last activity (saturating).
+    active_at: AtomicU64,
     requests: AtomicU64,
     errors: AtomicU64,
 }
@@ -128,6 +130,8 @@ pub struct SessionInfo {
     pub connected_at: SystemTime,
     /// How long the session has been open.
     pub elapsed: Duration,
+    /// How long since its last activity (see [`SessionGuard::touch`]).
+    pub idle: Duration,
     /// Requests answered so far.
     pub requests: u64,
     /// Of those, answered with an error.
@@ -135,6 +139,9 @@ pub struct SessionInfo {
 }
 
 /// A session that has ended: what a server logs.
+///
+/// `Display` gives a one-line summary; the duration is in seconds with
+/// milliseconds, truncated like the protocol's `BYE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClosedSession {
     /// The session's id.
@@ -159,11 +166,12 @@ impl fmt::Display for ClosedSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "session {} from {} closed ({}) after {:.3}s: {} requests, {} errors, {} active",
+            "session {} from {} closed ({}) after {}.{:03}s: {} requests, {} errors, {} active",
             self.id,
             self.peer,
             self.reason,
-            self.duration.as_secs_f64(),
+            self.duration.as_secs(),
+            self.duration.subsec_millis(),
             self.requests,
             self.errors,
             self.active_after
@@ -237,6 +245,21 @@ impl SessionRegistry {
         infos
     }
 
+    /// The open sessions idle for at least `timeout`, by id: what an event
+    /// loop's periodic sweep closes with [`CloseReason::IdleTimeout`].
+    pub fn idle_for(&self, timeout: Duration) -> Vec<SessionId> {
+        let now = self.inner.clock.now();
+        let mut ids: Vec<SessionId> = self
+            .inner
+            .lock()
+            .values()
+            .filter(|s| s.idle(now) >= timeout)
+            .map(|s| s.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// The open session `id`, if it is open.
     pub fn get(&self, id: SessionId) -> Option<SessionInfo> {
         let now = self.inner.clock.now();
@@ -251,6 +274,7 @@ impl SessionRegistry {
             peer,
             connected_at: self.inner.clock.wall(),
             started: self.inner.clock.now(),
+            active_at: AtomicU64::new(0),
             requests: AtomicU64::new(0),
             errors: AtomicU64::new(0),
         });
@@ -259,6 +283,7 @@ impl SessionRegistry {
             registry: Arc::clone(&self.inner),
             shared,
             drop_reason: None,
+            ended_at: None,
             closed: false,
         }
     }
@@ -275,12 +300,25 @@ impl Inner {
 }
 
 impl Shared {
+    fn touch(&self, now: Instant) {
+        let since_start = now.saturating_duration_since(self.started);
+        let nanos = u64::try_from(since_start.as_nanos()).unwrap_or(u64::MAX);
+        self.active_at.fetch_max(nanos, Ordering::Relaxed);
+    }
+
+    fn idle(&self, now: Instant) -> Duration {
+        let active = Duration::from_nanos(self.active_at.load(Ordering::Relaxed));
+        now.saturating_duration_since(self.started)
+            .saturating_sub(active)
+    }
+
     fn info(&self, now: Instant) -> SessionInfo {
         SessionInfo {
             id: self.id,
             peer: self.peer,
             connected_at: self.connected_at,
             elapsed: now.saturating_duration_since(self.started),
+            idle: self.idle(now),
             requests: self.requests.load(Ordering::Relaxed),
             errors: self.errors.load(Ordering::Relaxed),
         }
@@ -299,6 +337,8 @@ pub struct SessionGuard {
     registry: Arc<Inner>,
     shared: Arc<Shared>,
     drop_reason: Option<CloseReason>,
+    /// When [`SessionGuard::end`] froze the session's end.
+    ended_at: Option<Instant>,
     closed: bool,
 }
 
@@ -336,9 +376,22 @@ impl SessionGuard {
             .saturating_duration_since(self.shared.started)
     }
 
+    /// Marks the session active now (e.g. bytes arrived), restarting its
+    /// idle time. [`record_request`](Self::record_request) does this too.
+    pub fn touch(&self) {
+        self.shared.touch(self.registry.clock.now());
+    }
+
+    /// How long since the session was opened or last active, for idle
+    /// timeouts.
+    pub fn idle(&self) -> Duration {
+        self.shared.idle(self.registry.clock.now())
+    }
+
     /// Counts one answered request; `ok` is false when it was answered with
-    /// an error.
+    /// an error. Marks the session active.
     pub fn record_request(&self, ok: bool) {
+        self.touch();
         self.shared.requests.fetch_add(1, Ordering::Relaxed);
         if !ok {
             self.shared.errors.fetch_add(1, Ordering::Relaxed);
@@ -362,19 +415,64 @@ impl SessionGuard {
 
     /// Sets the reason reported if the guard is dropped rather than closed
     /// (the latest call wins), e.g. before returning an error up the stack.
+    /// After [`end`](Self::end), the reason given there stays.
     pub fn set_close_reason(&mut self, reason: CloseReason) {
-        self.drop_reason = Some(reason);
+        if self.ended_at.is_none() {
+            self.drop_reason = Some(reason);
+        }
     }
 
     /// Ends the session with `reason` and returns its record (which the
     /// observer, if any, also receives).
+    ///
+    /// If [`end`](Self::end) was called, the record's duration is the one
+    /// `end` returned; the reason is the one given here.
     pub fn close(mut self, reason: CloseReason) -> ClosedSession {
         self.finish(reason)
     }
 
+    /// Fixes the session's end at this moment, with `reason`, while the
+    /// connection lives on to deliver its last answers; returns the
+    /// session's duration. The later close or drop reports this duration
+    /// (and, on drop, this reason), so the `BYE` a server sends with the
+    /// returned duration and the logged duration are the same figure. The
+    /// first call wins; later ones return the same duration.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    /// use session::{CloseReason, ManualClock, SessionRegistry};
+    ///
+    /// let clock = Arc::new(ManualClock::new());
+    /// let registry = SessionRegistry::builder().clock(clock.clone()).build();
+    /// let mut session = registry.open("127.0.0.1:9".parse().unwrap());
+    /// clock.advance(Duration::from_secs(2));
+    /// let bye = session.end(CloseReason::Exit); // send `BYE 2.000`
+    /// clock.advance(Duration::from_millis(30)); // ... while it is written
+    /// let closed = session.close(CloseReason::Exit);
+    /// assert_eq!((bye, closed.duration), (Duration::from_secs(2), Duration::from_secs(2)));
+    /// ```
+    pub fn end(&mut self, reason: CloseReason) -> Duration {
+        let at = match self.ended_at {
+            Some(at) => at,
+            None => {
+                let now = self.registry.clock.now();
+                self.ended_at = Some(now);
+                self.drop_reason = Some(reason);
+                now
+            }
+        };
+        at.saturating_duration_since(self.shared.started)
+    }
+
+    /// Whether [`end`](Self::end) has been called.
+    pub fn is_ended(&self) -> bool {
+        self.ended_at.is_some()
+    }
+
     fn finish(&mut self, reason: CloseReason) -> ClosedSession {
         self.closed = true;
-        let now = self.registry.clock.now();
+        let now = self.ended_at.unwrap_or_else(|| self.registry.clock.now());
         let active_after = {
             let mut live = self.registry.lock();
             live.remove(&self.shared.id);

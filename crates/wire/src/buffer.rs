@@ -106,12 +106,28 @@ impl ReadBuffer {
     }
 
     /// Frees the storage if nothing is pending, so an idle connection holds
-    /// no buffer memory; the next read allocates again.
+    /// no buffer memory; the next read allocates (and zeroes) a fresh
+    /// [`READ_CHUNK`] again. Meant for connections that have gone idle: after
+    /// every batch of a busy connection it costs an allocation per read;
+    /// [`shrink_if_empty`](Self::shrink_if_empty) is the cheap alternative.
     pub fn release_if_empty(&mut self) {
         if self.is_empty() {
             self.data = Vec::new();
             self.start = 0;
             self.end = 0;
+        }
+    }
+
+    /// If nothing is pending and the storage has grown beyond
+    /// [`READ_CHUNK`] (a long line passed through), shrinks it back to
+    /// [`READ_CHUNK`]; otherwise does nothing. Cheap enough to call after
+    /// every batch.
+    pub fn shrink_if_empty(&mut self) {
+        if self.is_empty() && self.data.len() > READ_CHUNK {
+            self.start = 0;
+            self.end = 0;
+            self.data.truncate(READ_CHUNK);
+            self.data.shrink_to_fit();
         }
     }
 
@@ -217,6 +233,24 @@ mod tests {
         assert_eq!(buf.capacity(), READ_CHUNK);
         buf.release_if_empty();
         assert_eq!(buf.capacity(), 0);
+    }
+
+    #[test]
+    fn shrink_keeps_one_chunk() {
+        let mut buf = ReadBuffer::with_limit(1 << 20);
+        let mut rest = &[b'a'; 100_000][..];
+        while !rest.is_empty() {
+            let n = buf.extend_from_slice(rest);
+            rest = &rest[n..];
+        }
+        assert!(buf.capacity() >= 100_000);
+        buf.shrink_if_empty();
+        assert!(buf.capacity() >= 100_000, "pending bytes are kept");
+        buf.consume(100_000);
+        buf.shrink_if_empty();
+        assert_eq!(buf.capacity(), READ_CHUNK);
+        buf.shrink_if_empty();
+        assert_eq!(buf.capacity(), READ_CHUNK);
     }
 
     #[test]

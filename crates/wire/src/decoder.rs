@@ -327,3 +327,173 @@ fn memchr_lf(haystack: &[u8]) -> Option<usize> {
 pub(crate) fn to_str(line: &[u8]) -> Result<&str, FrameError> {
     std::str::from_utf8(line).map_err(|e| FrameError::InvalidUtf8(Utf8Failure::from_std(line, e)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decodes `input` in one buffer fill, returning owned items.
+    fn all(max: usize, input: &[u8]) -> Vec<Result<String, FrameError>> {
+        let mut dec = LineDecoder::with_max_length(max);
+        let mut buf = ReadBuffer::for_decoder(&dec);
+        let mut rest = input;
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            let n = buf.extend_from_slice(rest);
+            rest = &rest[n..];
+            while let Some(item) = dec.decode_line(&mut buf) {
+                out.push(item.map(str::to_owned));
+            }
+        }
+        if let Some(item) = dec.decode_line_eof(&mut buf) {
+            out.push(item.map(str::to_owned));
+        }
+        out
+    }
+
+    fn ok(s: &str) -> Result<String, FrameError> {
+        Ok(s.to_owned())
+    }
+
+    const LONG: Result<String, FrameError> = Err(FrameError::TooLong { limit: 4 });
+
+    #[test]
+    fn terminators() {
+        assert_eq!(all(10, b"a\nb\r\nc"), [ok("a"), ok("b"), ok("c")]);
+        // Only one CR is stripped; a lone CR is part of the line.
+        assert_eq!(
+            all(10, b"a\r\r\nb\rc\n\r\n"),
+            [ok("a\r"), ok("b\rc"), ok("")]
+        );
+        assert_eq!(all(10, b"\n\n"), [ok(""), ok("")]);
+        // A final lone CR at end of stream is a terminator's half: stripped.
+        assert_eq!(all(10, b"x\r"), [ok("x")]);
+        assert_eq!(all(10, b""), []);
+    }
+
+    #[test]
+    fn nul_is_an_ordinary_byte() {
+        assert_eq!(all(10, b"1\x00+1\n\x00\n"), [ok("1\0+1"), ok("\0")]);
+    }
+
+    #[test]
+    fn limit_counts_bytes_without_terminator() {
+        assert_eq!(
+            all(4, b"abcd\nabcd\r\nabcde\nabcde\r\n"),
+            [ok("abcd"), ok("abcd"), LONG, LONG]
+        );
+        // Multi-byte characters count as their bytes.
+        assert_eq!(all(4, "éé\néé!\n".as_bytes()), [ok("éé"), LONG]);
+    }
+
+    #[test]
+    fn overlong_line_is_reported_once_and_skipped() {
+        let mut input = vec![b'x'; 1000];
+        input.extend_from_slice(b"\r\nok\n");
+        input.extend(vec![b'y'; 7]);
+        input.extend_from_slice(b"\n\xff\nlast");
+        assert_eq!(
+            all(4, &input),
+            [
+                LONG,
+                ok("ok"),
+                LONG,
+                Err(FrameError::InvalidUtf8(crate::Utf8Failure {
+                    position: 0,
+                    len: 1,
+                    byte: 0xff,
+                    reason: crate::Utf8Reason::InvalidStart
+                })),
+                ok("last")
+            ]
+        );
+    }
+
+    #[test]
+    fn overlong_error_comes_before_the_line_ends() {
+        let mut dec = LineDecoder::with_max_length(4);
+        let (used, item) = dec.decode_slice(b"abcdef");
+        assert_eq!(
+            (used, item),
+            (6, Some(Err(FrameError::TooLong { limit: 4 })))
+        );
+        assert!(dec.is_discarding());
+        let (used, item) = dec.decode_slice(b"ghi");
+        assert_eq!((used, item), (3, None));
+        let (used, item) = dec.decode_slice(b"j\nok\n");
+        assert_eq!((used, item), (5, Some(Ok("ok"))));
+        assert!(!dec.is_discarding());
+    }
+
+    #[test]
+    fn waits_for_a_possible_crlf_at_the_limit() {
+        let mut dec = LineDecoder::with_max_length(4);
+        // Five bytes without LF might still be "abcd\r" + "\n".
+        assert_eq!(dec.decode_slice(b"abcd\r"), (0, None));
+        assert_eq!(dec.decode_slice(b"abcd\r\n"), (6, Some(Ok("abcd"))));
+        assert_eq!(dec.decode_slice(b"abcde"), (0, None));
+        assert_eq!(
+            dec.decode_slice(b"abcdef"),
+            (6, Some(Err(FrameError::TooLong { limit: 4 })))
+        );
+    }
+
+    #[test]
+    fn resumes_the_search_where_it_stopped() {
+        let mut dec = LineDecoder::with_max_length(100);
+        assert_eq!(dec.decode_slice(b"12345"), (0, None));
+        assert_eq!(dec.next_index, 5);
+        assert_eq!(dec.decode_slice(b"123456\n"), (7, Some(Ok("123456"))));
+        assert_eq!(dec.next_index, 0);
+    }
+
+    #[test]
+    fn zero_limit_accepts_only_empty_lines() {
+        assert_eq!(
+            all(0, b"\n\r\nx\n"),
+            [ok(""), ok(""), Err(FrameError::TooLong { limit: 0 })]
+        );
+    }
+
+    #[test]
+    fn default_limit_is_64_kib() {
+        let dec = LineDecoder::new();
+        assert_eq!(dec.max_length(), 65536);
+        let exact = "7".repeat(65536);
+        let mut input = format!("{exact}\n{exact}\r\n{exact}8\n").into_bytes();
+        input.extend_from_slice(b"1+1\n");
+        let got = all(65536, &input);
+        let long = Err(FrameError::TooLong { limit: 65536 });
+        assert_eq!(got, [ok(&exact), ok(&exact), long, ok("1+1")]);
+    }
+
+    #[test]
+    fn endless_line_keeps_memory_bounded_then_recovers() {
+        let mut dec = LineDecoder::new();
+        let mut buf = ReadBuffer::for_decoder(&dec);
+        let chunk = [b'9'; 4096];
+        let mut errors = 0;
+        for _ in 0..2048 {
+            // 8 MiB without a newline.
+            let n = buf.extend_from_slice(&chunk);
+            assert_eq!(n, chunk.len());
+            while let Some(item) = dec.decode(&mut buf) {
+                assert_eq!(item, Err(FrameError::TooLong { limit: 65536 }));
+                errors += 1;
+            }
+            assert!(buf.capacity() <= 65536 + 2 + crate::READ_CHUNK);
+        }
+        assert_eq!(errors, 1);
+        buf.extend_from_slice(b"999\n2*3\n");
+        assert_eq!(dec.decode(&mut buf), Some(Ok(Request::Eval("2*3"))));
+        assert_eq!(dec.decode(&mut buf), None);
+    }
+
+    #[test]
+    fn slice_eof_returns_the_unterminated_tail() {
+        let mut dec = LineDecoder::with_max_length(10);
+        assert_eq!(dec.decode_slice_eof(b"a\nb"), (2, Some(Ok("a"))));
+        assert_eq!(dec.decode_slice_eof(b"b"), (1, Some(Ok("b"))));
+        assert_eq!(dec.decode_slice_eof(b""), (0, None));
+    }
+}

@@ -63,6 +63,19 @@ pub enum Utf8Reason {
 }
 
 impl Utf8Failure {
+    /// The first invalid UTF-8 sequence of `bytes`, if any.
+    ///
+    /// ```
+    /// let f = wire::Utf8Failure::find(b"1+\xff").unwrap();
+    /// assert_eq!(f.position, 2);
+    /// assert_eq!(wire::Utf8Failure::find("é".as_bytes()), None);
+    /// ```
+    pub fn find(bytes: &[u8]) -> Option<Self> {
+        std::str::from_utf8(bytes)
+            .err()
+            .map(|e| Self::from_std(bytes, e))
+    }
+
     /// Describes the first invalid sequence of `line`, given the error
     /// `std::str::from_utf8` returned for it.
     pub(crate) fn from_std(line: &[u8], err: std::str::Utf8Error) -> Self {

@@ -14,6 +14,7 @@
 //! - [`Request::parse`] classifies a line; `encode_*` functions append
 //!   response lines to an output buffer without allocating, so a server
 //!   can answer a batch of pipelined requests with one write;
+//!   [`WriteBuffer`] holds them until the socket takes them;
 //!   [`Response::parse`] reads them back on the client side.
 //!
 //! # Example
@@ -50,6 +51,7 @@ mod buffer;
 mod decoder;
 mod error;
 pub mod fuzz;
+mod output;
 mod reader;
 mod request;
 mod response;
@@ -57,9 +59,10 @@ mod response;
 pub use buffer::{BufferFull, ReadBuffer, READ_CHUNK};
 pub use decoder::{LineDecoder, DEFAULT_MAX_LINE};
 pub use error::{FrameError, Utf8Failure, Utf8Reason};
+pub use output::WriteBuffer;
 pub use reader::FrameReader;
 pub use request::Request;
 pub use response::{
     encode_busy, encode_bye, encode_err, encode_frame_error, encode_ok, Response,
-    ResponseParseError, BUSY_CLASS,
+    ResponseParseError, BUSY_CLASS, MAX_RESPONSE_LINE,
 };

@@ -8,6 +8,12 @@ use crate::error::FrameError;
 /// The error class of the answer to a client refused for lack of capacity.
 pub const BUSY_CLASS: &str = "Busy";
 
+/// The line limit a client should read responses with: four times the
+/// default request limit. A response can be longer than the request it
+/// answers (an error message may quote a 64 KiB name); the server never
+/// sends one longer than this.
+pub const MAX_RESPONSE_LINE: usize = 4 * crate::DEFAULT_MAX_LINE;
+
 /// One response line, owned; what a client gets back from
 /// [`Response::parse`].
 ///
@@ -123,7 +129,11 @@ impl Response {
         let Some((class, message)) = rest.split_once(": ") else {
             return Err(ResponseParseError::new(line, "no class"));
         };
-        if class.is_empty() || class.contains(' ') {
+        if class.is_empty()
+            || !class
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
             return Err(ResponseParseError::new(line, "bad class"));
         }
         if class == BUSY_CLASS {
@@ -160,9 +170,10 @@ impl Display for Response {
 /// assert_eq!(out, b"OK 0.30000000000000004\n");
 /// ```
 pub fn encode_ok(out: &mut Vec<u8>, repr: impl Display) {
+    let start = out.len();
     out.extend_from_slice(b"OK ");
     write_line_text(out, repr);
-    out.push(b'\n');
+    end_line(out, start);
 }
 
 /// Appends `ERR class: message` (with ` (column N)` when `column` is given)
@@ -176,12 +187,22 @@ pub fn encode_ok(out: &mut Vec<u8>, repr: impl Display) {
 ///                    ERR SyntaxError: invalid syntax (column 4)\n"[..]);
 /// ```
 pub fn encode_err(out: &mut Vec<u8>, class: &str, message: impl Display, column: Option<usize>) {
+    let start = out.len();
     out.extend_from_slice(b"ERR ");
     write_line_text(out, class);
     out.extend_from_slice(b": ");
     write_line_text(out, message);
+    let body_end = out.len();
     if let Some(column) = column {
         write_line_text(out, format_args!(" (column {column})"));
+    }
+    if out.len() - start >= MAX_RESPONSE_LINE {
+        // Keep the column suffix: shorten the message before it.
+        let suffix = out.split_off(body_end);
+        let room = MAX_RESPONSE_LINE - suffix.len() - ELLIPSIS.len() - 1;
+        truncate_utf8(out, start + room);
+        out.extend_from_slice(ELLIPSIS);
+        out.extend_from_slice(&suffix);
     }
     out.push(b'\n');
 }
@@ -226,6 +247,28 @@ pub fn encode_busy(out: &mut Vec<u8>, message: impl Display) {
     encode_err(out, BUSY_CLASS, message, None);
 }
 
+/// What replaces the end of a shortened response.
+const ELLIPSIS: &[u8] = b"...";
+
+/// Ends the line begun at `start`, shortening it to [`MAX_RESPONSE_LINE`]
+/// bytes (`LF` included) if needed.
+fn end_line(out: &mut Vec<u8>, start: usize) {
+    if out.len() - start >= MAX_RESPONSE_LINE {
+        truncate_utf8(out, start + MAX_RESPONSE_LINE - ELLIPSIS.len() - 1);
+        out.extend_from_slice(ELLIPSIS);
+    }
+    out.push(b'\n');
+}
+
+/// Truncates `out` to at most `len` bytes without splitting a UTF-8
+/// character (the text before `len` is UTF-8 written by `Display`).
+fn truncate_utf8(out: &mut Vec<u8>, mut len: usize) {
+    while out.get(len).is_some_and(|&b| (0x80..0xC0).contains(&b)) {
+        len -= 1;
+    }
+    out.truncate(len);
+}
+
 /// Formats `value` into `out`, turning CR and LF into spaces.
 fn write_line_text(out: &mut Vec<u8>, value: impl Display) {
     struct OneLine<'a>(&'a mut Vec<u8>);
@@ -249,11 +292,17 @@ fn write_line_text(out: &mut Vec<u8>, value: impl Display) {
     let _ = write!(OneLine(out), "{value}");
 }
 
-/// Splits a trailing ` (column N)` off an error message.
+/// Splits a trailing ` (column N)` off an error message. `N` must be
+/// written as the encoder writes it (no sign, no leading zeros), so that a
+/// message merely ending in similar text is left alone.
 fn split_column(message: &str) -> (&str, Option<usize>) {
+    let canonical = |n: &str| {
+        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && (n == "0" || !n.starts_with('0'))
+    };
     let parsed = message
         .strip_suffix(')')
         .and_then(|m| m.rsplit_once(" (column "))
+        .filter(|(_, n)| canonical(n))
         .and_then(|(text, n)| n.parse::<usize>().ok().map(|n| (text, n)));
     match parsed {
         Some((text, n)) => (text, Some(n)),
@@ -333,6 +382,34 @@ mod tests {
     }
 
     #[test]
+    fn long_responses_are_shortened_to_the_limit() {
+        let name = "é".repeat(MAX_RESPONSE_LINE);
+        let mut out = Vec::new();
+        encode_err(&mut out, "SyntaxError", &name, Some(123456));
+        // At most the limit; one byte less when the cut fell inside an "é".
+        assert!((MAX_RESPONSE_LINE - 1..=MAX_RESPONSE_LINE).contains(&out.len()));
+        let text = String::from_utf8(out).unwrap_or_default();
+        assert!(text.ends_with("é... (column 123456)\n"));
+        assert_eq!(
+            Response::parse(text.trim_end()).ok().and_then(|r| match r {
+                Response::Err { column, .. } => column,
+                _ => None,
+            }),
+            Some(123456)
+        );
+
+        let mut out = b"OK 1\n".to_vec();
+        encode_ok(&mut out, "9".repeat(MAX_RESPONSE_LINE * 2));
+        assert_eq!(out.len(), 5 + MAX_RESPONSE_LINE);
+        assert!(out.ends_with(b"999...\n"));
+
+        let mut out = Vec::new();
+        encode_ok(&mut out, "9".repeat(MAX_RESPONSE_LINE - 4));
+        assert_eq!(out.len(), MAX_RESPONSE_LINE);
+        assert!(out.ends_with(b"999\n"));
+    }
+
+    #[test]
     fn bye_truncates_to_milliseconds() {
         let mut out = Vec::new();
         encode_bye(&mut out, Duration::new(12, 345_999_999));
@@ -367,6 +444,38 @@ mod tests {
         ] {
             assert!(Response::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn column_suffix_only_when_canonical() {
+        for message in [
+            "m (column 007)",
+            "m (column +7)",
+            "m (column )",
+            "m (column 99999999999999999999999)",
+        ] {
+            let line = format!("ERR SyntaxError: {message}");
+            let r = Response::parse(&line);
+            assert_eq!(
+                r,
+                Ok(Response::Err {
+                    class: "SyntaxError".into(),
+                    message: message.into(),
+                    column: None
+                })
+            );
+        }
+        let r = Response::parse("ERR SyntaxError: m (column 0)");
+        assert!(
+            matches!(
+                r,
+                Ok(Response::Err {
+                    column: Some(0),
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
     }
 
     #[test]

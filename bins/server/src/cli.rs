@@ -1,0 +1,137 @@
+//! Command-line flags of calc-server.
+
+use std::fmt;
+use std::str::FromStr;
+
+use argh::FromArgs;
+
+/// The default host, the seed's.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+/// The default port, the seed's.
+pub const DEFAULT_PORT: u16 = 4390;
+
+/// calc-server: evaluates Python arithmetic expressions for TCP clients,
+/// one request per line (see docs/protocol.md).
+#[derive(FromArgs, Debug)]
+pub struct Args {
+    /// optional HOST to listen on (default 127.0.0.1; `::1` or `::` for
+    /// IPv6) and PORT (default 4390; 0 picks a free port, printed on stdout)
+    #[argh(positional, arg_name = "HOST PORT")]
+    pub endpoint: Vec<String>,
+
+    /// log file, appended to (default calc-server.log)
+    #[argh(option, default = "String::from(\"calc-server.log\")")]
+    pub log_file: String,
+
+    /// least severe level logged: critical, error, warning, info, debug or
+    /// trace (default info: one line per request)
+    #[argh(option, default = "LogLevel(slog::Level::Info)")]
+    pub log_level: LogLevel,
+
+    /// most sessions open at once; further clients get `ERR Busy` (default 10000)
+    #[argh(option, default = "10_000")]
+    pub max_clients: usize,
+
+    /// seconds a session may stay silent before the server ends it with
+    /// `BYE` (default 0: never)
+    #[argh(option, default = "0")]
+    pub idle_timeout: u64,
+
+    /// longest request line in bytes (default 65536)
+    #[argh(option, default = "65_536")]
+    pub max_request: usize,
+
+    /// event-loop worker threads (default: one per CPU)
+    #[argh(option)]
+    pub workers: Option<usize>,
+
+    /// listen backlog (default 1024)
+    #[argh(option, default = "1024")]
+    pub backlog: u32,
+
+    /// print the version and exit
+    #[argh(switch)]
+    pub version: bool,
+}
+
+impl Args {
+    /// The host and port from the positional arguments, with defaults.
+    pub fn host_port(&self) -> Result<(&str, u16), String> {
+        match self.endpoint.as_slice() {
+            [] => Ok((DEFAULT_HOST, DEFAULT_PORT)),
+            [host] => Ok((host, DEFAULT_PORT)),
+            [host, port] => port
+                .parse()
+                .map(|p| (host.as_str(), p))
+                .map_err(|_| format!("invalid port {port:?}: expected a number from 0 to 65535")),
+            _ => Err("too many arguments: expected [HOST] [PORT]".into()),
+        }
+    }
+}
+
+/// A `--log-level` value: a [`slog::Level`] spelled as in Python's logging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogLevel(pub slog::Level);
+
+impl FromStr for LogLevel {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let level = match s.to_ascii_lowercase().as_str() {
+            "critical" => slog::Level::Critical,
+            "error" => slog::Level::Error,
+            "warning" | "warn" => slog::Level::Warning,
+            "info" => slog::Level::Info,
+            "debug" => slog::Level::Debug,
+            "trace" => slog::Level::Trace,
+            _ => {
+                return Err(format!(
+                "unknown log level {s:?}: expected critical, error, warning, info, debug or trace"
+            ))
+            }
+        };
+        Ok(LogLevel(level))
+    }
+}
+
+impl fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, argh::EarlyExit> {
+        Args::from_args(&["calc-server"], args)
+    }
+
+    #[test]
+    fn defaults_match_the_seed() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(a.host_port(), Ok(("127.0.0.1", 4390)));
+        assert_eq!(a.log_file, "calc-server.log");
+        assert_eq!(a.log_level, LogLevel(slog::Level::Info));
+        assert_eq!(a.max_request, 65_536);
+        assert_eq!(a.idle_timeout, 0);
+        assert!(a.workers.is_none());
+    }
+
+    #[test]
+    fn positional_host_and_port() {
+        let a = parse(&["::1", "0", "--log-level", "WARNING"]).unwrap();
+        assert_eq!(a.host_port(), Ok(("::1", 0)));
+        assert_eq!(a.log_level, LogLevel(slog::Level::Warning));
+        let a = parse(&["0.0.0.0"]).unwrap();
+        assert_eq!(a.host_port(), Ok(("0.0.0.0", 4390)));
+    }
+
+    #[test]
+    fn bad_level_and_port_are_rejected() {
+        assert!(parse(&["--log-level", "loud"]).is_err());
+        assert!(parse(&["localhost", "70000"]).unwrap().host_port().is_err());
+        assert!(parse(&["a", "1", "2"]).unwrap().host_port().is_err());
+    }
+}

@@ -1,0 +1,241 @@
+//! One client connection on an event-loop worker: Redis-style I/O (read
+//! everything available, answer all of it, write once) with bounded
+//! buffers.
+
+use std::io;
+use std::net::Shutdown;
+use std::time::Instant;
+
+use mio::net::TcpStream;
+use session::{CloseReason, SessionGuard};
+use slog::{info, warn, Logger};
+use wire::{FrameError, LineDecoder, ReadBuffer, Request, WriteBuffer};
+
+use crate::answer;
+
+/// Once this many answer bytes wait for the client, the server stops
+/// reading its requests until the client has read some of them.
+pub const OUTPUT_BOUND: usize = 256 * 1024;
+/// Input bytes handled per readiness event before other clients get a turn.
+const FAIR_SHARE: usize = 256 * 1024;
+
+/// What the worker should do with a connection after handling an event.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Wait for the next readiness event; if `more`, input is left over
+    /// that this turn did not handle (fairness), so come back soon.
+    Wait {
+        /// Come back without waiting for an event.
+        more: bool,
+    },
+    /// The session is over; drop the connection.
+    Close(CloseReason),
+}
+
+/// Settings every connection shares.
+#[derive(Debug, Clone)]
+pub struct ConnConfig {
+    /// Longest request line in bytes.
+    pub max_request: usize,
+    /// Evaluation limits for calc-core.
+    pub limits: calc_core::Limits,
+}
+
+/// A client connection and its session.
+pub struct Conn {
+    /// The socket.
+    pub stream: TcpStream,
+    /// The session: id, peer, counters; closing it logs the end.
+    pub session: SessionGuard,
+    /// Last time the client sent or took bytes, for the idle timeout.
+    pub last_active: Instant,
+    decoder: LineDecoder,
+    input: ReadBuffer,
+    out: WriteBuffer,
+    /// The client closed its write side: no more input will come.
+    read_closed: bool,
+    /// The session is ending for this reason once `out` is written.
+    ending: Option<CloseReason>,
+}
+
+impl Conn {
+    /// A new connection for `session`.
+    pub fn new(stream: TcpStream, session: SessionGuard, cfg: &ConnConfig) -> Conn {
+        let decoder = LineDecoder::with_max_length(cfg.max_request);
+        let input = ReadBuffer::for_decoder(&decoder);
+        Conn {
+            stream,
+            session,
+            last_active: Instant::now(),
+            decoder,
+            input,
+            out: WriteBuffer::new(),
+            read_closed: false,
+            ending: None,
+        }
+    }
+
+    /// The reason the session is ending, if it is.
+    pub fn ending(&self) -> Option<&CloseReason> {
+        self.ending.as_ref()
+    }
+
+    /// Handles a readiness event (or a revisit): reads and answers what is
+    /// available, then writes the answers once.
+    pub fn on_ready(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) -> Next {
+        if self.ending.is_some() {
+            return self.finish_output();
+        }
+        if let Err(reason) = self.write_out() {
+            return Next::Close(reason);
+        }
+        let mut budget = FAIR_SHARE;
+        let mut more = false;
+        while self.ending.is_none() {
+            self.answer_buffered(cfg, log, scratch);
+            if self.ending.is_some() {
+                break;
+            }
+            if self.out.len() >= OUTPUT_BOUND {
+                // The client is behind on reading: write before reading more.
+                if let Err(reason) = self.write_out() {
+                    return Next::Close(reason);
+                }
+                if self.out.len() >= OUTPUT_BOUND {
+                    break;
+                }
+            }
+            if self.read_closed {
+                while let Some(item) = self.decoder.decode_eof(&mut self.input) {
+                    respond(
+                        item,
+                        &self.session,
+                        cfg,
+                        log,
+                        scratch,
+                        self.out.buf_mut(),
+                        &mut self.ending,
+                    );
+                }
+                self.ending.get_or_insert(CloseReason::PeerClosed);
+                break;
+            }
+            if budget == 0 {
+                more = true;
+                break;
+            }
+            match self.input.read_from(&mut self.stream) {
+                Ok(0) => self.read_closed = true,
+                Ok(n) => {
+                    budget = budget.saturating_sub(n);
+                    self.last_active = Instant::now();
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Next::Close(CloseReason::from_read_error(&e)),
+            }
+        }
+        // A connection that once received a long line does not keep its
+        // large buffer (freeing the small one too would cost an allocation
+        // per batch).
+        self.input.shrink_if_empty();
+        if self.ending.is_some() {
+            return self.finish_output();
+        }
+        match self.write_out() {
+            Ok(()) => Next::Wait { more },
+            Err(reason) => Next::Close(reason),
+        }
+    }
+
+    /// Ends the session from the server's side: `BYE` after the answers
+    /// already queued, written as far as the client takes it now.
+    pub fn say_bye(&mut self, reason: CloseReason) -> Next {
+        if self.ending.is_none() {
+            self.ending = Some(reason);
+            wire::encode_bye(self.out.buf_mut(), self.session.elapsed());
+        }
+        self.finish_output()
+    }
+
+    /// Writes what is left; closes once everything is out.
+    fn finish_output(&mut self) -> Next {
+        match self.write_out() {
+            Err(reason) => Next::Close(reason),
+            Ok(()) if self.out.is_empty() => {
+                let _ = self.stream.shutdown(Shutdown::Write);
+                Next::Close(self.ending.take().unwrap_or(CloseReason::Dropped))
+            }
+            Ok(()) => Next::Wait { more: false },
+        }
+    }
+
+    /// Writes as much of the pending answers as the socket takes.
+    fn write_out(&mut self) -> Result<(), CloseReason> {
+        let before = self.out.len();
+        match self.out.write_to(&mut self.stream) {
+            Ok(_) => {
+                if self.out.len() < before {
+                    self.last_active = Instant::now();
+                }
+                Ok(())
+            }
+            Err(e) => Err(CloseReason::from_write_error(&e)),
+        }
+    }
+
+    /// Answers every complete line in the input buffer while the output
+    /// stays under its bound.
+    fn answer_buffered(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) {
+        while self.ending.is_none() && self.out.len() < OUTPUT_BOUND {
+            let Some(item) = self.decoder.decode(&mut self.input) else {
+                break;
+            };
+            respond(
+                item,
+                &self.session,
+                cfg,
+                log,
+                scratch,
+                self.out.buf_mut(),
+                &mut self.ending,
+            );
+        }
+    }
+}
+
+/// Answers one decoded line into `out` and logs it; on `exit`, appends
+/// `BYE` and sets `ending`.
+fn respond(
+    item: Result<Request<'_>, FrameError>,
+    session: &SessionGuard,
+    cfg: &ConnConfig,
+    log: &Logger,
+    scratch: &mut String,
+    out: &mut Vec<u8>,
+    ending: &mut Option<CloseReason>,
+) {
+    if ending.is_some() {
+        return;
+    }
+    match item {
+        Ok(Request::Eval(expr)) => {
+            let ok = answer::evaluate(expr, &cfg.limits, out, scratch);
+            session.record_request(ok);
+            if ok {
+                info!(log, "request"; "session" => session.id(), "expression" => expr, "result" => &*scratch);
+            } else {
+                warn!(log, "invalid request"; "session" => session.id(), "expression" => expr, "error" => &*scratch);
+            }
+        }
+        Ok(Request::Exit) => {
+            info!(log, "exit requested"; "session" => session.id());
+            wire::encode_bye(out, session.elapsed());
+            *ending = Some(CloseReason::Exit);
+        }
+        Err(e) => {
+            wire::encode_frame_error(out, &e);
+            session.record_request(false);
+            warn!(log, "invalid request"; "session" => session.id(), "error" => format!("{}: {e}", e.class()));
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Logging: every record goes through one slog-async channel to two
+//! slog-term drains, the console (stderr) and the log file.
+//!
+//! Nothing is dropped silently:
+//! - each record is formatted once (slog-term's `FullFormat`, UTC
+//!   timestamps) and the same bytes go to both sinks;
+//! - the channel uses [`OverflowStrategy::Block`]: when the logging thread
+//!   falls behind, the threads that log wait for room (backpressure on the
+//!   workers) instead of losing records;
+//! - the sinks buffer in memory and are pushed to the OS when 64 KiB are
+//!   pending or by a flusher thread every 50 ms, so a busy server does not
+//!   make one `write` per record;
+//! - a sink that cannot be written (disk full) keeps the server running:
+//!   its records are discarded and the console says so once, with the
+//!   count of lost bytes when it recovers;
+//! - [`Logging::finish`] drains the channel, joins its thread and flushes
+//!   both sinks.
+
+use std::fs::OpenOptions;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use slog::{o, Drain, Level, Logger};
+use slog_async::{AsyncGuard, OverflowStrategy};
+use slog_term::{FullFormat, PlainDecorator};
+
+/// Bytes buffered in a sink before it writes without waiting for the flusher.
+const SINK_HIGH_WATER: usize = 64 * 1024;
+/// How often the flusher thread pushes buffered records to the OS.
+const FLUSH_EVERY: Duration = Duration::from_millis(50);
+/// Records the async channel holds before loggers block.
+const CHANNEL_SIZE: usize = 64 * 1024;
+
+/// The server's logger and what it takes to shut it down cleanly.
+pub struct Logging {
+    /// The root logger; clone it or derive children with `new`.
+    pub log: Logger,
+    guard: Option<AsyncGuard>,
+    flusher: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
+    sinks: [Sink; 2],
+}
+
+impl Logging {
+    /// Opens (appends to) `path` and starts the logging and flusher threads.
+    pub fn start(path: &str, level: Level) -> io::Result<Logging> {
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(Self::with_sinks(
+            Sink::new(Box::new(io::stderr()), None),
+            Sink::new(Box::new(file), Some(path.to_string())),
+            level,
+        ))
+    }
+
+    fn with_sinks(console: Sink, file: Sink, level: Level) -> Logging {
+        let tee = Tee {
+            record: Vec::with_capacity(256),
+            sinks: [console.clone(), file.clone()],
+        };
+        let format = FullFormat::new(PlainDecorator::new(tee))
+            .use_utc_timestamp()
+            .use_original_order()
+            .build()
+            .ignore_res();
+        let (async_drain, guard) = slog_async::Async::new(format)
+            .chan_size(CHANNEL_SIZE)
+            .overflow_strategy(OverflowStrategy::Block)
+            .thread_name("calc-log".into())
+            .build_with_guard();
+        let drain = async_drain.ignore_res().filter_level(level).ignore_res();
+        let log = Logger::root(drain, o!());
+
+        let stop = Arc::new(AtomicBool::new(false));
+        let sinks = [console, file];
+        let flusher = {
+            let stop = Arc::clone(&stop);
+            let sinks = sinks.clone();
+            std::thread::Builder::new()
+                .name("calc-log-flush".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Acquire) {
+                        std::thread::sleep(FLUSH_EVERY);
+                        for s in &sinks {
+                            s.push();
+                        }
+                    }
+                })
+                .ok()
+        };
+        Logging {
+            log,
+            guard: Some(guard),
+            flusher,
+            stop,
+            sinks,
+        }
+    }
+
+    /// Writes out every record logged so far and stops the logging threads.
+    pub fn finish(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        // The guard's drop sends "finish" through the channel and joins the
+        // thread, so every record sent before is formatted into the sinks.
+        drop(self.guard.take());
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.flusher.take() {
+            let _ = h.join();
+        }
+        for s in &self.sinks {
+            s.push();
+        }
+    }
+}
+
+impl Drop for Logging {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Formats each record once and hands the same bytes to every sink: the
+/// record is gathered here (slog-term writes it in many small pieces) and
+/// appended to each sink under one lock when slog-term flushes it.
+struct Tee {
+    record: Vec<u8>,
+    sinks: [Sink; 2],
+}
+
+impl Write for Tee {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.record.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        for s in &self.sinks {
+            s.append(&self.record);
+        }
+        self.record.clear();
+        Ok(())
+    }
+}
+
+/// A buffered, shared writer whose `flush` is soft: records reach the OS
+/// when enough are pending or when the flusher thread calls [`Sink::push`].
+#[derive(Clone)]
+struct Sink(Arc<Mutex<SinkState>>);
+
+struct SinkState {
+    out: Box<dyn Write + Send>,
+    buf: Vec<u8>,
+    /// The file's name, for the console message when it fails; `None` for
+    /// the console itself, whose failures have nowhere to be reported.
+    name: Option<String>,
+    failing: bool,
+    lost: u64,
+}
+
+impl Sink {
+    fn new(out: Box<dyn Write + Send>, name: Option<String>) -> Sink {
+        Sink(Arc::new(Mutex::new(SinkState {
+            out,
+            buf: Vec::with_capacity(SINK_HIGH_WATER),
+            name,
+            failing: false,
+            lost: 0,
+        })))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SinkState> {
+        // A panic while holding the lock leaves a valid buffer behind.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes everything buffered to the OS.
+    fn push(&self) {
+        self.lock().push();
+    }
+}
+
+impl SinkState {
+    fn push(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let result = self
+            .out
+            .write_all(&self.buf)
+            .and_then(|()| self.out.flush());
+        match result {
+            Ok(()) if self.failing => {
+                self.failing = false;
+                if let Some(name) = &self.name {
+                    eprintln!(
+                        "calc-server: log file {name} is writable again; {} bytes of log records were lost",
+                        self.lost
+                    );
+                }
+                self.lost = 0;
+            }
+            Ok(()) => {}
+            Err(e) => {
+                self.lost += self.buf.len() as u64;
+                if !self.failing {
+                    self.failing = true;
+                    if let Some(name) = &self.name {
+                        eprintln!(
+                            "calc-server: cannot write log file {name}: {e}; still serving, log records are lost until it is writable"
+                        );
+                    }
+                }
+            }
+        }
+        self.buf.clear();
+    }
+}
+
+impl Sink {
+    /// Adds bytes to the buffer; writes to the OS once enough are pending.
+    fn append(&self, data: &[u8]) {
+        let mut s = self.lock();
+        s.buf.extend_from_slice(data);
+        if s.buf.len() >= SINK_HIGH_WATER {
+            s.push();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use slog::info;
+
+    /// A writer that fails while `full` is set and records what it got.
+    #[derive(Clone, Default)]
+    struct Disk {
+        full: Arc<AtomicBool>,
+        got: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Write for Disk {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            if self.full.load(Ordering::SeqCst) {
+                return Err(io::Error::other("no space left"));
+            }
+            self.got.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn text(d: &Disk) -> String {
+        String::from_utf8(d.got.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn finish_writes_every_record_to_both_sinks() {
+        let (console, file) = (Disk::default(), Disk::default());
+        let logging = Logging::with_sinks(
+            Sink::new(Box::new(console.clone()), None),
+            Sink::new(Box::new(file.clone()), Some("test.log".into())),
+            Level::Info,
+        );
+        for i in 0..10_000 {
+            info!(logging.log, "request"; "id" => i);
+        }
+        logging.finish();
+        for d in [&console, &file] {
+            let t = text(d);
+            assert_eq!(t.lines().count(), 10_000);
+            assert!(
+                t.lines().last().unwrap().ends_with("request, id: 9999"),
+                "{t:.200}"
+            );
+        }
+    }
+
+    #[test]
+    fn level_filter_applies() {
+        let file = Disk::default();
+        let logging = Logging::with_sinks(
+            Sink::new(Box::new(io::sink()), None),
+            Sink::new(Box::new(file.clone()), None),
+            Level::Warning,
+        );
+        info!(logging.log, "hidden");
+        slog::warn!(logging.log, "shown");
+        logging.finish();
+        let t = text(&file);
+        assert!(!t.contains("hidden") && t.contains("shown"), "{t}");
+    }
+
+    #[test]
+    fn a_failing_sink_loses_records_but_recovers() {
+        let file = Disk::default();
+        let sink = Sink::new(Box::new(file.clone()), Some("full.log".into()));
+        file.full.store(true, Ordering::SeqCst);
+        sink.append(b"lost\n");
+        sink.push();
+        assert!(sink.lock().failing);
+        assert_eq!(sink.lock().lost, 5);
+        file.full.store(false, Ordering::SeqCst);
+        sink.append(b"kept\n");
+        sink.push();
+        assert!(!sink.lock().failing);
+        assert_eq!(text(&file), "kept\n");
+    }
+}

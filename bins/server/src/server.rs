@@ -1,0 +1,296 @@
+//! The server: binds, starts the workers, accepts clients and hands them
+//! out round-robin, and on SIGINT/SIGTERM shuts everything down.
+
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook_mio::v1_0::Signals;
+use slog::{crit, error, info, warn, Logger};
+
+use session::{CloseReason, SessionRegistry};
+use sockets::ListenerBuilder;
+
+use crate::cli::Args;
+use crate::conn::ConnConfig;
+use crate::logging::Logging;
+use crate::shared::Shared;
+use crate::worker::{Handle, NewConn, Worker};
+
+const LISTENER: Token = Token(0);
+const SIGNALS: Token = Token(1);
+/// After an accept error such as "too many open files", wait this long
+/// before accepting again, rather than spinning on the error.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// Why the server could not start or failed while running.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The host did not resolve to an address.
+    #[error(transparent)]
+    Resolve(#[from] sockets::ResolveError),
+    /// Binding or listening failed.
+    #[error(transparent)]
+    Listen(#[from] sockets::ListenError),
+    /// The log file could not be opened.
+    #[error("cannot open log file {path}: {source}")]
+    LogFile {
+        /// The path given with `--log-file`.
+        path: String,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// A thread, poll or signal handler could not be set up.
+    #[error("cannot start: {0}")]
+    Setup(#[source] io::Error),
+    /// A flag value is out of range.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn run(args: &Args) -> Result<(), ServerError> {
+    if args.max_request == 0 || args.max_clients == 0 || args.workers == Some(0) {
+        return Err(ServerError::Usage(
+            "--max-request, --max-clients and --workers must be at least 1".into(),
+        ));
+    }
+    let (host, port) = args.host_port().map_err(ServerError::Usage)?;
+    let addr = resolve(host, port)?;
+    let logging = Logging::start(&args.log_file, args.log_level.0).map_err(|source| {
+        ServerError::LogFile {
+            path: args.log_file.clone(),
+            source,
+        }
+    })?;
+    let log = logging.log.clone();
+    let result = serve(args, addr, &log);
+    if let Err(e) = &result {
+        crit!(log, "server failed"; "error" => %e);
+    }
+    drop(log);
+    logging.finish();
+    result
+}
+
+fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServerError> {
+    let addrs = sockets::resolve(host, port)?;
+    addrs.first().copied().ok_or_else(|| {
+        ServerError::Resolve(sockets::ResolveError::NoAddress {
+            host: host.to_string(),
+            port,
+        })
+    })
+}
+
+fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError> {
+    let std_listener = ListenerBuilder::new(addr)
+        .backlog(args.backlog)
+        .nonblocking(true)
+        .build()?;
+    let mut listener = TcpListener::from_std(std_listener);
+    let local = listener.local_addr().map_err(ServerError::Setup)?;
+
+    let shared = Arc::new(Shared {
+        idle_timeout: (args.idle_timeout > 0).then(|| Duration::from_secs(args.idle_timeout)),
+        ..Shared::default()
+    });
+    let cfg = ConnConfig {
+        max_request: args.max_request,
+        limits: calc_core::Limits {
+            max_source_len: args.max_request,
+            ..calc_core::Limits::default()
+        },
+    };
+    let n_workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let registry = {
+        let log = log.clone();
+        SessionRegistry::builder()
+            .on_close(move |c| {
+                info!(log, "session closed";
+                    "session" => c.id,
+                    "peer" => %c.peer,
+                    "reason" => %c.reason,
+                    "duration" => format!("{}.{:03}s", c.duration.as_secs(), c.duration.subsec_millis()),
+                    "requests" => c.requests,
+                    "errors" => c.errors,
+                    "active" => c.active_after);
+            })
+            .build()
+    };
+    let (handles, threads) = start_workers(n_workers, &shared, &cfg, log)?;
+
+    let mut poll = Poll::new().map_err(ServerError::Setup)?;
+    let mut signals = Signals::new([SIGINT, SIGTERM]).map_err(ServerError::Setup)?;
+    poll.registry()
+        .register(&mut signals, SIGNALS, Interest::READABLE)
+        .map_err(ServerError::Setup)?;
+    poll.registry()
+        .register(&mut listener, LISTENER, Interest::READABLE)
+        .map_err(ServerError::Setup)?;
+
+    info!(log, "listening"; "addr" => %local, "workers" => n_workers,
+          "max_clients" => args.max_clients, "max_request" => args.max_request,
+          "idle_timeout" => args.idle_timeout);
+    // Tests and scripts learn the port from this line.
+    let mut stdout = io::stdout();
+    let _ = writeln!(stdout, "listening on {local}");
+    let _ = stdout.flush();
+
+    let mut acceptor = Acceptor {
+        listener,
+        handles,
+        next: 0,
+        registry: registry.clone(),
+        max_clients: args.max_clients,
+        log: log.clone(),
+        last_error_log: None,
+    };
+    let mut events = Events::with_capacity(256);
+    let mut paused_until: Option<Instant> = None;
+    'outer: loop {
+        let timeout = paused_until.map(|t| t.saturating_duration_since(Instant::now()));
+        if let Err(e) = poll.poll(&mut events, timeout) {
+            if e.kind() == io::ErrorKind::Interrupted {
+                continue;
+            }
+            error!(log, "poll failed"; "error" => %e);
+            break;
+        }
+        for event in events.iter() {
+            if event.token() == SIGNALS {
+                if let Some(sig) = signals.pending().next() {
+                    let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
+                    info!(log, "shutdown requested"; "signal" => name,
+                          "active" => registry.active());
+                    break 'outer;
+                }
+            }
+        }
+        if paused_until.is_some_and(|t| Instant::now() < t) {
+            continue;
+        }
+        paused_until = acceptor.accept_all().then(|| Instant::now() + ACCEPT_PAUSE);
+    }
+
+    // Stop accepting first, so no client arrives after the BYEs.
+    let _ = poll.registry().deregister(&mut acceptor.listener);
+    drop(acceptor.listener);
+    shared.shutting_down.store(true, Ordering::Release);
+    for h in &acceptor.handles {
+        let _ = h.waker.wake();
+    }
+    drop(acceptor.handles);
+    for t in threads {
+        if t.join().is_err() {
+            crit!(log, "a worker thread panicked");
+        }
+    }
+    info!(log, "shutdown"; "active" => registry.active(), "sessions" => registry.total_opened());
+    Ok(())
+}
+
+fn start_workers(
+    n: usize,
+    shared: &Arc<Shared>,
+    cfg: &ConnConfig,
+    log: &Logger,
+) -> Result<(Vec<Handle>, Vec<JoinHandle<()>>), ServerError> {
+    let mut handles = Vec::with_capacity(n);
+    let mut threads = Vec::with_capacity(n);
+    for i in 0..n {
+        let (worker, handle) = Worker::new(Arc::clone(shared), cfg.clone(), log.clone())
+            .map_err(ServerError::Setup)?;
+        let t = std::thread::Builder::new()
+            .name(format!("calc-worker-{i}"))
+            .spawn(move || worker.run())
+            .map_err(ServerError::Setup)?;
+        handles.push(handle);
+        threads.push(t);
+    }
+    Ok((handles, threads))
+}
+
+struct Acceptor {
+    listener: TcpListener,
+    handles: Vec<Handle>,
+    next: usize,
+    registry: SessionRegistry,
+    max_clients: usize,
+    log: Logger,
+    last_error_log: Option<Instant>,
+}
+
+impl Acceptor {
+    /// Accepts every pending connection; returns true when accepting must
+    /// pause because of a resource error.
+    fn accept_all(&mut self) -> bool {
+        loop {
+            match self.listener.accept() {
+                Ok((stream, peer)) => self.admit(stream, peer),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return false,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::Interrupted | io::ErrorKind::ConnectionAborted
+                    ) => {}
+                Err(e) => {
+                    // EMFILE, ENFILE, ENOBUFS, ENOMEM: the pending client
+                    // stays queued; log (at most once a second) and retry
+                    // after a pause instead of spinning.
+                    let now = Instant::now();
+                    if self
+                        .last_error_log
+                        .is_none_or(|t| now.duration_since(t) >= Duration::from_secs(1))
+                    {
+                        self.last_error_log = Some(now);
+                        error!(self.log, "accept failed, pausing"; "error" => %e,
+                               "active" => self.registry.active());
+                    }
+                    return true;
+                }
+            }
+        }
+    }
+
+    fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
+        let session = match self.registry.try_open(peer, self.max_clients) {
+            Ok(session) => session,
+            Err(full) => {
+                // A few bytes into an empty socket buffer: one non-blocking
+                // write takes them.
+                let mut out = Vec::new();
+                wire::encode_busy(
+                    &mut out,
+                    format_args!("too many clients ({full}), try again later"),
+                );
+                let _ = stream.write_all(&out);
+                let _ = stream.shutdown(std::net::Shutdown::Write);
+                warn!(self.log, "client refused: too many clients"; "peer" => %peer,
+                      "max_clients" => self.max_clients);
+                return;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        info!(self.log, "session opened"; "session" => session.id(), "peer" => %peer,
+              "active" => self.registry.active());
+        let Some(h) = self.handles.get(self.next % self.handles.len().max(1)) else {
+            return;
+        };
+        self.next = self.next.wrapping_add(1);
+        if let Err(std::sync::mpsc::SendError(nc)) = h.tx.send(NewConn { stream, session }) {
+            let mut session = nc.session;
+            session.set_close_reason(CloseReason::ServerError("worker gone".into()));
+        } else {
+            let _ = h.waker.wake();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Starting, logging and stopping the server.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{bye_seconds, Server};
+
+#[test]
+fn sigterm_says_bye_to_every_session_logs_them_and_exits_0() {
+    let mut server = Server::start(&[]);
+    let mut clients: Vec<_> = (0..100).map(|_| server.connect()).collect();
+    let mut answered = 0;
+    for (i, c) in clients.iter_mut().enumerate() {
+        assert_eq!(c.ask(&format!("{i}+1")), format!("OK {}", i + 1));
+        answered += 1;
+    }
+    let start = Instant::now();
+    server.signal("TERM");
+    for c in &mut clients {
+        bye_seconds(&c.line());
+        assert_eq!(c.line(), "");
+    }
+    let status = server.wait(Duration::from_secs(10));
+    assert!(status.success(), "{status}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+    // The log is complete once the process has exited.
+    let log = server.log();
+    assert_eq!(log.matches("INFO request,").count(), answered, "{log}");
+    assert_eq!(log.matches("reason: server shutdown").count(), 100, "{log}");
+    assert!(
+        log.contains("shutdown requested, signal: SIGTERM, active: 100"),
+        "{log}"
+    );
+    let last = log.lines().last().unwrap();
+    assert!(last.contains("INFO shutdown, active: 0"), "{last}");
+}
+
+#[test]
+fn sigint_on_an_idle_server_exits_0_quickly() {
+    let mut server = Server::start(&[]);
+    let start = Instant::now();
+    server.signal("INT");
+    assert!(server.wait(Duration::from_secs(10)).success());
+    assert!(start.elapsed() < Duration::from_secs(3));
+    assert!(server.log().contains("signal: SIGINT"));
+}
+
+#[test]
+fn the_log_records_sessions_with_durations_and_active_counts() {
+    let mut server = Server::start(&[]);
+    let mut a = server.connect();
+    let mut b = server.connect();
+    assert_eq!(a.ask("6*7"), "OK 42");
+    assert!(b.ask("1/0").starts_with("ERR ZeroDivisionError"));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(a.ask("exit").starts_with("BYE "));
+    drop(b);
+    server.wait_log("both closed", |l| l.matches("session closed").count() == 2);
+    server.stop();
+    let log = server.log();
+    let lines: Vec<&str> = log.lines().collect();
+    let find = |pat: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(pat))
+            .unwrap_or_else(|| panic!("no line with {pat:?} in\n{log}"))
+    };
+    assert!(find("INFO listening, addr: 127.0.0.1:").contains(&server.addr.to_string()));
+    assert!(find("session opened, session: 1,").contains("active: 1"));
+    assert!(find("session opened, session: 2,").contains("active: 2"));
+    assert!(find("INFO request, session: 1").contains("expression: 6*7, result: 42"));
+    assert!(find("WARN invalid request, session: 2").contains("ZeroDivisionError"));
+    assert!(find("INFO exit requested, session: 1").contains("session: 1"));
+    let closed_a = find("session closed, session: 1,");
+    assert!(closed_a.contains("reason: exit"), "{closed_a}");
+    assert!(closed_a.contains("requests: 1, errors: 0"), "{closed_a}");
+    let dur: f64 = closed_a
+        .split("duration: ")
+        .nth(1)
+        .and_then(|d| d.split('s').next())
+        .and_then(|d| d.parse().ok())
+        .unwrap();
+    assert!(dur >= 0.1, "{closed_a}");
+    let closed_b = find("session closed, session: 2,");
+    assert!(closed_b.contains("reason: peer closed"), "{closed_b}");
+    assert!(closed_b.contains("requests: 1, errors: 1"), "{closed_b}");
+    let last_closed = lines
+        .iter()
+        .rev()
+        .find(|l| l.contains("session closed"))
+        .unwrap();
+    assert!(last_closed.ends_with("active: 0"), "{last_closed}");
+    assert!(lines.last().unwrap().contains("INFO shutdown"));
+}
+
+#[test]
+fn warning_level_leaves_requests_out_of_the_log() {
+    let mut server = Server::start(&["--log-level", "warning"]);
+    let mut c = server.connect();
+    assert_eq!(c.ask("1+1"), "OK 2");
+    assert!(c.ask("1/0").starts_with("ERR "));
+    server.stop();
+    let log = server.log();
+    assert!(!log.contains("INFO"), "{log}");
+    assert!(log.contains("WARN invalid request"), "{log}");
+}
+
+#[test]
+fn a_full_disk_for_the_log_keeps_the_server_serving() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("no /dev/full here: skipped");
+        return;
+    }
+    let mut server = Server::start(&["--log-file", "/dev/full"]);
+    let mut c = server.connect();
+    for i in 0..1000 {
+        assert_eq!(c.ask(&format!("{i}")), format!("OK {i}"));
+    }
+    server.stop();
+    let stderr = server.stderr();
+    assert!(
+        stderr.contains("cannot write log file /dev/full") && stderr.contains("still serving"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_arguments_and_version() {
+    let bin = env!("CARGO_BIN_EXE_calc-server");
+    let out = Command::new(bin).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("calc-server "));
+    let out = Command::new(bin).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--log-file",
+        "--log-level",
+        "--max-clients",
+        "--idle-timeout",
+        "--max-request",
+    ] {
+        assert!(help.contains(flag), "{help}");
+    }
+    let out = Command::new(bin)
+        .args(["--log-level", "loud"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = Command::new(bin)
+        .args(["127.0.0.1", "99999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid port"));
+}
+
+#[test]
+fn a_port_in_use_is_an_error_naming_the_address() {
+    let server = Server::start(&[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_calc-server"))
+        .args([
+            "127.0.0.1",
+            &server.addr.port().to_string(),
+            "--log-file",
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&server.addr.to_string()), "{err}");
+}
