@@ -102,7 +102,7 @@ pub fn server_block(
 fn eval_section(out: &mut String, e: &EvalResults) {
     let _ = writeln!(
         out,
-        "### Evaluator: parse + evaluate + format, median time per input\n"
+        "Median CPU time per input of parse + evaluate + format.\n"
     );
     let _ = writeln!(
         out,
