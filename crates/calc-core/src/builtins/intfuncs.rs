@@ -211,8 +211,12 @@ fn falling_product(n: &BigInt, k: u64, budget: &mut Budget<'_>) -> Result<BigUin
     let bits = falling_bits(n, k);
     budget.check_bits(bits)?;
     budget.charge(cost::product_tree(cost::words(bits), k))?;
+    if k == 0 {
+        return Ok(BigUint::one());
+    }
     Ok(match n.to_u64() {
-        Some(small) => range_product(small - k + 1, small),
+        // k <= n, so this is at least 1 and cannot overflow.
+        Some(small) => range_product(small - (k - 1), small),
         None => {
             let top = n.magnitude();
             product((0..k).map(|i| top - BigUint::from(i)).collect())
@@ -510,6 +514,17 @@ mod tests {
         assert_eq!(
             run(perm, &[i(1), i(2), i(3)]),
             "TypeError: perm expected at most 2 arguments, got 3"
+        );
+        // perm(2**64-1, 0) == 1 ; comb(2**64-1, 0) == 1 ; comb(2**64-1, 2**64-1) == 1 ;
+        // perm(2**64-1, 1) == 2**64-1 ; comb(2**64-1, 2) == 170141183460469231704017187605319778305
+        let m = big("18446744073709551615");
+        assert_eq!(run(perm, &[m.clone(), i(0)]), "1");
+        assert_eq!(run(comb, &[m.clone(), i(0)]), "1");
+        assert_eq!(run(comb, &[m.clone(), m.clone()]), "1");
+        assert_eq!(run(perm, &[m.clone(), i(1)]), "18446744073709551615");
+        assert_eq!(
+            run(comb, &[m, i(2)]),
+            "170141183460469231704017187605319778305"
         );
         // comb(10**9, 10**6) is refused
         assert!(run(comb, &[i(1_000_000_000), i(1_000_000)]).starts_with("LimitError"));
