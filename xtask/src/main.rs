@@ -2,6 +2,8 @@
 //!
 //! `ci` is the promise: if `cargo xtask ci` passes locally, CI passes.
 
+mod fuzz;
+
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -12,6 +14,7 @@ usage: cargo xtask TASK [ARGS]
 tasks:
   ci      fmt --check, clippy -D warnings, tests, docs (warnings denied), diff
   diff    differential test of calc-core against python3 [--count N] [--seed S]
+  fuzz    run the cargo-fuzz targets [--seconds N] [--target T]... [--report FILE]
 ";
 
 fn main() -> ExitCode {
@@ -19,6 +22,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("diff") => diff(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
