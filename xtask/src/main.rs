@@ -3,6 +3,8 @@
 //! `ci` is the promise: if `cargo xtask ci` passes locally, CI passes.
 
 mod bench;
+mod diff;
+mod table;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,9 @@ usage: cargo xtask TASK [ARGS]
 tasks:
   ci      fmt --check, clippy -D warnings, tests, docs (warnings denied), diff
   diff    differential test of calc-core against python3 [--count N] [--seed S]
+          [--show K] [--jobs J] ... (cargo xtask diff --help)
+  table   --regen: rewrite calc-core's tests/table.txt expectations from python3
+          --check: report where they differ from python3
   bench   evaluator and server benchmarks -> docs/benchmarks.md [--quick] [--only eval|server]
 ";
 
@@ -22,6 +27,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("ci") => ci(),
         Some("diff") => diff(&args[1..]),
+        Some("table") => table::run(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
@@ -97,6 +103,5 @@ fn ci() -> Result<(), String> {
 }
 
 fn diff(args: &[String]) -> Result<(), String> {
-    let _ = args;
-    Err("diff: under construction (issue 2)".into())
+    diff::run(args)
 }

@@ -222,9 +222,25 @@ fn respond(
             let ok = answer::evaluate(expr, &cfg.limits, out, scratch);
             session.record_request(ok);
             if ok {
-                info!(log, "request"; "session" => session.id(), "expression" => expr, "result" => &*scratch);
+                // The one record per request: its fields go into the
+                // message, which slog-async copies with one allocation,
+                // instead of key-values it would box one by one. The text
+                // is the same as with key-values.
+                info!(
+                    log,
+                    "request, session: {}, expression: {}, result: {}",
+                    session.id(),
+                    expr,
+                    scratch
+                );
             } else {
-                warn!(log, "invalid request"; "session" => session.id(), "expression" => expr, "error" => &*scratch);
+                warn!(
+                    log,
+                    "invalid request, session: {}, expression: {}, error: {}",
+                    session.id(),
+                    expr,
+                    scratch
+                );
             }
         }
         Ok(Request::Exit) => {

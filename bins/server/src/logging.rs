@@ -16,12 +16,13 @@
 //! - [`Logging::finish`] drains the channel, joins its thread and flushes
 //!   both sinks.
 
+use std::cell::RefCell;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use slog::{o, Drain, Level, Logger};
 use slog_async::{AsyncGuard, OverflowStrategy};
@@ -61,7 +62,7 @@ impl Logging {
             sinks: [console.clone(), file.clone()],
         };
         let format = FullFormat::new(PlainDecorator::new(tee))
-            .use_utc_timestamp()
+            .use_custom_timestamp(cached_utc_timestamp)
             .use_original_order()
             .build()
             .ignore_res();
@@ -122,6 +123,27 @@ impl Drop for Logging {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// slog-term's UTC timestamp, formatted once per millisecond: a busy
+/// server logs many records per millisecond, and formatting the time
+/// (which allocates) was a visible part of the logging thread's work.
+fn cached_utc_timestamp(io: &mut dyn Write) -> io::Result<()> {
+    thread_local! {
+        static CACHE: RefCell<(u128, Vec<u8>)> = const { RefCell::new((0, Vec::new())) };
+    }
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != ms || cache.1.is_empty() {
+            cache.1.clear();
+            slog_term::timestamp_utc(&mut cache.1)?;
+            cache.0 = ms;
+        }
+        io.write_all(&cache.1)
+    })
 }
 
 /// Formats each record once and hands the same bytes to every sink: the

@@ -195,3 +195,52 @@ fn stalled_half_lines_do_not_delay_others() {
         assert_eq!(&buf, b"OK 2\n");
     }
 }
+
+#[test]
+fn running_out_of_file_descriptors_is_logged_and_survived() {
+    // With 40 descriptors the server can hold about 25 sessions.
+    let server = Server::start_with_nofile(40, &[]);
+    let mut clients: Vec<Client> = (0..40).map(|_| server.connect()).collect();
+    server.wait_log("an accept error", |l| l.contains("accept failed, pausing"));
+    // The first clients were accepted and are served.
+    assert_eq!(clients[0].ask("1+1"), "OK 2");
+    // The last ones wait in the backlog; once the first 30 leave, the
+    // server accepts and serves them.
+    let waiting = clients.split_off(30);
+    drop(clients);
+    for mut c in waiting {
+        assert_eq!(c.ask("2+2"), "OK 4");
+    }
+    let log = server.log();
+    assert!(log.contains("Too many open files"), "{log}");
+    let mut c = server.connect();
+    assert_eq!(c.ask("3+3"), "OK 6");
+}
+
+#[test]
+fn two_thousand_connections_held_at_once_and_a_burst_of_300() {
+    let server = Server::start(&["--log-level", "warning"]);
+    let mut clients: Vec<Client> = (0..2000).map(|_| server.connect()).collect();
+    for (i, c) in clients.iter_mut().enumerate() {
+        c.send(format!("{i}+1\n").as_bytes());
+    }
+    for (i, c) in clients.iter_mut().enumerate() {
+        assert_eq!(c.line(), format!("OK {}", i + 1));
+    }
+    drop(clients);
+    let addr = server.addr;
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(300));
+    let burst: Vec<_> = (0..300)
+        .map(|i| {
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut c = Client::connect(addr);
+                assert_eq!(c.ask(&format!("{i}*2")), format!("OK {}", i * 2));
+            })
+        })
+        .collect();
+    for t in burst {
+        t.join().unwrap();
+    }
+}

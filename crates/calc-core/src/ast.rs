@@ -102,3 +102,118 @@ impl CmpOp {
         }
     }
 }
+
+/// Index of a node in a [`Tree`]'s arena.
+pub(crate) type NodeId = u32;
+
+/// `and` or `or`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum BoolOp {
+    /// `a and b`: the first falsy operand, else the last.
+    And,
+    /// `a or b`: the first truthy operand, else the last.
+    Or,
+}
+
+impl BoolOp {
+    /// The keyword as written in Python.
+    pub(crate) fn symbol(self) -> &'static str {
+        match self {
+            BoolOp::And => "and",
+            BoolOp::Or => "or",
+        }
+    }
+}
+
+/// A contiguous run of [`Node::Item`] nodes: the operands of a chain or the
+/// arguments of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Items {
+    /// Id of the first `Item` node.
+    pub start: NodeId,
+    /// Number of `Item` nodes.
+    pub len: u32,
+}
+
+impl Items {
+    /// The node ids of the items.
+    pub(crate) fn ids(self) -> std::ops::Range<usize> {
+        let start = self.start as usize;
+        start..start + self.len as usize
+    }
+}
+
+/// The operator before an [`Node::Item`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Link {
+    /// An operand of `and`/`or`, or a call argument.
+    None,
+    /// An operand of a comparison chain.
+    Cmp(CmpOp),
+    /// An operand of a binary chain.
+    Bin(BinOp),
+}
+
+/// One node of the expression tree.
+///
+/// Nodes live in one arena (`Tree::nodes`) and refer to each other by index,
+/// so a tree costs one allocation however many nodes it has, and dropping a
+/// deep tree does not recurse. Children are always pushed before their
+/// parent. Chains (`a or b or c`, `a < b < c`, `not not x`, `a + b - c`)
+/// are flat, so long ones do not make the tree deep.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// A literal, or `True`/`False`.
+    Const(crate::Value),
+    /// A name, resolved at evaluation time: index into `Tree::names`.
+    Name(u32),
+    /// `op operand`.
+    Unary(UnaryOp, NodeId),
+    /// `not` applied `count` (>= 1) times.
+    Not(u32, NodeId),
+    /// `left op right`.
+    Binary(BinOp, NodeId, NodeId),
+    /// `first op1 x1 op2 x2 ...` for operators of one left-associative
+    /// level, `((first op1 x1) op2 x2) ...`: the items carry the operators.
+    Chain(NodeId, Items),
+    /// `first op1 x1 op2 x2 ...`: the items carry the operators.
+    Compare(NodeId, Items),
+    /// `x1 and x2 and ...` / `x1 or x2 or ...` (at least two items, op `None`).
+    Bool(BoolOp, Items),
+    /// `body if test else orelse`.
+    IfElse {
+        /// Evaluated when `test` is truthy.
+        body: NodeId,
+        /// The condition.
+        test: NodeId,
+        /// Evaluated when `test` is falsy.
+        orelse: NodeId,
+    },
+    /// `func(args...)`.
+    Call(NodeId, Items),
+    /// One operand of a chain or argument of a call, with the operator
+    /// before it in a `Compare` or `Chain`.
+    Item(Link, NodeId),
+}
+
+/// A parsed expression: an arena of nodes and the root's index.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tree {
+    /// Every node; children precede parents.
+    pub nodes: Vec<Node>,
+    /// The names the expression mentions (each once).
+    pub names: Vec<Box<str>>,
+    /// The node the expression evaluates.
+    pub root: NodeId,
+}
+
+impl Tree {
+    /// The node `id`. Ids come from the parser, which only hands out ids of
+    /// nodes it has pushed, so a failed lookup is a bug in calc-core; it is
+    /// still an error rather than a panic.
+    pub(crate) fn node(&self, id: NodeId) -> Result<&Node, crate::EvalError> {
+        self.nodes
+            .get(id as usize)
+            .ok_or_else(|| crate::EvalError::limit("internal error: malformed expression tree"))
+    }
+}

@@ -37,6 +37,12 @@ impl<'a> Budget<'a> {
         }
     }
 
+    /// Work units still available (for the calibration tests).
+    #[cfg(test)]
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
     /// Fails with `LimitError` when an int of `bits` bits may not be built.
     pub fn check_bits(&self, bits: u64) -> Result<(), EvalError> {
         if bits > self.limits.max_int_bits {
@@ -47,5 +53,108 @@ impl<'a> Budget<'a> {
         } else {
             Ok(())
         }
+    }
+}
+
+/// Fixed work charged for any bigint operation (allocation, dispatch).
+pub(crate) const OVERHEAD: u64 = 32;
+
+/// Work units per word of a linear pass. Measured: a pass that divides by a
+/// small int costs ~7 ns a word, mul/div inner loops ~1 ns per word pair;
+/// units are calibrated to about a nanosecond each.
+const LINEAR: u64 = 8;
+
+/// Estimated work of a linear pass (add, shift, bitwise op, copy) over an
+/// int of `bits` bits.
+pub(crate) fn linear_cost(bits: u64) -> u64 {
+    OVERHEAD + LINEAR * limbs(bits)
+}
+
+/// 64-bit words needed for an int of `bits` bits (at least one).
+pub(crate) fn limbs(bits: u64) -> u64 {
+    bits.div_ceil(64).max(1)
+}
+
+/// Estimated work of multiplying ints of `a_bits` and `b_bits` bits.
+///
+/// num-bigint multiplies schoolbook up to 32 words and with Karatsuba /
+/// Toom-3 beyond.
+pub(crate) fn mul_cost(a_bits: u64, b_bits: u64) -> u64 {
+    let (n, m) = {
+        let (x, y) = (limbs(a_bits), limbs(b_bits));
+        (x.min(y), x.max(y))
+    };
+    if n <= 32 {
+        return OVERHEAD + n.saturating_mul(m);
+    }
+    // Measured (release, this machine): num-bigint's Karatsuba / Toom-3 run
+    // at about n^1.8 here; 2 * n^1.8 meets n^2 at n = 32. Unbalanced
+    // products cost about (m/n)^1.6 balanced ones of the shorter size for
+    // small ratios and at most two per slice for large ones.
+    let per_slice = 2.0 * (n as f64).powf(1.8);
+    let ratio = m as f64 / n as f64;
+    let slices = ratio.powf(1.6).min(2.0 * m.div_ceil(n) as f64).max(1.0);
+    OVERHEAD + (per_slice * slices) as u64
+}
+
+/// Quotient words a division costs beyond its real quotient: measured
+/// (release), dividing by an `n`-word int costs about `(q + 48) * n` even
+/// for a short quotient `q` (normalisation, remainder copies).
+const DIV_SETUP: u64 = 48;
+
+/// Estimated work of dividing an `a_bits`-bit int by a `b_bits`-bit one
+/// (schoolbook long division: quotient words times divisor words, plus a
+/// hardware division per quotient word).
+pub(crate) fn div_cost(a_bits: u64, b_bits: u64) -> u64 {
+    let (a, b) = (limbs(a_bits), limbs(b_bits));
+    if a < b {
+        // The quotient is 0 and the remainder a copy of the dividend.
+        return linear_cost(a_bits);
+    }
+    let quotient = if b == 1 { a } else { a - b + 1 + DIV_SETUP };
+    OVERHEAD + quotient.saturating_mul(b + LINEAR - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charge_until_exhausted() {
+        let limits = Limits {
+            work_budget: 10,
+            ..Limits::default()
+        };
+        let mut b = Budget::new(&limits);
+        assert!(b.charge(6).is_ok());
+        assert!(b.charge(4).is_ok());
+        let err = b.charge(1).unwrap_err();
+        assert_eq!(err.class(), "LimitError");
+        assert!(b.charge(0).is_ok());
+    }
+
+    #[test]
+    fn bit_bound() {
+        let limits = Limits::default();
+        let b = Budget::new(&limits);
+        assert!(b.check_bits(1 << 20).is_ok());
+        assert_eq!(
+            b.check_bits((1 << 20) + 1).unwrap_err().class(),
+            "LimitError"
+        );
+    }
+
+    #[test]
+    fn costs_grow_with_size() {
+        assert_eq!(limbs(0), 1);
+        assert_eq!(limbs(64), 1);
+        assert_eq!(limbs(65), 2);
+        assert_eq!(mul_cost(64 * 10, 64 * 20), OVERHEAD + 200);
+        assert!(mul_cost(1 << 20, 1 << 20) > mul_cost(1 << 19, 1 << 19) * 2);
+        assert!(mul_cost(1 << 20, 1 << 20) < 16384u64 * 16384);
+        assert_eq!(div_cost(64, 128), linear_cost(64));
+        assert_eq!(div_cost(64 * 10, 64), OVERHEAD + 10 * 8);
+        assert_eq!(div_cost(64 * 10, 64 * 4), OVERHEAD + (7 + 48) * 11);
+        assert_eq!(linear_cost(64 * 10), OVERHEAD + 80);
     }
 }

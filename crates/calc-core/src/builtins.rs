@@ -1,14 +1,43 @@
 //! The names every evaluation can see: the functions and constants of
 //! DESIGN.md section 2's `NS`, with CPython 3.11's semantics.
 //!
-//! OWNER: builtins helper. Contract (used by `eval`):
-//! - `lookup(name)`: the value bound to `name` in NS (`pi`, `abs`, ...).
-//! - `call(f, args, budget)`: `f(*args)` with positional arguments.
+//! - [`lookup`] maps a name to its value (`pi`, `abs`, ...).
+//! - [`call`] applies a builtin to positional arguments.
+//!
+//! Each family lives in its own submodule: float functions (`math`),
+//! integer functions (`intfuncs`), `round`, the type constructors and `abs`
+//! (`convert`), `min`/`max` and `pow`.
 
+mod args;
+mod convert;
+mod cost;
+mod gcd;
+mod intfuncs;
+mod math;
+mod minmax;
+mod num;
+mod pow;
+#[cfg(test)]
+mod pysample;
+mod round;
+
+use crate::ast::CmpOp;
 use crate::budget::Budget;
 use crate::{EvalError, Value};
 
 /// A built-in function or type of the namespace.
+///
+/// `abs`, `round`, `min`, `max` and `pow` are Python builtins, `int`,
+/// `float` and `complex` are types (their repr is `<class 'int'>`), and the
+/// rest are functions of the `math` module.
+///
+/// ```
+/// use calc_core::Builtin;
+/// assert_eq!(Builtin::Sqrt.name(), "sqrt");
+/// assert_eq!(Builtin::Sqrt.repr(), "<built-in function sqrt>");
+/// assert_eq!(Builtin::Int.repr(), "<class 'int'>");
+/// assert!(Builtin::Float.is_type());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum Builtin {
@@ -52,16 +81,155 @@ pub enum Builtin {
 }
 
 impl Builtin {
+    /// Every builtin, in declaration order.
+    pub const ALL: [Builtin; 37] = [
+        Builtin::Abs,
+        Builtin::Round,
+        Builtin::Min,
+        Builtin::Max,
+        Builtin::Pow,
+        Builtin::Int,
+        Builtin::Float,
+        Builtin::Complex,
+        Builtin::Sqrt,
+        Builtin::Exp,
+        Builtin::Log,
+        Builtin::Log2,
+        Builtin::Log10,
+        Builtin::Sin,
+        Builtin::Cos,
+        Builtin::Tan,
+        Builtin::Asin,
+        Builtin::Acos,
+        Builtin::Atan,
+        Builtin::Atan2,
+        Builtin::Sinh,
+        Builtin::Cosh,
+        Builtin::Tanh,
+        Builtin::Hypot,
+        Builtin::Floor,
+        Builtin::Ceil,
+        Builtin::Trunc,
+        Builtin::Factorial,
+        Builtin::Gcd,
+        Builtin::Isqrt,
+        Builtin::Comb,
+        Builtin::Perm,
+        Builtin::Degrees,
+        Builtin::Radians,
+        Builtin::Fabs,
+        Builtin::Fmod,
+        Builtin::Copysign,
+    ];
+
     /// The name the function is bound to, e.g. `"sqrt"`.
     pub fn name(self) -> &'static str {
-        todo!("builtins helper")
+        match self {
+            Builtin::Abs => "abs",
+            Builtin::Round => "round",
+            Builtin::Min => "min",
+            Builtin::Max => "max",
+            Builtin::Pow => "pow",
+            Builtin::Int => "int",
+            Builtin::Float => "float",
+            Builtin::Complex => "complex",
+            Builtin::Sqrt => "sqrt",
+            Builtin::Exp => "exp",
+            Builtin::Log => "log",
+            Builtin::Log2 => "log2",
+            Builtin::Log10 => "log10",
+            Builtin::Sin => "sin",
+            Builtin::Cos => "cos",
+            Builtin::Tan => "tan",
+            Builtin::Asin => "asin",
+            Builtin::Acos => "acos",
+            Builtin::Atan => "atan",
+            Builtin::Atan2 => "atan2",
+            Builtin::Sinh => "sinh",
+            Builtin::Cosh => "cosh",
+            Builtin::Tanh => "tanh",
+            Builtin::Hypot => "hypot",
+            Builtin::Floor => "floor",
+            Builtin::Ceil => "ceil",
+            Builtin::Trunc => "trunc",
+            Builtin::Factorial => "factorial",
+            Builtin::Gcd => "gcd",
+            Builtin::Isqrt => "isqrt",
+            Builtin::Comb => "comb",
+            Builtin::Perm => "perm",
+            Builtin::Degrees => "degrees",
+            Builtin::Radians => "radians",
+            Builtin::Fabs => "fabs",
+            Builtin::Fmod => "fmod",
+            Builtin::Copysign => "copysign",
+        }
+    }
+
+    /// Whether this is a type (`int`, `float`, `complex`) rather than a
+    /// function; Python's `type(x).__name__` is then `type`.
+    pub fn is_type(self) -> bool {
+        matches!(self, Builtin::Int | Builtin::Float | Builtin::Complex)
+    }
+
+    /// Python's `repr`: `<class 'int'>` for a type, `<built-in function
+    /// abs>` for a function.
+    pub fn repr(self) -> String {
+        if self.is_type() {
+            format!("<class '{}'>", self.name())
+        } else {
+            format!("<built-in function {}>", self.name())
+        }
     }
 }
 
 /// The value bound to `name` in the namespace, if any.
 pub(crate) fn lookup(name: &str) -> Option<Value> {
-    let _ = name;
-    todo!("builtins helper")
+    let b = match name {
+        "pi" => return Some(Value::Float(std::f64::consts::PI)),
+        "e" => return Some(Value::Float(std::f64::consts::E)),
+        "tau" => return Some(Value::Float(std::f64::consts::TAU)),
+        "inf" => return Some(Value::Float(f64::INFINITY)),
+        "nan" => return Some(Value::Float(f64::NAN)),
+        "abs" => Builtin::Abs,
+        "round" => Builtin::Round,
+        "min" => Builtin::Min,
+        "max" => Builtin::Max,
+        "pow" => Builtin::Pow,
+        "int" => Builtin::Int,
+        "float" => Builtin::Float,
+        "complex" => Builtin::Complex,
+        "sqrt" => Builtin::Sqrt,
+        "exp" => Builtin::Exp,
+        "log" => Builtin::Log,
+        "log2" => Builtin::Log2,
+        "log10" => Builtin::Log10,
+        "sin" => Builtin::Sin,
+        "cos" => Builtin::Cos,
+        "tan" => Builtin::Tan,
+        "asin" => Builtin::Asin,
+        "acos" => Builtin::Acos,
+        "atan" => Builtin::Atan,
+        "atan2" => Builtin::Atan2,
+        "sinh" => Builtin::Sinh,
+        "cosh" => Builtin::Cosh,
+        "tanh" => Builtin::Tanh,
+        "hypot" => Builtin::Hypot,
+        "floor" => Builtin::Floor,
+        "ceil" => Builtin::Ceil,
+        "trunc" => Builtin::Trunc,
+        "factorial" => Builtin::Factorial,
+        "gcd" => Builtin::Gcd,
+        "isqrt" => Builtin::Isqrt,
+        "comb" => Builtin::Comb,
+        "perm" => Builtin::Perm,
+        "degrees" => Builtin::Degrees,
+        "radians" => Builtin::Radians,
+        "fabs" => Builtin::Fabs,
+        "fmod" => Builtin::Fmod,
+        "copysign" => Builtin::Copysign,
+        _ => return None,
+    };
+    Some(Value::Builtin(b))
 }
 
 /// Calls `f` with positional `args`.
@@ -70,6 +238,83 @@ pub(crate) fn call(
     args: &[Value],
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
-    let _ = (f, args, budget);
-    todo!("builtins helper")
+    use math::math_1;
+    match f {
+        Builtin::Abs => convert::abs(args),
+        Builtin::Round => round::round(args, budget),
+        Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),
+        Builtin::Max => minmax::min_max("max", CmpOp::Gt, args, budget),
+        Builtin::Pow => pow::pow(args, budget),
+        Builtin::Int => convert::int(args, budget),
+        Builtin::Float => convert::float(args),
+        Builtin::Complex => convert::complex(args),
+        Builtin::Sqrt => math_1("math.sqrt", args, f64::sqrt, false),
+        Builtin::Exp => math_1("math.exp", args, f64::exp, true),
+        Builtin::Log => math::log(args),
+        Builtin::Log2 => math::log2(args),
+        Builtin::Log10 => math::log10(args),
+        Builtin::Sin => math_1("math.sin", args, f64::sin, false),
+        Builtin::Cos => math_1("math.cos", args, f64::cos, false),
+        Builtin::Tan => math_1("math.tan", args, f64::tan, false),
+        Builtin::Asin => math_1("math.asin", args, f64::asin, false),
+        Builtin::Acos => math_1("math.acos", args, f64::acos, false),
+        Builtin::Atan => math_1("math.atan", args, f64::atan, false),
+        Builtin::Atan2 => math::atan2(args),
+        Builtin::Sinh => math_1("math.sinh", args, f64::sinh, true),
+        Builtin::Cosh => math_1("math.cosh", args, f64::cosh, true),
+        Builtin::Tanh => math_1("math.tanh", args, f64::tanh, false),
+        Builtin::Hypot => math::hypot(args),
+        Builtin::Floor => intfuncs::floor_ceil("math.floor", args, false, budget),
+        Builtin::Ceil => intfuncs::floor_ceil("math.ceil", args, true, budget),
+        Builtin::Trunc => intfuncs::trunc(args, budget),
+        Builtin::Factorial => intfuncs::factorial(args, budget),
+        Builtin::Gcd => intfuncs::gcd(args, budget),
+        Builtin::Isqrt => intfuncs::isqrt(args, budget),
+        Builtin::Comb => intfuncs::comb(args, budget),
+        Builtin::Perm => intfuncs::perm(args, budget),
+        Builtin::Degrees => math::degrees(args),
+        Builtin::Radians => math::radians(args),
+        Builtin::Fabs => math_1("math.fabs", args, f64::abs, false),
+        Builtin::Fmod => math::fmod(args),
+        Builtin::Copysign => math::copysign(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_is_found_by_its_name() {
+        for b in Builtin::ALL {
+            assert_eq!(lookup(b.name()), Some(Value::Builtin(b)), "{}", b.name());
+        }
+        assert_eq!(lookup("Abs"), None);
+        assert_eq!(lookup("print"), None);
+        assert_eq!(lookup(""), None);
+    }
+
+    #[test]
+    fn constants_are_floats() {
+        // struct.unpack("<Q", struct.pack("<d", math.pi / math.e / math.tau)) in python3
+        let bits = |name: &str| match lookup(name) {
+            Some(Value::Float(x)) => x.to_bits(),
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(bits("pi"), 4614256656552045848);
+        assert_eq!(bits("e"), 4613303445314885481);
+        assert_eq!(bits("tau"), 4618760256179416344);
+        assert_eq!(lookup("inf"), Some(Value::Float(f64::INFINITY)));
+        assert!(matches!(lookup("nan"), Some(Value::Float(x)) if x.is_nan()));
+    }
+
+    #[test]
+    fn reprs() {
+        // repr(abs), repr(math.sqrt), repr(int), repr(complex)
+        assert_eq!(Builtin::Abs.repr(), "<built-in function abs>");
+        assert_eq!(Builtin::Sqrt.repr(), "<built-in function sqrt>");
+        assert_eq!(Builtin::Int.repr(), "<class 'int'>");
+        assert_eq!(Builtin::Complex.repr(), "<class 'complex'>");
+        assert!(!Builtin::Pow.is_type());
+    }
 }

@@ -26,8 +26,12 @@ mod ast;
 mod budget;
 mod builtins;
 mod error;
+mod eval;
 mod limits;
+mod num;
 mod ops;
+mod parse;
+mod print;
 mod value;
 
 pub use ast::{BinOp, CmpOp, UnaryOp};
@@ -37,40 +41,104 @@ pub use limits::Limits;
 pub use value::{Complex, Int, Value};
 
 /// Evaluates `source` with the default [`Limits`].
+///
+/// ```
+/// assert_eq!(calc_core::eval("-2**2").unwrap().to_string(), "-4");
+/// assert_eq!(calc_core::eval("1 < 2 < 3").unwrap().to_string(), "True");
+/// assert_eq!(calc_core::eval("0 or 7").unwrap().to_string(), "7");
+/// ```
 pub fn eval(source: &str) -> Result<Value, EvalError> {
     eval_with(source, &Limits::default())
 }
 
-/// Evaluates `source` under `limits`.
+/// Evaluates `source` under `limits` (which bound both parsing and
+/// evaluation).
+///
+/// ```
+/// let limits = calc_core::Limits { max_source_len: 8, ..calc_core::Limits::default() };
+/// let err = calc_core::eval_with("1 + 2 + 3 + 4", &limits).unwrap_err();
+/// assert_eq!(err.class(), "LimitError");
+/// ```
 pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
-    let _ = (source, limits);
-    todo!("parser/evaluator helper")
+    parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
 }
 
 /// A parsed expression, ready to be evaluated many times.
-#[derive(Debug, Clone)]
+///
+/// Parsing checks the syntax and the parse-time limits once; each
+/// [`Expr::eval`] then only evaluates. `Display` prints the expression as
+/// canonical Python source, with only the parentheses it needs:
+///
+/// ```
+/// let e = calc_core::Expr::parse("(1 + (2 * x))  # comment").unwrap();
+/// assert_eq!(e.to_string(), "1 + 2 * x");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
-    _private: (),
+    tree: ast::Tree,
 }
 
 impl Expr {
     /// Parses `source` with the default [`Limits`].
+    ///
+    /// ```
+    /// let err = calc_core::Expr::parse("1 +* 2").unwrap_err();
+    /// assert_eq!(err.to_string(), "SyntaxError: invalid syntax");
+    /// assert_eq!(err.column(), Some(4));
+    /// ```
     pub fn parse(source: &str) -> Result<Expr, EvalError> {
-        let _ = source;
-        todo!("parser/evaluator helper")
+        Expr::parse_with(source, &Limits::default())
     }
 
-    /// Evaluates the expression with the variables of `env`.
+    /// Parses `source` under `limits`: `max_source_len`, `max_depth`
+    /// (parentheses), `max_nesting` (operators) and `max_str_digits`
+    /// (decimal int literals) apply here.
+    ///
+    /// ```
+    /// let limits = calc_core::Limits { max_depth: 2, ..calc_core::Limits::default() };
+    /// assert!(calc_core::Expr::parse_with("((1))", &limits).is_ok());
+    /// let err = calc_core::Expr::parse_with("(((1)))", &limits).unwrap_err();
+    /// assert_eq!(err.to_string(), "SyntaxError: too many nested parentheses");
+    /// ```
+    pub fn parse_with(source: &str, limits: &Limits) -> Result<Expr, EvalError> {
+        parse::parse(source, limits).map(|tree| Expr { tree })
+    }
+
+    /// Evaluates the expression with the variables and limits of `env`.
+    ///
+    /// A name is looked up first among `env`'s variables, then among the
+    /// built-in functions and constants (`abs`, `pi`, ...): a variable
+    /// shadows a built-in of the same name.
+    ///
+    /// ```
+    /// use calc_core::{Env, Expr};
+    /// let e = Expr::parse("pi * r**2").unwrap();
+    /// let env = Env::new().with("r", 2).with("pi", 3);
+    /// assert_eq!(e.eval(&env).unwrap().to_string(), "12");
+    /// let err = e.eval(&Env::new()).unwrap_err();
+    /// assert_eq!(err.to_string(), "NameError: name 'r' is not defined");
+    /// ```
     pub fn eval(&self, env: &Env) -> Result<Value, EvalError> {
-        let _ = env;
-        todo!("parser/evaluator helper")
+        eval::eval(&self.tree, &env.vars, &env.limits)
     }
 }
 
 /// Variables visible to an evaluation, and the limits it runs under.
+///
+/// ```
+/// use calc_core::{Env, Expr, Limits};
+/// let env = Env::new()
+///     .with("x", 1.5)
+///     .with("n", 10)
+///     .with_limits(Limits { max_int_bits: 64, ..Limits::default() });
+/// assert_eq!(env.get("n").map(|v| v.to_string()), Some("10".to_string()));
+/// let e = Expr::parse("2**(n*x)").unwrap();
+/// assert_eq!(e.eval(&env).unwrap().to_string(), "32768.0");
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    _private: (),
+    vars: Vec<(Box<str>, Value)>,
+    limits: Limits,
 }
 
 impl Env {
@@ -79,10 +147,33 @@ impl Env {
         Env::default()
     }
 
-    /// Binds `name` to `value`.
-    pub fn with(self, name: &str, value: impl Into<Value>) -> Env {
-        let _ = (name, value.into());
-        todo!("parser/evaluator helper")
+    /// Binds `name` to `value`, replacing any earlier binding of `name`.
+    ///
+    /// Any name can be bound, even one that is not a Python identifier
+    /// (it then cannot be referred to) or `True` (a keyword, never looked up).
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Env {
+        let value = value.into();
+        match self.vars.iter_mut().find(|(n, _)| **n == *name) {
+            Some(slot) => slot.1 = value,
+            None => self.vars.push((name.into(), value)),
+        }
+        self
+    }
+
+    /// Replaces the limits evaluations in this environment run under.
+    pub fn with_limits(mut self, limits: Limits) -> Env {
+        self.limits = limits;
+        self
+    }
+
+    /// The value bound to `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.vars.iter().find(|(n, _)| **n == *name).map(|(_, v)| v)
+    }
+
+    /// The limits evaluations in this environment run under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 }
 

@@ -26,6 +26,13 @@ pub struct Limits {
     pub work_budget: u64,
     /// Maximum length of the source text in bytes.
     pub max_source_len: usize,
+    /// Maximum nesting of operators: the height of the expression tree,
+    /// and the length of a unary operator chain (`- - - 1`) or `**` tower.
+    /// Deeper expressions are a `LimitError`. CPython has no fixed bound
+    /// but fails (`RecursionError`, `MemoryError`) somewhere past about
+    /// 1000-3000 levels; this bound keeps evaluation's stack use small.
+    /// `and`/`or`/`not` and comparison chains are flat and not bounded by it.
+    pub max_nesting: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +43,7 @@ impl Default for Limits {
             max_int_bits: 1 << 20,
             work_budget: 1 << 26,
             max_source_len: 64 * 1024,
+            max_nesting: 1000,
         }
     }
 }

@@ -1,30 +1,282 @@
 //! Operator semantics of the language: Python's rules for every operand type.
 //!
-//! OWNER: numeric-core helper. Contract (used by `eval`):
+//! Contract (used by `eval`):
 //! - `binary(op, a, b, budget)`: `a op b` for every `BinOp`.
 //! - `unary(op, a, budget)`: `-a`, `+a`, `~a`.
 //! - `compare(op, a, b, budget)`: one comparison link of a chain.
 //! - `Value::is_truthy` lives in `value.rs`.
+//!
+//! Dispatch follows CPython's numeric tower: bool acts as int, int op float
+//! converts the int to float first (OverflowError when it is too large),
+//! anything op complex converts both sides to complex. Whether an operator
+//! exists for the operand types is decided before any conversion, as
+//! CPython's slot lookup does (`1j // 2**2000` is a TypeError, not an
+//! OverflowError). Two small ints and two floats take allocation-free fast
+//! paths.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
-use crate::budget::Budget;
-use crate::{EvalError, Value};
+use crate::budget::{linear_cost, Budget};
+use crate::num::{complex, division, float};
+use crate::{Complex, EvalError, Int, Value};
 
 /// `a op b` with Python semantics.
+#[inline]
 pub(crate) fn binary(
     op: BinOp,
     a: &Value,
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
-    let _ = (op, a, b, budget);
-    todo!("numeric-core helper")
+    match (a, b) {
+        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
+            if let Some(v) = small_binary(op, *x, *y) {
+                return Ok(v);
+            }
+        }
+        (Value::Float(x), Value::Float(y)) => return float_binary(op, *x, *y, a, b),
+        // `as` rounds an i64 to the nearest float, as `Int::to_f64` does.
+        (Value::Int(Int::Small(x)), Value::Float(y)) => {
+            return float_binary(op, *x as f64, *y, a, b);
+        }
+        (Value::Float(x), Value::Int(Int::Small(y))) => {
+            return float_binary(op, *x, *y as f64, a, b);
+        }
+        (Value::Bool(x), Value::Bool(y)) => match op {
+            BinOp::BitAnd => return Ok(Value::Bool(x & y)),
+            BinOp::BitOr => return Ok(Value::Bool(x | y)),
+            BinOp::BitXor => return Ok(Value::Bool(x ^ y)),
+            _ => {}
+        },
+        _ => {}
+    }
+    let (Some(x), Some(y)) = (num(a), num(b)) else {
+        return Err(unsupported(op, a, b));
+    };
+    match (&x, &y) {
+        (Num::Int(i), Num::Int(j)) => int_binary(op, i, j, budget),
+        (Num::Complex(_), _) | (_, Num::Complex(_)) => {
+            if !matches!(
+                op,
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow
+            ) {
+                return Err(unsupported(op, a, b));
+            }
+            complex_binary(op, to_complex(&x)?, to_complex(&y)?)
+        }
+        _ => {
+            if !is_float_op(op) {
+                return Err(unsupported(op, a, b));
+            }
+            float_binary(op, to_float(&x)?, to_float(&y)?, a, b)
+        }
+    }
+}
+
+/// Both operands are machine words: the cases that need neither a bigint
+/// nor an error. `None` sends the operation down the general path.
+#[inline]
+fn small_binary(op: BinOp, x: i64, y: i64) -> Option<Value> {
+    let v = match op {
+        BinOp::Add => x.checked_add(y)?,
+        BinOp::Sub => x.checked_sub(y)?,
+        BinOp::Mul => x.checked_mul(y)?,
+        BinOp::FloorDiv => {
+            let q = x.checked_div(y)?;
+            if (x % y != 0) && ((x < 0) != (y < 0)) {
+                q - 1
+            } else {
+                q
+            }
+        }
+        BinOp::Mod => {
+            let r = x.checked_rem(y)?;
+            if r != 0 && ((r < 0) != (y < 0)) {
+                r + y
+            } else {
+                r
+            }
+        }
+        BinOp::Div => {
+            const EXACT: u64 = 1 << 53;
+            if y == 0 || x.unsigned_abs() > EXACT || y.unsigned_abs() > EXACT {
+                return None;
+            }
+            return Some(Value::Float(x as f64 / y as f64));
+        }
+        BinOp::Pow => x.checked_pow(u32::try_from(y).ok()?)?,
+        BinOp::Shl => {
+            if !(0..63).contains(&y) {
+                return None;
+            }
+            let s = x << y;
+            if s >> y != x {
+                return None;
+            }
+            s
+        }
+        BinOp::Shr => {
+            if y < 0 {
+                return None;
+            }
+            x >> y.min(63)
+        }
+        BinOp::BitAnd => x & y,
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+    };
+    Some(Value::Int(Int::Small(v)))
+}
+
+/// A numeric operand, with bool read as int.
+enum Num<'a> {
+    Int(Cow<'a, Int>),
+    Float(f64),
+    Complex(Complex),
+}
+
+fn num(v: &Value) -> Option<Num<'_>> {
+    match v {
+        Value::Bool(b) => Some(Num::Int(Cow::Owned(Int::Small(i64::from(*b))))),
+        Value::Int(i) => Some(Num::Int(Cow::Borrowed(i))),
+        Value::Float(x) => Some(Num::Float(*x)),
+        Value::Complex(c) => Some(Num::Complex(*c)),
+        Value::Builtin(_) => None,
+    }
+}
+
+fn to_float(n: &Num<'_>) -> Result<f64, EvalError> {
+    match n {
+        Num::Int(i) => i.to_f64(),
+        Num::Float(x) => Ok(*x),
+        // Callers route complex operands elsewhere; keep the real part.
+        Num::Complex(c) => Ok(c.re),
+    }
+}
+
+fn to_complex(n: &Num<'_>) -> Result<Complex, EvalError> {
+    match n {
+        Num::Complex(c) => Ok(*c),
+        other => Ok(Complex::new(to_float(other)?, 0.0)),
+    }
+}
+
+fn is_float_op(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Add
+            | BinOp::Sub
+            | BinOp::Mul
+            | BinOp::Div
+            | BinOp::FloorDiv
+            | BinOp::Mod
+            | BinOp::Pow
+    )
+}
+
+fn int_binary(op: BinOp, i: &Int, j: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
+    let r = match op {
+        BinOp::Add => i.add(j, budget)?,
+        BinOp::Sub => i.sub(j, budget)?,
+        BinOp::Mul => i.mul(j, budget)?,
+        BinOp::Div => return division::true_div(i, j, budget).map(Value::Float),
+        BinOp::FloorDiv => i.floor_div(j, budget)?,
+        BinOp::Mod => i.modulo(j, budget)?,
+        BinOp::Pow => {
+            if j.is_negative() {
+                // long_pow hands a negative exponent to float_pow.
+                return float::pow(i.to_f64()?, j.to_f64()?);
+            }
+            i.pow(j, budget)?
+        }
+        BinOp::Shl => i.shl(j, budget)?,
+        BinOp::Shr => i.shr(j, budget)?,
+        BinOp::BitAnd => i.bitand(j, budget)?,
+        BinOp::BitOr => i.bitor(j, budget)?,
+        BinOp::BitXor => i.bitxor(j, budget)?,
+    };
+    Ok(Value::Int(r))
+}
+
+fn float_binary(op: BinOp, x: f64, y: f64, a: &Value, b: &Value) -> Result<Value, EvalError> {
+    let r = match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => float::div(x, y)?,
+        BinOp::FloorDiv => float::floor_div(x, y)?,
+        BinOp::Mod => float::modulo(x, y)?,
+        BinOp::Pow => return float::pow(x, y),
+        _ => return Err(unsupported(op, a, b)),
+    };
+    Ok(Value::Float(r))
+}
+
+fn complex_binary(op: BinOp, x: Complex, y: Complex) -> Result<Value, EvalError> {
+    let r = match op {
+        BinOp::Add => complex::add(x, y),
+        BinOp::Sub => complex::sub(x, y),
+        BinOp::Mul => complex::mul(x, y),
+        BinOp::Div => complex::div(x, y)?,
+        // The caller only sends the five complex operators.
+        _ => complex::pow(x, y)?,
+    };
+    Ok(Value::Complex(r))
+}
+
+/// CPython's TypeError for a binary operator without an implementation.
+fn unsupported(op: BinOp, a: &Value, b: &Value) -> EvalError {
+    let sym = if op == BinOp::Pow {
+        "** or pow()"
+    } else {
+        op.symbol()
+    };
+    EvalError::type_error(format!(
+        "unsupported operand type(s) for {sym}: '{}' and '{}'",
+        a.type_name(),
+        b.type_name()
+    ))
 }
 
 /// `op a` with Python semantics.
 pub(crate) fn unary(op: UnaryOp, a: &Value, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
-    let _ = (op, a, budget);
-    todo!("numeric-core helper")
+    let bad = || {
+        EvalError::type_error(format!(
+            "bad operand type for unary {}: '{}'",
+            op.symbol(),
+            a.type_name()
+        ))
+    };
+    Ok(match (op, a) {
+        (_, Value::Bool(b)) => {
+            let v = i64::from(*b);
+            Value::Int(Int::Small(match op {
+                UnaryOp::Neg => -v,
+                UnaryOp::Pos => v,
+                UnaryOp::Invert => !v,
+            }))
+        }
+        (UnaryOp::Pos, Value::Float(_) | Value::Complex(_)) => a.clone(),
+        (_, Value::Int(i)) => {
+            if let Int::Big(b) = i {
+                // Even `+x` copies the digits.
+                budget.charge(linear_cost(b.bits()))?;
+            }
+            if op == UnaryOp::Pos {
+                return Ok(a.clone());
+            }
+            Value::Int(if op == UnaryOp::Neg {
+                i.neg()
+            } else {
+                i.invert()
+            })
+        }
+        (UnaryOp::Neg, Value::Float(x)) => Value::Float(-x),
+        (UnaryOp::Neg, Value::Complex(c)) => Value::Complex(Complex::new(-c.re, -c.im)),
+        _ => return Err(bad()),
+    })
 }
 
 /// One comparison `a op b` with Python semantics (exact int/float comparison).
@@ -34,6 +286,76 @@ pub(crate) fn compare(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<bool, EvalError> {
-    let _ = (op, a, b, budget);
-    todo!("numeric-core helper")
+    if let (Value::Int(Int::Big(x)), Value::Int(Int::Big(y))) = (a, b) {
+        budget.charge(linear_cost(x.bits().min(y.bits())))?;
+    }
+    let ord = match (a, b) {
+        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => Some(x.cmp(y)),
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
+        (Value::Int(i @ Int::Small(_)), Value::Float(f)) => {
+            float::cmp_float_int(*f, i).map(Ordering::reverse)
+        }
+        (Value::Float(f), Value::Int(i @ Int::Small(_))) => float::cmp_float_int(*f, i),
+        _ => match (num(a), num(b)) {
+            (Some(x), Some(y)) => match (x, y) {
+                (Num::Int(i), Num::Int(j)) => Some(i.cmp(&j)),
+                (Num::Int(i), Num::Float(f)) => float::cmp_float_int(f, &i).map(Ordering::reverse),
+                (Num::Float(f), Num::Int(i)) => float::cmp_float_int(f, &i),
+                (Num::Float(x), Num::Float(y)) => x.partial_cmp(&y),
+                (x, y) => {
+                    if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                        return Err(not_supported(op, a, b));
+                    }
+                    let eq = complex_eq(&x, &y);
+                    return Ok(eq == (op == CmpOp::Eq));
+                }
+            },
+            _ => {
+                return match op {
+                    CmpOp::Eq => Ok(a == b),
+                    CmpOp::Ne => Ok(a != b),
+                    _ => Err(not_supported(op, a, b)),
+                };
+            }
+        },
+    };
+    Ok(match ord {
+        // NaN: only `!=` holds.
+        None => op == CmpOp::Ne,
+        Some(o) => match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            CmpOp::Ge => o != Ordering::Less,
+            CmpOp::Eq => o == Ordering::Equal,
+            CmpOp::Ne => o != Ordering::Equal,
+        },
+    })
 }
+
+/// `x == y` when at least one side is complex (`complex_richcompare`): an
+/// int compares exactly against the real part.
+fn complex_eq(x: &Num<'_>, y: &Num<'_>) -> bool {
+    match (x, y) {
+        (Num::Complex(c), Num::Complex(d)) => c.re == d.re && c.im == d.im,
+        (Num::Complex(c), Num::Float(f)) | (Num::Float(f), Num::Complex(c)) => {
+            c.re == *f && c.im == 0.0
+        }
+        (Num::Complex(c), Num::Int(i)) | (Num::Int(i), Num::Complex(c)) => {
+            c.im == 0.0 && float::cmp_float_int(c.re, i) == Some(Ordering::Equal)
+        }
+        _ => false,
+    }
+}
+
+fn not_supported(op: CmpOp, a: &Value, b: &Value) -> EvalError {
+    EvalError::type_error(format!(
+        "'{}' not supported between instances of '{}' and '{}'",
+        op.symbol(),
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+#[cfg(test)]
+mod tests;

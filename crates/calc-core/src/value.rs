@@ -1,18 +1,34 @@
 //! Values of the language: bool, int, float, complex, and the built-in
 //! functions themselves (so `abs` alone evaluates, as in Python).
 //!
-//! OWNER: numeric-core helper (`Int` arithmetic, `Display` = Python repr).
+//! # Conversions for the rest of the crate
+//!
+//! The numeric helpers live in [`crate::num`]; the ones other modules use:
+//!
+//! | need | call |
+//! |------|------|
+//! | `Int` from / to `BigInt` | [`Int::from_bigint`], [`Int::to_bigint`], `Int::from(i64)` |
+//! | `Int` to `f64`, correctly rounded | [`Int::to_f64`] (OverflowError "int too large to convert to float") |
+//! | `f64` to `Int`, truncating | [`Int::from_f64`] (ValueError / OverflowError for nan / inf) |
+//! | an int literal | [`Int::from_str_radix`] |
+//! | int arithmetic with limits | `Int::add`, `sub`, `mul`, `floor_div`, `modulo`, `pow`, `shl`, `shr`, `bitand`/`bitor`/`bitxor` and `num::division::true_div` (crate-private, take a `Budget`); or any operator through `ops::binary` |
+//! | a value as a number | [`Value::as_i64`], [`Value::as_f64`], [`Value::as_int`] |
+//! | Python's type name for messages | [`Value::type_name`] |
+//! | repr under the digit limit | [`Value::repr`], [`Value::write_repr`] |
 
 use std::fmt;
 
 use num_bigint::BigInt;
 
 use crate::builtins::Builtin;
+use crate::num::repr;
+use crate::{EvalError, Limits};
 
 /// A Python int of arbitrary precision.
 ///
 /// Invariant: `Big` only holds values outside the `i64` range, so equal ints
 /// have equal representations and the common case stays a machine word.
+/// Build big values with [`Int::from_bigint`], which keeps the invariant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Int {
     /// A value that fits in an `i64`.
@@ -28,6 +44,13 @@ pub struct Complex {
     pub re: f64,
     /// Imaginary part.
     pub im: f64,
+}
+
+impl Complex {
+    /// The complex number `re + im*j`.
+    pub fn new(re: f64, im: f64) -> Complex {
+        Complex { re, im }
+    }
 }
 
 /// A value of the language.
@@ -54,15 +77,271 @@ pub enum Value {
 }
 
 impl Value {
-    /// Python truthiness: `bool(value)`.
+    /// Python truthiness: `bool(value)`. NaN is true, as in Python.
+    ///
+    /// ```
+    /// use calc_core::Value;
+    /// assert!(!Value::Float(0.0).is_truthy());
+    /// assert!(Value::Float(f64::NAN).is_truthy());
+    /// assert!(!Value::from(0).is_truthy());
+    /// ```
     pub fn is_truthy(&self) -> bool {
-        todo!("numeric-core helper")
+        match self {
+            Value::Bool(b) => *b,
+            Value::Int(i) => !i.is_zero(),
+            Value::Float(x) => *x != 0.0,
+            Value::Complex(c) => c.re != 0.0 || c.im != 0.0,
+            Value::Builtin(_) => true,
+        }
+    }
+
+    /// Python's name of the value's type, as used in `TypeError` messages:
+    /// `'int'`, `'float'`, `'complex'`, `'bool'`, and for built-ins
+    /// `'builtin_function_or_method'` or, for `int`/`float`/`complex`, `'type'`.
+    ///
+    /// ```
+    /// assert_eq!(calc_core::Value::Bool(true).type_name(), "bool");
+    /// assert_eq!(calc_core::Value::Float(1.0).type_name(), "float");
+    /// ```
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Complex(_) => "complex",
+            Value::Builtin(b) => builtin_type_name(*b),
+        }
+    }
+
+    /// The value as an `i64` if it is an int (or bool) that fits.
+    ///
+    /// ```
+    /// use calc_core::Value;
+    /// assert_eq!(Value::Bool(true).as_i64(), Some(1));
+    /// assert_eq!(Value::Float(1.0).as_i64(), None);
+    /// ```
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Bool(b) => Some(i64::from(*b)),
+            Value::Int(Int::Small(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The value as an [`Int`] if it is an int or a bool.
+    pub fn as_int(&self) -> Option<Int> {
+        match self {
+            Value::Bool(b) => Some(Int::Small(i64::from(*b))),
+            Value::Int(i) => Some(i.clone()),
+            _ => None,
+        }
+    }
+
+    /// The value as a float, converting as Python's `float(x)` does for
+    /// ints and bools (correctly rounded). `None` for complex values,
+    /// built-ins and ints too large for a float.
+    ///
+    /// ```
+    /// use calc_core::Value;
+    /// assert_eq!(Value::from(3).as_f64(), Some(3.0));
+    /// assert_eq!(Value::Float(0.5).as_f64(), Some(0.5));
+    /// ```
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+            Value::Int(i) => i.to_f64().ok(),
+            Value::Float(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// Python's `repr(value)`, refusing (as CPython 3.11 does) to print an
+    /// int of more than `limits.max_str_digits` decimal digits.
+    ///
+    /// ```
+    /// use calc_core::{Limits, Value};
+    /// let limits = Limits { max_str_digits: 3, ..Limits::default() };
+    /// assert_eq!(Value::from(999).repr(&limits).unwrap(), "999");
+    /// assert_eq!(Value::from(1000).repr(&limits).unwrap_err().class(), "ValueError");
+    /// ```
+    pub fn repr(&self, limits: &Limits) -> Result<String, EvalError> {
+        let mut out = String::new();
+        self.write_repr(&mut out, limits)?;
+        Ok(out)
+    }
+
+    /// Appends Python's `repr(value)` to `out`, with the digit limit of
+    /// [`Value::repr`]. On error `out` is left unchanged.
+    pub fn write_repr(&self, out: &mut String, limits: &Limits) -> Result<(), EvalError> {
+        match self {
+            Value::Int(i) => repr::write_int(out, i, Some(limits.max_str_digits)),
+            other => {
+                other.write_unlimited(out);
+                Ok(())
+            }
+        }
+    }
+
+    /// Python's repr without any digit limit.
+    fn write_unlimited(&self, out: &mut String) {
+        match self {
+            Value::Bool(true) => out.push_str("True"),
+            Value::Bool(false) => out.push_str("False"),
+            Value::Int(i) => {
+                // Without a limit the conversion cannot fail.
+                let _ = repr::write_int(out, i, None);
+            }
+            Value::Float(x) => repr::write_float(out, *x, true, false),
+            Value::Complex(c) => repr::write_complex(out, *c),
+            Value::Builtin(b) => {
+                if builtin_type_name(*b) == "type" {
+                    out.push_str("<class '");
+                    out.push_str(b.name());
+                    out.push_str("'>");
+                } else {
+                    out.push_str("<built-in function ");
+                    out.push_str(b.name());
+                    out.push('>');
+                }
+            }
+        }
     }
 }
 
+/// Python's type of a built-in: the constructors are classes.
+fn builtin_type_name(b: Builtin) -> &'static str {
+    match b {
+        Builtin::Int | Builtin::Float | Builtin::Complex => "type",
+        _ => "builtin_function_or_method",
+    }
+}
+
+/// Python's `repr` without the digit limit of [`Value::repr`]: printing an
+/// int of hundreds of thousands of digits takes long (the conversion is
+/// quadratic), so output for untrusted input should use [`Value::repr`].
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let _ = f;
-        todo!("numeric-core helper: Python repr")
+        // Written straight to the formatter: no intermediate allocation.
+        match self {
+            Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
+            Value::Int(i) => fmt::Display::fmt(i, f),
+            Value::Float(x) => {
+                repr::write_float(f, *x, true, false);
+                Ok(())
+            }
+            Value::Complex(c) => {
+                repr::write_complex(f, *c);
+                Ok(())
+            }
+            Value::Builtin(_) => {
+                let mut s = String::new();
+                self.write_unlimited(&mut s);
+                f.write_str(&s)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Int {
+    /// Decimal digits, without any digit limit.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Int::Small(v) => fmt::Display::fmt(v, f),
+            Int::Big(b) => fmt::Display::fmt(b, f),
+        }
+    }
+}
+
+impl From<Int> for Value {
+    fn from(v: Int) -> Value {
+        Value::Int(v)
+    }
+}
+
+impl From<Complex> for Value {
+    fn from(c: Complex) -> Value {
+        Value::Complex(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v_int(s: &str) -> Value {
+        Value::Int(Int::from_bigint(s.parse().unwrap()))
+    }
+
+    #[test]
+    fn truthiness() {
+        assert!(Value::Bool(true).is_truthy());
+        assert!(!Value::Bool(false).is_truthy());
+        assert!(v_int("-100000000000000000000000").is_truthy());
+        assert!(!Value::Float(-0.0).is_truthy()); // bool(-0.0) False
+        assert!(Value::Complex(Complex::new(0.0, -0.0 + 1e-300)).is_truthy());
+        assert!(!Value::Complex(Complex::new(-0.0, -0.0)).is_truthy()); // bool(-0j) False
+        assert!(Value::Builtin(Builtin::Abs).is_truthy());
+    }
+
+    #[test]
+    fn type_names() {
+        assert_eq!(Value::from(1).type_name(), "int");
+        assert_eq!(
+            Value::Complex(Complex::new(0.0, 1.0)).type_name(),
+            "complex"
+        );
+        assert_eq!(
+            Value::Builtin(Builtin::Abs).type_name(),
+            "builtin_function_or_method"
+        );
+        assert_eq!(
+            Value::Builtin(Builtin::Sqrt).type_name(),
+            "builtin_function_or_method"
+        );
+        assert_eq!(Value::Builtin(Builtin::Int).type_name(), "type");
+        assert_eq!(Value::Builtin(Builtin::Complex).type_name(), "type");
+    }
+
+    #[test]
+    fn accessors() {
+        assert_eq!(v_int("18446744073709551616").as_i64(), None);
+        assert_eq!(
+            v_int("18446744073709551616").as_f64(),
+            Some(18446744073709551616.0)
+        );
+        assert_eq!(Value::Bool(false).as_int(), Some(Int::Small(0)));
+        assert_eq!(Value::Complex(Complex::new(1.0, 0.0)).as_f64(), None);
+        let huge = Value::Int(Int::from_bigint(BigInt::from(1) << 1024u32));
+        assert_eq!(huge.as_f64(), None); // float(2**1024) is OverflowError
+    }
+
+    #[test]
+    fn repr_limit() {
+        let limits = Limits::default();
+        let big = Value::Int(Int::from_bigint(num_traits::pow(BigInt::from(10), 4299)));
+        assert_eq!(big.repr(&limits).unwrap().len(), 4300); // len(str(10**4299))
+        let over = Value::Int(Int::from_bigint(num_traits::pow(BigInt::from(10), 4300)));
+        let err = over.repr(&limits).unwrap_err();
+        // str(10**4300)
+        assert_eq!(
+            err.to_string(),
+            "ValueError: Exceeds the limit (4300 digits) for integer string conversion; \
+             use sys.set_int_max_str_digits() to increase the limit"
+        );
+        let neg = Value::Int(Int::from_bigint(-num_traits::pow(BigInt::from(10), 4299)));
+        assert_eq!(neg.repr(&limits).unwrap().len(), 4301); // sign is not a digit
+        assert_eq!(over.to_string().len(), 4301); // Display has no limit
+        let mut out = String::from("x");
+        assert!(over.write_repr(&mut out, &limits).is_err());
+        assert_eq!(out, "x");
+    }
+
+    #[test]
+    fn display() {
+        assert_eq!(Value::Bool(true).to_string(), "True");
+        assert_eq!(Value::Bool(false).to_string(), "False");
+        assert_eq!(Value::from(-7).to_string(), "-7");
+        assert_eq!(Value::Float(1.0).to_string(), "1.0");
+        assert_eq!(Value::Complex(Complex::new(1.0, 2.0)).to_string(), "(1+2j)");
     }
 }

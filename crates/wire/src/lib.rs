@@ -52,6 +52,7 @@ mod decoder;
 mod error;
 pub mod fuzz;
 mod output;
+pub mod proxy;
 mod reader;
 mod request;
 mod response;
@@ -60,6 +61,7 @@ pub use buffer::{BufferFull, ReadBuffer, READ_CHUNK};
 pub use decoder::{LineDecoder, DEFAULT_MAX_LINE};
 pub use error::{FrameError, Utf8Failure, Utf8Reason};
 pub use output::WriteBuffer;
+pub use proxy::{ProxyError, ProxyHeader, ProxyParse};
 pub use reader::FrameReader;
 pub use request::Request;
 pub use response::{

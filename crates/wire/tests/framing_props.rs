@@ -113,11 +113,12 @@ impl Read for Reads<'_> {
     }
 }
 
-/// 1000 cases per property by default; `PROPTEST_CASES=N` runs more.
+/// 500 cases per property by default (CI runs these in debug builds on a
+/// shared machine); `PROPTEST_CASES=N` runs more.
 fn config() -> ProptestConfig {
     let mut config = ProptestConfig::default();
     if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = 1000;
+        config.cases = 500;
     }
     config
 }

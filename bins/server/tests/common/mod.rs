@@ -27,6 +27,15 @@ impl Server {
     }
 
     pub fn start_on(host: &str, flags: &[&str]) -> Server {
+        Self::spawn(None, host, flags)
+    }
+
+    /// Starts the server with its open-file limit set to `nofile`.
+    pub fn start_with_nofile(nofile: u32, flags: &[&str]) -> Server {
+        Self::spawn(Some(nofile), "127.0.0.1", flags)
+    }
+
+    fn spawn(nofile: Option<u32>, host: &str, flags: &[&str]) -> Server {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "server-{}-{}",
             std::process::id(),
@@ -35,7 +44,16 @@ impl Server {
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         let stderr = File::create(dir.join("stderr")).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_calc-server"))
+        let bin = env!("CARGO_BIN_EXE_calc-server");
+        let mut cmd = match nofile {
+            None => Command::new(bin),
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                c
+            }
+        };
+        let mut child = cmd
             .args([host, "0"])
             .args(flags)
             .current_dir(&dir)

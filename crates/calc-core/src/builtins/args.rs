@@ -1,0 +1,78 @@
+//! Argument checking shared by the builtins: arity errors in the several
+//! wordings CPython uses, and the argument conversions `PyFloat_AsDouble`
+//! ("must be real number") and `PyNumber_Index` ("cannot be interpreted as
+//! an integer").
+
+use crate::{EvalError, Int, Value};
+
+use super::num;
+
+/// Python's `type(v).__name__`.
+pub(super) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Complex(_) => "complex",
+        Value::Builtin(b) if b.is_type() => "type",
+        Value::Builtin(_) => "builtin_function_or_method",
+    }
+}
+
+/// A `METH_O` function's single argument: `abs() takes exactly one
+/// argument (2 given)`; `qualname` is `abs` or `math.sqrt`.
+pub(super) fn one<'a>(qualname: &str, args: &'a [Value]) -> Result<&'a Value, EvalError> {
+    match args {
+        [x] => Ok(x),
+        _ => Err(EvalError::type_error(format!(
+            "{qualname}() takes exactly one argument ({} given)",
+            args.len()
+        ))),
+    }
+}
+
+/// Argument Clinic's fixed-arity check: `atan2 expected 2 arguments, got 1`.
+pub(super) fn two<'a>(name: &str, args: &'a [Value]) -> Result<(&'a Value, &'a Value), EvalError> {
+    match args {
+        [x, y] => Ok((x, y)),
+        _ => Err(EvalError::type_error(format!(
+            "{name} expected 2 arguments, got {}",
+            args.len()
+        ))),
+    }
+}
+
+/// `PyFloat_AsDouble`: ints and bools convert (OverflowError when too
+/// large), complex and non-numbers are a TypeError.
+pub(super) fn real(v: &Value) -> Result<f64, EvalError> {
+    match v {
+        Value::Float(x) => Ok(*x),
+        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
+        Value::Int(i) => num::int_to_f64(i),
+        Value::Complex(_) | Value::Builtin(_) => Err(EvalError::type_error(format!(
+            "must be real number, not {}",
+            type_name(v)
+        ))),
+    }
+}
+
+/// `PyNumber_Index`: ints and bools as an int, anything else a TypeError.
+pub(super) fn index(v: &Value) -> Result<Int, EvalError> {
+    match v {
+        Value::Int(i) => Ok(i.clone()),
+        Value::Bool(b) => Ok(Int::Small(i64::from(*b))),
+        _ => Err(EvalError::type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            type_name(v)
+        ))),
+    }
+}
+
+/// An int or bool argument as an `Int` (bools become 0 and 1), if it is one.
+pub(super) fn as_int(v: &Value) -> Option<Int> {
+    match v {
+        Value::Int(i) => Some(i.clone()),
+        Value::Bool(b) => Some(Int::Small(i64::from(*b))),
+        _ => None,
+    }
+}

@@ -1,0 +1,321 @@
+//! Evaluation: a walk over the tree with one [`Budget`] per evaluation.
+//!
+//! Recursion follows the tree's height, which the parser bounds by
+//! `Limits::max_nesting`; flat chains (`and`, `or`, comparisons, calls'
+//! arguments) are loops.
+
+use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
+use crate::budget::Budget;
+use crate::{builtins, ops, EvalError, Limits, Value};
+
+/// Variable bindings visible to one evaluation.
+pub(crate) type Vars = [(Box<str>, Value)];
+
+/// Evaluates `tree` with the caller's variables `vars` under `limits`.
+pub(crate) fn eval(tree: &Tree, vars: &Vars, limits: &Limits) -> Result<Value, EvalError> {
+    let mut walker = Walker {
+        tree,
+        vars,
+        budget: Budget::new(limits),
+    };
+    walker.node(tree.root)
+}
+
+struct Walker<'t, 'l> {
+    tree: &'t Tree,
+    vars: &'t Vars,
+    budget: Budget<'l>,
+}
+
+/// Python's name for the type of `v`, as in its error messages.
+pub(crate) fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Complex(_) => "complex",
+        Value::Builtin(b) => match b {
+            builtins::Builtin::Int | builtins::Builtin::Float | builtins::Builtin::Complex => {
+                "type"
+            }
+            _ => "builtin_function_or_method",
+        },
+    }
+}
+
+impl Walker<'_, '_> {
+    /// Evaluates node `id`. Each kind of node has its own function so that
+    /// this one, on every recursion path, keeps a small stack frame.
+    fn node(&mut self, id: NodeId) -> Result<Value, EvalError> {
+        match self.tree.node(id)? {
+            Node::Const(v) => Ok(v.clone()),
+            Node::Name(index) => self.name(*index),
+            Node::Unary(op, x) => self.unary(*op, *x),
+            Node::Not(count, x) => self.not(*count, *x),
+            Node::Binary(op, l, r) => self.binary(*op, *l, *r),
+            Node::Chain(first, items) => self.chain(*first, *items),
+            Node::Compare(first, items) => self.compare(*first, *items),
+            Node::Bool(op, items) => self.boolean(*op, *items),
+            Node::IfElse { body, test, orelse } => self.if_else(*body, *test, *orelse),
+            Node::Call(func, items) => self.call(*func, *items),
+            Node::Item(..) => Err(internal()),
+        }
+    }
+
+    fn unary(&mut self, op: UnaryOp, x: NodeId) -> Result<Value, EvalError> {
+        let v = self.node(x)?;
+        ops::unary(op, &v, &mut self.budget)
+    }
+
+    fn not(&mut self, count: u32, x: NodeId) -> Result<Value, EvalError> {
+        let truthy = self.node(x)?.is_truthy();
+        Ok(Value::Bool(truthy == (count % 2 == 0)))
+    }
+
+    fn binary(&mut self, op: BinOp, l: NodeId, r: NodeId) -> Result<Value, EvalError> {
+        let a = self.node(l)?;
+        let b = self.node(r)?;
+        ops::binary(op, &a, &b, &mut self.budget)
+    }
+
+    /// `((first op1 x1) op2 x2) ...`, left to right.
+    fn chain(&mut self, first: NodeId, items: Items) -> Result<Value, EvalError> {
+        let mut acc = self.node(first)?;
+        for item in items.ids() {
+            let (Link::Bin(op), x) = self.item(item)? else {
+                return Err(internal());
+            };
+            let b = self.node(x)?;
+            acc = ops::binary(op, &acc, &b, &mut self.budget)?;
+        }
+        Ok(acc)
+    }
+
+    /// Each operand is evaluated once, left to right, and only until a link
+    /// is false.
+    fn compare(&mut self, first: NodeId, items: Items) -> Result<Value, EvalError> {
+        let mut left = self.node(first)?;
+        for item in items.ids() {
+            let (Link::Cmp(op), x) = self.item(item)? else {
+                return Err(internal());
+            };
+            let right = self.node(x)?;
+            if !ops::compare(op, &left, &right, &mut self.budget)? {
+                return Ok(Value::Bool(false));
+            }
+            left = right;
+        }
+        Ok(Value::Bool(true))
+    }
+
+    /// `and`/`or`: the result is the deciding operand itself, not a bool.
+    fn boolean(&mut self, op: BoolOp, items: Items) -> Result<Value, EvalError> {
+        let mut last = Value::Bool(false);
+        for item in items.ids() {
+            let (_, x) = self.item(item)?;
+            last = self.node(x)?;
+            let decided = match op {
+                BoolOp::And => !last.is_truthy(),
+                BoolOp::Or => last.is_truthy(),
+            };
+            if decided {
+                break;
+            }
+        }
+        Ok(last)
+    }
+
+    fn if_else(&mut self, body: NodeId, test: NodeId, orelse: NodeId) -> Result<Value, EvalError> {
+        if self.node(test)?.is_truthy() {
+            self.node(body)
+        } else {
+            self.node(orelse)
+        }
+    }
+
+    /// The function and then the arguments are evaluated before the call is
+    /// checked, as in CPython (`1(1/0)` is a ZeroDivisionError).
+    fn call(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
+        let func = self.node(func)?;
+        let mut args = Vec::with_capacity(items.len as usize);
+        for item in items.ids() {
+            let (_, x) = self.item(item)?;
+            args.push(self.node(x)?);
+        }
+        match func {
+            Value::Builtin(f) => builtins::call(f, &args, &mut self.budget),
+            other => Err(EvalError::type_error(format!(
+                "'{}' object is not callable",
+                type_name(&other)
+            ))),
+        }
+    }
+
+    fn item(&self, id: usize) -> Result<(Link, NodeId), EvalError> {
+        match self.tree.nodes.get(id) {
+            Some(Node::Item(link, x)) => Ok((*link, *x)),
+            _ => Err(internal()),
+        }
+    }
+
+    /// A caller's variable, else a name of the namespace: variables shadow
+    /// the built-in names.
+    fn name(&self, index: u32) -> Result<Value, EvalError> {
+        let name = self.tree.names.get(index as usize).ok_or_else(internal)?;
+        if let Some((_, v)) = self.vars.iter().find(|(n, _)| n == name) {
+            return Ok(v.clone());
+        }
+        builtins::lookup(name)
+            .ok_or_else(|| EvalError::name(format!("name '{name}' is not defined")))
+    }
+}
+
+/// A malformed tree: a bug in calc-core, reported rather than panicking.
+fn internal() -> EvalError {
+    EvalError::limit("internal error: malformed expression tree")
+}
+
+/// Expected answers from python3 3.11, `eval(src, NS)` with DESIGN.md's NS:
+/// a repr, or `!Class: message`. These pass once `ops`, `value` and
+/// `builtins` (numeric-core and builtins branches) are merged.
+#[cfg(test)]
+mod tests {
+    use crate::{Env, Expr, Limits};
+
+    const CASES: &[(&str, &str)] = &[
+        ("1+2*3", "7"),
+        ("-2**2", "-4"),
+        ("2**-1", "0.5"),
+        ("(-2)**2", "4"),
+        ("2**3**2", "512"),
+        ("-2**-2", "-0.25"),
+        ("~5", "-6"),
+        ("--5", "5"),
+        ("-+-5", "5"),
+        ("+True", "1"),
+        ("-True", "-1"),
+        ("~True", "-2"),
+        ("not 1", "False"),
+        ("not 0", "True"),
+        ("not not 2.5", "True"),
+        ("not not 0j", "False"),
+        ("1 < 2 < 3", "True"),
+        ("3 > 2 < 1", "False"),
+        ("1 < 3 > 2", "True"),
+        ("1 == 1.0 == True", "True"),
+        ("1 != 1 < 1/0", "False"),
+        ("2 < 1 < 1/0", "False"),
+        ("(1 < 2) + 1", "2"),
+        ("0 or 7", "7"),
+        ("0 or 0.0", "0.0"),
+        ("3 or 1/0", "3"),
+        ("0 and 1/0", "0"),
+        ("1 and 0.0", "0.0"),
+        ("1 and 2 and 3", "3"),
+        ("0.0 or 0j or False", "False"),
+        ("1 or 2 and 0", "1"),
+        ("not 1 or 2", "2"),
+        ("(0 or 5) * 2", "10"),
+        ("1 if 0 else 2", "2"),
+        ("1 if 1 else 1/0", "1"),
+        ("1/0 if 0 else 2", "2"),
+        ("0 if 0 else 1 if 0 else 2", "2"),
+        ("(1 if 1 else 2) + 1", "2"),
+        ("abs(-3)", "3"),
+        ("(abs)(-1)", "1"),
+        ("abs(-1,)", "1"),
+        ("max(1, 2, 3)", "3"),
+        ("min(2.5, 1)", "1"),
+        ("pow(2, 10)", "1024"),
+        ("abs", "<built-in function abs>"),
+        ("1(2)", "!TypeError: 'int' object is not callable"),
+        ("1.5(2)", "!TypeError: 'float' object is not callable"),
+        ("(1j)(2)", "!TypeError: 'complex' object is not callable"),
+        ("True(1)", "!TypeError: 'bool' object is not callable"),
+        ("1(1/0)", "!ZeroDivisionError: division by zero"),
+        ("abs(1/0)", "!ZeroDivisionError: division by zero"),
+        ("x", "!NameError: name 'x' is not defined"),
+        ("pi", "3.141592653589793"),
+        ("e", "2.718281828459045"),
+        ("tau", "6.283185307179586"),
+        ("inf", "inf"),
+        ("nan", "nan"),
+        ("-inf", "-inf"),
+        ("sqrt(16)", "4.0"),
+        ("int(2.5)", "2"),
+        ("float(3)", "3.0"),
+        ("complex(1, 2)", "(1+2j)"),
+        ("1 - 2 - 3", "-4"),
+        ("2 ** 2 ** 3", "256"),
+        ("100 // 7 % 3", "2"),
+        ("1 << 2 + 1", "8"),
+        ("1 | 2 ^ 3 & 4", "3"),
+        ("7 - 3 - (2 - 1)", "3"),
+        ("2 * 3 // 4 * 5", "5"),
+        ("True + True", "2"),
+        ("1 + 2j", "(1+2j)"),
+        ("0x_ff + 0o17 + 0b101", "275"),
+        ("1_000 * 1e-3", "1.0"),
+        ("1e400", "inf"),
+        ("-1e400", "-inf"),
+        ("1e400 - 1e400", "nan"),
+        (".5 + 1.", "1.5"),
+        ("2j * 2j", "(-4+0j)"),
+        ("1.5e3J", "1500j"),
+        ("0 < 1 != 2 > 1 == 1 <= 1 >= 1", "True"),
+        ("1 == 2 == 1/0", "False"),
+    ];
+
+    fn answer(src: &str, env: &Env) -> String {
+        match Expr::parse(src).and_then(|e| e.eval(env)) {
+            Ok(v) => v.to_string(),
+            Err(e) => format!("!{e}"),
+        }
+    }
+
+    #[test]
+    fn answers_match_cpython() {
+        let env = Env::new();
+        let wrong: Vec<String> = CASES
+            .iter()
+            .filter_map(|&(src, want)| {
+                let got = answer(src, &env);
+                (got != want).then(|| format!("{src:?}: got {got:?}, want {want:?}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn variables_shadow_builtins_but_not_keywords() {
+        let env = Env::new().with("x", 21).with("pi", 3).with("True", 5);
+        assert_eq!(answer("x * 2 + 1", &env), "43");
+        assert_eq!(answer("pi", &env), "3");
+        assert_eq!(answer("True", &env), "True");
+        assert_eq!(answer("e > 2", &env), "True");
+        let env = env.with("x", 1.5);
+        assert_eq!(answer("x", &env), "1.5");
+        assert_eq!(answer("abs(x - 3)", &env), "1.5");
+        assert_eq!(answer("y", &env), "!NameError: name 'y' is not defined");
+    }
+
+    #[test]
+    fn an_expression_evaluates_many_times() {
+        let e = Expr::parse("n * (n + 1) // 2").unwrap();
+        for n in [0i64, 1, 10, 1000] {
+            let v = e.eval(&Env::new().with("n", n)).unwrap();
+            assert_eq!(v.to_string(), (n * (n + 1) / 2).to_string());
+        }
+    }
+
+    #[test]
+    fn evaluation_runs_under_the_env_limits() {
+        let e = Expr::parse("2**100").unwrap();
+        let tight = Env::new().with_limits(Limits {
+            max_int_bits: 64,
+            ..Limits::default()
+        });
+        assert_eq!(e.eval(&tight).unwrap_err().class(), "LimitError");
+        assert!(e.eval(&Env::new()).is_ok());
+    }
+}

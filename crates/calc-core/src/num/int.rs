@@ -1,0 +1,1023 @@
+//! `Int`: construction, conversions and arithmetic with CPython's rules.
+//!
+//! Every method keeps the `Int` invariant (`Big` only outside `i64`). Small
+//! operands take a checked machine-word path that neither allocates nor
+//! charges the budget; anything bigger first checks the result size against
+//! `Limits::max_int_bits` and charges its estimated work, then computes.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use num_bigint::{BigInt, BigUint};
+use num_integer::Integer;
+use num_traits::{One, Pow, Signed, ToPrimitive};
+
+use crate::budget::{div_cost, linear_cost, mul_cost, Budget};
+use crate::{EvalError, Int, Limits};
+
+/// 2**63 as an f64: floats below it in magnitude convert to `i64` exactly.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+impl Int {
+    /// The int holding `b`, as a machine word when it fits.
+    ///
+    /// ```
+    /// use calc_core::Int;
+    /// assert_eq!(Int::from_bigint(42.into()), Int::Small(42));
+    /// ```
+    pub fn from_bigint(b: BigInt) -> Int {
+        match b.to_i64() {
+            Some(v) => Int::Small(v),
+            None => Int::Big(b),
+        }
+    }
+
+    /// The value as a `BigInt` (allocates for big values).
+    pub fn to_bigint(&self) -> BigInt {
+        match self {
+            Int::Small(v) => BigInt::from(*v),
+            Int::Big(b) => b.clone(),
+        }
+    }
+
+    /// A `BigInt` view: borrowed when big, built when small.
+    pub(crate) fn big(&self) -> Cow<'_, BigInt> {
+        match self {
+            Int::Small(v) => Cow::Owned(BigInt::from(*v)),
+            Int::Big(b) => Cow::Borrowed(b),
+        }
+    }
+
+    /// The value as an `i64`, if it fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Int::Small(v) => Some(*v),
+            Int::Big(_) => None,
+        }
+    }
+
+    /// Whether the value is 0.
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Int::Small(0))
+    }
+
+    /// Whether the value is below 0.
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Int::Small(v) => *v < 0,
+            Int::Big(b) => b.is_negative(),
+        }
+    }
+
+    /// Python's `int.bit_length()`: bits of the absolute value, 0 for 0.
+    ///
+    /// ```
+    /// assert_eq!(calc_core::Int::Small(-8).bit_length(), 4);
+    /// ```
+    pub fn bit_length(&self) -> u64 {
+        match self {
+            Int::Small(v) => u64::from(64 - v.unsigned_abs().leading_zeros()),
+            Int::Big(b) => b.bits(),
+        }
+    }
+
+    /// Python's `float(int)`: correctly rounded (half to even), or
+    /// `OverflowError: int too large to convert to float`.
+    ///
+    /// ```
+    /// use calc_core::Int;
+    /// // 2**53 + 1 rounds to the even neighbour 2**53.
+    /// assert_eq!(Int::Small((1 << 53) + 1).to_f64().unwrap(), 9007199254740992.0);
+    /// ```
+    pub fn to_f64(&self) -> Result<f64, EvalError> {
+        match self {
+            // `as` rounds to nearest, ties to even.
+            Int::Small(v) => Ok(*v as f64),
+            Int::Big(b) => big_to_f64(b),
+        }
+    }
+
+    /// The int part of `x` (truncated toward 0), as Python's `int(x)`;
+    /// `ValueError` for NaN and `OverflowError` for infinities, with
+    /// CPython's messages.
+    ///
+    /// ```
+    /// use calc_core::Int;
+    /// assert_eq!(Int::from_f64(-2.7).unwrap(), Int::Small(-2));
+    /// assert_eq!(Int::from_f64(f64::NAN).unwrap_err().class(), "ValueError");
+    /// ```
+    pub fn from_f64(x: f64) -> Result<Int, EvalError> {
+        if x.is_nan() {
+            return Err(EvalError::value("cannot convert float NaN to integer"));
+        }
+        if x.is_infinite() {
+            return Err(EvalError::overflow(
+                "cannot convert float infinity to integer",
+            ));
+        }
+        let t = x.trunc();
+        if t.abs() < TWO_POW_63 {
+            return Ok(Int::Small(t as i64));
+        }
+        // |t| >= 2**63: an integer mantissa times a positive power of two.
+        let bits = t.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
+        let mant = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+        let mag = BigInt::from(mant) << (exp.max(0) as usize);
+        Ok(Int::from_bigint(if t < 0.0 { -mag } else { mag }))
+    }
+
+    /// Parses an int literal's `digits` (ASCII digits of `radix`, no sign,
+    /// prefix or underscores).
+    ///
+    /// A decimal literal of more than `limits.max_str_digits` digits is a
+    /// `ValueError` with CPython 3.11's message (the parser reports it as a
+    /// `SyntaxError`, as CPython does), unless its value fits 64 bits
+    /// (`0000...0`), as in CPython; a literal over `limits.max_int_bits`
+    /// is a `LimitError`. Literals that fit 64 bits never allocate.
+    ///
+    /// ```
+    /// use calc_core::{Int, Limits};
+    /// let limits = Limits::default();
+    /// assert_eq!(Int::from_str_radix("ff", 16, &limits).unwrap(), Int::Small(255));
+    /// let big = Int::from_str_radix("18446744073709551616", 10, &limits).unwrap();
+    /// assert_eq!(big.to_string(), "18446744073709551616");
+    /// ```
+    pub fn from_str_radix(digits: &str, radix: u32, limits: &Limits) -> Result<Int, EvalError> {
+        if !(2..=36).contains(&radix) {
+            return Err(EvalError::value("int() base must be >= 2 and <= 36, or 0"));
+        }
+        let bytes = digits.as_bytes();
+        if bytes.is_empty() {
+            return Err(invalid_literal(digits, radix));
+        }
+        let n = bytes.len();
+        let mut acc: u64 = 0;
+        let mut fits = true;
+        for &c in bytes {
+            let d = match (c as char).to_digit(radix) {
+                Some(d) => d,
+                None => return Err(invalid_literal(digits, radix)),
+            };
+            if fits {
+                match acc
+                    .checked_mul(u64::from(radix))
+                    .and_then(|a| a.checked_add(u64::from(d)))
+                {
+                    Some(a) => acc = a,
+                    None => fits = false,
+                }
+            }
+        }
+        if fits {
+            if let Ok(v) = i64::try_from(acc) {
+                return Ok(Int::Small(v));
+            }
+            return Ok(Int::Big(BigInt::from(acc)));
+        }
+        // CPython's compiler reads literals that fit a C long without the
+        // digit limit (so `000...0` of any length is fine), then applies it.
+        if !radix.is_power_of_two() && limits.max_str_digits > 0 && n > limits.max_str_digits {
+            return Err(EvalError::value(format!(
+                "Exceeds the limit ({} digits) for integer string conversion: value has {} digits; \
+                 use sys.set_int_max_str_digits() to increase the limit",
+                limits.max_str_digits, n
+            )));
+        }
+        let bits_per_digit = f64::from(radix).log2();
+        let est_bits = ((n as f64 - 1.0) * bits_per_digit) as u64;
+        if est_bits > limits.max_int_bits {
+            return Err(EvalError::limit(format!(
+                "integer literal would exceed {} bits",
+                limits.max_int_bits
+            )));
+        }
+        match BigUint::parse_bytes(bytes, radix) {
+            Some(u) => Ok(Int::from_bigint(BigInt::from(u))),
+            None => Err(invalid_literal(digits, radix)),
+        }
+    }
+
+    /// `self + other`.
+    pub(crate) fn add(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+            return match a.checked_add(*b) {
+                Some(s) => Ok(Int::Small(s)),
+                None => wide(i128::from(*a) + i128::from(*b), budget),
+            };
+        }
+        let bits = self.bit_length().max(other.bit_length()) + 1;
+        budget.check_bits(bits)?;
+        budget.charge(linear_cost(bits))?;
+        Ok(Int::from_bigint(&*self.big() + &*other.big()))
+    }
+
+    /// `self - other`.
+    pub(crate) fn sub(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+            return match a.checked_sub(*b) {
+                Some(s) => Ok(Int::Small(s)),
+                None => wide(i128::from(*a) - i128::from(*b), budget),
+            };
+        }
+        let bits = self.bit_length().max(other.bit_length()) + 1;
+        budget.check_bits(bits)?;
+        budget.charge(linear_cost(bits))?;
+        Ok(Int::from_bigint(&*self.big() - &*other.big()))
+    }
+
+    /// `self * other`.
+    pub(crate) fn mul(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+            return match a.checked_mul(*b) {
+                Some(p) => Ok(Int::Small(p)),
+                None => wide(i128::from(*a) * i128::from(*b), budget),
+            };
+        }
+        let (x, y) = (self.bit_length(), other.bit_length());
+        budget.check_bits(x + y)?;
+        budget.charge(mul_cost(x, y))?;
+        Ok(Int::from_bigint(&*self.big() * &*other.big()))
+    }
+
+    /// `-self`.
+    pub(crate) fn neg(&self) -> Int {
+        match self {
+            Int::Small(v) => match v.checked_neg() {
+                Some(n) => Int::Small(n),
+                None => Int::Big(-BigInt::from(*v)),
+            },
+            Int::Big(b) => Int::from_bigint(-b),
+        }
+    }
+
+    /// `~self`, i.e. `-(self + 1)`.
+    pub(crate) fn invert(&self) -> Int {
+        match self {
+            Int::Small(v) => Int::Small(!v),
+            Int::Big(b) => Int::from_bigint(-(b + 1u32)),
+        }
+    }
+
+    /// `self // other`, rounding toward negative infinity.
+    pub(crate) fn floor_div(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        Ok(self.divmod_with(other, budget, DIV_MOD_ZERO)?.0)
+    }
+
+    /// `self % other`, with the sign of `other`.
+    pub(crate) fn modulo(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        Ok(self.divmod_with(other, budget, MOD_ZERO)?.1)
+    }
+
+    fn divmod_with(
+        &self,
+        other: &Int,
+        budget: &mut Budget<'_>,
+        zero_msg: &'static str,
+    ) -> Result<(Int, Int), EvalError> {
+        if other.is_zero() {
+            return Err(EvalError::zero_division(zero_msg));
+        }
+        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+            if let (Some(q), Some(r)) = (a.checked_div(*b), a.checked_rem(*b)) {
+                return Ok(if r != 0 && ((r < 0) != (*b < 0)) {
+                    (Int::Small(q - 1), Int::Small(r + b))
+                } else {
+                    (Int::Small(q), Int::Small(r))
+                });
+            }
+        }
+        budget.charge(div_cost(self.bit_length(), other.bit_length()))?;
+        let (q, r) = self.big().div_mod_floor(&other.big());
+        Ok((Int::from_bigint(q), Int::from_bigint(r)))
+    }
+
+    /// `self ** exp` for `exp >= 0` (a negative `exp` is a float power,
+    /// which the caller handles; here it is a `ValueError`).
+    ///
+    /// Refused with `LimitError` before any work when the result would exceed
+    /// the bit bound: `10**10**10` fails at once.
+    pub(crate) fn pow(&self, exp: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        if exp.is_negative() {
+            return Err(EvalError::value("negative exponent for an int power"));
+        }
+        if exp.is_zero() {
+            return Ok(Int::Small(1));
+        }
+        match self {
+            Int::Small(0) | Int::Small(1) => return Ok(self.clone()),
+            Int::Small(-1) => return Ok(Int::Small(if exp.is_odd() { -1 } else { 1 })),
+            _ => {}
+        }
+        let e = match exp {
+            Int::Small(e) => *e as u64,
+            Int::Big(_) => return Err(too_many_bits(budget)),
+        };
+        if let (Int::Small(a), Ok(e32)) = (self, u32::try_from(e)) {
+            if let Some(p) = a.checked_pow(e32) {
+                return Ok(Int::Small(p));
+            }
+        }
+        let est = (e as f64 * self.log2_abs()).floor() + 1.0;
+        if est > budget.limits.max_int_bits as f64 {
+            return Err(too_many_bits(budget));
+        }
+        let bits = est as u64;
+        budget.check_bits(bits)?;
+        if let Some(k) = self.power_of_two_exponent() {
+            // (±2**k)**e is a single shift: no squarings needed.
+            budget.charge(linear_cost(bits))?;
+            let shift = usize::try_from(k.saturating_mul(e)).map_err(|_| too_many_bits(budget))?;
+            let mag = BigInt::one() << shift;
+            let negative = self.is_negative() && e % 2 == 1;
+            return Ok(Int::from_bigint(if negative { -mag } else { mag }));
+        }
+        // Repeated squaring: the last squaring dominates, the rest sum to
+        // about as much again.
+        let half = bits / 2 + 1;
+        // Each of the bits(e) steps also allocates and copies (measured
+        // ~200 ns a step at small sizes).
+        let steps = u64::from(64 - e.leading_zeros());
+        budget.charge(mul_cost(half, half).saturating_mul(2) + linear_cost(bits) + 200 * steps)?;
+        let e32 = u32::try_from(e).map_err(|_| too_many_bits(budget))?;
+        Ok(Int::from_bigint(Pow::pow(&*self.big(), e32)))
+    }
+
+    /// `k` when `|self| == 2**k`.
+    fn power_of_two_exponent(&self) -> Option<u64> {
+        let is_pow2 = match self {
+            Int::Small(v) => v.unsigned_abs().is_power_of_two(),
+            Int::Big(b) => b.magnitude().trailing_zeros() == Some(b.bits() - 1),
+        };
+        is_pow2.then(|| self.bit_length() - 1)
+    }
+
+    /// `log2(|self|)` for `|self| >= 2`, accurate enough for size estimates.
+    fn log2_abs(&self) -> f64 {
+        match self {
+            Int::Small(v) => (v.unsigned_abs() as f64).log2(),
+            Int::Big(b) => {
+                let bits = b.bits();
+                let shift = bits.saturating_sub(64);
+                let top = (b.magnitude() >> shift).to_u64().unwrap_or(u64::MAX);
+                (top as f64).log2() + shift as f64
+            }
+        }
+    }
+
+    /// `self << n`; `ValueError` for a negative count.
+    pub(crate) fn shl(&self, n: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        if n.is_negative() {
+            return Err(EvalError::value("negative shift count"));
+        }
+        if self.is_zero() {
+            return Ok(Int::Small(0));
+        }
+        let n = match n {
+            Int::Small(n) => *n as u64,
+            Int::Big(_) => return Err(too_many_bits(budget)),
+        };
+        if let Int::Small(a) = self {
+            if n < 63 {
+                let shifted = a << n;
+                if shifted >> n == *a {
+                    return Ok(Int::Small(shifted));
+                }
+            }
+        }
+        let bits = self.bit_length().saturating_add(n);
+        budget.check_bits(bits)?;
+        budget.charge(linear_cost(bits))?;
+        let n = usize::try_from(n).map_err(|_| too_many_bits(budget))?;
+        Ok(Int::from_bigint(&*self.big() << n))
+    }
+
+    /// `self >> n`, rounding toward negative infinity; `ValueError` for a
+    /// negative count. Counts past the value's size give 0 or -1 at once.
+    pub(crate) fn shr(&self, n: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        if n.is_negative() {
+            return Err(EvalError::value("negative shift count"));
+        }
+        let n = match n {
+            Int::Small(n) if (*n as u64) < self.bit_length() => *n as u64,
+            _ => return Ok(Int::Small(if self.is_negative() { -1 } else { 0 })),
+        };
+        if let Int::Small(a) = self {
+            return Ok(Int::Small(a >> n));
+        }
+        budget.charge(linear_cost(self.bit_length()))?;
+        let n = usize::try_from(n).map_err(|_| too_many_bits(budget))?;
+        Ok(Int::from_bigint(&*self.big() >> n))
+    }
+
+    /// `self & other` (two's complement, as Python).
+    pub(crate) fn bitand(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        self.bitop(other, budget, |a, b| a & b, |a, b| a & b)
+    }
+
+    /// `self | other`.
+    pub(crate) fn bitor(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        self.bitop(other, budget, |a, b| a | b, |a, b| a | b)
+    }
+
+    /// `self ^ other`.
+    pub(crate) fn bitxor(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+        self.bitop(other, budget, |a, b| a ^ b, |a, b| a ^ b)
+    }
+
+    fn bitop(
+        &self,
+        other: &Int,
+        budget: &mut Budget<'_>,
+        small: impl Fn(i64, i64) -> i64,
+        big: impl Fn(&BigInt, &BigInt) -> BigInt,
+    ) -> Result<Int, EvalError> {
+        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+            return Ok(Int::Small(small(*a, *b)));
+        }
+        budget.charge(linear_cost(self.bit_length().max(other.bit_length())))?;
+        Ok(Int::from_bigint(big(&self.big(), &other.big())))
+    }
+
+    /// Whether the value is odd.
+    pub(crate) fn is_odd(&self) -> bool {
+        match self {
+            Int::Small(v) => v & 1 == 1,
+            Int::Big(b) => b.is_odd(),
+        }
+    }
+}
+
+impl PartialOrd for Int {
+    fn partial_cmp(&self, other: &Int) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Int {
+    fn cmp(&self, other: &Int) -> Ordering {
+        match (self, other) {
+            (Int::Small(a), Int::Small(b)) => a.cmp(b),
+            // A big value is outside the i64 range, so its sign decides.
+            (Int::Small(_), Int::Big(b)) => {
+                if b.is_negative() {
+                    Ordering::Greater
+                } else {
+                    Ordering::Less
+                }
+            }
+            (Int::Big(a), Int::Small(_)) => {
+                if a.is_negative() {
+                    Ordering::Less
+                } else {
+                    Ordering::Greater
+                }
+            }
+            (Int::Big(a), Int::Big(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl From<i64> for Int {
+    fn from(v: i64) -> Int {
+        Int::Small(v)
+    }
+}
+
+impl From<BigInt> for Int {
+    fn from(b: BigInt) -> Int {
+        Int::from_bigint(b)
+    }
+}
+
+/// CPython's message for `//` by zero.
+const DIV_MOD_ZERO: &str = "integer division or modulo by zero";
+/// CPython's message for `%` by zero.
+const MOD_ZERO: &str = "integer modulo by zero";
+
+/// A result of two machine words that left the `i64` range (still under the
+/// bit bound's check, which embedders may set below 128 bits).
+fn wide(v: i128, budget: &Budget<'_>) -> Result<Int, EvalError> {
+    budget.check_bits(u64::from(128 - v.unsigned_abs().leading_zeros()))?;
+    Ok(Int::Big(BigInt::from(v)))
+}
+
+fn too_many_bits(budget: &Budget<'_>) -> EvalError {
+    EvalError::limit(format!(
+        "integer result would exceed {} bits",
+        budget.limits.max_int_bits
+    ))
+}
+
+fn invalid_literal(digits: &str, radix: u32) -> EvalError {
+    EvalError::value(format!(
+        "invalid literal for int() with base {radix}: '{digits}'"
+    ))
+}
+
+/// Correctly rounded conversion of a big int: the top 64 bits, with a sticky
+/// bit standing for everything below, convert exactly as the whole would
+/// (the `u64 -> f64` cast rounds half to even); scaling by a power of two is
+/// then exact.
+fn big_to_f64(b: &BigInt) -> Result<f64, EvalError> {
+    let mag = b.magnitude();
+    let bits = mag.bits();
+    let shift = bits.saturating_sub(64);
+    let overflow = || EvalError::overflow("int too large to convert to float");
+    // 2**(63 + shift) <= |b|: beyond the f64 range once 63 + shift >= 1024.
+    if shift > 960 {
+        return Err(overflow());
+    }
+    let top = (mag >> shift).to_u64().ok_or_else(overflow)?;
+    let sticky = shift > 0 && mag.trailing_zeros().is_some_and(|tz| tz < shift);
+    let m = (top | u64::from(sticky)) as f64;
+    let scaled = m * f64::from_bits((1023 + shift) << 52);
+    if scaled.is_infinite() {
+        return Err(overflow());
+    }
+    Ok(if b.is_negative() { -scaled } else { scaled })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+
+    fn int(s: &str) -> Int {
+        Int::from_bigint(s.parse().unwrap())
+    }
+
+    fn with_budget<T>(f: impl FnOnce(&mut Budget<'_>) -> T) -> T {
+        let limits = Limits::default();
+        let mut b = Budget::new(&limits);
+        f(&mut b)
+    }
+
+    #[test]
+    fn normalises() {
+        assert_eq!(int("9223372036854775807"), Int::Small(i64::MAX));
+        assert!(matches!(int("9223372036854775808"), Int::Big(_)));
+        assert_eq!(int("-9223372036854775808"), Int::Small(i64::MIN));
+        // -(-2**63) leaves i64, and back.
+        assert!(matches!(Int::Small(i64::MIN).neg(), Int::Big(_)));
+        assert_eq!(Int::Small(i64::MIN).neg().neg(), Int::Small(i64::MIN));
+    }
+
+    #[test]
+    fn small_arithmetic_overflows_into_big() {
+        with_budget(|b| {
+            // 9223372036854775807 + 1
+            let s = Int::Small(i64::MAX).add(&Int::Small(1), b).unwrap();
+            assert_eq!(s, int("9223372036854775808"));
+            // -9223372036854775808 - 1
+            let d = Int::Small(i64::MIN).sub(&Int::Small(1), b).unwrap();
+            assert_eq!(d, int("-9223372036854775809"));
+            // 3037000500 * 3037000500 == 9223372037000250000
+            let p = Int::Small(3037000500)
+                .mul(&Int::Small(3037000500), b)
+                .unwrap();
+            assert_eq!(p, int("9223372037000250000"));
+            // (2**64) - (2**64 - 1) == 1, normalised back to Small
+            let x = int("18446744073709551616")
+                .sub(&int("18446744073709551615"), b)
+                .unwrap();
+            assert_eq!(x, Int::Small(1));
+        });
+    }
+
+    #[test]
+    fn small_overflow_respects_a_low_bit_bound() {
+        let limits = Limits {
+            max_int_bits: 64,
+            ..Limits::default()
+        };
+        let mut b = Budget::new(&limits);
+        // 2**63 - 1 + 1 has 64 bits; (2**62) * 8 has 66
+        assert!(Int::Small(i64::MAX).add(&Int::Small(1), &mut b).is_ok());
+        let e = Int::Small(1 << 62).mul(&Int::Small(8), &mut b).unwrap_err();
+        assert_eq!(e.class(), "LimitError");
+    }
+
+    #[test]
+    fn floor_division_and_modulo() {
+        // (a, b, a // b, a % b) from python3
+        let cases: &[(i64, i64, i64, i64)] = &[
+            (7, 2, 3, 1),
+            (-7, 2, -4, 1),
+            (7, -2, -4, -1),
+            (-7, -2, 3, -1),
+            (6, -3, -2, 0),
+            (0, -5, 0, 0),
+            (i64::MIN, 1, i64::MIN, 0),
+        ];
+        with_budget(|b| {
+            for &(x, y, q, r) in cases {
+                let (xi, yi) = (Int::Small(x), Int::Small(y));
+                assert_eq!(xi.floor_div(&yi, b).unwrap(), Int::Small(q), "{x}//{y}");
+                assert_eq!(xi.modulo(&yi, b).unwrap(), Int::Small(r), "{x}%{y}");
+            }
+            // -9223372036854775808 // -1 == 9223372036854775808
+            let q = Int::Small(i64::MIN).floor_div(&Int::Small(-1), b).unwrap();
+            assert_eq!(q, int("9223372036854775808"));
+            assert_eq!(
+                Int::Small(i64::MIN).modulo(&Int::Small(-1), b).unwrap(),
+                Int::Small(0)
+            );
+            // -10**30 // 7 == -142857142857142857142857142858 ; -10**30 % 7 == 6
+            let big = int("-1000000000000000000000000000000");
+            let (q, r) = (
+                big.floor_div(&Int::Small(7), b).unwrap(),
+                big.modulo(&Int::Small(7), b).unwrap(),
+            );
+            assert_eq!(q, int("-142857142857142857142857142858"));
+            assert_eq!(r, Int::Small(6));
+        });
+    }
+
+    #[test]
+    fn division_by_zero_messages() {
+        with_budget(|b| {
+            let e = Int::Small(1).floor_div(&Int::Small(0), b).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "ZeroDivisionError: integer division or modulo by zero"
+            );
+            let e = Int::Small(1).modulo(&Int::Small(0), b).unwrap_err();
+            assert_eq!(e.to_string(), "ZeroDivisionError: integer modulo by zero");
+            let e = int("100000000000000000000")
+                .floor_div(&Int::Small(0), b)
+                .unwrap_err();
+            assert_eq!(e.message(), "integer division or modulo by zero");
+        });
+    }
+
+    #[test]
+    fn powers() {
+        with_budget(|b| {
+            // 3 ** 40 == 12157665459056928801
+            assert_eq!(
+                Int::Small(3).pow(&Int::Small(40), b).unwrap(),
+                int("12157665459056928801")
+            );
+            assert_eq!(
+                Int::Small(-2).pow(&Int::Small(63), b).unwrap(),
+                Int::Small(i64::MIN)
+            );
+            assert_eq!(Int::Small(0).pow(&Int::Small(0), b).unwrap(), Int::Small(1)); // 0**0
+            assert_eq!(
+                Int::Small(-1)
+                    .pow(&int("100000000000000000001"), b)
+                    .unwrap(),
+                Int::Small(-1)
+            );
+            assert_eq!(
+                Int::Small(1).pow(&int("100000000000000000001"), b).unwrap(),
+                Int::Small(1)
+            );
+            // (-2)**65 == -36893488147419103232 ; 4**40 == 1208925819614629174706176
+            assert_eq!(
+                Int::Small(-2).pow(&Int::Small(65), b).unwrap(),
+                int("-36893488147419103232")
+            );
+            assert_eq!(
+                Int::Small(-4).pow(&Int::Small(40), b).unwrap(),
+                int("1208925819614629174706176")
+            );
+            // 2**1000000 has 1000001 bits: under the bound
+            let p = Int::Small(2).pow(&Int::Small(1_000_000), b).unwrap();
+            assert_eq!(p.bit_length(), 1_000_001);
+        });
+        with_budget(|b| {
+            // 10**10**10, 9**9**9 and 2**(2**20) are refused before any work
+            let e = Int::Small(10)
+                .pow(&Int::Small(10_000_000_000), b)
+                .unwrap_err();
+            assert_eq!(e.class(), "LimitError");
+            assert_eq!(
+                Int::Small(9)
+                    .pow(&Int::Small(387420489), b)
+                    .unwrap_err()
+                    .class(),
+                "LimitError"
+            );
+            assert_eq!(
+                Int::Small(2)
+                    .pow(&Int::Small(1 << 20), b)
+                    .unwrap_err()
+                    .class(),
+                "LimitError"
+            );
+            assert_eq!(
+                Int::Small(2)
+                    .pow(&int("100000000000000000000"), b)
+                    .unwrap_err()
+                    .class(),
+                "LimitError"
+            );
+        });
+    }
+
+    #[test]
+    fn shifts() {
+        with_budget(|b| {
+            let sh = |x: Int, n: i64, b: &mut Budget<'_>| x.shl(&Int::Small(n), b);
+            assert_eq!(sh(Int::Small(1), 62, b).unwrap(), Int::Small(1 << 62));
+            assert_eq!(
+                sh(Int::Small(1), 63, b).unwrap(),
+                int("9223372036854775808")
+            );
+            assert_eq!(sh(Int::Small(-1), 63, b).unwrap(), Int::Small(i64::MIN));
+            assert_eq!(
+                sh(Int::Small(3), 100, b).unwrap(),
+                int("3802951800684688204490109616128")
+            );
+            assert_eq!(sh(Int::Small(0), 1 << 40, b).unwrap(), Int::Small(0)); // 0 << (1<<40)
+            assert_eq!(
+                sh(Int::Small(1), 1 << 40, b).unwrap_err().class(),
+                "LimitError"
+            );
+            assert_eq!(
+                sh(Int::Small(1), -1, b).unwrap_err().to_string(),
+                "ValueError: negative shift count"
+            );
+            let sr = |x: Int, n: Int, b: &mut Budget<'_>| x.shr(&n, b);
+            assert_eq!(
+                sr(Int::Small(-7), Int::Small(1), b).unwrap(),
+                Int::Small(-4)
+            ); // -7 >> 1
+            assert_eq!(
+                sr(Int::Small(-7), Int::Small(100), b).unwrap(),
+                Int::Small(-1)
+            );
+            assert_eq!(
+                sr(Int::Small(7), int("100000000000000000000"), b).unwrap(),
+                Int::Small(0)
+            );
+            // -(2**100) - 1 >> 99 == -3
+            assert_eq!(
+                sr(int("-1267650600228229401496703205377"), Int::Small(99), b).unwrap(),
+                Int::Small(-3)
+            );
+            assert_eq!(
+                sr(Int::Small(1), Int::Small(-1), b).unwrap_err().class(),
+                "ValueError"
+            );
+        });
+    }
+
+    #[test]
+    fn bit_operations() {
+        with_budget(|b| {
+            // -2**70 & 2**70 - 1 == 0 ; -2**70 | 5 == -1180591620717411303419 ; ~(2**70) == -(2**70)-1
+            let m = int("-1180591620717411303424");
+            let p = int("1180591620717411303423");
+            assert_eq!(m.bitand(&p, b).unwrap(), Int::Small(0));
+            assert_eq!(
+                m.bitor(&Int::Small(5), b).unwrap(),
+                int("-1180591620717411303419")
+            );
+            assert_eq!(m.bitxor(&Int::Small(-1), b).unwrap(), p);
+            assert_eq!(
+                int("1180591620717411303424").invert(),
+                int("-1180591620717411303425")
+            );
+            assert_eq!(Int::Small(5).invert(), Int::Small(-6));
+        });
+    }
+
+    #[test]
+    fn to_f64_rounds_correctly() {
+        // float(x) from python3
+        let cases: &[(&str, f64)] = &[
+            ("9007199254740993", 9007199254740992.0), // 2**53 + 1: tie, to even
+            ("9007199254740995", 9007199254740996.0), // 2**53 + 3: tie, to even
+            ("18446744073709551615", 18446744073709551616.0),
+            ("36893488147419103231", 36893488147419103232.0),
+            // 2**80 + 2**27 + 1: just above a tie, rounds up
+            ("1208925819614629308923905", 1.2089258196146294e+24),
+            // 2**80 + 2**27: a tie, to even (down)
+            ("1208925819614629308923904", 1.2089258196146292e+24),
+            ("-1208925819614629308923905", -1.2089258196146294e+24),
+        ];
+        for (s, f) in cases {
+            assert_eq!(int(s).to_f64().unwrap(), *f, "float({s})");
+        }
+        // float(2**1024 - 2**970) rounds up to 2**1024: OverflowError
+        let top = (BigInt::from(1) << 1024u32) - (BigInt::from(1) << 970u32);
+        let e = Int::from_bigint(top).to_f64().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "OverflowError: int too large to convert to float"
+        );
+        // float(2**1024 - 2**970 - 1) == 1.7976931348623157e+308
+        let below = (BigInt::from(1) << 1024u32) - (BigInt::from(1) << 970u32) - 1u32;
+        assert_eq!(Int::from_bigint(below).to_f64().unwrap(), f64::MAX);
+    }
+
+    #[test]
+    fn from_f64_truncates() {
+        assert_eq!(Int::from_f64(1e20).unwrap(), int("100000000000000000000"));
+        assert_eq!(
+            Int::from_f64(-9.223_372_036_854_776e18).unwrap(),
+            Int::Small(i64::MIN)
+        );
+        assert_eq!(Int::from_f64(-0.9).unwrap(), Int::Small(0));
+        // int(1.7976931348623157e+308) has 309 digits
+        assert_eq!(Int::from_f64(f64::MAX).unwrap().to_string().len(), 309);
+        assert_eq!(
+            Int::from_f64(f64::NEG_INFINITY).unwrap_err().to_string(),
+            "OverflowError: cannot convert float infinity to integer"
+        );
+        assert_eq!(
+            Int::from_f64(f64::NAN).unwrap_err().to_string(),
+            "ValueError: cannot convert float NaN to integer"
+        );
+    }
+
+    #[test]
+    fn literals() {
+        let l = Limits::default();
+        assert_eq!(Int::from_str_radix("0", 10, &l).unwrap(), Int::Small(0));
+        assert_eq!(Int::from_str_radix("777", 8, &l).unwrap(), Int::Small(511));
+        assert_eq!(Int::from_str_radix("101", 2, &l).unwrap(), Int::Small(5));
+        assert_eq!(
+            Int::from_str_radix("FFffFFffFFffFFff", 16, &l).unwrap(),
+            int("18446744073709551615")
+        );
+        assert_eq!(
+            Int::from_str_radix("9223372036854775808", 10, &l).unwrap(),
+            int("9223372036854775808")
+        );
+        assert_eq!(
+            Int::from_str_radix("1".repeat(4300).as_str(), 10, &l)
+                .unwrap()
+                .to_string()
+                .len(),
+            4300
+        );
+        // int('1' * 4301)
+        let e = Int::from_str_radix("1".repeat(4301).as_str(), 10, &l).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ValueError: Exceeds the limit (4300 digits) for integer string conversion: \
+             value has 4301 digits; use sys.set_int_max_str_digits() to increase the limit"
+        );
+        // hex literals have no digit limit, only the bit bound
+        assert!(Int::from_str_radix("f".repeat(10000).as_str(), 16, &l).is_ok());
+        assert!(Int::from_str_radix("12a", 10, &l).is_err());
+        // eval('0' * 5000) == 0: literals that fit a C long skip the limit
+        assert_eq!(
+            Int::from_str_radix("0".repeat(5000).as_str(), 10, &l).unwrap(),
+            Int::Small(0)
+        );
+        assert!(Int::from_str_radix("", 10, &l).is_err());
+    }
+
+    #[test]
+    fn ordering() {
+        let mut v = vec![
+            int("18446744073709551616"),
+            Int::Small(3),
+            int("-18446744073709551616"),
+            Int::Small(-3),
+        ];
+        v.sort();
+        assert_eq!(
+            v,
+            vec![
+                int("-18446744073709551616"),
+                Int::Small(-3),
+                Int::Small(3),
+                int("18446744073709551616")
+            ]
+        );
+    }
+}
+
+/// Measures how long the costly operations take per charged work unit, to
+/// tune `Limits::work_budget`. Run with
+/// `cargo test --release -p calc-core --lib calibrate -- --ignored --nocapture`.
+#[cfg(test)]
+mod calibrate {
+    use super::*;
+    use std::time::Instant;
+
+    fn units_and_time(f: impl Fn(&mut Budget<'_>) -> Result<Int, EvalError>) -> (u64, f64) {
+        let limits = Limits {
+            work_budget: u64::MAX,
+            ..Limits::default()
+        };
+        let mut best = f64::MAX;
+        let mut used = 0;
+        for _ in 0..3 {
+            let mut budget = Budget::new(&limits);
+            let start = Instant::now();
+            let r = f(&mut budget);
+            best = best.min(start.elapsed().as_secs_f64());
+            assert!(r.is_ok());
+            used = u64::MAX - budget.remaining();
+        }
+        (used, best)
+    }
+
+    #[test]
+    #[ignore]
+    fn calibrate() {
+        let unlimited = Limits {
+            work_budget: u64::MAX,
+            ..Limits::default()
+        };
+        let mut b = Budget::new(&unlimited);
+        let big = |bits: u64, b: &mut Budget<'_>| {
+            Int::Small(3)
+                .pow(&Int::Small((bits as f64 / 3f64.log2()) as i64), b)
+                .unwrap()
+        };
+        for &bits in &[2_000u64, 5_000, 20_000, 50_000, 100_000, 200_000, 500_000] {
+            let x = big(bits, &mut b);
+            let y = big(bits / 2, &mut b);
+            let s = Int::Small(7);
+            let report = |name: &str, (u, t): (u64, f64)| {
+                println!(
+                    "{name:>10} {bits:>8} bits: {u:>12} units {:>10.3} ms {:>8.3} ns/unit",
+                    t * 1e3,
+                    t * 1e9 / u.max(1) as f64
+                );
+            };
+            if bits <= 500_000 {
+                report("mul", units_and_time(|b| x.mul(&x, b)));
+            }
+            report("mul half", units_and_time(|b| x.mul(&y, b)));
+            report("add", units_and_time(|b| x.add(&y, b)));
+            report("div", units_and_time(|b| x.floor_div(&y, b)));
+            let z = x
+                .sub(&Int::Small(1), &mut b)
+                .unwrap()
+                .shr(&Int::Small(500), &mut b)
+                .unwrap();
+            report("div near", units_and_time(|b| x.floor_div(&z, b)));
+            report(
+                "truediv",
+                units_and_time(|b| {
+                    crate::num::division::true_div(&x, &z, b).map(|_| Int::Small(0))
+                }),
+            );
+            report(
+                "pow 10",
+                units_and_time(|b| Int::Small(10).pow(&Int::Small((bits as f64 / 3.33) as i64), b)),
+            );
+            report("div small", units_and_time(|b| x.floor_div(&s, b)));
+            report("mod small", units_and_time(|b| x.modulo(&s, b)));
+            report("and", units_and_time(|b| x.bitand(&y, b)));
+            report("shl", units_and_time(|b| y.shl(&Int::Small(1000), b)));
+            report(
+                "pow",
+                units_and_time(|b| Int::Small(3).pow(&Int::Small((bits as f64 / 1.585) as i64), b)),
+            );
+            let t = Instant::now();
+            let mut out = String::new();
+            if bits <= 20_000 {
+                let _ = crate::num::repr::write_int(&mut out, &x, None);
+                println!(
+                    "{:>10} {bits:>8} bits: {:.3} ms",
+                    "str",
+                    t.elapsed().as_secs_f64() * 1e3
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod budget_examples {
+    use super::*;
+
+    fn used(f: impl Fn(&mut Budget<'_>) -> Result<Int, EvalError>) -> (u64, bool, f64) {
+        let limits = Limits::default();
+        let mut budget = Budget::new(&limits);
+        let t = std::time::Instant::now();
+        let ok = f(&mut budget).is_ok();
+        (
+            limits.work_budget - budget.remaining(),
+            ok,
+            t.elapsed().as_secs_f64() * 1e3,
+        )
+    }
+
+    #[test]
+    #[ignore]
+    fn print_budget_examples() {
+        println!(
+            "3**600000: {:?}",
+            used(|b| Int::Small(3).pow(&Int::Small(600_000), b))
+        );
+        println!(
+            "2**1000000: {:?}",
+            used(|b| Int::Small(2).pow(&Int::Small(1_000_000), b))
+        );
+        println!(
+            "7**350000: {:?}",
+            used(|b| Int::Small(7).pow(&Int::Small(350_000), b))
+        );
+    }
+}

@@ -1,0 +1,952 @@
+//! The parser: Python 3.11's expression grammar, restricted to the
+//! language, by recursive descent with one function per precedence level.
+//!
+//! ```text
+//! expression  := disjunction ['if' disjunction 'else' expression]
+//! disjunction := conjunction ('or' conjunction)*
+//! conjunction := inversion ('and' inversion)*
+//! inversion   := 'not'* comparison
+//! comparison  := bitwise_or (cmp_op bitwise_or)*
+//! bitwise_or  := the six left-associative binary levels | ^ & << >> + - * / // %
+//! factor      := ('+' | '-' | '~')* power
+//! power       := primary ['**' factor]
+//! primary     := atom ('(' [arguments] ')')*
+//! atom        := NAME | 'True' | 'False' | NUMBER | '(' expression ')'
+//! ```
+//!
+//! docs/grammar.md describes the accepted language, its errors and limits.
+//!
+//! Depth: only brackets make the parser recurse, at most `max_depth` times
+//! (the tokenizer counts them) and at most `max_nesting` times. Unary and
+//! `not` chains, `**` towers, `else` chains and the runs of one binary level
+//! are collected by loops, the last into flat nodes. `max_nesting` also
+//! bounds the height of the tree, so evaluation, which recurses on it, is
+//! bounded too. In a debug build one bracket level costs a few KiB of
+//! stack, a dozen frames; `and`/`or` share one function and the binary
+//! levels share one precedence-climbing function to keep it so.
+//!
+//! Errors follow CPython's two-stage reporting: a tokenizer error found
+//! anywhere in the input wins over a parser error (see
+//! [`Lexer::first_error_in_rest`]), and Python syntax outside the language
+//! is parsed on with its error deferred, so that the columns of real syntax
+//! errors are CPython's.
+
+use std::collections::HashMap;
+
+mod lex;
+mod number;
+
+use crate::ast::{BinOp, BoolOp, CmpOp, Items, Link, Node, NodeId, Tree, UnaryOp};
+use crate::{EvalError, Limits, Value};
+use lex::{error_at, Kw, Lexer, Op, Tok, Token};
+
+/// Parses `source` into a tree under `limits`.
+pub(crate) fn parse(source: &str, limits: &Limits) -> Result<Tree, EvalError> {
+    with_scratch(|scratch| parse_into(source, limits, scratch, Vec::with_capacity(8), Vec::new()))
+}
+
+/// Parses `source` and hands the tree to `f`, reusing this thread's tree
+/// buffers: the one-shot [`eval`](crate::eval()) then allocates nothing for
+/// an expression without names.
+pub(crate) fn with_tree<T>(
+    source: &str,
+    limits: &Limits,
+    f: impl FnOnce(&Tree) -> Result<T, EvalError>,
+) -> Result<T, EvalError> {
+    with_scratch(|scratch| {
+        let nodes = std::mem::take(&mut scratch.nodes);
+        let names = std::mem::take(&mut scratch.names);
+        let tree = parse_into(source, limits, scratch, nodes, names)?;
+        let result = f(&tree);
+        scratch.nodes = recycle(tree.nodes);
+        scratch.names = recycle(tree.names);
+        result
+    })
+}
+
+/// Buffers kept between parses on one thread, so that parsing a small
+/// expression does not allocate them again.
+#[derive(Default)]
+struct Scratch {
+    nodes: Vec<Node>,
+    names: Vec<Box<str>>,
+    pending: Vec<(Link, NodeId)>,
+    unary_ops: Vec<UnaryOp>,
+    tower: Vec<Floor>,
+    branches: Vec<(Sub, Sub)>,
+    open: Vec<(u8, usize)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Runs `f` with this thread's scratch buffers (or fresh ones, should the
+/// thread's be in use or gone).
+fn with_scratch<T>(f: impl FnOnce(&mut Scratch) -> T) -> T {
+    let taken = SCRATCH
+        .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).ok())
+        .ok()
+        .flatten();
+    let mut scratch = taken.unwrap_or_default();
+    let result = f(&mut scratch);
+    let _ = SCRATCH.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut() {
+            *s = scratch;
+        }
+    });
+    result
+}
+
+/// An emptied buffer, or a new one if it grew large (after a long input),
+/// so a thread does not keep much memory.
+fn recycle<T>(mut v: Vec<T>) -> Vec<T> {
+    v.clear();
+    if v.capacity() > 256 {
+        Vec::new()
+    } else {
+        v
+    }
+}
+
+fn parse_into(
+    source: &str,
+    limits: &Limits,
+    scratch: &mut Scratch,
+    nodes: Vec<Node>,
+    names: Vec<Box<str>>,
+) -> Result<Tree, EvalError> {
+    if source.len() > limits.max_source_len {
+        return Err(EvalError::limit(format!(
+            "source is longer than {} bytes",
+            limits.max_source_len
+        )));
+    }
+    // CPython's `eval` strips leading spaces and tabs before compiling, so
+    // its columns on the first line count from the first other character;
+    // ours count from the first character as given (docs/protocol.md), and
+    // the tokenizer skips the blanks.
+    let mut lexer = Lexer::new(source, limits.max_depth, std::mem::take(&mut scratch.open));
+    let tok = lexer.next_token()?;
+    let mut parser = Parser {
+        src: source,
+        lexer,
+        tok,
+        limits,
+        nodes,
+        names,
+        pending: std::mem::take(&mut scratch.pending),
+        depth: 0,
+        last_disjunction: 0,
+        unary_ops: std::mem::take(&mut scratch.unary_ops),
+        tower: std::mem::take(&mut scratch.tower),
+        name_index: None,
+        branches: std::mem::take(&mut scratch.branches),
+        deferred: None,
+    };
+    let result = parser.file().and_then(|root| match parser.deferred {
+        // Python syntax outside the language, in an otherwise valid
+        // expression.
+        Some((at, message)) => Err(Failure::new(Stage::Other, error_at(source, at, message))),
+        None => Ok(root),
+    });
+    scratch.pending = recycle(std::mem::take(&mut parser.pending));
+    scratch.unary_ops = recycle(std::mem::take(&mut parser.unary_ops));
+    scratch.tower = recycle(std::mem::take(&mut parser.tower));
+    scratch.branches = recycle(std::mem::take(&mut parser.branches));
+    let result = match result {
+        Ok(root) => Ok(Tree {
+            nodes: parser.nodes,
+            names: parser.names,
+            root,
+        }),
+        Err(Failure(failure)) => match *failure {
+            // As CPython does, prefer an error the tokenizer finds in the
+            // rest of the input over the parser's.
+            (Stage::Parser, e) => Err(parser.lexer.first_error_in_rest().unwrap_or(e)),
+            (_, e) => Err(e),
+        },
+    };
+    scratch.open = recycle(parser.lexer.into_buffer());
+    result
+}
+
+/// Which stage stopped parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The tokenizer rejected the input.
+    Lexer,
+    /// The parser rejected a token.
+    Parser,
+    /// A limit was exceeded.
+    Other,
+}
+
+/// Why parsing stopped. Boxed so that `PResult` stays two words: the
+/// parser recurses once per parenthesis through a dozen functions, and in
+/// a debug build every `?` keeps its own copy of the result on the stack.
+#[derive(Debug)]
+struct Failure(Box<(Stage, EvalError)>);
+
+impl Failure {
+    #[cold]
+    fn new(stage: Stage, error: EvalError) -> Failure {
+        Failure(Box::new((stage, error)))
+    }
+}
+
+type PResult<T> = Result<T, Failure>;
+
+/// A parsed subexpression: its node, the height of its tree and where its
+/// text starts.
+#[derive(Debug, Clone, Copy)]
+struct Sub {
+    id: NodeId,
+    height: u32,
+    start: usize,
+}
+
+/// The six left-associative binary levels, loosest first.
+fn binary_op(tok: Tok) -> Option<(BinOp, u8)> {
+    let Tok::Op(op) = tok else { return None };
+    Some(match op {
+        Op::Pipe => (BinOp::BitOr, 0),
+        Op::Caret => (BinOp::BitXor, 1),
+        Op::Amp => (BinOp::BitAnd, 2),
+        Op::Shl => (BinOp::Shl, 3),
+        Op::Shr => (BinOp::Shr, 3),
+        Op::Plus => (BinOp::Add, 4),
+        Op::Minus => (BinOp::Sub, 4),
+        Op::Star => (BinOp::Mul, 5),
+        Op::Slash => (BinOp::Div, 5),
+        Op::DoubleSlash => (BinOp::FloorDiv, 5),
+        Op::Percent => (BinOp::Mod, 5),
+        _ => return None,
+    })
+}
+
+fn compare_op(tok: Tok) -> Option<CmpOp> {
+    match tok {
+        Tok::Op(Op::Lt) => Some(CmpOp::Lt),
+        Tok::Op(Op::Le) => Some(CmpOp::Le),
+        Tok::Op(Op::Gt) => Some(CmpOp::Gt),
+        Tok::Op(Op::Ge) => Some(CmpOp::Ge),
+        Tok::Op(Op::EqEq) => Some(CmpOp::Eq),
+        Tok::Op(Op::Ne) => Some(CmpOp::Ne),
+        _ => None,
+    }
+}
+
+fn unary_op(tok: Tok) -> Option<UnaryOp> {
+    match tok {
+        Tok::Op(Op::Minus) => Some(UnaryOp::Neg),
+        Tok::Op(Op::Plus) => Some(UnaryOp::Pos),
+        Tok::Op(Op::Tilde) => Some(UnaryOp::Invert),
+        _ => None,
+    }
+}
+
+/// Whether `tok` can start an expression that CPython would take for a
+/// second argument missing its comma (`f(1 2)`).
+fn starts_operand(tok: Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Int(_)
+            | Tok::Float
+            | Tok::Imag
+            | Tok::Name
+            | Tok::Kw(Kw::True | Kw::False | Kw::Not)
+            | Tok::Op(Op::Tilde)
+    )
+}
+
+struct Parser<'s, 'l> {
+    src: &'s str,
+    lexer: Lexer<'s>,
+    /// The lookahead token.
+    tok: Token,
+    limits: &'l Limits,
+    nodes: Vec<Node>,
+    names: Vec<Box<str>>,
+    /// Operands of the chains and argument lists being parsed; each list
+    /// pushes its items here and moves them into `nodes` when complete.
+    pending: Vec<(Link, NodeId)>,
+    /// `expression`/`factor` recursion depth.
+    depth: usize,
+    /// Start of the last disjunction completed (for CPython's
+    /// "Perhaps you forgot a comma?").
+    last_disjunction: usize,
+    /// The unary operators of the chains being parsed.
+    unary_ops: Vec<UnaryOp>,
+    /// The floors of the `**` towers being parsed.
+    tower: Vec<Floor>,
+    /// `names` by text, once there are many.
+    name_index: Option<HashMap<Box<str>, usize>>,
+    /// The `body if test else` parts of the `else` chains being parsed.
+    branches: Vec<(Sub, Sub)>,
+    /// The first atom CPython accepts but the language does not (`None`,
+    /// a string), and why: reported if the rest parses, so that syntax
+    /// errors elsewhere get CPython's columns.
+    deferred: Option<(usize, &'static str)>,
+}
+
+/// One operand of a `**` tower and the unary operators before it (from
+/// `ops` to the end of `unary_ops`).
+#[derive(Debug, Clone, Copy)]
+struct Floor {
+    ops: usize,
+    base: Sub,
+    start: usize,
+}
+
+impl<'s, 'l> Parser<'s, 'l> {
+    /// Moves to the next token.
+    fn bump(&mut self) -> PResult<()> {
+        self.tok = self
+            .lexer
+            .next_token()
+            .map_err(|e| Failure::new(Stage::Lexer, e))?;
+        Ok(())
+    }
+
+    fn at(&self, tok: Tok) -> bool {
+        self.tok.tok == tok
+    }
+
+    fn text(&self, token: Token) -> &'s str {
+        self.src.get(token.start..token.end).unwrap_or("")
+    }
+
+    /// The token after the lookahead, if it can be tokenized.
+    fn peek_second(&self) -> Option<Token> {
+        self.lexer.clone().next_token().ok()
+    }
+
+    /// The error for an unexpected lookahead token after a complete
+    /// operand.
+    #[cold]
+    fn unexpected_after_operand(&self) -> Failure {
+        if self.at(Tok::Kw(Kw::Not)) {
+            // CPython looks one token further, for `not in`, and reports
+            // the error there.
+            if let Some(next) = self.peek_second() {
+                return Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, next.start, "invalid syntax"),
+                );
+            }
+        }
+        self.unexpected()
+    }
+
+    /// The error for an unexpected lookahead token.
+    #[cold]
+    fn unexpected(&self) -> Failure {
+        let message = match self.tok.tok {
+            Tok::Unsupported(message) => message,
+            _ => "invalid syntax",
+        };
+        Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
+    }
+
+    fn push(&mut self, node: Node, height: u32, start: usize) -> PResult<Sub> {
+        if height as usize > self.limits.max_nesting {
+            return Err(too_deep(self.limits));
+        }
+        let id = NodeId::try_from(self.nodes.len())
+            .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
+        self.nodes.push(node);
+        Ok(Sub { id, height, start })
+    }
+
+    /// Moves the pending items from `mark` on into `nodes` as one run.
+    fn items(&mut self, mark: usize) -> PResult<Items> {
+        let start = NodeId::try_from(self.nodes.len())
+            .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
+        let len = u32::try_from(self.pending.len().saturating_sub(mark)).unwrap_or(u32::MAX);
+        self.nodes.extend(
+            self.pending
+                .drain(mark..)
+                .map(|(op, id)| Node::Item(op, id)),
+        );
+        Ok(Items { start, len })
+    }
+
+    /// Guards a recursive descent.
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > self.limits.max_nesting {
+            return Err(too_deep(self.limits));
+        }
+        Ok(())
+    }
+
+    /// The whole input: one expression, then only newlines and comments.
+    fn file(&mut self) -> PResult<NodeId> {
+        while self.at(Tok::Newline) {
+            self.bump()?;
+        }
+        let e = self.expression()?;
+        if self.at(Tok::Op(Op::Comma)) {
+            self.rest_of_tuple(Tok::Eof)?;
+        }
+        while self.at(Tok::Newline) {
+            self.bump()?;
+        }
+        if !self.at(Tok::Eof) {
+            if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) {
+                return Err(self.adjacent_operand());
+            }
+            return Err(self.unexpected_after_operand());
+        }
+        Ok(e.id)
+    }
+
+    /// At the `,` after the first item of a tuple (outside the language,
+    /// parsed on so that later syntax errors are CPython's): the other
+    /// items, up to `close` or the end of the line.
+    fn rest_of_tuple(&mut self, close: Tok) -> PResult<()> {
+        self.defer(self.tok.start, "tuples are not supported");
+        while self.at(Tok::Op(Op::Comma)) {
+            self.bump()?;
+            if self.at(close) || self.at(Tok::Newline) || self.at(Tok::Eof) {
+                break;
+            }
+            self.nested_expression()?;
+        }
+        Ok(())
+    }
+
+    /// An expression inside brackets (or after `else`, `**`): a recursion
+    /// of the parser, bounded.
+    fn nested_expression(&mut self) -> PResult<Sub> {
+        self.enter()?;
+        let sub = self.expression();
+        self.depth -= 1;
+        sub
+    }
+
+    /// The error for an operand right after an operand (`1 2`). CPython
+    /// parses the second one first: a tokenizer error in it wins; if it
+    /// does not even start to parse, its own error is reported; otherwise,
+    /// inside brackets, "Perhaps you forgot a comma?" at the first operand,
+    /// and at the top level "invalid syntax" at the second.
+    #[cold]
+    fn adjacent_operand(&mut self) -> Failure {
+        let second = self.tok.start;
+        let first = self.last_disjunction;
+        let in_brackets = self.lexer.in_parens();
+        let before = self.nodes.len();
+        match self.nested_expression() {
+            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => Failure(f),
+            // The second operand does not parse: CPython reports the
+            // position its first pass stopped at.
+            Err(_) if self.nodes.len() == before => {
+                Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax"))
+            }
+            _ if in_brackets => Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    first,
+                    "invalid syntax. Perhaps you forgot a comma?",
+                ),
+            ),
+            _ => Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax")),
+        }
+    }
+
+    /// `disjunction ['if' disjunction 'else' expression]`: a chain of
+    /// `else` branches is collected by a loop and built from the right.
+    fn expression(&mut self) -> PResult<Sub> {
+        let mark = self.branches.len();
+        let mut last = loop {
+            let body = self.disjunction()?;
+            if !self.at(Tok::Kw(Kw::If)) {
+                break body;
+            }
+            self.bump()?;
+            let before = self.nodes.len();
+            let test = match self.disjunction() {
+                Ok(test) => test,
+                // CPython's second pass takes the longest test that parses,
+                // and then finds no `else`.
+                Err(Failure(f))
+                    if f.0 == Stage::Parser && !is_specific(&f.1) && self.nodes.len() > before =>
+                {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(
+                            self.src,
+                            body.start,
+                            "expected 'else' after 'if' expression",
+                        ),
+                    ));
+                }
+                Err(e) => return Err(e),
+            };
+            if !self.at(Tok::Kw(Kw::Else)) {
+                return Err(self.missing_else(body.start));
+            }
+            self.bump()?;
+            self.branches.push((body, test));
+            if self.branches.len() - mark > self.limits.max_nesting {
+                return Err(too_deep(self.limits));
+            }
+        };
+        while self.branches.len() > mark {
+            let Some((body, test)) = self.branches.pop() else {
+                break;
+            };
+            let height = 1 + body.height.max(test.height).max(last.height);
+            let node = Node::IfElse {
+                body: body.id,
+                test: test.id,
+                orelse: last.id,
+            };
+            last = self.push(node, height, body.start)?;
+        }
+        Ok(last)
+    }
+
+    #[cold]
+    fn missing_else(&self, start: usize) -> Failure {
+        if self.text(self.tok) == ":" {
+            return self.unexpected();
+        }
+        Failure::new(
+            Stage::Parser,
+            error_at(self.src, start, "expected 'else' after 'if' expression"),
+        )
+    }
+
+    /// `conjunction ('or' conjunction)*`
+    fn disjunction(&mut self) -> PResult<Sub> {
+        let sub = self.bool_chain(BoolOp::Or)?;
+        self.last_disjunction = sub.start;
+        Ok(sub)
+    }
+
+    /// A flat `or` chain of `and` chains (`conjunction`), or a flat `and`
+    /// chain of inversions. One function for both levels keeps the stack
+    /// used per parenthesis small.
+    fn bool_chain(&mut self, op: BoolOp) -> PResult<Sub> {
+        let keyword = match op {
+            BoolOp::Or => Kw::Or,
+            BoolOp::And => Kw::And,
+        };
+        let first = match op {
+            BoolOp::Or => self.bool_chain(BoolOp::And)?,
+            BoolOp::And => self.inversion()?,
+        };
+        if !self.at(Tok::Kw(keyword)) {
+            return Ok(first);
+        }
+        let mark = self.pending.len();
+        self.pending.push((Link::None, first.id));
+        let mut height = first.height;
+        while self.at(Tok::Kw(keyword)) {
+            self.bump()?;
+            let next = match op {
+                BoolOp::Or => self.bool_chain(BoolOp::And)?,
+                BoolOp::And => self.inversion()?,
+            };
+            height = height.max(next.height);
+            self.pending.push((Link::None, next.id));
+        }
+        let items = self.items(mark)?;
+        self.push(Node::Bool(op, items), height + 1, first.start)
+    }
+
+    /// `'not'* comparison`, flat.
+    fn inversion(&mut self) -> PResult<Sub> {
+        let start = self.tok.start;
+        let mut count: u32 = 0;
+        while self.at(Tok::Kw(Kw::Not)) {
+            count = count.saturating_add(1);
+            self.bump()?;
+        }
+        let operand = self.comparison()?;
+        if count == 0 {
+            return Ok(operand);
+        }
+        self.push(Node::Not(count, operand.id), operand.height + 1, start)
+    }
+
+    /// `bitwise_or (cmp_op bitwise_or)*`, flat.
+    fn comparison(&mut self) -> PResult<Sub> {
+        let first = self.binary(0)?;
+        let mark = self.pending.len();
+        let mut height = first.height;
+        loop {
+            let op = match compare_op(self.tok.tok) {
+                Some(op) => op,
+                // `in`, `not in`, `is`, `is not`: outside the language, but
+                // parsed on so that syntax errors after them are CPython's.
+                None if self.at(Tok::Kw(Kw::InIs)) => {
+                    self.defer(self.tok.start, IN_IS);
+                    let is_not = self.text(self.tok) == "is"
+                        && self
+                            .peek_second()
+                            .is_some_and(|t| t.tok == Tok::Kw(Kw::Not));
+                    if is_not {
+                        self.bump()?;
+                    }
+                    CmpOp::Eq
+                }
+                None if self.at(Tok::Kw(Kw::Not)) => {
+                    // Any other `not` ends the expression (and is an error
+                    // there). CPython looks one token further for the `in`.
+                    match self.peek_second() {
+                        Some(next) if self.text(next) == "in" => {
+                            self.defer(self.tok.start, IN_IS);
+                            self.bump()?;
+                            CmpOp::Eq
+                        }
+                        _ => break,
+                    }
+                }
+                None => break,
+            };
+            self.bump()?;
+            let next = self.binary(0)?;
+            height = height.max(next.height);
+            self.pending.push((Link::Cmp(op), next.id));
+        }
+        if self.pending.len() == mark {
+            return Ok(first);
+        }
+        let items = self.items(mark)?;
+        self.push(Node::Compare(first.id, items), height + 1, first.start)
+    }
+
+    /// `bitwise_or` and the five left-associative levels below it, by
+    /// precedence climbing: operators of precedence `min` or tighter. The
+    /// operators of one level form one flat chain, `1 - 2 - 3` being
+    /// `(1 - 2) - 3`.
+    fn binary(&mut self, min: u8) -> PResult<Sub> {
+        let mut left = self.factor()?;
+        while let Some((_, prec)) = binary_op(self.tok.tok) {
+            if prec < min {
+                break;
+            }
+            let mark = self.pending.len();
+            let mut height = left.height;
+            while let Some((op, p)) = binary_op(self.tok.tok) {
+                if p != prec {
+                    break;
+                }
+                self.bump()?;
+                let right = if prec == 5 {
+                    self.factor()?
+                } else {
+                    self.binary(prec + 1)?
+                };
+                height = height.max(right.height);
+                self.pending.push((Link::Bin(op), right.id));
+            }
+            left = if self.pending.len() == mark + 1 {
+                let Some((Link::Bin(op), right)) = self.pending.pop() else {
+                    return Err(internal());
+                };
+                self.push(Node::Binary(op, left.id, right), height + 1, left.start)?
+            } else {
+                let items = self.items(mark)?;
+                self.push(Node::Chain(left.id, items), height + 1, left.start)?
+            };
+        }
+        Ok(left)
+    }
+
+    /// `('+' | '-' | '~')* primary ['**' factor]`. `**` is
+    /// right-associative and binds tighter than a unary operator on its
+    /// left (`-2**2 == -(2**2)`), looser than one on its right
+    /// (`2**-1`). A tower `a ** -b ** c` is collected by a loop, then built
+    /// from the right, so neither it nor a unary chain recurses.
+    fn factor(&mut self) -> PResult<Sub> {
+        if unary_op(self.tok.tok).is_none() {
+            // Fast path: a plain operand, no unary operator, no `**`.
+            let base = self.primary()?;
+            if !self.at(Tok::Op(Op::DoubleStar)) {
+                return Ok(base);
+            }
+            return self.tower(Some(base));
+        }
+        self.tower(None)
+    }
+
+    /// The general case of `factor`, after its first operand if that is
+    /// `first`.
+    fn tower(&mut self, mut first: Option<Sub>) -> PResult<Sub> {
+        let mark = self.tower.len();
+        loop {
+            let ops = self.unary_ops.len();
+            let start = self.tok.start;
+            let base = match first.take() {
+                Some(base) => base,
+                None => {
+                    while let Some(op) = unary_op(self.tok.tok) {
+                        self.unary_ops.push(op);
+                        self.bump()?;
+                        if self.unary_ops.len() > self.limits.max_nesting {
+                            return Err(too_deep(self.limits));
+                        }
+                    }
+                    self.primary()?
+                }
+            };
+            self.tower.push(Floor { ops, base, start });
+            if !self.at(Tok::Op(Op::DoubleStar)) {
+                break;
+            }
+            self.bump()?;
+            if self.tower.len() - mark > self.limits.max_nesting {
+                return Err(too_deep(self.limits));
+            }
+        }
+        let mut result: Option<Sub> = None;
+        while self.tower.len() > mark {
+            let Some(floor) = self.tower.pop() else { break };
+            let mut sub = match result {
+                None => floor.base,
+                Some(exponent) => {
+                    let height = 1 + floor.base.height.max(exponent.height);
+                    let node = Node::Binary(BinOp::Pow, floor.base.id, exponent.id);
+                    self.push(node, height, floor.base.start)?
+                }
+            };
+            while self.unary_ops.len() > floor.ops {
+                let Some(op) = self.unary_ops.pop() else {
+                    break;
+                };
+                let start = if self.unary_ops.len() == floor.ops {
+                    floor.start
+                } else {
+                    sub.start
+                };
+                sub = self.push(Node::Unary(op, sub.id), sub.height + 1, start)?;
+            }
+            result = Some(sub);
+        }
+        result.ok_or_else(internal)
+    }
+
+    /// `atom ('(' [arguments] ')')*`
+    fn primary(&mut self) -> PResult<Sub> {
+        let mut sub = self.atom()?;
+        loop {
+            if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "." {
+                // An attribute: outside the language, parsed on.
+                if !self.peek_second().is_some_and(|t| t.tok == Tok::Name) {
+                    break;
+                }
+                self.defer(self.tok.start, "attributes are not supported");
+                self.bump()?;
+                self.bump()?;
+                continue;
+            }
+            if !self.at(Tok::Op(Op::LParen)) {
+                break;
+            }
+            self.bump()?;
+            let mark = self.pending.len();
+            let mut height = sub.height;
+            while !self.at(Tok::Op(Op::RParen)) {
+                if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
+                    self.defer(self.tok.start, "argument unpacking is not supported");
+                    self.bump()?;
+                }
+                let mut arg = self.nested_expression()?;
+                if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+                    // A keyword argument: outside the language, parsed on.
+                    self.defer(self.tok.start, "keyword arguments are not supported");
+                    self.bump()?;
+                    arg = self.expression()?;
+                }
+                height = height.max(arg.height);
+                self.pending.push((Link::None, arg.id));
+                if self.at(Tok::Op(Op::Comma)) {
+                    self.bump()?;
+                } else if !self.at(Tok::Op(Op::RParen)) {
+                    return Err(self.in_parens_error());
+                }
+            }
+            self.bump()?;
+            let items = self.items(mark)?;
+            sub = self.push(Node::Call(sub.id, items), height + 1, sub.start)?;
+        }
+        Ok(sub)
+    }
+
+    /// The error for a token that cannot follow an expression inside
+    /// parentheses.
+    #[cold]
+    fn in_parens_error(&mut self) -> Failure {
+        if starts_operand(self.tok.tok) {
+            return self.adjacent_operand();
+        }
+        if self.at(Tok::Op(Op::Comma)) {
+            return tuple_error(self.src, self.tok.start);
+        }
+        if self.text(self.tok) == "=" {
+            return Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    self.tok.start,
+                    "keyword arguments are not supported",
+                ),
+            );
+        }
+        self.unexpected_after_operand()
+    }
+
+    /// `NAME | 'True' | 'False' | NUMBER | '(' expression ')'`
+    fn atom(&mut self) -> PResult<Sub> {
+        let token = self.tok;
+        let node = match token.tok {
+            Tok::Int(radix) => Node::Const(
+                number::int(self.text(token), radix, self.limits).map_err(|e| match e.kind() {
+                    crate::ErrorKind::Syntax => Failure::new(Stage::Parser, e),
+                    _ => Failure::new(Stage::Other, e),
+                })?,
+            ),
+            Tok::Float => Node::Const(Value::Float(number::float(self.text(token)))),
+            Tok::Imag => Node::Const(number::imaginary(self.text(token))),
+            Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
+            Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
+            Tok::Name => Node::Name(self.name(token)),
+            Tok::Kw(Kw::Other) if self.text(token) == "None" => {
+                self.defer(token.start, "'None' is not supported")
+            }
+            Tok::Unsupported(
+                message @ ("strings are not supported" | "'...' is not supported"),
+            ) => self.defer(token.start, message),
+            Tok::Unsupported("lists are not supported") => return self.list(token),
+            // `.5` is a number; a `.` where an operand should be is not an
+            // attribute.
+            Tok::Unsupported(_) if self.text(token) == "." => {
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, token.start, "invalid syntax"),
+                ))
+            }
+            Tok::Op(Op::LParen) => {
+                // `'(' expression ')'`, recursing here rather than in a
+                // helper to save a stack frame per parenthesis.
+                self.bump()?;
+                if self.at(Tok::Op(Op::RParen)) {
+                    let node = self.defer(token.start, "tuples are not supported");
+                    self.bump()?;
+                    return self.push(node, 1, token.start);
+                }
+                let inner = self.nested_expression()?;
+                if self.at(Tok::Op(Op::Comma)) {
+                    self.rest_of_tuple(Tok::Op(Op::RParen))?;
+                }
+                if !self.at(Tok::Op(Op::RParen)) {
+                    return Err(self.in_parens_error());
+                }
+                self.bump()?;
+                return Ok(Sub {
+                    start: token.start,
+                    ..inner
+                });
+            }
+            _ => return Err(self.unexpected()),
+        };
+        self.bump()?;
+        self.push(node, 1, token.start)
+    }
+
+    /// A list display `[a, b]`, at the `[`: outside the language, parsed
+    /// on so that later syntax errors are CPython's.
+    fn list(&mut self, token: Token) -> PResult<Sub> {
+        let node = self.defer(token.start, "lists are not supported");
+        self.bump()?;
+        while self.text(self.tok) != "]" {
+            self.nested_expression()?;
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+            } else if self.text(self.tok) != "]" {
+                return Err(self.in_parens_error());
+            }
+        }
+        self.bump()?;
+        self.push(node, 1, token.start)
+    }
+
+    /// Notes the first unsupported atom and stands in for it.
+    fn defer(&mut self, at: usize, message: &'static str) -> Node {
+        self.deferred.get_or_insert((at, message));
+        Node::Const(Value::Bool(false))
+    }
+
+    /// The index of the name `token` in `names`, adding it if new. A few
+    /// names are searched linearly; past that, through a map, so that many
+    /// distinct names do not cost quadratic time.
+    fn name(&mut self, token: Token) -> u32 {
+        const LINEAR: usize = 16;
+        let text = self.text(token);
+        let found = if self.names.len() <= LINEAR {
+            self.names.iter().position(|n| **n == *text)
+        } else {
+            let names = &self.names;
+            let index = self.name_index.get_or_insert_with(|| {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), i))
+                    .collect()
+            });
+            index.get(text).copied()
+        };
+        let index = found.unwrap_or_else(|| {
+            self.names.push(text.into());
+            let i = self.names.len() - 1;
+            if let Some(index) = &mut self.name_index {
+                index.insert(text.into(), i);
+            }
+            i
+        });
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+}
+
+/// Whether `e` is one of CPython's specific syntax errors, which it raises
+/// as soon as its second pass finds them, rather than "invalid syntax".
+fn is_specific(e: &EvalError) -> bool {
+    e.message() != "invalid syntax"
+}
+
+const IN_IS: &str = "the 'in' and 'is' operators are not supported";
+
+#[cold]
+fn internal() -> Failure {
+    Failure::new(
+        Stage::Other,
+        EvalError::limit("internal error: malformed expression tree"),
+    )
+}
+
+#[cold]
+fn tuple_error(src: &str, start: usize) -> Failure {
+    Failure::new(
+        Stage::Parser,
+        error_at(src, start, "tuples are not supported"),
+    )
+}
+
+#[cold]
+fn too_deep(limits: &Limits) -> Failure {
+    Failure::new(
+        Stage::Other,
+        EvalError::limit(format!(
+            "expression nested too deeply (more than {} levels)",
+            limits.max_nesting
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests;

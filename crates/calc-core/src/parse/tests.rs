@@ -1,0 +1,427 @@
+//! Parser tests: trees as S-expressions, and SyntaxError messages and
+//! columns compared with CPython 3.11.
+
+use super::parse;
+use crate::ast::{Link, Node, NodeId, Tree};
+use crate::{ErrorKind, Int, Limits, Value};
+
+/// The tree of `src` as an S-expression, e.g. `(+ 1 (* 2 3))`.
+fn sx(src: &str) -> String {
+    match parse(src, &Limits::default()) {
+        Ok(tree) => show(&tree, tree.root),
+        Err(e) => format!("{}@{:?}: {}", e.class(), e.column(), e.message()),
+    }
+}
+
+fn show(t: &Tree, id: NodeId) -> String {
+    let items = |items: crate::ast::Items| -> Vec<String> {
+        items
+            .ids()
+            .map(|i| match &t.nodes[i] {
+                Node::Item(Link::Cmp(op), x) => format!("{} {}", op.symbol(), show(t, *x)),
+                Node::Item(Link::Bin(op), x) => format!("{} {}", op.symbol(), show(t, *x)),
+                Node::Item(Link::None, x) => show(t, *x),
+                other => format!("?{other:?}"),
+            })
+            .collect()
+    };
+    match &t.nodes[id as usize] {
+        Node::Const(Value::Int(Int::Small(n))) => n.to_string(),
+        Node::Const(Value::Int(Int::Big(n))) => n.to_string(),
+        Node::Const(Value::Float(x)) => format!("{x:?}"),
+        Node::Const(Value::Complex(c)) => format!("{:?}j", c.im),
+        Node::Const(Value::Bool(b)) => if *b { "True" } else { "False" }.to_string(),
+        Node::Const(other) => format!("{other:?}"),
+        Node::Name(i) => t.names[*i as usize].to_string(),
+        Node::Unary(op, x) => format!("({} {})", op.symbol(), show(t, *x)),
+        Node::Not(n, x) => format!("(not*{n} {})", show(t, *x)),
+        Node::Binary(op, l, r) => format!("({} {} {})", op.symbol(), show(t, *l), show(t, *r)),
+        Node::Chain(first, it) => format!("(chain {} {})", show(t, *first), items(*it).join(" ")),
+        Node::Compare(first, it) => format!("(cmp {} {})", show(t, *first), items(*it).join(" ")),
+        Node::Bool(op, it) => format!("({} {})", op.symbol(), items(*it).join(" ")),
+        Node::IfElse { body, test, orelse } => {
+            format!(
+                "(if {} {} {})",
+                show(t, *test),
+                show(t, *body),
+                show(t, *orelse)
+            )
+        }
+        Node::Call(f, it) => format!("(call {} {})", show(t, *f), items(*it).join(" ")),
+        Node::Item(..) => "?item".to_string(),
+    }
+}
+
+#[test]
+fn atoms() {
+    assert_eq!(sx("1"), "1");
+    assert_eq!(sx("1_000"), "1000");
+    assert_eq!(sx("0x_ff"), "255");
+    assert_eq!(sx("0o17 "), "15");
+    assert_eq!(sx("0B101"), "5");
+    assert_eq!(sx("00"), "0");
+    assert_eq!(sx("0_0"), "0");
+    assert_eq!(sx("1."), "1.0");
+    assert_eq!(sx(".5"), "0.5");
+    assert_eq!(sx("1e-3"), "0.001");
+    assert_eq!(sx("1_000.5"), "1000.5");
+    assert_eq!(sx("1e1_0"), "10000000000.0");
+    assert_eq!(sx("1e400"), "inf");
+    assert_eq!(sx("00.5"), "0.5");
+    assert_eq!(sx("09.5"), "9.5");
+    assert_eq!(sx("012e1"), "120.0");
+    assert_eq!(sx("2j"), "2.0j");
+    assert_eq!(sx("1.5e3j"), "1500.0j");
+    assert_eq!(sx("1J"), "1.0j");
+    assert_eq!(sx("09j"), "9.0j");
+    assert_eq!(sx("True"), "True");
+    assert_eq!(sx("False"), "False");
+    assert_eq!(sx("x"), "x");
+    assert_eq!(sx("é"), "é");
+    assert_eq!(sx("((x))"), "x");
+    assert_eq!(sx("18446744073709551616"), "18446744073709551616");
+    assert_eq!(sx("0xffffffffffffffff"), "18446744073709551615");
+    assert_eq!(sx("9223372036854775807"), "9223372036854775807");
+}
+
+#[test]
+fn whitespace_comments_and_lines() {
+    assert_eq!(sx(" 1"), "1");
+    assert_eq!(sx("\t1 +\x0c2"), "(+ 1 2)");
+    assert_eq!(sx("1 # comment"), "1");
+    assert_eq!(sx("(1\n+ 2)"), "(+ 1 2)");
+    assert_eq!(sx("(1 # c\n + 2)"), "(+ 1 2)");
+    assert_eq!(sx("1 \\\n+ 2"), "(+ 1 2)");
+    assert_eq!(sx("1 \\\r\n+ 2"), "(+ 1 2)");
+    assert_eq!(sx("\n\n1\n\n"), "1");
+    assert_eq!(sx("1\r\n"), "1");
+    assert_eq!(sx("# c\n1"), "1");
+    assert_eq!(sx("abs (1)"), "(call abs 1)");
+}
+
+#[test]
+fn keywords_glued_to_numbers() {
+    // CPython 3.11 accepts these with a DeprecationWarning.
+    assert_eq!(sx("1if 1 else 2"), "(if 1 1 2)");
+    assert_eq!(sx("1 if 1else 2"), "(if 1 1 2)");
+    assert_eq!(sx("1or 2"), "(or 1 2)");
+    assert_eq!(sx("0b1and 1"), "(and 1 1)");
+    assert_eq!(sx("1.5if 1 else 2"), "(if 1 1.5 2)");
+    assert_eq!(sx("1jif 1 else 2"), "(if 1 1.0j 2)");
+    assert_eq!(sx("1e5or 2"), "(or 100000.0 2)");
+}
+
+/// Each row: source, S-expression; rows go from loosest to tightest.
+#[test]
+fn precedence_table() {
+    let rows = [
+        ("a if b else c if d else e", "(if b a (if d c e))"),
+        ("a or b if c else d", "(if c (or a b) d)"),
+        ("a or b and c", "(or a (and b c))"),
+        ("a and not b", "(and a (not*1 b))"),
+        ("not a == b", "(not*1 (cmp a == b))"),
+        ("not not not a", "(not*3 a)"),
+        ("a < b | c", "(cmp a < (| b c))"),
+        ("a | b ^ c", "(| a (^ b c))"),
+        ("a ^ b & c", "(^ a (& b c))"),
+        ("a & b << c", "(& a (<< b c))"),
+        ("a >> b + c", "(>> a (+ b c))"),
+        ("a - b * c", "(- a (* b c))"),
+        ("a % -b", "(% a (- b))"),
+        ("-a ** b", "(- (** a b))"),
+        ("-2**2", "(- (** 2 2))"),
+        ("2**-1", "(** 2 (- 1))"),
+        ("a ** b(c)", "(** a (call b c))"),
+        ("~-+a", "(~ (- (+ a)))"),
+        ("(a + b) * c", "(* (+ a b) c)"),
+        ("f(a)(b, c)", "(call (call f a) b c)"),
+        ("(abs)(-1)", "(call abs (- 1))"),
+        ("f()", "(call f )"),
+        ("f(1,)", "(call f 1)"),
+        ("f(a if b else c, d or e)", "(call f (if b a c) (or d e))"),
+        ("1(2)", "(call 1 2)"),
+    ];
+    for (src, want) in rows {
+        assert_eq!(sx(src), want, "{src}");
+    }
+}
+
+#[test]
+fn associativity() {
+    // Left-associative levels are flat chains, evaluated left to right.
+    assert_eq!(sx("a - b - c"), "(chain a - b - c)");
+    assert_eq!(sx("a / b * c // d % e"), "(chain a / b * c // d % e)");
+    assert_eq!(sx("a << b >> c"), "(chain a << b >> c)");
+    assert_eq!(sx("a | b | c"), "(chain a | b | c)");
+    assert_eq!(sx("a + b * c - d"), "(chain a + (* b c) - d)");
+    assert_eq!(sx("a * b + c * d"), "(+ (* a b) (* c d))");
+    assert_eq!(sx("a | b + c | d"), "(chain a | (+ b c) | d)");
+    assert_eq!(sx("(a - b) - c"), "(- (- a b) c)");
+    assert_eq!(sx("a - (b - c)"), "(- a (- b c))");
+    assert_eq!(sx("a ** b ** c"), "(** a (** b c))");
+    assert_eq!(sx("a ** -b ** c"), "(** a (- (** b c)))");
+    assert_eq!(sx("(a ** b) ** c"), "(** (** a b) c)");
+}
+
+#[test]
+fn chains_are_flat() {
+    assert_eq!(sx("1 < x <= 3"), "(cmp 1 < x <= 3)");
+    assert_eq!(sx("a == b != c > d >= e"), "(cmp a == b != c > d >= e)");
+    assert_eq!(sx("(a < b) < c"), "(cmp (cmp a < b) < c)");
+    assert_eq!(sx("a or b or c"), "(or a b c)");
+    assert_eq!(sx("a and b and c or d"), "(or (and a b c) d)");
+    assert_eq!(sx("a or (b or c)"), "(or a (or b c))");
+}
+
+/// Inputs CPython evaluates but the language does not contain.
+#[test]
+fn outside_the_language() {
+    let cases = [
+        ("(1, 2)", "tuples are not supported", 3),
+        ("1, 2", "tuples are not supported", 2),
+        ("()", "tuples are not supported", 1),
+        ("'a'", "strings are not supported", 1),
+        ("1 + \"a ( b\"", "strings are not supported", 5),
+        ("[1]", "lists are not supported", 1),
+        ("{}", "dicts and sets are not supported", 1),
+        ("x.y", "attributes are not supported", 2),
+        ("f(x=1)", "keyword arguments are not supported", 4),
+        ("f(*x)", "argument unpacking is not supported", 3),
+        ("lambda: 1", "invalid syntax", 1),
+        ("None", "'None' is not supported", 1),
+        ("1 + None", "'None' is not supported", 5),
+        ("abs('a', ...)", "strings are not supported", 5),
+        ("1 is 1", "the 'in' and 'is' operators are not supported", 3),
+        ("1 in x", "the 'in' and 'is' operators are not supported", 3),
+        (
+            "1 not in x",
+            "the 'in' and 'is' operators are not supported",
+            3,
+        ),
+        (
+            "1 is not x",
+            "the 'in' and 'is' operators are not supported",
+            3,
+        ),
+        ("x.real + abs(x).imag", "attributes are not supported", 2),
+        ("abs(x, y=1 + 2)", "keyword arguments are not supported", 9),
+        ("(x := 1)", "assignment expressions are not supported", 4),
+        ("1 @ 2", "the '@' operator is not supported", 3),
+        ("...", "'...' is not supported", 1),
+    ];
+    for (src, message, column) in cases {
+        let e = parse(src, &Limits::default()).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.message(), e.column()),
+            (ErrorKind::Syntax, message, Some(column)),
+            "{src}"
+        );
+    }
+}
+
+/// Generated with python3 3.11 (`SyntaxError.msg`, `.offset`) from
+/// `eval(src)`. CPython reports offset 0 for errors at the end of the
+/// input; there we report the column just past the end. `eval` strips
+/// leading blanks before compiling; our columns count from the first
+/// character as given.
+const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
+    ("1__0", "invalid decimal literal", 2),
+    ("1_", "invalid decimal literal", 2),
+    ("012", "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", 1),
+    ("0x", "invalid hexadecimal literal", 2),
+    ("0x_", "invalid hexadecimal literal", 3),
+    ("0b102", "invalid digit '2' in binary literal", 5),
+    ("0o8", "invalid digit '8' in octal literal", 3),
+    ("1e", "invalid decimal literal", 1),
+    ("1e+", "invalid decimal literal", 3),
+    ("1_.5", "invalid decimal literal", 2),
+    ("1._5", "invalid decimal literal", 2),
+    ("1e_1", "invalid decimal literal", 1),
+    ("1.5e3jj", "invalid imaginary literal", 6),
+    ("0x1for", "invalid syntax", 0),
+    ("1.__class__", "invalid decimal literal", 2),
+    ("1 +", "invalid syntax", 0),
+    ("(1", "'(' was never closed", 1),
+    ("1)", "unmatched ')'", 2),
+    ("1 ++", "invalid syntax", 0),
+    ("1 2", "invalid syntax", 3),
+    ("1 +* 2", "invalid syntax", 4),
+    ("1\n2", "invalid syntax", 1),
+    ("abs(,)", "invalid syntax", 5),
+    ("abs(1,,)", "invalid syntax", 7),
+    ("1 if 2", "expected 'else' after 'if' expression", 1),
+    ("1 if 2 else", "invalid syntax", 0),
+    ("not", "invalid syntax", 0),
+    ("1 === 2", "invalid syntax", 5),
+    ("1 ! 2", "invalid syntax", 3),
+    ("$", "invalid syntax", 1),
+    ("1 $ 2", "invalid syntax", 3),
+    ("1 ; 2", "invalid syntax", 3),
+    ("", "invalid syntax", 0),
+    ("   ", "invalid syntax", 0),
+    ("# c", "invalid syntax", 0),
+    ("1 // / 2", "invalid syntax", 6),
+    ("**2", "invalid syntax", 1),
+    ("1 ** ** 2", "invalid syntax", 6),
+    ("a b c", "invalid syntax", 3),
+    ("0_7", "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", 1),
+    ("09", "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", 1),
+    ("1__0.5", "invalid decimal literal", 2),
+    ("1.5_", "invalid decimal literal", 4),
+    ("0xg", "invalid hexadecimal literal", 2),
+    ("0b_", "invalid binary literal", 3),
+    ("1.2.3", "invalid syntax", 4),
+    ("1..2", "invalid syntax", 3),
+    ("1e5.2", "invalid syntax", 4),
+    ("..5", "invalid syntax", 1),
+    ("if 1 else 2", "invalid syntax", 1),
+    ("else", "invalid syntax", 1),
+    ("1 else 2", "invalid syntax", 3),
+    ("1 and", "invalid syntax", 0),
+    ("or 1", "invalid syntax", 1),
+    ("1 or or 2", "invalid syntax", 6),
+    ("1 not 2", "invalid syntax", 7),
+    ("1 not", "invalid syntax", 0),
+    ("True False", "invalid syntax", 6),
+    ("x y", "invalid syntax", 3),
+    ("1.5 2", "invalid syntax", 5),
+    ("f(1 if 2)", "expected 'else' after 'if' expression", 3),
+    ("(1 if 2)", "expected 'else' after 'if' expression", 2),
+    ("\t 1 +\t\t2 3", "invalid syntax", 8),
+    ("1abc", "invalid decimal literal", 1),
+    ("1_a", "invalid decimal literal", 2),
+    ("1.5abc", "invalid decimal literal", 3),
+    ("1jabc", "invalid imaginary literal", 2),
+    ("1e5x", "invalid decimal literal", 3),
+    ("0b1z", "invalid binary literal", 3),
+    ("0o7a", "invalid octal literal", 3),
+    ("0x1g", "invalid hexadecimal literal", 3),
+    ("1else", "invalid syntax", 2),
+    ("1__", "invalid decimal literal", 2),
+    ("1e1__0", "invalid decimal literal", 4),
+    ("0x__1", "invalid hexadecimal literal", 3),
+    ("0x1_", "invalid hexadecimal literal", 4),
+    ("0b1__1", "invalid binary literal", 4),
+    ("0o", "invalid octal literal", 2),
+    ("0o_", "invalid octal literal", 3),
+    ("1.5e", "invalid decimal literal", 3),
+    ("1.5e-", "invalid decimal literal", 5),
+    ("1.5e-_1", "invalid decimal literal", 5),
+    ("1.e", "invalid decimal literal", 2),
+    ("1.ej", "invalid decimal literal", 2),
+    ("1 1.", "invalid syntax", 3),
+    ("1 if 1 else", "invalid syntax", 0),
+    ("1 < ", "invalid syntax", 0),
+    ("not not", "invalid syntax", 0),
+    ("1 < > 2", "invalid syntax", 5),
+    ("1 <= = 2", "invalid syntax", 6),
+    ("( 1 +", "'(' was never closed", 1),
+    ("(1 + )", "invalid syntax", 6),
+    ("f(1,", "'(' was never closed", 2),
+    ("f(", "'(' was never closed", 2),
+    ("f)", "unmatched ')'", 2),
+    ("1 2 3", "invalid syntax", 3),
+    ("((((1)))", "'(' was never closed", 1),
+    ("1 + (2 * 3", "'(' was never closed", 5),
+    ("x +", "invalid syntax", 0),
+    ("1 if 2 else 3 if 4", "expected 'else' after 'if' expression", 13),
+    ("f(1)(", "'(' was never closed", 5),
+    ("1e5e5", "invalid decimal literal", 3),
+    ("1 + 2)", "unmatched ')'", 6),
+    ("((1 + 2)", "'(' was never closed", 1),
+    ("f(1 2)", "invalid syntax. Perhaps you forgot a comma?", 3),
+    ("f(1,2", "'(' was never closed", 2),
+    ("f(1 2 3)", "invalid syntax. Perhaps you forgot a comma?", 3),
+    ("(1 if 1 else 2 3)", "invalid syntax. Perhaps you forgot a comma?", 14),
+    ("(1 + (2) 3)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("(1 ~2)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("(1 not 2)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("(1 -2 3)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("f(x 1)", "invalid syntax. Perhaps you forgot a comma?", 3),
+    ("(1 if 2 else 3 4)", "invalid syntax. Perhaps you forgot a comma?", 14),
+    ("(1 if 2 3)", "expected 'else' after 'if' expression", 2),
+    ("(1 if 2:3)", "invalid syntax", 8),
+    ("1 if 2:3", "invalid syntax", 7),
+    ("(1 2", "'(' was never closed", 1),
+    ("f(1 2", "'(' was never closed", 2),
+    ("(1\n2)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("1 +\n2", "invalid syntax", 4),
+    ("- - -", "invalid syntax", 0),
+    ("1 \\", "unexpected character after line continuation character", 3),
+    ("1\\ 2", "unexpected character after line continuation character", 3),
+    ("１", "invalid character '１' (U+FF11)", 1),
+    ("1 ＋ 2", "invalid character '＋' (U+FF0B)", 3),
+    ("﻿1", "invalid non-printable character U+FEFF", 1),
+    ("é é", "invalid syntax", 3),
+    ("1 + 2 3 0x", "invalid hexadecimal literal", 10),
+    ("(1 2 1__0)", "invalid decimal literal", 7),
+    ("1 2)", "unmatched ')'", 4),
+    ("(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))", "too many nested parentheses", 201),
+    ("abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(abs(1)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))", "too many nested parentheses", 804),
+    ("1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1 + (1)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))", "too many nested parentheses", 1005),
+    ("(1)\n)", "unmatched ')'", 1),
+    ("1 if (2) else", "invalid syntax", 0),
+    ("((1)\n", "'(' was never closed", 1),
+    ("(]", "closing parenthesis ']' does not match opening parenthesis '('", 2),
+    ("]", "unmatched ']'", 1),
+    ("1if]", "unmatched ']'", 4),
+    ("(1 2 +", "'(' was never closed", 1),
+    ("(1 2 +)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("(1 2 3", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("2j *  not", "invalid syntax", 7),
+    ("0x1forpi", "invalid hexadecimal literal", 4),
+    ("1orabs", "invalid decimal literal", 1),
+    ("is, 1.5\\ \\if", "invalid syntax", 1),
+    ("$0x1for = None 1orabs 0 ]", "invalid decimal literal", 16),
+    ("( 1 ]", "closing parenthesis ']' does not match opening parenthesis '('", 5),
+    ("[1)", "closing parenthesis ')' does not match opening parenthesis '['", 3),
+    ("{1)", "closing parenthesis ')' does not match opening parenthesis '{'", 3),
+    ("(\n1 ]", "closing parenthesis ']' does not match opening parenthesis '(' on line 1", 3),
+    ("(1 + None 2)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("None 1", "invalid syntax", 6),
+    ("'a' 2", "invalid syntax", 5),
+    ("1 + (2 ] 3", "closing parenthesis ']' does not match opening parenthesis '('", 8),
+    ("1 )", "unmatched ')'", 3),
+    ("1 2 )", "unmatched ')'", 5),
+    ("1 2 0b2", "invalid digit '2' in binary literal", 7),
+    ("1 not in", "invalid syntax", 0),
+    ("(1 not 2", "'(' was never closed", 1),
+    ("1ifx", "invalid syntax", 2),
+    ("1 if 1 elsex 2", "expected 'else' after 'if' expression", 1),
+    ("0x1fand 1", "invalid hexadecimal literal", 5),
+];
+
+#[test]
+fn syntax_errors_match_cpython() {
+    let mut wrong = Vec::new();
+    for &(src, message, offset) in CPYTHON_SYNTAX_ERRORS {
+        let column = if offset == 0 {
+            let last_line = src.rsplit(['\n', '\r']).next().unwrap_or("");
+            last_line.chars().count() + 1
+        } else if src.contains(['\n', '\r']) {
+            offset
+        } else {
+            // `eval` strips leading blanks; we count from the first character.
+            offset + src.len() - src.trim_start_matches([' ', '\t']).len()
+        };
+        match parse(src, &Limits::default()) {
+            Err(e)
+                if e.kind() == ErrorKind::Syntax
+                    && e.message() == message
+                    && e.column() == Some(column) => {}
+            Err(e) => wrong.push(format!(
+                "{src:?}: got {:?}@{:?} want {message:?}@{column}",
+                e.message(),
+                e.column()
+            )),
+            Ok(_) => wrong.push(format!("{src:?}: parsed, want {message:?}@{column}")),
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        CPYTHON_SYNTAX_ERRORS.len(),
+        wrong.join("\n")
+    );
+}

@@ -1,0 +1,252 @@
+//! The worst inputs of at most 64 KiB for every kind of nesting: each is
+//! parsed and evaluated on a thread with a 2 MiB stack (run the tests in a
+//! debug build, where frames are largest), and in a release build none may
+//! take more than 100 ms.
+//!
+//! `cargo test -p calc-core --test deep` checks the stack;
+//! `cargo test -p calc-core --release --test deep -- --nocapture` also
+//! checks and prints the times.
+
+use std::time::{Duration, Instant};
+
+use calc_core::{eval, ErrorKind};
+
+const MAX: usize = 64 * 1024;
+
+/// `head` repeated as often as fits in 64 KiB around `middle` and `tail`
+/// repeated as often, or `n` times.
+fn nest(head: &str, middle: &str, tail: &str, n: Option<usize>) -> String {
+    let n = n.unwrap_or((MAX - middle.len()) / (head.len() + tail.len()));
+    let s = format!("{}{}{}", head.repeat(n), middle, tail.repeat(n));
+    assert!(s.len() <= MAX, "{} bytes", s.len());
+    s
+}
+
+/// What an input must give: a repr, or an error class.
+enum Want {
+    Repr(&'static str),
+    Error(ErrorKind),
+}
+
+fn cases() -> Vec<(&'static str, String, Want)> {
+    use ErrorKind::*;
+    use Want::*;
+    vec![
+        ("parens 200", nest("(", "1", ")", Some(200)), Repr("1")),
+        ("parens 64K", nest("(", "1", ")", None), Error(Syntax)),
+        ("open parens 64K", "(".repeat(MAX), Error(Syntax)),
+        ("close parens 64K", ")".repeat(MAX), Error(Syntax)),
+        ("calls 200", nest("abs(", "-1", ")", Some(200)), Repr("1")),
+        ("calls 64K", nest("abs(", "-1", ")", None), Error(Syntax)),
+        ("unary 999", format!("{}1", "-".repeat(999)), Repr("-1")),
+        (
+            "unary 64K",
+            format!("{}1", "-".repeat(MAX - 1)),
+            Error(Limit),
+        ),
+        (
+            "mixed unary 64K",
+            format!("{}1", "-~+".repeat((MAX - 1) / 3)),
+            Error(Limit),
+        ),
+        (
+            "not 64K",
+            format!("{}1", "not ".repeat((MAX - 1) / 4)),
+            Repr("False"),
+        ),
+        (
+            "power tower 999",
+            format!("{}1", "1**".repeat(999)),
+            Repr("1"),
+        ),
+        (
+            "power tower 64K",
+            format!("{}1", "1**".repeat((MAX - 1) / 3)),
+            Error(Limit),
+        ),
+        (
+            "negative tower 499",
+            format!("{}2", "2**-".repeat(499)),
+            Repr("0.641185744504986"),
+        ),
+        (
+            "negative tower 64K",
+            format!("{}2", "2**-".repeat((MAX - 1) / 4)),
+            Error(Limit),
+        ),
+        (
+            "sum 64K",
+            format!("{}1", "1+".repeat((MAX - 1) / 2)),
+            Repr("32768"),
+        ),
+        (
+            "mixed chain 64K",
+            format!("{}1", "1-2*3+".repeat((MAX - 1) / 6)),
+            Repr("-54609"),
+        ),
+        (
+            "shift chain 64K",
+            format!("1{}", "<<0>>0".repeat((MAX - 1) / 6)),
+            Repr("1"),
+        ),
+        (
+            "compare chain 64K",
+            format!("{}1", "1<=".repeat((MAX - 1) / 3)),
+            Repr("True"),
+        ),
+        (
+            "or chain 64K",
+            format!("{}1", "0 or ".repeat((MAX - 1) / 5)),
+            Repr("1"),
+        ),
+        (
+            "and chain 64K",
+            format!("{}0", "1 and ".repeat((MAX - 1) / 6)),
+            Repr("0"),
+        ),
+        (
+            "else chain 999",
+            format!("{}1", "0 if 0 else ".repeat(999)),
+            Repr("1"),
+        ),
+        (
+            "else chain 64K",
+            format!("{}1", "0 if 0 else ".repeat((MAX - 1) / 12)),
+            Error(Limit),
+        ),
+        (
+            "parens around unary",
+            format!("{}{}1{}", "(".repeat(200), "-".repeat(780), ")".repeat(200)),
+            Repr("1"),
+        ),
+        (
+            "unary in parens",
+            nest("-(", "1", ")", Some(200)),
+            Repr("1"),
+        ),
+        (
+            "not in parens",
+            nest("not (", "1", ")", Some(200)),
+            Repr("True"),
+        ),
+        (
+            "pow in parens",
+            nest("1**(", "0", ")", Some(200)),
+            Repr("1"),
+        ),
+        (
+            "else in parens",
+            nest("0 if 0 else (", "1", ")", Some(200)),
+            Repr("1"),
+        ),
+        (
+            "chain in parens",
+            nest("1+(", "1", ")", Some(200)),
+            Repr("201"),
+        ),
+        (
+            "calls around a tower",
+            nest("abs(", &format!("{}1", "-1**".repeat(390)), ")", Some(200)),
+            Repr("1.0"),
+        ),
+        (
+            "names 64K",
+            format!("{}0", "x+".repeat((MAX - 1) / 2)),
+            Error(Name),
+        ),
+        (
+            "distinct names 64K",
+            (0..MAX / 8)
+                .map(|i| format!("a{i:05}"))
+                .collect::<Vec<_>>()
+                .join("+"),
+            Error(Name),
+        ),
+        ("long int literal", "9".repeat(4300), Repr("")),
+        ("too long int literal", "9".repeat(4301), Error(Syntax)),
+        (
+            "hex literal 64K",
+            format!("0x{}", "f".repeat(MAX - 2)),
+            Repr(""),
+        ),
+        (
+            "float literal 64K",
+            format!("{}.5", "1".repeat(MAX - 2)),
+            Repr("inf"),
+        ),
+        (
+            "comment 64K",
+            format!("1#{}", "(".repeat(MAX - 2)),
+            Repr("1"),
+        ),
+        ("too long", " ".repeat(MAX + 1), Error(Limit)),
+        (
+            "unclosed string 64K",
+            format!("'{}", "1__".repeat((MAX - 1) / 3)),
+            Error(Syntax),
+        ),
+        (
+            "errors everywhere 64K",
+            "1 2 ".repeat(MAX / 4),
+            Error(Syntax),
+        ),
+        (
+            "unclosed after calls",
+            format!("{}(", "()".repeat(500)),
+            Error(Syntax),
+        ),
+        (
+            "calls of calls 64K",
+            format!("abs{}", "(1)".repeat((MAX - 3) / 3)),
+            Error(Limit),
+        ),
+        (
+            "tuple 64K",
+            format!("({})", "1,".repeat((MAX - 2) / 2)),
+            Error(Syntax),
+        ),
+        (
+            "list 64K",
+            format!("[{}]", "1,".repeat((MAX - 2) / 2)),
+            Error(Syntax),
+        ),
+    ]
+}
+
+fn check(name: &str, src: &str, want: &Want) -> Duration {
+    let start = Instant::now();
+    let got = eval(src);
+    let took = start.elapsed();
+    match (want, &got) {
+        // An empty expected repr: only success is checked (the value is long).
+        (Want::Repr(""), Ok(_)) => {}
+        (Want::Repr(r), Ok(v)) => assert_eq!(v.to_string(), *r, "{name}"),
+        (Want::Error(kind), Err(e)) => assert_eq!(e.kind(), *kind, "{name}: {e}"),
+        _ => panic!("{name}: got {got:?}"),
+    }
+    took
+}
+
+#[test]
+fn worst_inputs_fit_a_2_mib_stack() {
+    let worker = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut slowest = (Duration::ZERO, "");
+            for (name, src, want) in cases() {
+                let took = check(name, &src, &want);
+                println!("{took:>12?}  {name} ({} bytes)", src.len());
+                if took > slowest.0 {
+                    slowest = (took, name);
+                }
+                if !cfg!(debug_assertions) {
+                    assert!(took < Duration::from_millis(100), "{name} took {took:?}");
+                }
+            }
+            println!("slowest: {} in {:?}", slowest.1, slowest.0);
+        })
+        .expect("spawn");
+    worker
+        .join()
+        .expect("a case failed or overflowed the stack");
+}

@@ -1,0 +1,1855 @@
+//! The expression generator: random programs of DESIGN.md section 2's
+//! language, weighted towards the corners where implementations differ.
+//!
+//! Every generated subexpression carries an upper bound on the size (log2)
+//! of the int it may evaluate to. `**`, `<<`, `pow`, `factorial`, `comb`,
+//! `perm` and `round` consult it and fall back to small operands, so CPython
+//! answers every case in well under a millisecond and no case reaches
+//! calc-core's own limits (a `LimitError` is therefore always a difference).
+
+use super::oracle::Mode;
+use super::rng::Rng;
+
+/// Largest int (in bits) any subexpression may produce; above the 4300-digit
+/// repr limit (14,284 bits) so that limit is exercised, far below
+/// calc-core's 2^20-bit bound.
+const MAX_BITS: f64 = 40_000.0;
+
+/// One generated input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// The expression text.
+    pub text: String,
+    /// `Checked` for mutated text that may have left the language.
+    pub mode: Mode,
+}
+
+/// What `--focus` can restrict a run to: the recursive generator over the
+/// whole grammar, the mutants, or one of the corner templates.
+pub const FOCUS: &[&str] = &[
+    "grammar",
+    "mutant",
+    "true-division",
+    "int-float-compare",
+    "float-floordiv-mod",
+    "round",
+    "float-repr",
+    "complex",
+    "digit-limit",
+    "overflow",
+    "bool",
+    "truthiness",
+    "pow",
+    "math",
+    "int-division",
+    "nesting",
+    "bigint-bits",
+    "rounding-ints",
+    "float-pow",
+    "complex-random",
+    "round-random",
+    "math-random",
+    "literal-fuzz",
+];
+
+/// Generates case `index` of the run seeded with `seed`, from every
+/// generator or (with `focus`) only from the one named `FOCUS[focus]`.
+pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
+    let mut g = Gen {
+        r: Rng::for_case(seed, index),
+        int_mode: false,
+    };
+    let kind = match focus {
+        None => g.r.weighted(&[52, 38, 10]),
+        Some(0) => 0,
+        Some(1) => 2,
+        Some(_) => 1,
+    };
+    match kind {
+        0 => Case {
+            text: g.top(),
+            mode: Mode::Eval,
+        },
+        1 => {
+            let which = match focus {
+                Some(f) => f as u64 - 2,
+                None => g.r.below(TEMPLATES),
+            };
+            // Literal fuzz easily spells attributes (`1.e.x`): checked.
+            let mode = if which == LITERAL_FUZZ {
+                Mode::Checked
+            } else {
+                Mode::Eval
+            };
+            Case {
+                text: g.template_number(which),
+                mode,
+            }
+        }
+        _ => g.mutant(),
+    }
+}
+
+/// How many corner templates there are (`FOCUS` less grammar and mutant).
+const TEMPLATES: u64 = 21;
+
+/// The number of the literal-fuzz template.
+const LITERAL_FUZZ: u64 = 20;
+
+// Precedence levels, loosest first: a subexpression whose level is below
+// what its position needs is parenthesized.
+const IFEXP: u8 = 0;
+const OR: u8 = 1;
+const AND: u8 = 2;
+const NOT: u8 = 3;
+const CMP: u8 = 4;
+const BOR: u8 = 5;
+const BXOR: u8 = 6;
+const BAND: u8 = 7;
+const SHIFT: u8 = 8;
+const ARITH: u8 = 9;
+const TERM: u8 = 10;
+const UNARY: u8 = 11;
+const POW: u8 = 12;
+const ATOM: u8 = 13;
+
+/// A generated subexpression.
+#[derive(Debug, Clone)]
+struct E {
+    t: String,
+    /// Precedence level of its outermost operator.
+    p: u8,
+    /// Upper bound of log2(|v| + 1) if the value may be an int; 0 if it
+    /// cannot be (floats, complex numbers, errors).
+    lg: f64,
+}
+
+impl E {
+    fn new(t: impl Into<String>, p: u8, lg: f64) -> E {
+        E { t: t.into(), p, lg }
+    }
+}
+
+/// Bits of a float converted to int (`int(1e308)`).
+const FLOAT_INT_BITS: f64 = 1025.0;
+
+struct Gen {
+    r: Rng,
+    /// Draw atoms from ints and bools only: keeps the bitwise and shift
+    /// operators (and integer arithmetic) away from a TypeError.
+    int_mode: bool,
+}
+
+/// Ints whose neighbourhoods are where implementations differ.
+const INTERESTING_INTS: &[u128] = &[
+    0,
+    1,
+    2,
+    3,
+    5,
+    7,
+    10,
+    255,
+    256,
+    (1 << 31) - 1,
+    1 << 31,
+    1 << 32,
+    (1 << 53) - 1,
+    1 << 53,
+    (1 << 53) + 1,
+    1 << 62,
+    (1 << 63) - 1,
+    1 << 63,
+    (1 << 63) + 1,
+    u64::MAX as u128,
+    1 << 64,
+    (1 << 64) + 1,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+    100_000_000_000_000_000_000,
+    (1 << 127) - 1,
+    1 << 127,
+    u128::MAX,
+];
+
+/// Float literals at the edges of parsing, rounding and repr.
+const INTERESTING_FLOATS: &[&str] = &[
+    "0.0",
+    "0.",
+    ".0",
+    "1.",
+    ".5",
+    "1.0",
+    "1e-3",
+    "1_000.5",
+    "1e1_0",
+    "0.1",
+    "0.2",
+    "0.3",
+    "0.5",
+    "1.5",
+    "2.5",
+    "3.5",
+    "0.125",
+    "0.375",
+    "2.675",
+    "1e16",
+    "1e15",
+    "1e17",
+    "1e-4",
+    "1e-5",
+    "0.0001",
+    "0.00001",
+    "1e22",
+    "1e23",
+    "9.999999999999999e22",
+    "123456789012345678.0",
+    "9007199254740993.0",
+    "9007199254740992.0",
+    "9007199254740991.0",
+    "9223372036854775807.0",
+    "18446744073709551616.0",
+    "1e308",
+    "1.7976931348623157e308",
+    "1.7976931348623158e308",
+    "1.7976931348623159e308",
+    "1e309",
+    "5e-324",
+    "4.9406564584124654e-324",
+    "2.4703282292062328e-324",
+    "2.4703282292062327e-324",
+    "2.2250738585072014e-308",
+    "2.225073858507201e-308",
+    "1e-400",
+    "1E5",
+    "1e+5",
+    "1.e5",
+    "0e0",
+    "00.5",
+    "07.5",
+    "09e1",
+    "0_0.0_0",
+    "1_0e1_0",
+    "123456789.123456789",
+    "0.1000000000000000055511151231257827",
+    "3.141592653589793",
+    "2.718281828459045",
+    "6.283185307179586",
+    "1.5707963267948966",
+    "709.78",
+    "710.0",
+    "0.30000000000000004",
+    "4503599627370495.5",
+    "4503599627370496.5",
+];
+
+/// Names that are not in NS (NameError), some close to real ones.
+const UNKNOWN_NAMES: &[&str] = &[
+    "x", "y", "foo", "math", "Pi", "PI", "true", "none", "e2", "inf1", "_", "sqrt2", "ln", "Abs",
+];
+
+/// Every function of NS.
+const FUNCTIONS: &[&str] = &[
+    "abs",
+    "round",
+    "min",
+    "max",
+    "pow",
+    "int",
+    "float",
+    "complex",
+    "sqrt",
+    "exp",
+    "log",
+    "log2",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "hypot",
+    "floor",
+    "ceil",
+    "trunc",
+    "factorial",
+    "gcd",
+    "isqrt",
+    "comb",
+    "perm",
+    "degrees",
+    "radians",
+    "fabs",
+    "fmod",
+    "copysign",
+];
+
+/// Small expressions with interesting values: (text, precedence, lg).
+const INTERESTING_EXPRS: &[(&str, u8, f64)] = &[
+    ("2**53", POW, 54.0),
+    ("2**53+1", ARITH, 54.0),
+    ("2**53-1", ARITH, 54.0),
+    ("2**63-1", ARITH, 64.0),
+    ("2**63", POW, 64.0),
+    ("-2**63", UNARY, 64.0),
+    ("2**64", POW, 65.0),
+    ("10**20", POW, 67.0),
+    ("2**1023", POW, 1024.0),
+    ("2**1024", POW, 1025.0),
+    ("2**1024-1", ARITH, 1025.0),
+    ("10**308", POW, 1024.0),
+    ("10**400", POW, 1330.0),
+    ("-10**400", UNARY, 1330.0),
+    ("10**4299", POW, 14283.0),
+    ("10**4300", POW, 14287.0),
+    ("2.0**53", POW, 0.0),
+    ("2**-1074", POW, 0.0),
+    ("2.0**-1075", POW, 0.0),
+    ("-0.0", UNARY, 0.0),
+    ("-inf", UNARY, 0.0),
+    ("-nan", UNARY, 0.0),
+    ("1/3", TERM, 0.0),
+    ("-1", UNARY, 1.0),
+    ("-1.5", UNARY, 0.0),
+    ("1e308*10", TERM, 0.0),
+    ("-0j", UNARY, 0.0),
+    ("1j", ATOM, 0.0),
+    ("(1+2j)", ATOM, 0.0),
+    ("(-0.0-0j)", ATOM, 0.0),
+    ("complex(inf, nan)", ATOM, 0.0),
+    ("complex(-0.0, 0.0)", ATOM, 0.0),
+];
+
+fn lg_of_u128(v: u128) -> f64 {
+    (128 - v.leading_zeros()) as f64 + 1.0
+}
+
+impl Gen {
+    // ---------------------------------------------------------------------
+    // Layout helpers
+
+    /// Optional whitespace around an operator.
+    fn ws(&mut self) -> &'static str {
+        const SPACES: &[&str] = &["", "", "", "", " ", " ", " ", " ", " ", "  ", "\t"];
+        self.r.pick::<&str>(SPACES)
+    }
+
+    /// An operator with random spacing.
+    fn op(&mut self, op: &str) -> String {
+        let (a, b) = (self.ws(), self.ws());
+        format!("{a}{op}{b}")
+    }
+
+    /// A keyword, which always needs a space on each side.
+    fn kw(&mut self, kw: &str) -> String {
+        let a = *self.r.pick(&[" ", " ", " ", "  ", "\t"]);
+        let b = *self.r.pick(&[" ", " ", " ", "  ", "\t"]);
+        format!("{a}{kw}{b}")
+    }
+
+    /// `e` as an operand of a position that needs precedence `min`.
+    fn sub(&mut self, e: &E, min: u8) -> String {
+        if e.p < min || self.r.chance(1, 30) {
+            let (a, b) = (self.ws(), self.ws());
+            format!("({a}{}{b})", e.t)
+        } else {
+            e.t.clone()
+        }
+    }
+
+    /// A complete top-level expression from the recursive generator.
+    fn top(&mut self) -> String {
+        let depth = self.r.weighted(&[0, 20, 35, 25, 12, 8]) as u32;
+        let e = self.expr(depth);
+        self.frame(e.t)
+    }
+
+    /// Leading/trailing whitespace now and then (`eval` skips leading blanks).
+    fn frame(&mut self, t: String) -> String {
+        match self.r.below(40) {
+            0 => format!(" {t}"),
+            1 => format!("\t{t}"),
+            2 => format!("{t} "),
+            3 => format!("  {t}  "),
+            _ => t,
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // Literals
+
+    fn digits_with_underscores(&mut self, digits: &str) -> String {
+        if digits.len() < 2 || !self.r.chance(1, 6) {
+            return digits.to_string();
+        }
+        let mut out = String::with_capacity(digits.len() * 2);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && self.r.chance(1, 3) {
+                out.push('_');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    fn random_digits(&mut self, len: usize, radix: u32) -> String {
+        let mut s = String::with_capacity(len);
+        for i in 0..len {
+            let lo = if i == 0 { 1 } else { 0 };
+            let d = self.r.range(lo, i64::from(radix) - 1) as u32;
+            s.push(char::from_digit(d, radix).unwrap_or('1'));
+        }
+        s
+    }
+
+    fn int_value(&mut self) -> u128 {
+        match self.r.weighted(&[40, 20, 20, 10, 10]) {
+            0 => self.r.range(0, 10) as u128,
+            1 => self.r.range(0, 1000) as u128,
+            2 => {
+                let v = *self.r.pick(INTERESTING_INTS);
+                // Near neighbours of the interesting values too.
+                match self.r.below(4) {
+                    0 => v.wrapping_add(1),
+                    1 => v.wrapping_sub(1),
+                    _ => v,
+                }
+            }
+            3 => u128::from(self.r.next_u64()) >> self.r.below(64),
+            _ => {
+                (u128::from(self.r.next_u64()) << 64 | u128::from(self.r.next_u64()))
+                    >> self.r.below(128)
+            }
+        }
+    }
+
+    /// An int literal in any base, with underscores now and then.
+    fn int_lit(&mut self) -> E {
+        if self.r.chance(1, 12) {
+            // Long decimal or hex literals: bigints straight from the parser.
+            let len = self.r.range(20, 120) as usize;
+            if self.r.chance(1, 3) {
+                let d = self.random_digits(len, 16);
+                let d = self.digits_with_underscores(&d);
+                return E::new(format!("0x{d}"), ATOM, len as f64 * 4.0 + 1.0);
+            }
+            let d = self.random_digits(len, 10);
+            let d = self.digits_with_underscores(&d);
+            return E::new(d, ATOM, len as f64 * 3.33 + 1.0);
+        }
+        if self.r.chance(1, 40) {
+            // Zero spellings and malformed literals (SyntaxError).
+            let t = *self.r.pick(&[
+                "00",
+                "0_0",
+                "000",
+                "0_00",
+                "01",
+                "0_1",
+                "1__0",
+                "1_",
+                "0x",
+                "0b2",
+                "0o8",
+                "0x_",
+                "0b_1",
+                "0O17",
+                "0B1",
+                "0X1F",
+                "1_000_000",
+            ]);
+            return E::new(t, ATOM, 21.0);
+        }
+        let v = self.int_value();
+        let lg = lg_of_u128(v);
+        let t = match self.r.weighted(&[70, 12, 9, 9]) {
+            0 => {
+                let d = v.to_string();
+                self.digits_with_underscores(&d)
+            }
+            1 => {
+                let d = format!("{v:x}");
+                let d = if self.r.chance(1, 3) {
+                    d.to_uppercase()
+                } else {
+                    d
+                };
+                let d = self.digits_with_underscores(&d);
+                let sep = if self.r.chance(1, 8) { "_" } else { "" };
+                let x = if self.r.chance(1, 5) { "0X" } else { "0x" };
+                format!("{x}{sep}{d}")
+            }
+            2 => {
+                let d = format!("{v:o}");
+                let d = self.digits_with_underscores(&d);
+                let o = if self.r.chance(1, 5) { "0O" } else { "0o" };
+                format!("{o}{d}")
+            }
+            _ => {
+                let d = format!("{v:b}");
+                let d = self.digits_with_underscores(&d);
+                let b = if self.r.chance(1, 5) { "0B" } else { "0b" };
+                format!("{b}{d}")
+            }
+        };
+        E::new(t, ATOM, lg)
+    }
+
+    /// The text of a (non-negative) float literal.
+    fn float_text(&mut self) -> String {
+        match self.r.weighted(&[35, 25, 25, 15]) {
+            0 => (*self.r.pick(INTERESTING_FLOATS)).to_string(),
+            1 => {
+                // Any finite double, printed shortest-round-trip.
+                let bits = self.r.next_u64() & !(1 << 63);
+                let x = f64::from_bits(bits);
+                let x = if x.is_finite() { x } else { 1.5 };
+                let t = if self.r.chance(1, 2) {
+                    format!("{x:e}")
+                } else {
+                    format!("{x:?}")
+                };
+                if t.contains(['.', 'e']) {
+                    t
+                } else {
+                    format!("{t}.0")
+                }
+            }
+            2 => {
+                // Random decimal strings: correct rounding of the parser.
+                let len = self.r.range(1, 25) as usize;
+                let digits = self.random_digits(len, 10);
+                let dot = self.r.range(0, len as i64) as usize;
+                let (a, b) = digits.split_at(dot);
+                let exp = match self.r.below(3) {
+                    0 => String::new(),
+                    1 => format!("e{}", self.r.range(-30, 30)),
+                    _ => format!("e{}", self.r.range(-340, 320)),
+                };
+                if a.is_empty() && b.is_empty() {
+                    "0.0".to_string()
+                } else {
+                    format!("{a}.{b}{exp}")
+                }
+            }
+            _ => {
+                // Halves and small binary fractions: rounding ties.
+                let n = self.r.range(0, 100);
+                let frac = *self
+                    .r
+                    .pick(&["5", "25", "125", "75", "375", "0", "05", "15", "45"]);
+                format!("{n}.{frac}")
+            }
+        }
+    }
+
+    fn float_lit(&mut self) -> E {
+        let t = self.float_text();
+        E::new(t, ATOM, 0.0)
+    }
+
+    fn imag_lit(&mut self) -> E {
+        let base = if self.r.chance(1, 2) {
+            self.float_text()
+        } else {
+            let v = self.r.range(0, 20);
+            if self.r.chance(1, 8) {
+                format!("0{v}")
+            } else {
+                v.to_string()
+            }
+        };
+        let j = if self.r.chance(1, 6) { "J" } else { "j" };
+        E::new(format!("{base}{j}"), ATOM, 0.0)
+    }
+
+    fn atom(&mut self) -> E {
+        if self.int_mode {
+            return match self.r.weighted(&[80, 8, 12]) {
+                0 => self.int_lit(),
+                1 => E::new(*self.r.pick(&["True", "False"]), ATOM, 1.0),
+                _ => {
+                    let &(t, p, lg) = self.r.pick(&INTERESTING_EXPRS[..16]);
+                    E::new(t, p, lg)
+                }
+            };
+        }
+        match self.r.weighted(&[30, 24, 4, 12, 12, 1, 1]) {
+            0 => self.int_lit(),
+            1 => self.float_lit(),
+            2 => self.imag_lit(),
+            3 => {
+                let c = *self
+                    .r
+                    .pick(&["pi", "e", "tau", "inf", "nan", "True", "False"]);
+                let lg = if c == "True" || c == "False" {
+                    1.0
+                } else {
+                    0.0
+                };
+                E::new(c, ATOM, lg)
+            }
+            4 => {
+                let &(t, p, lg) = self.r.pick(INTERESTING_EXPRS);
+                E::new(t, p, lg)
+            }
+            5 => E::new(*self.r.pick(UNKNOWN_NAMES), ATOM, 0.0),
+            _ => E::new(*self.r.pick(FUNCTIONS), ATOM, 0.0),
+        }
+    }
+
+    /// A small int operand (exponents, shift counts, ndigits).
+    fn small_int(&mut self, lo: i64, hi: i64) -> E {
+        let v = if self.r.chance(3, 4) {
+            self.r.range(lo.max(-5), hi.min(12))
+        } else {
+            self.r.range(lo, hi)
+        };
+        let lg = (v.unsigned_abs() as f64 + 1.0).log2() + 0.01;
+        if v < 0 {
+            E::new(format!("-{}", v.unsigned_abs()), UNARY, lg)
+        } else {
+            E::new(v.to_string(), ATOM, lg)
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // The recursive generator
+
+    fn expr(&mut self, depth: u32) -> E {
+        if depth == 0 {
+            return self.atom();
+        }
+        let d = depth - 1;
+        match self.r.weighted(&[8, 9, 24, 9, 4, 6, 8, 3, 6, 4, 18, 1]) {
+            0 => self.atom(),
+            1 => self.unary(d),
+            2 => self.arith(d),
+            3 => self.power(d),
+            4 => self.shift(d),
+            5 => self.bitwise(d),
+            6 => self.compare(d),
+            7 => {
+                let a = self.expr(d);
+                let kw = self.kw("not");
+                let a = self.sub(&a, NOT);
+                E::new(format!("{}{a}", kw.trim_start()), NOT, 1.0)
+            }
+            8 => self.boolean(d),
+            9 => self.ifexp(d),
+            10 => self.call(d),
+            _ => self.call_non_function(d),
+        }
+    }
+
+    fn unary(&mut self, d: u32) -> E {
+        let a = self.expr(d);
+        let n = if self.r.chance(1, 20) {
+            self.r.range(5, 40)
+        } else {
+            self.r.range(1, 3)
+        };
+        let mut prefix = String::new();
+        for _ in 0..n {
+            prefix.push(*self.r.pick(&['-', '-', '+', '~']));
+            prefix.push_str(self.ws());
+        }
+        // `~` adds at most one bit per application.
+        let lg = a.lg + n as f64;
+        let a = self.sub(&a, UNARY);
+        E::new(format!("{prefix}{a}"), UNARY, lg)
+    }
+
+    /// Runs `f` with int mode on (with probability `num/den`) and restores it.
+    fn maybe_int<T>(&mut self, num: u64, den: u64, f: impl FnOnce(&mut Gen) -> T) -> T {
+        let saved = self.int_mode;
+        if self.r.chance(num, den) {
+            self.int_mode = true;
+        }
+        let out = f(self);
+        self.int_mode = saved;
+        out
+    }
+
+    fn arith(&mut self, d: u32) -> E {
+        self.maybe_int(1, 4, |g| g.arith_inner(d))
+    }
+
+    fn arith_inner(&mut self, d: u32) -> E {
+        let weights = if self.int_mode {
+            [6, 5, 6, 1, 5, 5]
+        } else {
+            [6, 5, 6, 6, 4, 4]
+        };
+        let i = self.r.weighted(&weights);
+        let op = ["+", "-", "*", "/", "//", "%"][i];
+        let prec = if i < 2 { ARITH } else { TERM };
+        let a = self.expr(d);
+        let mut b = self.expr(d);
+        let lg = |a: &E, b: &E| match i {
+            0 | 1 => a.lg.max(b.lg) + 1.0,
+            2 => a.lg + b.lg,
+            3 => 0.0,
+            _ => a.lg.max(b.lg),
+        };
+        if lg(&a, &b) > MAX_BITS {
+            b = self.small_int(-9, 99);
+        }
+        let res = lg(&a, &b);
+        let sa = self.sub(&a, prec);
+        let sb = self.sub(&b, prec + 1);
+        let o = self.op(op);
+        E::new(format!("{sa}{o}{sb}"), prec, res)
+    }
+
+    /// An exponent for a base of `base_lg` bits: small literals, floats,
+    /// negatives, or a subexpression whose bound keeps the result small.
+    fn exponent(&mut self, d: u32, base_lg: f64) -> E {
+        let e = match self.r.weighted(&[45, 15, 40]) {
+            0 => self.small_int(-4, 70),
+            1 => {
+                let t = *self.r.pick(&[
+                    "0.5", "-0.5", "0.0", "-1.0", "2.0", "1.5", "(1/3)", "-2.5", "1e10", "-1e10",
+                    "inf", "-inf", "nan", "1e-10", "1j", "(1+1j)", "0j", "-1j", "True", "False",
+                ]);
+                E::new(t, ATOM, 1.0)
+            }
+            _ => self.expr(d),
+        };
+        if base_lg.max(1.0) * e.lg.exp2() > MAX_BITS {
+            let max = (MAX_BITS / base_lg.max(1.0)).floor().min(200.0) as i64;
+            return self.small_int(-3, max.max(2));
+        }
+        e
+    }
+
+    fn power(&mut self, d: u32) -> E {
+        let a = self.expr(d);
+        let b = self.exponent(d, a.lg);
+        let lg = a.lg * b.lg.exp2();
+        let sa = self.sub(&a, ATOM);
+        let sb = self.sub(&b, UNARY);
+        let o = self.op("**");
+        E::new(format!("{sa}{o}{sb}"), POW, lg)
+    }
+
+    fn shift(&mut self, d: u32) -> E {
+        self.maybe_int(3, 4, |g| g.shift_inner(d))
+    }
+
+    fn shift_inner(&mut self, d: u32) -> E {
+        let left = self.r.chance(1, 2);
+        let a = self.expr(d);
+        let mut b = if self.r.chance(3, 5) {
+            self.small_int(-3, 130)
+        } else {
+            self.expr(d)
+        };
+        if left && a.lg + b.lg.exp2() > MAX_BITS {
+            let room = (MAX_BITS - a.lg).clamp(2.0, 200.0) as i64;
+            b = self.small_int(-2, room);
+        }
+        let lg = if left { a.lg + b.lg.exp2() } else { a.lg };
+        let sa = self.sub(&a, SHIFT);
+        let sb = self.sub(&b, SHIFT + 1);
+        let o = self.op(if left { "<<" } else { ">>" });
+        E::new(format!("{sa}{o}{sb}"), SHIFT, lg)
+    }
+
+    fn bitwise(&mut self, d: u32) -> E {
+        self.maybe_int(3, 4, |g| g.bitwise_inner(d))
+    }
+
+    fn bitwise_inner(&mut self, d: u32) -> E {
+        let (op, prec) = *self.r.pick(&[("&", BAND), ("^", BXOR), ("|", BOR)]);
+        let a = self.expr(d);
+        let b = self.expr(d);
+        let lg = a.lg.max(b.lg) + 1.0;
+        let sa = self.sub(&a, prec);
+        let sb = self.sub(&b, prec + 1);
+        let o = self.op(op);
+        E::new(format!("{sa}{o}{sb}"), prec, lg)
+    }
+
+    fn compare(&mut self, d: u32) -> E {
+        let n = self.r.weighted(&[0, 0, 70, 22, 8]);
+        let first = self.expr(d);
+        let mut t = self.sub(&first, BOR);
+        for _ in 1..n {
+            let op = *self.r.pick(&["<", "<=", ">", ">=", "==", "!="]);
+            let o = self.op(op);
+            let b = self.expr(d);
+            let sb = self.sub(&b, BOR);
+            t.push_str(&o);
+            t.push_str(&sb);
+        }
+        E::new(t, CMP, 1.0)
+    }
+
+    fn boolean(&mut self, d: u32) -> E {
+        let (kw, prec) = if self.r.chance(1, 2) {
+            ("and", AND)
+        } else {
+            ("or", OR)
+        };
+        let n = self.r.weighted(&[0, 0, 75, 25]);
+        let mut lg: f64 = 0.0;
+        let mut parts = Vec::new();
+        for _ in 0..n {
+            let e = self.expr(d);
+            lg = lg.max(e.lg);
+            parts.push(self.sub(&e, prec + 1));
+        }
+        let sep = self.kw(kw);
+        E::new(parts.join(&sep), prec, lg)
+    }
+
+    fn ifexp(&mut self, d: u32) -> E {
+        let a = self.expr(d);
+        let c = self.expr(d);
+        let b = self.expr(d);
+        let lg = a.lg.max(b.lg);
+        let (sa, sc, sb) = (self.sub(&a, OR), self.sub(&c, OR), self.sub(&b, IFEXP));
+        let (k1, k2) = (self.kw("if"), self.kw("else"));
+        E::new(format!("{sa}{k1}{sc}{k2}{sb}"), IFEXP, lg)
+    }
+
+    // ---------------------------------------------------------------------
+    // Calls
+
+    /// The argument count: usually a right one, sometimes one too many or few.
+    fn arity(&mut self, min: usize, max: usize) -> usize {
+        if self.r.chance(1, 9) {
+            if min > 0 && self.r.chance(1, 2) {
+                min - 1
+            } else {
+                max + 1
+            }
+        } else {
+            self.r.range(min as i64, max as i64) as usize
+        }
+    }
+
+    /// A bounded int argument (factorial, comb, perm), or a wrong type.
+    fn count_arg(&mut self, d: u32) -> E {
+        match self.r.weighted(&[60, 8, 6, 26]) {
+            0 => self.small_int(-3, 400),
+            1 => {
+                let t = *self.r.pick(&["5.0", "2.5", "-1.0", "1j", "inf", "nan"]);
+                E::new(t, ATOM, 0.0)
+            }
+            2 => E::new(*self.r.pick(&["True", "False"]), ATOM, 1.0),
+            _ => {
+                let e = self.expr(d);
+                if e.lg > 10.0 {
+                    self.small_int(-2, 300)
+                } else {
+                    e
+                }
+            }
+        }
+    }
+
+    fn call(&mut self, d: u32) -> E {
+        let name = *self.r.pick(FUNCTIONS);
+        let mut args: Vec<E> = Vec::new();
+        let lg;
+        match name {
+            "factorial" | "comb" | "perm" | "isqrt" => {
+                let (min, max) = match name {
+                    "comb" => (2, 2),
+                    "perm" => (1, 2),
+                    _ => (1, 1),
+                };
+                let n = self.arity(min, max);
+                for _ in 0..n {
+                    let a = if name == "isqrt" {
+                        self.expr(d)
+                    } else {
+                        self.count_arg(d)
+                    };
+                    args.push(a);
+                }
+                let m = args.iter().map(|a| a.lg).fold(0.0, f64::max);
+                lg = if name == "isqrt" {
+                    m
+                } else {
+                    m.exp2() * m.max(1.0) + 1.0
+                };
+            }
+            "pow" => {
+                let n = self.arity(2, 3);
+                let base = self.expr(d);
+                lg = if n == 3 {
+                    let mut ex = self.expr(d);
+                    if ex.lg > 300.0 {
+                        ex = self.small_int(-5, 1000);
+                    }
+                    let mut m = self.expr(d);
+                    if m.lg > 2000.0 {
+                        m = self.small_int(-50, 1000);
+                    }
+                    let lg = m.lg;
+                    args.extend([base, ex, m]);
+                    lg
+                } else {
+                    let ex = self.exponent(d, base.lg);
+                    let lg = base.lg * ex.lg.exp2();
+                    args.push(base);
+                    args.push(ex);
+                    lg
+                };
+                if n > 3 {
+                    args.push(self.atom());
+                } else if n < 2 {
+                    args.truncate(n);
+                }
+            }
+            "round" => {
+                let n = self.arity(1, 2);
+                let x = self.expr(d);
+                lg = x.lg.max(FLOAT_INT_BITS) + 1.0;
+                args.push(x);
+                for _ in 1..n {
+                    let nd = match self.r.weighted(&[70, 10, 20]) {
+                        0 => self.small_int(-400, 400),
+                        1 => E::new(*self.r.pick(&["2.0", "True", "1j", "-0.0"]), ATOM, 0.0),
+                        _ => {
+                            let e = self.expr(d);
+                            if e.lg > 8.5 {
+                                self.small_int(-20, 20)
+                            } else {
+                                e
+                            }
+                        }
+                    };
+                    args.push(nd);
+                }
+            }
+            _ => {
+                let (min, max) = match name {
+                    "min" | "max" => (1, 4),
+                    "int" | "float" => (0, 1),
+                    "complex" => (0, 2),
+                    "log" => (1, 2),
+                    "hypot" | "gcd" => (0, 4),
+                    "atan2" | "fmod" | "copysign" => (2, 2),
+                    _ => (1, 1),
+                };
+                let n = self.arity(min, max);
+                for _ in 0..n {
+                    args.push(self.expr(d));
+                }
+                let m = args.iter().map(|a| a.lg).fold(0.0, f64::max);
+                lg = match name {
+                    "int" | "floor" | "ceil" | "trunc" => m.max(FLOAT_INT_BITS),
+                    "abs" | "min" | "max" | "gcd" => m,
+                    _ => 0.0,
+                };
+            }
+        }
+        let mut t = String::from(name);
+        t.push_str(self.ws());
+        t.push('(');
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                let c = self.op(",");
+                t.push_str(&c);
+            }
+            // A call argument may be any expression, even a conditional.
+            let s = self.sub(a, IFEXP);
+            t.push_str(&s);
+        }
+        if !args.is_empty() && self.r.chance(1, 40) {
+            t.push(',');
+        }
+        t.push(')');
+        E::new(t, ATOM, lg)
+    }
+
+    /// Calls of things that are not functions: `(1)(2)`, `pi(1)`, `abs(1)(2)`.
+    fn call_non_function(&mut self, d: u32) -> E {
+        let callee = match self.r.below(3) {
+            0 => self.atom(),
+            1 => self.call(d),
+            _ => E::new(
+                *self.r.pick(&["pi", "True", "inf", "(1)", "(2.5)", "(1j)"]),
+                ATOM,
+                0.0,
+            ),
+        };
+        let a = self.expr(d);
+        let sc = self.sub(&callee, ATOM);
+        E::new(format!("{sc}({})", a.t), ATOM, 0.0)
+    }
+
+    // ---------------------------------------------------------------------
+    // Templates: dense coverage of known hard corners
+
+    fn template(&mut self) -> String {
+        let which = self.r.below(TEMPLATES);
+        self.template_number(which)
+    }
+
+    /// Template `which`, in the order of `FOCUS` (after its first two).
+    fn template_number(&mut self, which: u64) -> String {
+        let t = match which {
+            0 => self.t_true_division(),
+            1 => self.t_int_float_compare(),
+            2 => self.t_float_floordiv_mod(),
+            3 => self.t_round(),
+            4 => self.t_float_repr(),
+            5 => self.t_complex(),
+            6 => self.t_digit_limit(),
+            7 => self.t_overflow(),
+            8 => self.t_bool(),
+            9 => self.t_truthiness(),
+            10 => self.t_pow_corners(),
+            11 => self.t_math(),
+            12 => self.t_int_division(),
+            13 => self.t_nesting(),
+            14 => self.t_bigint_bits(),
+            15 => self.t_rounding_ints(),
+            16 => self.t_float_pow(),
+            17 => self.t_complex_random(),
+            18 => self.t_round_random(),
+            19 => self.t_math_random(),
+            _ => self.t_literal_fuzz(),
+        };
+        self.frame(t)
+    }
+
+    /// Short random strings over the characters of number literals: the
+    /// tokenizer's corners (`0x_f`, `1e_5`, `07e1`, `1.e+5j`, `0b1e1`).
+    /// Eight characters at most and no `*`, so nothing gets big.
+    fn t_literal_fuzz(&mut self) -> String {
+        const ALPHABET: &[char] = &[
+            '0', '0', '1', '1', '7', '9', '_', '_', '.', '.', 'e', 'E', 'j', 'J', 'x', 'X', 'o',
+            'b', 'B', '+', '-', 'f', ' ',
+        ];
+        let len = self.r.range(1, 8);
+        let mut t = String::new();
+        if self.r.chance(1, 2) {
+            // Most real literals start with a digit.
+            t.push(*self.r.pick(&['0', '1', '7', '9', '.']));
+        }
+        for _ in 0..len {
+            t.push(*self.r.pick(ALPHABET));
+        }
+        t
+    }
+
+    /// A random double's literal, either sign, sometimes a special value.
+    fn random_double(&mut self) -> String {
+        let f = match self.r.below(10) {
+            0 => (*self
+                .r
+                .pick(&["0.0", "inf", "nan", "5e-324", "1e308", "1.0", "0.5"]))
+            .to_string(),
+            1..=3 => {
+                // Moderate magnitudes, where results stay finite.
+                let m = self.r.range(1, 999_999_999);
+                let e = self.r.range(-12, 12);
+                format!("{m}e{e}")
+            }
+            _ => self.float_text(),
+        };
+        if self.r.chance(1, 2) {
+            format!("-{f}")
+        } else {
+            f
+        }
+    }
+
+    /// A random big int literal (hex or decimal), up to `max_bits`, either sign.
+    fn random_big(&mut self, max_bits: i64) -> String {
+        let bits = self.r.range(1, max_bits);
+        let t = if self.r.chance(1, 2) {
+            let len = (bits / 4).max(1) as usize;
+            format!("0x{}", self.random_digits(len, 16))
+        } else {
+            let len = ((bits as f64) / 3.33).ceil().max(1.0) as usize;
+            self.random_digits(len, 10)
+        };
+        if self.r.chance(1, 2) {
+            format!("(-{t})")
+        } else {
+            t
+        }
+    }
+
+    /// Two's-complement bit operations and floor division on signed bigints,
+    /// across the 64- and 128-bit word boundaries.
+    fn t_bigint_bits(&mut self) -> String {
+        let a = if self.r.chance(1, 3) {
+            let k = *self
+                .r
+                .pick(&[31, 32, 53, 62, 63, 64, 65, 127, 128, 129, 200]);
+            let d = self.r.range(-2, 2);
+            let sign = if self.r.chance(1, 2) { "-" } else { "" };
+            format!("({sign}2**{k}{d:+})")
+        } else {
+            self.random_big(300)
+        };
+        let b = self.random_big(200);
+        match self.r.below(6) {
+            0 => format!("~{a}"),
+            1 => {
+                let n = self.r.range(0, 200);
+                let op = *self.r.pick(&["<<", ">>"]);
+                format!("{a} {op} {n}")
+            }
+            _ => {
+                let op = *self
+                    .r
+                    .pick(&["&", "|", "^", "//", "%", "-", "+", "*", "/", "==", "<"]);
+                format!("{a} {op} {b}")
+            }
+        }
+    }
+
+    /// Ints that sit exactly on or next to a float rounding boundary
+    /// (`2**a + 2**b`, ties to even), converted, divided and compared.
+    fn t_rounding_ints(&mut self) -> String {
+        let a = self.r.range(53, 1100);
+        let b = self.r.range(0, a - 52);
+        let c = self.r.range(-1, 1);
+        let x = format!("(2**{a} + 2**{b}{c:+})");
+        let y = self.big_int_text(200);
+        match self.r.below(7) {
+            0 => format!("float({x})"),
+            1 => format!("{x} / 1"),
+            2 => format!("{x} / {y}"),
+            3 => format!("{x} * 1.0"),
+            4 => {
+                let op = *self.r.pick(&["==", "<", ">", "!=", "<=", ">="]);
+                format!("{x} {op} {x} * 1.0")
+            }
+            5 => format!("{x} + 0.5"),
+            _ => format!("-{x} / 3"),
+        }
+    }
+
+    /// Float powers with random operands: overflow against inf, negative
+    /// bases, integral float exponents.
+    fn t_float_pow(&mut self) -> String {
+        let x = self.random_double();
+        let y = match self.r.below(3) {
+            0 => self.random_double(),
+            1 => format!("{}", self.r.range(-400, 400)),
+            _ => format!("{}.0", self.r.range(-400, 400)),
+        };
+        if self.r.chance(1, 4) {
+            format!("pow({x}, {y})")
+        } else {
+            format!("({x}) ** ({y})")
+        }
+    }
+
+    fn random_complex(&mut self) -> String {
+        let (a, b) = (self.random_double(), self.random_double());
+        match self.r.below(3) {
+            0 => format!("complex({a}, {b})"),
+            1 => format!(
+                "({a}{}j)",
+                if b.starts_with('-') {
+                    b.clone()
+                } else {
+                    format!("+{b}")
+                }
+            ),
+            _ => format!("({b}j)"),
+        }
+    }
+
+    /// Complex arithmetic with random parts: CPython's exact algorithms
+    /// (division, `**` by repeated squaring up to 100, `abs` via hypot).
+    fn t_complex_random(&mut self) -> String {
+        let a = self.random_complex();
+        match self.r.below(6) {
+            0 => format!("abs({a})"),
+            1 => format!("{a} ** {}", self.r.range(-120, 120)),
+            2 => {
+                let b = self.random_double();
+                format!("{a} ** ({b})")
+            }
+            _ => {
+                let b = self.random_complex();
+                let op = *self.r.pick(&["+", "-", "*", "/", "/", "**", "=="]);
+                format!("{a} {op} {b}")
+            }
+        }
+    }
+
+    /// `round(x, n)` with random doubles: CPython rounds through the exact
+    /// decimal value.
+    fn t_round_random(&mut self) -> String {
+        let x = self.random_double();
+        match self.r.below(4) {
+            0 => format!("round({x})"),
+            _ => format!("round({x}, {})", self.r.range(-20, 20)),
+        }
+    }
+
+    /// Math functions on random doubles and big ints.
+    fn t_math_random(&mut self) -> String {
+        let f = *self.r.pick(FUNCTIONS);
+        let arg = |g: &mut Gen| {
+            if g.r.chance(1, 3) {
+                g.random_big(if matches!(f, "factorial" | "comb" | "perm") {
+                    10
+                } else {
+                    1200
+                })
+            } else {
+                g.random_double()
+            }
+        };
+        let n = match f {
+            "atan2" | "fmod" | "copysign" | "comb" | "pow" | "log" | "round" => 2,
+            "hypot" | "gcd" | "min" | "max" => self.r.range(1, 4) as usize,
+            _ => 1,
+        };
+        let args: Vec<String> = (0..n).map(|_| arg(self)).collect();
+        let args = match f {
+            // Keep the int work bounded: small exponents and ndigits.
+            "pow" | "round" => {
+                let x = args.into_iter().next().unwrap_or_default();
+                vec![x, self.r.range(-30, 30).to_string()]
+            }
+            _ => args,
+        };
+        format!("{f}({})", args.join(", "))
+    }
+
+    fn big_int_text(&mut self, max_bits: i64) -> String {
+        let bits = self.r.range(1, max_bits);
+        // Parenthesized: the caller may put it under `**` or unary minus.
+        let base = format!("2**{bits}");
+        match self.r.below(5) {
+            0 => format!("({base})"),
+            1 => format!("({base}+{})", self.r.range(1, 1000)),
+            2 => format!("({base}-{})", self.r.range(1, 1000)),
+            3 => {
+                let len = (bits as f64 / 3.33).ceil().max(1.0) as usize;
+                self.random_digits(len, 10)
+            }
+            _ => format!("(3**{})", (bits as f64 / 1.585) as i64 + 1),
+        }
+    }
+
+    fn t_true_division(&mut self) -> String {
+        let a = self.big_int_text(3000);
+        let b = self.big_int_text(3000);
+        let sa = if self.r.chance(1, 4) {
+            format!("-{a}")
+        } else {
+            a
+        };
+        let o = self.op("/");
+        format!("{sa}{o}{b}")
+    }
+
+    fn t_int_float_compare(&mut self) -> String {
+        let ints = [
+            "2**53",
+            "2**53+1",
+            "2**53-1",
+            "2**63",
+            "2**63-1",
+            "2**64",
+            "2**64+1",
+            "10**20",
+            "10**22",
+            "10**23",
+            "2**1024",
+            "2**1023",
+            "10**400",
+            "-2**53-1",
+            "9007199254740993",
+            "0",
+            "1",
+            "-1",
+            "True",
+        ];
+        let floats = [
+            "2.0**53",
+            "2.0**63",
+            "2.0**64",
+            "1e20",
+            "1e22",
+            "1e23",
+            "1e308",
+            "inf",
+            "-inf",
+            "nan",
+            "0.0",
+            "-0.0",
+            "1.0",
+            "0.5",
+            "2**53+1.0",
+            "9007199254740992.0",
+            "1.7976931348623157e308",
+        ];
+        let op = *self.r.pick(&["==", "!=", "<", "<=", ">", ">="]);
+        let (i, f) = (*self.r.pick(&ints), *self.r.pick(&floats));
+        let o = self.op(op);
+        if self.r.chance(1, 2) {
+            format!("{i}{o}{f}")
+        } else {
+            format!("{f}{o}{i}")
+        }
+    }
+
+    fn signed_float(&mut self) -> String {
+        let f = match self.r.below(3) {
+            0 => (*self.r.pick(&[
+                "0.0", "1.0", "2.5", "3.0", "7.5", "1e308", "5e-324", "inf", "nan", "0.1",
+                "1e-308", "1e16",
+            ]))
+            .to_string(),
+            1 => self.float_text(),
+            _ => self.r.range(0, 20).to_string(),
+        };
+        if self.r.chance(1, 2) {
+            format!("-{f}")
+        } else {
+            f
+        }
+    }
+
+    fn t_float_floordiv_mod(&mut self) -> String {
+        let (a, b) = (self.signed_float(), self.signed_float());
+        let op = *self.r.pick(&["//", "%", "/"]);
+        let o = self.op(op);
+        format!("({a}){o}({b})")
+    }
+
+    fn t_round(&mut self) -> String {
+        let x = match self.r.below(4) {
+            0 => self.signed_float(),
+            1 => {
+                let n = self.r.range(-200, 200);
+                let frac = *self
+                    .r
+                    .pick(&["5", "25", "125", "675", "05", "15", "35", "45"]);
+                format!("{n}.{frac}")
+            }
+            2 => {
+                let v = self.r.range(-1000, 1000);
+                v.to_string()
+            }
+            _ => self.big_int_text(400),
+        };
+        match self.r.below(3) {
+            0 => format!("round({x})"),
+            _ => {
+                let nd = if self.r.chance(1, 8) {
+                    self.r.range(-400, 400)
+                } else {
+                    self.r.range(-4, 6)
+                };
+                format!("round({x}, {nd})")
+            }
+        }
+    }
+
+    fn t_float_repr(&mut self) -> String {
+        let f = self.float_text();
+        match self.r.below(6) {
+            0 => f,
+            1 => format!("-{f}"),
+            2 => {
+                let g = self.float_text();
+                let op = *self.r.pick(&["+", "-", "*", "/"]);
+                format!("{f} {op} {g}")
+            }
+            3 => format!("{f} * 10"),
+            4 => {
+                let k = self.r.range(-330, 320);
+                format!("{}e{k}", self.r.range(1, 9))
+            }
+            _ => format!("float({})", self.big_int_text(1100)),
+        }
+    }
+
+    fn complex_operand(&mut self) -> String {
+        match self.r.below(4) {
+            0 => (*self.r.pick(&[
+                "1j",
+                "0j",
+                "-0j",
+                "(1+2j)",
+                "(-1-1j)",
+                "(3-4j)",
+                "(0.5+0.5j)",
+                "1e308j",
+                "(1e308+1e308j)",
+                "complex(inf, 0)",
+                "complex(nan, 1)",
+                "complex(0, -0.0)",
+                "(-0.0+0j)",
+                "2j",
+                "(1+0j)",
+            ]))
+            .to_string(),
+            1 => {
+                let (a, b) = (self.signed_float(), self.signed_float());
+                format!("complex({a}, {b})")
+            }
+            2 => {
+                let a = self.imag_lit();
+                let b = self.signed_float();
+                format!("({b}+{})", a.t)
+            }
+            _ => self.signed_float(),
+        }
+    }
+
+    fn t_complex(&mut self) -> String {
+        let a = self.complex_operand();
+        match self.r.below(8) {
+            0 => a,
+            1 => format!("-({a})"),
+            2 => format!("abs({a})"),
+            3 => {
+                let n = self.r.range(-5, 130);
+                format!("({a})**{n}")
+            }
+            4 => {
+                let b = self.complex_operand();
+                format!("({a})**({b})")
+            }
+            _ => {
+                let b = self.complex_operand();
+                let op = *self
+                    .r
+                    .pick(&["+", "-", "*", "/", "==", "!=", "<", "//", "%"]);
+                format!("({a}) {op} ({b})")
+            }
+        }
+    }
+
+    fn t_digit_limit(&mut self) -> String {
+        match self.r.below(8) {
+            0 => format!("10**{}", self.r.range(4290, 4310)),
+            1 => format!("-10**{}", self.r.range(4295, 4305)),
+            2 => format!("10**{} - 1", self.r.range(4299, 4301)),
+            3 => format!("2**{}", self.r.range(14270, 14300)),
+            4 => {
+                // Literals at the input limit (SyntaxError above 4300 digits).
+                let len = self.r.range(4298, 4302) as usize;
+                self.random_digits(len, 10)
+            }
+            5 => {
+                // Hex literals have no limit in, but do out.
+                let len = self.r.range(3560, 3600) as usize;
+                format!("0x{}", self.random_digits(len, 16))
+            }
+            6 => format!(
+                "10**{} // 10**{}",
+                self.r.range(4300, 6000),
+                self.r.range(1, 2000)
+            ),
+            _ => {
+                let op = *self.r.pick(&[
+                    "% 7",
+                    "== 10**5000",
+                    "> 1e308",
+                    "* 0.0",
+                    "/ 10**4990",
+                    "!= 0",
+                ]);
+                format!("10**5000 {op}")
+            }
+        }
+    }
+
+    fn t_overflow(&mut self) -> String {
+        (*self.r.pick(&[
+            "1e308 * 10",
+            "1e308 + 1e308",
+            "-1e308 * 10",
+            "10.0 ** 400",
+            "10 ** 400.0",
+            "2.0 ** 1024",
+            "2.0 ** 1023.9999",
+            "(-2.0) ** 1025",
+            "exp(709)",
+            "exp(710)",
+            "sinh(711)",
+            "cosh(-711)",
+            "float(2**1024)",
+            "float(2**1024 - 2**970)",
+            "float(2**1024 - 2**971)",
+            "2**1024 / 1",
+            "2**1024 * 1.0",
+            "2**1024 + 0.0",
+            "(2**1024 - 2**970) / 1",
+            "hypot(1e308, 1e308)",
+            "1e308 // 1e-308",
+            "1e308 % 1e-308",
+            "pow(10.0, 400)",
+            "pow(2, 1024.0)",
+            "1.5 ** 2000",
+            "(-1.5) ** 2001",
+            "0.5 ** 2000",
+            "1e300 * 1e300 - 1e300 * 1e300",
+            "inf - inf",
+            "inf * 0",
+            "int(inf)",
+            "int(nan)",
+            "int(1e308)",
+            "round(1e308)",
+            "floor(inf)",
+            "ceil(-inf)",
+            "1e308 * 10 == inf",
+            "(10**400) ** 0.5",
+            "sqrt(10**400)",
+            "log(10**400)",
+            "log2(2**2000)",
+            "log10(10**400)",
+            "log(2**2000, 2)",
+            "exp(1000) - exp(1000)",
+            "1j ** 2000",
+            "(1e200+1e200j) * (1e200+1e200j)",
+            "complex(1e308, 1e308) * 2",
+            "(1+1j) ** 10000",
+            "10 ** -400",
+            "2 ** -1075",
+            "2 ** -1074",
+            "1 / 2**1075",
+            "2**1023 * 2.0",
+            "float(10**308)",
+            "float(10**309)",
+            "1e-320 / 1e10",
+            "5e-324 / 2",
+            "5e-324 * 0.5",
+            "5e-324 * 0.51",
+        ]))
+        .to_string()
+    }
+
+    fn t_bool(&mut self) -> String {
+        let a = *self.r.pick(&["True", "False"]);
+        let b = *self
+            .r
+            .pick(&["True", "False", "1", "0", "2.5", "1j", "-1", "0.0"]);
+        let op = *self.r.pick(&[
+            "+", "-", "*", "/", "//", "%", "**", "&", "|", "^", "<<", ">>", "==", "<", "and", "or",
+        ]);
+        match self.r.below(4) {
+            0 => format!("{a} {op} {b}"),
+            1 => format!("{b} {op} {a}"),
+            2 => {
+                let u = *self.r.pick(&["-", "+", "~", "not "]);
+                format!("{u}{a}")
+            }
+            _ => {
+                let f = *self.r.pick(&[
+                    "abs",
+                    "round",
+                    "int",
+                    "float",
+                    "complex",
+                    "factorial",
+                    "isqrt",
+                    "floor",
+                    "sqrt",
+                    "max",
+                    "min",
+                    "gcd",
+                ]);
+                format!("{f}({a}, {b})")
+                    .replace(", 1)", ")")
+                    .replace(", 0)", ")")
+            }
+        }
+    }
+
+    fn t_truthiness(&mut self) -> String {
+        let vals = [
+            "0",
+            "1",
+            "0.0",
+            "-0.0",
+            "nan",
+            "inf",
+            "0j",
+            "-0j",
+            "1j",
+            "complex(0, -0.0)",
+            "False",
+            "True",
+            "2.5",
+            "abs",
+            "10**20",
+        ];
+        let a = *self.r.pick(&vals);
+        let b = *self.r.pick(&vals);
+        let c = *self.r.pick(&vals);
+        match self.r.below(5) {
+            0 => format!("{a} or {b}"),
+            1 => format!("{a} and {b}"),
+            2 => format!("not {a}"),
+            3 => format!("{a} if {b} else {c}"),
+            _ => format!("{a} and {b} or {c}"),
+        }
+    }
+
+    fn t_pow_corners(&mut self) -> String {
+        let bases = [
+            "0", "1", "-1", "2", "-2", "-8", "0.0", "-0.0", "1.0", "-1.0", "2.0", "-8.0", "0.5",
+            "inf", "-inf", "nan", "0j", "1j", "10", "True",
+        ];
+        let exps = [
+            "0", "1", "-1", "2", "-2", "3", "0.5", "-0.5", "(1/3)", "0.0", "-0.0", "inf", "-inf",
+            "nan", "1e20", "-1e20", "1j", "0j", "63", "64", "-1075", "1.5",
+        ];
+        let (b, x) = (*self.r.pick(&bases), *self.r.pick(&exps));
+        match self.r.below(4) {
+            0 => format!("({b}) ** {x}"),
+            1 => format!("pow({b}, {x})"),
+            2 => {
+                // Three-argument pow, modular inverse included.
+                let m = *self
+                    .r
+                    .pick(&["7", "-7", "1", "0", "2**61-1", "10**20", "2", "-1", "12"]);
+                let b = self.r.range(-50, 50);
+                let x = *self
+                    .r
+                    .pick(&["-1", "-2", "0", "1", "5", "100", "2**64", "10**20"]);
+                format!("pow({b}, {x}, {m})")
+            }
+            _ => format!("{b} ** {x}"),
+        }
+    }
+
+    fn t_math(&mut self) -> String {
+        let vals = [
+            "0",
+            "1",
+            "-1",
+            "2",
+            "0.0",
+            "-0.0",
+            "0.5",
+            "-0.5",
+            "1.0",
+            "-1.0",
+            "2.0",
+            "inf",
+            "-inf",
+            "nan",
+            "1e308",
+            "5e-324",
+            "1e-300",
+            "pi",
+            "pi/2",
+            "10**400",
+            "2**1000",
+            "1j",
+            "True",
+            "710",
+            "-710",
+            "1.0000001",
+            "-1.0000001",
+            "3",
+            "-12",
+            "18",
+            "100",
+        ];
+        let f = *self.r.pick(FUNCTIONS);
+        let n = self.r.weighted(&[5, 50, 35, 10]);
+        let args: Vec<&str> = (0..n).map(|_| *self.r.pick(&vals)).collect();
+        // Heavy functions get bounded arguments.
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if matches!(f, "factorial" | "comb" | "perm") && a.contains("**") {
+                    "20".to_string()
+                } else if f == "round" && a.contains("**") {
+                    "3".to_string()
+                } else if f == "pow" && (a.contains("**") || *a == "710") {
+                    "7".to_string()
+                } else {
+                    (*a).to_string()
+                }
+            })
+            .collect();
+        format!("{f}({})", args.join(", "))
+    }
+
+    fn t_int_division(&mut self) -> String {
+        let a = self.r.range(-100, 100);
+        let b = self.r.range(-12, 12);
+        let op = *self
+            .r
+            .pick(&["//", "%", "/", "**", "<<", ">>", "&", "|", "^"]);
+        match self.r.below(3) {
+            0 => format!("{a} {op} {b}"),
+            1 => {
+                let big = self.big_int_text(300);
+                format!("-{big} {op} {b}")
+            }
+            _ => {
+                let (x, y) = (self.big_int_text(500), self.big_int_text(300));
+                let sx = if self.r.chance(1, 2) { "-" } else { "" };
+                let op = *self.r.pick(&["//", "%", "/", "&", "|", "^", ">>"]);
+                format!("{sx}{x} {op} {y}")
+            }
+        }
+    }
+
+    fn t_nesting(&mut self) -> String {
+        let n = self.r.range(190, 205) as usize;
+        match self.r.below(3) {
+            0 => format!("{}1{}", "(".repeat(n), ")".repeat(n)),
+            1 => format!("{}-1{}", "abs(".repeat(n), ")".repeat(n)),
+            _ => format!("{}1", "-".repeat(self.r.range(50, 300) as usize)),
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // Mutants: near-misses of valid text, mostly SyntaxErrors
+
+    fn mutant(&mut self) -> Case {
+        let base = if self.r.chance(1, 2) {
+            self.top()
+        } else {
+            self.template()
+        };
+        // CPython's error recovery runs out of memory on a syntax error
+        // inside ~200 parentheses; the nesting limit has its own cases.
+        if base.matches('(').count() > 100 {
+            return Case {
+                text: base,
+                mode: Mode::Eval,
+            };
+        }
+        for _ in 0..8 {
+            if let Some(t) = self.mutate(&base) {
+                return Case {
+                    text: t,
+                    mode: Mode::Checked,
+                };
+            }
+        }
+        Case {
+            text: base,
+            mode: Mode::Eval,
+        }
+    }
+
+    /// One random edit, refused when it could make CPython slow: a new `**`
+    /// or `<<`, or two digit runs joined into a larger number.
+    fn mutate(&mut self, text: &str) -> Option<String> {
+        let chars: Vec<char> = text.chars().collect();
+        if chars.is_empty() {
+            return None;
+        }
+        let pos = self.r.below(chars.len() as u64) as usize;
+        let mut out = chars.clone();
+        match self.r.below(3) {
+            0 => {
+                // Never touch a number (`100000.` -> `100000` could turn a
+                // harmless float exponent into a huge int one) or a comma
+                // (`pow(a, b, m)` -> `pow(a, b -m)`).
+                let before = pos.checked_sub(1).and_then(|i| chars.get(i)).copied();
+                let after = chars.get(pos + 1).copied();
+                let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+                let c = chars[pos];
+                if c == ',' || c.is_ascii_digit() || digit(before) || digit(after) {
+                    return None;
+                }
+                if chars.get(pos) == Some(&' ')
+                    && (before.is_some_and(char::is_alphabetic)
+                        || after.is_some_and(char::is_alphabetic))
+                {
+                    return None;
+                }
+                out.remove(pos);
+            }
+            1 => {
+                let c = *self.r.pick(&[
+                    '(', ')', '+', '-', '*', '/', '%', '<', '>', '=', '!', '~', '&', '|', '^', ',',
+                    '.', ' ', 'j',
+                ]);
+                // Splitting a number with an operator can turn the digits of
+                // a float into a huge int operand (`1 << 1739|3.`).
+                let before = pos.checked_sub(1).and_then(|i| chars.get(i));
+                let inside =
+                    |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '.');
+                if inside(before) && inside(chars.get(pos)) && !matches!(c, '.' | ' ' | 'j') {
+                    return None;
+                }
+                out.insert(pos, c);
+            }
+            _ => {
+                // Duplicate a character (`//` from `/`, `((`, `==`...).
+                let c = chars[pos];
+                if c.is_ascii_digit() || c == '*' || c == '<' {
+                    return None;
+                }
+                out.insert(pos, c);
+            }
+        }
+        let t: String = out.into_iter().collect();
+        let risky = |s: &str| s.matches("**").count() + s.matches("<<").count();
+        if risky(&t) > risky(text) || t.contains("***") {
+            return None;
+        }
+        Some(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_focus_generates() {
+        assert_eq!(FOCUS.len() as u64, TEMPLATES + 2);
+        for (f, name) in FOCUS.iter().enumerate() {
+            for i in 0..50 {
+                let c = case_focused(3, i, Some(f));
+                assert!(!c.text.trim().is_empty(), "{name} case {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn deterministic() {
+        for i in 0..200 {
+            assert_eq!(case_focused(9, i, None), case_focused(9, i, None));
+        }
+    }
+
+    #[test]
+    fn no_newlines_and_nonempty() {
+        for i in 0..5000 {
+            let c = case_focused(1, i, None);
+            assert!(!c.text.trim().is_empty(), "case {i} empty");
+            assert!(!c.text.contains('\n'), "case {i}: {:?}", c.text);
+        }
+    }
+
+    #[test]
+    fn parens_wrap_low_precedence() {
+        let mut g = Gen {
+            r: Rng::for_case(0, 0),
+            int_mode: false,
+        };
+        let e = E::new("1 if 2 else 3", IFEXP, 1.0);
+        let s = g.sub(&e, OR);
+        assert!(s.starts_with('(') && s.ends_with(')'));
+    }
+}

@@ -1,0 +1,118 @@
+# The oracle of `cargo xtask diff` and `cargo xtask table`: CPython's answer
+# for each expression. Protocol, one request per stdin line:
+#   E <text>  eval(text, NS)
+#   C <text>  same, but first answer OUT if the text parses to something
+#             outside calc-core's language (tuples, strings, keywords...)
+#   S <text>  the subexpressions, for the shrinker: "SEG start:end:parent ..."
+#   F         flush stdout (ends a batch)
+# Answers: "OK <repr>", "ERR <Class> <message>", "OUT" or "SEG ...".
+# In <text>, backslash, CR and LF arrive escaped as \\, \r and \n, so one
+# request is one line whatever the expression holds.
+import ast
+import re
+import sys
+import warnings
+
+warnings.simplefilter("ignore")
+
+# NS exactly as in DESIGN.md section 2.
+import math
+NS = {"__builtins__": {}, "True": True, "False": False,
+      "abs": abs, "round": round, "min": min, "max": max, "pow": pow,
+      "int": int, "float": float, "complex": complex}
+NS.update({n: getattr(math, n) for n in """sqrt exp log log2 log10 sin cos tan
+    asin acos atan atan2 sinh cosh tanh hypot floor ceil trunc factorial gcd
+    isqrt comb perm degrees radians fabs fmod copysign pi e tau inf nan""".split()})
+
+OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
+       ast.LShift, ast.RShift, ast.BitOr, ast.BitXor, ast.BitAnd,
+       ast.UAdd, ast.USub, ast.Invert, ast.Not, ast.And, ast.Or,
+       ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Load)
+NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
+         ast.IfExp, ast.Call, ast.Name, ast.Constant) + OPS
+
+
+def in_subset(tree):
+    for node in ast.walk(tree):
+        if not isinstance(node, NODES):
+            return False
+        if isinstance(node, ast.Constant) and type(node.value) not in (int, float, complex, bool):
+            return False
+        if isinstance(node, ast.Call) and node.keywords:
+            return False
+        if isinstance(node, ast.Name) and node.id.startswith("__"):
+            return False
+    return True
+
+
+def segments(text):
+    # Offsets index `text` itself, so they are shifted past the leading
+    # blanks that eval() skips and the parser would reject.
+    body = text.lstrip(" \t")
+    shift = len(text) - len(body)
+    tree = ast.parse(body, mode="eval")
+    out = []
+    index = {}
+
+    def visit(node, parent):
+        if isinstance(node, ast.expr):
+            index[id(node)] = len(out)
+            out.append("%d:%d:%d" % (node.col_offset + shift, node.end_col_offset + shift, parent))
+            parent = index[id(node)]
+        for child in ast.iter_child_nodes(node):
+            visit(child, parent)
+
+    visit(tree, -1)
+    return "SEG " + " ".join(out)
+
+
+UNESCAPE = {"\\": "\\", "n": "\n", "r": "\r"}
+
+
+def unescape(text):
+    if "\\" not in text:
+        return text
+    return re.sub(r"\\(.)", lambda m: UNESCAPE.get(m.group(1), m.group(0)), text)
+
+
+def oneline(text):
+    return text.replace("\n", " ").replace("\r", " ")
+
+
+def answer(line):
+    mode, text = line[:1], unescape(line[2:])
+    try:
+        if mode == "S":
+            return segments(text)
+        if mode == "C":
+            # eval() skips leading blanks of a string; compile() does not.
+            tree = compile(text.lstrip(" \t"), "<expr>", "eval", ast.PyCF_ONLY_AST)
+            if not in_subset(tree):
+                return "OUT"
+            value = eval(compile(tree, "<expr>", "eval"), NS)
+        else:
+            value = eval(text, NS)
+        return "OK " + oneline(repr(value))
+    except SyntaxError as e:
+        return "ERR SyntaxError " + oneline(str(e.msg))
+    except Exception as e:
+        return "ERR %s %s" % (type(e).__name__, oneline(str(e)))
+
+
+def main():
+    out = sys.stdout
+    # The first line names the interpreter, so the caller can refuse one
+    # that is not CPython 3.11.
+    out.write("READY %s %d.%d.%d\n" % ((sys.implementation.name,) + tuple(sys.version_info[:3])))
+    out.flush()
+    # Only "\n" ends a request: "\r" inside one arrives escaped anyway.
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if line == "F":
+            out.flush()
+            continue
+        out.write(answer(line) + "\n")
+    out.flush()
+
+
+main()
