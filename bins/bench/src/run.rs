@@ -58,7 +58,13 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
     let template = Stats::new().map_err(|e| RunError::Internal(format!("histogram: {e}")))?;
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
-        phase: AtomicU8::new(phase::WARMUP),
+        // A count-bounded run measures from its first answer: the phase is
+        // set before the workers start, not raced against them.
+        phase: AtomicU8::new(if args.requests.is_some() {
+            phase::MEASURE
+        } else {
+            phase::WARMUP
+        }),
         answers: AtomicU64::new(0),
     });
     let workload = Arc::new(requests);
@@ -121,7 +127,6 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
 
     let progress = !args.quiet && !args.json && std::io::stdout().is_terminal();
     let (warmup_s, measured, stats) = if args.requests.is_some() {
-        shared.phase.store(phase::MEASURE, Ordering::Release);
         let began = Instant::now();
         let stats = join_with_progress(handles, &shared, progress, &template);
         (0.0, began.elapsed(), stats)

@@ -210,3 +210,37 @@ fn usage_errors_exit_2() {
     let out = bench(&["-c", "0"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn mix_file_answers_are_matched_per_request() {
+    // An echo server: each answer names its request, so a reordered or
+    // misattributed answer would be counted wrong.
+    let port = serve(|_, line| format!("OK {line}\n"));
+    let port = port.to_string();
+    let dir = std::env::temp_dir().join(format!("calc-bench-mix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mix = dir.join("mix.txt");
+    std::fs::write(
+        &mix,
+        "# three requests\n1+1\tOK 1+1\n2*3\tOK 2*3\n\n7-1\tOK 7-1\n",
+    )
+    .expect("write mix");
+    let mix = mix.to_string_lossy().into_owned();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "5",
+        "-P",
+        "3",
+        "-n",
+        "3000",
+        "--mix",
+        &mix,
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{json}");
+    assert_eq!(field(&json, "correct"), 3000.0, "{json}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,154 @@
+//! Criterion benchmark of parse + evaluate + format per iteration, for
+//! calc-core, fasteval, evalexpr and meval on the same expression set, and
+//! the linearity series (cost against input length).
+//!
+//! Ids: `eval/LIB/CASE` and `length/LIB/BYTES`; `cargo xtask bench` reads
+//! the medians from target/criterion.
+
+use std::hint::black_box;
+use std::panic::AssertUnwindSafe;
+
+use calc_bench_eval::{cases, length_series, CalcCore, Evalexpr, Fasteval, Lib, Meval, Runner};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{
+    criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
+};
+
+fn bench_with<R: Runner>(
+    group: &mut BenchmarkGroup<'_, CpuTime>,
+    mut runner: R,
+    lib: Lib,
+    id: &str,
+    src: &str,
+) {
+    // An input the library rejects (or panics on) would time its error
+    // path or end the whole comparison: say so and leave the point out.
+    let probe = std::panic::catch_unwind(AssertUnwindSafe(|| runner.run(src).map(drop)));
+    match probe {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            eprintln!("skipping {lib}/{id}: {e}");
+            return;
+        }
+        Err(_) => {
+            eprintln!("skipping {lib}/{id}: the library panicked");
+            return;
+        }
+    }
+    group.bench_with_input(BenchmarkId::new(lib.name(), id), src, |b, src| {
+        b.iter(|| runner.run(black_box(src)).map(str::len))
+    });
+}
+
+fn bench_lib(group: &mut BenchmarkGroup<'_, CpuTime>, lib: Lib, id: &str, src: &str) {
+    match lib {
+        Lib::CalcCore => bench_with(group, CalcCore::new(), lib, id, src),
+        Lib::Fasteval => bench_with(group, Fasteval::new(), lib, id, src),
+        Lib::Evalexpr => bench_with(group, Evalexpr::new(), lib, id, src),
+        Lib::Meval => bench_with(group, Meval::new(), lib, id, src),
+    }
+}
+
+fn expression_set(c: &mut Criterion<CpuTime>) {
+    let mut group = c.benchmark_group("eval");
+    for case in cases() {
+        for lib in Lib::ALL {
+            if let Some(src) = case.source(lib) {
+                bench_lib(&mut group, lib, case.name, src);
+            }
+        }
+    }
+    group.finish();
+}
+
+fn linearity(c: &mut Criterion<CpuTime>) {
+    let mut group = c.benchmark_group("length");
+    for (len, src) in length_series() {
+        group.throughput(Throughput::Bytes(src.len() as u64));
+        for lib in Lib::ALL {
+            bench_lib(&mut group, lib, &len.to_string(), &src);
+        }
+    }
+    group.finish();
+}
+
+/// Criterion measurement: CPU time of the benchmark thread, in ns (see
+/// `calc_bench_eval::thread_cpu_ns` for why not wall time).
+struct CpuTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        calc_bench_eval::thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> u64 {
+        calc_bench_eval::thread_cpu_ns().saturating_sub(start)
+    }
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+    fn zero(&self) -> u64 {
+        0
+    }
+    fn to_f64(&self, v: &u64) -> f64 {
+        *v as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &Nanos
+    }
+}
+
+/// Formats nanosecond values as criterion's wall-time formatter does.
+struct Nanos;
+
+impl ValueFormatter for Nanos {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = if typical < 1e3 {
+            (1.0, "ns")
+        } else if typical < 1e6 {
+            (1e-3, "µs")
+        } else if typical < 1e9 {
+            (1e-6, "ms")
+        } else {
+            (1e-9, "s")
+        };
+        for v in values {
+            *v *= factor;
+        }
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let (amount, unit) = match *throughput {
+            Throughput::Bytes(b) | Throughput::BytesDecimal(b) => (b as f64, "MB/s"),
+            Throughput::Elements(e) => (e as f64, "Melem/s"),
+        };
+        let _ = typical;
+        for v in values {
+            *v = amount * 1e3 / *v;
+        }
+        unit
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn config() -> Criterion<CpuTime> {
+    Criterion::default().with_measurement(CpuTime)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = expression_set, linearity
+}
+criterion_main!(benches);

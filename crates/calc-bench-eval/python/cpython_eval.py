@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Times CPython on the calcnet evaluator benchmark inputs.
+
+Reads `ID<TAB>SOURCE` lines (from the `eval-cases` binary) on stdin and
+prints `ID<TAB>NANOSECONDS<TAB>ITERATIONS<TAB>REPR` lines: the median time of
+one `repr(eval(compile(SOURCE, "<expr>", "eval"), NS))`, the same
+parse + evaluate + format work the Rust runners do, with DESIGN.md's NS.
+Time is the thread's CPU time (time.thread_time), the clock the Rust
+benchmarks use too: on a shared machine it leaves out the moments the
+thread waits for a core.
+
+usage: eval-cases | python3 cpython_eval.py [--repeat N]
+"""
+
+import math
+import statistics
+import sys
+import time
+import timeit
+
+NS = {"__builtins__": {}, "True": True, "False": False,
+      "abs": abs, "round": round, "min": min, "max": max, "pow": pow,
+      "int": int, "float": float, "complex": complex}
+NS.update({n: getattr(math, n) for n in """sqrt exp log log2 log10 sin cos tan
+    asin acos atan atan2 sinh cosh tanh hypot floor ceil trunc factorial gcd
+    isqrt comb perm degrees radians fabs fmod copysign pi e tau inf nan""".split()})
+
+
+def measure(src, repeat):
+    """Median seconds per evaluation over `repeat` runs of an autoranged count."""
+    def once():
+        return repr(eval(compile(src, "<expr>", "eval"), NS))
+
+    result = once()
+    timer = timeit.Timer(once, timer=time.thread_time)
+    number, _ = timer.autorange()
+    runs = timer.repeat(repeat=repeat, number=number)
+    return statistics.median(runs) / number, number * repeat, result
+
+
+def main():
+    repeat = 5
+    args = sys.argv[1:]
+    if args[:1] == ["--repeat"] and len(args) == 2:
+        repeat = int(args[1])
+    elif args:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        ident, src = line.split("\t", 1)
+        secs, iters, result = measure(src, repeat)
+        if len(result) > 60:
+            result = result[:57] + "..."
+        print(f"{ident}\t{secs * 1e9:.1f}\t{iters}\t{result}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

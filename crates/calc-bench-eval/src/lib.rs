@@ -1,0 +1,27 @@
+//! The evaluator comparison of calcnet: one fixed set of expressions, each
+//! written in the syntax of calc-core (Python), fasteval, evalexpr and meval
+//! where that library can express it, and one runner per library that does
+//! what a server does with a request: parse, evaluate, format the result.
+//!
+//! The criterion benchmark (`benches/evaluators.rs`) times the runners; the
+//! `eval-cases` binary exports the Python forms for `python/cpython_eval.py`,
+//! which times CPython's `eval` on the same inputs. `cargo xtask bench`
+//! drives both and writes docs/benchmarks.md.
+//!
+//! # Example
+//!
+//! ```
+//! let case = calc_bench_eval::cases().into_iter().find(|c| c.name == "small").unwrap();
+//! let mut fasteval = calc_bench_eval::Fasteval::new();
+//! let src = case.source(calc_bench_eval::Lib::Fasteval).unwrap();
+//! assert_eq!(fasteval.run(src).unwrap(), "7");
+//! ```
+#![deny(missing_docs)]
+
+mod cases;
+mod cpu_time;
+mod runners;
+
+pub use cases::{cases, generated, length_series, Case, Lib, LENGTHS};
+pub use cpu_time::thread_cpu_ns;
+pub use runners::{CalcCore, Evalexpr, Fasteval, Meval, RunError, Runner};

@@ -1,0 +1,192 @@
+//! `cargo xtask bench [--quick] [--only eval|server]`: the evaluator suite
+//! (criterion + CPython) and the server suite (calc-server and Redis under
+//! calc-bench), written to docs/benchmarks.md and docs/bench/*.svg.
+//!
+//! Only the part of docs/benchmarks.md between the two markers below is
+//! generated; the prose around it is kept.
+
+mod eval;
+mod json;
+mod machine;
+mod plot;
+mod report;
+mod server;
+
+use std::fs;
+use std::path::PathBuf;
+
+/// The markers around a generated block of docs/benchmarks.md; each suite
+/// has its own, so `--only eval` leaves the server figures in place.
+fn markers(block: &str) -> (String, String) {
+    (
+        format!("<!-- BEGIN GENERATED {block}: `cargo xtask bench` rewrites this block -->"),
+        format!("<!-- END GENERATED {block} -->"),
+    )
+}
+
+/// What to run.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Short measurements and fewer points: under two minutes once built.
+    pub quick: bool,
+    /// Run the evaluator suite.
+    pub eval: bool,
+    /// Run the server suite.
+    pub server: bool,
+}
+
+fn parse(args: &[String]) -> Result<Settings, String> {
+    let mut s = Settings {
+        quick: false,
+        eval: true,
+        server: true,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => s.quick = true,
+            "--only" => match it.next().map(String::as_str) {
+                Some("eval") => s.server = false,
+                Some("server") => s.eval = false,
+                other => return Err(format!("bench: --only takes eval or server, not {other:?}")),
+            },
+            other => {
+                return Err(format!(
+                    "bench: unknown argument {other:?} (usage: cargo xtask bench [--quick] [--only eval|server])"
+                ))
+            }
+        }
+    }
+    Ok(s)
+}
+
+/// Runs the benchmark suites and writes the report.
+pub fn bench(args: &[String]) -> Result<(), String> {
+    let settings = parse(args)?;
+    let machine = machine::Machine::describe();
+    let root = crate::project_root();
+    let plot_dir = root.join("docs/bench");
+    fs::create_dir_all(&plot_dir).map_err(|e| format!("{}: {e}", plot_dir.display()))?;
+
+    let mut command = String::from("cargo xtask bench");
+    for a in args {
+        command.push(' ');
+        command.push_str(a);
+    }
+    let doc = root.join("docs/benchmarks.md");
+    let mut text = fs::read_to_string(&doc).unwrap_or_default();
+    let mut failures = Vec::new();
+
+    if settings.eval {
+        let results = eval::run(&settings);
+        let files = match &results {
+            Ok(r) => plot::eval_length(r, &plot_dir)?,
+            Err(_) => Vec::new(),
+        };
+        let run = report::Run {
+            command: command.clone(),
+            quick: settings.quick,
+            machine: &machine,
+            load_end: machine::load(),
+        };
+        let block = report::eval_block(&run, results.as_ref().map_err(String::as_str), &files);
+        print!("{block}");
+        text = splice(&text, "EVALUATOR", &block);
+        fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
+        if let Err(e) = results {
+            failures.push(format!("evaluator suite: {e}"));
+        }
+    }
+    if settings.server {
+        let started = machine::Machine::describe();
+        let results = server::run(&settings);
+        let files = match &results {
+            Ok(r) => plot::server(r, &plot_dir, &server::PIPELINES)?,
+            Err(_) => Vec::new(),
+        };
+        let run = report::Run {
+            command,
+            quick: settings.quick,
+            machine: &started,
+            load_end: machine::load(),
+        };
+        let block = report::server_block(&run, results.as_ref().map_err(String::as_str), &files);
+        print!("{block}");
+        text = splice(&text, "SERVER", &block);
+        fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
+        if let Err(e) = results {
+            failures.push(format!("server suite: {e}"));
+        }
+    }
+    eprintln!("==> wrote {} and docs/bench/*.svg", doc.display());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+/// Cargo's target directory (CARGO_TARGET_DIR or the workspace's target/).
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::project_root().join("target"))
+}
+
+/// `old` with the text between `block`'s markers replaced by `generated`
+/// (the markers are appended when missing).
+fn splice(old: &str, block: &str, generated: &str) -> String {
+    let (begin, end) = markers(block);
+    let fresh = format!("{begin}\n{generated}{end}\n");
+    match (old.find(&begin), old.find(&end)) {
+        (Some(b), Some(e)) if b < e => {
+            let after = old.get(e + end.len()..).unwrap_or("");
+            let after = after.strip_prefix('\n').unwrap_or(after);
+            format!("{}{fresh}{after}", old.get(..b).unwrap_or(""))
+        }
+        _ => {
+            let mut s = if old.is_empty() {
+                "# Benchmarks\n".to_string()
+            } else {
+                old.to_string()
+            };
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
+            s.push('\n');
+            s.push_str(&fresh);
+            s
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_keeps_prose_and_other_blocks() {
+        let (b, e) = markers("A");
+        let (b2, e2) = markers("B");
+        let old = format!("# T\n\nintro\n\n{b}\nold a\n{e}\n\nmid\n\n{b2}\nold b\n{e2}\n\nend\n");
+        let new = splice(&old, "A", "new a\n");
+        let want = format!("# T\n\nintro\n\n{b}\nnew a\n{e}\n\nmid\n\n{b2}\nold b\n{e2}\n\nend\n");
+        assert_eq!(new, want);
+    }
+
+    #[test]
+    fn splice_appends_markers_when_missing() {
+        let (b, e) = markers("A");
+        let new = splice("", "A", "t\n");
+        assert!(new.starts_with("# Benchmarks\n"));
+        assert!(new.ends_with(&format!("{b}\nt\n{e}\n")));
+    }
+
+    #[test]
+    fn parses_flags() {
+        let s = parse(&["--quick".into(), "--only".into(), "eval".into()]).expect("valid");
+        assert!(s.quick && s.eval && !s.server);
+        assert!(parse(&["--only".into()]).is_err());
+        assert!(parse(&["--fast".into()]).is_err());
+    }
+}

@@ -1,0 +1,289 @@
+//! The evaluator suite: criterion over calc-core, fasteval, evalexpr and
+//! meval, then CPython on the same inputs.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use super::json;
+use super::Settings;
+
+/// The libraries of the criterion benchmark, in table order.
+pub const LIBS: [&str; 4] = ["calc-core", "fasteval", "evalexpr", "meval"];
+
+/// Median times of one input, in nanoseconds per parse+eval+format.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// `eval/CASE` or `length/BYTES`.
+    pub id: String,
+    /// Bytes of the Python form.
+    pub bytes: usize,
+    /// One entry per [`LIBS`]; `None` where the library has no form of the
+    /// input or criterion produced no estimate.
+    pub libs: Vec<Option<f64>>,
+    /// CPython's median, if measured.
+    pub cpython: Option<f64>,
+    /// Instructions per input under callgrind, one entry per [`LIBS`]
+    /// (full runs only; `None` where not measured).
+    pub instructions: Vec<Option<f64>>,
+}
+
+impl Row {
+    /// The part of the id after the group.
+    pub fn name(&self) -> &str {
+        self.id.split_once('/').map_or(&self.id, |(_, n)| n)
+    }
+
+    /// calc-core's time.
+    pub fn calc(&self) -> Option<f64> {
+        self.libs.first().copied().flatten()
+    }
+}
+
+/// Everything the evaluator suite measured.
+#[derive(Debug, Clone)]
+pub struct EvalResults {
+    /// The fixed expression set.
+    pub cases: Vec<Row>,
+    /// The linearity series.
+    pub lengths: Vec<Row>,
+    /// The criterion command line.
+    pub criterion_cmd: String,
+    /// The CPython command line.
+    pub python_cmd: String,
+    /// `python3 --version`.
+    pub python_version: String,
+    /// Whether the callgrind instruction counts were measured.
+    pub callgrind: bool,
+}
+
+/// Runs criterion and the CPython script; reads back the medians.
+pub fn run(settings: &Settings) -> Result<EvalResults, String> {
+    let root = crate::project_root();
+    let criterion_dir = super::target_dir().join("criterion");
+    // Stale estimates of an id this run skips would look like fresh ones.
+    for group in ["eval", "length"] {
+        let _ = fs::remove_dir_all(criterion_dir.join(group));
+    }
+
+    let crit_args: Vec<String> = if settings.quick {
+        [
+            "--warm-up-time",
+            "0.2",
+            "--measurement-time",
+            "0.5",
+            "--sample-size",
+            "10",
+        ]
+    } else {
+        [
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "3",
+            "--sample-size",
+            "50",
+        ]
+    }
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut bench = crate::cargo();
+    bench
+        .args([
+            "bench",
+            "-p",
+            "calc-bench-eval",
+            "--bench",
+            "evaluators",
+            "--",
+        ])
+        .arg("--noplot")
+        .args(&crit_args);
+    let criterion_cmd = format!(
+        "cargo bench -p calc-bench-eval --bench evaluators -- --noplot {}",
+        crit_args.join(" ")
+    );
+    crate::run("criterion: calc-core, fasteval, evalexpr, meval", bench)?;
+
+    let inputs = export_cases()?;
+    let repeat = if settings.quick { "1" } else { "5" };
+    let script = root.join("crates/calc-bench-eval/python/cpython_eval.py");
+    let python_cmd = format!(
+        "cargo run --release -q -p calc-bench-eval --bin eval-cases | python3 {} --repeat {repeat}",
+        script.strip_prefix(&root).unwrap_or(&script).display()
+    );
+    eprintln!("==> CPython eval timings");
+    let python = python_times(&script, repeat, &inputs)?;
+
+    let callgrind =
+        !settings.quick && super::machine::output("valgrind", &["--version"]) != "unknown";
+    if callgrind {
+        let mut build = crate::cargo();
+        build.args([
+            "build",
+            "--release",
+            "-p",
+            "calc-bench-eval",
+            "--bin",
+            "eval-loop",
+        ]);
+        crate::run("cargo build --release --bin eval-loop", build)?;
+        eprintln!("==> callgrind instruction counts");
+    }
+    let eval_loop = super::target_dir().join("release/eval-loop");
+
+    let mut cases = Vec::new();
+    let mut lengths = Vec::new();
+    for (id, src) in &inputs {
+        let libs = LIBS
+            .iter()
+            .map(|lib| estimate(&criterion_dir, id, lib))
+            .collect();
+        let instructions = LIBS
+            .iter()
+            .map(|lib| {
+                let case = id.strip_prefix("eval/")?;
+                if !callgrind {
+                    return None;
+                }
+                instructions_per_input(&eval_loop, lib, case, src.len())
+            })
+            .collect();
+        let row = Row {
+            id: id.clone(),
+            bytes: src.len(),
+            libs,
+            instructions,
+            cpython: python.iter().find(|(pid, _)| pid == id).map(|(_, ns)| *ns),
+        };
+        if id.starts_with("length/") {
+            lengths.push(row);
+        } else {
+            cases.push(row);
+        }
+    }
+    Ok(EvalResults {
+        cases,
+        lengths,
+        criterion_cmd,
+        python_cmd,
+        python_version: super::machine::output("python3", &["--version"]),
+        callgrind,
+    })
+}
+
+/// Instructions one parse+eval+format of `case` costs `lib`, counted by
+/// callgrind: the difference of two runs of `eval-loop` with different
+/// iteration counts, so start-up and the first (warming) iteration cancel.
+/// Unlike time, the count does not depend on the machine's load.
+fn instructions_per_input(eval_loop: &Path, lib: &str, case: &str, bytes: usize) -> Option<f64> {
+    let (low, high) = match bytes {
+        0..=256 => (200u64, 1200u64),
+        257..=8192 => (10, 60),
+        _ => (1, 3),
+    };
+    let count = |n: u64| -> Option<f64> {
+        let out = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+            .arg(eval_loop)
+            .args([lib, case, &n.to_string()])
+            .output()
+            .ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&out.stderr);
+        let line = text.lines().find(|l| l.contains("Collected :"))?;
+        line.rsplit(':').next()?.trim().parse().ok()
+    };
+    let (a, b) = (count(low)?, count(high)?);
+    Some((b - a) / (high - low) as f64)
+}
+
+/// criterion's median for `GROUP/CASE` of `lib`: the id is
+/// `GROUP/LIB/CASE` and its estimates live in a directory of that path.
+fn estimate(criterion_dir: &Path, id: &str, lib: &str) -> Option<f64> {
+    let (group, case) = id.split_once('/')?;
+    let path = criterion_dir
+        .join(group)
+        .join(lib)
+        .join(case)
+        .join("new/estimates.json");
+    json::criterion_median(&fs::read_to_string(path).ok()?)
+}
+
+/// The `(id, python source)` pairs from the `eval-cases` binary.
+fn export_cases() -> Result<Vec<(String, String)>, String> {
+    let mut cmd = crate::cargo();
+    cmd.args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "calc-bench-eval",
+        "--bin",
+        "eval-cases",
+    ]);
+    let out = cmd
+        .output()
+        .map_err(|e| format!("eval-cases: could not start: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "eval-cases failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, src)| (id.to_owned(), src.to_owned()))
+        .collect())
+}
+
+/// Runs the CPython script on `inputs`; returns `(id, ns)` pairs.
+fn python_times(
+    script: &Path,
+    repeat: &str,
+    inputs: &[(String, String)],
+) -> Result<Vec<(String, f64)>, String> {
+    let mut child = Command::new("python3")
+        .arg(script)
+        .args(["--repeat", repeat])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("python3: could not start: {e}"))?;
+    let mut text = String::new();
+    for (id, src) in inputs {
+        text.push_str(id);
+        text.push('\t');
+        text.push_str(src);
+        text.push('\n');
+    }
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("python3: cannot send inputs: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("python3: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "python3 {} failed ({})",
+            script.display(),
+            out.status
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            let id = f.next()?;
+            let ns = f.next()?.parse().ok()?;
+            Some((id.to_owned(), ns))
+        })
+        .collect())
+}

@@ -1,0 +1,287 @@
+//! SVG plots of the results (plotters, SVG backend only).
+
+use std::path::Path;
+
+use plotters::prelude::*;
+
+use super::eval::{EvalResults, LIBS};
+use super::server::{Kind, ServerResults};
+
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0xff, 0x7f, 0x0e),
+    RGBColor(0x94, 0x67, 0xbd),
+    RGBColor(0x8c, 0x56, 0x4b),
+];
+
+fn kind_color(kind: Kind) -> RGBColor {
+    match kind {
+        Kind::Redis => PALETTE[1],
+        Kind::CalcQuiet => PALETTE[0],
+        Kind::CalcDefault => PALETTE[3],
+    }
+}
+
+/// Halfway to white: the pipeline-16 shade of a server's colour.
+fn lighten(c: RGBColor) -> RGBColor {
+    let half = |v: u8| ((u16::from(v) + 255) / 2) as u8;
+    RGBColor(half(c.0), half(c.1), half(c.2))
+}
+
+/// Axis numbers without spurious decimals, but keeping small ones readable.
+fn compact(v: &f64) -> String {
+    if v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn integer(v: &f64) -> String {
+    format!("{v:.0}")
+}
+
+/// Percentile axis labels: x is 1 / (1 - q), so p50 sits at 2 and p99.9 at 1000.
+fn percentile(v: &f64) -> String {
+    let q = 100.0 * (1.0 - 1.0 / v);
+    if q <= 0.0 {
+        String::new()
+    } else {
+        format!("p{}", (q * 10.0).round() / 10.0)
+    }
+}
+
+/// One line of a plot.
+struct Series {
+    label: String,
+    color: RGBColor,
+    points: Vec<(f64, f64)>,
+}
+
+/// A log-x line chart; log-y when `log_y`.
+fn line_chart(
+    path: &Path,
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    series: &[Series],
+    log_y: bool,
+    x_fmt: &dyn Fn(&f64) -> String,
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let all: Vec<(f64, f64)> = series.iter().flat_map(|s| s.points.clone()).collect();
+    if all.is_empty() {
+        return Ok(());
+    }
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for &(x, y) in &all {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    let x_range = (x0 * 0.8)..(x1 * 1.25);
+    let root = SVGBackend::new(path, (820, 500)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut builder = ChartBuilder::on(&root);
+    builder
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(45)
+        .y_label_area_size(80);
+    if log_y {
+        let mut chart = builder
+            .build_cartesian_2d(
+                x_range.log_scale(),
+                ((y0 * 0.7).max(1e-3)..(y1 * 1.5)).log_scale(),
+            )
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(x_fmt)
+            .y_label_formatter(&compact)
+            .draw()
+            .map_err(|e| err(&e))?;
+        for s in series {
+            let color = s.color;
+            chart
+                .draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
+                .map_err(|e| err(&e))?
+                .label(s.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+            chart
+                .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                .map_err(|e| err(&e))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| err(&e))?;
+    } else {
+        let mut chart = builder
+            .build_cartesian_2d(x_range.log_scale(), 0f64..(y1 * 1.15))
+            .map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(x_fmt)
+            .y_label_formatter(&compact)
+            .draw()
+            .map_err(|e| err(&e))?;
+        for s in series {
+            let color = s.color;
+            chart
+                .draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
+                .map_err(|e| err(&e))?
+                .label(s.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+            chart
+                .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+                .map_err(|e| err(&e))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(|e| err(&e))?;
+    }
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// Throughput and p99 latency against connections, one plot per pipeline
+/// depth; the latency percentiles at 50 connections. Returns the file names
+/// written.
+pub fn server(
+    results: &ServerResults,
+    dir: &Path,
+    pipelines: &[usize],
+) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for &p in pipelines {
+        let series = |f: &dyn Fn(&super::server::Point) -> Option<f64>| -> Vec<Series> {
+            results
+                .kinds
+                .iter()
+                .map(|&k| Series {
+                    label: k.label().into(),
+                    color: kind_color(k),
+                    points: results
+                        .points
+                        .iter()
+                        .filter(|pt| pt.kind == k && pt.pipeline == p && pt.problem.is_empty())
+                        .filter_map(|pt| f(pt).map(|y| (pt.connections as f64, y)))
+                        .collect(),
+                })
+                .collect()
+        };
+        let name = format!("throughput_p{p}.svg");
+        line_chart(
+            &dir.join(&name),
+            &format!("Throughput, pipeline {p}"),
+            "connections",
+            "requests/s",
+            &series(&|pt| pt.rps),
+            false,
+            &integer,
+        )?;
+        written.push(name);
+        let name = format!("latency_p99_p{p}.svg");
+        line_chart(
+            &dir.join(&name),
+            &format!("p99 latency, pipeline {p}"),
+            "connections",
+            "p99 latency (µs)",
+            &series(&|pt| Some(pt.latency_us[2]).filter(|&v| v > 0.0)),
+            true,
+            &integer,
+        )?;
+        written.push(name);
+    }
+    // Percentile profile at 50 connections: x is the percentile expressed
+    // as "nines" (p50 = 2, p90 = 10, p99 = 100, p99.9 = 1000).
+    let mut series = Vec::new();
+    for &p in pipelines {
+        for &k in &results.kinds {
+            if let Some(pt) = results.point(k, 50, p).filter(|pt| pt.problem.is_empty()) {
+                let xs = [2.0, 10.0, 100.0, 1000.0];
+                series.push(Series {
+                    label: format!("{}, P={p}", k.label()),
+                    color: if p == 1 {
+                        kind_color(k)
+                    } else {
+                        lighten(kind_color(k))
+                    },
+                    points: xs.iter().copied().zip(pt.latency_us).collect(),
+                });
+            }
+        }
+    }
+    if !series.is_empty() {
+        let name = "latency_percentiles_c50.svg".to_string();
+        line_chart(
+            &dir.join(&name),
+            "Latency percentiles at 50 connections",
+            "percentile",
+            "latency (µs)",
+            &series,
+            true,
+            &percentile,
+        )?;
+        written.push(name);
+    }
+    Ok(written)
+}
+
+/// Time per input against input length, log-log, per library and CPython.
+pub fn eval_length(results: &EvalResults, dir: &Path) -> Result<Vec<String>, String> {
+    let mut series: Vec<Series> = LIBS
+        .iter()
+        .enumerate()
+        .map(|(i, lib)| Series {
+            label: (*lib).into(),
+            color: PALETTE[i % PALETTE.len()],
+            points: results
+                .lengths
+                .iter()
+                .filter_map(|r| {
+                    r.libs
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map(|ns| (r.bytes as f64, ns / 1000.0))
+                })
+                .collect(),
+        })
+        .collect();
+    series.push(Series {
+        label: "CPython eval".into(),
+        color: PALETTE[4],
+        points: results
+            .lengths
+            .iter()
+            .filter_map(|r| r.cpython.map(|ns| (r.bytes as f64, ns / 1000.0)))
+            .collect(),
+    });
+    let name = "eval_length.svg".to_string();
+    line_chart(
+        &dir.join(&name),
+        "Parse + evaluate + format time against input length",
+        "input length (bytes)",
+        "time per input (µs)",
+        &series,
+        true,
+        &integer,
+    )?;
+    Ok(vec![name])
+}
