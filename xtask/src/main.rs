@@ -4,6 +4,7 @@
 
 mod bench;
 mod diff;
+mod fuzz;
 mod table;
 
 use std::env;
@@ -20,6 +21,7 @@ tasks:
   table   --regen: rewrite calc-core's tests/table.txt expectations from python3
           --check: report where they differ from python3
   bench   evaluator and server benchmarks -> docs/benchmarks.md [--quick] [--only eval|server]
+  fuzz    run the cargo-fuzz targets [--seconds N] [--target T]... [--report FILE]
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("diff") => diff(&args[1..]),
         Some("table") => table::run(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())

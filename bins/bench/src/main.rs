@@ -21,7 +21,7 @@ use argh::FromArgs;
 /// prints requests/s and latency percentiles and checks every answer.
 #[derive(FromArgs, Debug)]
 pub struct Args {
-    /// [HOST] [PORT] of the server (default 127.0.0.1 4390)
+    /// HOST and PORT of the server (default 127.0.0.1 4390)
     #[argh(positional, arg_name = "HOST PORT")]
     target: Vec<String>,
 

@@ -3,6 +3,8 @@
 
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use wire::{Request, Response};
 
@@ -18,12 +20,14 @@ pub struct Summary {
     pub answered: u64,
     /// Of those, `ERR`.
     pub errors: u64,
+    /// The server ended the session while there was still input to send.
+    pub cut_short: bool,
 }
 
 impl Summary {
     /// Whether every request got an `OK`.
     pub fn all_ok(&self) -> bool {
-        self.errors == 0 && self.answered == self.sent
+        self.errors == 0 && self.answered == self.sent && !self.cut_short
     }
 }
 
@@ -35,7 +39,11 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Summary, ClientError> {
     let Connection { writer, mut reader } = conn;
-    let sender = std::thread::spawn(move || send_all(writer, input));
+    let progress = Arc::new(Progress::default());
+    let sender = {
+        let progress = Arc::clone(&progress);
+        std::thread::spawn(move || send_all(writer, input, &progress))
+    };
     let mut summary = Summary::default();
     let result = (|| {
         while let Some(response) = reader.recv()? {
@@ -47,14 +55,29 @@ pub fn run(
                 summary.errors += 1;
             }
             writeln!(out, "{}", render::answer(&response, None))?;
+            // Caught up with every request sent so far: the next read may
+            // wait for input, so show what we have (a pipe fed by hand or
+            // by `tail -f` sees each answer as it comes).
+            if summary.answered >= progress.sent.load(Ordering::Acquire) {
+                out.flush()?;
+            }
         }
         Ok::<(), ClientError>(())
     })();
     out.flush()?;
-    // Once the server has closed, the sender has nothing left to do: a
-    // write fails, and its reader (say, a terminal) is not waited for.
-    summary.sent = sender.join().unwrap_or(0);
+    // The server has closed. A sender that is done is joined; one still
+    // blocked reading its input (a pipe that stays open) is left behind:
+    // the process ends without it.
+    if progress.done.load(Ordering::Acquire) {
+        let _ = sender.join();
+    } else {
+        summary.cut_short = true;
+    }
+    summary.sent = progress.sent.load(Ordering::Acquire);
     result?;
+    if summary.cut_short {
+        eprintln!("calc-client: the server ended the session before the input did");
+    }
     if summary.answered < summary.sent {
         eprintln!(
             "calc-client: the server closed the connection after {} of {} answers",
@@ -64,14 +87,22 @@ pub fn run(
     Ok(summary)
 }
 
+/// What the writer thread has done, for the reader.
+#[derive(Default)]
+struct Progress {
+    /// Requests sent.
+    sent: AtomicU64,
+    /// All input was sent (or sending failed).
+    done: AtomicBool,
+}
+
 /// The writer thread: forwards lines, flushing whenever the input has
 /// nothing more buffered, and half-closes the connection at the end so
-/// the server answers everything and then closes. Returns the count sent.
-fn send_all(stream: TcpStream, input: Box<dyn Read + Send>) -> u64 {
+/// the server answers everything and then closes.
+fn send_all(stream: TcpStream, input: Box<dyn Read + Send>, progress: &Progress) {
     let mut input = BufReader::with_capacity(64 * 1024, input);
     let mut net = BufWriter::with_capacity(64 * 1024, &stream);
     let mut line = Vec::new();
-    let mut sent = 0;
     let result = (|| -> io::Result<()> {
         loop {
             line.clear();
@@ -88,18 +119,21 @@ fn send_all(stream: TcpStream, input: Box<dyn Read + Send>) -> u64 {
             if is_exit {
                 break;
             }
-            sent += 1;
+            progress.sent.fetch_add(1, Ordering::AcqRel);
             if input.buffer().is_empty() {
                 net.flush()?;
             }
         }
+        // Set before the last bytes leave: an answer to them (or the end
+        // of stream after them) then proves the input was all sent.
+        progress.done.store(true, Ordering::Release);
         net.flush()
     })();
+    progress.done.store(true, Ordering::Release);
     drop(net);
     if result.is_ok() {
         let _ = stream.shutdown(Shutdown::Write);
     }
-    sent
 }
 
 /// The `--eval` expressions as input lines.

@@ -175,3 +175,36 @@ fn a_person_at_the_terminal() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_server_shutdown_ends_a_pipe_that_is_still_open() {
+    use std::io::Write;
+    let server = Server::start("shutdown");
+    let mut client = Command::new(CLIENT)
+        .args(server.host_port())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = client.stdin.take().unwrap();
+    stdin.write_all(b"6*7\n").unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = BufReader::new(client.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "42\n");
+    let ok = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    // stdin stays open: the client must not wait for it.
+    let status = client.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut client.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("ended the session"), "{err}");
+    drop(stdin);
+}

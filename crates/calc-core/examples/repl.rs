@@ -20,14 +20,20 @@ fn main() -> io::Result<()> {
     let limits = Limits::default();
     let stdin = io::stdin();
     let mut out = BufWriter::new(io::stdout().lock());
+    let mut text = String::new();
     for line in stdin.lock().split(b'\n') {
         let line = line?;
         let line = String::from_utf8_lossy(&line);
         let line = line.strip_suffix('\r').unwrap_or(&line);
         match calc_core::eval_with(line, &limits) {
-            // TODO(after the numeric-core merge): `value.write_repr(&mut
-            // text, &limits)`, which applies the 4300-digit limit to output.
-            Ok(value) => writeln!(out, "{value}")?,
+            // `write_repr` applies the 4300-digit limit, as Python's repr.
+            Ok(value) => {
+                text.clear();
+                match value.write_repr(&mut text, &limits) {
+                    Ok(()) => writeln!(out, "{text}")?,
+                    Err(e) => writeln!(out, "{e}")?,
+                }
+            }
             Err(e) => match e.column() {
                 Some(c) if show_column => writeln!(out, "{e} @{c}")?,
                 _ => writeln!(out, "{e}")?,

@@ -27,22 +27,6 @@ struct Walker<'t, 'l> {
     budget: Budget<'l>,
 }
 
-/// Python's name for the type of `v`, as in its error messages.
-pub(crate) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Float(_) => "float",
-        Value::Complex(_) => "complex",
-        Value::Builtin(b) => match b {
-            builtins::Builtin::Int | builtins::Builtin::Float | builtins::Builtin::Complex => {
-                "type"
-            }
-            _ => "builtin_function_or_method",
-        },
-    }
-}
-
 impl Walker<'_, '_> {
     /// Evaluates node `id`. Each kind of node has its own function so that
     /// this one, on every recursion path, keeps a small stack frame.
@@ -146,7 +130,7 @@ impl Walker<'_, '_> {
             Value::Builtin(f) => builtins::call(f, &args, &mut self.budget),
             other => Err(EvalError::type_error(format!(
                 "'{}' object is not callable",
-                type_name(&other)
+                other.type_name()
             ))),
         }
     }

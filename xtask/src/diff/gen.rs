@@ -311,7 +311,8 @@ const INTERESTING_EXPRS: &[(&str, u8, f64)] = &[
     ("10**4299", POW, 14283.0),
     ("10**4300", POW, 14287.0),
     ("2.0**53", POW, 0.0),
-    ("2**-1074", POW, 0.0),
+    // A float, but bounded as the int a mutated sign would make of it.
+    ("2**-1074", POW, 1075.0),
     ("2.0**-1075", POW, 0.0),
     ("-0.0", UNARY, 0.0),
     ("-inf", UNARY, 0.0),
@@ -1728,11 +1729,13 @@ impl Gen {
             self.template()
         };
         // CPython's error recovery runs out of memory on a syntax error
-        // inside ~200 parentheses; the nesting limit has its own cases.
+        // inside ~200 parentheses, so deep nesting is not mutated. Bases
+        // left unmutated are still checked: a literal-fuzz base may spell
+        // an attribute (`9e1.B1`).
         if base.matches('(').count() > 100 {
             return Case {
                 text: base,
-                mode: Mode::Eval,
+                mode: Mode::Checked,
             };
         }
         for _ in 0..8 {
@@ -1745,7 +1748,7 @@ impl Gen {
         }
         Case {
             text: base,
-            mode: Mode::Eval,
+            mode: Mode::Checked,
         }
     }
 
@@ -1807,6 +1810,22 @@ impl Gen {
         if risky(&t) > risky(text) || t.contains("***") {
             return None;
         }
+        // Nor may it touch the sign of an exponent: `6 ** 2**-1074` is a
+        // float, `6 ** 2**--1074` never finishes.
+        let signs = |s: &str| {
+            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            s.match_indices("**")
+                .map(|(i, _)| {
+                    s[i + 2..]
+                        .chars()
+                        .take_while(|c| matches!(c, '-' | '~' | '+' | '('))
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+        };
+        if signs(&t) != signs(text) {
+            return None;
+        }
         Some(t)
     }
 }
@@ -1822,6 +1841,24 @@ mod tests {
             for i in 0..50 {
                 let c = case_focused(3, i, Some(f));
                 assert!(!c.text.trim().is_empty(), "{name} case {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn mutants_keep_exponent_signs() {
+        let mut g = Gen {
+            r: Rng::for_case(5, 5),
+            int_mode: false,
+        };
+        for _ in 0..2000 {
+            if let Some(t) = g.mutate("6 ** 2**-1074") {
+                assert!(
+                    !t.contains("--") && !t.contains("~-") && !t.contains("-~"),
+                    "{t}"
+                );
+                let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                assert!(!squeezed.contains("**1074"), "{t}");
             }
         }
     }

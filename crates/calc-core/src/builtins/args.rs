@@ -5,20 +5,6 @@
 
 use crate::{EvalError, Int, Value};
 
-use super::num;
-
-/// Python's `type(v).__name__`.
-pub(super) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Bool(_) => "bool",
-        Value::Int(_) => "int",
-        Value::Float(_) => "float",
-        Value::Complex(_) => "complex",
-        Value::Builtin(b) if b.is_type() => "type",
-        Value::Builtin(_) => "builtin_function_or_method",
-    }
-}
-
 /// A `METH_O` function's single argument: `abs() takes exactly one
 /// argument (2 given)`; `qualname` is `abs` or `math.sqrt`.
 pub(super) fn one<'a>(qualname: &str, args: &'a [Value]) -> Result<&'a Value, EvalError> {
@@ -48,10 +34,10 @@ pub(super) fn real(v: &Value) -> Result<f64, EvalError> {
     match v {
         Value::Float(x) => Ok(*x),
         Value::Bool(b) => Ok(f64::from(u8::from(*b))),
-        Value::Int(i) => num::int_to_f64(i),
+        Value::Int(i) => i.to_f64(),
         Value::Complex(_) | Value::Builtin(_) => Err(EvalError::type_error(format!(
             "must be real number, not {}",
-            type_name(v)
+            v.type_name()
         ))),
     }
 }
@@ -63,7 +49,7 @@ pub(super) fn index(v: &Value) -> Result<Int, EvalError> {
         Value::Bool(b) => Ok(Int::Small(i64::from(*b))),
         _ => Err(EvalError::type_error(format!(
             "'{}' object cannot be interpreted as an integer",
-            type_name(v)
+            v.type_name()
         ))),
     }
 }

@@ -8,7 +8,7 @@ use num_bigint::BigInt;
 use crate::budget::Budget;
 use crate::{Complex, EvalError, Int, Value};
 
-use super::args::{as_int, index, one, type_name};
+use super::args::{as_int, index, one};
 use super::num;
 
 /// `abs(x)`.
@@ -25,7 +25,7 @@ pub(super) fn abs(args: &[Value]) -> Result<Value, EvalError> {
         Value::Complex(c) => complex_abs(*c).map(Value::Float),
         Value::Builtin(_) => Err(EvalError::type_error(format!(
             "bad operand type for abs(): '{}'",
-            type_name(x)
+            x.type_name()
         ))),
     }
 }
@@ -60,7 +60,7 @@ pub(super) fn int(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalErro
             Value::Int(_) | Value::Bool(_) => Ok(Value::Int(as_int(x).unwrap_or(Int::Small(0)))),
             _ => Err(EvalError::type_error(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
-                type_name(x)
+                x.type_name()
             ))),
         },
         [_, base] => {
@@ -92,10 +92,10 @@ pub(super) fn float(args: &[Value]) -> Result<Value, EvalError> {
         [x] => match x {
             Value::Float(f) => Ok(Value::Float(*f)),
             Value::Bool(b) => Ok(Value::Float(f64::from(u8::from(*b)))),
-            Value::Int(i) => num::int_to_f64(i).map(Value::Float),
+            Value::Int(i) => i.to_f64().map(Value::Float),
             _ => Err(EvalError::type_error(format!(
                 "float() argument must be a string or a real number, not '{}'",
-                type_name(x)
+                x.type_name()
             ))),
         },
         _ => Err(EvalError::type_error(format!(
@@ -112,7 +112,7 @@ fn real_part(v: &Value) -> Result<f64, EvalError> {
     match v {
         Value::Complex(_) | Value::Builtin(_) => Err(EvalError::type_error(format!(
             "complex() argument must be a real number, not '{}'",
-            type_name(v)
+            v.type_name()
         ))),
         _ => super::args::real(v),
     }
@@ -136,13 +136,13 @@ pub(super) fn complex(args: &[Value]) -> Result<Value, EvalError> {
     if let Value::Builtin(_) = r {
         return Err(EvalError::type_error(format!(
             "complex() first argument must be a string or a number, not '{}'",
-            type_name(r)
+            r.type_name()
         )));
     }
     if let Some(i @ Value::Builtin(_)) = i {
         return Err(EvalError::type_error(format!(
             "complex() second argument must be a number, not '{}'",
-            type_name(i)
+            i.type_name()
         )));
     }
     let (mut cr, cr_is_complex) = match r {
@@ -190,7 +190,7 @@ mod tests {
     }
 
     fn huge() -> Value {
-        Value::Int(num::from_big(BigInt::from(10u8).pow(400u32)))
+        Value::Int(Int::from_bigint(BigInt::from(10u8).pow(400u32)))
     }
 
     #[test]

@@ -10,7 +10,7 @@ use num_traits::{One, ToPrimitive};
 use crate::budget::Budget;
 use crate::{EvalError, Int, Value};
 
-use super::args::{index, one, real, two, type_name};
+use super::args::{index, one, real, two};
 use super::{cost, num};
 
 /// `math.floor(x)` and `math.ceil(x)`: ints pass through, floats round to
@@ -38,7 +38,7 @@ pub(super) fn trunc(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalEr
         Value::Int(_) | Value::Bool(_) => Ok(Value::Int(index(x)?)),
         _ => Err(EvalError::type_error(format!(
             "type {} doesn't define __trunc__ method",
-            type_name(x)
+            x.type_name()
         ))),
     }
 }
@@ -57,7 +57,7 @@ fn factorial_of(n: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
             ))
         }
         Int::Small(s) => *s as u64,
-        Int::Big(_) if num::sign(n) < 0 => {
+        Int::Big(_) if n.is_negative() => {
             return Err(EvalError::value(
                 "factorial() not defined for negative values",
             ))
@@ -71,7 +71,9 @@ fn factorial_of(n: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
     let bits = cost::log2_factorial(n as f64) as u64 + 1;
     budget.check_bits(bits)?;
     budget.charge(cost::product_tree(cost::words(bits), n))?;
-    Ok(Value::Int(num::from_big(BigInt::from(range_product(1, n)))))
+    Ok(Value::Int(Int::from_bigint(BigInt::from(range_product(
+        1, n,
+    )))))
 }
 
 /// The product of the integers in `lo..=hi` (1 when empty), by a balanced
@@ -128,8 +130,8 @@ fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
             Err(_) => Int::Big(BigInt::from(g)),
         });
     }
-    let a = num::to_big(a);
-    let b = num::to_big(b);
+    let a = a.to_bigint();
+    let b = b.to_bigint();
     let (small, large) = if a.bits() <= b.bits() {
         (&a, &b)
     } else {
@@ -137,7 +139,7 @@ fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
     };
     if small.bits() == 0 {
         // gcd(0, x) == |x|, without any work (as one-argument gcd does).
-        return Ok(num::from_big(BigInt::from(large.magnitude().clone())));
+        return Ok(Int::from_bigint(BigInt::from(large.magnitude().clone())));
     }
     // One division brings the larger to the smaller's size; then Lehmer's
     // algorithm makes a pass over the words per ~60 bits removed (measured
@@ -145,24 +147,24 @@ fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
     let (ws, wl) = (cost::words(small.bits()), cost::words(large.bits()));
     budget.charge(cost::div(wl, ws).saturating_add(ws.saturating_mul(ws)))?;
     let g = super::gcd::gcd(a.magnitude(), b.magnitude());
-    Ok(num::from_big(BigInt::from(g)))
+    Ok(Int::from_bigint(BigInt::from(g)))
 }
 
 /// `math.isqrt(n)`: the floor of the exact square root.
 pub(super) fn isqrt(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, EvalError> {
     let n = index(one("math.isqrt", args)?)?;
-    if num::sign(&n) < 0 {
+    if n.is_negative() {
         return Err(EvalError::value("isqrt() argument must be nonnegative"));
     }
     if let Int::Small(s) = n {
         return Ok(Value::Int(Int::Small(isqrt_u64(s as u64) as i64)));
     }
-    let big = num::to_big(&n);
+    let big = n.to_bigint();
     // Newton's method from a float-precision start: the precision doubles
     // per step, so the last, full-size divisions dominate (calibrated).
     let w = cost::words(big.bits());
     budget.charge(w.saturating_mul(w).saturating_mul(3))?;
-    Ok(Value::Int(num::from_big(BigInt::from(
+    Ok(Value::Int(Int::from_bigint(BigInt::from(
         big.magnitude().sqrt(),
     ))))
 }
@@ -184,13 +186,13 @@ fn isqrt_u64(n: u64) -> u64 {
 fn n_and_k(n: &Value, k: &Value) -> Result<(BigInt, BigInt), EvalError> {
     let n = index(n)?;
     let k = index(k)?;
-    if num::sign(&n) < 0 {
+    if n.is_negative() {
         return Err(EvalError::value("n must be a non-negative integer"));
     }
-    if num::sign(&k) < 0 {
+    if k.is_negative() {
         return Err(EvalError::value("k must be a non-negative integer"));
     }
-    Ok((num::to_big(&n), num::to_big(&k)))
+    Ok((n.to_bigint(), k.to_bigint()))
 }
 
 /// Bits of `n * (n-1) * ... * (n-k+1)`, an upper estimate.
@@ -209,8 +211,12 @@ fn falling_product(n: &BigInt, k: u64, budget: &mut Budget<'_>) -> Result<BigUin
     let bits = falling_bits(n, k);
     budget.check_bits(bits)?;
     budget.charge(cost::product_tree(cost::words(bits), k))?;
+    if k == 0 {
+        return Ok(BigUint::one());
+    }
     Ok(match n.to_u64() {
-        Some(small) => range_product(small - k + 1, small),
+        // k <= n, so this is at least 1 and cannot overflow.
+        Some(small) => range_product(small - (k - 1), small),
         None => {
             let top = n.magnitude();
             product((0..k).map(|i| top - BigUint::from(i)).collect())
@@ -236,7 +242,7 @@ pub(super) fn comb(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
     let den_bits = cost::log2_factorial(k as f64) as u64 + 1;
     budget.charge(cost::div(cost::words(num.bits()), cost::words(den_bits)))?;
     let den = range_product(1, k);
-    Ok(Value::Int(num::from_big(BigInt::from(num / den))))
+    Ok(Value::Int(Int::from_bigint(BigInt::from(num / den))))
 }
 
 /// `math.perm(n, k=None)`: with one argument, `factorial(n)`.
@@ -264,7 +270,7 @@ pub(super) fn perm(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
         return Err(EvalError::overflow("k must not exceed 9223372036854775807"));
     };
     let p = falling_product(&n, k as u64, budget)?;
-    Ok(Value::Int(num::from_big(BigInt::from(p))))
+    Ok(Value::Int(Int::from_bigint(BigInt::from(p))))
 }
 
 #[cfg(test)]
@@ -277,7 +283,7 @@ mod tests {
     }
 
     fn big(s: &str) -> Value {
-        Value::Int(num::from_big(s.parse().unwrap()))
+        Value::Int(Int::from_bigint(s.parse().unwrap()))
     }
 
     fn run(f: fn(&[Value], &mut Budget<'_>) -> Result<Value, EvalError>, args: &[Value]) -> String {
@@ -328,7 +334,7 @@ mod tests {
         // floor(1e300) == int(1e300)
         assert_eq!(
             fl(&[Value::Float(1e300)]).unwrap(),
-            Value::Int(num::f64_to_int(1e300).unwrap())
+            Value::Int(Int::from_f64(1e300).unwrap())
         );
         // trunc(-2.7) == -2 ; trunc(True) == 1 ; trunc(1j) -> TypeError
         assert_eq!(trunc(&[Value::Float(-2.7)]).unwrap(), i(-2));
@@ -359,11 +365,8 @@ mod tests {
         let Value::Int(f) = factorial(&[i(1000)], &mut budget).unwrap() else {
             panic!()
         };
-        assert_eq!(
-            (num::to_big(&f) % 1_000_000_007u64).to_string(),
-            "641419708"
-        );
-        assert_eq!(num::to_big(&f).to_string().len(), 2568);
+        assert_eq!((f.to_bigint() % 1_000_000_007u64).to_string(), "641419708");
+        assert_eq!(f.to_bigint().to_string().len(), 2568);
         // errors
         assert_eq!(
             run(factorial, &[i(-1)]),
@@ -407,7 +410,7 @@ mod tests {
         let b = pow(6, 100);
         assert_eq!(run(gcd, &[big(&a), big(&b)]), pow(2, 100));
         // gcd(2**(2**20-1)) and gcd(1, 2**(2**20-1)) are cheap: no LimitError
-        let huge = Value::Int(num::from_big(BigInt::from(1u8) << ((1u32 << 20) - 1)));
+        let huge = Value::Int(Int::from_bigint(BigInt::from(1u8) << ((1u32 << 20) - 1)));
         let limits = Limits::default();
         let mut budget = Budget::new(&limits);
         assert_eq!(gcd(std::slice::from_ref(&huge), &mut budget).unwrap(), huge);
@@ -468,10 +471,7 @@ mod tests {
         let Value::Int(c) = comb(&[i(1000), i(500)], &mut budget).unwrap() else {
             panic!()
         };
-        assert_eq!(
-            (num::to_big(&c) % 1_000_000_007u64).to_string(),
-            "159835829"
-        );
+        assert_eq!((c.to_bigint() % 1_000_000_007u64).to_string(), "159835829");
         // errors in CPython's order
         assert_eq!(
             run(comb, &[i(-1), i(-2)]),
@@ -514,6 +514,17 @@ mod tests {
         assert_eq!(
             run(perm, &[i(1), i(2), i(3)]),
             "TypeError: perm expected at most 2 arguments, got 3"
+        );
+        // perm(2**64-1, 0) == 1 ; comb(2**64-1, 0) == 1 ; comb(2**64-1, 2**64-1) == 1 ;
+        // perm(2**64-1, 1) == 2**64-1 ; comb(2**64-1, 2) == 170141183460469231704017187605319778305
+        let m = big("18446744073709551615");
+        assert_eq!(run(perm, &[m.clone(), i(0)]), "1");
+        assert_eq!(run(comb, &[m.clone(), i(0)]), "1");
+        assert_eq!(run(comb, &[m.clone(), m.clone()]), "1");
+        assert_eq!(run(perm, &[m.clone(), i(1)]), "18446744073709551615");
+        assert_eq!(
+            run(comb, &[m, i(2)]),
+            "170141183460469231704017187605319778305"
         );
         // comb(10**9, 10**6) is refused
         assert!(run(comb, &[i(1_000_000_000), i(1_000_000)]).starts_with("LimitError"));

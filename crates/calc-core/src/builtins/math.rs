@@ -86,13 +86,13 @@ fn loghelper(v: &Value, f: fn(f64) -> f64) -> Result<f64, EvalError> {
         Value::Bool(b) => Int::Small(i64::from(*b)),
         _ => return apply_1(real(v)?, f, false),
     };
-    if num::sign(&int) <= 0 {
+    if int.is_negative() || int.is_zero() {
         return Err(domain_error());
     }
-    match num::int_to_f64(&int) {
+    match int.to_f64() {
         Ok(x) => Ok(f(x)),
         Err(_) => {
-            let big = num::to_big(&int);
+            let big = int.to_bigint();
             let (x, e) = num::frexp(big.magnitude());
             Ok(f(x) + f(2.0) * e as f64)
         }
@@ -262,7 +262,7 @@ fn vector_norm(vec: &mut [f64], max: f64, found_nan: bool) -> f64 {
         }
         return f64::MIN_POSITIVE * vector_norm(vec, max / f64::MIN_POSITIVE, found_nan);
     }
-    let scale = num::ldexp(1.0, -i64::from(max_e));
+    let scale = crate::num::division::ldexp(1.0, -i64::from(max_e));
     let mut csum = 1.0f64;
     let mut frac1 = 0.0f64;
     let mut frac2 = 0.0f64;
@@ -316,7 +316,7 @@ mod tests {
     }
 
     fn big(s: &str) -> Value {
-        Value::Int(num::from_big(s.parse().unwrap()))
+        Value::Int(Int::from_bigint(s.parse().unwrap()))
     }
 
     #[test]

@@ -7,8 +7,6 @@ use crate::ast::CmpOp;
 use crate::budget::Budget;
 use crate::{ops, EvalError, Value};
 
-use super::args::type_name;
-
 /// `min(*args)` (`op` = `<`) or `max(*args)` (`op` = `>`).
 pub(super) fn min_max(
     name: &str,
@@ -25,7 +23,7 @@ pub(super) fn min_max(
         [x] => {
             return Err(EvalError::type_error(format!(
                 "'{}' object is not iterable",
-                type_name(x)
+                x.type_name()
             )))
         }
         [first, rest @ ..] => (first, rest),

@@ -1,51 +1,14 @@
-//! Exact conversions between ints and floats that the builtins need, each
-//! rounding the way CPython does (`PyLong_AsDouble`, `_PyLong_Frexp`,
-//! `PyLong_FromDouble`, and correctly rounded rational to float).
-//!
-//! These are private to the builtins; where the numeric core offers the same
-//! conversion, calling it instead is the intended follow-up.
+//! The int/float conversions the builtins need beyond the numeric core's
+//! `Int::to_f64` and `Int::from_f64`: `_PyLong_Frexp` (for `log` of huge
+//! ints), a correctly rounded ratio of big ints (for `round`), and the int
+//! size bound on ints made from floats.
 
-use num_bigint::{BigInt, BigUint, Sign};
+use num_bigint::BigUint;
 use num_traits::{ToPrimitive, Zero};
 
 use crate::budget::Budget;
+use crate::num::division::ldexp;
 use crate::{EvalError, Int};
-
-/// The value of `i` as a `BigInt`.
-pub(super) fn to_big(i: &Int) -> BigInt {
-    match i {
-        Int::Small(s) => BigInt::from(*s),
-        Int::Big(b) => b.clone(),
-    }
-}
-
-/// `b` as a normalised `Int` (`Small` whenever it fits in an `i64`).
-pub(super) fn from_big(b: BigInt) -> Int {
-    match b.to_i64() {
-        Some(s) => Int::Small(s),
-        None => Int::Big(b),
-    }
-}
-
-/// `-1`, `0` or `1` by the sign of `i`.
-pub(super) fn sign(i: &Int) -> i32 {
-    match i {
-        Int::Small(s) => s.signum() as i32,
-        Int::Big(b) => match b.sign() {
-            Sign::Minus => -1,
-            Sign::NoSign => 0,
-            Sign::Plus => 1,
-        },
-    }
-}
-
-/// Size of `|i|` in bits (0 for 0).
-pub(super) fn bits(i: &Int) -> u64 {
-    match i {
-        Int::Small(s) => u64::from(64 - s.unsigned_abs().leading_zeros()),
-        Int::Big(b) => b.bits(),
-    }
-}
 
 /// The top 64 bits of `m` (which has `bits >= 64` bits), with the lowest bit
 /// set when any discarded bit is set: a sticky bit, so that converting the
@@ -71,19 +34,6 @@ fn biguint_to_f64(m: &BigUint) -> Option<f64> {
     r.is_finite().then_some(r)
 }
 
-/// `PyLong_AsDouble`: `i` correctly rounded (half to even) to a float;
-/// OverflowError when it is out of the float range.
-pub(super) fn int_to_f64(i: &Int) -> Result<f64, EvalError> {
-    match i {
-        Int::Small(s) => Ok(*s as f64),
-        Int::Big(b) => match biguint_to_f64(b.magnitude()) {
-            Some(m) if b.sign() == Sign::Minus => Ok(-m),
-            Some(m) => Ok(m),
-            None => Err(EvalError::overflow("int too large to convert to float")),
-        },
-    }
-}
-
 /// `_PyLong_Frexp` for a positive `m`: `(x, e)` with `m ~= x * 2**e`,
 /// `0.5 <= x < 1` and `x` correctly rounded to 53 bits.
 pub(super) fn frexp(m: &BigUint) -> (f64, u64) {
@@ -104,67 +54,12 @@ pub(super) fn frexp(m: &BigUint) -> (f64, u64) {
     }
 }
 
-/// `PyLong_FromDouble`: the integral float `x` as an int.
-pub(super) fn f64_to_int(x: f64) -> Result<Int, EvalError> {
-    if x.is_nan() {
-        return Err(EvalError::value("cannot convert float NaN to integer"));
-    }
-    if x.is_infinite() {
-        return Err(EvalError::overflow(
-            "cannot convert float infinity to integer",
-        ));
-    }
-    let t = x.trunc();
-    // 2**63 is exactly representable, so this range check is exact.
-    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t) {
-        return Ok(Int::Small(t as i64));
-    }
-    let (mantissa, exp, sign) = decode(t);
-    let mag = BigInt::from(mantissa) << exp;
-    Ok(from_big(if sign < 0 { -mag } else { mag }))
-}
-
-/// `f64_to_int` under the evaluation's int size bound: a float may hold an
+/// `Int::from_f64` under the evaluation's int size bound: a float may hold an
 /// int of up to 1024 bits, which a small configured bound refuses.
 pub(super) fn f64_to_int_within(x: f64, budget: &Budget<'_>) -> Result<Int, EvalError> {
-    let i = f64_to_int(x)?;
-    budget.check_bits(bits(&i))?;
+    let i = Int::from_f64(x)?;
+    budget.check_bits(i.bit_length())?;
     Ok(i)
-}
-
-/// `x = sign * mantissa * 2**exp` exactly, for a finite `x >= 2**63` in
-/// magnitude (so the exponent is non-negative).
-fn decode(x: f64) -> (u64, u64, i8) {
-    let bits = x.to_bits();
-    let sign = if bits >> 63 == 0 { 1 } else { -1 };
-    let exp = ((bits >> 52) & 0x7ff) as i64;
-    let mantissa = (bits & 0x000f_ffff_ffff_ffff) | 0x0010_0000_0000_0000;
-    (mantissa, (exp - 1075).max(0) as u64, sign)
-}
-
-/// `x * 2**k`, exact whenever the result is representable (the scaling is
-/// split so that no intermediate step underflows or overflows early).
-pub(super) fn ldexp(mut x: f64, mut k: i64) -> f64 {
-    const STEP: i64 = 900;
-    while k > STEP {
-        x *= f64::from_bits(((1023 + STEP) as u64) << 52);
-        k -= STEP;
-        if x.is_infinite() {
-            return x;
-        }
-    }
-    while k < -STEP {
-        x *= f64::from_bits(((1023 - STEP) as u64) << 52);
-        k += STEP;
-        if x == 0.0 {
-            return x;
-        }
-    }
-    // Here -900 <= k <= 900: 2**k is a normal float, but `x * 2**k` may be
-    // subnormal; split once more so the only rounding is the final one.
-    let half = k / 2;
-    x * f64::from_bits(((1023 + half) as u64) << 52)
-        * f64::from_bits(((1023 + k - half) as u64) << 52)
 }
 
 /// `num / den` correctly rounded (half to even) to a float, for `den > 0`;
@@ -218,47 +113,28 @@ pub(super) fn ratio_to_f64(num: &BigUint, den: &BigUint) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigInt;
 
     fn big(s: &str) -> BigInt {
         s.parse().unwrap()
     }
 
     #[test]
-    fn int_to_f64_rounds_half_even_and_overflows() {
-        // float(2**53 + 1) == 9007199254740992.0 (tie, to even)
-        let v = from_big(BigInt::from(1u64 << 53) + 1);
-        assert_eq!(int_to_f64(&v).unwrap(), 9007199254740992.0);
-        // float(2**1024 - 2**971) == 1.7976931348623157e+308
-        let v = from_big((BigInt::from(1) << 1024u32) - (BigInt::from(1) << 971u32));
-        assert_eq!(int_to_f64(&v).unwrap(), f64::MAX);
-        // float(2**1024 - 2**970): OverflowError (rounds up to 2**1024)
-        let v = from_big((BigInt::from(1) << 1024u32) - (BigInt::from(1) << 970u32));
-        assert_eq!(int_to_f64(&v).unwrap_err().class(), "OverflowError");
-        // float(2**64 + 2**11 + 1) == 1.8446744073709556e+19 (sticky bit)
-        let v = from_big((BigInt::from(1) << 64u32) + (1 << 11) + 1);
-        assert_eq!(int_to_f64(&v).unwrap(), 1.8446744073709556e19);
-        // float(-10**30) == -1e+30
+    fn float_to_int_respects_the_bit_bound() {
+        // int(1e30) needs 100 bits
+        let small = crate::Limits {
+            max_int_bits: 64,
+            ..crate::Limits::default()
+        };
+        let budget = Budget::new(&small);
         assert_eq!(
-            int_to_f64(&from_big(-big("1000000000000000000000000000000"))).unwrap(),
-            -1e30
+            f64_to_int_within(1e30, &budget).unwrap_err().class(),
+            "LimitError"
         );
-    }
-
-    #[test]
-    fn f64_to_int_exact() {
-        // int(1e300) % 10**20 == 96386865459400540160 (python3)
-        let i = to_big(&f64_to_int(1e300).unwrap());
+        assert_eq!(f64_to_int_within(-2.5, &budget).unwrap(), Int::Small(-2));
         assert_eq!(
-            (i % big("100000000000000000000")).to_string(),
-            "96386865459400540160"
-        );
-        assert_eq!(f64_to_int(-2.5).unwrap(), Int::Small(-2));
-        assert_eq!(f64_to_int(-(2f64.powi(63))).unwrap(), Int::Small(i64::MIN));
-        assert!(matches!(f64_to_int(2f64.powi(63)).unwrap(), Int::Big(_)));
-        assert_eq!(f64_to_int(f64::NAN).unwrap_err().class(), "ValueError");
-        assert_eq!(
-            f64_to_int(f64::NEG_INFINITY).unwrap_err().class(),
-            "OverflowError"
+            f64_to_int_within(f64::NAN, &budget).unwrap_err().class(),
+            "ValueError"
         );
     }
 

@@ -11,8 +11,8 @@ use crate::ast::BinOp;
 use crate::budget::Budget;
 use crate::{ops, EvalError, Int, Value};
 
-use super::args::{as_int, type_name};
-use super::{cost, num};
+use super::args::as_int;
+use super::cost;
 
 /// `pow(base, exp[, mod])`.
 pub(super) fn pow(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, EvalError> {
@@ -83,9 +83,9 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
     }
     Err(EvalError::type_error(format!(
         "unsupported operand type(s) for ** or pow(): '{}', '{}', '{}'",
-        type_name(b),
-        type_name(e),
-        type_name(m)
+        b.type_name(),
+        e.type_name(),
+        m.type_name()
     )))
 }
 
@@ -93,7 +93,7 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
 /// NotImplemented); an int beyond the float range is an OverflowError.
 fn complex_operand(v: &Value) -> Result<bool, EvalError> {
     match v {
-        Value::Int(i) => num::int_to_f64(i).map(|_| true),
+        Value::Int(i) => i.to_f64().map(|_| true),
         Value::Builtin(_) => Ok(false),
         _ => Ok(true),
     }
@@ -101,20 +101,19 @@ fn complex_operand(v: &Value) -> Result<bool, EvalError> {
 
 /// `long_pow` with a modulus: the result has the sign of `m` (or is 0).
 fn modpow(b: &Int, e: &Int, m: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-    let m_sign = num::sign(m);
-    if m_sign == 0 {
+    if m.is_zero() {
         return Err(EvalError::value("pow() 3rd argument cannot be 0"));
     }
-    let modulus = num::to_big(m).magnitude().clone();
+    let modulus = m.to_bigint().magnitude().clone();
     if modulus.is_one() {
         return Ok(Int::Small(0));
     }
     let mw = cost::words(modulus.bits());
-    let bw = cost::words(num::bits(b));
+    let bw = cost::words(b.bit_length());
     budget.charge(cost::div(bw, mw))?;
     let big_m = BigInt::from(modulus.clone());
-    let mut base = num::to_big(b).mod_floor(&big_m).magnitude().clone();
-    let mut exp = num::to_big(e);
+    let mut base = b.to_bigint().mod_floor(&big_m).magnitude().clone();
+    let mut exp = e.to_bigint();
     if exp.is_negative() {
         // Extended Lehmer: the gcd's passes, each also updating a cofactor
         // (measured at about twice the gcd's 0.3-0.6 ns per words**2).
@@ -138,12 +137,12 @@ fn modpow(b: &Int, e: &Int, m: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
         }
     };
     let r = BigInt::from(r);
-    let r = if m_sign < 0 && !r.is_zero() {
+    let r = if m.is_negative() && !r.is_zero() {
         r - BigInt::from(modulus)
     } else {
         r
     };
-    Ok(num::from_big(r))
+    Ok(Int::from_bigint(r))
 }
 
 /// `base**e % m` by left-to-right square-and-multiply, `base < m`.
@@ -190,7 +189,7 @@ mod tests {
     }
 
     fn big(b: BigInt) -> Value {
-        Value::Int(num::from_big(b))
+        Value::Int(Int::from_bigint(b))
     }
 
     fn msg(r: Result<Value, EvalError>) -> String {
@@ -216,11 +215,11 @@ mod tests {
         let Value::Int(r) = call(&[i(3), i(-1), big(m)]).unwrap() else {
             panic!()
         };
-        assert_eq!((num::to_big(&r) % 1000u32).to_string(), "668");
+        assert_eq!((r.to_bigint() % 1000u32).to_string(), "668");
         let Value::Int(r) = call(&[i(7), i(5), big(BigInt::from(3u8).pow(300u32))]).unwrap() else {
             panic!()
         };
-        assert_eq!((num::to_big(&r) % 1000u32).to_string(), "807");
+        assert_eq!((r.to_bigint() % 1000u32).to_string(), "807");
         assert_eq!(call(&[i(-3), i(-3), i(-7)]).unwrap(), i(-6));
         // pow(2, 10**20, 10**9+7) == 855473248 (python3)
         let e = BigInt::from(10u8).pow(20u32);
@@ -234,10 +233,7 @@ mod tests {
         else {
             panic!()
         };
-        assert_eq!(
-            (num::to_big(&r) % 1_000_000_007u64).to_string(),
-            "550608263"
-        );
+        assert_eq!((r.to_bigint() % 1_000_000_007u64).to_string(), "550608263");
         // pow(3, 2**1000000, 2**1000000+1) is refused at once
         let e = BigInt::from(1u8) << 1_000_000u32;
         let m = &e + 1;

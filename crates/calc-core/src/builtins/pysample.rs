@@ -14,7 +14,7 @@ use num_bigint::BigInt;
 use crate::budget::Budget;
 use crate::{Builtin, Complex, Int, Limits, Value};
 
-use super::{call, num};
+use super::call;
 
 /// The oracle: reads `name arg arg ...` lines, prints one encoded result
 /// per line (`f:<bits>`, `i:<decimal>`, `b:<0|1>`, `c:<bits>,<bits>`,
@@ -119,7 +119,7 @@ impl Rng {
                 if self.below(2) == 0 {
                     b = -b;
                 }
-                num::from_big(b)
+                Int::from_bigint(b)
             }
         }
     }
@@ -353,7 +353,7 @@ fn error_messages_match_python3() {
         Value::Bool(true),
         Value::Builtin(Builtin::Abs),
         Value::Builtin(Builtin::Int),
-        Value::Int(num::from_big(BigInt::from(10u8).pow(400u32))),
+        Value::Int(Int::from_bigint(BigInt::from(10u8).pow(400u32))),
     ];
     let mut calls = Vec::new();
     for f in Builtin::ALL {

@@ -9,7 +9,7 @@ use num_integer::Integer;
 use crate::budget::Budget;
 use crate::{EvalError, Int, Value};
 
-use super::args::{index, type_name};
+use super::args::index;
 use super::{cost, num};
 
 /// `round(number[, ndigits])`.
@@ -43,7 +43,7 @@ pub(super) fn round(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Ev
         }
         _ => Err(EvalError::type_error(format!(
             "type {} doesn't define __round__ method",
-            type_name(number)
+            number.type_name()
         ))),
     }
 }
@@ -65,7 +65,7 @@ fn round_float(x: f64, ndigits: &Int) -> Result<f64, EvalError> {
     const NDIGITS_MIN: i64 = -308;
     let nd = match ndigits {
         Int::Small(s) => *s,
-        Int::Big(_) if num::sign(ndigits) < 0 => i64::MIN,
+        Int::Big(_) if ndigits.is_negative() => i64::MIN,
         Int::Big(_) => i64::MAX,
     };
     if !x.is_finite() {
@@ -179,7 +179,7 @@ fn decompose(x: f64) -> (u64, i64) {
 /// `int.__round__(i, ndigits)`: unchanged for `ndigits >= 0`, else rounded
 /// to a multiple of `10**-ndigits`, ties to even.
 fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-    if num::sign(ndigits) >= 0 {
+    if !ndigits.is_negative() {
         return Ok(i.clone());
     }
     // When 10**k > 2*|i| the nearest multiple is 0; deciding that from the
@@ -189,10 +189,10 @@ fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
         Int::Big(_) => return Ok(Int::Small(0)),
     };
     // 10**k >= 2**(3.32k) > 2 * 2**bits(i) as soon as 3.32k >= bits(i) + 2.
-    if k.saturating_mul(332) / 100 >= num::bits(i) + 2 {
+    if k.saturating_mul(332) / 100 >= i.bit_length() + 2 {
         return Ok(Int::Small(0));
     }
-    let value = num::to_big(i);
+    let value = i.to_bigint();
     let w = cost::words(value.bits());
     let pw = cost::words(k.saturating_mul(333) / 100 + 1);
     // 10**k by repeated squaring, one division, one product back.
@@ -212,7 +212,7 @@ fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     } else {
         q
     };
-    Ok(num::from_big(q * pow))
+    Ok(Int::from_bigint(q * pow))
 }
 
 #[cfg(test)]
@@ -301,8 +301,8 @@ mod tests {
         }
         // round(-0.001, 2) == -0.0 ; round(1.5, 10**30) == 1.5 ; round(1.5, -10**30) == 0.0
         assert!(float_of(call(&[fl(-0.001), i(2)])).is_sign_negative());
-        let huge = Value::Int(num::from_big(BigInt::from(10u8).pow(30u32)));
-        let neg_huge = Value::Int(num::from_big(-BigInt::from(10u8).pow(30u32)));
+        let huge = Value::Int(Int::from_bigint(BigInt::from(10u8).pow(30u32)));
+        let neg_huge = Value::Int(Int::from_bigint(-BigInt::from(10u8).pow(30u32)));
         assert_eq!(float_of(call(&[fl(1.5), huge])), 1.5);
         assert_eq!(
             float_of(call(&[fl(-1.5), neg_huge])).to_bits(),
@@ -379,13 +379,13 @@ mod tests {
         assert_eq!(call(&[Value::Bool(true), i(0)]).unwrap(), i(1));
         // round(10**50 + 5*10**29, -30) == 10**50 + 10**30 (tie to even? 100..005 -> q odd/even)
         let v = BigInt::from(10u8).pow(50u32) + BigInt::from(5u8) * BigInt::from(10u8).pow(29u32);
-        let got = call(&[Value::Int(num::from_big(v)), i(-30)]).unwrap();
+        let got = call(&[Value::Int(Int::from_bigint(v)), i(-30)]).unwrap();
         assert_eq!(
             got,
-            Value::Int(num::from_big(BigInt::from(10u8).pow(50u32)))
+            Value::Int(Int::from_bigint(BigInt::from(10u8).pow(50u32)))
         );
         // round(123, -10**30) == 0
-        let neg_huge = Value::Int(num::from_big(-BigInt::from(10u8).pow(30u32)));
+        let neg_huge = Value::Int(Int::from_bigint(-BigInt::from(10u8).pow(30u32)));
         assert_eq!(call(&[i(123), neg_huge]).unwrap(), i(0));
         // round(5, 1.0) -> TypeError
         assert_eq!(call(&[i(5), fl(1.0)]).unwrap_err().class(), "TypeError");

@@ -418,6 +418,11 @@ impl<'s> Lexer<'s> {
         }
     }
 
+    /// Whether the bracket at byte offset `pos` is still open.
+    pub(crate) fn is_open(&self, pos: usize) -> bool {
+        self.open.iter().any(|&(_, at)| at == pos)
+    }
+
     /// Whether the tokenizer is inside brackets.
     pub(crate) fn in_parens(&self) -> bool {
         !self.open.is_empty()

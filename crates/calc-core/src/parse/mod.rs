@@ -372,6 +372,14 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok(Items { start, len })
     }
 
+    /// Whether a parse that started at token `first` and failed just now
+    /// had parsed a complete prefix, as CPython's backtracking parser would
+    /// find: something was built, and the failure is not inside a bracket
+    /// that `first` opened.
+    fn parsed_a_prefix(&self, first: Token, nodes_before: usize) -> bool {
+        self.nodes.len() > nodes_before && !self.lexer.is_open(first.start)
+    }
+
     /// Guards a recursive descent.
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
@@ -412,9 +420,22 @@ impl<'s, 'l> Parser<'s, 'l> {
             if self.at(close) || self.at(Tok::Newline) || self.at(Tok::Eof) {
                 break;
             }
-            self.nested_expression()?;
+            // `eval` input allows `*x` in a parenthesized tuple only.
+            if close == Tok::Eof {
+                self.nested_expression()?;
+            } else {
+                self.starred_item()?;
+            }
         }
         Ok(())
+    }
+
+    /// An item of a tuple or list display, which may be starred (`*x`).
+    fn starred_item(&mut self) -> PResult<Sub> {
+        if self.at(Tok::Op(Op::Star)) {
+            self.bump()?;
+        }
+        self.nested_expression()
     }
 
     /// An expression inside brackets (or after `else`, `**`): a recursion
@@ -437,11 +458,12 @@ impl<'s, 'l> Parser<'s, 'l> {
         let first = self.last_disjunction;
         let in_brackets = self.lexer.in_parens();
         let before = self.nodes.len();
+        let first_token = self.tok;
         match self.nested_expression() {
             Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => Failure(f),
             // The second operand does not parse: CPython reports the
             // position its first pass stopped at.
-            Err(_) if self.nodes.len() == before => {
+            Err(_) if !self.parsed_a_prefix(first_token, before) => {
                 Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax"))
             }
             _ if in_brackets => Failure::new(
@@ -467,12 +489,15 @@ impl<'s, 'l> Parser<'s, 'l> {
             }
             self.bump()?;
             let before = self.nodes.len();
+            let first = self.tok;
             let test = match self.disjunction() {
                 Ok(test) => test,
                 // CPython's second pass takes the longest test that parses,
                 // and then finds no `else`.
                 Err(Failure(f))
-                    if f.0 == Stage::Parser && !is_specific(&f.1) && self.nodes.len() > before =>
+                    if f.0 == Stage::Parser
+                        && !is_specific(&f.1)
+                        && self.parsed_a_prefix(first, before) =>
                 {
                     return Err(Failure::new(
                         Stage::Parser,
@@ -737,11 +762,15 @@ impl<'s, 'l> Parser<'s, 'l> {
         loop {
             if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "." {
                 // An attribute: outside the language, parsed on.
-                if !self.peek_second().is_some_and(|t| t.tok == Tok::Name) {
-                    break;
-                }
-                self.defer(self.tok.start, "attributes are not supported");
+                let at = self.tok.start;
                 self.bump()?;
+                if !self.at(Tok::Name) {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(self.src, self.tok.start, "invalid syntax"),
+                    ));
+                }
+                self.defer(at, "attributes are not supported");
                 self.bump()?;
                 continue;
             }
@@ -756,8 +785,19 @@ impl<'s, 'l> Parser<'s, 'l> {
                     self.defer(self.tok.start, "argument unpacking is not supported");
                     self.bump()?;
                 }
+                let arg_start = self.tok.start;
                 let mut arg = self.nested_expression()?;
                 if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+                    if !matches!(self.nodes.get(arg.id as usize), Some(Node::Name(_))) {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(
+                                self.src,
+                                arg_start,
+                                "expression cannot contain assignment, perhaps you meant \"==\"?",
+                            ),
+                        ));
+                    }
                     // A keyword argument: outside the language, parsed on.
                     self.defer(self.tok.start, "keyword arguments are not supported");
                     self.bump()?;
@@ -787,16 +827,6 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
         if self.at(Tok::Op(Op::Comma)) {
             return tuple_error(self.src, self.tok.start);
-        }
-        if self.text(self.tok) == "=" {
-            return Failure::new(
-                Stage::Parser,
-                error_at(
-                    self.src,
-                    self.tok.start,
-                    "keyword arguments are not supported",
-                ),
-            );
         }
         self.unexpected_after_operand()
     }
@@ -840,9 +870,22 @@ impl<'s, 'l> Parser<'s, 'l> {
                     self.bump()?;
                     return self.push(node, 1, token.start);
                 }
+                let star = self.tok;
+                let starred = matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar));
+                if starred {
+                    self.bump()?;
+                }
+                let inner_start = self.tok.start;
                 let inner = self.nested_expression()?;
                 if self.at(Tok::Op(Op::Comma)) {
                     self.rest_of_tuple(Tok::Op(Op::RParen))?;
+                } else if starred {
+                    return Err(starred_error(self.src, star));
+                } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
+                {
+                    if let Some(message) = self.assignment_message(inner) {
+                        return Err(self.assignment_error(inner_start, message));
+                    }
                 }
                 if !self.at(Tok::Op(Op::RParen)) {
                     return Err(self.in_parens_error());
@@ -859,13 +902,45 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.push(node, 1, token.start)
     }
 
+    /// CPython's message for `(target = value)`, if `target` is one of the
+    /// expressions its `invalid_named_expression` rule names.
+    fn assignment_message(&self, target: Sub) -> Option<&'static str> {
+        Some(match self.nodes.get(target.id as usize)? {
+            Node::Name(_) => "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+            Node::Const(Value::Bool(_)) => return None,
+            Node::Const(_) => "cannot assign to literal here. Maybe you meant '==' instead of '='?",
+            Node::Call(..) => {
+                "cannot assign to function call here. Maybe you meant '==' instead of '='?"
+            }
+            Node::Unary(..) | Node::Binary(..) | Node::Chain(..) => {
+                "cannot assign to expression here. Maybe you meant '==' instead of '='?"
+            }
+            _ => return None,
+        })
+    }
+
+    /// At the `=` of `(target = value)`: CPython reports `message` at the
+    /// target once the value parses, and "invalid syntax" otherwise.
+    #[cold]
+    fn assignment_error(&mut self, target_start: usize, message: &'static str) -> Failure {
+        let equals = self.tok.start;
+        match self.bump().and_then(|()| self.binary(0)) {
+            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
+            Err(_) => {
+                return Failure::new(Stage::Parser, error_at(self.src, equals, "invalid syntax"))
+            }
+            Ok(_) => {}
+        }
+        Failure::new(Stage::Parser, error_at(self.src, target_start, message))
+    }
+
     /// A list display `[a, b]`, at the `[`: outside the language, parsed
     /// on so that later syntax errors are CPython's.
     fn list(&mut self, token: Token) -> PResult<Sub> {
         let node = self.defer(token.start, "lists are not supported");
         self.bump()?;
         while self.text(self.tok) != "]" {
-            self.nested_expression()?;
+            self.starred_item()?;
             if self.at(Tok::Op(Op::Comma)) {
                 self.bump()?;
             } else if self.text(self.tok) != "]" {
@@ -927,6 +1002,17 @@ fn internal() -> Failure {
         Stage::Other,
         EvalError::limit("internal error: malformed expression tree"),
     )
+}
+
+/// CPython's error for `(*x)` and `(**x)`.
+#[cold]
+fn starred_error(src: &str, star: Token) -> Failure {
+    let message = if star.tok == Tok::Op(Op::DoubleStar) {
+        "cannot use double starred expression here"
+    } else {
+        "cannot use starred expression here"
+    };
+    Failure::new(Stage::Parser, error_at(src, star.start, message))
 }
 
 #[cold]
