@@ -56,6 +56,8 @@ targets: decoder, response, proxy (wire), eval (calc-core); default all";
 /// What one target's run showed.
 struct Outcome {
     name: &'static str,
+    /// Seconds spent fuzzing (libFuzzer's count), else wall time with the
+    /// build.
     seconds: u64,
     runs: Option<u64>,
     corpus: usize,
@@ -212,7 +214,7 @@ fn fuzz_one(root: &Path, logs: &Path, target: &Target, seconds: u64) -> Result<O
     }
     Ok(Outcome {
         name: target.name,
-        seconds: started.elapsed().as_secs(),
+        seconds: fuzz_seconds(&text).unwrap_or_else(|| started.elapsed().as_secs()),
         runs: runs(&text),
         corpus: fs::read_dir(&corpus).map(|d| d.count()).unwrap_or(0),
         findings,
@@ -238,6 +240,15 @@ fn runs(log: &str) -> Option<u64> {
     })
 }
 
+/// libFuzzer's own time, from its final `Done N runs in S second(s)` line.
+fn fuzz_seconds(log: &str) -> Option<u64> {
+    log.lines().rev().find_map(|line| {
+        let rest = line.strip_prefix("Done ")?;
+        let (_, after) = rest.split_once(" runs in ")?;
+        after.split_whitespace().next()?.parse().ok()
+    })
+}
+
 /// Paths of the inputs libFuzzer saved as crashes, leaks, timeouts or
 /// out-of-memory cases.
 fn findings(log: &str) -> Vec<String> {
@@ -259,7 +270,7 @@ fn summary_line(log: &str) -> String {
 /// A Markdown table of the outcomes, then each finding.
 fn report(outcomes: &[Outcome]) -> String {
     let mut out = String::from(
-        "\n| target | seconds | runs | corpus | findings | status |\n|---|---|---|---|---|---|\n",
+        "\n| target | fuzzing s | runs | corpus | findings | status |\n|---|---|---|---|---|---|\n",
     );
     for o in outcomes {
         let runs = o.runs.map_or_else(|| "?".to_owned(), |n| n.to_string());
@@ -300,6 +311,8 @@ mod tests {
     fn parses_libfuzzer_output() {
         let log = "#2\tINITED cov: 10\nDone 1234 runs in 5 second(s)\nstat::number_of_executed_units: 1235\n";
         assert_eq!(runs(log), Some(1235));
+        assert_eq!(fuzz_seconds(log), Some(5));
+        assert_eq!(fuzz_seconds("nothing\n"), None);
         assert_eq!(runs("Done 77 runs in 1 second(s)\n"), Some(77));
         assert_eq!(runs("nothing\n"), None);
         let crash = "==1== ERROR: libFuzzer: deadly signal\nSUMMARY: libFuzzer: deadly signal\n\
