@@ -355,3 +355,65 @@ fn endless_lines_from_many_clients_keep_memory_bounded() {
     assert!(grown < 20 * 1024, "server grew by {grown} KiB");
     assert!(worst < BOUND, "other client waited {worst:?}");
 }
+
+/// Pipelines `n` requests `i+1` in one write from a thread (the server
+/// stops reading once its output bound is reached, so the write blocks
+/// until the client reads).
+fn pipeline(stream: &TcpStream, n: usize) -> std::thread::JoinHandle<std::io::Result<()>> {
+    let mut batch = String::new();
+    for i in 0..n {
+        batch.push_str(&format!("{i}+1\n"));
+    }
+    let mut s = stream.try_clone().unwrap();
+    std::thread::spawn(move || s.write_all(batch.as_bytes()))
+}
+
+#[test]
+fn a_slow_reader_gets_every_answer_in_order_once_it_reads() {
+    let server = Server::start(&["--log-level", "warning"]);
+    let s = TcpStream::connect(server.addr).unwrap();
+    s.set_read_timeout(Some(common::TIMEOUT)).unwrap();
+    let n = 100_000; // ~790 KB of requests, ~890 KB of answers
+    let writer = pipeline(&s, n);
+    // Not reading for a while: the server must hold back, not buffer all.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut other = server.connect();
+    assert_eq!(other.ask("6*7"), "OK 42");
+    let start = Instant::now();
+    let mut reader = BufReader::new(&s);
+    let mut line = String::new();
+    for i in 0..n {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        assert_eq!(line, format!("OK {}\n", i + 1));
+    }
+    writer.join().unwrap().unwrap();
+    eprintln!("{n} held-back answers read in {:?}", start.elapsed());
+}
+
+#[test]
+fn a_reset_while_answers_are_held_back_ends_only_that_session() {
+    // Info level: the end of the session is logged at INFO.
+    let server = Server::start(&[]);
+    let rss_before = server.rss_kib();
+    let s = TcpStream::connect(server.addr).unwrap();
+    let writer = pipeline(&s, 100_000);
+    std::thread::sleep(Duration::from_millis(500));
+    socket2::SockRef::from(&s)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
+    // Shutting down both directions unblocks the writer; dropping the
+    // last handle with linger 0 sends RST.
+    s.shutdown(std::net::Shutdown::Both).unwrap();
+    // The write may have completed or failed; either is fine.
+    let _ = writer.join().unwrap();
+    drop(s);
+    server.wait_log("the reset session's end", |l| {
+        l.contains("session closed") && l.contains("active: 0")
+    });
+    let mut c = server.connect();
+    assert_eq!(c.ask("6*7"), "OK 42");
+    let grown = server.rss_kib().saturating_sub(rss_before);
+    eprintln!("VmRSS grew by {grown} KiB");
+    assert!(grown < 20 * 1024, "server grew by {grown} KiB");
+}
