@@ -244,3 +244,47 @@ fn mix_file_answers_are_matched_per_request() {
     assert_eq!(field(&json, "correct"), 3000.0, "{json}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn expected_answer_comes_from_calc_core() {
+    // No --expect: calc-bench asks calc-core what `2**10` must give.
+    let port = serve(|_, line| {
+        if line == "2**10" {
+            "OK 1024\n".into()
+        } else {
+            "ERR SyntaxError: unexpected\n".into()
+        }
+    });
+    let port = port.to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "2",
+        "-n",
+        "100",
+        "-e",
+        "2**10",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{json}");
+    assert_eq!(field(&json, "correct"), 100.0, "{json}");
+
+    // An answer calc-core disagrees with is counted wrong.
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "1",
+        "-n",
+        "10",
+        "-e",
+        "2**11",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(field(&json, "wrong"), 10.0, "{json}");
+    assert_eq!(field(&json, "err"), 10.0, "{json}");
+}

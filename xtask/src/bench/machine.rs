@@ -18,6 +18,8 @@ pub struct Machine {
     pub rustc: String,
     /// `uname -sr`.
     pub kernel: String,
+    /// The commit measured (`git describe --always --dirty`).
+    pub commit: String,
 }
 
 impl Machine {
@@ -39,6 +41,7 @@ impl Machine {
             load_start: load(),
             rustc: output("rustc", &["--version"]),
             kernel: output("uname", &["-sr"]),
+            commit: output("git", &["describe", "--always", "--dirty"]),
         }
     }
 }

@@ -32,7 +32,7 @@ fn lighten(c: RGBColor) -> RGBColor {
 
 /// Axis numbers without spurious decimals, but keeping small ones readable.
 fn compact(v: &f64) -> String {
-    if v.abs() >= 10.0 {
+    if v.abs() >= 10.0 || *v == 0.0 {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")
