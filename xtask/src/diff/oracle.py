@@ -5,11 +5,13 @@
 #             outside calc-core's language (tuples, strings, keywords...)
 #   S <text>  the subexpressions, for the shrinker: "SEG start:end:parent ..."
 #   F         flush stdout (ends a batch)
-# Answers: "OK <repr>", "ERR <Class> <message>", "OUT" or "SEG ...".
+# Answers: "OK <repr>", "ERR <Class> <message>", "OUT", "SLOW" (CPython took
+# over CASE_SECONDS) or "SEG ...".
 # In <text>, backslash, CR and LF arrive escaped as \\, \r and \n, so one
 # request is one line whatever the expression holds.
 import ast
 import re
+import signal
 import sys
 import warnings
 
@@ -79,7 +81,34 @@ def oneline(text):
     return text.replace("\n", " ").replace("\r", " ")
 
 
+class Slow(Exception):
+    """CPython did not finish one case within CASE_SECONDS."""
+
+
+# A case CPython itself cannot finish (a generator slip such as a factorial of
+# a huge mutated count) is answered SLOW and skipped, instead of stalling the
+# whole run; the summary counts it with the cases outside the language.
+CASE_SECONDS = 2.0
+
+
+def on_alarm(signum, frame):
+    raise Slow()
+
+
+signal.signal(signal.SIGALRM, on_alarm)
+
+
 def answer(line):
+    signal.setitimer(signal.ITIMER_REAL, CASE_SECONDS)
+    try:
+        return answer_untimed(line)
+    except Slow:
+        return "SLOW"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def answer_untimed(line):
     mode, text = line[:1], unescape(line[2:])
     try:
         if mode == "S":
@@ -95,6 +124,8 @@ def answer(line):
         return "OK " + oneline(repr(value))
     except SyntaxError as e:
         return "ERR SyntaxError " + oneline(str(e.msg))
+    except Slow:
+        raise
     except Exception as e:
         return "ERR %s %s" % (type(e).__name__, oneline(str(e)))
 
