@@ -72,8 +72,10 @@ pub enum WorkloadError {
 /// A value must match exactly (`OK repr`); an error only by its class
 /// (`ERR Class:`), because the message wording is the server's business.
 pub fn calc_expect(expr: &str) -> Expect {
-    match calc_core::eval(expr.trim()) {
-        Ok(value) => Expect::Exact(format!("OK {value}").into_bytes()),
+    let limits = calc_core::Limits::default();
+    // The server prints with the 4300-digit limit, so the expectation must too.
+    match calc_core::eval_with(expr.trim(), &limits).and_then(|v| v.repr(&limits)) {
+        Ok(repr) => Expect::Exact(format!("OK {repr}").into_bytes()),
         Err(err) => Expect::Prefix(format!("ERR {}:", err.class()).into_bytes()),
     }
 }
