@@ -27,6 +27,7 @@ mod budget;
 mod builtins;
 mod error;
 mod eval;
+mod fast;
 mod limits;
 mod num;
 mod ops;
@@ -60,6 +61,12 @@ pub fn eval(source: &str) -> Result<Value, EvalError> {
 /// assert_eq!(err.class(), "LimitError");
 /// ```
 pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
+    // The general path checks the length first; so must the shortcut.
+    if source.len() <= limits.max_source_len {
+        if let Some(value) = fast::eval(source, limits) {
+            return Ok(value);
+        }
+    }
     parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
 }
 

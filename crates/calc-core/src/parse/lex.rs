@@ -646,11 +646,20 @@ impl<'s> Lexer<'s> {
     /// a number, `1if x else y`, and rejects any other identifier character
     /// (`verify_end_of_number`): `and`, `else`, `for`, `not`, `or` must be
     /// whole words; for `if`, `in`, `is` two letters suffice.
+    #[inline]
     fn check_end(&self, i: usize, kind: &'static str) -> Result<(), EvalError> {
-        let b = self.byte(i);
-        if !is_potential_ident_byte(b) {
+        // Inlined test of the common case, an operator or blank after the
+        // number; the keyword check stays out of line.
+        if !is_potential_ident_byte(self.byte(i)) {
             return Ok(());
         }
+        self.check_glued_keyword(i, kind)
+    }
+
+    /// `check_end` once an identifier character follows the number.
+    #[inline(never)]
+    fn check_glued_keyword(&self, i: usize, kind: &'static str) -> Result<(), EvalError> {
+        let b = self.byte(i);
         let rest = self.src.get(i..).unwrap_or("");
         let word =
             |w: &str| rest.starts_with(w) && !is_potential_ident_byte(self.byte(i + w.len()));
