@@ -601,7 +601,7 @@ fn summary(o: &Options, stats: &Stats, elapsed: Duration, shown: usize) {
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
     println!(
-        "  CPython answers: {}; outside the language or over CPython's 2 s limit (skipped): {}",
+        "  CPython answers: {}; outside the language, or CPython failed (over 2 s or MemoryError; skipped): {}",
         classes.join(", "),
         stats.outside
     );
