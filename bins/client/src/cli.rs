@@ -33,15 +33,7 @@ pub struct Args {
 impl Args {
     /// The host and port from the positional arguments, with defaults.
     pub fn host_port(&self) -> Result<(&str, u16), String> {
-        match self.endpoint.as_slice() {
-            [] => Ok((DEFAULT_HOST, DEFAULT_PORT)),
-            [host] => Ok((host, DEFAULT_PORT)),
-            [host, port] => port
-                .parse()
-                .map(|p| (host.as_str(), p))
-                .map_err(|_| format!("invalid port {port:?}: expected a number from 0 to 65535")),
-            _ => Err("too many arguments: expected [HOST] [PORT]".into()),
-        }
+        sockets::endpoint(&self.endpoint, DEFAULT_HOST, DEFAULT_PORT).map_err(|e| e.to_string())
     }
 }
 

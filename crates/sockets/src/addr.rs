@@ -104,3 +104,38 @@ mod tests {
         );
     }
 }
+
+/// Why the positional `[HOST] [PORT]` arguments of a command were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    /// PORT is not a number from 0 to 65535.
+    #[error("invalid port {0:?}: expected a number from 0 to 65535")]
+    BadPort(String),
+    /// More than two positional arguments.
+    #[error("too many arguments: expected [HOST] [PORT]")]
+    TooMany,
+}
+
+/// The host and port named by the positional `[HOST] [PORT]` words of a
+/// command line, each falling back to its default when left out.
+///
+/// ```
+/// let words = vec!["::1".to_string()];
+/// assert_eq!(sockets::endpoint(&words, "127.0.0.1", 4390), Ok(("::1", 4390)));
+/// assert!(sockets::endpoint(&["h".into(), "x".into()], "127.0.0.1", 4390).is_err());
+/// ```
+pub fn endpoint<'a>(
+    words: &'a [String],
+    default_host: &'a str,
+    default_port: u16,
+) -> Result<(&'a str, u16), EndpointError> {
+    match words {
+        [] => Ok((default_host, default_port)),
+        [host] => Ok((host, default_port)),
+        [host, port] => port
+            .parse()
+            .map(|p| (host.as_str(), p))
+            .map_err(|_| EndpointError::BadPort(port.clone())),
+        _ => Err(EndpointError::TooMany),
+    }
+}

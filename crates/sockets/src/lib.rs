@@ -30,6 +30,6 @@ mod addr;
 mod connect;
 mod listener;
 
-pub use addr::{parse_ip, resolve, ResolveError};
+pub use addr::{endpoint, parse_ip, resolve, EndpointError, ResolveError};
 pub use connect::{connect, connect_host, ConnectError};
 pub use listener::{listen, prepare_accepted, ListenError, ListenerBuilder, DEFAULT_BACKLOG};
