@@ -25,9 +25,9 @@
 mod ast;
 mod budget;
 mod builtins;
+mod direct;
 mod error;
 mod eval;
-mod fast;
 mod limits;
 mod num;
 mod ops;
@@ -63,7 +63,7 @@ pub fn eval(source: &str) -> Result<Value, EvalError> {
 pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
     // The general path checks the length first; so must the shortcut.
     if source.len() <= limits.max_source_len {
-        if let Some(value) = fast::eval(source, limits) {
+        if let Some(value) = direct::eval(source, limits) {
             return Ok(value);
         }
     }

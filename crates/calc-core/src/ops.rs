@@ -30,6 +30,42 @@ pub(crate) fn binary(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
+    // The commonest cases inline in the caller: float `+ - *` and `/` by
+    // nonzero are plain IEEE operations, small int `+ - *` that do not
+    // overflow are exact. Everything else, errors included, is decided
+    // out of line.
+    match (a, b) {
+        (Value::Float(x), Value::Float(y)) => match op {
+            BinOp::Add => return Ok(Value::Float(x + y)),
+            BinOp::Sub => return Ok(Value::Float(x - y)),
+            BinOp::Mul => return Ok(Value::Float(x * y)),
+            BinOp::Div if *y != 0.0 => return Ok(Value::Float(x / y)),
+            _ => {}
+        },
+        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
+            let v = match op {
+                BinOp::Add => x.checked_add(*y),
+                BinOp::Sub => x.checked_sub(*y),
+                BinOp::Mul => x.checked_mul(*y),
+                _ => None,
+            };
+            if let Some(v) = v {
+                return Ok(Value::Int(Int::Small(v)));
+            }
+        }
+        _ => {}
+    }
+    binary_out_of_line(op, a, b, budget)
+}
+
+/// [`binary`] past its inline cases.
+#[inline(never)]
+fn binary_out_of_line(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    budget: &mut Budget<'_>,
+) -> Result<Value, EvalError> {
     match (a, b) {
         (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
             if let Some(v) = small_binary(op, *x, *y) {

@@ -2,8 +2,8 @@
 //!
 //! - ints: decimal digits, refused past `max_str_digits` digits with
 //!   CPython 3.11's ValueError;
-//! - floats: the shortest digits that round-trip (Rust's `{:e}` produces
-//!   them), laid out as Python's `'r'` format: exponent form when the decimal
+//! - floats: the shortest digits that round-trip, the closest of them to
+//!   the value (Ryū computes them), laid out as Python's `'r'` format: exponent form when the decimal
 //!   exponent is below -4 or at least 16 (`1e+16`, `1e-05`), positional
 //!   otherwise with `.0` for integral values;
 //! - complex: `complex_repr`, parts without `.0`, no parentheses when the real
@@ -59,19 +59,37 @@ fn too_many_digits(limit: usize) -> EvalError {
     ))
 }
 
-/// A fixed buffer for formatting one float without allocating.
-struct Buf {
-    bytes: [u8; 40],
+/// Python's repr of one float, assembled on the stack and written at once:
+/// the longest, `-2.2250738585072014e-308`, has 24 bytes.
+struct FloatText {
+    bytes: [u8; 32],
     len: usize,
 }
 
-impl std::fmt::Write for Buf {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let end = self.len + s.len();
-        let dst = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
+impl FloatText {
+    fn new() -> FloatText {
+        FloatText {
+            bytes: [0; 32],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, c: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+
+    fn push_all(&mut self, s: &[u8]) {
+        for &c in s {
+            self.push(c);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII is pushed.
+        std::str::from_utf8(self.bytes.get(..self.len).unwrap_or_default()).unwrap_or("")
     }
 }
 
@@ -80,133 +98,135 @@ impl std::fmt::Write for Buf {
 /// (float repr does, complex parts do not); `sign` writes `+` for
 /// non-negative values (and NaN).
 pub(crate) fn write_float<W: std::fmt::Write>(out: &mut W, x: f64, add_dot0: bool, sign: bool) {
+    let mut text = FloatText::new();
+    float_text(&mut text, x, add_dot0, sign);
+    put(out, text.as_str());
+}
+
+fn float_text(out: &mut FloatText, x: f64, add_dot0: bool, sign: bool) {
     if x.is_nan() {
-        put(out, if sign { "+nan" } else { "nan" });
+        out.push_all(if sign { b"+nan" } else { b"nan" });
         return;
     }
     if x.is_sign_negative() {
-        putc(out, '-');
+        out.push(b'-');
     } else if sign {
-        putc(out, '+');
+        out.push(b'+');
     }
     let x = x.abs();
     if x.is_infinite() {
-        put(out, "inf");
+        out.push_all(b"inf");
         return;
     }
     if x == 0.0 {
-        put(out, if add_dot0 { "0.0" } else { "0" });
+        out.push_all(if add_dot0 { b"0.0" } else { b"0" });
         return;
     }
-    let Some((digits, n, exp)) = shortest_digits(x) else {
-        return;
-    };
+    let (digits, n, decpt) = shortest_digits(x);
     let digits = digits.get(..n).unwrap_or_default();
-    let push_digits = |out: &mut W, d: &[u8]| {
-        for &c in d {
-            putc(out, char::from(c));
-        }
-    };
     // Python's decpt: the decimal point sits after `decpt` digits.
-    let decpt = exp + 1;
     if !(-4 < decpt && decpt <= 16) {
         let (first, rest) = digits.split_first().unwrap_or((&b'0', &[]));
-        putc(out, char::from(*first));
+        out.push(*first);
         if !rest.is_empty() {
-            putc(out, '.');
-            push_digits(out, rest);
+            out.push(b'.');
+            out.push_all(rest);
         }
-        let _ = write!(
-            out,
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.unsigned_abs()
-        );
+        let exp = decpt - 1;
+        out.push(b'e');
+        out.push(if exp < 0 { b'-' } else { b'+' });
+        let exp = exp.unsigned_abs();
+        if exp >= 100 {
+            out.push(b'0' + (exp / 100) as u8);
+        }
+        out.push(b'0' + (exp / 10 % 10) as u8);
+        out.push(b'0' + (exp % 10) as u8);
     } else if decpt <= 0 {
-        put(out, "0.");
+        out.push_all(b"0.");
         for _ in 0..(-decpt) {
-            putc(out, '0');
+            out.push(b'0');
         }
-        push_digits(out, digits);
+        out.push_all(digits);
     } else {
         let point = decpt as usize;
         if point >= digits.len() {
-            push_digits(out, digits);
+            out.push_all(digits);
             for _ in digits.len()..point {
-                putc(out, '0');
+                out.push(b'0');
             }
             if add_dot0 {
-                put(out, ".0");
+                out.push_all(b".0");
             }
         } else {
             let (int_part, frac) = digits.split_at(point);
-            push_digits(out, int_part);
-            putc(out, '.');
-            push_digits(out, frac);
+            out.push_all(int_part);
+            out.push(b'.');
+            out.push_all(frac);
         }
     }
-}
-
-/// Formats `x` with `{:e}` (or `{:.prec$e}`) into a stack buffer.
-fn format_exp(x: f64, prec: Option<usize>) -> Option<Buf> {
-    let mut buf = Buf {
-        bytes: [0; 40],
-        len: 0,
-    };
-    let r = match prec {
-        None => write!(buf, "{x:e}"),
-        Some(p) => write!(buf, "{x:.p$e}"),
-    };
-    r.ok().map(|()| buf)
-}
-
-/// The digits and decimal exponent of a `d.ddde<exp>` string.
-fn split_exp(buf: &Buf) -> ([u8; 20], usize, i32) {
-    let text = buf.bytes.get(..buf.len).unwrap_or_default();
-    let e_pos = text.iter().position(|&c| c == b'e').unwrap_or(text.len());
-    let (mantissa, exp_text) = text.split_at(e_pos);
-    let exp: i32 = std::str::from_utf8(exp_text.get(1..).unwrap_or_default())
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    for &c in mantissa {
-        if c.is_ascii_digit() {
-            if let Some(slot) = digits.get_mut(n) {
-                *slot = c;
-                n += 1;
-            }
-        }
-    }
-    (digits, n, exp)
 }
 
 /// The digits of CPython's repr of a finite positive `x` (`_Py_dg_dtoa` mode
-/// 0): the shortest that round-trip and, among those, the closest to `x`.
+/// 0): the shortest that round-trip and, among those, the closest to `x`,
+/// which is what Ryū computes. Returns the digits (no leading or trailing
+/// zeros), their count and Python's `decpt`: the value is `0.DIGITS *
+/// 10**decpt`.
 ///
-/// Rust's `{:e}` finds the shortest length but not always the closest
-/// candidate (`-264310078315752.62` printed as `...63`), so the correctly
-/// rounded decimal of that length is preferred whenever it round-trips.
-fn shortest_digits(x: f64) -> Option<([u8; 20], usize, i32)> {
-    let shortest = format_exp(x, None)?;
-    let (digits, n, exp) = split_exp(&shortest);
-    // Decimals of at most 15 significant digits are spaced wider than a
-    // normal float's rounding interval (10**-15 > 2**-52), so the shortest
-    // candidate is the only one.
-    if n <= 15 && x >= f64::MIN_POSITIVE {
-        return Some((digits, n, exp));
+/// Ryū's own layout (`123.45`, `0.0001`, `1e16`, `1.5e-7`) is read back
+/// into digits and exponent, which costs a few dozen instructions; Rust's
+/// `{:e}` was not used because it does not always pick the closest of the
+/// shortest candidates (`-264310078315752.62` came out as `...63`).
+fn shortest_digits(x: f64) -> ([u8; 17], usize, i32) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(x).as_bytes();
+    let mut digits = [0u8; 17];
+    let mut n = 0;
+    // Digits before the point (leading zeros excluded), and whether the
+    // point has been passed.
+    let mut before: i32 = 0;
+    let mut after_point = false;
+    let mut exp: i32 = 0;
+    let mut i = 0;
+    while let Some(&c) = text.get(i) {
+        i += 1;
+        match c {
+            b'.' => after_point = true,
+            b'0'..=b'9' => {
+                if n == 0 && c == b'0' {
+                    // A leading zero: after the point it moves the first
+                    // digit one place right.
+                    if after_point {
+                        before -= 1;
+                    }
+                    continue;
+                }
+                if let Some(slot) = digits.get_mut(n) {
+                    *slot = c;
+                    n += 1;
+                }
+                if !after_point {
+                    before += 1;
+                }
+            }
+            b'e' => {
+                let rest = text.get(i..).unwrap_or_default();
+                let (negative, rest) = match rest.split_first() {
+                    Some((b'-', r)) => (true, r),
+                    _ => (false, rest),
+                };
+                let magnitude = rest
+                    .iter()
+                    .fold(0i32, |acc, &d| acc * 10 + i32::from(d.wrapping_sub(b'0')));
+                exp = if negative { -magnitude } else { magnitude };
+                break;
+            }
+            _ => {}
+        }
     }
-    let rounded = format_exp(x, Some(n.saturating_sub(1)))?;
-    let round_trips = std::str::from_utf8(rounded.bytes.get(..rounded.len)?)
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-        == Some(x);
-    if round_trips {
-        Some(split_exp(&rounded))
-    } else {
-        Some((digits, n, exp))
+    while n > 1 && digits.get(n - 1) == Some(&b'0') {
+        n -= 1;
     }
+    (digits, n, before + exp)
 }
 
 /// Writes Python's `repr` of a complex number (`complex_repr`).

@@ -34,7 +34,7 @@
 use std::collections::HashMap;
 
 mod lex;
-mod number;
+pub(crate) mod number;
 
 use crate::ast::{BinOp, BoolOp, CmpOp, Items, Link, Node, NodeId, Tree, UnaryOp};
 use crate::{EvalError, Limits, Value};

@@ -1,0 +1,508 @@
+//! The one-pass evaluator behind [`eval`](crate::eval()): it reads the
+//! bytes once and computes while it parses, by precedence climbing over
+//! values, with no tokens and no tree.
+//!
+//! The general path (tokenizer, tree in an arena, walker) reproduces
+//! CPython's two-stage error reporting and every corner of its grammar,
+//! and costs about 150 instructions per byte; a one-shot request that is
+//! plain arithmetic does not need any of that. This path answers only when
+//! its answer is certainly the general path's:
+//!
+//! - It accepts a subset of the language: decimal int, float and imaginary
+//!   literals without underscores, `True`, `False`, the built-in names,
+//!   the operators, comparisons, calls with positional arguments,
+//!   parentheses, blanks (space, tab). Anything else (keywords, other
+//!   names, prefixed or underscored numbers, tuples, comments, newlines,
+//!   non-ASCII text, any syntax error) returns `None`.
+//! - Values come from the functions the walker calls (`ops`, `builtins`,
+//!   `number`), with one [`Budget`], on the same operands in the same
+//!   order, so the same work is charged and the same limits apply.
+//!   (A comparison chain evaluates every operand here, where Python stops
+//!   at the first false link; that only costs more, and an error in the
+//!   extra operand sends the input to the general path.)
+//! - It computes the height the parser's tree would have and the bracket
+//!   depth, and gives up before either passes its limit.
+//! - Any error, in parsing or evaluation, returns `None`: the general path
+//!   then finds the error CPython reports, with its class, message and
+//!   column. An invalid request is parsed twice; a valid one once.
+//!
+//! `cargo xtask diff` checks both paths against CPython (`eval_with` is
+//! this one first, `Expr` always the general one), and the tests below
+//! check them against each other on generated input and tight limits.
+
+use crate::ast::{BinOp, CmpOp, UnaryOp};
+use crate::budget::Budget;
+use crate::parse::number;
+use crate::{builtins, ops, Complex, Int, Limits, Value};
+
+/// Recursion this path allows itself (brackets, unary operators, `**`),
+/// whatever the limits: deeper input goes to the general path, which
+/// collects such chains with loops. Keeps the stack small in debug builds.
+const MAX_RECURSION: u32 = 48;
+
+/// The value of `source` if it is in this path's subset and evaluates
+/// without error under `limits`; `None` leaves it to the general path.
+/// The caller checks `limits.max_source_len`.
+pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
+    let mut direct = Direct {
+        src: source,
+        s: source.as_bytes(),
+        i: 0,
+        next: Next::Other,
+        next_len: 0,
+        limits,
+        budget: Budget::new(limits),
+        brackets: 0,
+        recursion: 0,
+        args: Vec::new(),
+    };
+    direct.blanks();
+    let result = direct.comparison()?;
+    (direct.next == Next::End).then_some(result.value)
+}
+
+/// A computed subexpression and the height of its tree in the parser.
+struct Operand {
+    value: Value,
+    height: u32,
+}
+
+/// The token after an operand, read once and then looked at by every
+/// precedence level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// A left-associative binary operator and its level (the parser's
+    /// numbering: `|` 0 up to `* / // %` 5).
+    Bin(BinOp, u8),
+    Cmp(CmpOp),
+    Pow,
+    LParen,
+    RParen,
+    Comma,
+    End,
+    /// Anything else: this path cannot go on.
+    Other,
+}
+
+struct Direct<'s, 'l> {
+    src: &'s str,
+    s: &'s [u8],
+    /// The next byte to read: in operand position, the operand's first
+    /// byte; after an operand, the first byte of `next`.
+    i: usize,
+    next: Next,
+    /// Bytes of `next`.
+    next_len: usize,
+    limits: &'l Limits,
+    budget: Budget<'l>,
+    /// Brackets open (parentheses and calls).
+    brackets: usize,
+    /// Current recursion through brackets, unary operators and `**`.
+    recursion: u32,
+    /// Arguments of the calls being parsed (allocated on the first call).
+    args: Vec<Value>,
+}
+
+impl Direct<'_, '_> {
+    /// The byte at `i + k`, or 0 past the end (a NUL in the input also
+    /// reads as 0, which nothing accepts but the end check, which counts
+    /// bytes).
+    #[inline]
+    fn peek_at(&self, k: usize) -> u8 {
+        self.s.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    #[inline]
+    fn peek(&self) -> u8 {
+        self.peek_at(0)
+    }
+
+    #[inline]
+    fn blanks(&mut self) {
+        while matches!(self.peek(), b' ' | b'\t') {
+            self.i += 1;
+        }
+    }
+
+    /// Consumes `next` and the blanks after it: now in operand position.
+    #[inline]
+    fn advance(&mut self) {
+        self.i += self.next_len;
+        self.blanks();
+    }
+
+    /// After an operand: skips blanks and reads the token that follows.
+    #[inline]
+    fn lex_next(&mut self) {
+        self.blanks();
+        let second = self.peek_at(1);
+        let (next, len) = match self.peek() {
+            b'+' => (Next::Bin(BinOp::Add, 4), 1),
+            // `->` is a token of its own.
+            b'-' if second != b'>' => (Next::Bin(BinOp::Sub, 4), 1),
+            b'*' if second == b'*' => (Next::Pow, 2),
+            b'*' => (Next::Bin(BinOp::Mul, 5), 1),
+            b'/' if second == b'/' => (Next::Bin(BinOp::FloorDiv, 5), 2),
+            b'/' => (Next::Bin(BinOp::Div, 5), 1),
+            b'%' => (Next::Bin(BinOp::Mod, 5), 1),
+            b'<' => match second {
+                b'<' => (Next::Bin(BinOp::Shl, 3), 2),
+                b'=' => (Next::Cmp(CmpOp::Le), 2),
+                // `<>` is an error of its own.
+                b'>' => (Next::Other, 0),
+                _ => (Next::Cmp(CmpOp::Lt), 1),
+            },
+            b'>' => match second {
+                b'>' => (Next::Bin(BinOp::Shr, 3), 2),
+                b'=' => (Next::Cmp(CmpOp::Ge), 2),
+                _ => (Next::Cmp(CmpOp::Gt), 1),
+            },
+            b'=' if second == b'=' => (Next::Cmp(CmpOp::Eq), 2),
+            b'!' if second == b'=' => (Next::Cmp(CmpOp::Ne), 2),
+            b'&' => (Next::Bin(BinOp::BitAnd, 2), 1),
+            b'^' => (Next::Bin(BinOp::BitXor, 1), 1),
+            b'|' => (Next::Bin(BinOp::BitOr, 0), 1),
+            b'(' => (Next::LParen, 1),
+            b')' => (Next::RParen, 1),
+            b',' => (Next::Comma, 1),
+            0 if self.i == self.s.len() => (Next::End, 0),
+            _ => (Next::Other, 0),
+        };
+        // An augmented assignment (`+=`, `**=`, `//=`, `<<=`).
+        let assignment = matches!(next, Next::Bin(..) | Next::Pow) && self.peek_at(len) == b'=';
+        self.next = if assignment { Next::Other } else { next };
+        self.next_len = len;
+    }
+
+    /// `height` if the parser accepts a node that high.
+    #[inline]
+    fn height(&self, height: u32) -> Option<u32> {
+        (height as usize <= self.limits.max_nesting).then_some(height)
+    }
+
+    #[inline]
+    fn enter(&mut self) -> Option<()> {
+        self.recursion += 1;
+        (self.recursion <= MAX_RECURSION).then_some(())
+    }
+
+    /// At a `(`, `i` on it: one bracket deeper, within the tokenizer's and
+    /// the parser's limits.
+    fn open(&mut self) -> Option<()> {
+        self.i += 1;
+        self.blanks();
+        self.brackets += 1;
+        if self.brackets > self.limits.max_depth || self.brackets > self.limits.max_nesting {
+            return None;
+        }
+        self.enter()
+    }
+
+    /// At the `)` that closes the innermost bracket, `i` on it.
+    fn close(&mut self) -> Option<()> {
+        if self.peek() != b')' {
+            return None;
+        }
+        self.i += 1;
+        self.brackets -= 1;
+        self.recursion -= 1;
+        self.lex_next();
+        Some(())
+    }
+
+    /// `bitwise_or (cmp_op bitwise_or)*`
+    fn comparison(&mut self) -> Option<Operand> {
+        let first = self.binary(0)?;
+        let Next::Cmp(mut op) = self.next else {
+            return Some(first);
+        };
+        let mut height = first.height;
+        let mut left = first.value;
+        let mut holds = true;
+        loop {
+            self.advance();
+            let right = self.binary(0)?;
+            height = height.max(right.height);
+            if holds {
+                holds = ops::compare(op, &left, &right.value, &mut self.budget).ok()?;
+            }
+            left = right.value;
+            match self.next {
+                Next::Cmp(next) => op = next,
+                _ => break,
+            }
+        }
+        Some(Operand {
+            value: Value::Bool(holds),
+            height: self.height(height + 1)?,
+        })
+    }
+
+    /// The left-associative levels from `min` up, as the parser's
+    /// precedence climbing groups them: one run of operators of one level
+    /// is one node, `height + 1` over its tallest operand.
+    fn binary(&mut self, min: u8) -> Option<Operand> {
+        let mut left = self.factor()?;
+        while let Next::Bin(_, prec) = self.next {
+            if prec < min {
+                break;
+            }
+            let mut height = left.height;
+            let mut acc = left.value;
+            while let Next::Bin(op, p) = self.next {
+                if p != prec {
+                    break;
+                }
+                self.advance();
+                let right = if prec == 5 {
+                    self.factor()?
+                } else {
+                    self.binary(prec + 1)?
+                };
+                height = height.max(right.height);
+                acc = ops::binary(op, &acc, &right.value, &mut self.budget).ok()?;
+            }
+            left = Operand {
+                value: acc,
+                height: self.height(height + 1)?,
+            };
+        }
+        Some(left)
+    }
+
+    /// `('+' | '-' | '~') factor | power`, where `power` is
+    /// `primary ['**' factor]`: right-associative, and looser than a unary
+    /// operator on its right (`2**-1`).
+    fn factor(&mut self) -> Option<Operand> {
+        let op = match self.peek() {
+            b'-' => UnaryOp::Neg,
+            b'+' => UnaryOp::Pos,
+            b'~' => UnaryOp::Invert,
+            _ => {
+                let base = self.primary()?;
+                if self.next != Next::Pow {
+                    return Some(base);
+                }
+                return self.power(base);
+            }
+        };
+        self.i += 1;
+        self.blanks();
+        self.enter()?;
+        let x = self.factor()?;
+        self.recursion -= 1;
+        let value = ops::unary(op, &x.value, &mut self.budget).ok()?;
+        Some(Operand {
+            value,
+            height: self.height(x.height + 1)?,
+        })
+    }
+
+    /// `base ** factor`, at the `**`.
+    fn power(&mut self, base: Operand) -> Option<Operand> {
+        self.advance();
+        self.enter()?;
+        let exponent = self.factor()?;
+        self.recursion -= 1;
+        let value = ops::binary(BinOp::Pow, &base.value, &exponent.value, &mut self.budget).ok()?;
+        Some(Operand {
+            value,
+            height: self.height(1 + base.height.max(exponent.height))?,
+        })
+    }
+
+    /// `atom ('(' [arguments] ')')*`, calls of built-ins only.
+    #[inline]
+    fn primary(&mut self) -> Option<Operand> {
+        let mut sub = self.atom()?;
+        while self.next == Next::LParen {
+            sub = self.call(sub)?;
+        }
+        Some(sub)
+    }
+
+    /// `f(args)`, at the `(`.
+    fn call(&mut self, func: Operand) -> Option<Operand> {
+        let Value::Builtin(f) = func.value else {
+            return None;
+        };
+        self.open()?;
+        let mark = self.args.len();
+        let mut height = func.height;
+        while self.peek() != b')' {
+            let arg = self.comparison()?;
+            height = height.max(arg.height);
+            self.args.push(arg.value);
+            match self.next {
+                Next::Comma => self.advance(),
+                Next::RParen => break,
+                _ => return None,
+            }
+        }
+        self.close()?;
+        let value = builtins::call(f, self.args.get(mark..)?, &mut self.budget).ok()?;
+        self.args.truncate(mark);
+        Some(Operand {
+            value,
+            height: self.height(height + 1)?,
+        })
+    }
+
+    /// A number, a name, `True`/`False` or a parenthesized expression.
+    #[inline]
+    fn atom(&mut self) -> Option<Operand> {
+        let value = match self.peek() {
+            b'0'..=b'9' | b'.' => self.number()?,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.name()?,
+            b'(' => return self.parenthesized(),
+            _ => return None,
+        };
+        self.lex_next();
+        Some(Operand {
+            value,
+            height: self.height(1)?,
+        })
+    }
+
+    /// `'(' comparison ')'`, at the `(`.
+    fn parenthesized(&mut self) -> Option<Operand> {
+        self.open()?;
+        let inner = self.comparison()?;
+        if self.next != Next::RParen {
+            return None;
+        }
+        self.close()?;
+        Some(inner)
+    }
+
+    /// `True`, `False` or a built-in name; other names and keywords are
+    /// left to the general path.
+    fn name(&mut self) -> Option<Value> {
+        let start = self.i;
+        while matches!(self.peek(), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
+            self.i += 1;
+        }
+        if self.peek() >= 0x80 {
+            // A non-ASCII identifier character (NFKC matters there).
+            return None;
+        }
+        match self.src.get(start..self.i)? {
+            "True" => Some(Value::Bool(true)),
+            "False" => Some(Value::Bool(false)),
+            name => builtins::lookup(name),
+        }
+    }
+
+    /// A decimal int, float or imaginary literal without underscores.
+    #[inline]
+    fn number(&mut self) -> Option<Value> {
+        let start = self.i;
+        // Every digit goes into the mantissa, which is exact while there
+        // are at most 19 of them.
+        let mut mantissa: u64 = 0;
+        let int_digits = self.digits(&mut mantissa);
+        let mut fraction_digits = 0;
+        let mut is_float = false;
+        if self.peek() == b'.' {
+            self.i += 1;
+            is_float = true;
+            fraction_digits = self.digits(&mut mantissa);
+            if int_digits == 0 && fraction_digits == 0 {
+                return None;
+            }
+        }
+        let mut exponent: i32 = 0;
+        if matches!(self.peek(), b'e' | b'E') {
+            is_float = true;
+            exponent = self.exponent()?;
+        }
+        let end = self.i;
+        let imaginary = matches!(self.peek(), b'j' | b'J');
+        if imaginary {
+            self.i += 1;
+        }
+        // A letter, digit, `_` or `.` right after a literal continues
+        // some other token (`0x1`, `1_0`, `1.5.real`, `1if`).
+        if matches!(self.peek(), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.')
+            || self.peek() >= 0x80
+        {
+            return None;
+        }
+        if !is_float && !imaginary {
+            if int_digits > 1 && self.s.get(start) == Some(&b'0') {
+                // `00` is valid Python, `01` an error: either way, rare.
+                return None;
+            }
+            if int_digits <= 18 {
+                return Some(Value::Int(Int::Small(mantissa as i64)));
+            }
+            return number::int(self.src.get(start..end)?, 10, self.limits).ok();
+        }
+        let digits = int_digits + fraction_digits;
+        let exp10 = i64::from(exponent) - fraction_digits as i64;
+        let x = match clinger(mantissa, digits, exp10) {
+            Some(x) => x,
+            None => number::float(self.src.get(start..end)?),
+        };
+        Some(if imaginary {
+            Value::Complex(Complex { re: 0.0, im: x })
+        } else {
+            Value::Float(x)
+        })
+    }
+
+    /// Reads a run of decimal digits into `mantissa` (wrapping past 19
+    /// digits, where the caller stops trusting it); returns their count.
+    #[inline]
+    fn digits(&mut self, mantissa: &mut u64) -> usize {
+        let start = self.i;
+        while let b @ b'0'..=b'9' = self.peek() {
+            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    /// `e`/`E`, an optional sign and at least one digit, at the `e`.
+    fn exponent(&mut self) -> Option<i32> {
+        self.i += 1;
+        let negative = self.peek() == b'-';
+        if matches!(self.peek(), b'+' | b'-') {
+            self.i += 1;
+        }
+        let start = self.i;
+        let mut exponent: i32 = 0;
+        while let b @ b'0'..=b'9' = self.peek() {
+            exponent = exponent
+                .saturating_mul(10)
+                .saturating_add(i32::from(b - b'0'));
+            self.i += 1;
+        }
+        if self.i == start {
+            return None;
+        }
+        Some(if negative { -exponent } else { exponent })
+    }
+}
+
+/// `mantissa * 10**exp10` correctly rounded, when that is one IEEE
+/// operation on two exact doubles (Clinger's fast path: a mantissa of at
+/// most 2**53 and a power of ten of at most 10**22 are exact, and one
+/// multiplication or division rounds once); `None` otherwise, also when
+/// the literal had more than 19 digits (the mantissa wrapped).
+#[inline]
+fn clinger(mantissa: u64, digits: usize, exp10: i64) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    if digits > 19 || mantissa > 1 << 53 {
+        return None;
+    }
+    let m = mantissa as f64;
+    let scale = *POW10.get(usize::try_from(exp10.unsigned_abs()).ok()?)?;
+    Some(if exp10 < 0 { m / scale } else { m * scale })
+}
+
+#[cfg(test)]
+mod tests;
