@@ -58,7 +58,7 @@ pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
     };
     direct.blanks();
     let result = direct.comparison()?;
-    (direct.next == Next::End).then_some(result.value)
+    matches!(direct.next, Next::End).then_some(result.value)
 }
 
 /// A computed subexpression and the height of its tree in the parser.
@@ -119,9 +119,11 @@ impl Direct<'_, '_> {
 
     #[inline]
     fn blanks(&mut self) {
-        while matches!(self.peek(), b' ' | b'\t') {
-            self.i += 1;
+        let mut i = self.i;
+        while let Some(b' ' | b'\t') = self.s.get(i) {
+            i += 1;
         }
+        self.i = i;
     }
 
     /// Consumes `next` and the blanks after it: now in operand position.
@@ -134,9 +136,19 @@ impl Direct<'_, '_> {
     /// After an operand: skips blanks and reads the token that follows.
     #[inline]
     fn lex_next(&mut self) {
-        self.blanks();
-        let second = self.peek_at(1);
-        let (next, len) = match self.peek() {
+        let s = self.s;
+        let mut i = self.i;
+        while let Some(b' ' | b'\t') = s.get(i) {
+            i += 1;
+        }
+        self.i = i;
+        let Some(&first) = s.get(i) else {
+            self.next = Next::End;
+            self.next_len = 0;
+            return;
+        };
+        let second = s.get(i + 1).copied().unwrap_or(0);
+        let (next, len) = match first {
             b'+' => (Next::Bin(BinOp::Add, 4), 1),
             // `->` is a token of its own.
             b'-' if second != b'>' => (Next::Bin(BinOp::Sub, 4), 1),
@@ -165,11 +177,11 @@ impl Direct<'_, '_> {
             b'(' => (Next::LParen, 1),
             b')' => (Next::RParen, 1),
             b',' => (Next::Comma, 1),
-            0 if self.i == self.s.len() => (Next::End, 0),
             _ => (Next::Other, 0),
         };
         // An augmented assignment (`+=`, `**=`, `//=`, `<<=`).
-        let assignment = matches!(next, Next::Bin(..) | Next::Pow) && self.peek_at(len) == b'=';
+        let assignment =
+            matches!(next, Next::Bin(..) | Next::Pow) && s.get(i + len) == Some(&b'=');
         self.next = if assignment { Next::Other } else { next };
         self.next_len = len;
     }
@@ -260,7 +272,10 @@ impl Direct<'_, '_> {
                     self.binary(prec + 1)?
                 };
                 height = height.max(right.height);
-                acc = ops::binary(op, &acc, &right.value, &mut self.budget).ok()?;
+                acc = match ops::inline_binary(op, &acc, &right.value) {
+                    Some(v) => v,
+                    None => ops::binary(op, &acc, &right.value, &mut self.budget).ok()?,
+                };
             }
             left = Operand {
                 value: acc,
@@ -280,7 +295,7 @@ impl Direct<'_, '_> {
             b'~' => UnaryOp::Invert,
             _ => {
                 let base = self.primary()?;
-                if self.next != Next::Pow {
+                if !matches!(self.next, Next::Pow) {
                     return Some(base);
                 }
                 return self.power(base);
@@ -315,7 +330,7 @@ impl Direct<'_, '_> {
     #[inline]
     fn primary(&mut self) -> Option<Operand> {
         let mut sub = self.atom()?;
-        while self.next == Next::LParen {
+        while matches!(self.next, Next::LParen) {
             sub = self.call(sub)?;
         }
         Some(sub)
@@ -368,7 +383,7 @@ impl Direct<'_, '_> {
     fn parenthesized(&mut self) -> Option<Operand> {
         self.open()?;
         let inner = self.comparison()?;
-        if self.next != Next::RParen {
+        if !matches!(self.next, Next::RParen) {
             return None;
         }
         self.close()?;
@@ -396,16 +411,45 @@ impl Direct<'_, '_> {
     /// A decimal int, float or imaginary literal without underscores.
     #[inline]
     fn number(&mut self) -> Option<Value> {
+        let s = self.s;
         let start = self.i;
         // Every digit goes into the mantissa, which is exact while there
         // are at most 19 of them.
         let mut mantissa: u64 = 0;
-        let int_digits = self.digits(&mut mantissa);
+        let mut i = start;
+        while let Some(&b) = s.get(i) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            i += 1;
+        }
+        let int_digits = i - start;
+        let after = s.get(i).copied().unwrap_or(0);
+        if matches!(after, b'.' | b'e' | b'E' | b'j' | b'J') {
+            self.i = i;
+            return self.float(start, mantissa, int_digits);
+        }
+        if continues_token(after) {
+            return None;
+        }
+        self.i = i;
+        if int_digits > 1 && s.get(start) == Some(&b'0') {
+            // `00` is valid Python, `01` an error: either way, rare.
+            return None;
+        }
+        if int_digits <= 18 {
+            return Some(Value::Int(Int::Small(mantissa as i64)));
+        }
+        number::int(self.src.get(start..i)?, 10, self.limits).ok()
+    }
+
+    /// The rest of a float or imaginary literal whose integer part (if
+    /// any) has been read, at the byte after it.
+    fn float(&mut self, start: usize, mut mantissa: u64, int_digits: usize) -> Option<Value> {
         let mut fraction_digits = 0;
-        let mut is_float = false;
         if self.peek() == b'.' {
             self.i += 1;
-            is_float = true;
             fraction_digits = self.digits(&mut mantissa);
             if int_digits == 0 && fraction_digits == 0 {
                 return None;
@@ -413,7 +457,6 @@ impl Direct<'_, '_> {
         }
         let mut exponent: i32 = 0;
         if matches!(self.peek(), b'e' | b'E') {
-            is_float = true;
             exponent = self.exponent()?;
         }
         let end = self.i;
@@ -421,22 +464,8 @@ impl Direct<'_, '_> {
         if imaginary {
             self.i += 1;
         }
-        // A letter, digit, `_` or `.` right after a literal continues
-        // some other token (`0x1`, `1_0`, `1.5.real`, `1if`).
-        if matches!(self.peek(), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.')
-            || self.peek() >= 0x80
-        {
+        if continues_token(self.peek()) {
             return None;
-        }
-        if !is_float && !imaginary {
-            if int_digits > 1 && self.s.get(start) == Some(&b'0') {
-                // `00` is valid Python, `01` an error: either way, rare.
-                return None;
-            }
-            if int_digits <= 18 {
-                return Some(Value::Int(Int::Small(mantissa as i64)));
-            }
-            return number::int(self.src.get(start..end)?, 10, self.limits).ok();
         }
         let digits = int_digits + fraction_digits;
         let exp10 = i64::from(exponent) - fraction_digits as i64;
@@ -455,12 +484,20 @@ impl Direct<'_, '_> {
     /// digits, where the caller stops trusting it); returns their count.
     #[inline]
     fn digits(&mut self, mantissa: &mut u64) -> usize {
+        let s = self.s;
         let start = self.i;
-        while let b @ b'0'..=b'9' = self.peek() {
-            *mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-            self.i += 1;
+        let mut i = start;
+        let mut m = *mantissa;
+        while let Some(&b) = s.get(i) {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            m = m.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            i += 1;
         }
-        self.i - start
+        *mantissa = m;
+        self.i = i;
+        i - start
     }
 
     /// `e`/`E`, an optional sign and at least one digit, at the `e`.
@@ -483,6 +520,14 @@ impl Direct<'_, '_> {
         }
         Some(if negative { -exponent } else { exponent })
     }
+}
+
+/// Whether byte `b` right after a number literal would continue some other
+/// token: a letter, digit, `_` or `.` (`0x1`, `1_0`, `1.5.real`, `1if`),
+/// or the start of a non-ASCII character.
+#[inline]
+fn continues_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b >= 0x80
 }
 
 /// `mantissa * 10**exp10` correctly rounded, when that is one IEEE

@@ -30,17 +30,25 @@ pub(crate) fn binary(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
-    // The commonest cases inline in the caller: float `+ - *` and `/` by
-    // nonzero are plain IEEE operations, small int `+ - *` that do not
-    // overflow are exact. Everything else, errors included, is decided
-    // out of line.
+    match inline_binary(op, a, b) {
+        Some(v) => Ok(v),
+        None => binary_out_of_line(op, a, b, budget),
+    }
+}
+
+/// The commonest cases of [`binary`], for callers to inline: float
+/// `+ - *` and `/` by nonzero are plain IEEE operations, small int `+ - *`
+/// that do not overflow are exact. `None` for everything else, errors
+/// included, which [`binary`] decides out of line.
+#[inline(always)]
+pub(crate) fn inline_binary(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
     match (a, b) {
         (Value::Float(x), Value::Float(y)) => match op {
-            BinOp::Add => return Ok(Value::Float(x + y)),
-            BinOp::Sub => return Ok(Value::Float(x - y)),
-            BinOp::Mul => return Ok(Value::Float(x * y)),
-            BinOp::Div if *y != 0.0 => return Ok(Value::Float(x / y)),
-            _ => {}
+            BinOp::Add => Some(Value::Float(x + y)),
+            BinOp::Sub => Some(Value::Float(x - y)),
+            BinOp::Mul => Some(Value::Float(x * y)),
+            BinOp::Div if *y != 0.0 => Some(Value::Float(x / y)),
+            _ => None,
         },
         (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
             let v = match op {
@@ -49,13 +57,10 @@ pub(crate) fn binary(
                 BinOp::Mul => x.checked_mul(*y),
                 _ => None,
             };
-            if let Some(v) = v {
-                return Ok(Value::Int(Int::Small(v)));
-            }
+            v.map(|v| Value::Int(Int::Small(v)))
         }
-        _ => {}
+        _ => None,
     }
-    binary_out_of_line(op, a, b, budget)
 }
 
 /// [`binary`] past its inline cases.
