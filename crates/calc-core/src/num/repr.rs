@@ -98,6 +98,27 @@ impl FloatText {
 /// (float repr does, complex parts do not); `sign` writes `+` for
 /// non-negative values (and NaN).
 pub(crate) fn write_float<W: std::fmt::Write>(out: &mut W, x: f64, add_dot0: bool, sign: bool) {
+    if x.is_finite() && x != 0.0 {
+        let mut buffer = ryu::Buffer::new();
+        let text = buffer.format_finite(x);
+        // Ryū writes positional digits for 1e-5 <= |x| < 1e16 with the
+        // same layout as Python (`123.456`, `0.001`, `100.0`); Python
+        // switches to exponent form below 1e-4. In that common range the
+        // text is used as it is.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if !digits.contains('e') && !digits.starts_with("0.0000") {
+            if sign && x > 0.0 {
+                put(out, "+");
+            }
+            let text = if add_dot0 {
+                text
+            } else {
+                text.strip_suffix(".0").unwrap_or(text)
+            };
+            put(out, text);
+            return;
+        }
+    }
     let mut text = FloatText::new();
     float_text(&mut text, x, add_dot0, sign);
     put(out, text.as_str());
