@@ -258,3 +258,29 @@ fn sighup_reopens_the_log_file_and_loses_nothing() {
     );
     assert!(new.contains("session closed") && new.contains("INFO shutdown,"));
 }
+
+/// SIGHUP when the path cannot be opened (it is now a directory): an ERROR
+/// in the old file, which stays in use; the server goes on.
+#[test]
+fn sighup_with_an_unopenable_path_keeps_the_old_file() {
+    let mut server = Server::start(&[]);
+    let path = server.dir.join("calc-server.log");
+    let rotated = server.dir.join("calc-server.log.1");
+    let mut c = server.connect();
+    assert_eq!(c.ask("1+1"), "OK 2");
+    std::fs::rename(&path, &rotated).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    server.signal("HUP");
+    let deadline = Instant::now() + common::TIMEOUT;
+    while !std::fs::read_to_string(&rotated)
+        .is_ok_and(|l| l.contains("ERRO cannot reopen log file, still writing to the old one"))
+    {
+        assert!(Instant::now() < deadline, "no ERROR in the old file");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(c.ask("2+2"), "OK 4");
+    server.stop();
+    let old = std::fs::read_to_string(&rotated).unwrap();
+    assert!(old.contains("expression: 2+2, result: 4"), "{old}");
+    assert!(old.contains("INFO shutdown,"), "{old}");
+}

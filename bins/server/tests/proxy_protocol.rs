@@ -485,3 +485,25 @@ fn shutdown_closes_connections_still_awaiting_their_header() {
         "{log}"
     );
 }
+
+#[test]
+fn a_header_then_a_final_line_and_half_close_is_answered() {
+    let mut server = Server::start(&["--proxy-protocol"]);
+    let mut c = server.connect();
+    let mut bytes = header(ProxyVersion::V2, "192.0.2.60:6060", "192.0.2.1:4390");
+    bytes.extend_from_slice(b"6*7\n2**8"); // the last line without LF
+    c.send(&bytes);
+    c.shutdown_write();
+    assert_eq!(c.rest(), "OK 42\nOK 256\n");
+    server.stop();
+    let log = server.log();
+    assert_eq!(
+        records(
+            &log,
+            "session closed, session: 1, peer: 192.0.2.60:6060, reason: peer closed"
+        )
+        .len(),
+        1,
+        "{log}"
+    );
+}
