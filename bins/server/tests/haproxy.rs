@@ -163,7 +163,13 @@ fn two_instances_behind_haproxy_with_send_proxy_v2() {
             !in_ci(),
             "haproxy is not installed; CI must run this test (cargo xtask ci installs it as root)"
         );
-        eprintln!("SKIPPED two_instances_behind_haproxy_with_send_proxy_v2: haproxy not found");
+        // Straight to fd 2, past libtest's capture of `eprintln!`, so the
+        // skip shows in a passing run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED two_instances_behind_haproxy_with_send_proxy_v2: haproxy not found \
+             (apt-get install haproxy, or set HAPROXY=/path/to/haproxy)"
+        );
         return;
     };
     let mut a = Server::start(&["--proxy-protocol"]);
