@@ -262,7 +262,7 @@ impl Worker {
         else {
             return;
         };
-        self.awaiting -= 1;
+        self.awaiting = self.awaiting.saturating_sub(1);
         // LOCAL (a balancer's own health check), v1 UNKNOWN and families
         // without a TCP address: the connection's real peer, as the
         // protocol says.
@@ -306,7 +306,7 @@ impl Worker {
     /// (the protocol says so: whatever it sent cannot be trusted), a WARN.
     fn reject_header(&mut self, slot: usize, why: &HeaderRejected) {
         if let Some(Some(Slot::Header(mut pending))) = self.conns.get_mut(slot).map(Option::take) {
-            self.awaiting -= 1;
+            self.awaiting = self.awaiting.saturating_sub(1);
             let _ = self.poll.registry().deregister(&mut pending.stream);
             self.free.push(slot);
             warn!(self.log, "connection rejected: no valid PROXY header";
@@ -339,7 +339,7 @@ impl Worker {
                 conn.session.close(reason);
             }
             Some(Some(Slot::Header(mut pending))) => {
-                self.awaiting -= 1;
+                self.awaiting = self.awaiting.saturating_sub(1);
                 let _ = self.poll.registry().deregister(&mut pending.stream);
                 self.free.push(slot);
                 info!(self.log, "connection closed before its PROXY header";
