@@ -5,6 +5,7 @@
 mod bench;
 mod diff;
 mod fuzz;
+mod haproxy;
 mod table;
 
 use std::env;
@@ -15,12 +16,14 @@ const USAGE: &str = "\
 usage: cargo xtask TASK [ARGS]
 
 tasks:
-  ci      fmt --check, clippy -D warnings, tests, docs (warnings denied), diff
+  ci      fmt --check, clippy -D warnings, tests, docs (warnings denied), diff;
+          installs haproxy (apt-get, as root) for the HAProxy test if missing
   diff    differential test of calc-core against python3 [--count N] [--seed S]
           [--show K] [--jobs J] ... (cargo xtask diff --help)
   table   --regen: rewrite calc-core's tests/table.txt expectations from python3
           --check: report where they differ from python3
   bench   evaluator and server benchmarks -> docs/benchmarks.md [--quick] [--only eval|server]
+  haproxy install haproxy if missing, as ci does before the tests
   fuzz    run the cargo-fuzz targets [--seconds N] [--target T]... [--report FILE]
 ";
 
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Some("table") => table::run(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("haproxy") => haproxy::ensure(),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -87,6 +91,9 @@ fn ci() -> Result<(), String> {
         "warnings",
     ]);
     run("cargo clippy", clippy)?;
+
+    // Before the tests: bins/server/tests/haproxy.rs needs the binary.
+    haproxy::ensure()?;
 
     let mut test = cargo();
     test.args(["test", "--workspace"]);

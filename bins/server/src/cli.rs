@@ -10,6 +10,11 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// The default port, the seed's.
 pub const DEFAULT_PORT: u16 = 4390;
 
+/// The default `--proxy-header-timeout` in seconds: a balancer sends the
+/// header with its first packet, so a few seconds covers a loaded balancer
+/// while a connection that never sends one holds a descriptor only briefly.
+pub const DEFAULT_PROXY_HEADER_TIMEOUT: u64 = 3;
+
 /// calc-server: evaluates Python arithmetic expressions for TCP clients,
 /// one request per line (see docs/protocol.md).
 #[derive(FromArgs, Debug)]
@@ -48,6 +53,17 @@ pub struct Args {
     /// listen backlog (default 1024)
     #[argh(option, default = "1024")]
     pub backlog: u32,
+
+    /// expect a HAProxy PROXY protocol header (v1 or v2) at the start of
+    /// every connection and use the client address it names; connections
+    /// without a valid header are closed (default off: never trusted)
+    #[argh(switch)]
+    pub proxy_protocol: bool,
+
+    /// seconds a connection may take to send its complete PROXY header
+    /// before it is closed, with --proxy-protocol (default 3)
+    #[argh(option, default = "DEFAULT_PROXY_HEADER_TIMEOUT")]
+    pub proxy_header_timeout: u64,
 
     /// print the version and exit
     #[argh(switch)]
@@ -109,6 +125,15 @@ mod tests {
         assert_eq!(a.max_request, 65_536);
         assert_eq!(a.idle_timeout, 0);
         assert!(a.workers.is_none());
+        assert!(!a.proxy_protocol);
+        assert_eq!(a.proxy_header_timeout, 3);
+    }
+
+    #[test]
+    fn proxy_protocol_flags() {
+        let a = parse(&["--proxy-protocol", "--proxy-header-timeout", "1"]).unwrap();
+        assert!(a.proxy_protocol);
+        assert_eq!(a.proxy_header_timeout, 1);
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub struct Conn {
     pub session: SessionGuard,
     /// Last time the client sent or took bytes, for the idle timeout.
     pub last_active: Instant,
+    /// The session's peer as text, formatted once for every request record
+    /// (the client's own address when a PROXY header named it).
+    peer: Box<str>,
     decoder: LineDecoder,
     input: ReadBuffer,
     out: WriteBuffer,
@@ -63,8 +66,23 @@ impl Conn {
     pub fn new(stream: TcpStream, session: SessionGuard, cfg: &ConnConfig) -> Conn {
         let decoder = LineDecoder::with_max_length(cfg.max_request);
         let input = ReadBuffer::for_decoder(&decoder);
+        Self::with_input(stream, session, cfg, input)
+    }
+
+    /// A new connection for `session` whose first bytes are already in
+    /// `input` (what followed a PROXY header in the same read). The caller
+    /// must handle the connection at once: the socket will not report
+    /// readiness again for bytes already read.
+    pub fn with_input(
+        stream: TcpStream,
+        session: SessionGuard,
+        cfg: &ConnConfig,
+        input: ReadBuffer,
+    ) -> Conn {
+        let decoder = LineDecoder::with_max_length(cfg.max_request);
         Conn {
             stream,
+            peer: session.peer().to_string().into_boxed_str(),
             session,
             last_active: Instant::now(),
             decoder,
@@ -109,7 +127,10 @@ impl Conn {
                 while let Some(item) = self.decoder.decode_eof(&mut self.input) {
                     respond(
                         item,
-                        &self.session,
+                        Who {
+                            session: &self.session,
+                            peer: &self.peer,
+                        },
                         cfg,
                         log,
                         scratch,
@@ -192,7 +213,10 @@ impl Conn {
             };
             respond(
                 item,
-                &self.session,
+                Who {
+                    session: &self.session,
+                    peer: &self.peer,
+                },
                 cfg,
                 log,
                 scratch,
@@ -203,11 +227,17 @@ impl Conn {
     }
 }
 
+/// The session a request belongs to, as its records name it.
+struct Who<'a> {
+    session: &'a SessionGuard,
+    peer: &'a str,
+}
+
 /// Answers one decoded line into `out` and logs it; on `exit`, appends
 /// `BYE` and sets `ending`.
 fn respond(
     item: Result<Request<'_>, FrameError>,
-    session: &SessionGuard,
+    who: Who<'_>,
     cfg: &ConnConfig,
     log: &Logger,
     scratch: &mut String,
@@ -217,6 +247,7 @@ fn respond(
     if ending.is_some() {
         return;
     }
+    let Who { session, peer } = who;
     match item {
         Ok(Request::Eval(expr)) => {
             let ok = answer::evaluate(expr, &cfg.limits, out, scratch);
@@ -228,30 +259,32 @@ fn respond(
                 // is the same as with key-values.
                 info!(
                     log,
-                    "request, session: {}, expression: {}, result: {}",
+                    "request, session: {}, peer: {}, expression: {}, result: {}",
                     session.id(),
+                    peer,
                     expr,
                     scratch
                 );
             } else {
                 warn!(
                     log,
-                    "invalid request, session: {}, expression: {}, error: {}",
+                    "invalid request, session: {}, peer: {}, expression: {}, error: {}",
                     session.id(),
+                    peer,
                     expr,
                     scratch
                 );
             }
         }
         Ok(Request::Exit) => {
-            info!(log, "exit requested"; "session" => session.id());
+            info!(log, "exit requested"; "session" => session.id(), "peer" => peer);
             wire::encode_bye(out, session.elapsed());
             *ending = Some(CloseReason::Exit);
         }
         Err(e) => {
             wire::encode_frame_error(out, &e);
             session.record_request(false);
-            warn!(log, "invalid request"; "session" => session.id(), "error" => format!("{}: {e}", e.class()));
+            warn!(log, "invalid request"; "session" => session.id(), "peer" => peer, "error" => format!("{}: {e}", e.class()));
         }
     }
 }

@@ -13,6 +13,9 @@
 //! - a sink that cannot be written (disk full) keeps the server running:
 //!   its records are discarded and the console says so once, with the
 //!   count of lost bytes when it recovers;
+//! - [`Reopener::reopen`] (on SIGHUP) writes what is buffered to the old
+//!   file, then points the file sink at a freshly opened file of the same
+//!   name, so a rotation (logrotate's rename then SIGHUP) loses no record;
 //! - [`Logging::finish`] drains the channel, joins its thread and flushes
 //!   both sinks.
 
@@ -43,6 +46,36 @@ pub struct Logging {
     flusher: Option<JoinHandle<()>>,
     stop: Arc<AtomicBool>,
     sinks: [Sink; 2],
+    path: String,
+}
+
+/// Reopens the log file by name, for log rotation (SIGHUP).
+pub struct Reopener {
+    file: Sink,
+    path: String,
+}
+
+impl Reopener {
+    /// The `--log-file` path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Opens (creates, appends to) the log file's path anew and sends
+    /// further records there. Records already formatted are first written
+    /// to the old file, so after `mv calc-server.log calc-server.log.1` and
+    /// SIGHUP every record is in one of the two. On error the old file
+    /// stays in use.
+    pub fn reopen(&self) -> io::Result<()> {
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        let mut sink = self.file.lock();
+        sink.push();
+        sink.out = Box::new(file);
+        Ok(())
+    }
 }
 
 impl Logging {
@@ -53,10 +86,19 @@ impl Logging {
             Sink::new(Box::new(io::stderr()), None),
             Sink::new(Box::new(file), Some(path.to_string())),
             level,
+            path,
         ))
     }
 
-    fn with_sinks(console: Sink, file: Sink, level: Level) -> Logging {
+    /// A handle that reopens the log file (see [`Reopener::reopen`]).
+    pub fn reopener(&self) -> Reopener {
+        Reopener {
+            file: self.sinks[1].clone(),
+            path: self.path.clone(),
+        }
+    }
+
+    fn with_sinks(console: Sink, file: Sink, level: Level, path: &str) -> Logging {
         let tee = Tee {
             record: Vec::with_capacity(256),
             sinks: [console.clone(), file.clone()],
@@ -97,6 +139,7 @@ impl Logging {
             flusher,
             stop,
             sinks,
+            path: path.to_string(),
         }
     }
 
@@ -290,6 +333,7 @@ mod tests {
             Sink::new(Box::new(console.clone()), None),
             Sink::new(Box::new(file.clone()), Some("test.log".into())),
             Level::Info,
+            "test.log",
         );
         for i in 0..10_000 {
             info!(logging.log, "request"; "id" => i);
@@ -312,6 +356,7 @@ mod tests {
             Sink::new(Box::new(io::sink()), None),
             Sink::new(Box::new(file.clone()), None),
             Level::Warning,
+            "test.log",
         );
         info!(logging.log, "hidden");
         slog::warn!(logging.log, "shown");

@@ -6,8 +6,8 @@
 mod answer;
 mod cli;
 mod conn;
-
 mod logging;
+mod proxied;
 mod server;
 mod shared;
 mod worker;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 use slog::{crit, error, info, warn, Logger};
 
@@ -19,9 +19,9 @@ use sockets::ListenerBuilder;
 
 use crate::cli::Args;
 use crate::conn::ConnConfig;
-use crate::logging::Logging;
-use crate::shared::Shared;
-use crate::worker::{Handle, NewConn, Worker};
+use crate::logging::{Logging, Reopener};
+use crate::shared::{HeaderSlot, Shared};
+use crate::worker::{Admission, Handle, NewConn, Worker};
 
 const LISTENER: Token = Token(0);
 const SIGNALS: Token = Token(1);
@@ -56,9 +56,14 @@ pub enum ServerError {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(args: &Args) -> Result<(), ServerError> {
-    if args.max_request == 0 || args.max_clients == 0 || args.workers == Some(0) {
+    if args.max_request == 0
+        || args.max_clients == 0
+        || args.workers == Some(0)
+        || args.proxy_header_timeout == 0
+    {
         return Err(ServerError::Usage(
-            "--max-request, --max-clients and --workers must be at least 1".into(),
+            "--max-request, --max-clients, --workers and --proxy-header-timeout must be at least 1"
+                .into(),
         ));
     }
     let (host, port) = args.host_port().map_err(ServerError::Usage)?;
@@ -70,7 +75,7 @@ pub fn run(args: &Args) -> Result<(), ServerError> {
         }
     })?;
     let log = logging.log.clone();
-    let result = serve(args, addr, &log);
+    let result = serve(args, addr, &log, &logging.reopener());
     if let Err(e) = &result {
         crit!(log, "server failed"; "error" => %e);
     }
@@ -89,7 +94,12 @@ fn resolve(host: &str, port: u16) -> Result<SocketAddr, ServerError> {
     })
 }
 
-fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError> {
+fn serve(
+    args: &Args,
+    addr: SocketAddr,
+    log: &Logger,
+    reopener: &Reopener,
+) -> Result<(), ServerError> {
     let std_listener = ListenerBuilder::new(addr)
         .backlog(args.backlog)
         .nonblocking(true)
@@ -126,10 +136,17 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
             })
             .build()
     };
-    let (handles, threads) = start_workers(n_workers, &shared, &cfg, log)?;
+    let admission = Admission {
+        registry: registry.clone(),
+        max_clients: args.max_clients,
+        header_timeout: Duration::from_secs(args.proxy_header_timeout),
+    };
+    let (handles, threads) = start_workers(n_workers, &shared, &cfg, &admission, log)?;
 
     let mut poll = Poll::new().map_err(ServerError::Setup)?;
-    let mut signals = Signals::new([SIGINT, SIGTERM]).map_err(ServerError::Setup)?;
+    // SIGHUP reopens the log file (logrotate); registering it also keeps
+    // its default action, termination, from ending the server.
+    let mut signals = Signals::new([SIGINT, SIGTERM, SIGHUP]).map_err(ServerError::Setup)?;
     poll.registry()
         .register(&mut signals, SIGNALS, Interest::READABLE)
         .map_err(ServerError::Setup)?;
@@ -139,7 +156,7 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
 
     info!(log, "listening"; "addr" => %local, "workers" => n_workers,
           "max_clients" => args.max_clients, "max_request" => args.max_request,
-          "idle_timeout" => args.idle_timeout);
+          "idle_timeout" => args.idle_timeout, "proxy_protocol" => args.proxy_protocol);
     // Tests and scripts learn the port from this line.
     let mut stdout = io::stdout();
     let _ = writeln!(stdout, "listening on {local}");
@@ -151,6 +168,8 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
         next: 0,
         registry: registry.clone(),
         max_clients: args.max_clients,
+        proxy_protocol: args.proxy_protocol,
+        shared: Arc::clone(&shared),
         log: log.clone(),
         last_error_log: None,
     };
@@ -166,13 +185,27 @@ fn serve(args: &Args, addr: SocketAddr, log: &Logger) -> Result<(), ServerError>
             break;
         }
         for event in events.iter() {
-            if event.token() == SIGNALS {
-                if let Some(sig) = signals.pending().next() {
-                    let name = if sig == SIGINT { "SIGINT" } else { "SIGTERM" };
-                    info!(log, "shutdown requested"; "signal" => name,
-                          "active" => registry.active());
-                    break 'outer;
+            if event.token() != SIGNALS {
+                continue;
+            }
+            let mut stop = None;
+            for sig in signals.pending() {
+                match sig {
+                    SIGHUP => match reopener.reopen() {
+                        Ok(()) => info!(log, "log file reopened"; "path" => reopener.path()),
+                        Err(e) => {
+                            error!(log, "cannot reopen log file, still writing to the old one";
+                                         "path" => reopener.path(), "error" => %e)
+                        }
+                    },
+                    SIGINT => stop = Some("SIGINT"),
+                    _ => stop = Some("SIGTERM"),
                 }
+            }
+            if let Some(name) = stop {
+                info!(log, "shutdown requested"; "signal" => name,
+                      "active" => registry.active());
+                break 'outer;
             }
         }
         if paused_until.is_some_and(|t| Instant::now() < t) {
@@ -202,13 +235,19 @@ fn start_workers(
     n: usize,
     shared: &Arc<Shared>,
     cfg: &ConnConfig,
+    admission: &Admission,
     log: &Logger,
 ) -> Result<(Vec<Handle>, Vec<JoinHandle<()>>), ServerError> {
     let mut handles = Vec::with_capacity(n);
     let mut threads = Vec::with_capacity(n);
     for i in 0..n {
-        let (worker, handle) = Worker::new(Arc::clone(shared), cfg.clone(), log.clone())
-            .map_err(ServerError::Setup)?;
+        let (worker, handle) = Worker::new(
+            Arc::clone(shared),
+            cfg.clone(),
+            admission.clone(),
+            log.clone(),
+        )
+        .map_err(ServerError::Setup)?;
         let t = std::thread::Builder::new()
             .name(format!("calc-worker-{i}"))
             .spawn(move || worker.run())
@@ -225,6 +264,10 @@ struct Acceptor {
     next: usize,
     registry: SessionRegistry,
     max_clients: usize,
+    /// `--proxy-protocol`: sessions open in the workers, once the header
+    /// names the client.
+    proxy_protocol: bool,
+    shared: Arc<Shared>,
     log: Logger,
     last_error_log: Option<Instant>,
 }
@@ -262,35 +305,67 @@ impl Acceptor {
     }
 
     fn admit(&mut self, mut stream: TcpStream, peer: SocketAddr) {
-        let session = match self.registry.try_open(peer, self.max_clients) {
-            Ok(session) => session,
-            Err(full) => {
-                // A few bytes into an empty socket buffer: one non-blocking
-                // write takes them.
-                let mut out = Vec::new();
-                wire::encode_busy(
-                    &mut out,
-                    format_args!("too many clients ({full}), try again later"),
+        let _ = stream.set_nodelay(true);
+        let nc = if self.proxy_protocol {
+            // Connections still awaiting their header count too, so that
+            // --max-clients also bounds those that never send one.
+            let awaiting = self.shared.awaiting_header.load(Ordering::Acquire);
+            let active = self.registry.active();
+            if active.saturating_add(awaiting) >= self.max_clients {
+                // The client is unknown until the header is read: the
+                // refusal names the balancer's connection.
+                refuse_busy(
+                    &mut stream,
+                    format_args!(
+                        "too many clients ({active} sessions and {awaiting} connections awaiting a PROXY header open, the limit is {}), try again later",
+                        self.max_clients
+                    ),
                 );
-                let _ = stream.write_all(&out);
-                let _ = stream.shutdown(std::net::Shutdown::Write);
                 warn!(self.log, "client refused: too many clients"; "peer" => %peer,
                       "max_clients" => self.max_clients);
                 return;
             }
+            NewConn::AwaitHeader {
+                stream,
+                peer,
+                slot: HeaderSlot::new(&self.shared),
+            }
+        } else {
+            let session = match self.registry.try_open(peer, self.max_clients) {
+                Ok(session) => session,
+                Err(full) => {
+                    refuse_busy(
+                        &mut stream,
+                        format_args!("too many clients ({full}), try again later"),
+                    );
+                    warn!(self.log, "client refused: too many clients"; "peer" => %peer,
+                          "max_clients" => self.max_clients);
+                    return;
+                }
+            };
+            info!(self.log, "session opened"; "session" => session.id(), "peer" => %peer,
+                  "active" => self.registry.active());
+            NewConn::Session { stream, session }
         };
-        let _ = stream.set_nodelay(true);
-        info!(self.log, "session opened"; "session" => session.id(), "peer" => %peer,
-              "active" => self.registry.active());
         let Some(h) = self.handles.get(self.next % self.handles.len().max(1)) else {
             return;
         };
         self.next = self.next.wrapping_add(1);
-        if let Err(std::sync::mpsc::SendError(nc)) = h.tx.send(NewConn { stream, session }) {
-            let mut session = nc.session;
-            session.set_close_reason(CloseReason::ServerError("worker gone".into()));
+        if let Err(std::sync::mpsc::SendError(nc)) = h.tx.send(nc) {
+            if let NewConn::Session { mut session, .. } = nc {
+                session.set_close_reason(CloseReason::ServerError("worker gone".into()));
+            }
         } else {
             let _ = h.waker.wake();
         }
     }
+}
+
+/// Sends `ERR Busy` and closes: a few bytes into an empty socket buffer,
+/// which one non-blocking write takes.
+fn refuse_busy(stream: &mut TcpStream, message: std::fmt::Arguments<'_>) {
+    let mut out = Vec::new();
+    wire::encode_busy(&mut out, message);
+    let _ = stream.write_all(&out);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
 }

@@ -1,6 +1,7 @@
 //! An event-loop worker: one thread, one mio `Poll`, many connections.
 
-use std::io;
+use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::Arc;
@@ -8,24 +9,59 @@ use std::time::{Duration, Instant};
 
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token, Waker};
-use slog::{error, Logger};
+use slog::{error, info, warn, Logger};
 
-use session::{CloseReason, SessionGuard};
+use session::{CloseReason, SessionGuard, SessionRegistry};
 
 use crate::conn::{Conn, ConnConfig, Next};
-use crate::shared::Shared;
+use crate::proxied::{self, AwaitingHeader, HeaderRejected, HeaderStep};
+use crate::shared::{HeaderSlot, Shared};
 
 /// The waker's token; connections use their slot index + 1.
 const WAKER: Token = Token(0);
 /// How long shutdown waits for clients to take their `BYE`.
 const BYE_GRACE: Duration = Duration::from_millis(1000);
+/// How often connections awaiting their PROXY header are checked against
+/// their deadline: the timeout is enforced to within this.
+const HEADER_SWEEP: Duration = Duration::from_millis(100);
 
 /// A connection accepted for a worker.
-pub struct NewConn {
-    /// The socket, already non-blocking.
-    pub stream: TcpStream,
-    /// Its session, opened by the acceptor.
-    pub session: SessionGuard,
+pub enum NewConn {
+    /// A client with its session, opened by the acceptor.
+    Session {
+        /// The socket, already non-blocking.
+        stream: TcpStream,
+        /// Its session.
+        session: SessionGuard,
+    },
+    /// With `--proxy-protocol`: a connection whose session opens once its
+    /// header names the client.
+    AwaitHeader {
+        /// The socket, already non-blocking.
+        stream: TcpStream,
+        /// The address it comes from (the balancer).
+        peer: SocketAddr,
+        /// Counts it against `--max-clients` meanwhile.
+        slot: HeaderSlot,
+    },
+}
+
+/// What occupies a worker's slot.
+enum Slot {
+    Header(AwaitingHeader),
+    Live(Conn),
+}
+
+/// What a worker needs to open sessions itself, for connections whose
+/// PROXY header it reads.
+#[derive(Clone)]
+pub struct Admission {
+    /// The server's sessions.
+    pub registry: SessionRegistry,
+    /// `--max-clients`.
+    pub max_clients: usize,
+    /// `--proxy-header-timeout`.
+    pub header_timeout: Duration,
 }
 
 /// The acceptor's handle on a worker.
@@ -43,7 +79,10 @@ pub struct Worker {
     /// Kept alive here too: when the last handle on a waker is dropped, its
     /// eventfd closes and a wake-up not yet seen by `poll` is lost.
     _waker: Arc<Waker>,
-    conns: Vec<Option<Conn>>,
+    conns: Vec<Option<Slot>>,
+    /// Slots holding a connection that awaits its PROXY header.
+    awaiting: usize,
+    admission: Admission,
     free: Vec<usize>,
     /// Connections with input left over from a turn cut short for fairness.
     revisit: Vec<usize>,
@@ -55,7 +94,12 @@ pub struct Worker {
 
 impl Worker {
     /// A worker and the acceptor's handle on it.
-    pub fn new(shared: Arc<Shared>, cfg: ConnConfig, log: Logger) -> io::Result<(Worker, Handle)> {
+    pub fn new(
+        shared: Arc<Shared>,
+        cfg: ConnConfig,
+        admission: Admission,
+        log: Logger,
+    ) -> io::Result<(Worker, Handle)> {
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         let (tx, rx) = std::sync::mpsc::channel();
@@ -64,6 +108,8 @@ impl Worker {
             rx,
             _waker: Arc::clone(&waker),
             conns: Vec::new(),
+            awaiting: 0,
+            admission,
             free: Vec::new(),
             revisit: Vec::new(),
             shared,
@@ -79,9 +125,12 @@ impl Worker {
         let mut events = Events::with_capacity(1024);
         let idle = self.shared.idle_timeout;
         let mut last_sweep = Instant::now();
+        let mut last_header_sweep = Instant::now();
         loop {
             let timeout = if !self.revisit.is_empty() {
                 Some(Duration::ZERO)
+            } else if self.awaiting > 0 {
+                Some(HEADER_SWEEP)
             } else if idle.is_some() {
                 Some(Duration::from_millis(200))
             } else {
@@ -104,6 +153,10 @@ impl Worker {
             }
             if self.shared.shutting_down.load(Ordering::Acquire) {
                 break;
+            }
+            if self.awaiting > 0 && last_header_sweep.elapsed() >= HEADER_SWEEP {
+                last_header_sweep = Instant::now();
+                self.sweep_headers();
             }
             if let Some(limit) = idle {
                 if last_sweep.elapsed() >= Duration::from_millis(200) {
@@ -129,28 +182,55 @@ impl Worker {
             self.conns.push(None);
             self.conns.len() - 1
         });
-        let mut conn = Conn::new(nc.stream, nc.session, &self.cfg);
+        let mut entry = match nc {
+            NewConn::Session { stream, session } => {
+                Slot::Live(Conn::new(stream, session, &self.cfg))
+            }
+            NewConn::AwaitHeader { stream, peer, slot } => Slot::Header(AwaitingHeader::new(
+                stream,
+                peer,
+                Instant::now() + self.admission.header_timeout,
+                self.cfg.max_request,
+                slot,
+            )),
+        };
+        let stream = match &mut entry {
+            Slot::Live(c) => &mut c.stream,
+            Slot::Header(h) => &mut h.stream,
+        };
         if let Err(e) = self.poll.registry().register(
-            &mut conn.stream,
+            stream,
             Token(slot + 1),
             Interest::READABLE | Interest::WRITABLE,
         ) {
-            error!(self.log, "cannot register connection"; "session" => conn.session.id(), "error" => %e);
             self.free.push(slot);
-            conn.session
-                .close(CloseReason::ServerError(format!("cannot register: {e}")));
+            match entry {
+                Slot::Live(conn) => {
+                    error!(self.log, "cannot register connection"; "session" => conn.session.id(), "error" => %e);
+                    conn.session
+                        .close(CloseReason::ServerError(format!("cannot register: {e}")));
+                }
+                Slot::Header(h) => {
+                    error!(self.log, "cannot register connection"; "peer" => %h.peer, "error" => %e);
+                }
+            }
             return;
         }
+        if matches!(entry, Slot::Header(_)) {
+            self.awaiting += 1;
+        }
         if let Some(s) = self.conns.get_mut(slot) {
-            *s = Some(conn);
+            *s = Some(entry);
         }
         // Data may already be waiting: epoll reports the current readiness
         // of a newly registered socket, so no eager read is needed.
     }
 
     fn handle(&mut self, slot: usize) {
-        let Some(Some(conn)) = self.conns.get_mut(slot) else {
-            return;
+        let conn = match self.conns.get_mut(slot) {
+            Some(Some(Slot::Live(conn))) => conn,
+            Some(Some(Slot::Header(_))) => return self.handle_header(slot),
+            _ => return,
         };
         let next = if self.shared.shutting_down.load(Ordering::Acquire) {
             conn.say_bye(CloseReason::Shutdown)
@@ -167,23 +247,116 @@ impl Worker {
         }
     }
 
+    /// Reads a PROXY header; once complete, opens the session under the
+    /// client's address and serves what followed the header at once.
+    fn handle_header(&mut self, slot: usize) {
+        let Some(Some(Slot::Header(pending))) = self.conns.get_mut(slot) else {
+            return;
+        };
+        let header = match pending.on_ready() {
+            HeaderStep::Wait => return,
+            HeaderStep::Rejected(why) => return self.reject_header(slot, &why),
+            HeaderStep::Done(header) => header,
+        };
+        let Some(Some(Slot::Header(mut pending))) = self.conns.get_mut(slot).map(Option::take)
+        else {
+            return;
+        };
+        self.awaiting = self.awaiting.saturating_sub(1);
+        // LOCAL (a balancer's own health check), v1 UNKNOWN and families
+        // without a TCP address: the connection's real peer, as the
+        // protocol says.
+        let client = header.source_or(pending.peer);
+        let session = match self
+            .admission
+            .registry
+            .try_open(client, self.admission.max_clients)
+        {
+            Ok(session) => session,
+            Err(full) => {
+                // The acceptor counted this connection, but sessions
+                // opened by other workers meanwhile took the room.
+                let mut out = Vec::new();
+                wire::encode_busy(
+                    &mut out,
+                    format_args!("too many clients ({full}), try again later"),
+                );
+                let _ = pending.stream.write_all(&out);
+                let _ = pending.stream.shutdown(std::net::Shutdown::Write);
+                let _ = self.poll.registry().deregister(&mut pending.stream);
+                self.free.push(slot);
+                warn!(self.log, "client refused: too many clients"; "peer" => %client,
+                      "via" => %pending.peer, "max_clients" => self.admission.max_clients);
+                return;
+            }
+        };
+        info!(self.log, "session opened"; "session" => session.id(), "peer" => %client,
+              "via" => %pending.peer, "proxy" => proxied::describe(&header),
+              "active" => self.admission.registry.active());
+        let conn = Conn::with_input(pending.stream, session, &self.cfg, pending.input);
+        if let Some(s) = self.conns.get_mut(slot) {
+            *s = Some(Slot::Live(conn));
+        }
+        // Requests that came with the header are in the buffer already; no
+        // readiness event will announce them.
+        self.handle(slot);
+    }
+
+    /// Closes a connection whose header is missing or invalid: no answer
+    /// (the protocol says so: whatever it sent cannot be trusted), a WARN.
+    fn reject_header(&mut self, slot: usize, why: &HeaderRejected) {
+        if let Some(Some(Slot::Header(mut pending))) = self.conns.get_mut(slot).map(Option::take) {
+            self.awaiting = self.awaiting.saturating_sub(1);
+            let _ = self.poll.registry().deregister(&mut pending.stream);
+            self.free.push(slot);
+            warn!(self.log, "connection rejected: no valid PROXY header";
+                  "peer" => %pending.peer, "reason" => %why);
+        }
+    }
+
+    fn sweep_headers(&mut self) {
+        let now = Instant::now();
+        let seconds = self.admission.header_timeout.as_secs();
+        for slot in 0..self.conns.len() {
+            let late = match self.conns.get(slot) {
+                Some(Some(Slot::Header(h))) if now >= h.deadline => h.input.len(),
+                _ => continue,
+            };
+            let why = HeaderRejected::Timeout {
+                seconds,
+                received: late,
+            };
+            self.reject_header(slot, &why);
+        }
+    }
+
     /// Drops a connection; closing its session logs the end.
     fn remove(&mut self, slot: usize, reason: CloseReason) {
-        if let Some(Some(mut conn)) = self.conns.get_mut(slot).map(Option::take) {
-            let _ = self.poll.registry().deregister(&mut conn.stream);
-            self.free.push(slot);
-            conn.session.close(reason);
+        match self.conns.get_mut(slot).map(Option::take) {
+            Some(Some(Slot::Live(mut conn))) => {
+                let _ = self.poll.registry().deregister(&mut conn.stream);
+                self.free.push(slot);
+                conn.session.close(reason);
+            }
+            Some(Some(Slot::Header(mut pending))) => {
+                self.awaiting = self.awaiting.saturating_sub(1);
+                let _ = self.poll.registry().deregister(&mut pending.stream);
+                self.free.push(slot);
+                info!(self.log, "connection closed before its PROXY header";
+                      "peer" => %pending.peer, "reason" => %reason);
+            }
+            _ => {}
         }
     }
 
     fn sweep_idle(&mut self, limit: Duration) {
         let now = Instant::now();
         for slot in 0..self.conns.len() {
-            let idle = matches!(self.conns.get(slot), Some(Some(c))
+            let idle = matches!(self.conns.get(slot), Some(Some(Slot::Live(c)))
                 if c.ending().is_none() && now.duration_since(c.last_active) >= limit);
             if idle {
                 let next = match self.conns.get_mut(slot) {
-                    Some(Some(c)) => c.say_bye(CloseReason::IdleTimeout),
+                    Some(Some(Slot::Live(c))) => c.say_bye(CloseReason::IdleTimeout),
                     _ => continue,
                 };
                 if let Next::Close(reason) = next {
@@ -199,7 +372,9 @@ impl Worker {
         self.take_new();
         for slot in 0..self.conns.len() {
             let next = match self.conns.get_mut(slot) {
-                Some(Some(c)) => c.say_bye(CloseReason::Shutdown),
+                Some(Some(Slot::Live(c))) => c.say_bye(CloseReason::Shutdown),
+                // No session to say BYE to: not a client of ours yet.
+                Some(Some(Slot::Header(_))) => Next::Close(CloseReason::Shutdown),
                 _ => continue,
             };
             if let Next::Close(reason) = next {

@@ -177,3 +177,110 @@ fn a_port_in_use_is_an_error_naming_the_address() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&server.addr.to_string()), "{err}");
 }
+
+/// Log rotation as logrotate does it: rename the file, SIGHUP; the server
+/// reopens the original path, and while a client keeps the server busy
+/// through the rotation no record is lost or written twice, and every
+/// record before the reopen is in the old file, every one after in the new.
+#[test]
+fn sighup_reopens_the_log_file_and_loses_nothing() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let mut server = Server::start(&[]);
+    let path = server.dir.join("calc-server.log");
+    let rotated = server.dir.join("calc-server.log.1");
+    let stop = Arc::new(AtomicBool::new(false));
+    let sent = Arc::new(AtomicUsize::new(0));
+    let mut client = server.connect();
+    let worker = {
+        let (stop, sent) = (Arc::clone(&stop), Arc::clone(&sent));
+        std::thread::spawn(move || {
+            let mut i = 0usize;
+            // At least 300 requests after the stop flag, so the new file
+            // gets records written while the server is busy.
+            while !stop.load(Ordering::SeqCst) || i < sent.load(Ordering::SeqCst) {
+                assert_eq!(client.ask(&format!("{i}+0")), format!("OK {i}"));
+                i += 1;
+                if !stop.load(Ordering::SeqCst) {
+                    sent.store(i + 300, Ordering::SeqCst);
+                }
+            }
+            assert!(client.ask("exit").starts_with("BYE "));
+            i
+        })
+    };
+    server.wait_log("200 requests", |l| l.contains("expression: 200+0,"));
+    std::fs::rename(&path, &rotated).unwrap();
+    server.signal("HUP");
+    let deadline = Instant::now() + common::TIMEOUT;
+    while !std::fs::read_to_string(&path).is_ok_and(|l| l.contains("INFO log file reopened")) {
+        assert!(Instant::now() < deadline, "no new log file at {path:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    stop.store(true, Ordering::SeqCst);
+    let total = worker.join().unwrap();
+    server.stop();
+
+    let old = std::fs::read_to_string(&rotated).unwrap();
+    let new = std::fs::read_to_string(&path).unwrap();
+    let indices = |log: &str| -> Vec<usize> {
+        log.lines()
+            .filter_map(|l| l.split_once("expression: ")?.1.split_once("+0,"))
+            .map(|(n, _)| n.parse().unwrap())
+            .collect()
+    };
+    let (before, after) = (indices(&old), indices(&new));
+    let mut all: Vec<usize> = before.iter().chain(&after).copied().collect();
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (0..total).collect::<Vec<_>>(),
+        "lost or doubled records"
+    );
+    assert!(
+        before.len() >= 200 && after.len() >= 300,
+        "{} / {}",
+        before.len(),
+        after.len()
+    );
+    assert!(
+        before.iter().max() < after.iter().min(),
+        "records out of order across files"
+    );
+    assert!(old.contains("INFO listening") && !old.contains("log file reopened"));
+    // Records still in the channel at the SIGHUP reach the new file before
+    // the reopen record; none of it reaches the old one.
+    assert_eq!(
+        new.matches("INFO log file reopened").count(),
+        1,
+        "{new:.300}"
+    );
+    assert!(new.contains("session closed") && new.contains("INFO shutdown,"));
+}
+
+/// SIGHUP when the path cannot be opened (it is now a directory): an ERROR
+/// in the old file, which stays in use; the server goes on.
+#[test]
+fn sighup_with_an_unopenable_path_keeps_the_old_file() {
+    let mut server = Server::start(&[]);
+    let path = server.dir.join("calc-server.log");
+    let rotated = server.dir.join("calc-server.log.1");
+    let mut c = server.connect();
+    assert_eq!(c.ask("1+1"), "OK 2");
+    std::fs::rename(&path, &rotated).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    server.signal("HUP");
+    let deadline = Instant::now() + common::TIMEOUT;
+    while !std::fs::read_to_string(&rotated)
+        .is_ok_and(|l| l.contains("ERRO cannot reopen log file, still writing to the old one"))
+    {
+        assert!(Instant::now() < deadline, "no ERROR in the old file");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(c.ask("2+2"), "OK 4");
+    server.stop();
+    let old = std::fs::read_to_string(&rotated).unwrap();
+    assert!(old.contains("expression: 2+2, result: 4"), "{old}");
+    assert!(old.contains("INFO shutdown,"), "{old}");
+}
