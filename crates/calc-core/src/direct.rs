@@ -131,6 +131,10 @@ impl Direct<'_, '_> {
     }
 
     /// After an operand: skips blanks and reads the token that follows.
+    ///
+    /// Tables instead of a `match` on the byte: the operators of an
+    /// expression alternate (`a*b + c*d - ...`), and a jump on them
+    /// mispredicted about once per operator.
     #[inline]
     fn lex_next(&mut self) {
         let s = self.s;
@@ -145,41 +149,18 @@ impl Direct<'_, '_> {
             return;
         };
         let second = s.get(i + 1).copied().unwrap_or(0);
-        let (next, len) = match first {
-            b'+' => (Next::Bin(BinOp::Add, 4), 1),
-            // `->` is a token of its own.
-            b'-' if second != b'>' => (Next::Bin(BinOp::Sub, 4), 1),
-            b'*' if second == b'*' => (Next::Pow, 2),
-            b'*' => (Next::Bin(BinOp::Mul, 5), 1),
-            b'/' if second == b'/' => (Next::Bin(BinOp::FloorDiv, 5), 2),
-            b'/' => (Next::Bin(BinOp::Div, 5), 1),
-            b'%' => (Next::Bin(BinOp::Mod, 5), 1),
-            b'<' => match second {
-                b'<' => (Next::Bin(BinOp::Shl, 3), 2),
-                b'=' => (Next::Cmp(CmpOp::Le), 2),
-                // `<>` is an error of its own.
-                b'>' => (Next::Other, 0),
-                _ => (Next::Cmp(CmpOp::Lt), 1),
-            },
-            b'>' => match second {
-                b'>' => (Next::Bin(BinOp::Shr, 3), 2),
-                b'=' => (Next::Cmp(CmpOp::Ge), 2),
-                _ => (Next::Cmp(CmpOp::Gt), 1),
-            },
-            b'=' if second == b'=' => (Next::Cmp(CmpOp::Eq), 2),
-            b'!' if second == b'=' => (Next::Cmp(CmpOp::Ne), 2),
-            b'&' => (Next::Bin(BinOp::BitAnd, 2), 1),
-            b'^' => (Next::Bin(BinOp::BitXor, 1), 1),
-            b'|' => (Next::Bin(BinOp::BitOr, 0), 1),
-            b'(' => (Next::LParen, 1),
-            b')' => (Next::RParen, 1),
-            b',' => (Next::Comma, 1),
-            _ => (Next::Other, 0),
-        };
+        let one = ONE_BYTE[usize::from(first)];
+        let row = usize::from(TWO_BYTE_ROW[usize::from(first)]);
+        let two = TWO_BYTE
+            .get(row)
+            .and_then(|r| r.get(usize::from(second)))
+            .copied()
+            .unwrap_or(Token::ALONE);
+        let token = if two.next == Next::End { one } else { two };
         // An augmented assignment (`+=`, `**=`, `//=`, `<<=`).
-        let assignment = matches!(next, Next::Bin(..) | Next::Pow) && s.get(i + len) == Some(&b'=');
-        self.next = if assignment { Next::Other } else { next };
-        self.next_len = len;
+        let assignment = token.arithmetic & (s.get(i + usize::from(token.len)) == Some(&b'='));
+        self.next = if assignment { Next::Other } else { token.next };
+        self.next_len = usize::from(token.len);
     }
 
     /// `height` if the parser accepts a node that high.
@@ -555,6 +536,111 @@ static CONTINUES_TOKEN: [bool; 256] = {
         let c = b as u8;
         table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c >= 0x80;
         b += 1;
+    }
+    table
+};
+
+/// What a byte starts, after an operand, and how long the token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Token {
+    next: Next,
+    len: u8,
+    /// A binary operator or `**`: `=` after it makes an assignment.
+    arithmetic: bool,
+}
+
+impl Token {
+    const OTHER: Token = Token::new(Next::Other, 0);
+    /// In [`TWO_BYTE`]: the first byte is a token by itself, whatever
+    /// follows (`End` never comes out of the tables otherwise).
+    const ALONE: Token = Token::new(Next::End, 0);
+
+    const fn new(next: Next, len: u8) -> Token {
+        Token {
+            next,
+            len,
+            arithmetic: matches!(next, Next::Bin(..) | Next::Pow),
+        }
+    }
+}
+
+/// The one-byte tokens.
+const fn one_byte(b: u8) -> Token {
+    let next = match b {
+        b'+' => Next::Bin(BinOp::Add, 4),
+        b'-' => Next::Bin(BinOp::Sub, 4),
+        b'*' => Next::Bin(BinOp::Mul, 5),
+        b'/' => Next::Bin(BinOp::Div, 5),
+        b'%' => Next::Bin(BinOp::Mod, 5),
+        b'&' => Next::Bin(BinOp::BitAnd, 2),
+        b'^' => Next::Bin(BinOp::BitXor, 1),
+        b'|' => Next::Bin(BinOp::BitOr, 0),
+        b'<' => Next::Cmp(CmpOp::Lt),
+        b'>' => Next::Cmp(CmpOp::Gt),
+        b'(' => Next::LParen,
+        b')' => Next::RParen,
+        b',' => Next::Comma,
+        _ => return Token::OTHER,
+    };
+    Token::new(next, 1)
+}
+
+/// The bytes that may start a two-byte token, each with its row of
+/// [`TWO_BYTE`] (row 0: none).
+const TWO_BYTE_FIRST: [u8; 7] = [b'-', b'*', b'/', b'<', b'>', b'=', b'!'];
+
+/// The token that starts with `a b`: a two-byte token, `Other` for a
+/// pair that is an error (`->`, `<>`, `=` and `!` alone), or
+/// [`Token::ALONE`] when `a` is a token by itself.
+const fn two_bytes(a: u8, b: u8) -> Token {
+    let (next, len) = match (a, b) {
+        (b'-', b'>') | (b'<', b'>') => (Next::Other, 0),
+        (b'*', b'*') => (Next::Pow, 2),
+        (b'/', b'/') => (Next::Bin(BinOp::FloorDiv, 5), 2),
+        (b'<', b'<') => (Next::Bin(BinOp::Shl, 3), 2),
+        (b'>', b'>') => (Next::Bin(BinOp::Shr, 3), 2),
+        (b'<', b'=') => (Next::Cmp(CmpOp::Le), 2),
+        (b'>', b'=') => (Next::Cmp(CmpOp::Ge), 2),
+        (b'=', b'=') => (Next::Cmp(CmpOp::Eq), 2),
+        (b'!', b'=') => (Next::Cmp(CmpOp::Ne), 2),
+        // `=` or `!` alone.
+        (b'=' | b'!', _) => (Next::Other, 0),
+        // `a` alone: the one-byte token decides.
+        _ => return Token::ALONE,
+    };
+    Token::new(next, len)
+}
+
+static ONE_BYTE: [Token; 256] = {
+    let mut table = [Token::OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = one_byte(b as u8);
+        b += 1;
+    }
+    table
+};
+
+static TWO_BYTE_ROW: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut k = 0;
+    while k < TWO_BYTE_FIRST.len() {
+        table[TWO_BYTE_FIRST[k] as usize] = k as u8 + 1;
+        k += 1;
+    }
+    table
+};
+
+static TWO_BYTE: [[Token; 256]; 8] = {
+    let mut table = [[Token::ALONE; 256]; 8];
+    let mut k = 0;
+    while k < TWO_BYTE_FIRST.len() {
+        let mut b = 0;
+        while b < 256 {
+            table[k + 1][b] = two_bytes(TWO_BYTE_FIRST[k], b as u8);
+            b += 1;
+        }
+        k += 1;
     }
     table
 };
