@@ -243,10 +243,10 @@ impl Direct<'_, '_> {
                     break;
                 }
                 self.advance();
-                let right = if prec == 5 {
-                    self.factor()?
-                } else {
-                    self.binary(prec + 1)?
+                let right = match prec {
+                    5 => self.factor()?,
+                    4 => self.term()?,
+                    _ => self.binary(prec + 1)?,
                 };
                 height = height.max(right.height);
                 acc = match ops::inline_binary(op, &acc, &right.value) {
@@ -260,6 +260,32 @@ impl Direct<'_, '_> {
             };
         }
         Some(left)
+    }
+
+    /// `binary(5)`, the `* / // %` level, inline in the `+ -` level's
+    /// loop: the operand of every `+` and `-` is one, and a call for each
+    /// cost more than the level itself.
+    #[inline]
+    fn term(&mut self) -> Option<Operand> {
+        let left = self.factor()?;
+        if !matches!(self.next, Next::Bin(_, 5)) {
+            return Some(left);
+        }
+        let mut height = left.height;
+        let mut acc = left.value;
+        while let Next::Bin(op, 5) = self.next {
+            self.advance();
+            let right = self.factor()?;
+            height = height.max(right.height);
+            acc = match ops::inline_binary(op, &acc, &right.value) {
+                Some(v) => v,
+                None => ops::binary(op, &acc, &right.value, &mut self.budget).ok()?,
+            };
+        }
+        Some(Operand {
+            value: acc,
+            height: self.height(height + 1)?,
+        })
     }
 
     /// `('+' | '-' | '~') factor | power`, where `power` is
