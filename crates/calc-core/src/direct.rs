@@ -267,7 +267,7 @@ impl Direct<'_, '_> {
     /// cost more than the level itself.
     #[inline]
     fn term(&mut self) -> Option<Operand> {
-        let left = self.factor()?;
+        let left = self.operand()?;
         if !matches!(self.next, Next::Bin(_, 5)) {
             return Some(left);
         }
@@ -275,7 +275,7 @@ impl Direct<'_, '_> {
         let mut acc = left.value;
         while let Next::Bin(op, 5) = self.next {
             self.advance();
-            let right = self.factor()?;
+            let right = self.operand()?;
             height = height.max(right.height);
             acc = match ops::inline_binary(op, &acc, &right.value) {
                 Some(v) => v,
@@ -286,6 +286,27 @@ impl Direct<'_, '_> {
             value: acc,
             height: self.height(height + 1)?,
         })
+    }
+
+    /// [`factor`](Self::factor), with its commonest case, a number
+    /// literal not followed by `**`, inline.
+    #[inline(always)]
+    fn operand(&mut self) -> Option<Operand> {
+        if !self.peek().is_ascii_digit() {
+            return self.factor();
+        }
+        let value = self.number()?;
+        self.lex_next();
+        let literal = Operand {
+            value,
+            height: self.height(1)?,
+        };
+        match self.next {
+            Next::Pow => self.power(literal),
+            // A number is not callable.
+            Next::LParen => None,
+            _ => Some(literal),
+        }
     }
 
     /// `('+' | '-' | '~') factor | power`, where `power` is
