@@ -501,3 +501,30 @@ fn float_literals_are_correctly_rounded() {
         }
     }
 }
+
+#[test]
+fn eight_digit_words_read_like_the_bytes() {
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    for _ in 0..50_000 {
+        let mut bytes = [0u8; 12];
+        for b in &mut bytes {
+            *b = match rng.below(4) {
+                0 => rng.below(256) as u8,
+                _ => b'0' + rng.below(10) as u8,
+            };
+        }
+        let n = bytes
+            .iter()
+            .take(8)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let want = (n > 0).then(|| {
+            let v = bytes[..n]
+                .iter()
+                .fold(0u64, |v, &b| v * 10 + u64::from(b - b'0'));
+            (v, n)
+        });
+        assert_eq!(super::eight_digits(&bytes, 0), want, "{bytes:?}");
+        assert_eq!(super::eight_digits(&bytes[..7], 0), None);
+    }
+}
