@@ -100,7 +100,20 @@ impl Conn {
 
     /// Handles a readiness event (or a revisit): reads and answers what is
     /// available, then writes the answers once.
-    pub fn on_ready(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) -> Next {
+    ///
+    /// `short_read_drains`: the caller had a readiness event that did not
+    /// report the peer closing, so a read that returns less than it was
+    /// offered leaves nothing behind that a later event will not announce:
+    /// reading stops there. Otherwise reads go on until `WouldBlock` (a
+    /// revisit, or an end of stream that came with the data and would raise
+    /// no new event).
+    pub fn on_ready(
+        &mut self,
+        cfg: &ConnConfig,
+        log: &Logger,
+        scratch: &mut String,
+        short_read_drains: bool,
+    ) -> Next {
         if self.ending.is_some() {
             return self.finish_output();
         }
@@ -109,6 +122,7 @@ impl Conn {
         }
         let mut budget = FAIR_SHARE;
         let mut more = false;
+        let mut drained = false;
         while self.ending.is_none() {
             self.answer_buffered(cfg, log, scratch);
             if self.ending.is_some() {
@@ -145,11 +159,20 @@ impl Conn {
                 more = true;
                 break;
             }
+            if drained {
+                // The last read took less than it was offered: the socket
+                // had nothing more then, and anything that arrives since
+                // raises a new edge-triggered event. Reading again would
+                // only return WouldBlock, one system call per request at
+                // pipeline depth 1 (nginx makes the same inference).
+                break;
+            }
             match self.input.read_from(&mut self.stream) {
                 Ok(0) => self.read_closed = true,
                 Ok(n) => {
                     budget = budget.saturating_sub(n);
                     self.last_active = Instant::now();
+                    drained = short_read_drains && self.input.spare() > 0;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
                 Err(e) => return Next::Close(CloseReason::from_read_error(&e)),

@@ -145,11 +145,13 @@ impl Worker {
             for event in events.iter() {
                 match event.token() {
                     WAKER => self.take_new(),
-                    Token(t) => self.handle(t - 1),
+                    // After an event that does not say the peer closed, a
+                    // short read means the socket is drained.
+                    Token(t) => self.handle(t - 1, !event.is_read_closed() && !event.is_error()),
                 }
             }
             for slot in std::mem::take(&mut self.revisit) {
-                self.handle(slot);
+                self.handle(slot, false);
             }
             if self.shared.shutting_down.load(Ordering::Acquire) {
                 break;
@@ -226,7 +228,9 @@ impl Worker {
         // of a newly registered socket, so no eager read is needed.
     }
 
-    fn handle(&mut self, slot: usize) {
+    /// Serves the connection in `slot`; `short_read_drains`: see
+    /// [`Conn::on_ready`].
+    fn handle(&mut self, slot: usize, short_read_drains: bool) {
         let conn = match self.conns.get_mut(slot) {
             Some(Some(Slot::Live(conn))) => conn,
             Some(Some(Slot::Header(_))) => return self.handle_header(slot),
@@ -235,7 +239,7 @@ impl Worker {
         let next = if self.shared.shutting_down.load(Ordering::Acquire) {
             conn.say_bye(CloseReason::Shutdown)
         } else {
-            conn.on_ready(&self.cfg, &self.log, &mut self.scratch)
+            conn.on_ready(&self.cfg, &self.log, &mut self.scratch, short_read_drains)
         };
         match next {
             Next::Wait { more } => {
@@ -299,7 +303,7 @@ impl Worker {
         }
         // Requests that came with the header are in the buffer already; no
         // readiness event will announce them.
-        self.handle(slot);
+        self.handle(slot, false);
     }
 
     /// Closes a connection whose header is missing or invalid: no answer
@@ -396,7 +400,7 @@ impl Worker {
                 .map(|e| e.token().0 - 1)
                 .collect();
             for slot in slots {
-                self.handle(slot);
+                self.handle(slot, false);
             }
         }
         for slot in 0..self.conns.len() {

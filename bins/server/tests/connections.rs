@@ -51,6 +51,29 @@ fn half_close_gets_every_answer_then_end_of_stream() {
     server.wait_log("peer closed", |l| l.contains("reason: peer closed"));
 }
 
+/// The server stops reading after a short read (the socket is drained
+/// and a new event will announce more), except when the event itself said
+/// the peer closed: an end of stream that arrived with the last request
+/// raises no further event. Both orders, many times: each client gets its
+/// answer and then end of stream (not the read timeout).
+#[test]
+fn a_last_request_with_end_of_stream_is_answered_then_closed() {
+    let server = Server::start(&[]);
+    for i in 0..200u64 {
+        let mut c = server.connect();
+        c.send(format!("{i}*2\n").as_bytes());
+        if i % 2 == 1 {
+            // FIN in a later event than the data.
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        c.shutdown_write();
+        assert_eq!(c.rest(), format!("OK {}\n", i * 2), "client {i}");
+    }
+    server.wait_log("200 sessions closed by their peers", |l| {
+        l.matches("reason: peer closed").count() == 200
+    });
+}
+
 #[test]
 fn abrupt_close_and_reset_end_the_session_and_the_server_goes_on() {
     let server = Server::start(&[]);

@@ -95,6 +95,14 @@ impl ReadBuffer {
         self.data.len()
     }
 
+    /// Free space after the pending bytes, in bytes: after a
+    /// [`read_from`](Self::read_from), nonzero means the read did not fill
+    /// what it was offered, so the reader had nothing more at that moment
+    /// (a non-blocking socket was drained).
+    pub fn spare(&self) -> usize {
+        self.data.len().saturating_sub(self.end)
+    }
+
     /// The most storage this buffer will ever allocate, in bytes.
     pub fn limit(&self) -> usize {
         self.limit
