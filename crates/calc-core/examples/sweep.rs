@@ -11,6 +11,7 @@
 //! ```text
 //! cargo run -p calc-core --release --example sweep [-- --runs N] [-- --top K]
 //! cargo run -p calc-core --release --example sweep -- --expr 'comb(10**5, 5*10**4)'
+//! cargo run -p calc-core --release --example sweep -- --budget 1000000000000 --expr '...'
 //! ```
 //!
 //! `--once EXPR` (or `--once-file FILE`) evaluates EXPR once and prints
@@ -197,8 +198,14 @@ fn times_ms(expr: &str, runs: usize, limits: &Limits) -> (f64, f64, f64) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let limits = Limits::default();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--budget N` first: evaluate under a work budget of N units (e.g. a
+    // huge one, to time what the default budget refuses).
+    let mut limits = Limits::default();
+    if args.first().map(String::as_str) == Some("--budget") && args.len() >= 2 {
+        limits.work_budget = args[1].parse().unwrap_or(limits.work_budget);
+        args.drain(..2);
+    }
     if let [flag, arg] = args.as_slice() {
         let expr = match flag.as_str() {
             "--once" => Some(arg.clone()),
