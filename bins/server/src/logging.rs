@@ -181,7 +181,10 @@ struct SinkState {
     /// the console itself, whose failures have nowhere to be reported.
     name: Option<String>,
     failing: bool,
+    /// Bytes of records discarded since the sink started failing.
     lost: u64,
+    /// The last write stopped inside a record (no final newline).
+    torn: bool,
 }
 
 impl Sink {
@@ -192,6 +195,7 @@ impl Sink {
             name,
             failing: false,
             lost: 0,
+            torn: false,
         })))
     }
 
@@ -211,10 +215,7 @@ impl SinkState {
         if self.buf.is_empty() {
             return;
         }
-        let result = self
-            .out
-            .write_all(&self.buf)
-            .and_then(|()| self.out.flush());
+        let (written, result) = self.write_buffer();
         match result {
             Ok(()) if self.failing => {
                 self.failing = false;
@@ -228,7 +229,8 @@ impl SinkState {
             }
             Ok(()) => {}
             Err(e) => {
-                self.lost += self.buf.len() as u64;
+                // What reached the file is not lost; the rest of the buffer is.
+                self.lost += (self.buf.len() - written) as u64;
                 if !self.failing {
                     self.failing = true;
                     if let Some(name) = &self.name {
@@ -241,6 +243,40 @@ impl SinkState {
         }
         self.buf.clear();
     }
+
+    /// Writes the buffer and flushes; returns how many of its bytes were
+    /// written, and the first error. A write that stopped in the middle
+    /// of a record (the disk filled up) leaves a torn line in the file, so
+    /// the next successful write starts with a newline: records after a
+    /// gap begin on a line of their own.
+    fn write_buffer(&mut self) -> (usize, io::Result<()>) {
+        if self.torn {
+            match write_some(&mut *self.out, b"\n") {
+                (1, _) => self.torn = false,
+                (_, Err(e)) => return (0, Err(e)),
+                (_, Ok(())) => return (0, Err(io::ErrorKind::WriteZero.into())),
+            }
+        }
+        let (written, result) = write_some(&mut *self.out, &self.buf);
+        if written > 0 {
+            self.torn = self.buf[written - 1] != b'\n';
+        }
+        (written, result.and_then(|()| self.out.flush()))
+    }
+}
+
+/// `write_all` that also tells how much it wrote before an error.
+fn write_some(out: &mut dyn Write, data: &[u8]) -> (usize, io::Result<()>) {
+    let mut written = 0;
+    while written < data.len() {
+        match out.write(&data[written..]) {
+            Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (written, Err(e)),
+        }
+    }
+    (written, Ok(()))
 }
 
 impl Sink {
@@ -318,6 +354,53 @@ mod tests {
         logging.finish();
         let t = text(&file);
         assert!(!t.contains("hidden") && t.contains("shown"), "{t}");
+    }
+
+    /// A disk with room for `room` more bytes: writes are cut short at
+    /// the edge, then fail, as on a full filesystem.
+    #[derive(Clone, Default)]
+    struct SmallDisk {
+        room: Arc<Mutex<usize>>,
+        got: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Write for SmallDisk {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let mut room = self.room.lock().unwrap();
+            if *room == 0 {
+                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            let n = data.len().min(*room);
+            *room -= n;
+            self.got.lock().unwrap().extend_from_slice(&data[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_disk_filling_mid_record_counts_only_unwritten_bytes_and_resumes_on_a_new_line() {
+        let disk = SmallDisk::default();
+        *disk.room.lock().unwrap() = 10;
+        let sink = Sink::new(Box::new(disk.clone()), Some("small.log".into()));
+        sink.append(b"first record\nsecond record\n");
+        sink.push();
+        // 10 of the 27 bytes fit; the other 17 are lost.
+        assert!(sink.lock().failing);
+        assert_eq!(sink.lock().lost, 17);
+        sink.append(b"third\n");
+        sink.push();
+        assert_eq!(sink.lock().lost, 23);
+        // Space is freed: the torn line is ended, then records resume.
+        *disk.room.lock().unwrap() = 1000;
+        sink.append(b"fourth\n");
+        sink.push();
+        assert!(!sink.lock().failing);
+        assert_eq!(sink.lock().lost, 0);
+        let got = String::from_utf8(disk.got.lock().unwrap().clone()).unwrap();
+        assert_eq!(got, "first reco\nfourth\n");
     }
 
     #[test]
