@@ -341,6 +341,74 @@ mod tests {
         }
     }
 
+    /// A writer that blocks until its gate opens, like a log file on a
+    /// stalled device, then records what it got.
+    #[derive(Clone, Default)]
+    struct Stalled {
+        gate: Arc<(Mutex<bool>, std::sync::Condvar)>,
+        got: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Stalled {
+        fn open(&self) {
+            *self.gate.0.lock().unwrap() = true;
+            self.gate.1.notify_all();
+        }
+    }
+
+    impl Write for Stalled {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let (open, cv) = &*self.gate;
+            let mut open = open.lock().unwrap();
+            while !*open {
+                open = cv.wait(open).unwrap();
+            }
+            self.got.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stalled_log_file_makes_loggers_wait_and_loses_nothing() {
+        let file = Stalled::default();
+        let console = Disk::default();
+        let logging = Logging::with_sinks(
+            Sink::new(Box::new(console.clone()), None),
+            Sink::new(Box::new(file.clone()), Some("stalled.log".into())),
+            Level::Info,
+        );
+        // More records than the channel holds: with the file stalled, the
+        // logging thread stops, the channel fills, and the producer waits.
+        let records = CHANNEL_SIZE * 3 / 2;
+        let log = logging.log.clone();
+        let producer = std::thread::spawn(move || {
+            for i in 0..records {
+                info!(log, "request"; "id" => i);
+            }
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let finished_while_stalled = producer.is_finished();
+        // Opened before any assertion, so a failure cannot leave the
+        // logging thread stuck and the test hanging.
+        file.open();
+        assert!(
+            !finished_while_stalled,
+            "the producer finished while the log file was stalled: records were dropped"
+        );
+        producer.join().unwrap();
+        logging.finish();
+        for t in [
+            String::from_utf8(file.got.lock().unwrap().clone()).unwrap(),
+            text(&console),
+        ] {
+            assert_eq!(t.lines().count(), records);
+            assert!(t.ends_with(&format!("request, id: {}\n", records - 1)));
+        }
+    }
+
     #[test]
     fn level_filter_applies() {
         let file = Disk::default();
