@@ -16,9 +16,9 @@
 //!   before the work is done).
 //!
 //! Measured 2026-12-01 with `cargo run --release -p calc-core --example
-//! sweep -- --runs 9`: the thread's CPU time (so the run queue of the
-//! loaded machine is not counted), the largest median of three sweeps, on
-//! the shared 2-core build machine (Intel Xeon, load average 4-8). To
+//! sweep -- --runs 7` (or `9`): the thread's CPU time (so the run queue of
+//! the loaded machine is not counted), the largest median of three sweeps,
+//! on the shared 2-core build machine (Intel Xeon, load average 4-8). To
 //! re-measure, run the sweep and compare its `CPU ms, median` column.
 
 use calc_core::{eval_metered, Limits};
