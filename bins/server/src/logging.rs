@@ -224,7 +224,10 @@ struct SinkState {
     /// the console itself, whose failures have nowhere to be reported.
     name: Option<String>,
     failing: bool,
+    /// Bytes of records discarded since the sink started failing.
     lost: u64,
+    /// The last write stopped inside a record (no final newline).
+    torn: bool,
 }
 
 impl Sink {
@@ -235,6 +238,7 @@ impl Sink {
             name,
             failing: false,
             lost: 0,
+            torn: false,
         })))
     }
 
@@ -254,10 +258,7 @@ impl SinkState {
         if self.buf.is_empty() {
             return;
         }
-        let result = self
-            .out
-            .write_all(&self.buf)
-            .and_then(|()| self.out.flush());
+        let (written, result) = self.write_buffer();
         match result {
             Ok(()) if self.failing => {
                 self.failing = false;
@@ -271,7 +272,8 @@ impl SinkState {
             }
             Ok(()) => {}
             Err(e) => {
-                self.lost += self.buf.len() as u64;
+                // What reached the file is not lost; the rest of the buffer is.
+                self.lost += (self.buf.len() - written) as u64;
                 if !self.failing {
                     self.failing = true;
                     if let Some(name) = &self.name {
@@ -284,6 +286,40 @@ impl SinkState {
         }
         self.buf.clear();
     }
+
+    /// Writes the buffer and flushes; returns how many of its bytes were
+    /// written, and the first error. A write that stopped in the middle
+    /// of a record (the disk filled up) leaves a torn line in the file, so
+    /// the next successful write starts with a newline: records after a
+    /// gap begin on a line of their own.
+    fn write_buffer(&mut self) -> (usize, io::Result<()>) {
+        if self.torn {
+            match write_some(&mut *self.out, b"\n") {
+                (1, _) => self.torn = false,
+                (_, Err(e)) => return (0, Err(e)),
+                (_, Ok(())) => return (0, Err(io::ErrorKind::WriteZero.into())),
+            }
+        }
+        let (written, result) = write_some(&mut *self.out, &self.buf);
+        if written > 0 {
+            self.torn = self.buf[written - 1] != b'\n';
+        }
+        (written, result.and_then(|()| self.out.flush()))
+    }
+}
+
+/// `write_all` that also tells how much it wrote before an error.
+fn write_some(out: &mut dyn Write, data: &[u8]) -> (usize, io::Result<()>) {
+    let mut written = 0;
+    while written < data.len() {
+        match out.write(&data[written..]) {
+            Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (written, Err(e)),
+        }
+    }
+    (written, Ok(()))
 }
 
 impl Sink {
@@ -349,6 +385,74 @@ mod tests {
         }
     }
 
+    /// A writer that blocks until its gate opens, like a log file on a
+    /// stalled device, then records what it got.
+    #[derive(Clone, Default)]
+    struct Stalled {
+        gate: Arc<(Mutex<bool>, std::sync::Condvar)>,
+        got: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Stalled {
+        fn open(&self) {
+            *self.gate.0.lock().unwrap() = true;
+            self.gate.1.notify_all();
+        }
+    }
+
+    impl Write for Stalled {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let (open, cv) = &*self.gate;
+            let mut open = open.lock().unwrap();
+            while !*open {
+                open = cv.wait(open).unwrap();
+            }
+            self.got.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stalled_log_file_makes_loggers_wait_and_loses_nothing() {
+        let file = Stalled::default();
+        let console = Disk::default();
+        let logging = Logging::with_sinks(
+            Sink::new(Box::new(console.clone()), None),
+            Sink::new(Box::new(file.clone()), Some("stalled.log".into())),
+            Level::Info,
+        );
+        // More records than the channel holds: with the file stalled, the
+        // logging thread stops, the channel fills, and the producer waits.
+        let records = CHANNEL_SIZE * 3 / 2;
+        let log = logging.log.clone();
+        let producer = std::thread::spawn(move || {
+            for i in 0..records {
+                info!(log, "request"; "id" => i);
+            }
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let finished_while_stalled = producer.is_finished();
+        // Opened before any assertion, so a failure cannot leave the
+        // logging thread stuck and the test hanging.
+        file.open();
+        assert!(
+            !finished_while_stalled,
+            "the producer finished while the log file was stalled: records were dropped"
+        );
+        producer.join().unwrap();
+        logging.finish();
+        for t in [
+            String::from_utf8(file.got.lock().unwrap().clone()).unwrap(),
+            text(&console),
+        ] {
+            assert_eq!(t.lines().count(), records);
+            assert!(t.ends_with(&format!("request, id: {}\n", records - 1)));
+        }
+    }
+
     #[test]
     fn level_filter_applies() {
         let file = Disk::default();
@@ -363,6 +467,53 @@ mod tests {
         logging.finish();
         let t = text(&file);
         assert!(!t.contains("hidden") && t.contains("shown"), "{t}");
+    }
+
+    /// A disk with room for `room` more bytes: writes are cut short at
+    /// the edge, then fail, as on a full filesystem.
+    #[derive(Clone, Default)]
+    struct SmallDisk {
+        room: Arc<Mutex<usize>>,
+        got: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl Write for SmallDisk {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let mut room = self.room.lock().unwrap();
+            if *room == 0 {
+                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            let n = data.len().min(*room);
+            *room -= n;
+            self.got.lock().unwrap().extend_from_slice(&data[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_disk_filling_mid_record_counts_only_unwritten_bytes_and_resumes_on_a_new_line() {
+        let disk = SmallDisk::default();
+        *disk.room.lock().unwrap() = 10;
+        let sink = Sink::new(Box::new(disk.clone()), Some("small.log".into()));
+        sink.append(b"first record\nsecond record\n");
+        sink.push();
+        // 10 of the 27 bytes fit; the other 17 are lost.
+        assert!(sink.lock().failing);
+        assert_eq!(sink.lock().lost, 17);
+        sink.append(b"third\n");
+        sink.push();
+        assert_eq!(sink.lock().lost, 23);
+        // Space is freed: the torn line is ended, then records resume.
+        *disk.room.lock().unwrap() = 1000;
+        sink.append(b"fourth\n");
+        sink.push();
+        assert!(!sink.lock().failing);
+        assert_eq!(sink.lock().lost, 0);
+        let got = String::from_utf8(disk.got.lock().unwrap().clone()).unwrap();
+        assert_eq!(got, "first reco\nfourth\n");
     }
 
     #[test]

@@ -72,11 +72,25 @@ fn every_bomb_of_issue_5_is_answered_quickly_while_another_client_is_served() {
         ("(2**1048000) * (3**660000)", "ERR LimitError"),
         ("factorial(20000) // factorial(19999)", "OK 20000"),
         ("pow(3, 10**1000, 10**1000+1)", "OK "),
+        // Accepted by the first cost model although they took 50-630 ms
+        // of CPU in a release build (docs/security.md, "Slowest inputs").
+        ("pow(10**1000, 18**1012, 20**1015 + 9)", "ERR LimitError"),
+        ("pow(3, 2**1000000 - 1, 2**64 + 2)", "ERR LimitError"),
+        ("gcd(3**252365, 2**400000 - 1)", "ERR LimitError"),
+        ("pow(3**126182, -1, 2**200001 - 1)", "ERR LimitError"),
+        ("comb(100000, 50000)", "ERR LimitError"),
     ] {
         let (answer, took, other_took) = bomb(&mut c, &mut other, request.as_bytes());
         check(request, &answer, took, other_took);
         assert!(answer.starts_with(expect), "{request}: {answer:.200}");
     }
+    // Small costly calls filling the request: the budget is summed, so this
+    // is refused once it is spent (1.9 s of CPU when it was accepted).
+    let op = "pow(3**100, 2**2000 - 1, 2**64 + 2)";
+    let line = vec![op; LIMIT / (op.len() + 3)].join(" + ");
+    let (answer, took, other_took) = bomb(&mut c, &mut other, line.as_bytes());
+    check("64 KiB of small modular powers", &answer, took, other_took);
+    assert!(answer.starts_with("ERR LimitError"), "{answer:.200}");
 }
 
 /// Nested expressions of every kind, each as long as the limit allows.

@@ -130,6 +130,167 @@ fn a_full_disk_for_the_log_keeps_the_server_serving() {
     );
 }
 
+/// A tmpfs mounted for one test and unmounted when dropped: a filesystem
+/// the test can fill up and then free, so the log file really gets ENOSPC
+/// and then room again.
+struct Tmpfs {
+    dir: std::path::PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (mount's syntax, e.g. `1m`). Mounting needs
+    /// root: without it the caller skips, except under CI (`CI` set), where
+    /// a skipped check would hide a missing test, so it fails.
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let root = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("Uid:"))
+                    .map(|u| u.split_whitespace().nth(1) == Some("0"))
+            })
+            .unwrap_or(false);
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+        if !root {
+            assert!(
+                !ci,
+                "this test mounts a tmpfs and needs root; CI must run it as root"
+            );
+            eprintln!("not root: cannot mount a tmpfs, skipped (it runs under CI)");
+            return None;
+        }
+        let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("logfs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size}"),
+                "calcnet-logfs",
+            ])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "mount -t tmpfs failed as root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(Tmpfs { dir })
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        // Lazy, so a file still open (a failed test's server) cannot keep
+        // the mount alive.
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+/// Fills the filesystem of `path` with one file until a write fails.
+fn fill(path: &std::path::Path) {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).unwrap();
+    let block = vec![0u8; 4096];
+    loop {
+        if let Err(e) = f.write_all(&block) {
+            assert_eq!(e.raw_os_error(), Some(28), "expected ENOSPC, got {e}");
+            break;
+        }
+    }
+    let _ = f.sync_all();
+}
+
+/// Issue 5: a full disk for the log file. The log file is on a 1 MiB
+/// tmpfs that the test fills: the server keeps answering, says once on the
+/// console that records are lost, and when space is freed says how many
+/// bytes were lost and writes records again.
+#[test]
+fn a_log_file_that_fills_up_and_recovers_is_reported_and_resumed() {
+    // Declared first, so it is unmounted after the server has exited.
+    let Some(fs) = Tmpfs::mount("1m") else {
+        return;
+    };
+    let log_path = fs.dir.join("calc-server.log");
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let mut server = Server::start(&["--log-file", log_path.to_str().unwrap()]);
+    let deadline = Instant::now() + common::TIMEOUT;
+    let mut c = server.connect();
+    assert_eq!(c.ask("1111 + 1"), "OK 1112");
+    while !log().contains("1111 + 1") {
+        assert!(Instant::now() < deadline, "first record never logged");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    fill(&fs.dir.join("filler"));
+    // Answers go on while the log cannot be written; ask until the console
+    // reports the failure (the log is flushed every 50 ms).
+    let mut n = 0u64;
+    while !server.stderr().contains("cannot write log file") {
+        assert!(Instant::now() < deadline, "no console message while full");
+        for _ in 0..200 {
+            n += 1;
+            assert_eq!(c.ask(&format!("{n} * 1")), format!("OK {n}"));
+        }
+    }
+    // Still serving, this client and a new one, while records are lost.
+    let mut other = server.connect();
+    for _ in 0..2000 {
+        n += 1;
+        assert_eq!(other.ask(&format!("{n} * 1")), format!("OK {n}"));
+    }
+    assert_eq!(c.ask("777777 - 1"), "OK 777776");
+    std::thread::sleep(Duration::from_millis(200));
+
+    std::fs::remove_file(fs.dir.join("filler")).unwrap();
+    while !server.stderr().contains("is writable again") {
+        assert!(Instant::now() < deadline, "no recovery message");
+        assert_eq!(c.ask("2 + 2"), "OK 4");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(c.ask("999999 - 1"), "OK 999998");
+    while !log().contains("999999 - 1") {
+        assert!(
+            Instant::now() < deadline,
+            "records not written after recovery"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop((c, other));
+    server.stop();
+
+    let stderr = server.stderr();
+    assert_eq!(
+        stderr.matches("cannot write log file").count(),
+        1,
+        "said more than once: {stderr}"
+    );
+    let lost: u64 = stderr
+        .lines()
+        .find_map(|l| l.split("writable again; ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no lost-byte count: {stderr}"));
+    eprintln!("{n} requests answered while the log was full; {lost} bytes of records lost");
+    // At least the records of the 2,000 requests of the second client.
+    assert!(lost > 100_000, "only {lost} bytes reported lost");
+    let text = log();
+    // Records answered while the disk was full are gone, the ones after are
+    // there, each on a line of its own, up to the shutdown record.
+    assert!(!text.contains("777777 - 1"), "a record logged while full?");
+    assert!(text.lines().any(|l| l.contains("999999 - 1")));
+    assert!(text.ends_with('\n'));
+    assert!(
+        text.lines().last().unwrap_or("").contains("shut"),
+        "{:.300}",
+        text
+    );
+}
+
 #[test]
 fn bad_arguments_and_version() {
     let bin = env!("CARGO_BIN_EXE_calc-server");

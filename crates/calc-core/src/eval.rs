@@ -21,6 +21,22 @@ pub(crate) fn eval(tree: &Tree, vars: &Vars, limits: &Limits) -> Result<Value, E
     walker.node(tree.root)
 }
 
+/// [`eval`], also returning the work units charged to the budget (all of
+/// it when the budget ran out).
+pub(crate) fn eval_metered(
+    tree: &Tree,
+    vars: &Vars,
+    limits: &Limits,
+) -> (Result<Value, EvalError>, u64) {
+    let mut walker = Walker {
+        tree,
+        vars,
+        budget: Budget::new(limits),
+    };
+    let result = walker.node(tree.root);
+    (result, walker.budget.used())
+}
+
 struct Walker<'t, 'l> {
     tree: &'t Tree,
     vars: &'t Vars,

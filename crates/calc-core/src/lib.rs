@@ -78,6 +78,27 @@ pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
     parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
 }
 
+/// Evaluates like [`eval_with`] and also returns the work units the
+/// evaluation charged to its budget: the whole `work_budget` when it was
+/// refused for cost, 0 when parsing failed or the small-number shortcut
+/// answered. For calibration tools and tests of the cost model (the sweep
+/// example, `tests/cost.rs`); not part of the stable API.
+#[doc(hidden)]
+pub fn eval_metered(source: &str, limits: &Limits) -> (Result<Value, EvalError>, u64) {
+    if source.len() <= limits.max_source_len {
+        if let Some(value) = fast::eval(source, limits) {
+            return (Ok(value), 0);
+        }
+    }
+    let mut used = 0;
+    let result = parse::with_tree(source, limits, |tree| {
+        let (result, units) = eval::eval_metered(tree, &[], limits);
+        used = units;
+        result
+    });
+    (result, used)
+}
+
 /// A parsed expression, ready to be evaluated many times.
 ///
 /// Parsing checks the syntax and the parse-time limits once; each

@@ -115,24 +115,28 @@ fn modpow(b: &Int, e: &Int, m: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     let mut base = b.to_bigint().mod_floor(&big_m).magnitude().clone();
     let mut exp = e.to_bigint();
     if exp.is_negative() {
-        // Extended Lehmer: the gcd's passes, each also updating a cofactor
-        // (measured at about twice the gcd's 0.3-0.6 ns per words**2).
-        budget.charge(mw.saturating_mul(mw))?;
+        budget.charge(cost::invmod(mw))?;
         base = super::gcd::invmod(&base, &modulus)
             .ok_or_else(|| EvalError::value("base is not invertible for the given modulus"))?;
         exp = -exp;
     }
+    let kind = if modulus.bit(0) {
+        cost::Modulus::Odd
+    } else {
+        cost::Modulus::Even
+    };
+    let ladder = cost::modpow(exp.bits(), mw, kind);
     let r = match (modulus.to_u64(), exp.to_u64(), base.to_u64()) {
         (Some(m64), Some(e64), Some(b64)) => BigUint::from(modpow_u64(b64, e64, m64)),
-        // num-bigint's Montgomery ladder pads the exponent to whole words and
-        // builds a 16-entry table first: for a short exponent plain
-        // square-and-multiply is much cheaper.
-        (_, Some(e64), _) if cost::modpow_plain(e64, mw) < cost::modpow(64, mw, true) => {
+        // num-bigint's ladder runs every bit of the exponent's words and the
+        // Montgomery one builds a 16-entry table first: for a short exponent
+        // plain square-and-multiply can be cheaper.
+        (_, Some(e64), _) if cost::modpow_plain(e64, mw) < ladder => {
             budget.charge(cost::modpow_plain(e64, mw))?;
             modpow_plain(&base, e64, &modulus)
         }
         _ => {
-            budget.charge(cost::modpow(exp.bits(), mw, modulus.bit(0)))?;
+            budget.charge(ladder)?;
             base.modpow(exp.magnitude(), &modulus)
         }
     };
