@@ -423,6 +423,7 @@ mod tests {
             Sink::new(Box::new(console.clone()), None),
             Sink::new(Box::new(file.clone()), Some("stalled.log".into())),
             Level::Info,
+            "stalled.log",
         );
         // More records than the channel holds: with the file stalled, the
         // logging thread stops, the channel fills, and the producer waits.
