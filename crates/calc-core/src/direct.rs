@@ -490,6 +490,7 @@ impl Direct<'_, '_> {
 
     /// The rest of a float or imaginary literal whose integer part (if
     /// any) has been read, at the byte after it.
+    #[inline]
     fn float(&mut self, start: usize, mut mantissa: u64, int_digits: usize) -> Option<Value> {
         let mut fraction_digits = 0;
         if self.peek() == b'.' {
@@ -498,6 +499,19 @@ impl Direct<'_, '_> {
             if int_digits == 0 && fraction_digits == 0 {
                 return None;
             }
+        }
+        let after = self.peek();
+        if !matches!(after, b'e' | b'E' | b'j' | b'J') {
+            // The commonest shape, `digits.digits`, decided here.
+            if continues_token(after) {
+                return None;
+            }
+            let digits = int_digits + fraction_digits;
+            let x = match clinger(mantissa, digits, -(fraction_digits as i64)) {
+                Some(x) => x,
+                None => number::float(self.src.get(start..self.i)?),
+            };
+            return Some(Value::Float(x));
         }
         let mut exponent: i32 = 0;
         if matches!(self.peek(), b'e' | b'E') {
