@@ -34,6 +34,8 @@ mod num;
 mod ops;
 mod parse;
 mod print;
+#[cfg(test)]
+mod testing;
 mod value;
 
 pub use ast::{BinOp, CmpOp, UnaryOp};

@@ -68,7 +68,9 @@ fn factorial_of(n: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
             ))
         }
     };
-    let bits = cost::log2_factorial(n as f64) as u64 + 1;
+    // Saturating: the estimate passes u64::MAX for n near 2**63 (refused
+    // below, by the bit limit, as it must be).
+    let bits = (cost::log2_factorial(n as f64) as u64).saturating_add(1);
     budget.check_bits(bits)?;
     budget.charge(cost::product_tree(cost::words(bits), n))?;
     Ok(Value::Int(Int::from_bigint(BigInt::from(range_product(
@@ -247,7 +249,7 @@ pub(super) fn comb(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
     // Everything is charged before any of it is computed: the numerator,
     // the denominator k! (a product tree of its own), then one division.
     let (num_work, num_words) = falling_cost(&n, k, budget)?;
-    let den_words = cost::words(cost::log2_factorial(k as f64) as u64 + 1);
+    let den_words = cost::words((cost::log2_factorial(k as f64) as u64).saturating_add(1));
     budget.charge(
         num_work
             .saturating_add(cost::product_tree(den_words, k))
@@ -299,6 +301,23 @@ mod tests {
 
     fn big(s: &str) -> Value {
         Value::Int(Int::from_bigint(s.parse().unwrap()))
+    }
+
+    /// Found by the direct path's generated test: for arguments near 2**63
+    /// the size estimate passed `u64::MAX`, and adding one overflowed (a
+    /// panic in debug builds, a wrap to 0 bits in release).
+    #[test]
+    fn size_estimates_near_two_to_the_63_do_not_overflow() {
+        for src in [
+            "factorial(9223372036854775807)",
+            "factorial(2**62)",
+            "comb(2**64, 2**62)",
+            "comb(18446744073709551614, 9223372036854775807)",
+        ] {
+            let err = crate::eval(src).unwrap_err();
+            assert_eq!(err.class(), "LimitError", "{src}: {err}");
+            assert!(err.message().contains("bits"), "{src}: {err}");
+        }
     }
 
     fn run(f: fn(&[Value], &mut Budget<'_>) -> Result<Value, EvalError>, args: &[Value]) -> String {

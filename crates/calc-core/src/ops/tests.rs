@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::builtins::Builtin;
+use crate::testing::Rng;
 use crate::Limits;
 use num_bigint::BigInt;
 
@@ -275,22 +276,6 @@ fn limits_refuse_huge_work_at_once() {
     .unwrap();
     let r = binary(BinOp::Mod, &p, &Value::from(7), &mut budget).unwrap();
     assert_eq!(r.to_string(), "2");
-}
-
-/// A small xorshift generator, so the random test is reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
 }
 
 /// A random operand and its Python source text.
