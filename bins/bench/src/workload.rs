@@ -152,6 +152,16 @@ mod tests {
         assert!(!Expect::Prefix(b"+PONG".to_vec()).matches(b"-ERR"));
     }
 
+    /// The server refuses to print an int of more than 4300 digits, as
+    /// CPython does; the expected answer must be that refusal too.
+    #[test]
+    fn expected_answers_keep_the_4300_digit_limit() {
+        assert!(calc_expect("10**4299").matches(format!("OK 1{}", "0".repeat(4299)).as_bytes()));
+        let over = calc_expect("10**4300");
+        assert!(over.matches(b"ERR ValueError: Exceeds the limit (4300 digits)"));
+        assert!(!over.matches(format!("OK 1{}", "0".repeat(4300)).as_bytes()));
+    }
+
     #[test]
     fn mix_skips_comments_and_reads_explicit_answers() {
         let reqs = parse_mix("# header\n\n1+1\tOK 2\r\n  # indented comment\n2*3\tOK 6\n")
