@@ -27,6 +27,10 @@ const WORD_POWER_BITS: u64 = 64 * 64;
 /// is a bit low.
 const WORD_POWER_LIMBS: usize = 66;
 
+/// A smaller buffer for results of a few limbs, the common case: zeroing
+/// the big one costs about as much as the multiplications there.
+const WORD_POWER_FEW_LIMBS: usize = 8;
+
 /// For each base below 256, the largest power of it that fits a word and
 /// the exponent of that power (zeros for 0 and 1, which never get here),
 /// computed at compile time so [`word_power`] skips the search loop.
@@ -57,14 +61,14 @@ const fn largest_word_power(a: u64) -> (u64, u64) {
 /// limbs that is a handful of linear passes and one allocation (the
 /// result's), where repeated squaring allocates at every step (`5**150`:
 /// ~400 instructions instead of ~2,000). `None` when the result does not
-/// fit [`WORD_POWER_LIMBS`] limbs.
-fn word_power(a: u64, e: u64) -> Option<BigUint> {
+/// fit `N` limbs.
+fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
     let (chunk, per_chunk) = match WORD_CHUNKS.get(a as usize) {
         Some(&(chunk, per_chunk)) if per_chunk > 0 => (chunk, per_chunk),
         _ => largest_word_power(a),
     };
-    let mut limbs = [0u64; WORD_POWER_LIMBS];
-    limbs[0] = 1;
+    let mut limbs = [0u64; N];
+    *limbs.first_mut()? = 1;
     let mut len = 1;
     let mut left = e;
     while left > 0 {
@@ -90,12 +94,11 @@ fn word_power(a: u64, e: u64) -> Option<BigUint> {
     }
     // num-bigint takes base-2**32 digits; on 64-bit targets it packs them
     // back into words, so this copy is the only extra pass.
-    let mut digits = [0u32; 2 * WORD_POWER_LIMBS];
-    for (pair, &limb) in digits.chunks_exact_mut(2).zip(limbs.get(..len)?) {
-        pair[0] = limb as u32;
-        pair[1] = (limb >> 32) as u32;
+    let mut digits = [[0u32; 2]; N];
+    for (pair, &limb) in digits.iter_mut().zip(limbs.get(..len)?) {
+        *pair = [limb as u32, (limb >> 32) as u32];
     }
-    Some(BigUint::from_slice(digits.get(..2 * len)?))
+    Some(BigUint::from_slice(digits.get(..len)?.as_flattened()))
 }
 
 impl Int {
@@ -426,7 +429,15 @@ impl Int {
                 .saturating_add(400 * steps),
         )?;
         if let (Int::Small(a), true) = (self, bits <= WORD_POWER_BITS) {
-            if let Some(magnitude) = word_power(a.unsigned_abs(), e) {
+            let a_abs = a.unsigned_abs();
+            // `bits` is an estimate: a result that outgrows the small
+            // buffer is redone in the big one.
+            let few = if bits <= 64 * (WORD_POWER_FEW_LIMBS as u64 - 1) {
+                word_power::<WORD_POWER_FEW_LIMBS>(a_abs, e)
+            } else {
+                None
+            };
+            if let Some(magnitude) = few.or_else(|| word_power::<WORD_POWER_LIMBS>(a_abs, e)) {
                 let sign = if *a < 0 && e % 2 == 1 {
                     num_bigint::Sign::Minus
                 } else {
@@ -665,10 +676,17 @@ mod tests {
         ] {
             for e in [1u64, 2, 3, 26, 27, 28, 40, 63, 64, 65, 100, 150, 151] {
                 let want: BigUint = Pow::pow(BigUint::from(a), e as u32);
-                match word_power(a, e) {
+                match word_power::<WORD_POWER_LIMBS>(a, e) {
                     Some(got) => assert_eq!(got, want, "{a}**{e}"),
                     // Only results past the stack buffer are refused.
                     None => assert!(want.bits() > 64 * WORD_POWER_LIMBS as u64 - 64, "{a}**{e}"),
+                }
+                match word_power::<WORD_POWER_FEW_LIMBS>(a, e) {
+                    Some(got) => assert_eq!(got, want, "{a}**{e}"),
+                    None => assert!(
+                        want.bits() > 64 * WORD_POWER_FEW_LIMBS as u64 - 64,
+                        "{a}**{e}"
+                    ),
                 }
             }
         }
