@@ -41,37 +41,50 @@ pub(crate) fn write_int(out: &mut String, i: &Int, limit: Option<usize>) -> Resu
                     return Err(too_many_digits(l));
                 }
             }
-            let mut buf = DigitBuf::new();
-            let owned;
-            let digits = match buf.digits(b.magnitude()) {
-                Some(d) => d,
-                None => {
-                    owned = b.magnitude().to_string();
-                    owned.as_str()
+            with_digits(b.magnitude(), |digits| {
+                if let Some(l) = limit {
+                    if digits.len() > l {
+                        return Err(too_many_digits(l));
+                    }
                 }
-            };
-            if let Some(l) = limit {
-                if digits.len() > l {
-                    return Err(too_many_digits(l));
+                if b.sign() == Sign::Minus {
+                    out.push('-');
                 }
-            }
-            if b.sign() == Sign::Minus {
-                out.push('-');
-            }
-            out.push_str(digits);
+                out.push_str(digits);
+                Ok(())
+            })?;
         }
     }
     Ok(())
 }
 
 /// Formats a big int as num-bigint's `Display` does (sign, then digits,
-/// padded by the formatter's flags), with the word-arithmetic conversion
-/// for values of up to [`FAST_LIMBS`] limbs.
+/// padded by the formatter's flags), through [`with_digits`].
 pub(crate) fn fmt_big(b: &BigInt, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    let mut buf = DigitBuf::new();
-    match buf.digits(b.magnitude()) {
-        Some(d) => f.pad_integral(b.sign() != Sign::Minus, "", d),
-        None => std::fmt::Display::fmt(b, f),
+    with_digits(b.magnitude(), |d| {
+        f.pad_integral(b.sign() != Sign::Minus, "", d)
+    })
+}
+
+/// Calls `f` with the decimal digits of `m`: for up to [`FAST_LIMBS`] limbs
+/// from a stack buffer (a small one for a few limbs, as zeroing the big
+/// one would cost a tenth of a 400-bit conversion), otherwise from
+/// num-bigint's `to_string`.
+fn with_digits<R>(m: &BigUint, f: impl FnOnce(&str) -> R) -> R {
+    let limbs = m.iter_u64_digits().len();
+    let mut small = DigitBuf::<FEW_LIMBS, { FEW_LIMBS + 1 }>::new();
+    let mut large;
+    let digits = if limbs <= FEW_LIMBS {
+        small.digits(m)
+    } else if limbs <= FAST_LIMBS {
+        large = DigitBuf::<FAST_LIMBS, { FAST_LIMBS + 2 }>::new();
+        large.digits(m)
+    } else {
+        None
+    };
+    match digits {
+        Some(d) => f(d),
+        None => f(&m.to_string()),
     }
 }
 
@@ -79,6 +92,9 @@ pub(crate) fn fmt_big(b: &BigInt, f: &mut std::fmt::Formatter<'_>) -> std::fmt::
 /// converted by [`DigitBuf::digits`] on the stack; larger ones by
 /// num-bigint, whose divide-and-conquer conversion wins for big values.
 const FAST_LIMBS: usize = 64;
+
+/// The small buffer's limbs (512 bits, 155 digits).
+const FEW_LIMBS: usize = 8;
 
 /// 10**19, the largest power of ten in a `u64`. Its top bit is set, so it
 /// is a normalised divisor for [`div_2by1`] as it is.
@@ -89,10 +105,6 @@ const TEN19_INV: u64 = (u128::MAX / TEN19 as u128 - (1u128 << 64)) as u64;
 
 /// Digits per [`TEN19`] chunk.
 const CHUNK: usize = 19;
-
-/// Room for the digits of any magnitude below 2**(64 * FAST_LIMBS):
-/// 2**4096 < 10**1234 needs 65 chunks; one more is slack.
-const DIGIT_CAP: usize = CHUNK * (FAST_LIMBS + 2);
 
 /// "00" to "99", for writing two digits at a time.
 const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
@@ -153,32 +165,34 @@ fn write_pairs(out: &mut [u8], x: u64) {
     }
 }
 
-/// A stack buffer for the decimal digits of a magnitude of up to
-/// [`FAST_LIMBS`] limbs: no allocation, where num-bigint's `to_string`
-/// allocates a copy of the value, a digit vector and the string.
-struct DigitBuf {
-    bytes: [u8; DIGIT_CAP],
+/// A stack buffer for the decimal digits of a magnitude of up to `L`
+/// limbs, in `C` chunks of 19 digits: no allocation, where num-bigint's
+/// `to_string` allocates a copy of the value, a digit vector and the
+/// string. `C` must exceed `L * 64 * log10(2) / 19` (about `1.014 * L`);
+/// a value the chunks cannot hold is refused rather than cut.
+struct DigitBuf<const L: usize, const C: usize> {
+    chunks: [[u8; CHUNK]; C],
 }
 
-impl DigitBuf {
-    fn new() -> DigitBuf {
+impl<const L: usize, const C: usize> DigitBuf<L, C> {
+    fn new() -> Self {
         DigitBuf {
-            bytes: [b'0'; DIGIT_CAP],
+            chunks: [[b'0'; CHUNK]; C],
         }
     }
 
-    /// The decimal digits of `m`, or `None` when it has more than
-    /// [`FAST_LIMBS`] limbs.
+    /// The decimal digits of `m`, or `None` when it has more than `L` limbs
+    /// (or more digits than the chunks hold).
     ///
     /// Repeatedly divides a copy of the limbs by 10**19 in place, writing
     /// each remainder as 19 digits from the right; the top chunk's leading
     /// zeros are then skipped.
     fn digits(&mut self, m: &BigUint) -> Option<&str> {
         let source = m.iter_u64_digits();
-        if source.len() > FAST_LIMBS {
+        if source.len() > L {
             return None;
         }
-        let mut limbs = [0u64; FAST_LIMBS];
+        let mut limbs = [0u64; L];
         let mut len = 0;
         for (slot, limb) in limbs.iter_mut().zip(source) {
             *slot = limb;
@@ -188,8 +202,8 @@ impl DigitBuf {
             // Not reached from `Int::Big`, which is never 0; kept exact anyway.
             return Some("0");
         }
-        let mut start = DIGIT_CAP;
-        for chunk in self.bytes.rchunks_exact_mut(CHUNK) {
+        let mut used = 0;
+        for chunk in self.chunks.iter_mut().rev() {
             let Some(active) = limbs.get_mut(..len) else {
                 break;
             };
@@ -205,12 +219,14 @@ impl DigitBuf {
             while len > 0 && limbs.get(len - 1) == Some(&0) {
                 len -= 1;
             }
-            if let Ok(chunk) = <&mut [u8; CHUNK]>::try_from(chunk) {
-                write_chunk(chunk, rem);
-            }
-            start -= CHUNK;
+            write_chunk(chunk, rem);
+            used += 1;
         }
-        let text = self.bytes.get(start..).unwrap_or_default();
+        if len > 0 {
+            return None;
+        }
+        let all = self.chunks.as_flattened();
+        let text = all.get(all.len() - used * CHUNK..).unwrap_or_default();
         // Leading zeros of the top chunk; one digit stays for the value 0.
         let zeros = text
             .iter()
@@ -639,13 +655,29 @@ mod tests {
 
     #[test]
     fn digit_buf_bounds() {
-        assert_eq!(DigitBuf::new().digits(&BigUint::ZERO), Some("0"));
-        // 2**4096 - 1, the largest value of 64 limbs, fits the buffer.
-        let top = (BigUint::from(1u32) << 4096u32) - 1u32;
-        let mut buf = DigitBuf::new();
+        type Few = DigitBuf<FEW_LIMBS, { FEW_LIMBS + 1 }>;
+        type Fast = DigitBuf<FAST_LIMBS, { FAST_LIMBS + 2 }>;
+        assert_eq!(Few::new().digits(&BigUint::ZERO), Some("0"));
+        assert_eq!(Fast::new().digits(&BigUint::ZERO), Some("0"));
+        let one = BigUint::from(1u32);
+        // The largest value of each buffer's limbs fits it, one more is
+        // refused (left to the next buffer or num-bigint).
+        let top = (&one << 512u32) - 1u32;
+        let mut buf = Few::new();
         assert_eq!(buf.digits(&top).map(str::to_owned), Some(top.to_string()));
-        // 65 limbs are left to num-bigint.
-        assert_eq!(DigitBuf::new().digits(&(top + 1u32)), None);
+        assert_eq!(Few::new().digits(&(top + 1u32)), None);
+        let top = (&one << 4096u32) - 1u32;
+        let mut buf = Fast::new();
+        assert_eq!(buf.digits(&top).map(str::to_owned), Some(top.to_string()));
+        assert_eq!(Fast::new().digits(&(top + 1u32)), None);
+        // Too few chunks for the limbs: refused, not cut short.
+        let mut short = DigitBuf::<2, 1>::new();
+        assert_eq!(short.digits(&(&one << 127u32)), None);
+        let mut short = DigitBuf::<2, 1>::new();
+        assert_eq!(
+            short.digits(&BigUint::from(TEN19 - 1)),
+            Some("9999999999999999999")
+        );
     }
 
     /// Python's limit messages at the boundary: `str(10**4300 - 1)` has
