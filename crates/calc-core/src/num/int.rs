@@ -309,6 +309,26 @@ impl Int {
         Ok(Int::from_bigint(&*self.big() - &*other.big()))
     }
 
+    /// `a + other`, or `a - other` when `subtract`, for a big `a` taken by
+    /// value so the sum is computed in its digits; the checks and charge
+    /// are those of [`Int::add`] and [`Int::sub`].
+    pub(crate) fn add_sub_owned(
+        a: BigInt,
+        other: &Int,
+        subtract: bool,
+        budget: &mut Budget<'_>,
+    ) -> Result<Int, EvalError> {
+        let bits = a.bits().max(other.bit_length()) + 1;
+        budget.check_bits(bits)?;
+        budget.charge(linear_cost(bits))?;
+        Ok(Int::from_bigint(match (other, subtract) {
+            (Int::Small(v), false) => a + *v,
+            (Int::Small(v), true) => a - *v,
+            (Int::Big(b), false) => a + b,
+            (Int::Big(b), true) => a - b,
+        }))
+    }
+
     /// `self * other`.
     pub(crate) fn mul(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         if let (Int::Small(a), Int::Small(b)) = (self, other) {
