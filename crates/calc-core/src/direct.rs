@@ -245,7 +245,7 @@ impl Direct<'_, '_> {
                 height = height.max(right.height);
                 acc = match ops::inline_binary(op, &acc, &right.value) {
                     Some(v) => v,
-                    None => ops::binary(op, &acc, &right.value, &mut self.budget).ok()?,
+                    None => ops::binary_owned(op, acc, &right.value, &mut self.budget).ok()?,
                 };
             }
             left = Operand {
@@ -273,7 +273,7 @@ impl Direct<'_, '_> {
             height = height.max(right.height);
             acc = match ops::inline_binary(op, &acc, &right.value) {
                 Some(v) => v,
-                None => ops::binary(op, &acc, &right.value, &mut self.budget).ok()?,
+                None => ops::binary_owned(op, acc, &right.value, &mut self.budget).ok()?,
             };
         }
         Some(Operand {

@@ -36,6 +36,25 @@ pub(crate) fn binary(
     }
 }
 
+/// [`binary`] with the left operand by value: a big int's `+` and `-` then
+/// add into its digits (num-bigint reuses an owned operand's allocation)
+/// instead of allocating the result; everything else is [`binary`]. Out of
+/// line, as its callers' common case never gets here.
+#[inline(never)]
+pub(crate) fn binary_owned(
+    op: BinOp,
+    a: Value,
+    b: &Value,
+    budget: &mut Budget<'_>,
+) -> Result<Value, EvalError> {
+    match (a, b) {
+        (Value::Int(Int::Big(x)), Value::Int(y)) if matches!(op, BinOp::Add | BinOp::Sub) => {
+            Int::add_sub_owned(x, y, op == BinOp::Sub, budget).map(Value::Int)
+        }
+        (a, b) => binary(op, &a, b, budget),
+    }
+}
+
 /// The commonest cases of [`binary`], for callers to inline: float
 /// `+ - *` and `/` by nonzero are plain IEEE operations, small int `+ - *`
 /// that do not overflow are exact. `None` for everything else, errors

@@ -247,7 +247,7 @@ impl fmt::Display for Int {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Int::Small(v) => fmt::Display::fmt(v, f),
-            Int::Big(b) => fmt::Display::fmt(b, f),
+            Int::Big(b) => repr::fmt_big(b, f),
         }
     }
 }

@@ -22,46 +22,83 @@ const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
 /// are computed by [`word_power`].
 const WORD_POWER_BITS: u64 = 64 * 64;
 
-/// `a**e`, a result of about `bits` bits (an estimate from above), by
-/// multiplying a limb vector in place by the largest power of `a` that fits
-/// a word: for results of a few dozen limbs that is a handful of linear
-/// passes and one allocation, where repeated squaring allocates at every
-/// step (`5**150`: ~400 instructions instead of ~2,000).
-fn word_power(a: u64, e: u64, bits: u64) -> BigUint {
-    // The largest power of `a` that fits a word, and its exponent.
+/// Limbs of the stack buffer [`word_power`] multiplies in: a result of up
+/// to [`WORD_POWER_BITS`] bits needs 64; two more absorb an estimate that
+/// is a bit low.
+const WORD_POWER_LIMBS: usize = 66;
+
+/// A smaller buffer for results of a few limbs, the common case: zeroing
+/// the big one costs about as much as the multiplications there.
+const WORD_POWER_FEW_LIMBS: usize = 8;
+
+/// For each base below 256, the largest power of it that fits a word and
+/// the exponent of that power (zeros for 0 and 1, which never get here),
+/// computed at compile time so [`word_power`] skips the search loop.
+const WORD_CHUNKS: [(u64, u64); 256] = word_chunks();
+
+const fn word_chunks() -> [(u64, u64); 256] {
+    let mut table = [(0u64, 0u64); 256];
+    let mut a = 2;
+    while a < 256 {
+        table[a] = largest_word_power(a as u64);
+        a += 1;
+    }
+    table
+}
+
+/// The largest power of `a` (at least 2) that fits a word, and its exponent.
+const fn largest_word_power(a: u64) -> (u64, u64) {
     let (mut chunk, mut per_chunk) = (a, 1u64);
     while let Some(next) = chunk.checked_mul(a) {
         chunk = next;
         per_chunk += 1;
     }
-    let mut limbs: Vec<u64> = Vec::with_capacity(usize::try_from(bits / 64 + 2).unwrap_or(0));
-    limbs.push(1);
+    (chunk, per_chunk)
+}
+
+/// `a**e` for `a >= 2` by multiplying a limb array on the stack in place by
+/// the largest power of `a` that fits a word: for results of a few dozen
+/// limbs that is a handful of linear passes and one allocation (the
+/// result's), where repeated squaring allocates at every step (`5**150`:
+/// ~400 instructions instead of ~2,000). `None` when the result does not
+/// fit `N` limbs.
+fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
+    let (chunk, per_chunk) = match WORD_CHUNKS.get(a as usize) {
+        Some(&(chunk, per_chunk)) if per_chunk > 0 => (chunk, per_chunk),
+        _ => largest_word_power(a),
+    };
+    let mut limbs = [0u64; N];
+    *limbs.first_mut()? = 1;
+    let mut len = 1;
     let mut left = e;
     while left > 0 {
         let factor = if left >= per_chunk {
             left -= per_chunk;
             chunk
         } else {
-            // `a**left` < `chunk`, so it fits.
-            let f = (1..left).fold(a, |f, _| f.wrapping_mul(a));
+            // `a**left` < `chunk`, so it fits (and `left` < 64).
+            let f = a.wrapping_pow(left as u32);
             left = 0;
             f
         };
         let mut carry: u64 = 0;
-        for limb in limbs.iter_mut() {
+        for limb in limbs.get_mut(..len)?.iter_mut() {
             let product = u128::from(*limb) * u128::from(factor) + u128::from(carry);
             *limb = product as u64;
             carry = (product >> 64) as u64;
         }
         if carry != 0 {
-            limbs.push(carry);
+            *limbs.get_mut(len)? = carry;
+            len += 1;
         }
     }
-    let digits: Vec<u32> = limbs
-        .iter()
-        .flat_map(|&l| [l as u32, (l >> 32) as u32])
-        .collect();
-    BigUint::new(digits)
+    // num-bigint takes base-2**32 digits; on 64-bit targets it packs them
+    // back into words, so this copy is the only extra pass.
+    let mut digits = [[0u32; 2]; N];
+    for (pair, &limb) in digits.iter_mut().zip(limbs.get(..len)?) {
+        *pair = [limb as u32, (limb >> 32) as u32];
+    }
+    Some(BigUint::from_slice(digits.get(..len)?.as_flattened()))
 }
 
 impl Int {
@@ -272,6 +309,26 @@ impl Int {
         Ok(Int::from_bigint(&*self.big() - &*other.big()))
     }
 
+    /// `a + other`, or `a - other` when `subtract`, for a big `a` taken by
+    /// value so the sum is computed in its digits; the checks and charge
+    /// are those of [`Int::add`] and [`Int::sub`].
+    pub(crate) fn add_sub_owned(
+        a: BigInt,
+        other: &Int,
+        subtract: bool,
+        budget: &mut Budget<'_>,
+    ) -> Result<Int, EvalError> {
+        let bits = a.bits().max(other.bit_length()) + 1;
+        budget.check_bits(bits)?;
+        budget.charge(linear_cost(bits))?;
+        Ok(Int::from_bigint(match (other, subtract) {
+            (Int::Small(v), false) => a + *v,
+            (Int::Small(v), true) => a - *v,
+            (Int::Big(b), false) => a + b,
+            (Int::Big(b), true) => a - b,
+        }))
+    }
+
     /// `self * other`.
     pub(crate) fn mul(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
         if let (Int::Small(a), Int::Small(b)) = (self, other) {
@@ -392,13 +449,22 @@ impl Int {
                 .saturating_add(400 * steps),
         )?;
         if let (Int::Small(a), true) = (self, bits <= WORD_POWER_BITS) {
-            let magnitude = word_power(a.unsigned_abs(), e, bits);
-            let sign = if *a < 0 && e % 2 == 1 {
-                num_bigint::Sign::Minus
+            let a_abs = a.unsigned_abs();
+            // `bits` is an estimate: a result that outgrows the small
+            // buffer is redone in the big one.
+            let few = if bits <= 64 * (WORD_POWER_FEW_LIMBS as u64 - 1) {
+                word_power::<WORD_POWER_FEW_LIMBS>(a_abs, e)
             } else {
-                num_bigint::Sign::Plus
+                None
             };
-            return Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude)));
+            if let Some(magnitude) = few.or_else(|| word_power::<WORD_POWER_LIMBS>(a_abs, e)) {
+                let sign = if *a < 0 && e % 2 == 1 {
+                    num_bigint::Sign::Minus
+                } else {
+                    num_bigint::Sign::Plus
+                };
+                return Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude)));
+            }
         }
         let e32 = u32::try_from(e).map_err(|_| too_many_bits(budget))?;
         Ok(Int::from_bigint(Pow::pow(&*self.big(), e32)))
@@ -630,7 +696,18 @@ mod tests {
         ] {
             for e in [1u64, 2, 3, 26, 27, 28, 40, 63, 64, 65, 100, 150, 151] {
                 let want: BigUint = Pow::pow(BigUint::from(a), e as u32);
-                assert_eq!(word_power(a, e, want.bits() + 64), want, "{a}**{e}");
+                match word_power::<WORD_POWER_LIMBS>(a, e) {
+                    Some(got) => assert_eq!(got, want, "{a}**{e}"),
+                    // Only results past the stack buffer are refused.
+                    None => assert!(want.bits() > 64 * WORD_POWER_LIMBS as u64 - 64, "{a}**{e}"),
+                }
+                match word_power::<WORD_POWER_FEW_LIMBS>(a, e) {
+                    Some(got) => assert_eq!(got, want, "{a}**{e}"),
+                    None => assert!(
+                        want.bits() > 64 * WORD_POWER_FEW_LIMBS as u64 - 64,
+                        "{a}**{e}"
+                    ),
+                }
             }
         }
         // Through `Int::pow`, signs included, against the general path's

@@ -248,6 +248,55 @@ fn builtins_as_operands() {
     );
 }
 
+/// `binary_owned` (the left operand by value, big `+` and `-` in place)
+/// gives what `binary` gives, values, errors and budget used alike.
+#[test]
+fn owned_left_operand_matches_binary() {
+    let mut rng = Rng(0x5eed_0f0b_1e55_0001);
+    let mut values = vec![
+        int("9223372036854775808"),
+        int("-9223372036854775809"),
+        int("18446744073709551616"),
+        int("-18446744073709551616"),
+        Value::Int(Int::Small(i64::MAX)),
+        Value::Int(Int::Small(i64::MIN)),
+        Value::Int(Int::Small(0)),
+        Value::Int(Int::Small(-1)),
+        Value::Bool(true),
+        f(1.5),
+        c(1.0, 2.0),
+    ];
+    for _ in 0..300 {
+        let limbs = 1 + rng.below(6) as usize;
+        let digits: Vec<u32> = (0..2 * limbs).map(|_| rng.next() as u32).collect();
+        let v = BigInt::from(num_bigint::BigUint::new(digits));
+        let v = if rng.below(2) == 0 { -v } else { v };
+        values.push(Value::Int(Int::from_bigint(v)));
+    }
+    // 2**(max_int_bits - 1) + itself needs one bit too many: LimitError.
+    let limits = Limits::default();
+    let top = Value::Int(Int::from_bigint(
+        BigInt::from(1) << (limits.max_int_bits - 1) as usize,
+    ));
+    values.push(top);
+    for a in &values {
+        for b in values.iter().take(40).chain(values.iter().rev().take(3)) {
+            for op in [BinOp::Add, BinOp::Sub, BinOp::Mul] {
+                let mut b1 = Budget::new(&limits);
+                let mut b2 = Budget::new(&limits);
+                let want = binary(op, a, b, &mut b1);
+                let got = binary_owned(op, a.clone(), b, &mut b2);
+                let text = |r: Result<Value, EvalError>| match r {
+                    Ok(v) => format!("{v:?}"),
+                    Err(e) => e.to_string(),
+                };
+                assert_eq!(text(got), text(want), "{a:?} {op:?} {b:?}");
+                assert_eq!(b1.remaining(), b2.remaining(), "{a:?} {op:?} {b:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn limits_refuse_huge_work_at_once() {
     let start = std::time::Instant::now();
