@@ -256,8 +256,8 @@ fn too_many_digits(limit: usize) -> EvalError {
     ))
 }
 
-/// Python's repr of one float, assembled on the stack and written at once:
-/// the longest, `-2.2250738585072014e-308`, has 24 bytes.
+/// A float's repr in exponent form, assembled on the stack and written at
+/// once: the longest, `-2.2250738585072014e-308`, has 24 bytes.
 struct FloatText {
     bytes: [u8; 32],
     len: usize,
@@ -295,108 +295,85 @@ impl FloatText {
 /// (float repr does, complex parts do not); `sign` writes `+` for
 /// non-negative values (and NaN).
 pub(crate) fn write_float<W: std::fmt::Write>(out: &mut W, x: f64, add_dot0: bool, sign: bool) {
-    if x.is_finite() && x != 0.0 {
-        let mut buffer = ryu::Buffer::new();
-        let text = buffer.format_finite(x);
-        // Ryū writes positional digits for 1e-5 <= |x| < 1e16 with the
-        // same layout as Python (`123.456`, `0.001`, `100.0`); Python
-        // switches to exponent form below 1e-4. In that common range the
-        // text is used as it is.
-        let digits = text.strip_prefix('-').unwrap_or(text);
-        if !digits.contains('e') && !digits.starts_with("0.0000") {
-            if sign && x > 0.0 {
-                put(out, "+");
-            }
-            let text = if add_dot0 {
+    let plus = if sign { "+" } else { "" };
+    if x.is_nan() {
+        put(out, if sign { "+nan" } else { "nan" });
+        return;
+    }
+    if x.is_infinite() || x == 0.0 {
+        let negative = x.is_sign_negative();
+        if !negative {
+            put(out, plus);
+        }
+        put(
+            out,
+            match (x.is_infinite(), negative, add_dot0) {
+                (true, true, _) => "-inf",
+                (true, false, _) => "inf",
+                (false, true, true) => "-0.0",
+                (false, true, false) => "-0",
+                (false, false, true) => "0.0",
+                (false, false, false) => "0",
+            },
+        );
+        return;
+    }
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(x);
+    let magnitude = text.strip_prefix('-').unwrap_or(text);
+    if x > 0.0 {
+        put(out, plus);
+    }
+    // Ryū writes positional digits for 1e-5 <= |x| < 1e16 with Python's
+    // layout (`123.456`, `0.001`, `100.0`); Python switches to exponent
+    // form below 1e-4 (`0.0000...` here). In Python's positional range the
+    // text is used as it is; everything else is Python's exponent form,
+    // laid out from Ryū's digits.
+    if !magnitude.contains('e') && !magnitude.starts_with("0.0000") {
+        put(
+            out,
+            if add_dot0 {
                 text
             } else {
                 text.strip_suffix(".0").unwrap_or(text)
-            };
-            put(out, text);
-            return;
-        }
-    }
-    let mut text = FloatText::new();
-    float_text(&mut text, x, add_dot0, sign);
-    put(out, text.as_str());
-}
-
-fn float_text(out: &mut FloatText, x: f64, add_dot0: bool, sign: bool) {
-    if x.is_nan() {
-        out.push_all(if sign { b"+nan" } else { b"nan" });
+            },
+        );
         return;
     }
-    if x.is_sign_negative() {
-        out.push(b'-');
-    } else if sign {
-        out.push(b'+');
+    let mut exponent_form = FloatText::new();
+    if x < 0.0 {
+        exponent_form.push(b'-');
     }
-    let x = x.abs();
-    if x.is_infinite() {
-        out.push_all(b"inf");
-        return;
-    }
-    if x == 0.0 {
-        out.push_all(if add_dot0 { b"0.0" } else { b"0" });
-        return;
-    }
-    let (digits, n, decpt) = shortest_digits(x);
+    let (digits, n, decpt) = shortest_digits(magnitude.as_bytes());
     let digits = digits.get(..n).unwrap_or_default();
-    // Python's decpt: the decimal point sits after `decpt` digits.
-    if !(-4 < decpt && decpt <= 16) {
-        let (first, rest) = digits.split_first().unwrap_or((&b'0', &[]));
-        out.push(*first);
-        if !rest.is_empty() {
-            out.push(b'.');
-            out.push_all(rest);
-        }
-        let exp = decpt - 1;
-        out.push(b'e');
-        out.push(if exp < 0 { b'-' } else { b'+' });
-        let exp = exp.unsigned_abs();
-        if exp >= 100 {
-            out.push(b'0' + (exp / 100) as u8);
-        }
-        out.push(b'0' + (exp / 10 % 10) as u8);
-        out.push(b'0' + (exp % 10) as u8);
-    } else if decpt <= 0 {
-        out.push_all(b"0.");
-        for _ in 0..(-decpt) {
-            out.push(b'0');
-        }
-        out.push_all(digits);
-    } else {
-        let point = decpt as usize;
-        if point >= digits.len() {
-            out.push_all(digits);
-            for _ in digits.len()..point {
-                out.push(b'0');
-            }
-            if add_dot0 {
-                out.push_all(b".0");
-            }
-        } else {
-            let (int_part, frac) = digits.split_at(point);
-            out.push_all(int_part);
-            out.push(b'.');
-            out.push_all(frac);
-        }
+    let (first, rest) = digits.split_first().unwrap_or((&b'0', &[]));
+    exponent_form.push(*first);
+    if !rest.is_empty() {
+        exponent_form.push(b'.');
+        exponent_form.push_all(rest);
     }
+    // Python's decpt: the decimal point sits after `decpt` digits.
+    let exp = decpt - 1;
+    exponent_form.push(b'e');
+    exponent_form.push(if exp < 0 { b'-' } else { b'+' });
+    let exp = exp.unsigned_abs();
+    if exp >= 100 {
+        exponent_form.push(b'0' + (exp / 100) as u8);
+    }
+    exponent_form.push(b'0' + (exp / 10 % 10) as u8);
+    exponent_form.push(b'0' + (exp % 10) as u8);
+    put(out, exponent_form.as_str());
 }
 
-/// The digits of CPython's repr of a finite positive `x` (`_Py_dg_dtoa` mode
-/// 0): the shortest that round-trip and, among those, the closest to `x`,
-/// which is what Ryū computes. Returns the digits (no leading or trailing
-/// zeros), their count and Python's `decpt`: the value is `0.DIGITS *
-/// 10**decpt`.
-///
-/// Ryū's own layout (`123.45`, `0.0001`, `1e16`, `1.5e-7`) is read back
-/// into digits and exponent, which costs a few dozen instructions; Rust's
-/// `{:e}` was not used because it does not always pick the closest of the
-/// shortest candidates (`-264310078315752.62` came out as `...63`).
-fn shortest_digits(x: f64) -> ([u8; 17], usize, i32) {
-    let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(x).as_bytes();
+/// The digits of CPython's repr of a finite positive float (`_Py_dg_dtoa`
+/// mode 0): the shortest that round-trip and, among those, the closest to
+/// the value, which is what Ryū computes; `text` is Ryū's text of it
+/// (`123.45`, `0.0001`, `1e16`, `1.5e-7`). Returns the digits (no leading or
+/// trailing zeros), their count and Python's `decpt`: the value is
+/// `0.DIGITS * 10**decpt`. Rust's `{:e}` was not used because it does not
+/// always pick the closest of the shortest candidates
+/// (`-264310078315752.62` came out as `...63`).
+fn shortest_digits(text: &[u8]) -> ([u8; 17], usize, i32) {
     let mut digits = [0u8; 17];
     let mut n = 0;
     // Digits before the point (leading zeros excluded), and whether the
