@@ -243,10 +243,7 @@ impl Direct<'_, '_> {
                     _ => self.binary(prec + 1)?,
                 };
                 height = height.max(right.height);
-                acc = match ops::inline_binary(op, &acc, &right.value) {
-                    Some(v) => v,
-                    None => ops::binary_owned(op, acc, &right.value, &mut self.budget).ok()?,
-                };
+                acc = self.apply(op, acc, &right.value)?;
             }
             left = Operand {
                 value: acc,
@@ -271,15 +268,22 @@ impl Direct<'_, '_> {
             self.advance();
             let right = self.operand()?;
             height = height.max(right.height);
-            acc = match ops::inline_binary(op, &acc, &right.value) {
-                Some(v) => v,
-                None => ops::binary_owned(op, acc, &right.value, &mut self.budget).ok()?,
-            };
+            acc = self.apply(op, acc, &right.value)?;
         }
         Some(Operand {
             value: acc,
             height: self.height(height + 1)?,
         })
+    }
+
+    /// `acc op right`: the float and small-int cases inline, the rest out
+    /// of line with `acc` by value (a big int's sum reuses its digits).
+    #[inline(always)]
+    fn apply(&mut self, op: BinOp, acc: Value, right: &Value) -> Option<Value> {
+        match ops::inline_binary(op, &acc, right) {
+            Some(v) => Some(v),
+            None => ops::binary_owned(op, acc, right, &mut self.budget).ok(),
+        }
     }
 
     /// [`factor`](Self::factor), with its commonest case, a number
