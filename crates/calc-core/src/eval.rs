@@ -179,10 +179,10 @@ fn internal() -> EvalError {
 /// a repr, or `!Class: message`. These pass once `ops`, `value` and
 /// `builtins` (numeric-core and builtins branches) are merged.
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::{Env, Expr, Limits};
 
-    const CASES: &[(&str, &str)] = &[
+    pub(crate) const CASES: &[(&str, &str)] = &[
         ("1+2*3", "7"),
         ("-2**2", "-4"),
         ("2**-1", "0.5"),

@@ -13,49 +13,13 @@ fn general(src: &str, limits: &Limits) -> Result<(String, &'static str), String>
         .map_err(|e| e.class().to_string())
 }
 
-/// Inputs this path answers, with python3 3.11's `repr(eval(src, NS))`.
+/// Inputs this path answers, with python3 3.11's `repr(eval(src, NS))`,
+/// besides those of the walker's table (`eval::tests::CASES`), which
+/// [`agrees_with_the_walker_table`] runs.
 const ANSWERED: &[(&str, &str)] = &[
-    ("1+2*3", "7"),
-    ("-2**2", "-4"),
-    ("2**-1", "0.5"),
-    ("2**3**2", "512"),
-    ("-2**-2", "-0.25"),
-    ("~5", "-6"),
-    ("--5", "5"),
-    ("-+-5", "5"),
-    ("+True", "1"),
-    ("~True", "-2"),
-    ("1 < 2 < 3", "True"),
-    ("3 > 2 < 1", "False"),
-    ("1 == 1.0 == True", "True"),
     ("2 < 1 < 3", "False"),
-    ("(1 < 2) + 1", "2"),
-    ("abs(-3)", "3"),
-    ("(abs)(-1)", "1"),
-    ("abs(-1,)", "1"),
-    ("max(1, 2, 3)", "3"),
-    ("min(2.5, 1)", "1"),
-    ("pow(2, 10)", "1024"),
     ("pow(3, 4, 5)", "1"),
-    ("sqrt(16)", "4.0"),
-    ("int(2.5)", "2"),
-    ("float(3)", "3.0"),
-    ("complex(1, 2)", "(1+2j)"),
-    ("1 - 2 - 3", "-4"),
-    ("100 // 7 % 3", "2"),
-    ("1 << 2 + 1", "8"),
-    ("1 | 2 ^ 3 & 4", "3"),
-    ("2 * 3 // 4 * 5", "5"),
-    ("True + True", "2"),
-    ("1 + 2j", "(1+2j)"),
-    ("1e400", "inf"),
-    ("-1e400", "-inf"),
-    ("1e400 - 1e400", "nan"),
-    (".5 + 1.", "1.5"),
-    ("2j * 2j", "(-4+0j)"),
-    ("1.5e3J", "1500j"),
     ("1.5E+3", "1500.0"),
-    ("0 < 1 != 2 > 1 == 1 <= 1 >= 1", "True"),
     ("0.1 + 0.2", "0.30000000000000004"),
     ("1e16", "1e+16"),
     ("1e-5", "1e-05"),
@@ -98,13 +62,6 @@ const ANSWERED: &[(&str, &str)] = &[
         "abs(-3.25) + floor(7.5) + max(1.5, 2.5, 0.5) + sin(0.5) * cos(0.25)",
         "13.214521359638928",
     ),
-    ("pi", "3.141592653589793"),
-    ("e", "2.718281828459045"),
-    ("tau", "6.283185307179586"),
-    ("inf", "inf"),
-    ("nan", "nan"),
-    ("-inf", "-inf"),
-    ("abs", "<built-in function abs>"),
     ("int", "<class 'int'>"),
     ("round(2.5)", "2"),
     ("round(3.14159, 2)", "3.14"),
@@ -159,6 +116,22 @@ fn answers_match_cpython() {
         })
         .collect();
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The walker's table of CPython answers, through this path: wherever it
+/// answers, the answer is CPython's; and it answers the plain arithmetic
+/// of that table (45 of its 81 cases when written; the rest are errors,
+/// names, keywords and prefixed literals, left to the general path).
+#[test]
+fn agrees_with_the_walker_table() {
+    let mut answered = 0;
+    for &(src, want) in crate::eval::tests::CASES {
+        if let Some(got) = direct(src) {
+            assert_eq!(got, want, "{src:?}");
+            answered += 1;
+        }
+    }
+    assert!(answered >= 45, "answered only {answered}");
 }
 
 #[test]
