@@ -30,10 +30,13 @@
 //! this one first, `Expr` always the general one), and the tests below
 //! check them against each other on generated input and tight limits.
 
+mod operand;
+
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::Budget;
 use crate::parse::number;
-use crate::{builtins, ops, Complex, Int, Limits, Value};
+use crate::{builtins, ops, Complex, Limits, Value};
+use operand::{Held, Operand, MAX_HEIGHT};
 
 /// Recursion this path allows itself (brackets, unary operators, `**`),
 /// whatever the limits: deeper input goes to the general path, which
@@ -44,26 +47,7 @@ const MAX_RECURSION: u32 = 48;
 /// without error under `limits`; `None` leaves it to the general path.
 /// The caller checks `limits.max_source_len`.
 pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
-    let mut direct = Direct {
-        src: source,
-        s: source.as_bytes(),
-        i: 0,
-        next: Next::Other,
-        next_len: 0,
-        limits,
-        budget: Budget::new(limits),
-        brackets: 0,
-        recursion: 0,
-    };
-    direct.blanks();
-    let result = direct.comparison()?;
-    matches!(direct.next, Next::End).then_some(result.value)
-}
-
-/// A computed subexpression and the height of its tree in the parser.
-struct Operand {
-    value: Value,
-    height: u32,
+    Direct::new(source, limits).run()
 }
 
 /// The token after an operand, read once and then looked at by every
@@ -98,9 +82,35 @@ struct Direct<'s, 'l> {
     brackets: usize,
     /// Current recursion through brackets, unary operators and `**`.
     recursion: u32,
+    /// The values of operands too big for their word.
+    held: Held,
 }
 
-impl Direct<'_, '_> {
+impl<'s, 'l> Direct<'s, 'l> {
+    fn new(source: &'s str, limits: &'l Limits) -> Self {
+        Direct {
+            src: source,
+            s: source.as_bytes(),
+            i: 0,
+            next: Next::Other,
+            next_len: 0,
+            limits,
+            budget: Budget::new(limits),
+            brackets: 0,
+            recursion: 0,
+            held: Held::default(),
+        }
+    }
+
+    /// The whole input's value.
+    fn run(&mut self) -> Option<Value> {
+        self.blanks();
+        let result = self.comparison()?;
+        if !matches!(self.next, Next::End) {
+            return None;
+        }
+        self.held.value(result)
+    }
     /// The byte at `i`, or 0 past the end (a NUL in the input also reads
     /// as 0; nothing accepts it, and the end is found by length).
     #[inline]
@@ -160,7 +170,7 @@ impl Direct<'_, '_> {
     /// `height` if the parser accepts a node that high.
     #[inline]
     fn height(&self, height: u32) -> Option<u32> {
-        (height as usize <= self.limits.max_nesting).then_some(height)
+        (height as usize <= self.limits.max_nesting && height <= MAX_HEIGHT).then_some(height)
     }
 
     #[inline]
@@ -199,26 +209,24 @@ impl Direct<'_, '_> {
         let Next::Cmp(mut op) = self.next else {
             return Some(first);
         };
-        let mut height = first.height;
-        let mut left = first.value;
+        let mut height = first.height();
+        let mut left = self.held.value(first)?;
         let mut holds = true;
         loop {
             self.advance();
             let right = self.binary(0)?;
-            height = height.max(right.height);
+            height = height.max(right.height());
+            let right = self.held.value(right)?;
             if holds {
-                holds = ops::compare(op, &left, &right.value, &mut self.budget).ok()?;
+                holds = ops::compare(op, &left, &right, &mut self.budget).ok()?;
             }
-            left = right.value;
+            left = right;
             match self.next {
                 Next::Cmp(next) => op = next,
                 _ => break,
             }
         }
-        Some(Operand {
-            value: Value::Bool(holds),
-            height: self.height(height + 1)?,
-        })
+        Some(Operand::bool(holds, self.height(height + 1)?))
     }
 
     /// The left-associative levels from `min` up, as the parser's
@@ -230,8 +238,8 @@ impl Direct<'_, '_> {
             if prec < min {
                 break;
             }
-            let mut height = left.height;
-            let mut acc = left.value;
+            let mut height = left.height();
+            let mut acc = left;
             while let Next::Bin(op, p) = self.next {
                 if p != prec {
                     break;
@@ -242,13 +250,10 @@ impl Direct<'_, '_> {
                     4 => self.term()?,
                     _ => self.binary(prec + 1)?,
                 };
-                height = height.max(right.height);
-                acc = self.apply(op, acc, &right.value)?;
+                height = height.max(right.height());
+                acc = self.apply(op, acc, right)?;
             }
-            left = Operand {
-                value: acc,
-                height: self.height(height + 1)?,
-            };
+            left = acc.with_height(self.height(height + 1)?);
         }
         Some(left)
     }
@@ -262,28 +267,36 @@ impl Direct<'_, '_> {
         if !matches!(self.next, Next::Bin(_, 5)) {
             return Some(left);
         }
-        let mut height = left.height;
-        let mut acc = left.value;
+        let mut height = left.height();
+        let mut acc = left;
         while let Next::Bin(op, 5) = self.next {
             self.advance();
             let right = self.operand()?;
-            height = height.max(right.height);
-            acc = self.apply(op, acc, &right.value)?;
+            height = height.max(right.height());
+            acc = self.apply(op, acc, right)?;
         }
-        Some(Operand {
-            value: acc,
-            height: self.height(height + 1)?,
-        })
+        Some(acc.with_height(self.height(height + 1)?))
     }
 
-    /// `acc op right`: the float and small-int cases inline, the rest out
-    /// of line with `acc` by value (a big int's sum reuses its digits).
+    /// `acc op right` (height left to the caller): the float and
+    /// small-int cases inline, the rest out of line.
     #[inline(always)]
-    fn apply(&mut self, op: BinOp, acc: Value, right: &Value) -> Option<Value> {
-        match ops::inline_binary(op, &acc, right) {
+    fn apply(&mut self, op: BinOp, acc: Operand, right: Operand) -> Option<Operand> {
+        match operand::inline_binary(op, acc, right) {
             Some(v) => Some(v),
-            None => ops::binary_owned(op, acc, right, &mut self.budget).ok(),
+            None => self.apply_values(op, acc, right),
         }
+    }
+
+    /// [`apply`](Self::apply) on values, with `acc` by value (a big int's
+    /// sum reuses its digits).
+    #[inline(never)]
+    fn apply_values(&mut self, op: BinOp, acc: Operand, right: Operand) -> Option<Operand> {
+        // The later operand first: it is the one on top of the stack.
+        let right = self.held.value(right)?;
+        let acc = self.held.value(acc)?;
+        let value = ops::binary_owned(op, acc, &right, &mut self.budget).ok()?;
+        Some(self.held.operand(value, 0))
     }
 
     /// [`factor`](Self::factor), with its commonest case, a number
@@ -293,12 +306,8 @@ impl Direct<'_, '_> {
         if !self.peek().is_ascii_digit() {
             return self.factor();
         }
-        let value = self.number()?;
+        let literal = self.number(self.height(1)?)?;
         self.lex_next();
-        let literal = Operand {
-            value,
-            height: self.height(1)?,
-        };
         match self.next {
             Next::Pow => self.power(literal),
             // A number is not callable.
@@ -328,11 +337,13 @@ impl Direct<'_, '_> {
         self.enter()?;
         let x = self.factor()?;
         self.recursion -= 1;
-        let value = ops::unary(op, &x.value, &mut self.budget).ok()?;
-        Some(Operand {
-            value,
-            height: self.height(x.height + 1)?,
-        })
+        let height = self.height(x.height() + 1)?;
+        if let Some(r) = operand::inline_unary(op, x) {
+            return Some(r.with_height(height));
+        }
+        let x = self.held.value(x)?;
+        let value = ops::unary(op, &x, &mut self.budget).ok()?;
+        Some(self.held.operand(value, height))
     }
 
     /// `base ** factor`, at the `**`.
@@ -341,11 +352,12 @@ impl Direct<'_, '_> {
         self.enter()?;
         let exponent = self.factor()?;
         self.recursion -= 1;
-        let value = ops::binary(BinOp::Pow, &base.value, &exponent.value, &mut self.budget).ok()?;
-        Some(Operand {
-            value,
-            height: self.height(1 + base.height.max(exponent.height))?,
-        })
+        let height = self.height(1 + base.height().max(exponent.height()))?;
+        // The later operand first: it is the one on top of the stack.
+        let exponent = self.held.value(exponent)?;
+        let base = self.held.value(base)?;
+        let value = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget).ok()?;
+        Some(self.held.operand(value, height))
     }
 
     /// `atom ('(' [arguments] ')')*`, calls of built-ins only.
@@ -362,19 +374,18 @@ impl Direct<'_, '_> {
     /// more move to a vector.
     fn call(&mut self, func: Operand) -> Option<Operand> {
         const FEW: usize = 4;
-        let Value::Builtin(f) = func.value else {
-            return None;
-        };
+        let f = func.builtin()?;
         self.open()?;
         let mut few: [Value; FEW] = [const { Value::Bool(false) }; FEW];
         let mut count = 0;
         let mut many: Vec<Value> = Vec::new();
-        let mut height = func.height;
+        let mut height = func.height();
         while self.peek() != b')' {
             let arg = self.comparison()?;
-            height = height.max(arg.height);
+            height = height.max(arg.height());
+            let arg = self.held.value(arg)?;
             match few.get_mut(count) {
-                Some(slot) => *slot = arg.value,
+                Some(slot) => *slot = arg,
                 None => {
                     if many.is_empty() {
                         many.extend(
@@ -382,7 +393,7 @@ impl Direct<'_, '_> {
                                 .map(|v| std::mem::replace(v, Value::Bool(false))),
                         );
                     }
-                    many.push(arg.value);
+                    many.push(arg);
                 }
             }
             count += 1;
@@ -399,26 +410,21 @@ impl Direct<'_, '_> {
             &many[..]
         };
         let value = builtins::call(f, args, &mut self.budget).ok()?;
-        Some(Operand {
-            value,
-            height: self.height(height + 1)?,
-        })
+        let height = self.height(height + 1)?;
+        Some(self.held.operand(value, height))
     }
 
     /// A number, a name, `True`/`False` or a parenthesized expression.
     #[inline]
     fn atom(&mut self) -> Option<Operand> {
-        let value = match self.peek() {
-            b'0'..=b'9' | b'.' => self.number()?,
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.name()?,
+        let operand = match self.peek() {
+            b'0'..=b'9' | b'.' => self.number(self.height(1)?)?,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.name(self.height(1)?)?,
             b'(' => return self.parenthesized(),
             _ => return None,
         };
         self.lex_next();
-        Some(Operand {
-            value,
-            height: self.height(1)?,
-        })
+        Some(operand)
     }
 
     /// `'(' comparison ')'`, at the `(`.
@@ -434,7 +440,7 @@ impl Direct<'_, '_> {
 
     /// `True`, `False` or a built-in name; other names and keywords are
     /// left to the general path.
-    fn name(&mut self) -> Option<Value> {
+    fn name(&mut self, height: u32) -> Option<Operand> {
         let start = self.i;
         while matches!(self.peek(), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
             self.i += 1;
@@ -443,16 +449,20 @@ impl Direct<'_, '_> {
             // A non-ASCII identifier character (NFKC matters there).
             return None;
         }
-        match self.src.get(start..self.i)? {
-            "True" => Some(Value::Bool(true)),
-            "False" => Some(Value::Bool(false)),
-            name => builtins::lookup(name),
-        }
+        Some(match self.src.get(start..self.i)? {
+            "True" => Operand::bool(true, height),
+            "False" => Operand::bool(false, height),
+            name => {
+                let value = builtins::lookup(name)?;
+                self.held.operand(value, height)
+            }
+        })
     }
 
-    /// A decimal int, float or imaginary literal without underscores.
+    /// A decimal int, float or imaginary literal without underscores, as
+    /// an operand of `height`.
     #[inline]
-    fn number(&mut self) -> Option<Value> {
+    fn number(&mut self, height: u32) -> Option<Operand> {
         let s = self.s;
         let start = self.i;
         // Every digit goes into the mantissa, which is exact while there
@@ -470,7 +480,7 @@ impl Direct<'_, '_> {
         let after = s.get(i).copied().unwrap_or(0);
         if matches!(after, b'.' | b'e' | b'E' | b'j' | b'J') {
             self.i = i;
-            return self.float(start, mantissa, int_digits);
+            return self.float(start, mantissa, int_digits, height);
         }
         if continues_token(after) {
             return None;
@@ -481,15 +491,22 @@ impl Direct<'_, '_> {
             return None;
         }
         if int_digits <= 18 {
-            return Some(Value::Int(Int::Small(mantissa as i64)));
+            return Some(Operand::int(mantissa as i64, height));
         }
-        number::int(self.src.get(start..i)?, 10, self.limits).ok()
+        let value = number::int(self.src.get(start..i)?, 10, self.limits).ok()?;
+        Some(self.held.operand(value, height))
     }
 
     /// The rest of a float or imaginary literal whose integer part (if
     /// any) has been read, at the byte after it.
     #[inline]
-    fn float(&mut self, start: usize, mut mantissa: u64, int_digits: usize) -> Option<Value> {
+    fn float(
+        &mut self,
+        start: usize,
+        mut mantissa: u64,
+        int_digits: usize,
+        height: u32,
+    ) -> Option<Operand> {
         let mut fraction_digits = 0;
         if self.peek() == b'.' {
             self.i += 1;
@@ -509,7 +526,7 @@ impl Direct<'_, '_> {
                 Some(x) => x,
                 None => number::float(self.src.get(start..self.i)?),
             };
-            return Some(Value::Float(x));
+            return Some(Operand::float(x, height));
         }
         let mut exponent: i32 = 0;
         if matches!(self.peek(), b'e' | b'E') {
@@ -530,9 +547,10 @@ impl Direct<'_, '_> {
             None => number::float(self.src.get(start..end)?),
         };
         Some(if imaginary {
-            Value::Complex(Complex { re: 0.0, im: x })
+            let value = Value::Complex(Complex { re: 0.0, im: x });
+            self.held.operand(value, height)
         } else {
-            Value::Float(x)
+            Operand::float(x, height)
         })
     }
 

@@ -430,6 +430,33 @@ fn float_literals_are_correctly_rounded() {
     }
 }
 
+/// Every big operand is taken from the [`Held`] stack when it is used, in
+/// the order that pops it: the stack is empty at the end and never
+/// deeper than the operands pending at once.
+#[test]
+fn held_values_are_popped_as_they_are_used() {
+    let sum = vec!["2**70*3"; 200].join(" + ");
+    let nested = format!("{}1{}", "(2**64 + ".repeat(20), ")".repeat(20));
+    let cases: &[(&str, usize)] = &[
+        (&sum, 3),
+        ("2**70 < 2**71 < 2**72 == 2**72", 2),
+        ("max(2**70, 2**71, 2**72, 2**73, 2**74, 2**75) - 2**75", 2),
+        ("(1+2j) * (3-4j) + 1j**2", 3),
+        ("-(2**100) + ~(2**90) * 2**80 // 2**70", 4),
+        (&nested, 21),
+    ];
+    for &(src, deepest) in cases {
+        let limits = Limits::default();
+        let mut direct = Direct::new(src, &limits);
+        let got = direct.run().map(|v| v.to_string());
+        let want = general(src, &limits).map(|(v, _)| v).ok();
+        assert_eq!(got, want, "{src}");
+        assert!(got.is_some(), "{src}");
+        assert_eq!(direct.held.len(), 0, "{src}");
+        assert!(direct.held.1 <= deepest, "{src}: {} deep", direct.held.1);
+    }
+}
+
 #[test]
 fn eight_digit_words_read_like_the_bytes() {
     let mut rng = Rng(0x0123_4567_89ab_cdef);
