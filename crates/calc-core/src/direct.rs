@@ -206,6 +206,26 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// `bitwise_or (cmp_op bitwise_or)*`
     fn comparison(&mut self) -> Option<Operand> {
         let first = self.binary(0)?;
+        self.comparison_from(first)
+    }
+
+    /// A whole argument or bracketed expression: [`comparison`], with the
+    /// commonest case, one operand before the `,` or `)`, decided before
+    /// the two calls down the levels.
+    ///
+    /// [`comparison`]: Self::comparison
+    #[inline(always)]
+    fn enclosed(&mut self) -> Option<Operand> {
+        let first = self.operand()?;
+        if matches!(self.next, Next::Comma | Next::RParen) {
+            return Some(first);
+        }
+        let first = self.binary_from(0, first)?;
+        self.comparison_from(first)
+    }
+
+    /// [`comparison`](Self::comparison) after its first operand.
+    fn comparison_from(&mut self, first: Operand) -> Option<Operand> {
         let Next::Cmp(mut op) = self.next else {
             return Some(first);
         };
@@ -233,7 +253,12 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// precedence climbing groups them: one run of operators of one level
     /// is one node, `height + 1` over its tallest operand.
     fn binary(&mut self, min: u8) -> Option<Operand> {
-        let mut left = self.factor()?;
+        let left = self.operand()?;
+        self.binary_from(min, left)
+    }
+
+    /// [`binary`](Self::binary) after its first operand.
+    fn binary_from(&mut self, min: u8, mut left: Operand) -> Option<Operand> {
         while let Next::Bin(_, prec) = self.next {
             if prec < min {
                 break;
@@ -381,7 +406,7 @@ impl<'s, 'l> Direct<'s, 'l> {
         let mut many: Vec<Value> = Vec::new();
         let mut height = func.height();
         while self.peek() != b')' {
-            let arg = self.comparison()?;
+            let arg = self.enclosed()?;
             height = height.max(arg.height());
             let arg = self.held.value(arg)?;
             match few.get_mut(count) {
@@ -430,7 +455,7 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// `'(' comparison ')'`, at the `(`.
     fn parenthesized(&mut self) -> Option<Operand> {
         self.open()?;
-        let inner = self.comparison()?;
+        let inner = self.enclosed()?;
         if !matches!(self.next, Next::RParen) {
             return None;
         }
@@ -460,8 +485,9 @@ impl<'s, 'l> Direct<'s, 'l> {
     }
 
     /// A decimal int, float or imaginary literal without underscores, as
-    /// an operand of `height`.
-    #[inline]
+    /// an operand of `height`. Inline up to the commonest case, a short
+    /// int literal; the rest out of line.
+    #[inline(always)]
     fn number(&mut self, height: u32) -> Option<Operand> {
         let s = self.s;
         let start = self.i;
@@ -470,22 +496,48 @@ impl<'s, 'l> Direct<'s, 'l> {
         let mut mantissa: u64 = 0;
         let mut i = start;
         while let Some(&b) = s.get(i) {
-            if !b.is_ascii_digit() {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
                 break;
             }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(digit));
             i += 1;
         }
+        self.i = i;
         let int_digits = i - start;
         let after = s.get(i).copied().unwrap_or(0);
+        // `continues_token` also covers `.`, `e` and `j`: floats go on below.
+        if !continues_token(after)
+            && (int_digits == 1 || (int_digits <= 18 && s.get(start) != Some(&b'0')))
+        {
+            return Some(Operand::int(mantissa as i64, height));
+        }
+        if after == b'.' {
+            return self.float(start, mantissa, int_digits, height);
+        }
+        self.number_rest(start, mantissa, int_digits, height)
+    }
+
+    /// [`number`](Self::number) past a short int: a float or imaginary
+    /// literal, a long int, or an error; at the byte after the integer
+    /// part.
+    #[inline(never)]
+    fn number_rest(
+        &mut self,
+        start: usize,
+        mantissa: u64,
+        int_digits: usize,
+        height: u32,
+    ) -> Option<Operand> {
+        let s = self.s;
+        let i = self.i;
+        let after = s.get(i).copied().unwrap_or(0);
         if matches!(after, b'.' | b'e' | b'E' | b'j' | b'J') {
-            self.i = i;
             return self.float(start, mantissa, int_digits, height);
         }
         if continues_token(after) {
             return None;
         }
-        self.i = i;
         if int_digits > 1 && s.get(start) == Some(&b'0') {
             // `00` is valid Python, `01` an error: either way, rare.
             return None;
@@ -499,7 +551,7 @@ impl<'s, 'l> Direct<'s, 'l> {
 
     /// The rest of a float or imaginary literal whose integer part (if
     /// any) has been read, at the byte after it.
-    #[inline]
+    #[inline(never)]
     fn float(
         &mut self,
         start: usize,
