@@ -34,6 +34,7 @@ mod operand;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::Budget;
+use crate::num::float;
 use crate::parse::number;
 use crate::{builtins, ops, Complex, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
@@ -160,7 +161,11 @@ impl<'s, 'l> Direct<'s, 'l> {
             .and_then(|r| r.get(usize::from(second)))
             .copied()
             .unwrap_or(Token::ALONE);
-        let token = if two.next == Next::End { one } else { two };
+        let token = if matches!(two.next, Next::End) {
+            one
+        } else {
+            two
+        };
         // An augmented assignment (`+=`, `**=`, `//=`, `<<=`).
         let assignment = token.arithmetic & (s.get(i + usize::from(token.len)) == Some(&b'='));
         self.next = if assignment { Next::Other } else { token.next };
@@ -375,9 +380,15 @@ impl<'s, 'l> Direct<'s, 'l> {
     fn power(&mut self, base: Operand) -> Option<Operand> {
         self.advance();
         self.enter()?;
-        let exponent = self.factor()?;
+        let exponent = self.operand()?;
         self.recursion -= 1;
         let height = self.height(1 + base.height().max(exponent.height()))?;
+        if let (Some(x), Some(y)) = (base.as_float(), exponent.as_float()) {
+            // What `ops::binary` comes to for two floats, without the
+            // trip through values.
+            let value = float::pow(x, y).ok()?;
+            return Some(self.held.operand(value, height));
+        }
         // The later operand first: it is the one on top of the stack.
         let exponent = self.held.value(exponent)?;
         let base = self.held.value(base)?;

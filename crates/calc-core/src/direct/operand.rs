@@ -88,6 +88,12 @@ impl Operand {
         self.meta.get() & KIND_MASK
     }
 
+    /// The float this operand is, if it is one.
+    #[inline(always)]
+    pub(super) fn as_float(self) -> Option<f64> {
+        (self.kind_bits() == Kind::Float as u32).then(|| f64::from_bits(self.bits))
+    }
+
     /// The built-in this operand is, if it is one.
     pub(super) fn builtin(self) -> Option<Builtin> {
         if self.kind_bits() != Kind::Builtin as u32 {
