@@ -36,7 +36,7 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::Budget;
 use crate::num::float;
 use crate::parse::number;
-use crate::{builtins, ops, Complex, Limits, Value};
+use crate::{builtins, ops, Builtin, Complex, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
 
 /// Recursion this path allows itself (brackets, unary operators, `**`),
@@ -409,15 +409,38 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// `f(args)`, at the `(`. Up to four arguments are kept on the stack;
     /// more move to a vector.
     fn call(&mut self, func: Operand) -> Option<Operand> {
-        const FEW: usize = 4;
         let f = func.builtin()?;
         self.open()?;
+        if self.peek() == b')' {
+            return self.call_many(f, func.height(), None);
+        }
+        let first = self.enclosed()?;
+        if !matches!(self.next, Next::RParen) {
+            return self.call_many(f, func.height(), Some(first));
+        }
+        // One argument, the commonest call: no array of them.
+        self.close()?;
+        let height = self.height(func.height().max(first.height()) + 1)?;
+        let arg = self.held.value(first)?;
+        let value = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget).ok()?;
+        Some(self.held.operand(value, height))
+    }
+
+    /// [`call`](Self::call) of any number of arguments, after the first
+    /// (`None`: at the `)` of `f()`).
+    #[inline(never)]
+    fn call_many(
+        &mut self,
+        f: Builtin,
+        mut height: u32,
+        first: Option<Operand>,
+    ) -> Option<Operand> {
+        const FEW: usize = 4;
         let mut few: [Value; FEW] = [const { Value::Bool(false) }; FEW];
         let mut count = 0;
         let mut many: Vec<Value> = Vec::new();
-        let mut height = func.height();
-        while self.peek() != b')' {
-            let arg = self.enclosed()?;
+        let mut next = first;
+        while let Some(arg) = next {
             height = height.max(arg.height());
             let arg = self.held.value(arg)?;
             match few.get_mut(count) {
@@ -438,6 +461,11 @@ impl<'s, 'l> Direct<'s, 'l> {
                 Next::RParen => break,
                 _ => return None,
             }
+            next = if self.peek() == b')' {
+                None
+            } else {
+                Some(self.enclosed()?)
+            };
         }
         self.close()?;
         let args = if count <= FEW {

@@ -204,29 +204,36 @@ impl Held {
     /// The value of `operand`, taken out of the stack if it is held there.
     /// `None` only for an operand this stack did not make (or made and
     /// gave out already), which the direct path never passes.
+    #[inline(always)]
     pub(super) fn value(&mut self, operand: Operand) -> Option<Value> {
         let bits = operand.bits;
         Some(match operand.kind_bits() {
             k if k == Kind::Int as u32 => Value::Int(Int::Small(bits as i64)),
             k if k == Kind::Float as u32 => Value::Float(f64::from_bits(bits)),
             k if k == Kind::Bool as u32 => Value::Bool(bits != 0),
-            k if k == Kind::Builtin as u32 => Value::Builtin(operand.builtin()?),
-            _ => {
-                let index = usize::try_from(bits).ok()?;
-                if index + 1 != self.0.len() {
-                    // A bool is never held: it marks a taken slot.
-                    return Some(std::mem::replace(
-                        self.0.get_mut(index)?,
-                        Value::Bool(false),
-                    ));
-                }
-                let value = self.0.pop()?;
-                while let Some(Value::Bool(_)) = self.0.last() {
-                    self.0.pop();
-                }
-                value
-            }
+            _ => return self.value_out_of_line(operand),
         })
+    }
+
+    /// [`value`](Self::value) of a built-in or a held value.
+    #[inline(never)]
+    fn value_out_of_line(&mut self, operand: Operand) -> Option<Value> {
+        if operand.kind_bits() == Kind::Builtin as u32 {
+            return operand.builtin().map(Value::Builtin);
+        }
+        let index = usize::try_from(operand.bits).ok()?;
+        if index + 1 != self.0.len() {
+            // A bool is never held: it marks a taken slot.
+            return Some(std::mem::replace(
+                self.0.get_mut(index)?,
+                Value::Bool(false),
+            ));
+        }
+        let value = self.0.pop()?;
+        while let Some(Value::Bool(_)) = self.0.last() {
+            self.0.pop();
+        }
+        Some(value)
     }
 }
 
