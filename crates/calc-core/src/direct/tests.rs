@@ -337,12 +337,18 @@ fn generate(rng: &mut Rng, depth: u32, out: &mut String) {
             let f = rng.below(Builtin::ALL.len() as u64 + 1) as usize;
             out.push_str(Builtin::ALL.get(f).map_or("nope", |b| b.name()));
             out.push('(');
-            for k in 0..rng.below(4) {
+            // Up to six arguments: past the four kept on the stack.
+            let args = [0, 1, 1, 1, 2, 2, 3, 6][rng.below(8) as usize];
+            for k in 0..args {
                 if k > 0 {
                     out.push(',');
                     blank(rng, out);
                 }
                 generate(rng, depth - 1, out);
+            }
+            if rng.below(8) == 0 {
+                // A trailing comma (an error without arguments).
+                out.push(',');
             }
             out.push(')');
         }
