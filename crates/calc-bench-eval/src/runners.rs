@@ -40,11 +40,15 @@ impl CalcCore {
         CalcCore::default()
     }
 
-    /// Parses, evaluates and formats `src` (Python's repr).
+    /// Parses, evaluates and formats `src` (Python's repr), as calc-server
+    /// answers a request: `write_repr`, which also applies CPython's limit
+    /// on int digits.
     pub fn run(&mut self, src: &str) -> Result<&str, RunError> {
         let value = calc_core::eval_with(src, &self.limits).map_err(|e| fail("calc-core", e))?;
         self.out.clear();
-        write!(self.out, "{value}").map_err(|e| fail("calc-core", e))?;
+        value
+            .write_repr(&mut self.out, &self.limits)
+            .map_err(|e| fail("calc-core", e))?;
         Ok(&self.out)
     }
 }
