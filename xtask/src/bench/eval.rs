@@ -41,6 +41,46 @@ impl Row {
     }
 }
 
+/// Paired rounds of calc-core and fasteval on one input (`eval-pairs`).
+#[derive(Debug, Clone)]
+pub struct Pair {
+    /// `eval/CASE`.
+    pub id: String,
+    /// Rounds measured.
+    pub rounds: usize,
+    /// Median, lowest and highest of the rounds' fasteval ÷ calc-core.
+    pub median: f64,
+    pub low: f64,
+    pub high: f64,
+    /// Median CPU ns per iteration of calc-core and of fasteval.
+    pub calc_ns: f64,
+    pub fasteval_ns: f64,
+}
+
+impl Pair {
+    /// The part of the id after the group.
+    pub fn name(&self) -> &str {
+        self.id.split_once('/').map_or(&self.id, |(_, n)| n)
+    }
+
+    /// One line of `eval-pairs` output.
+    fn parse(line: &str) -> Option<Pair> {
+        let mut f = line.split('\t');
+        let id = f.next()?.to_owned();
+        let rounds = f.next()?.parse().ok()?;
+        let mut num = || f.next()?.parse::<f64>().ok();
+        Some(Pair {
+            id,
+            rounds,
+            median: num()?,
+            low: num()?,
+            high: num()?,
+            calc_ns: num()?,
+            fasteval_ns: num()?,
+        })
+    }
+}
+
 /// Everything the evaluator suite measured.
 #[derive(Debug, Clone)]
 pub struct EvalResults {
@@ -52,6 +92,9 @@ pub struct EvalResults {
     pub criterion_cmd: String,
     /// The CPython command line.
     pub python_cmd: String,
+    /// Paired rounds of calc-core and fasteval, and their command line.
+    pub pairs: Vec<Pair>,
+    pub pairs_cmd: String,
     /// `python3 --version`.
     pub python_version: String,
     /// Whether the callgrind instruction counts were measured.
@@ -106,6 +149,8 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
         crit_args.join(" ")
     );
     crate::run("criterion: calc-core, fasteval, evalexpr, meval", bench)?;
+
+    let (pairs, pairs_cmd) = paired_rounds(settings)?;
 
     let inputs = export_cases()?;
     let repeat = if settings.quick { "1" } else { "5" };
@@ -169,9 +214,52 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
         lengths,
         criterion_cmd,
         python_cmd,
+        pairs,
+        pairs_cmd,
         python_version: super::machine::output("python3", &["--version"]),
         callgrind,
     })
+}
+
+/// Runs `eval-pairs`: calc-core and fasteval in alternating short bursts.
+fn paired_rounds(settings: &Settings) -> Result<(Vec<Pair>, String), String> {
+    let (rounds, burst_ms) = if settings.quick {
+        ("5", "20")
+    } else {
+        ("15", "100")
+    };
+    let args = ["--rounds", rounds, "--burst-ms", burst_ms];
+    let mut cmd = crate::cargo();
+    cmd.args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "calc-bench-eval",
+        "--bin",
+        "eval-pairs",
+        "--",
+    ])
+    .args(args);
+    let shown = format!(
+        "cargo run --release -q -p calc-bench-eval --bin eval-pairs -- {}",
+        args.join(" ")
+    );
+    eprintln!("==> {shown}");
+    let out = cmd
+        .output()
+        .map_err(|e| format!("eval-pairs: could not start: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "eval-pairs failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let pairs = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(Pair::parse)
+        .collect();
+    Ok((pairs, shown))
 }
 
 /// Instructions one parse+eval+format of `case` costs `lib`, counted by
@@ -286,4 +374,19 @@ fn python_times(
             Some((id.to_owned(), ns))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_read_from_eval_pairs_lines() {
+        let p = Pair::parse("eval/calls\t15\t2.168\t1.982\t2.317\t1031.7\t2331.0").unwrap();
+        assert_eq!((p.name(), p.rounds), ("calls", 15));
+        assert_eq!((p.median, p.low, p.high), (2.168, 1.982, 2.317));
+        assert_eq!((p.calc_ns, p.fasteval_ns), (1031.7, 2331.0));
+        assert!(Pair::parse("eval/calls\t15\t2.168").is_none());
+        assert!(Pair::parse("eval-pairs: skipping x: y").is_none());
+    }
 }

@@ -142,6 +142,42 @@ fn eval_section(out: &mut String, e: &EvalResults) {
          missing.\n"
     );
 
+    if !e.pairs.is_empty() {
+        let _ = writeln!(
+            out,
+            "Paired rounds (`{}`): each round times a short burst of calc-core and one of \
+             fasteval, in alternating order, so both sides of a round's ratio saw the same \
+             load; criterion above measures one library for seconds before the next.\n",
+            e.pairs_cmd
+        );
+        let _ = writeln!(
+            out,
+            "| input | rounds | calc-core | fasteval | fasteval ÷ calc-core, median | lowest | highest |"
+        );
+        let _ = writeln!(out, "|---|--:|--:|--:|--:|--:|--:|");
+        let mut met = 0;
+        for p in &e.pairs {
+            met += usize::from(p.median >= 2.0);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {:.2}× | {:.2}× | {:.2}× |",
+                p.name(),
+                p.rounds,
+                time(p.calc_ns),
+                time(p.fasteval_ns),
+                p.median,
+                p.low,
+                p.high
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nGoal \"calc-core at most half of fasteval's time\" in paired rounds (median): met \
+             on {met} of {} inputs.\n",
+            e.pairs.len()
+        );
+    }
+
     if e.callgrind {
         let _ = writeln!(
             out,
