@@ -20,6 +20,7 @@ fn kind_color(kind: Kind) -> RGBColor {
     match kind {
         Kind::Redis => PALETTE[1],
         Kind::CalcQuiet => PALETTE[0],
+        Kind::CalcQuietOneWorker => PALETTE[2],
         Kind::CalcDefault => PALETTE[3],
     }
 }

@@ -27,6 +27,11 @@ pub enum Kind {
     Redis,
     /// calc-server with `--log-level warning` (no per-request log lines).
     CalcQuiet,
+    /// The same with `--workers 1`: one event loop, as Redis runs its
+    /// commands on one thread. On the 2-core reference machine, where
+    /// calc-bench needs a core of its own, this is the like-for-like
+    /// configuration (docs/benchmarks.md, "Workers").
+    CalcQuietOneWorker,
     /// calc-server with its default logging (a line per request).
     CalcDefault,
 }
@@ -37,6 +42,7 @@ impl Kind {
         match self {
             Kind::Redis => "redis PING",
             Kind::CalcQuiet => "calc-server, logging off",
+            Kind::CalcQuietOneWorker => "calc-server, logging off, 1 worker",
             Kind::CalcDefault => "calc-server, default logging",
         }
     }
@@ -45,7 +51,9 @@ impl Kind {
     fn workload(self) -> &'static [&'static str] {
         match self {
             Kind::Redis => &["--line", "PING", "--expect-prefix", "+PONG"],
-            Kind::CalcQuiet | Kind::CalcDefault => &["--expr", "1+2*3", "--expect", "OK 7"],
+            Kind::CalcQuiet | Kind::CalcQuietOneWorker | Kind::CalcDefault => {
+                &["--expr", "1+2*3", "--expect", "OK 7"]
+            }
         }
     }
 }
@@ -162,7 +170,7 @@ pub fn run(settings: &Settings) -> Result<ServerResults, String> {
         }
     }
     if let Some(bin) = &calc_bin {
-        for kind in [Kind::CalcQuiet, Kind::CalcDefault] {
+        for kind in [Kind::CalcQuiet, Kind::CalcQuietOneWorker, Kind::CalcDefault] {
             match start(kind, bin, &logs) {
                 Ok((s, cmd)) => {
                     servers.push(s);
@@ -390,23 +398,27 @@ fn start(kind: Kind, bin: &Path, logs: &Path) -> Result<(Server, String), String
             cmd.args(&args);
             format!("redis-server --bind 127.0.0.1 --port {port} --save '' --appendonly no --daemonize no --loglevel warning")
         }
-        Kind::CalcQuiet | Kind::CalcDefault => {
+        Kind::CalcQuiet | Kind::CalcQuietOneWorker | Kind::CalcDefault => {
             let log = logs.join(match kind {
                 Kind::CalcQuiet => "calc-server-quiet.log",
+                Kind::CalcQuietOneWorker => "calc-server-quiet-1.log",
                 _ => "calc-server-default.log",
             });
             let _ = std::fs::remove_file(&log);
-            cmd.args(["127.0.0.1", &port.to_string(), "--log-file"])
-                .arg(&log);
-            if kind == Kind::CalcQuiet {
-                cmd.args(["--log-level", "warning"]);
-                format!(
-                    "calc-server 127.0.0.1 {port} --log-file {} --log-level warning",
-                    log.display()
-                )
-            } else {
-                format!("calc-server 127.0.0.1 {port} --log-file {}", log.display())
+            let mut args = vec![
+                "127.0.0.1".to_string(),
+                port.to_string(),
+                "--log-file".into(),
+                log.display().to_string(),
+            ];
+            if kind != Kind::CalcDefault {
+                args.extend(["--log-level".into(), "warning".into()]);
             }
+            if kind == Kind::CalcQuietOneWorker {
+                args.extend(["--workers".into(), "1".into()]);
+            }
+            cmd.args(&args);
+            format!("calc-server {}", args.join(" "))
         }
     };
     // The console side of the server's logging goes to a file: a terminal
