@@ -416,7 +416,10 @@ impl Int {
             Int::Small(e) => *e as u64,
             Int::Big(_) => return Err(too_many_bits(budget)),
         };
-        if let (Int::Small(a), Ok(e32)) = (self, u32::try_from(e)) {
+        // |self| >= 2 here, so a power from exponent 64 on leaves i64:
+        // `checked_pow` would only find that out by squaring until it
+        // overflows.
+        if let (Int::Small(a), Ok(e32 @ 0..=63)) = (self, u32::try_from(e)) {
             if let Some(p) = a.checked_pow(e32) {
                 return Ok(Int::Small(p));
             }
