@@ -101,6 +101,81 @@ fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
     Some(BigUint::from_slice(digits.get(..len)?.as_flattened()))
 }
 
+/// Bases up to this bit length (|a| < 1024) with results that fit
+/// [`WORD_POWER_FEW_LIMBS`] limbs take [`short_power`]; the test
+/// `short_power_bits_are_the_estimate` checks every such power.
+const SHORT_POWER_BASE_BITS: u64 = 10;
+
+/// `a**e` for `|a| >= 2` and a result outside `i64`, when it is a power of
+/// two or small enough (a few hundred instructions) to compute before the
+/// size checks, so that its exact bit length stands in for the
+/// floating-point estimate of [`Int::pow`]'s general path (a `log2` and a
+/// `floor`, libm calls); `None` otherwise, for that path.
+///
+/// The checks and charge are the general path's, with its estimate
+/// `floor(e * log2|a|) + 1` replaced by the exact bit length, which equals
+/// it here: for `|a| == 2**k` the estimate is computed exactly (`k * e`
+/// is far below 2**53 and `log2` of a power of two is exact), and for the
+/// other bases up to [`SHORT_POWER_BASE_BITS`] bits the test
+/// `short_power_bits_are_the_estimate` compares the two for every
+/// exponent that gets here. So this gives the very same results and
+/// errors, and charges the same work.
+fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, EvalError>> {
+    let a_abs = a.unsigned_abs();
+    let negative = a < 0 && e % 2 == 1;
+    let sign = if negative {
+        num_bigint::Sign::Minus
+    } else {
+        num_bigint::Sign::Plus
+    };
+    let base_bits = u64::from(64 - a_abs.leading_zeros());
+    if a_abs.is_power_of_two() {
+        // k * e < 2**38: exact in f64 as in u64.
+        let e = u32::try_from(e).ok()?;
+        let shift = (base_bits - 1) * u64::from(e);
+        let bits = shift + 1;
+        if bits > budget.limits.max_int_bits {
+            return Some(Err(too_many_bits(budget)));
+        }
+        if let Err(err) = budget.charge(linear_cost(bits)) {
+            return Some(Err(err));
+        }
+        let shift = usize::try_from(shift).ok()?;
+        let mag = BigUint::one() << shift;
+        return Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, mag))));
+    }
+    // |a|**e < 2**(base_bits * e): this bounds the limbs before any work.
+    if base_bits > SHORT_POWER_BASE_BITS
+        || e.saturating_mul(base_bits) > 64 * (WORD_POWER_FEW_LIMBS as u64 - 1)
+    {
+        return None;
+    }
+    let magnitude = word_power::<WORD_POWER_FEW_LIMBS>(a_abs, e)?;
+    let bits = magnitude.bits();
+    if bits > budget.limits.max_int_bits {
+        return Some(Err(too_many_bits(budget)));
+    }
+    if let Err(err) = budget.charge(power_cost(bits, e)) {
+        return Some(Err(err));
+    }
+    Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude))))
+}
+
+/// Work charged for `a**e` with a `bits`-bit result by repeated squaring.
+fn power_cost(bits: u64, e: u64) -> u64 {
+    // Repeated squaring: the last squaring dominates, the rest sum to
+    // about as much again or a little more.
+    let half = bits / 2 + 1;
+    // Each of the bits(e) steps also allocates and copies (measured
+    // ~200 ns a step at small sizes, 400 units).
+    let steps = u64::from(64 - e.leading_zeros());
+    // Measured (3**2000 to 3**661000): at most about 3.5 times the
+    // last squaring.
+    (mul_cost(half, half).saturating_mul(7) / 2)
+        .saturating_add(linear_cost(bits))
+        .saturating_add(400 * steps)
+}
+
 impl Int {
     /// The int holding `b`, as a machine word when it fits.
     ///
@@ -424,7 +499,12 @@ impl Int {
                 return Ok(Int::Small(p));
             }
         }
-        let est = (e as f64 * self.log2_abs()).floor() + 1.0;
+        if let Int::Small(a) = self {
+            if let Some(result) = short_power(*a, e, budget) {
+                return result;
+            }
+        }
+        let est = self.estimated_power_bits(e);
         if est > budget.limits.max_int_bits as f64 {
             return Err(too_many_bits(budget));
         }
@@ -438,19 +518,7 @@ impl Int {
             let negative = self.is_negative() && e % 2 == 1;
             return Ok(Int::from_bigint(if negative { -mag } else { mag }));
         }
-        // Repeated squaring: the last squaring dominates, the rest sum to
-        // about as much again or a little more.
-        let half = bits / 2 + 1;
-        // Each of the bits(e) steps also allocates and copies (measured
-        // ~200 ns a step at small sizes, 400 units).
-        let steps = u64::from(64 - e.leading_zeros());
-        // Measured (3**2000 to 3**661000): at most about 3.5 times the
-        // last squaring.
-        budget.charge(
-            (mul_cost(half, half).saturating_mul(7) / 2)
-                .saturating_add(linear_cost(bits))
-                .saturating_add(400 * steps),
-        )?;
+        budget.charge(power_cost(bits, e))?;
         if let (Int::Small(a), true) = (self, bits <= WORD_POWER_BITS) {
             let a_abs = a.unsigned_abs();
             // `bits` is an estimate: a result that outgrows the small
@@ -480,6 +548,13 @@ impl Int {
             Int::Big(b) => b.magnitude().trailing_zeros() == Some(b.bits() - 1),
         };
         is_pow2.then(|| self.bit_length() - 1)
+    }
+
+    /// `floor(e * log2(|self|)) + 1` in floating point for `|self| >= 2`:
+    /// the bit length of `|self|**e` up to rounding, which decides whether
+    /// the power may be computed and what it is charged.
+    fn estimated_power_bits(&self, e: u64) -> f64 {
+        (e as f64 * self.log2_abs()).floor() + 1.0
     }
 
     /// `log2(|self|)` for `|self| >= 2`, accurate enough for size estimates.
@@ -681,6 +756,131 @@ mod tests {
         let limits = Limits::default();
         let mut b = Budget::new(&limits);
         f(&mut b)
+    }
+
+    #[test]
+    fn short_power_bits_are_the_estimate() {
+        // Every power `short_power` computes past the powers of two: its
+        // exact bit length is the general path's estimate, so both check
+        // and charge alike.
+        let max_bits = 64 * (WORD_POWER_FEW_LIMBS as u64 - 1);
+        for a in 3u64..1 << SHORT_POWER_BASE_BITS {
+            if a.is_power_of_two() {
+                continue;
+            }
+            let base_bits = u64::from(64 - a.leading_zeros());
+            let mut p = BigUint::from(1u32);
+            for e in 1..=max_bits / base_bits {
+                p *= a;
+                let est = Int::Small(a as i64).estimated_power_bits(e);
+                assert_eq!(est, p.bits() as f64, "{a}**{e}");
+            }
+        }
+        // (±2**k)**e for every k and exponents up to u32::MAX: `k * e + 1`.
+        for k in 1..=63u32 {
+            let a = 1u64 << k;
+            for base in [a as i64, (a as i64).wrapping_neg()] {
+                for e in [1u64, 2, 3, 64, 1000, 1 << 20, u64::from(u32::MAX)] {
+                    let est = Int::Small(base).estimated_power_bits(e);
+                    assert_eq!(est, (u64::from(k) * e + 1) as f64, "{base}**{e}");
+                }
+            }
+        }
+    }
+
+    /// What the general path of `Int::pow` charges for `a**e`, from its
+    /// estimate.
+    fn general_power_charge(a: i64, e: u64) -> u64 {
+        let fits = u32::try_from(e).is_ok_and(|e| a.checked_pow(e).is_some());
+        if e == 0 || matches!(a, -1..=1) || fits {
+            return 0;
+        }
+        let bits = Int::Small(a).estimated_power_bits(e) as u64;
+        if a.unsigned_abs().is_power_of_two() {
+            linear_cost(bits)
+        } else {
+            power_cost(bits, e)
+        }
+    }
+
+    #[test]
+    fn short_powers_match_num_bigint() {
+        let limits = Limits::default();
+        for a in -1000i64..=1000 {
+            let base_bits = 64 - a.unsigned_abs().leading_zeros();
+            for e in 0..=300u32 {
+                // Every power up to past `short_power`'s bound, a sample of
+                // the longer ones (quick in debug builds too).
+                if e * base_bits > 640 && e % 10 != 0 {
+                    continue;
+                }
+                let mut budget = Budget::new(&limits);
+                let got = Int::Small(a).pow(&Int::Small(i64::from(e)), &mut budget);
+                let want = Int::from_bigint(Pow::pow(BigInt::from(a), e));
+                assert_eq!(got.unwrap(), want, "{a}**{e}");
+                assert_eq!(
+                    budget.used(),
+                    general_power_charge(a, u64::from(e)),
+                    "{a}**{e}"
+                );
+            }
+        }
+        // Powers of two up to the exponents `short_power` takes.
+        for (a, e) in [(2i64, 1_000_000u64), (-8, 333_333), (i64::MIN, 16_000)] {
+            let mut budget = Budget::new(&limits);
+            let got = Int::Small(a)
+                .pow(&Int::Small(e as i64), &mut budget)
+                .unwrap();
+            let want = Int::from_bigint(Pow::pow(BigInt::from(a), e as u32));
+            assert_eq!(got, want, "{a}**{e}");
+            assert_eq!(budget.used(), general_power_charge(a, e), "{a}**{e}");
+        }
+    }
+
+    #[test]
+    fn short_powers_at_the_limits() {
+        // (base, exponent): results of 2 to 7 limbs, just past a limb
+        // boundary and just below one, signs, powers of two.
+        let cases = [
+            (3i64, 41u64),
+            (3, 100),
+            (-7, 77),
+            (5, 150),
+            (10, 134),
+            (1023, 44),
+            (-1000, 45),
+            (2, 200),
+            (-2, 201),
+            (4, 32),
+            (i64::MIN, 2),
+        ];
+        for (a, e) in cases {
+            let want = Int::from_bigint(Pow::pow(BigInt::from(a), e as u32));
+            let bits = want.bit_length();
+            let charge = general_power_charge(a, e);
+            let run = |max_int_bits: u64, work_budget: u64| {
+                let limits = Limits {
+                    max_int_bits,
+                    work_budget,
+                    ..Limits::default()
+                };
+                let mut budget = Budget::new(&limits);
+                Int::Small(a).pow(&Int::Small(e as i64), &mut budget)
+            };
+            assert_eq!(run(bits, charge).unwrap(), want, "{a}**{e}");
+            let e1 = run(bits - 1, charge).unwrap_err();
+            assert_eq!(
+                e1.message(),
+                format!("integer result would exceed {} bits", bits - 1),
+                "{a}**{e}"
+            );
+            let e2 = run(bits, charge - 1).unwrap_err();
+            assert_eq!(
+                e2.message(),
+                "operation exceeds the work budget",
+                "{a}**{e}"
+            );
+        }
     }
 
     #[test]
