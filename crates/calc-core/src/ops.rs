@@ -91,10 +91,15 @@ fn binary_out_of_line(
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
     match (a, b) {
-        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
-            if let Some(v) = small_binary(op, *x, *y) {
-                return Ok(v);
+        // Two ints go straight to `int_binary`, as through `num` below
+        // but without building the `Num`s.
+        (Value::Int(i), Value::Int(j)) => {
+            if let (Int::Small(x), Int::Small(y)) = (i, j) {
+                if let Some(v) = small_binary(op, *x, *y) {
+                    return Ok(v);
+                }
             }
+            return int_binary(op, i, j, budget);
         }
         (Value::Float(x), Value::Float(y)) => return float_binary(op, *x, *y, a, b),
         // `as` rounds an i64 to the nearest float, as `Int::to_f64` does.
