@@ -171,7 +171,14 @@ fn small_binary(op: BinOp, x: i64, y: i64) -> Option<Value> {
             }
             return Some(Value::Float(x as f64 / y as f64));
         }
-        BinOp::Pow => x.checked_pow(u32::try_from(y).ok()?)?,
+        BinOp::Pow => {
+            // For |x| >= 2 an exponent past 63 overflows; `checked_pow`
+            // would square until it does.
+            if y > 63 && x.unsigned_abs() > 1 {
+                return None;
+            }
+            x.checked_pow(u32::try_from(y).ok()?)?
+        }
         BinOp::Shl => {
             if !(0..63).contains(&y) {
                 return None;
