@@ -56,6 +56,15 @@ const fn largest_word_power(a: u64) -> (u64, u64) {
     (chunk, per_chunk)
 }
 
+/// The largest power of `a` (at least 2) that fits a word and its
+/// exponent, from [`WORD_CHUNKS`] for bases below 256.
+fn word_chunk(a: u64) -> (u64, u64) {
+    match WORD_CHUNKS.get(a as usize) {
+        Some(&(chunk, per_chunk)) if per_chunk > 0 => (chunk, per_chunk),
+        _ => largest_word_power(a),
+    }
+}
+
 /// `a**e` for `a >= 2` by multiplying a limb array on the stack in place by
 /// the largest power of `a` that fits a word: for results of a few dozen
 /// limbs that is a handful of linear passes and one allocation (the
@@ -63,10 +72,7 @@ const fn largest_word_power(a: u64) -> (u64, u64) {
 /// ~400 instructions instead of ~2,000). `None` when the result does not
 /// fit `N` limbs.
 fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
-    let (chunk, per_chunk) = match WORD_CHUNKS.get(a as usize) {
-        Some(&(chunk, per_chunk)) if per_chunk > 0 => (chunk, per_chunk),
-        _ => largest_word_power(a),
-    };
+    let (chunk, per_chunk) = word_chunk(a);
     let mut limbs = [0u64; N];
     *limbs.first_mut()? = 1;
     let mut len = 1;
@@ -101,8 +107,9 @@ fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
     Some(BigUint::from_slice(digits.get(..len)?.as_flattened()))
 }
 
-/// Bases up to this bit length (|a| < 1024) with results that fit
-/// [`WORD_POWER_FEW_LIMBS`] limbs take [`short_power`]; the test
+/// Bases up to this bit length (|a| < 1024) take [`short_power`] for
+/// exponents up to [`WORD_POWER_FEW_LIMBS`] times that of their
+/// [`word_chunk`] (results of at most that many limbs); the test
 /// `short_power_bits_are_the_estimate` checks every such power.
 const SHORT_POWER_BASE_BITS: u64 = 10;
 
@@ -144,10 +151,13 @@ fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, Ev
         let mag = BigUint::one() << shift;
         return Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, mag))));
     }
-    // |a|**e < 2**(base_bits * e): this bounds the limbs before any work.
-    if base_bits > SHORT_POWER_BASE_BITS
-        || e.saturating_mul(base_bits) > 64 * (WORD_POWER_FEW_LIMBS as u64 - 1)
-    {
+    if base_bits > SHORT_POWER_BASE_BITS {
+        return None;
+    }
+    // |a|**e <= (|a|**per_chunk)**ceil(e / per_chunk) < 2**(64 * that):
+    // this bounds the limbs before any work.
+    let (_, per_chunk) = word_chunk(a_abs);
+    if e.div_ceil(per_chunk) > WORD_POWER_FEW_LIMBS as u64 {
         return None;
     }
     let magnitude = word_power::<WORD_POWER_FEW_LIMBS>(a_abs, e)?;
@@ -763,14 +773,13 @@ mod tests {
         // Every power `short_power` computes past the powers of two: its
         // exact bit length is the general path's estimate, so both check
         // and charge alike.
-        let max_bits = 64 * (WORD_POWER_FEW_LIMBS as u64 - 1);
         for a in 3u64..1 << SHORT_POWER_BASE_BITS {
             if a.is_power_of_two() {
                 continue;
             }
-            let base_bits = u64::from(64 - a.leading_zeros());
+            let (_, per_chunk) = word_chunk(a);
             let mut p = BigUint::from(1u32);
-            for e in 1..=max_bits / base_bits {
+            for e in 1..=per_chunk * WORD_POWER_FEW_LIMBS as u64 {
                 p *= a;
                 let est = Int::Small(a as i64).estimated_power_bits(e);
                 assert_eq!(est, p.bits() as f64, "{a}**{e}");
@@ -807,11 +816,15 @@ mod tests {
     fn short_powers_match_num_bigint() {
         let limits = Limits::default();
         for a in -1000i64..=1000 {
-            let base_bits = 64 - a.unsigned_abs().leading_zeros();
+            // `short_power`'s last exponent for this base (none below 2).
+            let last = match a.unsigned_abs() {
+                0 | 1 => 0,
+                a_abs => word_chunk(a_abs).1 * WORD_POWER_FEW_LIMBS as u64,
+            };
             for e in 0..=300u32 {
                 // Every power up to past `short_power`'s bound, a sample of
                 // the longer ones (quick in debug builds too).
-                if e * base_bits > 640 && e % 10 != 0 {
+                if u64::from(e) > last + 20 && e % 10 != 0 {
                     continue;
                 }
                 let mut budget = Budget::new(&limits);
@@ -844,6 +857,12 @@ mod tests {
         let cases = [
             (3i64, 41u64),
             (3, 100),
+            (3, 320),
+            (3, 321),
+            (5, 216),
+            (-5, 217),
+            (1000, 48),
+            (1000, 49),
             (-7, 77),
             (5, 150),
             (10, 134),
