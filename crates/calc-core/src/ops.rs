@@ -91,10 +91,15 @@ fn binary_out_of_line(
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
     match (a, b) {
-        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
-            if let Some(v) = small_binary(op, *x, *y) {
-                return Ok(v);
+        // Two ints go straight to `int_binary`, as through `num` below
+        // but without building the `Num`s.
+        (Value::Int(i), Value::Int(j)) => {
+            if let (Int::Small(x), Int::Small(y)) = (i, j) {
+                if let Some(v) = small_binary(op, *x, *y) {
+                    return Ok(v);
+                }
             }
+            return int_binary(op, i, j, budget);
         }
         (Value::Float(x), Value::Float(y)) => return float_binary(op, *x, *y, a, b),
         // `as` rounds an i64 to the nearest float, as `Int::to_f64` does.
@@ -166,7 +171,14 @@ fn small_binary(op: BinOp, x: i64, y: i64) -> Option<Value> {
             }
             return Some(Value::Float(x as f64 / y as f64));
         }
-        BinOp::Pow => x.checked_pow(u32::try_from(y).ok()?)?,
+        BinOp::Pow => {
+            // For |x| >= 2 an exponent past 63 overflows; `checked_pow`
+            // would square until it does.
+            if y > 63 && x.unsigned_abs() > 1 {
+                return None;
+            }
+            x.checked_pow(u32::try_from(y).ok()?)?
+        }
         BinOp::Shl => {
             if !(0..63).contains(&y) {
                 return None;

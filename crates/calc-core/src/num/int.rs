@@ -56,6 +56,15 @@ const fn largest_word_power(a: u64) -> (u64, u64) {
     (chunk, per_chunk)
 }
 
+/// The largest power of `a` (at least 2) that fits a word and its
+/// exponent, from [`WORD_CHUNKS`] for bases below 256.
+fn word_chunk(a: u64) -> (u64, u64) {
+    match WORD_CHUNKS.get(a as usize) {
+        Some(&(chunk, per_chunk)) if per_chunk > 0 => (chunk, per_chunk),
+        _ => largest_word_power(a),
+    }
+}
+
 /// `a**e` for `a >= 2` by multiplying a limb array on the stack in place by
 /// the largest power of `a` that fits a word: for results of a few dozen
 /// limbs that is a handful of linear passes and one allocation (the
@@ -63,10 +72,7 @@ const fn largest_word_power(a: u64) -> (u64, u64) {
 /// ~400 instructions instead of ~2,000). `None` when the result does not
 /// fit `N` limbs.
 fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
-    let (chunk, per_chunk) = match WORD_CHUNKS.get(a as usize) {
-        Some(&(chunk, per_chunk)) if per_chunk > 0 => (chunk, per_chunk),
-        _ => largest_word_power(a),
-    };
+    let (chunk, per_chunk) = word_chunk(a);
     let mut limbs = [0u64; N];
     *limbs.first_mut()? = 1;
     let mut len = 1;
@@ -92,13 +98,110 @@ fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
             len += 1;
         }
     }
-    // num-bigint takes base-2**32 digits; on 64-bit targets it packs them
-    // back into words, so this copy is the only extra pass.
+    biguint_from_limbs::<N>(limbs.get(..len)?)
+}
+
+/// The `BigUint` of up to `N` 64-bit limbs, least significant first.
+///
+/// num-bigint takes base-2**32 digits; on 64-bit targets it packs them
+/// back into words, so this copy is the only extra pass (`from_bytes_le`,
+/// which packs byte by byte, took ~150 instructions more a power).
+fn biguint_from_limbs<const N: usize>(limbs: &[u64]) -> Option<BigUint> {
     let mut digits = [[0u32; 2]; N];
-    for (pair, &limb) in digits.iter_mut().zip(limbs.get(..len)?) {
+    for (pair, &limb) in digits.iter_mut().zip(limbs) {
         *pair = [limb as u32, (limb >> 32) as u32];
     }
-    Some(BigUint::from_slice(digits.get(..len)?.as_flattened()))
+    Some(BigUint::from_slice(
+        digits.get(..limbs.len())?.as_flattened(),
+    ))
+}
+
+/// Bases up to this bit length (|a| < 1024) take [`short_power`] for
+/// exponents up to [`WORD_POWER_FEW_LIMBS`] times that of their
+/// [`word_chunk`] (results of at most that many limbs); the test
+/// `short_power_bits_are_the_estimate` checks every such power.
+const SHORT_POWER_BASE_BITS: u64 = 10;
+
+/// `a**e` for `|a| >= 2` and a result outside `i64`, when it is a power of
+/// two or small enough (a few hundred instructions) to compute before the
+/// size checks, so that its exact bit length stands in for the
+/// floating-point estimate of [`Int::pow`]'s general path (a `log2` and a
+/// `floor`, libm calls); `None` otherwise, for that path.
+///
+/// The checks and charge are the general path's, with its estimate
+/// `floor(e * log2|a|) + 1` replaced by the exact bit length, which equals
+/// it here: for `|a| == 2**k` the estimate is computed exactly (`k * e`
+/// is far below 2**53 and `log2` of a power of two is exact), and for the
+/// other bases up to [`SHORT_POWER_BASE_BITS`] bits the test
+/// `short_power_bits_are_the_estimate` compares the two for every
+/// exponent that gets here. So this gives the very same results and
+/// errors, and charges the same work.
+fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, EvalError>> {
+    let a_abs = a.unsigned_abs();
+    let negative = a < 0 && e % 2 == 1;
+    let sign = if negative {
+        num_bigint::Sign::Minus
+    } else {
+        num_bigint::Sign::Plus
+    };
+    let base_bits = u64::from(64 - a_abs.leading_zeros());
+    if a_abs.is_power_of_two() {
+        // k * e < 2**38: exact in f64 as in u64.
+        let e = u32::try_from(e).ok()?;
+        let shift = (base_bits - 1) * u64::from(e);
+        let bits = shift + 1;
+        if bits > budget.limits.max_int_bits {
+            return Some(Err(too_many_bits(budget)));
+        }
+        if let Err(err) = budget.charge(linear_cost(bits)) {
+            return Some(Err(err));
+        }
+        let mag = match usize::try_from(shift / 64) {
+            // One limb set in a stack buffer: `1 << shift` allocates room
+            // for a carry and then shifts (`2**200`: ~265 instructions
+            // against ~190).
+            Ok(top) if top < WORD_POWER_FEW_LIMBS => {
+                let mut limbs = [0u64; WORD_POWER_FEW_LIMBS];
+                *limbs.get_mut(top)? = 1 << (shift % 64);
+                biguint_from_limbs::<WORD_POWER_FEW_LIMBS>(limbs.get(..=top)?)?
+            }
+            _ => BigUint::one() << usize::try_from(shift).ok()?,
+        };
+        return Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, mag))));
+    }
+    if base_bits > SHORT_POWER_BASE_BITS {
+        return None;
+    }
+    // |a|**e <= (|a|**per_chunk)**ceil(e / per_chunk) < 2**(64 * that):
+    // this bounds the limbs before any work.
+    let (_, per_chunk) = word_chunk(a_abs);
+    if e.div_ceil(per_chunk) > WORD_POWER_FEW_LIMBS as u64 {
+        return None;
+    }
+    let magnitude = word_power::<WORD_POWER_FEW_LIMBS>(a_abs, e)?;
+    let bits = magnitude.bits();
+    if bits > budget.limits.max_int_bits {
+        return Some(Err(too_many_bits(budget)));
+    }
+    if let Err(err) = budget.charge(power_cost(bits, e)) {
+        return Some(Err(err));
+    }
+    Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude))))
+}
+
+/// Work charged for `a**e` with a `bits`-bit result by repeated squaring.
+fn power_cost(bits: u64, e: u64) -> u64 {
+    // Repeated squaring: the last squaring dominates, the rest sum to
+    // about as much again or a little more.
+    let half = bits / 2 + 1;
+    // Each of the bits(e) steps also allocates and copies (measured
+    // ~200 ns a step at small sizes, 400 units).
+    let steps = u64::from(64 - e.leading_zeros());
+    // Measured (3**2000 to 3**661000): at most about 3.5 times the
+    // last squaring.
+    (mul_cost(half, half).saturating_mul(7) / 2)
+        .saturating_add(linear_cost(bits))
+        .saturating_add(400 * steps)
 }
 
 impl Int {
@@ -340,7 +443,35 @@ impl Int {
         let (x, y) = (self.bit_length(), other.bit_length());
         budget.check_bits(x + y)?;
         budget.charge(mul_cost(x, y))?;
+        if let Some(p) = self.mul_power_of_two(other) {
+            return Ok(p);
+        }
         Ok(Int::from_bigint(&*self.big() * &*other.big()))
+    }
+
+    /// `self * other` as a shift when either is a big ±2**k: one
+    /// allocation and a pass, where num-bigint multiplies into a zeroed
+    /// allocation (`calloc`, which skips glibc's thread cache): `2**200 *
+    /// 3**100` takes ~550 instructions instead of ~720. `None` otherwise.
+    fn mul_power_of_two(&self, other: &Int) -> Option<Int> {
+        let (power, factor) = match (self, other) {
+            (Int::Big(p), f) if p.magnitude().trailing_zeros() == Some(p.bits() - 1) => (p, f),
+            (f, Int::Big(p)) if p.magnitude().trailing_zeros() == Some(p.bits() - 1) => (p, f),
+            _ => return None,
+        };
+        let k = usize::try_from(power.bits() - 1).ok()?;
+        let negative = power.is_negative() != factor.is_negative();
+        let magnitude = match factor {
+            Int::Small(v) => BigUint::from(v.unsigned_abs()) << k,
+            Int::Big(f) => f.magnitude() << k,
+        };
+        let sign = if negative {
+            num_bigint::Sign::Minus
+        } else {
+            num_bigint::Sign::Plus
+        };
+        // A zero factor gives a zero magnitude, which gets no sign.
+        Some(Int::from_bigint(BigInt::from_biguint(sign, magnitude)))
     }
 
     /// `-self`.
@@ -416,12 +547,20 @@ impl Int {
             Int::Small(e) => *e as u64,
             Int::Big(_) => return Err(too_many_bits(budget)),
         };
-        if let (Int::Small(a), Ok(e32)) = (self, u32::try_from(e)) {
+        // |self| >= 2 here, so a power from exponent 64 on leaves i64:
+        // `checked_pow` would only find that out by squaring until it
+        // overflows.
+        if let (Int::Small(a), Ok(e32 @ 0..=63)) = (self, u32::try_from(e)) {
             if let Some(p) = a.checked_pow(e32) {
                 return Ok(Int::Small(p));
             }
         }
-        let est = (e as f64 * self.log2_abs()).floor() + 1.0;
+        if let Int::Small(a) = self {
+            if let Some(result) = short_power(*a, e, budget) {
+                return result;
+            }
+        }
+        let est = self.estimated_power_bits(e);
         if est > budget.limits.max_int_bits as f64 {
             return Err(too_many_bits(budget));
         }
@@ -435,19 +574,7 @@ impl Int {
             let negative = self.is_negative() && e % 2 == 1;
             return Ok(Int::from_bigint(if negative { -mag } else { mag }));
         }
-        // Repeated squaring: the last squaring dominates, the rest sum to
-        // about as much again or a little more.
-        let half = bits / 2 + 1;
-        // Each of the bits(e) steps also allocates and copies (measured
-        // ~200 ns a step at small sizes, 400 units).
-        let steps = u64::from(64 - e.leading_zeros());
-        // Measured (3**2000 to 3**661000): at most about 3.5 times the
-        // last squaring.
-        budget.charge(
-            (mul_cost(half, half).saturating_mul(7) / 2)
-                .saturating_add(linear_cost(bits))
-                .saturating_add(400 * steps),
-        )?;
+        budget.charge(power_cost(bits, e))?;
         if let (Int::Small(a), true) = (self, bits <= WORD_POWER_BITS) {
             let a_abs = a.unsigned_abs();
             // `bits` is an estimate: a result that outgrows the small
@@ -477,6 +604,13 @@ impl Int {
             Int::Big(b) => b.magnitude().trailing_zeros() == Some(b.bits() - 1),
         };
         is_pow2.then(|| self.bit_length() - 1)
+    }
+
+    /// `floor(e * log2(|self|)) + 1` in floating point for `|self| >= 2`:
+    /// the bit length of `|self|**e` up to rounding, which decides whether
+    /// the power may be computed and what it is charged.
+    fn estimated_power_bits(&self, e: u64) -> f64 {
+        (e as f64 * self.log2_abs()).floor() + 1.0
     }
 
     /// `log2(|self|)` for `|self| >= 2`, accurate enough for size estimates.
@@ -678,6 +812,179 @@ mod tests {
         let limits = Limits::default();
         let mut b = Budget::new(&limits);
         f(&mut b)
+    }
+
+    #[test]
+    fn products_with_big_powers_of_two_are_products() {
+        let powers: Vec<BigInt> = [63u32, 64, 65, 127, 128, 200, 1000]
+            .iter()
+            .flat_map(|&k| {
+                let p = BigInt::from(1) << k;
+                [-p.clone(), p]
+            })
+            .collect();
+        let factors: Vec<BigInt> = [
+            "0",
+            "1",
+            "-1",
+            "3",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "18446744073709551616",
+            "-515377520732011331036461129765621272702107522001",
+            "340282366920938463463374607431768211455",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .chain(powers.iter().cloned())
+        .collect();
+        with_budget(|b| {
+            for p in &powers {
+                for f in &factors {
+                    let want = Int::from_bigint(p * f);
+                    let (pi, fi) = (Int::from_bigint(p.clone()), Int::from_bigint(f.clone()));
+                    assert_eq!(pi.mul(&fi, b).unwrap(), want, "{p} * {f}");
+                    assert_eq!(fi.mul(&pi, b).unwrap(), want, "{f} * {p}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn short_power_bits_are_the_estimate() {
+        // Every power `short_power` computes past the powers of two: its
+        // exact bit length is the general path's estimate, so both check
+        // and charge alike.
+        for a in 3u64..1 << SHORT_POWER_BASE_BITS {
+            if a.is_power_of_two() {
+                continue;
+            }
+            let (_, per_chunk) = word_chunk(a);
+            let mut p = BigUint::from(1u32);
+            for e in 1..=per_chunk * WORD_POWER_FEW_LIMBS as u64 {
+                p *= a;
+                let est = Int::Small(a as i64).estimated_power_bits(e);
+                assert_eq!(est, p.bits() as f64, "{a}**{e}");
+            }
+        }
+        // (±2**k)**e for every k and exponents up to u32::MAX: `k * e + 1`.
+        for k in 1..=63u32 {
+            let a = 1u64 << k;
+            for base in [a as i64, (a as i64).wrapping_neg()] {
+                for e in [1u64, 2, 3, 64, 1000, 1 << 20, u64::from(u32::MAX)] {
+                    let est = Int::Small(base).estimated_power_bits(e);
+                    assert_eq!(est, (u64::from(k) * e + 1) as f64, "{base}**{e}");
+                }
+            }
+        }
+    }
+
+    /// What the general path of `Int::pow` charges for `a**e`, from its
+    /// estimate.
+    fn general_power_charge(a: i64, e: u64) -> u64 {
+        let fits = u32::try_from(e).is_ok_and(|e| a.checked_pow(e).is_some());
+        if e == 0 || matches!(a, -1..=1) || fits {
+            return 0;
+        }
+        let bits = Int::Small(a).estimated_power_bits(e) as u64;
+        if a.unsigned_abs().is_power_of_two() {
+            linear_cost(bits)
+        } else {
+            power_cost(bits, e)
+        }
+    }
+
+    #[test]
+    fn short_powers_match_num_bigint() {
+        let limits = Limits::default();
+        for a in -1000i64..=1000 {
+            // `short_power`'s last exponent for this base (none below 2).
+            let last = match a.unsigned_abs() {
+                0 | 1 => 0,
+                a_abs => word_chunk(a_abs).1 * WORD_POWER_FEW_LIMBS as u64,
+            };
+            for e in 0..=300u32 {
+                // Every power up to past `short_power`'s bound, a sample of
+                // the longer ones (quick in debug builds too).
+                if u64::from(e) > last + 20 && e % 10 != 0 {
+                    continue;
+                }
+                let mut budget = Budget::new(&limits);
+                let got = Int::Small(a).pow(&Int::Small(i64::from(e)), &mut budget);
+                let want = Int::from_bigint(Pow::pow(BigInt::from(a), e));
+                assert_eq!(got.unwrap(), want, "{a}**{e}");
+                assert_eq!(
+                    budget.used(),
+                    general_power_charge(a, u64::from(e)),
+                    "{a}**{e}"
+                );
+            }
+        }
+        // Powers of two up to the exponents `short_power` takes.
+        for (a, e) in [(2i64, 1_000_000u64), (-8, 333_333), (i64::MIN, 16_000)] {
+            let mut budget = Budget::new(&limits);
+            let got = Int::Small(a)
+                .pow(&Int::Small(e as i64), &mut budget)
+                .unwrap();
+            let want = Int::from_bigint(Pow::pow(BigInt::from(a), e as u32));
+            assert_eq!(got, want, "{a}**{e}");
+            assert_eq!(budget.used(), general_power_charge(a, e), "{a}**{e}");
+        }
+    }
+
+    #[test]
+    fn short_powers_at_the_limits() {
+        // (base, exponent): results of 2 to 7 limbs, just past a limb
+        // boundary and just below one, signs, powers of two.
+        let cases = [
+            (3i64, 41u64),
+            (3, 100),
+            (3, 320),
+            (3, 321),
+            (5, 216),
+            (-5, 217),
+            (1000, 48),
+            (1000, 49),
+            (-7, 77),
+            (5, 150),
+            (10, 134),
+            (1023, 44),
+            (-1000, 45),
+            (2, 200),
+            (-2, 201),
+            (2, 511),
+            (-2, 512),
+            (8, 171),
+            (4, 32),
+            (i64::MIN, 2),
+        ];
+        for (a, e) in cases {
+            let want = Int::from_bigint(Pow::pow(BigInt::from(a), e as u32));
+            let bits = want.bit_length();
+            let charge = general_power_charge(a, e);
+            let run = |max_int_bits: u64, work_budget: u64| {
+                let limits = Limits {
+                    max_int_bits,
+                    work_budget,
+                    ..Limits::default()
+                };
+                let mut budget = Budget::new(&limits);
+                Int::Small(a).pow(&Int::Small(e as i64), &mut budget)
+            };
+            assert_eq!(run(bits, charge).unwrap(), want, "{a}**{e}");
+            let e1 = run(bits - 1, charge).unwrap_err();
+            assert_eq!(
+                e1.message(),
+                format!("integer result would exceed {} bits", bits - 1),
+                "{a}**{e}"
+            );
+            let e2 = run(bits, charge - 1).unwrap_err();
+            assert_eq!(
+                e2.message(),
+                "operation exceeds the work budget",
+                "{a}**{e}"
+            );
+        }
     }
 
     #[test]

@@ -146,6 +146,22 @@ fn int_rules() {
 }
 
 #[test]
+fn small_int_powers_around_the_word_size() {
+    // Exponents on both sides of 63, where the machine-word paths stop
+    // trying `checked_pow`; 0, 1 and -1 stay words for any exponent.
+    for x in [-5i64, -3, -2, -1, 0, 1, 2, 3, 5, i64::MAX, i64::MIN] {
+        for y in (0..=70).chain([100, 127, 128, 129]) {
+            let want = num_traits::Pow::pow(BigInt::from(x), y as u32).to_string();
+            assert_eq!(
+                bin(&Value::from(x), BinOp::Pow, &Value::from(y)),
+                want,
+                "{x}**{y}"
+            );
+        }
+    }
+}
+
+#[test]
 fn float_rules() {
     assert_eq!(bin(&f(1e308), BinOp::Mul, &Value::from(10)), "inf"); // 1e308*10
     assert_eq!(
