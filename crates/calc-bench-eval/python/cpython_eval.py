@@ -10,6 +10,13 @@ benchmarks use too: on a shared machine it leaves out the moments the
 thread waits for a core.
 
 usage: eval-cases | python3 cpython_eval.py [--repeat N]
+
+With --serve it times bursts on request instead, for the paired rounds of
+the `eval-pairs` binary: each `ID<TAB>MILLISECONDS<TAB>SOURCE` line on stdin
+is answered, once that much CPU time has been spent evaluating SOURCE in
+batches, with `ID<TAB>NANOSECONDS` per evaluation.
+
+usage: python3 cpython_eval.py --serve
 """
 
 import math
@@ -38,9 +45,42 @@ def measure(src, repeat):
     return statistics.median(runs) / number, number * repeat, result
 
 
+def burst(src, seconds):
+    """CPU seconds per evaluation over batches lasting `seconds` in all."""
+    def once():
+        return repr(eval(compile(src, "<expr>", "eval"), NS))
+
+    # Batches of about a millisecond: the clock is read once a batch.
+    start = time.thread_time()
+    once()
+    first = max(time.thread_time() - start, 1e-7)
+    batch = max(1, int(1e-3 / first))
+    done = 1
+    while True:
+        for _ in range(batch):
+            once()
+        done += batch
+        spent = time.thread_time() - start
+        if spent >= seconds:
+            return spent / done
+
+
+def serve():
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if not line:
+            continue
+        ident, ms, src = line.split("\t", 2)
+        secs = burst(src, float(ms) / 1e3)
+        print(f"{ident}\t{secs * 1e9:.1f}", flush=True)
+    return 0
+
+
 def main():
     repeat = 5
     args = sys.argv[1:]
+    if args == ["--serve"]:
+        return serve()
     if args[:1] == ["--repeat"] and len(args) == 2:
         repeat = int(args[1])
     elif args:

@@ -41,20 +41,20 @@ impl Row {
     }
 }
 
-/// Paired rounds of calc-core and fasteval on one input (`eval-pairs`).
+/// Paired rounds of calc-core and a rival on one input (`eval-pairs`).
 #[derive(Debug, Clone)]
 pub struct Pair {
-    /// `eval/CASE`.
+    /// `eval/CASE` (the rival is fasteval) or `cpython/CASE`.
     pub id: String,
     /// Rounds measured.
     pub rounds: usize,
-    /// Median, lowest and highest of the rounds' fasteval ÷ calc-core.
+    /// Median, lowest and highest of the rounds' rival ÷ calc-core.
     pub median: f64,
     pub low: f64,
     pub high: f64,
-    /// Median CPU ns per iteration of calc-core and of fasteval.
+    /// Median CPU ns per iteration of calc-core and of the rival.
     pub calc_ns: f64,
-    pub fasteval_ns: f64,
+    pub rival_ns: f64,
 }
 
 impl Pair {
@@ -76,7 +76,7 @@ impl Pair {
             low: num()?,
             high: num()?,
             calc_ns: num()?,
-            fasteval_ns: num()?,
+            rival_ns: num()?,
         })
     }
 }
@@ -92,7 +92,8 @@ pub struct EvalResults {
     pub criterion_cmd: String,
     /// The CPython command line.
     pub python_cmd: String,
-    /// Paired rounds of calc-core and fasteval, and their command line.
+    /// Paired rounds of calc-core with fasteval (`eval/...`) and with
+    /// CPython (`cpython/...`), and their command line.
     pub pairs: Vec<Pair>,
     pub pairs_cmd: String,
     /// `python3 --version`.
@@ -150,11 +151,11 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
     );
     crate::run("criterion: calc-core, fasteval, evalexpr, meval", bench)?;
 
-    let (pairs, pairs_cmd) = paired_rounds(settings)?;
+    let script = root.join("crates/calc-bench-eval/python/cpython_eval.py");
+    let (pairs, pairs_cmd) = paired_rounds(settings, &root, &script)?;
 
     let inputs = export_cases()?;
     let repeat = if settings.quick { "1" } else { "5" };
-    let script = root.join("crates/calc-bench-eval/python/cpython_eval.py");
     let python_cmd = format!(
         "cargo run --release -q -p calc-bench-eval --bin eval-cases | python3 {} --repeat {repeat}",
         script.strip_prefix(&root).unwrap_or(&script).display()
@@ -221,14 +222,24 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
     })
 }
 
-/// Runs `eval-pairs`: calc-core and fasteval in alternating short bursts.
-fn paired_rounds(settings: &Settings) -> Result<(Vec<Pair>, String), String> {
+/// Runs `eval-pairs`: calc-core against fasteval and against CPython, in
+/// alternating short bursts.
+fn paired_rounds(
+    settings: &Settings,
+    root: &Path,
+    script: &Path,
+) -> Result<(Vec<Pair>, String), String> {
     let (rounds, burst_ms) = if settings.quick {
         ("5", "20")
     } else {
         ("15", "100")
     };
-    let args = ["--rounds", rounds, "--burst-ms", burst_ms];
+    let shown_script = script
+        .strip_prefix(root)
+        .unwrap_or(script)
+        .display()
+        .to_string();
+    let args = ["--rounds", rounds, "--burst-ms", burst_ms, "--python"];
     let mut cmd = crate::cargo();
     cmd.args([
         "run",
@@ -240,9 +251,10 @@ fn paired_rounds(settings: &Settings) -> Result<(Vec<Pair>, String), String> {
         "eval-pairs",
         "--",
     ])
-    .args(args);
+    .args(args)
+    .arg(script);
     let shown = format!(
-        "cargo run --release -q -p calc-bench-eval --bin eval-pairs -- {}",
+        "cargo run --release -q -p calc-bench-eval --bin eval-pairs -- {} {shown_script}",
         args.join(" ")
     );
     eprintln!("==> {shown}");
@@ -385,7 +397,7 @@ mod tests {
         let p = Pair::parse("eval/calls\t15\t2.168\t1.982\t2.317\t1031.7\t2331.0").unwrap();
         assert_eq!((p.name(), p.rounds), ("calls", 15));
         assert_eq!((p.median, p.low, p.high), (2.168, 1.982, 2.317));
-        assert_eq!((p.calc_ns, p.fasteval_ns), (1031.7, 2331.0));
+        assert_eq!((p.calc_ns, p.rival_ns), (1031.7, 2331.0));
         assert!(Pair::parse("eval/calls\t15\t2.168").is_none());
         assert!(Pair::parse("eval-pairs: skipping x: y").is_none());
     }
