@@ -31,12 +31,13 @@
 //! check them against each other on generated input and tight limits.
 
 mod operand;
+mod wide;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::Budget;
-use crate::num::float;
+use crate::num::{self, float};
 use crate::parse::number;
-use crate::{builtins, ops, Builtin, Complex, Limits, Value};
+use crate::{builtins, ops, Builtin, Complex, Int, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
 
 /// Recursion this path allows itself (brackets, unary operators, `**`),
@@ -322,7 +323,16 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// sum reuses its digits).
     #[inline(never)]
     fn apply_values(&mut self, op: BinOp, acc: Operand, right: Operand) -> Option<Operand> {
-        // The later operand first: it is the one on top of the stack.
+        if let (Some(a), Some(b)) = (self.held.peek_wide(acc), self.held.peek_wide(right)) {
+            let both_small = acc.is_int() && right.is_int();
+            if let Some(w) = wide::binary(op, &a, &b, both_small, &mut self.budget).ok()? {
+                // The later operand first: it is the one on top of its stack.
+                self.held.discard(right);
+                self.held.discard(acc);
+                return Some(self.held.wide(w, 0));
+            }
+        }
+        // The later operand first: it is the one on top of its stack.
         let right = self.held.value(right)?;
         let acc = self.held.value(acc)?;
         let value = ops::binary_owned(op, acc, &right, &mut self.budget).ok()?;
@@ -389,11 +399,50 @@ impl<'s, 'l> Direct<'s, 'l> {
             let value = float::pow(x, y).ok()?;
             return Some(self.held.operand(value, height));
         }
+        if let (Some(a), Some(e)) = (base.as_int(), exponent.as_int()) {
+            if let Some(power) = self.short_power(a, e, height) {
+                return power;
+            }
+        }
         // The later operand first: it is the one on top of the stack.
         let exponent = self.held.value(exponent)?;
         let base = self.held.value(base)?;
         let value = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget).ok()?;
         Some(self.held.operand(value, height))
+    }
+
+    /// `a ** e` for two small ints whose power leaves `i64`, where
+    /// `ops::binary` would come to `Int::pow`'s short power (same checks,
+    /// same charge), with the limbs kept as a [`wide::Wide`] instead of
+    /// becoming a `BigInt`. `None` when it would not: the caller goes the
+    /// general way, nothing charged; `Some(None)` for an error.
+    fn short_power(&mut self, a: i64, e: i64, height: u32) -> Option<Option<Operand>> {
+        // `small_binary` answers an exponent up to 63 whose power fits, and
+        // `Int::pow` a base of 0, 1 or -1 and a negative exponent (a float).
+        let e = u64::try_from(e).ok()?;
+        let overflows = e > 63 || a.checked_pow(e as u32).is_none();
+        if a.unsigned_abs() < 2 || !overflows {
+            return None;
+        }
+        let power = match num::int::short_power_limbs(a, e, &mut self.budget)? {
+            Ok(power) => power,
+            Err(_) => return Some(None),
+        };
+        if power.len > 0 {
+            let w = wide::Wide::from_limbs(power.negative, power.limbs, power.len);
+            return Some(Some(self.held.wide(w, height)));
+        }
+        // A power of two past the limbs: charged already, so made here.
+        let Ok(shift) = usize::try_from(power.shift) else {
+            return Some(None);
+        };
+        let magnitude = num_bigint::BigInt::from(1) << shift;
+        let value = Value::Int(Int::from_bigint(if power.negative {
+            -magnitude
+        } else {
+            magnitude
+        }));
+        Some(Some(self.held.operand(value, height)))
     }
 
     /// `atom ('(' [arguments] ')')*`, calls of built-ins only.

@@ -9,6 +9,7 @@
 
 use std::num::NonZeroU32;
 
+use super::wide::Wide;
 use crate::ast::{BinOp, UnaryOp};
 use crate::{Builtin, Int, Value};
 
@@ -20,7 +21,10 @@ enum Kind {
     Float = 2,
     Bool = 3,
     Builtin = 4,
+    /// An index into [`Held`]'s values.
     Held = 5,
+    /// An index into [`Held`]'s wide ints.
+    Wide = 6,
 }
 
 /// Low bits of the meta word that hold the [`Kind`]; the height is above.
@@ -86,6 +90,18 @@ impl Operand {
     #[inline(always)]
     fn kind_bits(self) -> u32 {
         self.meta.get() & KIND_MASK
+    }
+
+    /// Whether this operand is an int in the word (not a wide one).
+    #[inline(always)]
+    pub(super) fn is_int(self) -> bool {
+        self.kind_bits() == Kind::Int as u32
+    }
+
+    /// The int in the word, if this operand is one.
+    #[inline(always)]
+    pub(super) fn as_int(self) -> Option<i64> {
+        self.is_int().then_some(self.bits as i64)
     }
 
     /// The float this operand is, if it is one.
@@ -167,19 +183,32 @@ pub(super) fn inline_unary(op: UnaryOp, x: Operand) -> Option<Operand> {
     }
 }
 
-/// The values that do not fit an [`Operand`]'s word, by index. Operands
-/// are consumed in about the reverse order they were made, so a taken
-/// value is popped when it is the last one (with the taken slots below
-/// it): the stack stays as deep as the expression's pending big operands,
-/// not as long as its history.
+/// The values that do not fit an [`Operand`]'s word, by index: ints of up
+/// to 512 bits as [`Wide`]s, everything else (bigger ints, complex
+/// numbers) as values. Operands are consumed in about the reverse order
+/// they were made, so a taken one is popped when it is the last one (with
+/// the taken slots below it): each stack stays as deep as the expression's
+/// pending operands of its kind, not as long as its history.
 #[derive(Debug, Default)]
-pub(super) struct Held(Vec<Value>, #[cfg(test)] pub(super) usize);
+pub(super) struct Held {
+    values: Vec<Value>,
+    /// `None`: a taken slot.
+    wides: Vec<Option<Wide>>,
+    /// The most either stack held at once.
+    #[cfg(test)]
+    pub(super) deepest: usize,
+}
 
 impl Held {
-    /// Values held now (taken slots below the top included).
+    /// Values held now (taken slots below the tops included).
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.0.len()
+        self.values.len() + self.wides.len()
+    }
+
+    #[cfg(test)]
+    fn note_depth(&mut self) {
+        self.deepest = self.deepest.max(self.values.len()).max(self.wides.len());
     }
 
     /// `value` as an operand of `height`.
@@ -190,18 +219,69 @@ impl Held {
             Value::Float(x) => Operand::float(x, height),
             Value::Bool(x) => Operand::bool(x, height),
             Value::Builtin(b) => Operand::new(Kind::Builtin, height, b as u64),
-            other => {
-                self.0.push(other);
-                #[cfg(test)]
-                {
-                    self.1 = self.1.max(self.0.len());
-                }
-                Operand::new(Kind::Held, height, (self.0.len() - 1) as u64)
-            }
+            Value::Int(Int::Big(b)) => match Wide::from_bigint(&b) {
+                Some(w) => self.wide(w, height),
+                None => self.push_value(Value::Int(Int::Big(b)), height),
+            },
+            other => self.push_value(other, height),
         }
     }
 
-    /// The value of `operand`, taken out of the stack if it is held there.
+    fn push_value(&mut self, value: Value, height: u32) -> Operand {
+        self.values.push(value);
+        #[cfg(test)]
+        self.note_depth();
+        Operand::new(Kind::Held, height, (self.values.len() - 1) as u64)
+    }
+
+    /// `w` as an operand of `height`: a small int when it is one.
+    pub(super) fn wide(&mut self, w: Wide, height: u32) -> Operand {
+        if let Some(v) = w.to_i64() {
+            return Operand::int(v, height);
+        }
+        self.wides.push(Some(w));
+        #[cfg(test)]
+        self.note_depth();
+        Operand::new(Kind::Wide, height, (self.wides.len() - 1) as u64)
+    }
+
+    /// The int `operand` is, as a [`Wide`], without taking it: `None` for
+    /// anything but an int of up to 512 bits.
+    pub(super) fn peek_wide(&self, operand: Operand) -> Option<Wide> {
+        match operand.kind_bits() {
+            k if k == Kind::Int as u32 => Some(Wide::from_i64(operand.bits as i64)),
+            k if k == Kind::Wide as u32 => *self.wides.get(usize::try_from(operand.bits).ok()?)?,
+            _ => None,
+        }
+    }
+
+    /// Takes `operand` out of its stack, if it is held; its value is not
+    /// wanted.
+    pub(super) fn discard(&mut self, operand: Operand) {
+        match operand.kind_bits() {
+            k if k == Kind::Wide as u32 => {
+                let _ = self.take_wide(operand);
+            }
+            k if k == Kind::Held as u32 => {
+                let _ = self.value_out_of_line(operand);
+            }
+            _ => {}
+        }
+    }
+
+    fn take_wide(&mut self, operand: Operand) -> Option<Wide> {
+        let index = usize::try_from(operand.bits).ok()?;
+        if index + 1 != self.wides.len() {
+            return self.wides.get_mut(index)?.take();
+        }
+        let w = self.wides.pop()??;
+        while let Some(None) = self.wides.last() {
+            self.wides.pop();
+        }
+        Some(w)
+    }
+
+    /// The value of `operand`, taken out of its stack if it is held there.
     /// `None` only for an operand this stack did not make (or made and
     /// gave out already), which the direct path never passes.
     #[inline(always)]
@@ -218,20 +298,23 @@ impl Held {
     /// [`value`](Self::value) of a built-in or a held value.
     #[inline(never)]
     fn value_out_of_line(&mut self, operand: Operand) -> Option<Value> {
-        if operand.kind_bits() == Kind::Builtin as u32 {
-            return operand.builtin().map(Value::Builtin);
+        match operand.kind_bits() {
+            k if k == Kind::Builtin as u32 => return operand.builtin().map(Value::Builtin),
+            k if k == Kind::Wide as u32 => return self.take_wide(operand).map(|w| w.to_value()),
+            k if k == Kind::Held as u32 => {}
+            _ => return None,
         }
         let index = usize::try_from(operand.bits).ok()?;
-        if index + 1 != self.0.len() {
+        if index + 1 != self.values.len() {
             // A bool is never held: it marks a taken slot.
             return Some(std::mem::replace(
-                self.0.get_mut(index)?,
+                self.values.get_mut(index)?,
                 Value::Bool(false),
             ));
         }
-        let value = self.0.pop()?;
-        while let Some(Value::Bool(_)) = self.0.last() {
-            self.0.pop();
+        let value = self.values.pop()?;
+        while let Some(Value::Bool(_)) = self.values.last() {
+            self.values.pop();
         }
         Some(value)
     }
@@ -265,13 +348,17 @@ mod tests {
             Value::Complex(Complex::new(1.0, -2.0)),
         ];
         let mut held = Held::default();
-        assert_eq!(held.1, 0);
+        assert_eq!(held.deepest, 0);
         let operands: Vec<Operand> = values
             .iter()
             .enumerate()
             .map(|(h, v)| held.operand(v.clone(), h as u32 * 1000 + 1))
             .collect();
-        assert_eq!((held.0.len(), held.1), (2, 2));
+        // The big int is a wide one, the complex number a value.
+        assert_eq!(
+            (held.values.len(), held.wides.len(), held.deepest),
+            (1, 1, 1)
+        );
         // Taken out of order: the first held one is not the last.
         for (h, (v, o)) in values.iter().zip(&operands).enumerate() {
             assert_eq!(o.height(), h as u32 * 1000 + 1);
@@ -281,7 +368,7 @@ mod tests {
                 _ => assert_eq!(v, &back),
             }
         }
-        assert!(held.0.is_empty());
+        assert_eq!(held.len(), 0);
         let o = Operand::int(5, 1).with_height(MAX_HEIGHT);
         assert_eq!(
             (o.height(), held.value(o)),

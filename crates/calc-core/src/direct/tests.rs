@@ -459,7 +459,11 @@ fn held_values_are_popped_as_they_are_used() {
         assert_eq!(got, want, "{src}");
         assert!(got.is_some(), "{src}");
         assert_eq!(direct.held.len(), 0, "{src}");
-        assert!(direct.held.1 <= deepest, "{src}: {} deep", direct.held.1);
+        assert!(
+            direct.held.deepest <= deepest,
+            "{src}: {} deep",
+            direct.held.deepest
+        );
     }
 }
 

@@ -72,6 +72,12 @@ fn word_chunk(a: u64) -> (u64, u64) {
 /// ~400 instructions instead of ~2,000). `None` when the result does not
 /// fit `N` limbs.
 fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
+    let (limbs, len) = word_power_limbs::<N>(a, e)?;
+    biguint_from_limbs::<N>(limbs.get(..len)?)
+}
+
+/// [`word_power`]'s limbs and how many are significant.
+fn word_power_limbs<const N: usize>(a: u64, e: u64) -> Option<([u64; N], usize)> {
     let (chunk, per_chunk) = word_chunk(a);
     let mut limbs = [0u64; N];
     *limbs.first_mut()? = 1;
@@ -98,7 +104,7 @@ fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
             len += 1;
         }
     }
-    biguint_from_limbs::<N>(limbs.get(..len)?)
+    Some((limbs, len))
 }
 
 /// The `BigUint` of up to `N` 64-bit limbs, least significant first.
@@ -137,13 +143,45 @@ const SHORT_POWER_BASE_BITS: u64 = 10;
 /// exponent that gets here. So this gives the very same results and
 /// errors, and charges the same work.
 fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, EvalError>> {
-    let a_abs = a.unsigned_abs();
-    let negative = a < 0 && e % 2 == 1;
-    let sign = if negative {
+    let p = match short_power_limbs(a, e, budget)? {
+        Ok(p) => p,
+        Err(err) => return Some(Err(err)),
+    };
+    let sign = if p.negative {
         num_bigint::Sign::Minus
     } else {
         num_bigint::Sign::Plus
     };
+    let magnitude = if p.len == 0 {
+        BigUint::one() << usize::try_from(p.shift).ok()?
+    } else {
+        biguint_from_limbs::<SHORT_POWER_LIMBS>(p.limbs.get(..p.len)?)?
+    };
+    Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude))))
+}
+
+/// Limbs of a [`ShortPower`].
+pub(crate) const SHORT_POWER_LIMBS: usize = WORD_POWER_FEW_LIMBS;
+
+/// What [`short_power_limbs`] computed: the magnitude in up to
+/// [`SHORT_POWER_LIMBS`] limbs, or for a power of two too big for them
+/// (`len` 0), the shift of 1 that makes it.
+pub(crate) struct ShortPower {
+    pub(crate) negative: bool,
+    pub(crate) limbs: [u64; SHORT_POWER_LIMBS],
+    pub(crate) len: usize,
+    pub(crate) shift: u64,
+}
+
+/// [`short_power`], with its checks and charge, before the magnitude
+/// becomes a `BigUint`: the direct path keeps it in limbs.
+pub(crate) fn short_power_limbs(
+    a: i64,
+    e: u64,
+    budget: &mut Budget<'_>,
+) -> Option<Result<ShortPower, EvalError>> {
+    let a_abs = a.unsigned_abs();
+    let negative = a < 0 && e % 2 == 1;
     let base_bits = u64::from(64 - a_abs.leading_zeros());
     if a_abs.is_power_of_two() {
         // k * e < 2**38: exact in f64 as in u64.
@@ -156,18 +194,23 @@ fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, Ev
         if let Err(err) = budget.charge(linear_cost(bits)) {
             return Some(Err(err));
         }
-        let mag = match usize::try_from(shift / 64) {
-            // One limb set in a stack buffer: `1 << shift` allocates room
-            // for a carry and then shifts (`2**200`: ~265 instructions
-            // against ~190).
-            Ok(top) if top < WORD_POWER_FEW_LIMBS => {
-                let mut limbs = [0u64; WORD_POWER_FEW_LIMBS];
-                *limbs.get_mut(top)? = 1 << (shift % 64);
-                biguint_from_limbs::<WORD_POWER_FEW_LIMBS>(limbs.get(..=top)?)?
-            }
-            _ => BigUint::one() << usize::try_from(shift).ok()?,
+        let mut power = ShortPower {
+            negative,
+            limbs: [0; SHORT_POWER_LIMBS],
+            len: 0,
+            shift,
         };
-        return Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, mag))));
+        // One limb set in a stack buffer: `1 << shift` allocates room for
+        // a carry and then shifts (`2**200`: ~265 instructions against
+        // ~190).
+        if let Some(top) = usize::try_from(shift / 64)
+            .ok()
+            .and_then(|top| power.limbs.get_mut(top).map(|limb| (top, limb)))
+        {
+            *top.1 = 1 << (shift % 64);
+            power.len = top.0 + 1;
+        }
+        return Some(Ok(power));
     }
     if base_bits > SHORT_POWER_BASE_BITS {
         return None;
@@ -175,18 +218,24 @@ fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, Ev
     // |a|**e <= (|a|**per_chunk)**ceil(e / per_chunk) < 2**(64 * that):
     // this bounds the limbs before any work.
     let (_, per_chunk) = word_chunk(a_abs);
-    if e.div_ceil(per_chunk) > WORD_POWER_FEW_LIMBS as u64 {
+    if e.div_ceil(per_chunk) > SHORT_POWER_LIMBS as u64 {
         return None;
     }
-    let magnitude = word_power::<WORD_POWER_FEW_LIMBS>(a_abs, e)?;
-    let bits = magnitude.bits();
+    let (limbs, len) = word_power_limbs::<SHORT_POWER_LIMBS>(a_abs, e)?;
+    let top = *limbs.get(len.checked_sub(1)?)?;
+    let bits = 64 * (len as u64 - 1) + u64::from(64 - top.leading_zeros());
     if bits > budget.limits.max_int_bits {
         return Some(Err(too_many_bits(budget)));
     }
     if let Err(err) = budget.charge(power_cost(bits, e)) {
         return Some(Err(err));
     }
-    Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude))))
+    Some(Ok(ShortPower {
+        negative,
+        limbs,
+        len,
+        shift: 0,
+    }))
 }
 
 /// Work charged for `a**e` with a `bits`-bit result by repeated squaring.
