@@ -184,7 +184,8 @@ pub(crate) fn short_power_limbs(
     let negative = a < 0 && e % 2 == 1;
     let base_bits = u64::from(64 - a_abs.leading_zeros());
     if a_abs.is_power_of_two() {
-        // k * e < 2**38: exact in f64 as in u64.
+        // k < 64 and e < 2**32, so k * e < 2**38: the general path's f64
+        // estimate is this value exactly.
         let e = u32::try_from(e).ok()?;
         let shift = (base_bits - 1) * u64::from(e);
         let bits = shift + 1;
@@ -983,8 +984,9 @@ mod tests {
 
     #[test]
     fn short_powers_at_the_limits() {
-        // (base, exponent): results of 2 to 7 limbs, just past a limb
-        // boundary and just below one, signs, powers of two.
+        // (base, exponent): results of 2 to 8 limbs, just past a limb
+        // boundary and just below one, the last exponents of the short
+        // path and the first past it, signs, powers of two.
         let cases = [
             (3i64, 41u64),
             (3, 100),
