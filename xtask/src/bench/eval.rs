@@ -239,38 +239,17 @@ fn paired_rounds(
         .unwrap_or(script)
         .display()
         .to_string();
+    let script_arg = script.display().to_string();
     let args = ["--rounds", rounds, "--burst-ms", burst_ms, "--python"];
-    let mut cmd = crate::cargo();
-    cmd.args([
-        "run",
-        "--release",
-        "-q",
-        "-p",
-        "calc-bench-eval",
-        "--bin",
-        "eval-pairs",
-        "--",
-    ])
-    .args(args)
-    .arg(script);
     let shown = format!(
         "cargo run --release -q -p calc-bench-eval --bin eval-pairs -- {} {shown_script}",
         args.join(" ")
     );
     eprintln!("==> {shown}");
-    let out = cmd
-        .output()
-        .map_err(|e| format!("eval-pairs: could not start: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "eval-pairs failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let pairs = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(Pair::parse)
-        .collect();
+    let mut all_args = args.to_vec();
+    all_args.push(&script_arg);
+    let out = bench_binary("eval-pairs", &all_args)?;
+    let pairs = out.lines().filter_map(Pair::parse).collect();
     Ok((pairs, shown))
 }
 
@@ -316,6 +295,15 @@ fn estimate(criterion_dir: &Path, id: &str, lib: &str) -> Option<f64> {
 
 /// The `(id, python source)` pairs from the `eval-cases` binary.
 fn export_cases() -> Result<Vec<(String, String)>, String> {
+    Ok(bench_binary("eval-cases", &[])?
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, src)| (id.to_owned(), src.to_owned()))
+        .collect())
+}
+
+/// The standard output of a calc-bench-eval binary run in release mode.
+fn bench_binary(bin: &str, args: &[&str]) -> Result<String, String> {
     let mut cmd = crate::cargo();
     cmd.args([
         "run",
@@ -324,22 +312,20 @@ fn export_cases() -> Result<Vec<(String, String)>, String> {
         "-p",
         "calc-bench-eval",
         "--bin",
-        "eval-cases",
-    ]);
+        bin,
+        "--",
+    ])
+    .args(args);
     let out = cmd
         .output()
-        .map_err(|e| format!("eval-cases: could not start: {e}"))?;
+        .map_err(|e| format!("{bin}: could not start: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "eval-cases failed: {}",
+            "{bin} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    Ok(String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(id, src)| (id.to_owned(), src.to_owned()))
-        .collect())
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Runs the CPython script on `inputs`; returns `(id, ns)` pairs.
