@@ -15,10 +15,11 @@ use calc_core::Limits;
 /// the panic message still reaches stderr through the panic hook.
 pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> bool {
     text.clear();
-    // `write_repr`, not `Display`: CPython 3.11 refuses to print an int of
-    // more than 4300 digits (ValueError), and so must we.
+    // The repr as `write_repr` writes it, not `Display`: CPython 3.11
+    // refuses to print an int of more than 4300 digits (ValueError), and
+    // so must we.
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        calc_core::eval_with(expr, limits).and_then(|value| value.write_repr(text, limits))
+        calc_core::eval_repr_with(expr, limits, text)
     }));
     match result {
         Ok(Ok(())) => {

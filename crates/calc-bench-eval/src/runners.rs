@@ -41,13 +41,11 @@ impl CalcCore {
     }
 
     /// Parses, evaluates and formats `src` (Python's repr), as calc-server
-    /// answers a request: `write_repr`, which also applies CPython's limit
-    /// on int digits.
+    /// answers a request: `eval_repr_with`, which also applies CPython's
+    /// limit on int digits.
     pub fn run(&mut self, src: &str) -> Result<&str, RunError> {
-        let value = calc_core::eval_with(src, &self.limits).map_err(|e| fail("calc-core", e))?;
         self.out.clear();
-        value
-            .write_repr(&mut self.out, &self.limits)
+        calc_core::eval_repr_with(src, &self.limits, &mut self.out)
             .map_err(|e| fail("calc-core", e))?;
         Ok(&self.out)
     }

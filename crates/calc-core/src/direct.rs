@@ -37,7 +37,7 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::Budget;
 use crate::num::{self, float};
 use crate::parse::number;
-use crate::{builtins, ops, Builtin, Complex, Int, Limits, Value};
+use crate::{builtins, ops, Builtin, Complex, EvalError, Int, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
 
 /// Recursion this path allows itself (brackets, unary operators, `**`),
@@ -50,6 +50,24 @@ const MAX_RECURSION: u32 = 48;
 /// The caller checks `limits.max_source_len`.
 pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
     Direct::new(source, limits).run()
+}
+
+/// [`eval`], then Python's `repr` of the value appended to `out` as
+/// `Value::write_repr` does: `Some` of that result, `None` to leave the
+/// whole input to the general path. A wide int is written from its limbs,
+/// without becoming a `BigInt`.
+pub(crate) fn eval_repr(
+    source: &str,
+    limits: &Limits,
+    out: &mut String,
+) -> Option<Result<(), EvalError>> {
+    let mut direct = Direct::new(source, limits);
+    let result = direct.whole()?;
+    if let Some(w) = direct.held.take_if_wide(result) {
+        return w.write_repr(out, limits);
+    }
+    let value = direct.held.value(result)?;
+    Some(value.write_repr(out, limits))
 }
 
 /// The token after an operand, read once and then looked at by every
@@ -106,13 +124,17 @@ impl<'s, 'l> Direct<'s, 'l> {
 
     /// The whole input's value.
     fn run(&mut self) -> Option<Value> {
-        self.blanks();
-        let result = self.comparison()?;
-        if !matches!(self.next, Next::End) {
-            return None;
-        }
+        let result = self.whole()?;
         self.held.value(result)
     }
+
+    /// The whole input, as an operand.
+    fn whole(&mut self) -> Option<Operand> {
+        self.blanks();
+        let result = self.comparison()?;
+        matches!(self.next, Next::End).then_some(result)
+    }
+
     /// The byte at `i`, or 0 past the end (a NUL in the input also reads
     /// as 0; nothing accepts it, and the end is found by length).
     #[inline]

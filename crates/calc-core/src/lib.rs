@@ -80,6 +80,34 @@ pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
     parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
 }
 
+/// Evaluates `source` under `limits` and appends Python's `repr` of the
+/// value to `out`: what [`eval_with`] and then [`Value::write_repr`] do
+/// (CPython 3.11's limit on int digits included), in one call, which is
+/// what a server does with a request. Ints of up to 512 bits that the
+/// one-pass path computes are written from their limbs, without becoming
+/// a `BigInt`. On error `out` is left as it was.
+///
+/// ```
+/// let limits = calc_core::Limits::default();
+/// let mut out = String::new();
+/// calc_core::eval_repr_with("2**100 + 1", &limits, &mut out).unwrap();
+/// assert_eq!(out, "1267650600228229401496703205377");
+/// out.clear();
+/// let err = calc_core::eval_repr_with("1/0", &limits, &mut out).unwrap_err();
+/// assert_eq!((err.class(), out.as_str()), ("ZeroDivisionError", ""));
+/// ```
+pub fn eval_repr_with(source: &str, limits: &Limits, out: &mut String) -> Result<(), EvalError> {
+    if source.len() <= limits.max_source_len {
+        if let Some(value) = fast::eval(source, limits) {
+            return value.write_repr(out, limits);
+        }
+        if let Some(result) = direct::eval_repr(source, limits, out) {
+            return result;
+        }
+    }
+    parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))?.write_repr(out, limits)
+}
+
 /// Evaluates like [`eval_with`] and also returns the work units the
 /// evaluation charged to its budget: the whole `work_budget` when it was
 /// refused for cost, 0 when parsing failed or the small-number shortcut

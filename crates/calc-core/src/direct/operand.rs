@@ -269,6 +269,15 @@ impl Held {
         }
     }
 
+    /// The wide int `operand` is, taken out of its stack; `None` for any
+    /// other kind.
+    pub(super) fn take_if_wide(&mut self, operand: Operand) -> Option<Wide> {
+        if operand.kind_bits() != Kind::Wide as u32 {
+            return None;
+        }
+        self.take_wide(operand)
+    }
+
     fn take_wide(&mut self, operand: Operand) -> Option<Wide> {
         let index = usize::try_from(operand.bits).ok()?;
         if index + 1 != self.wides.len() {

@@ -444,6 +444,36 @@ fn float_literals_are_correctly_rounded() {
     }
 }
 
+/// `eval_repr_with` (this path writing wide ints from their limbs) gives
+/// the text and errors of `eval_with` then `write_repr`, on generated
+/// input under default and tight digit limits.
+#[test]
+fn repr_from_limbs_is_the_values_repr() {
+    let mut rng = Rng(0x5eed_0f_1ab5);
+    let mut wide_answers = 0;
+    for i in 0..20_000 {
+        let mut src = String::new();
+        generate(&mut rng, 1 + (i % 4), &mut src);
+        let limits = Limits {
+            max_str_digits: [4300, 10, 40, 100][i as usize % 4],
+            ..Limits::default()
+        };
+        let mut ours = String::new();
+        let got = crate::eval_repr_with(&src, &limits, &mut ours).map_err(|e| e.to_string());
+        let mut theirs = String::new();
+        let want = crate::eval_with(&src, &limits)
+            .and_then(|v| v.write_repr(&mut theirs, &limits))
+            .map_err(|e| e.to_string());
+        assert_eq!(got, want, "{src}");
+        assert_eq!(ours, theirs, "{src}");
+        let mut direct = Direct::new(&src, &limits);
+        if let Some(result) = direct.whole() {
+            wide_answers += usize::from(direct.held.take_if_wide(result).is_some());
+        }
+    }
+    assert!(wide_answers > 200, "{wide_answers}");
+}
+
 /// Every big operand is taken from the [`Held`] stack when it is used, in
 /// the order that pops it: the stack is empty at the end and never
 /// deeper than the operands pending at once.

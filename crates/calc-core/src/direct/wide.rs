@@ -12,7 +12,8 @@ use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::ast::BinOp;
 use crate::budget::{linear_cost, mul_cost, Budget};
-use crate::{EvalError, Int, Value};
+use crate::num::repr;
+use crate::{EvalError, Int, Limits, Value};
 
 /// Limbs of a [`Wide`]: those of `Int::pow`'s short powers, which come
 /// here as they are.
@@ -118,6 +119,23 @@ impl Wide {
             Sign::Plus
         };
         Value::Int(Int::from_bigint(BigInt::from_biguint(sign, magnitude)))
+    }
+}
+
+impl Wide {
+    /// Appends Python's `repr`, as `Value::write_repr` writes the same int
+    /// (`max_str_digits` included), from the limbs.
+    pub(super) fn write_repr(
+        self,
+        out: &mut String,
+        limits: &Limits,
+    ) -> Option<Result<(), EvalError>> {
+        repr::write_limbs(
+            out,
+            self.negative,
+            self.magnitude(),
+            Some(limits.max_str_digits),
+        )
     }
 }
 

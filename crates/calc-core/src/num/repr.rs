@@ -39,19 +39,54 @@ pub(crate) fn write_int(out: &mut String, i: &Int, limit: Option<usize>) -> Resu
                 }
             }
             with_digits(b.magnitude(), |digits| {
-                if let Some(l) = limit {
-                    if digits.len() > l {
-                        return Err(too_many_digits(l));
-                    }
-                }
-                if b.sign() == Sign::Minus {
-                    out.push('-');
-                }
-                out.push_str(digits);
-                Ok(())
+                push_digits(out, b.sign() == Sign::Minus, digits, limit)
             })?;
         }
     }
+    Ok(())
+}
+
+/// [`write_int`] of the int with sign `negative` and magnitude `limbs`
+/// (64-bit, least significant first, the top one nonzero), at most
+/// [`FEW_LIMBS`] of them: the same checks and text, from limbs that never
+/// became a `BigUint`. `None` for more limbs.
+pub(crate) fn write_limbs(
+    out: &mut String,
+    negative: bool,
+    limbs: &[u64],
+    limit: Option<usize>,
+) -> Option<Result<(), EvalError>> {
+    let limit = limit.filter(|&l| l > 0);
+    let top = *limbs.last()?;
+    let bits = 64 * (limbs.len() as u64 - 1) + u64::from(64 - top.leading_zeros());
+    if let Some(l) = limit {
+        let min_digits = ((bits - 1) as f64 * LOG10_2).floor() as usize + 1;
+        if min_digits > l {
+            return Some(Err(too_many_digits(l)));
+        }
+    }
+    let mut buf = DigitBuf::<FEW_LIMBS, { FEW_LIMBS + 1 }>::new();
+    let digits = buf.digits(limbs.iter().copied())?;
+    Some(push_digits(out, negative, digits, limit))
+}
+
+/// Appends `-` if `negative` and `digits`, unless they are more than
+/// `limit`.
+fn push_digits(
+    out: &mut String,
+    negative: bool,
+    digits: &str,
+    limit: Option<usize>,
+) -> Result<(), EvalError> {
+    if let Some(l) = limit {
+        if digits.len() > l {
+            return Err(too_many_digits(l));
+        }
+    }
+    if negative {
+        out.push('-');
+    }
+    out.push_str(digits);
     Ok(())
 }
 
@@ -110,10 +145,10 @@ fn with_digits<R>(m: &BigUint, f: impl FnOnce(&str) -> R) -> R {
     let mut small = DigitBuf::<FEW_LIMBS, { FEW_LIMBS + 1 }>::new();
     let mut large;
     let digits = if limbs <= FEW_LIMBS {
-        small.digits(m)
+        small.digits(m.iter_u64_digits())
     } else if limbs <= FAST_LIMBS {
         large = DigitBuf::<FAST_LIMBS, { FAST_LIMBS + 2 }>::new();
-        large.digits(m)
+        large.digits(m.iter_u64_digits())
     } else {
         None
     };
@@ -224,8 +259,7 @@ impl<const L: usize, const C: usize> DigitBuf<L, C> {
     /// Repeatedly divides a copy of the limbs by 10**19 in place, writing
     /// each remainder as 19 digits from the right; the top chunk's leading
     /// zeros are then skipped.
-    fn digits(&mut self, m: &BigUint) -> Option<&str> {
-        let source = m.iter_u64_digits();
+    fn digits(&mut self, source: impl ExactSizeIterator<Item = u64>) -> Option<&str> {
         if source.len() > L {
             return None;
         }
@@ -686,28 +720,80 @@ mod tests {
     }
 
     #[test]
+    fn limbs_are_written_as_their_int() {
+        let mut rng = crate::testing::Rng(5);
+        for _ in 0..2_000 {
+            let mut limbs: Vec<u64> = (0..1 + rng.below(FEW_LIMBS as u64))
+                .map(|_| rng.next() >> rng.below(64))
+                .collect();
+            if let Some(top) = limbs.last_mut() {
+                *top |= 1;
+            }
+            let negative = rng.below(2) == 0;
+            let magnitude = limbs
+                .iter()
+                .rev()
+                .fold(BigUint::ZERO, |acc, &l| (acc << 64u32) + l);
+            let sign = if negative { Sign::Minus } else { Sign::Plus };
+            let int = Int::from_bigint(BigInt::from_biguint(sign, magnitude));
+            for limit in [
+                None,
+                Some(0),
+                Some(1),
+                Some(19),
+                Some(20),
+                Some(60),
+                Some(154),
+                Some(4300),
+            ] {
+                let (mut ours, mut theirs) = (String::from("x"), String::from("x"));
+                let got = write_limbs(&mut ours, negative, &limbs, limit).unwrap();
+                let want = write_int(&mut theirs, &int, limit);
+                assert_eq!(
+                    got.map_err(|e| e.to_string()),
+                    want.map_err(|e| e.to_string())
+                );
+                assert_eq!(ours, theirs, "{limbs:?} {limit:?}");
+            }
+        }
+        assert!(write_limbs(&mut String::new(), false, &[1; FEW_LIMBS + 1], None).is_none());
+    }
+
+    #[test]
     fn digit_buf_bounds() {
         type Few = DigitBuf<FEW_LIMBS, { FEW_LIMBS + 1 }>;
         type Fast = DigitBuf<FAST_LIMBS, { FAST_LIMBS + 2 }>;
-        assert_eq!(Few::new().digits(&BigUint::ZERO), Some("0"));
-        assert_eq!(Fast::new().digits(&BigUint::ZERO), Some("0"));
+        assert_eq!(
+            Few::new().digits(BigUint::ZERO.iter_u64_digits()),
+            Some("0")
+        );
+        assert_eq!(
+            Fast::new().digits(BigUint::ZERO.iter_u64_digits()),
+            Some("0")
+        );
         let one = BigUint::from(1u32);
         // The largest value of each buffer's limbs fits it, one more is
         // refused (left to the next buffer or num-bigint).
         let top = (&one << 512u32) - 1u32;
         let mut buf = Few::new();
-        assert_eq!(buf.digits(&top).map(str::to_owned), Some(top.to_string()));
-        assert_eq!(Few::new().digits(&(top + 1u32)), None);
+        assert_eq!(
+            buf.digits(top.iter_u64_digits()).map(str::to_owned),
+            Some(top.to_string())
+        );
+        assert_eq!(Few::new().digits((&top + 1u32).iter_u64_digits()), None);
         let top = (&one << 4096u32) - 1u32;
         let mut buf = Fast::new();
-        assert_eq!(buf.digits(&top).map(str::to_owned), Some(top.to_string()));
-        assert_eq!(Fast::new().digits(&(top + 1u32)), None);
+        assert_eq!(
+            buf.digits(top.iter_u64_digits()).map(str::to_owned),
+            Some(top.to_string())
+        );
+        assert_eq!(Fast::new().digits((&top + 1u32).iter_u64_digits()), None);
         // Too few chunks for the limbs: refused, not cut short.
         let mut short = DigitBuf::<2, 1>::new();
-        assert_eq!(short.digits(&(&one << 127u32)), None);
+        assert_eq!(short.digits((&one << 127u32).iter_u64_digits()), None);
         let mut short = DigitBuf::<2, 1>::new();
         assert_eq!(
-            short.digits(&BigUint::from(TEN19 - 1)),
+            short.digits(BigUint::from(TEN19 - 1).iter_u64_digits()),
             Some("9999999999999999999")
         );
     }
