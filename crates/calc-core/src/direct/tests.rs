@@ -449,7 +449,7 @@ fn float_literals_are_correctly_rounded() {
 /// input under default and tight digit limits.
 #[test]
 fn repr_from_limbs_is_the_values_repr() {
-    let mut rng = Rng(0x5eed_0f_1ab5);
+    let mut rng = Rng(0x005e_ed0f_1ab5);
     let mut wide_answers = 0;
     for i in 0..20_000 {
         let mut src = String::new();
