@@ -5,8 +5,8 @@
 //! The general path (tokenizer, tree in an arena, walker) reproduces
 //! CPython's two-stage error reporting and every corner of its grammar,
 //! and cost 200-300 instructions per byte; a one-shot request that is
-//! plain arithmetic does not need any of that (this path: 65-100). This path answers only when
-//! its answer is certainly the general path's:
+//! plain arithmetic does not need any of that (this path: 55-70). This
+//! path answers only when its answer is certainly the general path's:
 //!
 //! - It accepts a subset of the language: decimal int, float and imaginary
 //!   literals without underscores, `True`, `False`, the built-in names,
@@ -16,7 +16,12 @@
 //!   non-ASCII text, any syntax error) returns `None`.
 //! - Values come from the functions the walker calls (`ops`, `builtins`,
 //!   `number`), with one [`Budget`], on the same operands in the same
-//!   order, so the same work is charged and the same limits apply.
+//!   order, so the same work is charged and the same limits apply. The
+//!   exceptions compute the same thing cheaper and charge the same:
+//!   float and small-int arithmetic inline (`operand`, which the walker's
+//!   `ops::inline_binary` does too), ints of up to 512 bits in stack limbs
+//!   (`wide`, with `Int::add`/`sub`/`mul`'s checks and `Int::pow`'s short
+//!   powers). Operands travel in two words (`operand`).
 //!   (A comparison chain evaluates every operand here, where Python stops
 //!   at the first false link; that only costs more, and an error in the
 //!   extra operand sends the input to the general path.)

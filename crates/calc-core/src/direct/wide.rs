@@ -1,10 +1,11 @@
 //! Ints of up to [`LIMBS`] 64-bit limbs (512 bits) for the direct path, in
-//! a fixed array: `+ - *` on them allocate nothing, where each num-bigint
-//! result allocates, normalises and frees a vector.
+//! a fixed array: `Int::pow`'s short powers arrive as limbs, `+ - *` on
+//! them allocate nothing (each num-bigint result allocates, normalises and
+//! frees a vector), and a result is written out from its limbs.
 //!
-//! Only the arithmetic lives here, with the checks and charges of the
-//! general path's `Int::add`, `Int::sub` and `Int::mul` (see
-//! [`binary`]); everything else converts a [`Wide`] to a `BigInt` first.
+//! The arithmetic makes the checks and charges of the general path's
+//! `Int::add`, `Int::sub` and `Int::mul` (see [`binary`]); every other
+//! operation converts a [`Wide`] to a `BigInt` first.
 
 use std::cmp::Ordering;
 
@@ -50,7 +51,7 @@ impl Wide {
     /// set (never for zero).
     fn normalise(mut self, negative: bool, len: usize) -> Wide {
         let mut len = len.min(LIMBS);
-        while len > 0 && self.limbs[len - 1] == 0 {
+        while len > 0 && self.limbs.get(len - 1) == Some(&0) {
             len -= 1;
         }
         self.len = len;
@@ -120,9 +121,7 @@ impl Wide {
         };
         Value::Int(Int::from_bigint(BigInt::from_biguint(sign, magnitude)))
     }
-}
 
-impl Wide {
     /// Appends Python's `repr`, as `Value::write_repr` writes the same int
     /// (`max_str_digits` included), from the limbs.
     pub(super) fn write_repr(
