@@ -2,10 +2,11 @@
 //!
 //! A [`Value`] is 32 bytes; with its height, an `Option` of it went
 //! through memory at every level of the precedence climb (a store and a
-//! load of five words per return). Two words, the second one's niche
+//! load of five words per return). Two words, the kind word's niche
 //! making room for `None`, travel in two registers. Ints that fit in
-//! 64 bits, floats, bools and built-ins live in the word; big ints and
-//! complex numbers wait in a [`Held`] stack, the word holding their index.
+//! 64 bits, floats, bools and built-ins live in the payload word; ints of
+//! up to 512 bits, bigger ints and complex numbers wait in [`Held`]'s
+//! stacks, the payload holding their index.
 
 use std::num::NonZeroU32;
 
