@@ -18,11 +18,14 @@ pub enum CoreAnswer {
     Panic(String),
 }
 
-/// Evaluates `text` in calc-core, catching a panic as an answer, and times it.
+/// Evaluates `text` in calc-core as calc-server does (`eval_repr_with`:
+/// value and repr in one call, a wide int written from its limbs),
+/// catching a panic as an answer, and times it.
 pub fn core_answer(text: &str, limits: &Limits) -> (CoreAnswer, Duration) {
     let start = Instant::now();
     let result = catch_unwind(AssertUnwindSafe(|| {
-        calc_core::eval_with(text, limits).and_then(|v| repr(&v, limits))
+        let mut out = String::new();
+        calc_core::eval_repr_with(text, limits, &mut out).map(|()| out)
     }));
     let took = start.elapsed();
     let answer = match result {
@@ -38,7 +41,7 @@ pub fn core_answer(text: &str, limits: &Limits) -> (CoreAnswer, Duration) {
 
 /// The same input through the parse-once API (`Expr::parse`, then
 /// `Expr::eval` with no variables): embedders' path, which must agree with
-/// `eval_with`.
+/// `eval_repr_with`.
 pub fn parsed_answer(text: &str, limits: &Limits) -> CoreAnswer {
     let result = catch_unwind(AssertUnwindSafe(|| {
         calc_core::Expr::parse(text)
@@ -109,7 +112,7 @@ pub enum Category {
     CoreValue(String),
     /// calc-core panicked.
     Panic,
-    /// `Expr::parse` + `Expr::eval` answered differently from `eval_with`.
+    /// `Expr::parse` + `Expr::eval` answered differently from `eval_repr_with`.
     Paths,
 }
 
@@ -121,7 +124,7 @@ impl std::fmt::Display for Category {
             Category::CoreRaised(ours) => write!(f, "CPython value, calc-core {ours}"),
             Category::CoreValue(py) => write!(f, "CPython {py}, calc-core value"),
             Category::Panic => write!(f, "calc-core panicked"),
-            Category::Paths => write!(f, "Expr::parse+eval disagrees with eval_with"),
+            Category::Paths => write!(f, "Expr::parse+eval disagrees with eval_repr_with"),
         }
     }
 }
