@@ -350,9 +350,28 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// sum reuses its digits).
     #[inline(never)]
     fn apply_values(&mut self, op: BinOp, acc: Operand, right: Operand) -> Option<Operand> {
-        if let (Some(a), Some(b)) = (self.held.peek_wide(acc), self.held.peek_wide(right)) {
+        if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul)
+            && acc.is_wide_int()
+            && right.is_wide_int()
+        {
             let both_small = acc.is_int() && right.is_int();
-            if let Some(w) = wide::binary(op, &a, &b, both_small, &mut self.budget).ok()? {
+            let (small_a, small_b);
+            // Borrowed where they are held: a `Wide` is 80 bytes.
+            let a = match acc.as_int() {
+                Some(v) => {
+                    small_a = wide::Wide::from_i64(v);
+                    &small_a
+                }
+                None => self.held.wide_ref(acc)?,
+            };
+            let b = match right.as_int() {
+                Some(v) => {
+                    small_b = wide::Wide::from_i64(v);
+                    &small_b
+                }
+                None => self.held.wide_ref(right)?,
+            };
+            if let Some(w) = wide::binary(op, a, b, both_small, &mut self.budget).ok()? {
                 // The later operand first: it is the one on top of its stack.
                 self.held.discard(right);
                 self.held.discard(acc);

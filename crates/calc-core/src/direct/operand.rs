@@ -99,6 +99,12 @@ impl Operand {
         self.kind_bits() == Kind::Int as u32
     }
 
+    /// Whether this operand is an int, in the word or a wide one.
+    #[inline(always)]
+    pub(super) fn is_wide_int(self) -> bool {
+        matches!(self.kind_bits(), k if k == Kind::Int as u32 || k == Kind::Wide as u32)
+    }
+
     /// The int in the word, if this operand is one.
     #[inline(always)]
     pub(super) fn as_int(self) -> Option<i64> {
@@ -246,14 +252,15 @@ impl Held {
         Operand::new(Kind::Wide, height, (self.wides.len() - 1) as u64)
     }
 
-    /// The int `operand` is, as a [`Wide`], without taking it: `None` for
-    /// anything but an int of up to 512 bits.
-    pub(super) fn peek_wide(&self, operand: Operand) -> Option<Wide> {
-        match operand.kind_bits() {
-            k if k == Kind::Int as u32 => Some(Wide::from_i64(operand.bits as i64)),
-            k if k == Kind::Wide as u32 => *self.wides.get(usize::try_from(operand.bits).ok()?)?,
-            _ => None,
+    /// The wide int `operand` holds, where it is held: `None` for any
+    /// other kind.
+    pub(super) fn wide_ref(&self, operand: Operand) -> Option<&Wide> {
+        if operand.kind_bits() != Kind::Wide as u32 {
+            return None;
         }
+        self.wides
+            .get(usize::try_from(operand.bits).ok()?)?
+            .as_ref()
     }
 
     /// Takes `operand` out of its stack, if it is held; its value is not
