@@ -19,6 +19,12 @@
 //! // Errors carry Python's class and message.
 //! let err = calc_core::eval("1 // 0").unwrap_err();
 //! assert_eq!(err.to_string(), "ZeroDivisionError: integer division or modulo by zero");
+//!
+//! // A server's path: evaluate and append the repr in one call, under
+//! // limits (CPython's 4300-digit cap on int output included).
+//! let mut answer = String::new();
+//! calc_core::eval_repr_with("3**5", &calc_core::Limits::default(), &mut answer).unwrap();
+//! assert_eq!(answer, "243");
 //! ```
 #![deny(missing_docs)]
 
