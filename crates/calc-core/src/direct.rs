@@ -42,7 +42,7 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::Budget;
 use crate::num::{self, float};
 use crate::parse::number;
-use crate::{builtins, ops, Builtin, Complex, EvalError, Int, Limits, Value};
+use crate::{builtins, ops, Builtin, Complex, EvalError, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
 
 /// Recursion this path allows itself (brackets, unary operators, `**`),
@@ -479,16 +479,10 @@ impl<'s, 'l> Direct<'s, 'l> {
             return Some(Some(self.held.wide(w, height)));
         }
         // A power of two past the limbs: charged already, so made here.
-        let Ok(shift) = usize::try_from(power.shift) else {
+        let Some(int) = power.into_int() else {
             return Some(None);
         };
-        let magnitude = num_bigint::BigInt::from(1) << shift;
-        let value = Value::Int(Int::from_bigint(if power.negative {
-            -magnitude
-        } else {
-            magnitude
-        }));
-        Some(Some(self.held.operand(value, height)))
+        Some(Some(self.held.operand(Value::Int(int), height)))
     }
 
     /// `atom ('(' [arguments] ')')*`, calls of built-ins only.

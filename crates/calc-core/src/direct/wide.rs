@@ -9,16 +9,16 @@
 
 use std::cmp::Ordering;
 
-use num_bigint::{BigInt, BigUint, Sign};
+use num_bigint::{BigInt, Sign};
 
 use crate::ast::BinOp;
 use crate::budget::{linear_cost, mul_cost, Budget};
-use crate::num::repr;
+use crate::num::{int, repr};
 use crate::{EvalError, Int, Limits, Value};
 
 /// Limbs of a [`Wide`]: those of `Int::pow`'s short powers, which come
 /// here as they are.
-pub(super) const LIMBS: usize = crate::num::int::SHORT_POWER_LIMBS;
+pub(super) const LIMBS: usize = int::SHORT_POWER_LIMBS;
 
 /// An int in sign and magnitude, the magnitude in little-endian limbs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,10 +65,7 @@ impl Wide {
 
     /// Python's `int.bit_length()`, as `Int::bit_length` computes it.
     pub(super) fn bit_length(&self) -> u64 {
-        match self.magnitude().last() {
-            Some(top) => 64 * (self.len as u64 - 1) + u64::from(64 - top.leading_zeros()),
-            None => 0,
-        }
+        int::limbs_bit_length(self.magnitude())
     }
 
     /// The value as an `i64`, when it is one.
@@ -109,11 +106,7 @@ impl Wide {
         if let Some(v) = self.to_i64() {
             return Value::Int(Int::Small(v));
         }
-        let mut digits = [0u32; 2 * LIMBS];
-        for (pair, &limb) in digits.chunks_exact_mut(2).zip(self.magnitude()) {
-            pair.copy_from_slice(&[limb as u32, (limb >> 32) as u32]);
-        }
-        let magnitude = BigUint::from_slice(digits.get(..2 * self.len).unwrap_or_default());
+        let magnitude = int::biguint_from_limbs::<LIMBS>(self.magnitude()).unwrap_or_default();
         let sign = if self.negative {
             Sign::Minus
         } else {
@@ -282,7 +275,10 @@ mod tests {
             } else {
                 Sign::Minus
             };
-            out.push(BigInt::from_biguint(sign, BigUint::from_slice(&digits)));
+            out.push(BigInt::from_biguint(
+                sign,
+                num_bigint::BigUint::from_slice(&digits),
+            ));
         }
         out
     }

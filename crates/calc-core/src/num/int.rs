@@ -107,12 +107,21 @@ fn word_power_limbs<const N: usize>(a: u64, e: u64) -> Option<([u64; N], usize)>
     Some((limbs, len))
 }
 
+/// The bit length of the magnitude `limbs` (64-bit, least significant
+/// first, the top one nonzero); 0 for no limbs.
+pub(crate) fn limbs_bit_length(limbs: &[u64]) -> u64 {
+    match limbs.last() {
+        Some(top) => 64 * (limbs.len() as u64 - 1) + u64::from(64 - top.leading_zeros()),
+        None => 0,
+    }
+}
+
 /// The `BigUint` of up to `N` 64-bit limbs, least significant first.
 ///
 /// num-bigint takes base-2**32 digits; on 64-bit targets it packs them
 /// back into words, so this copy is the only extra pass (`from_bytes_le`,
 /// which packs byte by byte, took ~150 instructions more a power).
-fn biguint_from_limbs<const N: usize>(limbs: &[u64]) -> Option<BigUint> {
+pub(crate) fn biguint_from_limbs<const N: usize>(limbs: &[u64]) -> Option<BigUint> {
     let mut digits = [[0u32; 2]; N];
     for (pair, &limb) in digits.iter_mut().zip(limbs) {
         *pair = [limb as u32, (limb >> 32) as u32];
@@ -143,21 +152,10 @@ const SHORT_POWER_BASE_BITS: u64 = 10;
 /// exponent that gets here. So this gives the very same results and
 /// errors, and charges the same work.
 fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, EvalError>> {
-    let p = match short_power_limbs(a, e, budget)? {
-        Ok(p) => p,
-        Err(err) => return Some(Err(err)),
-    };
-    let sign = if p.negative {
-        num_bigint::Sign::Minus
-    } else {
-        num_bigint::Sign::Plus
-    };
-    let magnitude = if p.len == 0 {
-        BigUint::one() << usize::try_from(p.shift).ok()?
-    } else {
-        biguint_from_limbs::<SHORT_POWER_LIMBS>(p.limbs.get(..p.len)?)?
-    };
-    Some(Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude))))
+    match short_power_limbs(a, e, budget)? {
+        Ok(p) => p.into_int().map(Ok),
+        Err(err) => Some(Err(err)),
+    }
 }
 
 /// Limbs of a [`ShortPower`].
@@ -171,6 +169,23 @@ pub(crate) struct ShortPower {
     pub(crate) limbs: [u64; SHORT_POWER_LIMBS],
     pub(crate) len: usize,
     pub(crate) shift: u64,
+}
+
+impl ShortPower {
+    /// The power as an [`Int`]; `None` only for a shift past `usize`.
+    pub(crate) fn into_int(self) -> Option<Int> {
+        let sign = if self.negative {
+            num_bigint::Sign::Minus
+        } else {
+            num_bigint::Sign::Plus
+        };
+        let magnitude = if self.len == 0 {
+            BigUint::one() << usize::try_from(self.shift).ok()?
+        } else {
+            biguint_from_limbs::<SHORT_POWER_LIMBS>(self.limbs.get(..self.len)?)?
+        };
+        Some(Int::from_bigint(BigInt::from_biguint(sign, magnitude)))
+    }
 }
 
 /// [`short_power`], with its checks and charge, before the magnitude
@@ -223,8 +238,7 @@ pub(crate) fn short_power_limbs(
         return None;
     }
     let (limbs, len) = word_power_limbs::<SHORT_POWER_LIMBS>(a_abs, e)?;
-    let top = *limbs.get(len.checked_sub(1)?)?;
-    let bits = 64 * (len as u64 - 1) + u64::from(64 - top.leading_zeros());
+    let bits = limbs_bit_length(limbs.get(..len)?);
     if bits > budget.limits.max_int_bits {
         return Some(Err(too_many_bits(budget)));
     }

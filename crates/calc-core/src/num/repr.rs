@@ -57,8 +57,10 @@ pub(crate) fn write_limbs(
     limit: Option<usize>,
 ) -> Option<Result<(), EvalError>> {
     let limit = limit.filter(|&l| l > 0);
-    let top = *limbs.last()?;
-    let bits = 64 * (limbs.len() as u64 - 1) + u64::from(64 - top.leading_zeros());
+    let bits = super::int::limbs_bit_length(limbs);
+    if bits == 0 {
+        return None;
+    }
     if let Some(l) = limit {
         let min_digits = ((bits - 1) as f64 * LOG10_2).floor() as usize + 1;
         if min_digits > l {
