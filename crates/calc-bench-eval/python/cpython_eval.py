@@ -33,11 +33,16 @@ NS.update({n: getattr(math, n) for n in """sqrt exp log log2 log10 sin cos tan
     isqrt comb perm degrees radians fabs fmod copysign pi e tau inf nan""".split()})
 
 
-def measure(src, repeat):
-    """Median seconds per evaluation over `repeat` runs of an autoranged count."""
+def evaluator(src):
+    """One parse + evaluate + format of `src`, as a function of no arguments."""
     def once():
         return repr(eval(compile(src, "<expr>", "eval"), NS))
+    return once
 
+
+def measure(src, repeat):
+    """Median seconds per evaluation over `repeat` runs of an autoranged count."""
+    once = evaluator(src)
     result = once()
     timer = timeit.Timer(once, timer=time.thread_time)
     number, _ = timer.autorange()
@@ -47,9 +52,7 @@ def measure(src, repeat):
 
 def burst(src, seconds):
     """CPU seconds per evaluation over batches lasting `seconds` in all."""
-    def once():
-        return repr(eval(compile(src, "<expr>", "eval"), NS))
-
+    once = evaluator(src)
     # Batches of about a millisecond: the clock is read once a batch.
     start = time.thread_time()
     once()
