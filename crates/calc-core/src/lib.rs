@@ -83,6 +83,11 @@ pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
             return Ok(value);
         }
     }
+    eval_general(source, limits)
+}
+
+/// The general path alone: tokenizer, tree, walker.
+fn eval_general(source: &str, limits: &Limits) -> Result<Value, EvalError> {
     parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
 }
 
@@ -103,6 +108,7 @@ pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
 /// assert_eq!((err.class(), out.as_str()), ("ZeroDivisionError", ""));
 /// ```
 pub fn eval_repr_with(source: &str, limits: &Limits, out: &mut String) -> Result<(), EvalError> {
+    // The shortcuts of `eval_with`, the direct one writing the repr itself.
     if source.len() <= limits.max_source_len {
         if let Some(value) = fast::eval(source, limits) {
             return value.write_repr(out, limits);
@@ -111,7 +117,7 @@ pub fn eval_repr_with(source: &str, limits: &Limits, out: &mut String) -> Result
             return result;
         }
     }
-    parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))?.write_repr(out, limits)
+    eval_general(source, limits)?.write_repr(out, limits)
 }
 
 /// Evaluates like [`eval_with`] and also returns the work units the
