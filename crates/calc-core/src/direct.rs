@@ -68,7 +68,7 @@ pub(crate) fn eval_repr(
 ) -> Option<Result<(), EvalError>> {
     let mut direct = Direct::new(source, limits);
     let result = direct.whole()?;
-    if let Some(w) = direct.held.take_if_wide(result) {
+    if let Some(w) = direct.held.wide_ref(result) {
         return w.write_repr(out, limits);
     }
     let value = direct.held.value(result)?;
@@ -355,27 +355,28 @@ impl<'s, 'l> Direct<'s, 'l> {
             && right.is_wide_int()
         {
             let both_small = acc.is_int() && right.is_int();
+            // Borrowed where they are held.
             let (small_a, small_b);
-            // Borrowed where they are held: a `Wide` is 80 bytes.
             let a = match acc.as_int() {
                 Some(v) => {
-                    small_a = wide::Wide::from_i64(v);
-                    &small_a
+                    small_a = [v.unsigned_abs()];
+                    wide::WideRef::small(v, &small_a)
                 }
                 None => self.held.wide_ref(acc)?,
             };
             let b = match right.as_int() {
                 Some(v) => {
-                    small_b = wide::Wide::from_i64(v);
-                    &small_b
+                    small_b = [v.unsigned_abs()];
+                    wide::WideRef::small(v, &small_b)
                 }
                 None => self.held.wide_ref(right)?,
             };
-            if let Some(w) = wide::binary(op, a, b, both_small, &mut self.budget).ok()? {
-                // The later operand first: it is the one on top of its stack.
+            let mut out = [0; wide::LIMBS];
+            if let Some(w) = wide::binary(op, a, b, both_small, &mut self.budget, &mut out).ok()? {
+                // The later operand first: its run is the last one.
                 self.held.discard(right);
                 self.held.discard(acc);
-                return Some(self.held.wide(w, 0));
+                return Some(self.held.wide(w.of(&out), 0));
             }
         }
         // The later operand first: it is the one on top of its stack.
@@ -459,7 +460,7 @@ impl<'s, 'l> Direct<'s, 'l> {
 
     /// `a ** e` for two small ints whose power leaves `i64`, where
     /// `ops::binary` would come to `Int::pow`'s short power (same checks,
-    /// same charge), with the limbs kept as a [`wide::Wide`] instead of
+    /// same charge), with the limbs kept as a wide int instead of
     /// becoming a `BigInt`. `None` when it would not: the caller goes the
     /// general way, nothing charged; `Some(None)` for an error.
     fn short_power(&mut self, a: i64, e: i64, height: u32) -> Option<Option<Operand>> {
@@ -470,16 +471,28 @@ impl<'s, 'l> Direct<'s, 'l> {
         if a.unsigned_abs() < 2 || !overflows {
             return None;
         }
-        let power = match num::int::short_power_limbs(a, e, &mut self.budget)? {
-            Ok(power) => power,
-            Err(_) => return Some(None),
+        // Written where it is kept.
+        let (offset, room) = self.held.reserve_wide()?;
+        let power = match num::int::short_power_limbs(a, e, &mut self.budget, room) {
+            Some(Ok(power)) if power.len > 0 => {
+                let w = self
+                    .held
+                    .finish_wide(offset, power.negative, power.len, height);
+                return Some(Some(w));
+            }
+            Some(Ok(power)) => power,
+            Some(Err(_)) => {
+                self.held.abandon_wide(offset);
+                return Some(None);
+            }
+            None => {
+                self.held.abandon_wide(offset);
+                return None;
+            }
         };
-        if power.len > 0 {
-            let w = wide::Wide::from_limbs(power.negative, power.limbs, power.len);
-            return Some(Some(self.held.wide(w, height)));
-        }
+        self.held.abandon_wide(offset);
         // A power of two past the limbs: charged already, so made here.
-        let Some(int) = power.into_int() else {
+        let Some(int) = power.into_int(&[]) else {
             return Some(None);
         };
         Some(Some(self.held.operand(Value::Int(int), height)))

@@ -6,7 +6,7 @@
 //! valgrind --tool=callgrind target/release/eval-loop calc-core small 10000
 //! ```
 //!
-//! usage: eval-loop LIB CASE|length/BYTES ITERATIONS
+//! usage: eval-loop LIB CASE|length/BYTES|expr/SOURCE ITERATIONS
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -27,7 +27,7 @@ fn run_loop<R: Runner>(mut r: R, src: &str, n: u64) -> Result<String, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [lib, case, n] = args.as_slice() else {
-        eprintln!("usage: eval-loop LIB CASE|length/BYTES ITERATIONS");
+        eprintln!("usage: eval-loop LIB CASE|length/BYTES|expr/SOURCE ITERATIONS");
         return ExitCode::from(2);
     };
     let Some(lib) = Lib::ALL.into_iter().find(|l| l.name() == lib) else {
@@ -38,15 +38,19 @@ fn main() -> ExitCode {
         eprintln!("eval-loop: ITERATIONS must be a number");
         return ExitCode::from(2);
     };
-    let src = match case.strip_prefix("length/") {
-        Some(len) => match len.parse() {
-            Ok(len) => Some(generated(len)),
-            Err(_) => None,
-        },
-        None => cases()
-            .into_iter()
-            .find(|c| c.name == case)
-            .and_then(|c| c.source(lib).map(str::to_owned)),
+    let src = if let Some(source) = case.strip_prefix("expr/") {
+        Some(source.to_owned())
+    } else {
+        match case.strip_prefix("length/") {
+            Some(len) => match len.parse() {
+                Ok(len) => Some(generated(len)),
+                Err(_) => None,
+            },
+            None => cases()
+                .into_iter()
+                .find(|c| c.name == case)
+                .and_then(|c| c.source(lib).map(str::to_owned)),
+        }
     };
     let Some(src) = src else {
         eprintln!("eval-loop: no input {case} for {lib}");

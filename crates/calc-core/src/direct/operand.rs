@@ -10,7 +10,11 @@
 
 use std::num::NonZeroU32;
 
-use super::wide::Wide;
+use std::cell::Cell;
+
+use num_bigint::Sign;
+
+use super::wide::{self, WideRef, LIMBS};
 use crate::ast::{BinOp, UnaryOp};
 use crate::{Builtin, Int, Value};
 
@@ -190,32 +194,67 @@ pub(super) fn inline_unary(op: UnaryOp, x: Operand) -> Option<Operand> {
     }
 }
 
-/// The values that do not fit an [`Operand`]'s word, by index: ints of up
-/// to 512 bits as [`Wide`]s, everything else (bigger ints, complex
-/// numbers) as values. Operands are consumed in about the reverse order
-/// they were made, so a taken one is popped when it is the last one (with
-/// the taken slots below it): each stack stays as deep as the expression's
-/// pending operands of its kind, not as long as its history.
+/// The values that do not fit an [`Operand`]'s word: ints of up to
+/// [`LIMBS`] limbs as runs of limbs in one vector (the operand's payload
+/// holds where its run starts, its length and its sign), everything else
+/// (bigger ints, complex numbers) as values by index. Operands are
+/// consumed in about the reverse order they were made, so a taken one's
+/// room is given back when it is the last one (a value's with the taken
+/// slots below it): each store stays as big as the expression's pending
+/// operands of its kind, not as long as its history.
+///
+/// Wide ints are read in place: arithmetic on them borrows their limbs,
+/// and a short power is written where it is kept.
 #[derive(Debug, Default)]
 pub(super) struct Held {
     values: Vec<Value>,
-    /// `None`: a taken slot.
-    wides: Vec<Option<Wide>>,
-    /// The most either stack held at once.
+    /// The magnitudes of the wide ints, a run of limbs each, in the order
+    /// they were made: the vector of the thread's last evaluation, see
+    /// [`SPARE_LIMBS`].
+    limbs: Vec<u64>,
+    /// Wide ints made and not yet taken: when none is left, the runs of
+    /// any taken out of order go too.
+    wides: usize,
+    /// The most values or wide ints held at once.
     #[cfg(test)]
     pub(super) deepest: usize,
 }
 
+thread_local! {
+    /// The limb vector of the thread's last evaluation that held a wide
+    /// int, for its next: a vector's allocation and release cost about as
+    /// much as adding two wide ints (~200 instructions). At most
+    /// [`SPARE_LIMBS_KEPT`] limbs of room are kept.
+    static SPARE_LIMBS: Cell<Vec<u64>> = const { Cell::new(Vec::new()) };
+}
+
+/// Room kept in [`SPARE_LIMBS`] at most (8 KiB).
+const SPARE_LIMBS_KEPT: usize = 1024;
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if self.limbs.capacity() != 0 && self.limbs.capacity() <= SPARE_LIMBS_KEPT {
+            let limbs = std::mem::take(&mut self.limbs);
+            // Past the thread's end the vector is just freed.
+            let _ = SPARE_LIMBS.try_with(|spare| spare.set(limbs));
+        }
+    }
+}
+
+/// Where a wide int's run is, its length and its sign, in the payload word.
+const WIDE_LEN_SHIFT: u32 = 32;
+const WIDE_SIGN: u64 = 1 << 40;
+
 impl Held {
-    /// Values held now (taken slots below the tops included).
+    /// Values and wide ints held now.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.values.len() + self.wides.len()
+        self.values.len() + self.wides
     }
 
     #[cfg(test)]
     fn note_depth(&mut self) {
-        self.deepest = self.deepest.max(self.values.len()).max(self.wides.len());
+        self.deepest = self.deepest.max(self.values.len()).max(self.wides);
     }
 
     /// `value` as an operand of `height`.
@@ -226,10 +265,16 @@ impl Held {
             Value::Float(x) => Operand::float(x, height),
             Value::Bool(x) => Operand::bool(x, height),
             Value::Builtin(b) => Operand::new(Kind::Builtin, height, b as u64),
-            Value::Int(Int::Big(b)) => match Wide::from_bigint(&b) {
-                Some(w) => self.wide(w, height),
-                None => self.push_value(Value::Int(Int::Big(b)), height),
-            },
+            Value::Int(Int::Big(b)) if b.magnitude().iter_u64_digits().len() <= LIMBS => {
+                let Some((offset, room)) = self.reserve_wide() else {
+                    return self.push_value(Value::Int(Int::Big(b)), height);
+                };
+                for (slot, limb) in room.iter_mut().zip(b.magnitude().iter_u64_digits()) {
+                    *slot = limb;
+                }
+                let len = b.magnitude().iter_u64_digits().len();
+                self.finish_wide(offset, b.sign() == Sign::Minus, len, height)
+            }
             other => self.push_value(other, height),
         }
     }
@@ -242,34 +287,104 @@ impl Held {
     }
 
     /// `w` as an operand of `height`: a small int when it is one.
-    pub(super) fn wide(&mut self, w: Wide, height: u32) -> Operand {
-        if let Some(v) = w.to_i64() {
+    pub(super) fn wide(&mut self, w: WideRef<'_>, height: u32) -> Operand {
+        if let Some(v) = wide::small(w.negative, w.magnitude) {
             return Operand::int(v, height);
         }
-        self.wides.push(Some(w));
-        #[cfg(test)]
-        self.note_depth();
-        Operand::new(Kind::Wide, height, (self.wides.len() - 1) as u64)
+        let offset = self.limbs.len();
+        self.make_room();
+        self.limbs.extend_from_slice(w.magnitude);
+        self.finish_wide(offset, w.negative, w.magnitude.len(), height)
     }
 
-    /// The wide int `operand` holds, where it is held: `None` for any
-    /// other kind.
-    pub(super) fn wide_ref(&self, operand: Operand) -> Option<&Wide> {
+    /// Room for a wide int at the end of the runs, zeroed, and where it
+    /// starts: write the limbs, then [`finish_wide`](Self::finish_wide) or
+    /// [`abandon_wide`](Self::abandon_wide). (`None` is not reached: the
+    /// room was just added.)
+    pub(super) fn reserve_wide(&mut self) -> Option<(usize, &mut [u64; LIMBS])> {
+        let offset = self.limbs.len();
+        self.make_room();
+        self.limbs.extend_from_slice(&[0; LIMBS]);
+        Some((offset, self.limbs.last_chunk_mut::<LIMBS>()?))
+    }
+
+    /// Room for a few wide ints, from the thread's spare vector when it
+    /// has one.
+    #[inline(always)]
+    fn make_room(&mut self) {
+        if self.limbs.capacity() == 0 {
+            self.limbs = SPARE_LIMBS.try_with(Cell::take).unwrap_or_default();
+            self.limbs.clear();
+            self.limbs.reserve(4 * LIMBS);
+        }
+    }
+
+    /// Gives back the room [`reserve_wide`](Self::reserve_wide) made at
+    /// `offset`.
+    pub(super) fn abandon_wide(&mut self, offset: usize) {
+        self.limbs.truncate(offset);
+    }
+
+    /// The operand of the int of sign `negative` whose magnitude's `len`
+    /// limbs were written at `offset` by
+    /// [`reserve_wide`](Self::reserve_wide) (the top one nonzero): inline
+    /// when it fits a word, a value when `len` exceeds [`LIMBS`] or the
+    /// runs grew past what a payload can say.
+    pub(super) fn finish_wide(
+        &mut self,
+        offset: usize,
+        negative: bool,
+        len: usize,
+        height: u32,
+    ) -> Operand {
+        let len = len.min(LIMBS);
+        self.limbs.truncate(offset + len);
+        let magnitude = self.limbs.get(offset..).unwrap_or_default();
+        if let Some(v) = wide::small(negative, magnitude) {
+            self.limbs.truncate(offset);
+            return Operand::int(v, height);
+        }
+        let Ok(start) = u32::try_from(offset) else {
+            let value = WideRef {
+                negative,
+                magnitude,
+            }
+            .to_value();
+            self.limbs.truncate(offset);
+            return self.push_value(value, height);
+        };
+        self.wides += 1;
+        #[cfg(test)]
+        self.note_depth();
+        let payload = u64::from(start) | (len as u64) << WIDE_LEN_SHIFT;
+        let sign = if negative { WIDE_SIGN } else { 0 };
+        Operand::new(Kind::Wide, height, payload | sign)
+    }
+
+    /// Where the run of a wide `operand` starts and how long it is.
+    fn wide_place(operand: Operand) -> (usize, usize) {
+        let start = operand.bits as u32 as usize;
+        let len = (operand.bits >> WIDE_LEN_SHIFT) as u8 as usize;
+        (start, len)
+    }
+
+    /// The wide int `operand` stands for, borrowed where it is kept.
+    pub(super) fn wide_ref(&self, operand: Operand) -> Option<WideRef<'_>> {
         if operand.kind_bits() != Kind::Wide as u32 {
             return None;
         }
-        self.wides
-            .get(usize::try_from(operand.bits).ok()?)?
-            .as_ref()
+        let (start, len) = Held::wide_place(operand);
+        Some(WideRef {
+            negative: operand.bits & WIDE_SIGN != 0,
+            magnitude: self.limbs.get(start..start + len)?,
+        })
     }
 
-    /// Takes `operand` out of its stack, if it is held; its value is not
-    /// wanted.
+    /// Takes `operand` out of its store, if it is held; its value is not
+    /// wanted (a wide int's was used in place).
     pub(super) fn discard(&mut self, operand: Operand) {
         match operand.kind_bits() {
-            k if k == Kind::Wide as u32 => {
-                let _ = self.take_wide(operand);
-            }
+            k if k == Kind::Wide as u32 => self.release_wide(operand),
             k if k == Kind::Held as u32 => {
                 let _ = self.value_out_of_line(operand);
             }
@@ -277,29 +392,19 @@ impl Held {
         }
     }
 
-    /// The wide int `operand` is, taken out of its stack; `None` for any
-    /// other kind.
-    pub(super) fn take_if_wide(&mut self, operand: Operand) -> Option<Wide> {
-        if operand.kind_bits() != Kind::Wide as u32 {
-            return None;
+    fn release_wide(&mut self, operand: Operand) {
+        let (start, len) = Held::wide_place(operand);
+        if start + len == self.limbs.len() {
+            self.limbs.truncate(start);
         }
-        self.take_wide(operand)
+        self.wides = self.wides.saturating_sub(1);
+        if self.wides == 0 {
+            self.limbs.clear();
+        }
     }
 
-    fn take_wide(&mut self, operand: Operand) -> Option<Wide> {
-        let index = usize::try_from(operand.bits).ok()?;
-        if index + 1 != self.wides.len() {
-            return self.wides.get_mut(index)?.take();
-        }
-        let w = self.wides.pop()??;
-        while let Some(None) = self.wides.last() {
-            self.wides.pop();
-        }
-        Some(w)
-    }
-
-    /// The value of `operand`, taken out of its stack if it is held there.
-    /// `None` only for an operand this stack did not make (or made and
+    /// The value of `operand`, taken out of its store if it is held there.
+    /// `None` only for an operand this store did not make (or made and
     /// gave out already), which the direct path never passes.
     #[inline(always)]
     pub(super) fn value(&mut self, operand: Operand) -> Option<Value> {
@@ -312,12 +417,16 @@ impl Held {
         })
     }
 
-    /// [`value`](Self::value) of a built-in or a held value.
+    /// [`value`](Self::value) of a built-in, a wide int or a held value.
     #[inline(never)]
     fn value_out_of_line(&mut self, operand: Operand) -> Option<Value> {
         match operand.kind_bits() {
             k if k == Kind::Builtin as u32 => return operand.builtin().map(Value::Builtin),
-            k if k == Kind::Wide as u32 => return self.take_wide(operand).map(|w| w.to_value()),
+            k if k == Kind::Wide as u32 => {
+                let value = self.wide_ref(operand)?.to_value();
+                self.release_wide(operand);
+                return Some(value);
+            }
             k if k == Kind::Held as u32 => {}
             _ => return None,
         }
@@ -372,10 +481,7 @@ mod tests {
             .map(|(h, v)| held.operand(v.clone(), h as u32 * 1000 + 1))
             .collect();
         // The big int is a wide one, the complex number a value.
-        assert_eq!(
-            (held.values.len(), held.wides.len(), held.deepest),
-            (1, 1, 1)
-        );
+        assert_eq!((held.values.len(), held.wides, held.deepest), (1, 1, 1));
         // Taken out of order: the first held one is not the last.
         for (h, (v, o)) in values.iter().zip(&operands).enumerate() {
             assert_eq!(o.height(), h as u32 * 1000 + 1);
@@ -391,6 +497,37 @@ mod tests {
             (o.height(), held.value(o)),
             (MAX_HEIGHT, Some(Value::from(5)))
         );
+    }
+
+    /// A taken wide int's run is given back when it is the last one, the
+    /// runs of any taken before it out of order once none is left.
+    #[test]
+    fn wide_runs_are_given_back() {
+        let ints: Vec<BigInt> = [70u32, 200, 130]
+            .iter()
+            .map(|&e| BigInt::from(3) << e)
+            .collect();
+        let mut held = Held::default();
+        let operands: Vec<Operand> = ints
+            .iter()
+            .map(|b| held.operand(Value::Int(Int::Big(b.clone())), 1))
+            .collect();
+        assert_eq!((held.wides, held.limbs.len()), (3, 2 + 4 + 3));
+        let take = |held: &mut Held, i: usize| {
+            let back = held.value(operands[i]);
+            assert_eq!(back, Some(Value::Int(Int::Big(ints[i].clone()))));
+        };
+        take(&mut held, 1);
+        assert_eq!((held.wides, held.limbs.len()), (2, 2 + 4 + 3));
+        take(&mut held, 2);
+        assert_eq!((held.wides, held.limbs.len()), (1, 2 + 4));
+        take(&mut held, 0);
+        assert_eq!((held.wides, held.limbs.len()), (0, 0));
+        // Past 512 bits: a value.
+        let huge = Value::Int(Int::Big(BigInt::from(1) << 600));
+        let o = held.operand(huge.clone(), 1);
+        assert_eq!((held.wides, held.values.len()), (0, 1));
+        assert_eq!(held.value(o), Some(huge));
     }
 
     #[test]

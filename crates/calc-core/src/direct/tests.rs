@@ -468,7 +468,7 @@ fn repr_from_limbs_is_the_values_repr() {
         assert_eq!(ours, theirs, "{src}");
         let mut direct = Direct::new(&src, &limits);
         if let Some(result) = direct.whole() {
-            wide_answers += usize::from(direct.held.take_if_wide(result).is_some());
+            wide_answers += usize::from(direct.held.wide_ref(result).is_some());
         }
     }
     assert!(wide_answers > 200, "{wide_answers}");

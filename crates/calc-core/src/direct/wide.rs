@@ -1,11 +1,12 @@
-//! Ints of up to [`LIMBS`] 64-bit limbs (512 bits) for the direct path, in
-//! a fixed array: `Int::pow`'s short powers arrive as limbs, `+ - *` on
-//! them allocate nothing (each num-bigint result allocates, normalises and
-//! frees a vector), and a result is written out from its limbs.
+//! Ints of up to [`LIMBS`] 64-bit limbs (512 bits) for the direct path,
+//! read where [`Held`](super::operand::Held) keeps their limbs: `Int::pow`'s
+//! short powers are written there, `+ - *` on them allocate nothing (each
+//! num-bigint result allocates, normalises and frees a vector), and a
+//! result is written out from its limbs.
 //!
 //! The arithmetic makes the checks and charges of the general path's
 //! `Int::add`, `Int::sub` and `Int::mul` (see [`binary`]); every other
-//! operation converts a [`Wide`] to a `BigInt` first.
+//! operation converts a wide int to a `BigInt` first.
 
 use std::cmp::Ordering;
 
@@ -16,97 +17,39 @@ use crate::budget::{linear_cost, mul_cost, Budget};
 use crate::num::{int, repr};
 use crate::{EvalError, Int, Limits, Value};
 
-/// Limbs of a [`Wide`]: those of `Int::pow`'s short powers, which come
-/// here as they are.
+/// Limbs of a wide int at most: those of `Int::pow`'s short powers, which
+/// come here as they are.
 pub(super) const LIMBS: usize = int::SHORT_POWER_LIMBS;
 
-/// An int in sign and magnitude, the magnitude in little-endian limbs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Wide {
-    negative: bool,
-    /// Significant limbs: the top one is nonzero; 0 for the value 0.
-    len: usize,
-    limbs: [u64; LIMBS],
+/// A wide int where it is kept: sign and magnitude, the magnitude in
+/// little-endian limbs, the top one nonzero (none for 0), at most
+/// [`LIMBS`] of them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WideRef<'a> {
+    pub(super) negative: bool,
+    pub(super) magnitude: &'a [u64],
 }
 
-impl Wide {
-    const ZERO: Wide = Wide {
-        negative: false,
-        len: 0,
-        limbs: [0; LIMBS],
-    };
-
-    pub(super) fn from_i64(v: i64) -> Wide {
-        Wide::from_u128(v < 0, u128::from(v.unsigned_abs()))
-    }
-
-    fn from_u128(negative: bool, magnitude: u128) -> Wide {
-        let mut w = Wide::ZERO;
-        w.limbs[0] = magnitude as u64;
-        w.limbs[1] = (magnitude >> 64) as u64;
-        w.normalise(negative, 2)
-    }
-
-    /// `self` with `len` trimmed to the significant limbs and `negative`
-    /// set (never for zero).
-    fn normalise(mut self, negative: bool, len: usize) -> Wide {
-        let mut len = len.min(LIMBS);
-        while len > 0 && self.limbs.get(len - 1) == Some(&0) {
-            len -= 1;
+impl<'a> WideRef<'a> {
+    /// The small int `v`, its magnitude in `limb` (`[v.unsigned_abs()]`).
+    pub(super) fn small(v: i64, limb: &'a [u64; 1]) -> WideRef<'a> {
+        WideRef {
+            negative: v < 0,
+            magnitude: if v == 0 { &[] } else { limb },
         }
-        self.len = len;
-        self.negative = negative && len > 0;
-        self
-    }
-
-    fn magnitude(&self) -> &[u64] {
-        self.limbs.get(..self.len).unwrap_or_default()
     }
 
     /// Python's `int.bit_length()`, as `Int::bit_length` computes it.
     pub(super) fn bit_length(&self) -> u64 {
-        int::limbs_bit_length(self.magnitude())
-    }
-
-    /// The value as an `i64`, when it is one.
-    pub(super) fn to_i64(self) -> Option<i64> {
-        match *self.magnitude() {
-            [] => Some(0),
-            [m] if !self.negative => i64::try_from(m).ok(),
-            [m] if m <= 1 << 63 => Some((m as i64).wrapping_neg()),
-            _ => None,
-        }
-    }
-
-    /// The int of sign `negative` and magnitude `limbs[..len]`.
-    pub(super) fn from_limbs(negative: bool, limbs: [u64; LIMBS], len: usize) -> Wide {
-        Wide {
-            negative,
-            len,
-            limbs,
-        }
-        .normalise(negative, len)
-    }
-
-    /// `b` if its magnitude fits.
-    pub(super) fn from_bigint(b: &BigInt) -> Option<Wide> {
-        let digits = b.magnitude().iter_u64_digits();
-        if digits.len() > LIMBS {
-            return None;
-        }
-        let mut w = Wide::ZERO;
-        for (slot, d) in w.limbs.iter_mut().zip(digits) {
-            *slot = d;
-        }
-        Some(w.normalise(b.sign() == Sign::Minus, LIMBS))
+        int::limbs_bit_length(self.magnitude)
     }
 
     /// The value as the general path holds it (`Int::Small` when it fits).
     pub(super) fn to_value(self) -> Value {
-        if let Some(v) = self.to_i64() {
+        if let Some(v) = small(self.negative, self.magnitude) {
             return Value::Int(Int::Small(v));
         }
-        let magnitude = int::biguint_from_limbs::<LIMBS>(self.magnitude()).unwrap_or_default();
+        let magnitude = int::biguint_from_limbs::<LIMBS>(self.magnitude).unwrap_or_default();
         let sign = if self.negative {
             Sign::Minus
         } else {
@@ -125,9 +68,54 @@ impl Wide {
         repr::write_limbs(
             out,
             self.negative,
-            self.magnitude(),
+            self.magnitude,
             Some(limits.max_str_digits),
         )
+    }
+}
+
+/// The int of sign `negative` and magnitude `magnitude` as an `i64`, when
+/// it is one.
+pub(super) fn small(negative: bool, magnitude: &[u64]) -> Option<i64> {
+    match *magnitude {
+        [] => Some(0),
+        [m] if !negative => i64::try_from(m).ok(),
+        [m] if m <= 1 << 63 => Some((m as i64).wrapping_neg()),
+        _ => None,
+    }
+}
+
+/// Where the arithmetic writes a result's magnitude.
+pub(super) type Limbs = [u64; LIMBS];
+
+/// A result written to [`Limbs`]: its sign and how many limbs are
+/// significant (the top one nonzero; none for 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Shape {
+    pub(super) negative: bool,
+    pub(super) len: usize,
+}
+
+impl Shape {
+    /// The shape of `out[..len]` with its zero top limbs left out, of sign
+    /// `negative` (never for zero).
+    fn trimmed(out: &Limbs, negative: bool, len: usize) -> Shape {
+        let mut len = len.min(LIMBS);
+        while len > 0 && out.get(len - 1) == Some(&0) {
+            len -= 1;
+        }
+        Shape {
+            negative: negative && len > 0,
+            len,
+        }
+    }
+
+    /// The result in `out`, borrowed.
+    pub(super) fn of(self, out: &Limbs) -> WideRef<'_> {
+        WideRef {
+            negative: self.negative,
+            magnitude: out.get(..self.len).unwrap_or_default(),
+        }
     }
 }
 
@@ -137,57 +125,79 @@ fn cmp_magnitude(a: &[u64], b: &[u64]) -> Ordering {
         .then_with(|| a.iter().rev().cmp(b.iter().rev()))
 }
 
-/// `|a| + |b|`, `None` past [`LIMBS`]. Over all the limbs (the unused
-/// ones are zero): a fixed loop the compiler unrolls, no bounds to check.
-fn add_magnitude(a: &Wide, b: &Wide, negative: bool) -> Option<Wide> {
-    let mut out = Wide::ZERO;
+/// `|a| + |b|` into `out`, `None` past [`LIMBS`].
+fn add_magnitude(a: &[u64], b: &[u64], negative: bool, out: &mut Limbs) -> Option<Shape> {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    let (low, high) = long.split_at_checked(short.len())?;
     let mut carry = false;
-    for ((slot, &x), &y) in out.limbs.iter_mut().zip(&a.limbs).zip(&b.limbs) {
+    // The slots last in each zip: a zip takes an item from its first
+    // iterator before it finds the second one empty.
+    let mut slots = out.iter_mut();
+    for ((&x, &y), slot) in low.iter().zip(short).zip(slots.by_ref()) {
         let (s, c1) = x.overflowing_add(y);
         let (s, c2) = s.overflowing_add(u64::from(carry));
         *slot = s;
         carry = c1 | c2;
     }
-    if carry {
-        return None;
+    for (&x, slot) in high.iter().zip(slots.by_ref()) {
+        let (s, c) = x.overflowing_add(u64::from(carry));
+        *slot = s;
+        carry = c;
     }
-    Some(out.normalise(negative, a.len.max(b.len) + 1))
+    let mut len = long.len();
+    if carry {
+        *slots.next()? = 1;
+        len += 1;
+    }
+    Some(Shape {
+        negative: negative && len > 0,
+        len,
+    })
 }
 
-/// `|a| - |b|` for `|a| >= |b|`.
-fn sub_magnitude(a: &Wide, b: &Wide, negative: bool) -> Wide {
-    let mut out = Wide::ZERO;
+/// `|a| - |b|` into `out`, for `|a| >= |b|`.
+fn sub_magnitude(a: &[u64], b: &[u64], negative: bool, out: &mut Limbs) -> Option<Shape> {
+    let (low, high) = a.split_at_checked(b.len())?;
     let mut borrow = false;
-    for ((slot, &x), &y) in out.limbs.iter_mut().zip(&a.limbs).zip(&b.limbs) {
+    // The slots last in each zip, as in `add_magnitude`.
+    let mut slots = out.iter_mut();
+    for ((&x, &y), slot) in low.iter().zip(b).zip(slots.by_ref()) {
         let (d, b1) = x.overflowing_sub(y);
         let (d, b2) = d.overflowing_sub(u64::from(borrow));
         *slot = d;
         borrow = b1 | b2;
     }
-    out.normalise(negative, a.len)
+    for (&x, slot) in high.iter().zip(slots) {
+        let (d, b1) = x.overflowing_sub(u64::from(borrow));
+        *slot = d;
+        borrow = b1;
+    }
+    Some(Shape::trimmed(out, negative, a.len()))
 }
 
-/// `a + b`, or `a - b` when `subtract`; `None` past [`LIMBS`].
-fn add(a: &Wide, b: &Wide, subtract: bool) -> Option<Wide> {
+/// `a + b`, or `a - b` when `subtract`, into `out`; `None` past
+/// [`LIMBS`].
+fn add(a: WideRef<'_>, b: WideRef<'_>, subtract: bool, out: &mut Limbs) -> Option<Shape> {
     let b_negative = b.negative != subtract;
     if a.negative == b_negative {
-        return add_magnitude(a, b, a.negative);
+        return add_magnitude(a.magnitude, b.magnitude, a.negative, out);
     }
-    Some(match cmp_magnitude(a.magnitude(), b.magnitude()) {
-        Ordering::Less => sub_magnitude(b, a, b_negative),
-        _ => sub_magnitude(a, b, a.negative),
-    })
+    match cmp_magnitude(a.magnitude, b.magnitude) {
+        Ordering::Less => sub_magnitude(b.magnitude, a.magnitude, b_negative, out),
+        _ => sub_magnitude(a.magnitude, b.magnitude, a.negative, out),
+    }
 }
 
-/// `a * b`, schoolbook; `None` past [`LIMBS`].
-fn mul(a: &Wide, b: &Wide) -> Option<Wide> {
-    if a.len + b.len > LIMBS + 1 {
+/// `a * b` into `out`, schoolbook; `None` past [`LIMBS`].
+fn mul(a: WideRef<'_>, b: WideRef<'_>, out: &mut Limbs) -> Option<Shape> {
+    let (x_limbs, y_limbs) = (a.magnitude, b.magnitude);
+    if x_limbs.len() + y_limbs.len() > LIMBS + 1 {
         return None;
     }
-    let mut out = Wide::ZERO;
-    for (i, &x) in a.magnitude().iter().enumerate() {
+    out.fill(0);
+    for (i, &x) in x_limbs.iter().enumerate() {
         let mut carry: u64 = 0;
-        for (slot, &y) in out.limbs.iter_mut().skip(i).zip(b.magnitude()) {
+        for (slot, &y) in out.iter_mut().skip(i).zip(y_limbs) {
             let t = u128::from(x) * u128::from(y) + u128::from(*slot) + u128::from(carry);
             *slot = t as u64;
             carry = (t >> 64) as u64;
@@ -195,35 +205,41 @@ fn mul(a: &Wide, b: &Wide) -> Option<Wide> {
         // Row `i` ends at limb `i + b.len - 1 < LIMBS`; its carry goes one
         // higher, which is past the array only for the top row of a
         // product of LIMBS + 1 limbs.
-        match out.limbs.get_mut(i + b.len) {
+        match out.get_mut(i + y_limbs.len()) {
             Some(slot) => *slot = carry,
             None if carry != 0 => return None,
             None => {}
         }
     }
-    Some(out.normalise(a.negative != b.negative, a.len + b.len))
+    Some(Shape::trimmed(
+        out,
+        a.negative != b.negative,
+        x_limbs.len() + y_limbs.len(),
+    ))
 }
 
-/// `a op b` for `op` in `+ - *`, with the checks and charges the general
-/// path makes for the same operands (`both_small`: both are `Int::Small`,
-/// whose overflow `Int::add` and friends only check for size). `Ok(None)`
-/// when the result does not fit a [`Wide`] or `op` is another operator:
-/// nothing has been charged then, and the caller takes the general way.
+/// `a op b` for `op` in `+ - *` into `out`, with the checks and charges
+/// the general path makes for the same operands (`both_small`: both are
+/// `Int::Small`, whose overflow `Int::add` and friends only check for
+/// size). `Ok(None)` when the result does not fit [`LIMBS`] or `op` is
+/// another operator: nothing has been charged then, and the caller takes
+/// the general way.
 ///
 /// The result is computed before the charge, against the budget's rule of
-/// charging first, so that a result too big for a `Wide` is not charged
+/// charging first, so that a result too big for the limbs is not charged
 /// twice; the work done uncharged is at most 64 limb products.
 pub(super) fn binary(
     op: BinOp,
-    a: &Wide,
-    b: &Wide,
+    a: WideRef<'_>,
+    b: WideRef<'_>,
     both_small: bool,
     budget: &mut Budget<'_>,
-) -> Result<Option<Wide>, EvalError> {
+    out: &mut Limbs,
+) -> Result<Option<Shape>, EvalError> {
     let result = match op {
-        BinOp::Add => add(a, b, false),
-        BinOp::Sub => add(a, b, true),
-        BinOp::Mul => mul(a, b),
+        BinOp::Add => add(a, b, false, out),
+        BinOp::Sub => add(a, b, true, out),
+        BinOp::Mul => mul(a, b, out),
         _ => return Ok(None),
     };
     let Some(result) = result else {
@@ -232,7 +248,7 @@ pub(super) fn binary(
     let (x, y) = (a.bit_length(), b.bit_length());
     if both_small {
         // `wide(i128)`: the exact result's size, no charge.
-        budget.check_bits(result.bit_length())?;
+        budget.check_bits(result.of(out).bit_length())?;
     } else if op == BinOp::Mul {
         budget.check_bits(x + y)?;
         budget.charge(mul_cost(x, y))?;
@@ -283,17 +299,35 @@ mod tests {
         out
     }
 
+    /// `b`'s sign and limbs, as `Held` keeps a big int's.
+    fn limbs_of(b: &BigInt) -> (bool, Vec<u64>) {
+        (
+            b.sign() == Sign::Minus,
+            b.magnitude().iter_u64_digits().collect(),
+        )
+    }
+
+    fn as_wide(parts: &(bool, Vec<u64>)) -> WideRef<'_> {
+        WideRef {
+            negative: parts.0,
+            magnitude: &parts.1,
+        }
+    }
+
     #[test]
     fn round_trips_through_bigint() {
         let mut rng = Rng(11);
         for b in samples(&mut rng) {
-            let w = Wide::from_bigint(&b).unwrap();
+            let parts = limbs_of(&b);
+            let w = as_wide(&parts);
             assert_eq!(w.to_value(), Value::Int(Int::from_bigint(b.clone())), "{b}");
             assert_eq!(w.bit_length(), b.bits(), "{b}");
-            assert_eq!(w.to_i64(), i64::try_from(&b).ok(), "{b}");
+            assert_eq!(
+                small(w.negative, w.magnitude),
+                i64::try_from(&b).ok(),
+                "{b}"
+            );
         }
-        assert_eq!(Wide::from_bigint(&(BigInt::from(1) << 512)), None);
-        assert_eq!(Wide::from_i64(i64::MIN).to_i64(), Some(i64::MIN));
     }
 
     /// Against num-bigint, and with the charges `Int::add`, `Int::sub` and
@@ -320,10 +354,19 @@ mod tests {
                         _ => ia.mul(&ib, &mut general),
                     };
                     let mut ours = Budget::new(&limits);
-                    let (wa, wb) = (Wide::from_bigint(a).unwrap(), Wide::from_bigint(b).unwrap());
-                    match binary(op, &wa, &wb, both_small, &mut ours) {
+                    let (pa, pb) = (limbs_of(a), limbs_of(b));
+                    let mut out = [0; LIMBS];
+                    match binary(
+                        op,
+                        as_wide(&pa),
+                        as_wide(&pb),
+                        both_small,
+                        &mut ours,
+                        &mut out,
+                    ) {
                         Ok(Some(w)) => {
-                            assert_eq!(Ok(w.to_value()), want.map(Value::Int), "{a} {op:?} {b}");
+                            let got = w.of(&out).to_value();
+                            assert_eq!(Ok(got), want.map(Value::Int), "{a} {op:?} {b}");
                             assert_eq!(ours.remaining(), general.remaining(), "{a} {op:?} {b}");
                             compared += 1;
                         }

@@ -72,14 +72,16 @@ fn word_chunk(a: u64) -> (u64, u64) {
 /// ~400 instructions instead of ~2,000). `None` when the result does not
 /// fit `N` limbs.
 fn word_power<const N: usize>(a: u64, e: u64) -> Option<BigUint> {
-    let (limbs, len) = word_power_limbs::<N>(a, e)?;
+    let mut limbs = [0u64; N];
+    let len = word_power_into(a, e, &mut limbs)?;
     biguint_from_limbs::<N>(limbs.get(..len)?)
 }
 
-/// [`word_power`]'s limbs and how many are significant.
-fn word_power_limbs<const N: usize>(a: u64, e: u64) -> Option<([u64; N], usize)> {
+/// [`word_power`]'s magnitude into `limbs` (overwritten), least
+/// significant first: how many are significant.
+fn word_power_into<const N: usize>(a: u64, e: u64, limbs: &mut [u64; N]) -> Option<usize> {
     let (chunk, per_chunk) = word_chunk(a);
-    let mut limbs = [0u64; N];
+    limbs.fill(0);
     *limbs.first_mut()? = 1;
     let mut len = 1;
     let mut left = e;
@@ -104,7 +106,7 @@ fn word_power_limbs<const N: usize>(a: u64, e: u64) -> Option<([u64; N], usize)>
             len += 1;
         }
     }
-    Some((limbs, len))
+    Some(len)
 }
 
 /// The bit length of the magnitude `limbs` (64-bit, least significant
@@ -152,8 +154,9 @@ const SHORT_POWER_BASE_BITS: u64 = 10;
 /// exponent that gets here. So this gives the very same results and
 /// errors, and charges the same work.
 fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, EvalError>> {
-    match short_power_limbs(a, e, budget)? {
-        Ok(p) => p.into_int().map(Ok),
+    let mut limbs = [0; SHORT_POWER_LIMBS];
+    match short_power_limbs(a, e, budget, &mut limbs)? {
+        Ok(p) => p.into_int(&limbs).map(Ok),
         Err(err) => Some(Err(err)),
     }
 }
@@ -161,19 +164,20 @@ fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, Ev
 /// Limbs of a [`ShortPower`].
 pub(crate) const SHORT_POWER_LIMBS: usize = WORD_POWER_FEW_LIMBS;
 
-/// What [`short_power_limbs`] computed: the magnitude in up to
-/// [`SHORT_POWER_LIMBS`] limbs, or for a power of two too big for them
-/// (`len` 0), the shift of 1 that makes it.
+/// What [`short_power_limbs`] computed: the sign, and how many of the
+/// limbs it wrote hold the magnitude, or for a power of two too big for
+/// them (`len` 0), the shift of 1 that makes it.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct ShortPower {
     pub(crate) negative: bool,
-    pub(crate) limbs: [u64; SHORT_POWER_LIMBS],
     pub(crate) len: usize,
     pub(crate) shift: u64,
 }
 
 impl ShortPower {
-    /// The power as an [`Int`]; `None` only for a shift past `usize`.
-    pub(crate) fn into_int(self) -> Option<Int> {
+    /// The power as an [`Int`], its magnitude in `limbs[..len]`; `None`
+    /// only for a shift past `usize`.
+    pub(crate) fn into_int(self, limbs: &[u64]) -> Option<Int> {
         let sign = if self.negative {
             num_bigint::Sign::Minus
         } else {
@@ -182,18 +186,20 @@ impl ShortPower {
         let magnitude = if self.len == 0 {
             BigUint::one() << usize::try_from(self.shift).ok()?
         } else {
-            biguint_from_limbs::<SHORT_POWER_LIMBS>(self.limbs.get(..self.len)?)?
+            biguint_from_limbs::<SHORT_POWER_LIMBS>(limbs.get(..self.len)?)?
         };
         Some(Int::from_bigint(BigInt::from_biguint(sign, magnitude)))
     }
 }
 
 /// [`short_power`], with its checks and charge, before the magnitude
-/// becomes a `BigUint`: the direct path keeps it in limbs.
+/// becomes a `BigUint`: its limbs are written to `limbs` (the direct path
+/// hands it the place it keeps them), the top one nonzero.
 pub(crate) fn short_power_limbs(
     a: i64,
     e: u64,
     budget: &mut Budget<'_>,
+    limbs: &mut [u64; SHORT_POWER_LIMBS],
 ) -> Option<Result<ShortPower, EvalError>> {
     let a_abs = a.unsigned_abs();
     let negative = a < 0 && e % 2 == 1;
@@ -212,19 +218,20 @@ pub(crate) fn short_power_limbs(
         }
         let mut power = ShortPower {
             negative,
-            limbs: [0; SHORT_POWER_LIMBS],
             len: 0,
             shift,
         };
         // One limb set in a stack buffer: `1 << shift` allocates room for
         // a carry and then shifts (`2**200`: ~265 instructions against
         // ~190).
-        if let Some(top) = usize::try_from(shift / 64)
-            .ok()
-            .and_then(|top| power.limbs.get_mut(top).map(|limb| (top, limb)))
-        {
-            *top.1 = 1 << (shift % 64);
-            power.len = top.0 + 1;
+        if let Ok(top) = usize::try_from(shift / 64) {
+            if top < SHORT_POWER_LIMBS {
+                limbs.fill(0);
+                if let Some(limb) = limbs.get_mut(top) {
+                    *limb = 1 << (shift % 64);
+                    power.len = top + 1;
+                }
+            }
         }
         return Some(Ok(power));
     }
@@ -237,7 +244,7 @@ pub(crate) fn short_power_limbs(
     if e.div_ceil(per_chunk) > SHORT_POWER_LIMBS as u64 {
         return None;
     }
-    let (limbs, len) = word_power_limbs::<SHORT_POWER_LIMBS>(a_abs, e)?;
+    let len = word_power_into(a_abs, e, limbs)?;
     let bits = limbs_bit_length(limbs.get(..len)?);
     if bits > budget.limits.max_int_bits {
         return Some(Err(too_many_bits(budget)));
@@ -247,7 +254,6 @@ pub(crate) fn short_power_limbs(
     }
     Some(Ok(ShortPower {
         negative,
-        limbs,
         len,
         shift: 0,
     }))

@@ -57,16 +57,11 @@ pub(crate) fn write_limbs(
     limit: Option<usize>,
 ) -> Option<Result<(), EvalError>> {
     let limit = limit.filter(|&l| l > 0);
-    let bits = super::int::limbs_bit_length(limbs);
-    if bits == 0 {
+    if limbs.last().is_none_or(|&top| top == 0) {
         return None;
     }
-    if let Some(l) = limit {
-        let min_digits = ((bits - 1) as f64 * LOG10_2).floor() as usize + 1;
-        if min_digits > l {
-            return Some(Err(too_many_digits(l)));
-        }
-    }
+    // No early refusal by bit length as `write_int` makes: for so few
+    // limbs the conversion is cheap, and `push_digits` refuses the same.
     let mut buf = DigitBuf::<FEW_LIMBS, { FEW_LIMBS + 1 }>::new();
     let digits = buf.digits(limbs.iter().copied())?;
     Some(push_digits(out, negative, digits, limit))
@@ -276,6 +271,8 @@ impl<const L: usize, const C: usize> DigitBuf<L, C> {
             return Some("0");
         }
         let mut used = 0;
+        // The last remainder: the top chunk's value.
+        let mut top = 0;
         for chunk in self.chunks.iter_mut().rev() {
             let Some(active) = limbs.get_mut(..len) else {
                 break;
@@ -294,18 +291,17 @@ impl<const L: usize, const C: usize> DigitBuf<L, C> {
             }
             write_chunk(chunk, rem);
             used += 1;
+            top = rem;
         }
         if len > 0 {
             return None;
         }
         let all = self.chunks.as_flattened();
         let text = all.get(all.len() - used * CHUNK..).unwrap_or_default();
-        // Leading zeros of the top chunk; one digit stays for the value 0.
-        let zeros = text
-            .iter()
-            .take(text.len().saturating_sub(1))
-            .take_while(|&&c| c == b'0')
-            .count();
+        // Leading zeros of the top chunk (nonzero: the loop stops after
+        // the last nonzero limb).
+        let digits = top.checked_ilog10().unwrap_or(0) as usize + 1;
+        let zeros = CHUNK.saturating_sub(digits);
         std::str::from_utf8(text.get(zeros..).unwrap_or_default()).ok()
     }
 }
