@@ -241,7 +241,8 @@ pub(crate) fn short_power_limbs(
     // |a|**e <= (|a|**per_chunk)**ceil(e / per_chunk) < 2**(64 * that):
     // this bounds the limbs before any work.
     let (_, per_chunk) = word_chunk(a_abs);
-    if e.div_ceil(per_chunk) > SHORT_POWER_LIMBS as u64 {
+    // (`ceil(e / p) > L` is `e > p * L`, without a division.)
+    if e > per_chunk * SHORT_POWER_LIMBS as u64 {
         return None;
     }
     let len = word_power_into(a_abs, e, limbs)?;
