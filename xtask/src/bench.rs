@@ -98,7 +98,12 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         }
     }
     if settings.server {
-        let started = machine::Machine::describe();
+        // The commit as it was at the start: the evaluator suite has
+        // rewritten docs/benchmarks.md by now, which `--dirty` would see.
+        let started = machine::Machine {
+            commit: machine.commit.clone(),
+            ..machine::Machine::describe()
+        };
         let results = server::run(&settings);
         let files = match &results {
             Ok(r) => plot::server(r, &plot_dir, &server::PIPELINES)?,

@@ -153,7 +153,7 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             name: "bigint_pow",
-            about: "bigint powers (exact 400-bit result)",
+            about: "bigint powers (exact 359-bit result)",
             python: "2**200 * 3**100 + 7**77 - 5**150".into(),
             fasteval: None,
             evalexpr: None,

@@ -84,6 +84,50 @@ pub fn eval_block(run: &Run<'_>, results: Result<&EvalResults, &str>, files: &[S
 }
 
 /// The generated block of the server suite.
+/// The logging-off goal counted from each round's own ratio: a round runs
+/// the servers one after another within seconds, so its calc-server ÷
+/// Redis ratio saw about the same load on both sides, where the median
+/// rounds of the two may come from different moments.
+fn round_ratios(s: &ServerResults, kind: Kind) -> String {
+    let (mut met, mut total) = (0, 0);
+    let mut lowest: Option<(f64, usize, usize)> = None;
+    for p in s.points.iter().filter(|p| p.kind == kind) {
+        let Some(redis) = s.point(Kind::Redis, p.connections, p.pipeline) else {
+            continue;
+        };
+        let mut ratios: Vec<f64> = p
+            .rounds
+            .iter()
+            .zip(&redis.rounds)
+            .filter(|(_, &r)| r > 0.0)
+            .map(|(&c, &r)| c / r)
+            .collect();
+        if ratios.is_empty() {
+            continue;
+        }
+        ratios.sort_by(f64::total_cmp);
+        let median = ratios[ratios.len() / 2];
+        total += 1;
+        met += usize::from(median >= 1.0 && p.problem.is_empty());
+        if lowest.is_none_or(|(m, _, _)| median < m) {
+            lowest = Some((median, p.connections, p.pipeline));
+        }
+    }
+    let mut line = format!(
+        "The same goal from each round's own ratio (calc-server's requests/s over Redis's in \
+         the same round, median over the rounds), {}: met at {met} of {total} points",
+        kind.label()
+    );
+    if let Some((m, c, p)) = lowest {
+        let _ = write!(
+            line,
+            "; lowest median {m:.2}× ({c} connections, pipeline {p})"
+        );
+    }
+    line.push('.');
+    line
+}
+
 pub fn server_block(
     run: &Run<'_>,
     results: Result<&ServerResults, &str>,
@@ -360,6 +404,13 @@ fn server_section(out: &mut String, s: &ServerResults) {
             );
         }
     }
+    if redis && s.rounds > 1 {
+        for kind in [Kind::CalcQuiet, Kind::CalcQuietOneWorker] {
+            if s.kinds.contains(&kind) {
+                let _ = writeln!(out, "{}\n", round_ratios(s, kind));
+            }
+        }
+    }
     if s.rounds > 1 {
         let _ = writeln!(
             out,
@@ -412,6 +463,40 @@ mod tests {
         assert_eq!(time(45.2), "45 ns");
         assert_eq!(time(1234.0), "1.23 µs");
         assert_eq!(time(4_560_000.0), "4.56 ms");
+    }
+
+    use crate::bench::server::Point;
+
+    /// Each round's ratio, not the median rounds': the median rounds here
+    /// give 150/140 (met), the rounds' own ratios 0.8, 1.07 and 0.9.
+    #[test]
+    fn round_ratios_pair_rounds_by_index() {
+        let point = |kind, rounds: &[f64]| Point {
+            kind,
+            connections: 10,
+            pipeline: 1,
+            rps: Some(rounds[1]),
+            latency_us: [0.0; 5],
+            problem: String::new(),
+            rounds: rounds.to_vec(),
+        };
+        let results = ServerResults {
+            kinds: vec![Kind::Redis, Kind::CalcQuiet],
+            points: vec![
+                point(Kind::Redis, &[200.0, 140.0, 100.0]),
+                point(Kind::CalcQuiet, &[160.0, 150.0, 90.0]),
+            ],
+            server_cmds: Vec::new(),
+            bench_cmds: Vec::new(),
+            missing: Vec::new(),
+            duration_s: 1.0,
+            rounds: 3,
+            warmup_s: 0.0,
+            redis_version: String::new(),
+        };
+        let line = round_ratios(&results, Kind::CalcQuiet);
+        assert!(line.contains("met at 0 of 1 points"), "{line}");
+        assert!(line.contains("lowest median 0.90×"), "{line}");
     }
 
     #[test]
