@@ -19,7 +19,7 @@
 //!   order, so the same work is charged and the same limits apply. The
 //!   exceptions compute the same thing cheaper and charge the same:
 //!   float and small-int arithmetic inline (`operand`, which the walker's
-//!   `ops::inline_binary` does too), ints of up to 512 bits in stack limbs
+//!   `ops::inline_binary` does too), ints of up to 512 bits as runs of limbs
 //!   (`wide`, with `Int::add`/`sub`/`mul`'s checks and `Int::pow`'s short
 //!   powers). Operands travel in two words (`operand`).
 //!   (A comparison chain evaluates every operand here, where Python stops

@@ -5,8 +5,9 @@
 //! load of five words per return). Two words, the kind word's niche
 //! making room for `None`, travel in two registers. Ints that fit in
 //! 64 bits, floats, bools and built-ins live in the payload word; ints of
-//! up to 512 bits, bigger ints and complex numbers wait in [`Held`]'s
-//! stacks, the payload holding their index.
+//! up to 512 bits wait in [`Held`] as runs of limbs, the payload holding
+//! where the run is, and bigger ints and complex numbers as values, the
+//! payload holding their index.
 
 use std::num::NonZeroU32;
 
@@ -287,6 +288,7 @@ impl Held {
     }
 
     /// `w` as an operand of `height`: a small int when it is one.
+    #[inline]
     pub(super) fn wide(&mut self, w: WideRef<'_>, height: u32) -> Operand {
         if let Some(v) = wide::small(w.negative, w.magnitude) {
             return Operand::int(v, height);
@@ -337,14 +339,14 @@ impl Held {
         len: usize,
         height: u32,
     ) -> Operand {
-        let len = len.min(LIMBS);
         self.limbs.truncate(offset + len);
         let magnitude = self.limbs.get(offset..).unwrap_or_default();
         if let Some(v) = wide::small(negative, magnitude) {
             self.limbs.truncate(offset);
             return Operand::int(v, height);
         }
-        let Ok(start) = u32::try_from(offset) else {
+        let start = u32::try_from(offset).ok().filter(|_| len <= LIMBS);
+        let Some(start) = start else {
             let value = WideRef {
                 negative,
                 magnitude,
@@ -528,6 +530,16 @@ mod tests {
         let o = held.operand(huge.clone(), 1);
         assert_eq!((held.wides, held.values.len()), (0, 1));
         assert_eq!(held.value(o), Some(huge));
+        // A run past LIMBS handed to `wide` becomes a value too, not a cut.
+        let limbs = [1u64; LIMBS + 1];
+        let w = WideRef {
+            negative: true,
+            magnitude: &limbs,
+        };
+        let want = w.to_value();
+        let o = held.wide(w, 1);
+        assert_eq!((held.wides, held.values.len()), (0, 1));
+        assert_eq!(held.value(o), Some(want));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::cmp::Ordering;
 
-use num_bigint::{BigInt, Sign};
+use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::ast::BinOp;
 use crate::budget::{linear_cost, mul_cost, Budget};
@@ -49,7 +49,16 @@ impl<'a> WideRef<'a> {
         if let Some(v) = small(self.negative, self.magnitude) {
             return Value::Int(Int::Small(v));
         }
-        let magnitude = int::biguint_from_limbs::<LIMBS>(self.magnitude).unwrap_or_default();
+        // Past LIMBS limbs (not made by this path's arithmetic) through a
+        // vector of 32-bit digits.
+        let magnitude = int::biguint_from_limbs::<LIMBS>(self.magnitude).unwrap_or_else(|| {
+            let digits: Vec<u32> = self
+                .magnitude
+                .iter()
+                .flat_map(|&limb| [limb as u32, (limb >> 32) as u32])
+                .collect();
+            BigUint::from_slice(&digits)
+        });
         let sign = if self.negative {
             Sign::Minus
         } else {
@@ -328,6 +337,10 @@ mod tests {
                 "{b}"
             );
         }
+        let big: BigInt = -(BigInt::from(3) << 700u32);
+        let parts = limbs_of(&big);
+        assert!(parts.1.len() > LIMBS);
+        assert_eq!(as_wide(&parts).to_value(), Value::Int(Int::Big(big)));
     }
 
     /// Against num-bigint, and with the charges `Int::add`, `Int::sub` and
