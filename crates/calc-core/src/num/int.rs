@@ -161,7 +161,7 @@ fn short_power(a: i64, e: u64, budget: &mut Budget<'_>) -> Option<Result<Int, Ev
     }
 }
 
-/// Limbs of a [`ShortPower`].
+/// Limbs that [`short_power_limbs`] writes.
 pub(crate) const SHORT_POWER_LIMBS: usize = WORD_POWER_FEW_LIMBS;
 
 /// What [`short_power_limbs`] computed: the sign, and how many of the
@@ -221,7 +221,7 @@ pub(crate) fn short_power_limbs(
             len: 0,
             shift,
         };
-        // One limb set in a stack buffer: `1 << shift` allocates room for
+        // One limb set in the caller's limbs: `1 << shift` allocates room for
         // a carry and then shifts (`2**200`: ~265 instructions against
         // ~190).
         if let Ok(top) = usize::try_from(shift / 64) {
