@@ -134,28 +134,41 @@ fn cmp_magnitude(a: &[u64], b: &[u64]) -> Ordering {
         .then_with(|| a.iter().rev().cmp(b.iter().rev()))
 }
 
-/// `|a| + |b|` into `out`, `None` past [`LIMBS`].
-fn add_magnitude(a: &[u64], b: &[u64], negative: bool, out: &mut Limbs) -> Option<Shape> {
-    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+/// `step` limb by limb over `long` and `short` (zero past its end) into
+/// `out`, each step handing its carry (or borrow) to the next: the last
+/// one. `None` when `short` is the longer.
+#[inline(always)]
+fn limbwise(
+    long: &[u64],
+    short: &[u64],
+    out: &mut Limbs,
+    step: impl Fn(u64, u64, bool) -> (u64, bool),
+) -> Option<bool> {
     let (low, high) = long.split_at_checked(short.len())?;
     let mut carry = false;
     // The slots last in each zip: a zip takes an item from its first
     // iterator before it finds the second one empty.
     let mut slots = out.iter_mut();
     for ((&x, &y), slot) in low.iter().zip(short).zip(slots.by_ref()) {
+        (*slot, carry) = step(x, y, carry);
+    }
+    for (&x, slot) in high.iter().zip(slots) {
+        (*slot, carry) = step(x, 0, carry);
+    }
+    Some(carry)
+}
+
+/// `|a| + |b|` into `out`, `None` past [`LIMBS`].
+fn add_magnitude(a: &[u64], b: &[u64], negative: bool, out: &mut Limbs) -> Option<Shape> {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    let carry = limbwise(long, short, out, |x, y, carry| {
         let (s, c1) = x.overflowing_add(y);
         let (s, c2) = s.overflowing_add(u64::from(carry));
-        *slot = s;
-        carry = c1 | c2;
-    }
-    for (&x, slot) in high.iter().zip(slots.by_ref()) {
-        let (s, c) = x.overflowing_add(u64::from(carry));
-        *slot = s;
-        carry = c;
-    }
+        (s, c1 | c2)
+    })?;
     let mut len = long.len();
     if carry {
-        *slots.next()? = 1;
+        *out.get_mut(len)? = 1;
         len += 1;
     }
     Some(Shape {
@@ -166,21 +179,11 @@ fn add_magnitude(a: &[u64], b: &[u64], negative: bool, out: &mut Limbs) -> Optio
 
 /// `|a| - |b|` into `out`, for `|a| >= |b|`.
 fn sub_magnitude(a: &[u64], b: &[u64], negative: bool, out: &mut Limbs) -> Option<Shape> {
-    let (low, high) = a.split_at_checked(b.len())?;
-    let mut borrow = false;
-    // The slots last in each zip, as in `add_magnitude`.
-    let mut slots = out.iter_mut();
-    for ((&x, &y), slot) in low.iter().zip(b).zip(slots.by_ref()) {
+    limbwise(a, b, out, |x, y, borrow| {
         let (d, b1) = x.overflowing_sub(y);
         let (d, b2) = d.overflowing_sub(u64::from(borrow));
-        *slot = d;
-        borrow = b1 | b2;
-    }
-    for (&x, slot) in high.iter().zip(slots) {
-        let (d, b1) = x.overflowing_sub(u64::from(borrow));
-        *slot = d;
-        borrow = b1;
-    }
+        (d, b1 | b2)
+    })?;
     Some(Shape::trimmed(out, negative, a.len()))
 }
 
