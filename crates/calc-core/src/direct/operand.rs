@@ -13,7 +13,7 @@ use std::num::NonZeroU32;
 
 use std::cell::Cell;
 
-use num_bigint::Sign;
+use num_bigint::{BigInt, Sign};
 
 use super::wide::{self, WideRef, LIMBS};
 use crate::ast::{BinOp, UnaryOp};
@@ -266,18 +266,24 @@ impl Held {
             Value::Float(x) => Operand::float(x, height),
             Value::Bool(x) => Operand::bool(x, height),
             Value::Builtin(b) => Operand::new(Kind::Builtin, height, b as u64),
-            Value::Int(Int::Big(b)) if b.magnitude().iter_u64_digits().len() <= LIMBS => {
-                let Some((offset, room)) = self.reserve_wide() else {
-                    return self.push_value(Value::Int(Int::Big(b)), height);
-                };
-                for (slot, limb) in room.iter_mut().zip(b.magnitude().iter_u64_digits()) {
-                    *slot = limb;
-                }
-                let len = b.magnitude().iter_u64_digits().len();
-                self.finish_wide(offset, b.sign() == Sign::Minus, len, height)
-            }
+            Value::Int(Int::Big(b)) => self.big_int(b, height),
             other => self.push_value(other, height),
         }
+    }
+
+    /// A big int as an operand: a wide int when its limbs fit.
+    fn big_int(&mut self, b: BigInt, height: u32) -> Operand {
+        let digits = b.magnitude().iter_u64_digits();
+        let len = digits.len();
+        if len <= LIMBS {
+            if let Some((offset, room)) = self.reserve_wide() {
+                for (slot, limb) in room.iter_mut().zip(digits) {
+                    *slot = limb;
+                }
+                return self.finish_wide(offset, b.sign() == Sign::Minus, len, height);
+            }
+        }
+        self.push_value(Value::Int(Int::Big(b)), height)
     }
 
     fn push_value(&mut self, value: Value, height: u32) -> Operand {
@@ -287,12 +293,10 @@ impl Held {
         Operand::new(Kind::Held, height, (self.values.len() - 1) as u64)
     }
 
-    /// `w` as an operand of `height`: a small int when it is one.
+    /// `w` as an operand of `height`: a small int when it is one
+    /// ([`finish_wide`](Self::finish_wide) decides).
     #[inline]
     pub(super) fn wide(&mut self, w: WideRef<'_>, height: u32) -> Operand {
-        if let Some(v) = wide::small(w.negative, w.magnitude) {
-            return Operand::int(v, height);
-        }
         let offset = self.limbs.len();
         self.make_room();
         self.limbs.extend_from_slice(w.magnitude);
