@@ -471,26 +471,20 @@ impl<'s, 'l> Direct<'s, 'l> {
         if a.unsigned_abs() < 2 || !overflows {
             return None;
         }
-        // Written where it is kept.
+        // Written where it is kept; the room given back otherwise.
         let (offset, room) = self.held.reserve_wide()?;
-        let power = match num::int::short_power_limbs(a, e, &mut self.budget, room) {
-            Some(Ok(power)) if power.len > 0 => {
-                let w = self
-                    .held
-                    .finish_wide(offset, power.negative, power.len, height);
-                return Some(Some(w));
+        let power = num::int::short_power_limbs(a, e, &mut self.budget, room);
+        if let Some(Ok(p)) = &power {
+            if p.len > 0 {
+                return Some(Some(
+                    self.held.finish_wide(offset, p.negative, p.len, height),
+                ));
             }
-            Some(Ok(power)) => power,
-            Some(Err(_)) => {
-                self.held.abandon_wide(offset);
-                return Some(None);
-            }
-            None => {
-                self.held.abandon_wide(offset);
-                return None;
-            }
-        };
+        }
         self.held.abandon_wide(offset);
+        let Ok(power) = power? else {
+            return Some(None);
+        };
         // A power of two past the limbs: charged already, so made here.
         let Some(int) = power.into_int(&[]) else {
             return Some(None);
