@@ -32,7 +32,7 @@ impl<'a> Budget<'a> {
             }
             None => {
                 self.remaining = 0;
-                Err(EvalError::limit("operation exceeds the work budget"))
+                Err(EvalError::work_budget())
             }
         }
     }

@@ -66,8 +66,21 @@ pub(crate) fn eval_repr(
     limits: &Limits,
     out: &mut String,
 ) -> Option<Result<(), EvalError>> {
+    eval_repr_metered(source, limits, out, &mut 0)
+}
+
+/// [`eval_repr`], also adding the work units this path charged to `used`,
+/// whether it answered or gave up.
+pub(crate) fn eval_repr_metered(
+    source: &str,
+    limits: &Limits,
+    out: &mut String,
+    used: &mut u64,
+) -> Option<Result<(), EvalError>> {
     let mut direct = Direct::new(source, limits);
-    let result = direct.whole()?;
+    let result = direct.whole();
+    *used += direct.budget.used();
+    let result = result?;
     if let Some(w) = direct.held.wide_ref(result) {
         return w.write_repr(out, limits);
     }

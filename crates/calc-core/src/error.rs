@@ -42,6 +42,9 @@ impl ErrorKind {
     }
 }
 
+/// The message of the `LimitError` for an exhausted work budget.
+const WORK_BUDGET_MESSAGE: &str = "operation exceeds the work budget";
+
 /// An evaluation error: Python's exception class, its message and, for a
 /// `SyntaxError`, the 1-based column where the problem was found.
 ///
@@ -108,6 +111,28 @@ impl EvalError {
     /// A `LimitError`: the work would exceed a configured [`Limits`](crate::Limits) bound.
     pub fn limit(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorKind::Limit, message)
+    }
+
+    /// The `LimitError` for an evaluation whose estimated work exceeds
+    /// [`Limits::work_budget`](crate::Limits::work_budget).
+    pub(crate) fn work_budget() -> Self {
+        Self::limit(WORK_BUDGET_MESSAGE)
+    }
+
+    /// Whether this is the `LimitError` for running out of
+    /// [`Limits::work_budget`](crate::Limits::work_budget), as opposed to
+    /// any other limit: under a larger budget the same input may succeed.
+    ///
+    /// ```
+    /// let tight = calc_core::Limits { work_budget: 100, ..calc_core::Limits::default() };
+    /// let err = calc_core::eval_with("7**100000", &tight).unwrap_err();
+    /// assert!(err.exceeded_work_budget());
+    /// let err = calc_core::eval_with("2**(2**30)", &calc_core::Limits::default()).unwrap_err();
+    /// assert_eq!(err.class(), "LimitError");
+    /// assert!(!err.exceeded_work_budget());
+    /// ```
+    pub fn exceeded_work_budget(&self) -> bool {
+        self.kind == ErrorKind::Limit && self.message == WORK_BUDGET_MESSAGE
     }
 
     /// The exception class.

@@ -120,6 +120,50 @@ pub fn eval_repr_with(source: &str, limits: &Limits, out: &mut String) -> Result
     eval_general(source, limits)?.write_repr(out, limits)
 }
 
+/// [`eval_repr_with`], also returning the work units the evaluation
+/// charged to its budget over every path it took (the whole
+/// `work_budget` when it ran out; 0 when the small-number shortcut
+/// answered, which costs about as much as reading the text).
+///
+/// A server uses it to count each client's share of the work, and to
+/// run a request under a small slice of the budget first: an error for
+/// which [`EvalError::exceeded_work_budget`] holds says the request needs
+/// more than the slice.
+///
+/// ```
+/// use calc_core::{eval_repr_metered, Limits};
+/// let limits = Limits::default();
+/// let mut out = String::new();
+/// let (result, units) = eval_repr_metered("2**4000 % 7", &limits, &mut out);
+/// assert!(result.is_ok() && units > 0);
+///
+/// let slice = Limits { work_budget: 1_000, ..Limits::default() };
+/// let (result, units) = eval_repr_metered("3**100000 % 7", &slice, &mut out);
+/// assert!(result.unwrap_err().exceeded_work_budget());
+/// assert!(units >= 1_000);
+/// ```
+pub fn eval_repr_metered(
+    source: &str,
+    limits: &Limits,
+    out: &mut String,
+) -> (Result<(), EvalError>, u64) {
+    let mut used = 0;
+    if source.len() <= limits.max_source_len {
+        if let Some(value) = fast::eval(source, limits) {
+            return (value.write_repr(out, limits), used);
+        }
+        if let Some(result) = direct::eval_repr_metered(source, limits, out, &mut used) {
+            return (result, used);
+        }
+    }
+    let result = parse::with_tree(source, limits, |tree| {
+        let (result, units) = eval::eval_metered(tree, &[], limits);
+        used = used.saturating_add(units);
+        result
+    });
+    (result.and_then(|v| v.write_repr(out, limits)), used)
+}
+
 /// Evaluates like [`eval_with`] and also returns the work units the
 /// evaluation charged to its budget: the whole `work_budget` when it was
 /// refused for cost, 0 when parsing failed or the small-number shortcut
