@@ -5,32 +5,69 @@ use std::panic::{self, AssertUnwindSafe};
 
 use calc_core::Limits;
 
-/// Evaluates `expr` and appends `OK repr` or `ERR Class: message` to `out`.
+/// How an evaluation went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Whether the answer is `OK`.
+    pub ok: bool,
+    /// Work units calc-core charged.
+    pub units: u64,
+}
+
+/// What calc-core returned, or `Err` if it panicked.
+type Evaluated = std::thread::Result<(Result<(), calc_core::EvalError>, u64)>;
+
+/// Evaluates `expr` under `limits` and appends `OK repr` or
+/// `ERR Class: message` to `out`.
 ///
 /// `text` is scratch space that receives what the log shows: the repr, or
-/// `Class: message`. Returns whether the answer was `OK`.
+/// `Class: message`.
 ///
 /// A panic inside calc-core is caught and answered as `InternalError`, so
 /// that one bad input cannot take down a worker and every session on it;
 /// the panic message still reaches stderr through the panic hook.
-pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> bool {
+pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> Outcome {
+    let evaluated = run(expr, limits, text);
+    encode(evaluated, limits, out, text)
+}
+
+/// [`evaluate`] under `slice`, a part of the request's work budget: `None`,
+/// with `out` untouched, when the request needs more than the slice, for
+/// the caller to evaluate it again under the whole budget elsewhere.
+pub fn evaluate_within(
+    expr: &str,
+    slice: &Limits,
+    out: &mut Vec<u8>,
+    text: &mut String,
+) -> Option<Outcome> {
+    let evaluated = run(expr, slice, text);
+    if matches!(&evaluated, Ok((Err(e), _)) if e.exceeded_work_budget()) {
+        return None;
+    }
+    Some(encode(evaluated, slice, out, text))
+}
+
+fn run(expr: &str, limits: &Limits, text: &mut String) -> Evaluated {
     text.clear();
-    // The repr as `write_repr` writes it, not `Display`: CPython 3.11
-    // refuses to print an int of more than 4300 digits (ValueError), and
-    // so must we.
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        calc_core::eval_repr_with(expr, limits, text)
-    }));
-    match result {
-        Ok(Ok(())) => {
+    // The repr as `eval_repr_metered` writes it, not `Display`: CPython
+    // 3.11 refuses to print an int of more than 4300 digits (ValueError),
+    // and so must we.
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        calc_core::eval_repr_metered(expr, limits, text)
+    }))
+}
+
+fn encode(evaluated: Evaluated, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> Outcome {
+    match evaluated {
+        Ok((Ok(()), units)) => {
             wire::encode_ok(out, &*text);
-            true
+            Outcome { ok: true, units }
         }
-        Ok(Err(e)) => {
+        Ok((Err(e), units)) => {
             wire::encode_err(out, e.class(), e.message(), e.column());
             text.clear();
             let _ = write!(text, "{}: {}", e.class(), e.message());
-            false
+            Outcome { ok: false, units }
         }
         Err(_) => {
             text.clear();
@@ -41,7 +78,11 @@ pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut Strin
                 "the evaluator failed on this input",
                 None,
             );
-            false
+            // Nothing says how much work was done: count all there was.
+            Outcome {
+                ok: false,
+                units: limits.work_budget,
+            }
         }
     }
 }

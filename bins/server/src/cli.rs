@@ -50,6 +50,12 @@ pub struct Args {
     #[argh(option)]
     pub workers: Option<usize>,
 
+    /// threads that evaluate the requests needing more than a worker's
+    /// inline slice of the work budget, at a lower priority (default: one
+    /// per CPU)
+    #[argh(option)]
+    pub eval_threads: Option<usize>,
+
     /// listen backlog (default 1024)
     #[argh(option, default = "1024")]
     pub backlog: u32,

@@ -1,6 +1,7 @@
 //! One client connection on an event-loop worker: Redis-style I/O (read
 //! everything available, answer all of it, write once) with bounded
-//! buffers.
+//! buffers, and work counted so that one client's costly requests do not
+//! delay the others.
 
 use std::io;
 use std::net::Shutdown;
@@ -12,12 +13,25 @@ use slog::{info, warn, Logger};
 use wire::{FrameError, LineDecoder, ReadBuffer, Request, WriteBuffer};
 
 use crate::answer;
+use crate::pool::{Done, Job, Owner, Reply, Submitter};
 
 /// Once this many answer bytes wait for the client, the server stops
 /// reading its requests until the client has read some of them.
 pub const OUTPUT_BOUND: usize = 256 * 1024;
-/// Input bytes handled per readiness event before other clients get a turn.
-const FAIR_SHARE: usize = 256 * 1024;
+/// Work units one connection may use in a turn before the worker's other
+/// connections get theirs: the units calc-core charges, plus
+/// [`REQUEST_WORK`] for every request and [`BYTE_WORK`] for every byte
+/// read. Fairness counts work, as the Erlang VM counts reductions, not
+/// requests. A unit is at most about 0.6 ns (calc-core's calibration), so
+/// a turn is at most about 0.6 ms.
+pub const TURN_WORK: u64 = 1 << 20;
+/// Work counted for each request besides its evaluation and its bytes:
+/// answering and logging.
+const REQUEST_WORK: u64 = 256;
+/// Work counted for each byte read: decoding and parsing cost 4-10 ns a
+/// byte, and a line over the limit is read and dropped without ever
+/// being a request.
+const BYTE_WORK: u64 = 8;
 
 /// What the worker should do with a connection after handling an event.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,8 +51,33 @@ pub enum Next {
 pub struct ConnConfig {
     /// Longest request line in bytes.
     pub max_request: usize,
-    /// Evaluation limits for calc-core.
+    /// Evaluation limits for calc-core: what a request may use in all.
     pub limits: calc_core::Limits,
+    /// The same limits with the part of the work budget a worker spends
+    /// inline; a request that needs more goes to the evaluation pool.
+    pub slice: calc_core::Limits,
+}
+
+impl ConnConfig {
+    /// Whether a request that runs out of the slice has more budget left,
+    /// to be used in the pool.
+    fn escalates(&self) -> bool {
+        self.slice.work_budget < self.limits.work_budget
+    }
+}
+
+/// What a connection needs from its worker during a turn.
+pub struct Ctx<'a> {
+    /// Shared settings.
+    pub cfg: &'a ConnConfig,
+    /// The server's logger.
+    pub log: &'a Logger,
+    /// Scratch space for the text of an answer.
+    pub scratch: &'a mut String,
+    /// The evaluation pool.
+    pub pool: &'a Submitter,
+    /// The worker's mailbox for the pool's answers.
+    pub reply: &'a Reply,
 }
 
 /// A client connection and its session.
@@ -59,6 +98,21 @@ pub struct Conn {
     read_closed: bool,
     /// The session is ending for this reason once `out` is written.
     ending: Option<CloseReason>,
+    /// A request of this connection is in the evaluation pool: nothing
+    /// after it is answered until its answer is back.
+    in_pool: bool,
+}
+
+/// Why a turn stopped answering the lines already buffered.
+enum Stop {
+    /// No complete line is left.
+    NeedInput,
+    /// The output reached its bound.
+    OutputFull,
+    /// The turn's work is used up.
+    TurnOver,
+    /// A request went to the pool, or the session is ending.
+    Blocked,
 }
 
 impl Conn {
@@ -90,12 +144,18 @@ impl Conn {
             out: WriteBuffer::new(),
             read_closed: false,
             ending: None,
+            in_pool: false,
         }
     }
 
     /// The reason the session is ending, if it is.
     pub fn ending(&self) -> Option<&CloseReason> {
         self.ending.as_ref()
+    }
+
+    /// Whether a request of this connection is in the evaluation pool.
+    pub fn in_pool(&self) -> bool {
+        self.in_pool
     }
 
     /// Handles a readiness event (or a revisit): reads and answers what is
@@ -107,56 +167,60 @@ impl Conn {
     /// reading stops there. Otherwise reads go on until `WouldBlock` (a
     /// revisit, or an end of stream that came with the data and would raise
     /// no new event).
-    pub fn on_ready(
-        &mut self,
-        cfg: &ConnConfig,
-        log: &Logger,
-        scratch: &mut String,
-        short_read_drains: bool,
-    ) -> Next {
+    pub fn on_ready(&mut self, ctx: &mut Ctx<'_>, slot: usize, short_read_drains: bool) -> Next {
         if self.ending.is_some() {
             return self.finish_output();
         }
         if let Err(reason) = self.write_out() {
             return Next::Close(reason);
         }
-        let mut budget = FAIR_SHARE;
+        let mut work = 0;
         let mut more = false;
         let mut drained = false;
-        while self.ending.is_none() {
-            self.answer_buffered(cfg, log, scratch);
-            if self.ending.is_some() {
-                break;
-            }
-            if self.out.len() >= OUTPUT_BOUND {
-                // The client is behind on reading: write before reading more.
-                if let Err(reason) = self.write_out() {
-                    return Next::Close(reason);
-                }
-                if self.out.len() >= OUTPUT_BOUND {
+        while self.ending.is_none() && !self.in_pool {
+            match self.answer_buffered(ctx, slot, &mut work) {
+                Stop::Blocked => break,
+                Stop::TurnOver => {
+                    more = true;
                     break;
                 }
+                Stop::OutputFull => {
+                    // The client is behind on reading: write before
+                    // answering more. What the socket took makes room for
+                    // the lines already here, which no new event would
+                    // announce: answer them before anything else.
+                    if let Err(reason) = self.write_out() {
+                        return Next::Close(reason);
+                    }
+                    if self.out.len() >= OUTPUT_BOUND {
+                        // The writable event that follows brings us back.
+                        break;
+                    }
+                    continue;
+                }
+                Stop::NeedInput => {}
             }
             if self.read_closed {
-                while let Some(item) = self.decoder.decode_eof(&mut self.input) {
+                if let Some(item) = self.decoder.decode_eof(&mut self.input) {
+                    // The last line, sent without a newline; the session
+                    // ends once it is answered (here, or when the pool
+                    // gives its answer back and this loop comes round).
                     respond(
                         item,
-                        Who {
+                        Parts {
                             session: &self.session,
                             peer: &self.peer,
+                            out: self.out.buf_mut(),
+                            ending: &mut self.ending,
+                            in_pool: &mut self.in_pool,
                         },
-                        cfg,
-                        log,
-                        scratch,
-                        self.out.buf_mut(),
-                        &mut self.ending,
+                        ctx,
+                        slot,
+                        &mut work,
                     );
+                    continue;
                 }
                 self.ending.get_or_insert(CloseReason::PeerClosed);
-                break;
-            }
-            if budget == 0 {
-                more = true;
                 break;
             }
             if drained {
@@ -170,7 +234,7 @@ impl Conn {
             match self.input.read_from(&mut self.stream) {
                 Ok(0) => self.read_closed = true,
                 Ok(n) => {
-                    budget = budget.saturating_sub(n);
+                    work += BYTE_WORK * n as u64;
                     self.last_active = Instant::now();
                     drained = short_read_drains && self.input.spare() > 0;
                 }
@@ -189,6 +253,21 @@ impl Conn {
             Ok(()) => Next::Wait { more },
             Err(reason) => Next::Close(reason),
         }
+    }
+
+    /// Takes the pool's answer to this connection's request. The caller
+    /// then handles the connection as after a readiness event without one
+    /// (`short_read_drains` false): input that came meanwhile is still
+    /// unread or unanswered, and no new event announces it.
+    pub fn complete(&mut self, done: Done, log: &Logger) {
+        self.in_pool = false;
+        if self.ending.is_some() {
+            // Shutdown has said BYE already: nothing may follow it.
+            return;
+        }
+        self.out.buf_mut().extend_from_slice(&done.answer);
+        self.session.record_request(done.ok);
+        log_answer(log, &self.session, &self.peer, &done.text, &done.shown, done.ok);
     }
 
     /// Ends the session from the server's side: `BYE` after the answers
@@ -227,87 +306,142 @@ impl Conn {
         }
     }
 
-    /// Answers every complete line in the input buffer while the output
-    /// stays under its bound.
-    fn answer_buffered(&mut self, cfg: &ConnConfig, log: &Logger, scratch: &mut String) {
-        while self.ending.is_none() && self.out.len() < OUTPUT_BOUND {
+    /// Answers the complete lines in the input buffer until one of the
+    /// reasons in [`Stop`] holds.
+    fn answer_buffered(&mut self, ctx: &mut Ctx<'_>, slot: usize, work: &mut u64) -> Stop {
+        loop {
+            if self.ending.is_some() || self.in_pool {
+                return Stop::Blocked;
+            }
+            if self.out.len() >= OUTPUT_BOUND {
+                return Stop::OutputFull;
+            }
+            if *work >= TURN_WORK {
+                return Stop::TurnOver;
+            }
             let Some(item) = self.decoder.decode(&mut self.input) else {
-                break;
+                return Stop::NeedInput;
             };
             respond(
                 item,
-                Who {
+                Parts {
                     session: &self.session,
                     peer: &self.peer,
+                    out: self.out.buf_mut(),
+                    ending: &mut self.ending,
+                    in_pool: &mut self.in_pool,
                 },
-                cfg,
-                log,
-                scratch,
-                self.out.buf_mut(),
-                &mut self.ending,
+                ctx,
+                slot,
+                work,
             );
         }
     }
 }
 
-/// The session a request belongs to, as its records name it.
-struct Who<'a> {
-    session: &'a SessionGuard,
-    peer: &'a str,
+/// The parts of a [`Conn`] that answering one line touches, borrowed
+/// apart from its input buffer, which the line itself borrows.
+struct Parts<'c> {
+    session: &'c SessionGuard,
+    peer: &'c str,
+    out: &'c mut Vec<u8>,
+    ending: &'c mut Option<CloseReason>,
+    in_pool: &'c mut bool,
 }
 
-/// Answers one decoded line into `out` and logs it; on `exit`, appends
-/// `BYE` and sets `ending`.
+/// Answers one decoded line into `out` and logs it, or hands it to the
+/// evaluation pool; on `exit`, appends `BYE` and sets `ending`. Adds the
+/// work it took to `work`.
 fn respond(
     item: Result<Request<'_>, FrameError>,
-    who: Who<'_>,
-    cfg: &ConnConfig,
-    log: &Logger,
-    scratch: &mut String,
-    out: &mut Vec<u8>,
-    ending: &mut Option<CloseReason>,
+    parts: Parts<'_>,
+    ctx: &mut Ctx<'_>,
+    slot: usize,
+    work: &mut u64,
 ) {
+    let Parts {
+        session,
+        peer,
+        out,
+        ending,
+        in_pool,
+    } = parts;
     if ending.is_some() {
         return;
     }
-    let Who { session, peer } = who;
     match item {
         Ok(Request::Eval(expr)) => {
-            let ok = answer::evaluate(expr, &cfg.limits, out, scratch);
-            session.record_request(ok);
-            if ok {
-                // The one record per request: its fields go into the
-                // message, which slog-async copies with one allocation,
-                // instead of key-values it would box one by one. The text
-                // is the same as with key-values.
-                info!(
-                    log,
-                    "request, session: {}, peer: {}, expression: {}, result: {}",
-                    session.id(),
-                    peer,
-                    expr,
-                    scratch
-                );
+            *work += REQUEST_WORK;
+            let cfg = ctx.cfg;
+            let outcome = if cfg.escalates() {
+                answer::evaluate_within(expr, &cfg.slice, out, ctx.scratch)
             } else {
-                warn!(
-                    log,
-                    "invalid request, session: {}, peer: {}, expression: {}, error: {}",
-                    session.id(),
-                    peer,
-                    expr,
-                    scratch
-                );
-            }
+                Some(answer::evaluate(expr, &cfg.limits, out, ctx.scratch))
+            };
+            let Some(outcome) = outcome else {
+                // The slice was spent: that much work was done here.
+                *work += cfg.slice.work_budget;
+                let job = Job {
+                    text: expr.into(),
+                    owner: Owner {
+                        slot,
+                        session: session.id(),
+                        reply: ctx.reply.clone(),
+                    },
+                };
+                match ctx.pool.submit(job) {
+                    Ok(()) => *in_pool = true,
+                    Err(_) => {
+                        // The pool is closed: the server is shutting down,
+                        // and this session ends with BYE in a moment.
+                        *ending = Some(CloseReason::Shutdown);
+                        wire::encode_bye(out, session.elapsed());
+                    }
+                }
+                return;
+            };
+            *work += outcome.units;
+            session.record_request(outcome.ok);
+            log_answer(ctx.log, session, peer, expr, ctx.scratch, outcome.ok);
         }
         Ok(Request::Exit) => {
-            info!(log, "exit requested"; "session" => session.id(), "peer" => peer);
+            *work += REQUEST_WORK;
+            info!(ctx.log, "exit requested"; "session" => session.id(), "peer" => peer);
             wire::encode_bye(out, session.elapsed());
             *ending = Some(CloseReason::Exit);
         }
         Err(e) => {
+            *work += REQUEST_WORK;
             wire::encode_frame_error(out, &e);
             session.record_request(false);
-            warn!(log, "invalid request"; "session" => session.id(), "peer" => peer, "error" => format!("{}: {e}", e.class()));
+            warn!(ctx.log, "invalid request"; "session" => session.id(), "peer" => peer, "error" => format!("{}: {e}", e.class()));
         }
+    }
+}
+
+/// The one record per evaluated request: INFO for an answer, WARN for an
+/// error. `shown` is the repr or `Class: message`.
+fn log_answer(log: &Logger, session: &SessionGuard, peer: &str, expr: &str, shown: &str, ok: bool) {
+    // The fields go into the message, which slog-async copies with one
+    // allocation, instead of key-values it would box one by one. The text
+    // is the same as with key-values.
+    if ok {
+        info!(
+            log,
+            "request, session: {}, peer: {}, expression: {}, result: {}",
+            session.id(),
+            peer,
+            expr,
+            shown
+        );
+    } else {
+        warn!(
+            log,
+            "invalid request, session: {}, peer: {}, expression: {}, error: {}",
+            session.id(),
+            peer,
+            expr,
+            shown
+        );
     }
 }

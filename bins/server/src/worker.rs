@@ -13,7 +13,8 @@ use slog::{error, info, warn, Logger};
 
 use session::{CloseReason, SessionGuard, SessionRegistry};
 
-use crate::conn::{Conn, ConnConfig, Next};
+use crate::conn::{Conn, ConnConfig, Ctx, Next};
+use crate::pool::{Done, Reply, Submitter};
 use crate::proxied::{self, AwaitingHeader, HeaderRejected, HeaderStep};
 use crate::shared::{HeaderSlot, Shared};
 
@@ -90,6 +91,11 @@ pub struct Worker {
     cfg: ConnConfig,
     log: Logger,
     scratch: String,
+    /// The evaluation pool, for requests that need more than a slice.
+    pool: Submitter,
+    /// Where the pool sends this worker's answers.
+    reply: Reply,
+    done: Receiver<Done>,
 }
 
 impl Worker {
@@ -99,10 +105,16 @@ impl Worker {
         cfg: ConnConfig,
         admission: Admission,
         log: Logger,
+        pool: Submitter,
     ) -> io::Result<(Worker, Handle)> {
         let poll = Poll::new()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         let (tx, rx) = std::sync::mpsc::channel();
+        let (done_tx, done) = std::sync::mpsc::channel();
+        let reply = Reply {
+            tx: done_tx,
+            waker: Arc::clone(&waker),
+        };
         let worker = Worker {
             poll,
             rx,
@@ -116,6 +128,9 @@ impl Worker {
             cfg,
             log,
             scratch: String::new(),
+            pool,
+            reply,
+            done,
         };
         Ok((worker, Handle { tx, waker }))
     }
@@ -144,7 +159,10 @@ impl Worker {
             }
             for event in events.iter() {
                 match event.token() {
-                    WAKER => self.take_new(),
+                    WAKER => {
+                        self.take_new();
+                        self.take_done();
+                    }
                     // After an event that does not say the peer closed, a
                     // short read means the socket is drained.
                     Token(t) => self.handle(t - 1, !event.is_read_closed() && !event.is_error()),
@@ -176,6 +194,23 @@ impl Worker {
                 Ok(nc) => self.open(nc),
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
             }
+        }
+    }
+
+    /// Gives each connection the pool's answer to its request and serves
+    /// what it sent meanwhile.
+    fn take_done(&mut self) {
+        while let Ok(done) = self.done.try_recv() {
+            let slot = done.slot;
+            match self.conns.get_mut(slot) {
+                // The same session: a closed connection's slot may hold a
+                // new one by now.
+                Some(Some(Slot::Live(conn))) if conn.session.id() == done.session => {
+                    conn.complete(done, &self.log);
+                }
+                _ => continue,
+            }
+            self.handle(slot, false);
         }
     }
 
@@ -239,7 +274,14 @@ impl Worker {
         let next = if self.shared.shutting_down.load(Ordering::Acquire) {
             conn.say_bye(CloseReason::Shutdown)
         } else {
-            conn.on_ready(&self.cfg, &self.log, &mut self.scratch, short_read_drains)
+            let mut ctx = Ctx {
+                cfg: &self.cfg,
+                log: &self.log,
+                scratch: &mut self.scratch,
+                pool: &self.pool,
+                reply: &self.reply,
+            };
+            conn.on_ready(&mut ctx, slot, short_read_drains)
         };
         match next {
             Next::Wait { more } => {
@@ -356,8 +398,10 @@ impl Worker {
     fn sweep_idle(&mut self, limit: Duration) {
         let now = Instant::now();
         for slot in 0..self.conns.len() {
+            // A client waiting for an answer from the pool is not idle.
             let idle = matches!(self.conns.get(slot), Some(Some(Slot::Live(c)))
-                if c.ending().is_none() && now.duration_since(c.last_active) >= limit);
+                if c.ending().is_none() && !c.in_pool()
+                    && now.duration_since(c.last_active) >= limit);
             if idle {
                 let next = match self.conns.get_mut(slot) {
                     Some(Some(Slot::Live(c))) => c.say_bye(CloseReason::IdleTimeout),
