@@ -187,6 +187,28 @@ impl Client {
         self.line()
     }
 
+    /// Everything received so far, read without waiting (what the line
+    /// reader had buffered included).
+    pub fn take_now(&mut self) -> Vec<u8> {
+        // The reader's stream is a clone of this one: the flag is shared.
+        self.stream.set_nonblocking(true).unwrap();
+        let mut got = Vec::new();
+        loop {
+            match self.reader.fill_buf() {
+                Ok([]) => break,
+                Ok(buf) => {
+                    got.extend_from_slice(buf);
+                    let n = buf.len();
+                    self.reader.consume(n);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("read failed: {e}"),
+            }
+        }
+        self.stream.set_nonblocking(false).unwrap();
+        got
+    }
+
     /// Reads until the server closes; returns everything.
     pub fn rest(&mut self) -> String {
         let mut s = String::new();
