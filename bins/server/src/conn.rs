@@ -267,7 +267,14 @@ impl Conn {
         }
         self.out.buf_mut().extend_from_slice(&done.answer);
         self.session.record_request(done.ok);
-        log_answer(log, &self.session, &self.peer, &done.text, &done.shown, done.ok);
+        log_answer(
+            log,
+            &self.session,
+            &self.peer,
+            &done.text,
+            &done.shown,
+            done.ok,
+        );
     }
 
     /// Ends the session from the server's side: `BYE` after the answers

@@ -157,14 +157,13 @@ fn serve(
         .eval_threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let pool = EvalPool::start(n_eval, cfg.limits.clone()).map_err(ServerError::Setup)?;
-    let (handles, threads) =
-        match start_workers(n_workers, &shared, &cfg, &admission, log, &pool) {
-            Ok(started) => started,
-            Err(e) => {
-                pool.stop();
-                return Err(e);
-            }
-        };
+    let (handles, threads) = match start_workers(n_workers, &shared, &cfg, &admission, log, &pool) {
+        Ok(started) => started,
+        Err(e) => {
+            pool.stop();
+            return Err(e);
+        }
+    };
 
     let mut poll = Poll::new().map_err(ServerError::Setup)?;
     // SIGHUP reopens the log file (logrotate); registering it also keeps
