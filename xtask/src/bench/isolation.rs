@@ -257,8 +257,8 @@ pub fn run(settings: &Settings) -> Result<IsolationResults, String> {
                     "==> {:<12} costly request alone: {:.1} ms (median of {}; fastest {:.1} ms), answer {:?}",
                     label(s.kind),
                     p.median_ms,
-                    p.fastest_ms,
                     p.calls,
+                    p.fastest_ms,
                     p.answer
                 );
                 probes.push(p);
