@@ -1,11 +1,14 @@
-//! `cargo xtask bench [--quick] [--only eval|server]`: the evaluator suite
-//! (criterion + CPython) and the server suite (calc-server and Redis under
-//! calc-bench), written to docs/benchmarks.md and docs/bench/*.svg.
+//! `cargo xtask bench [--quick] [--only eval|server|isolation]`: the
+//! evaluator suite (criterion + CPython), the server suite (calc-server and
+//! Redis under calc-bench) and the isolation suite (cheap requests beside
+//! costly ones, on both servers), written to docs/benchmarks.md and
+//! docs/bench/*.svg.
 //!
 //! Only the part of docs/benchmarks.md between the two markers below is
 //! generated; the prose around it is kept.
 
 mod eval;
+mod isolation;
 mod json;
 mod machine;
 mod plot;
@@ -33,6 +36,8 @@ pub struct Settings {
     pub eval: bool,
     /// Run the server suite.
     pub server: bool,
+    /// Run the isolation suite.
+    pub isolation: bool,
 }
 
 fn parse(args: &[String]) -> Result<Settings, String> {
@@ -40,19 +45,34 @@ fn parse(args: &[String]) -> Result<Settings, String> {
         quick: false,
         eval: true,
         server: true,
+        isolation: true,
     };
+    let mut only = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => s.quick = true,
-            "--only" => match it.next().map(String::as_str) {
-                Some("eval") => s.server = false,
-                Some("server") => s.eval = false,
-                other => return Err(format!("bench: --only takes eval or server, not {other:?}")),
-            },
+            "--only" => {
+                let suite = it.next().map(String::as_str);
+                if !only {
+                    // The first --only clears the others; further ones add.
+                    (s.eval, s.server, s.isolation) = (false, false, false);
+                    only = true;
+                }
+                match suite {
+                    Some("eval") => s.eval = true,
+                    Some("server") => s.server = true,
+                    Some("isolation") => s.isolation = true,
+                    other => {
+                        return Err(format!(
+                            "bench: --only takes eval, server or isolation, not {other:?}"
+                        ))
+                    }
+                }
+            }
             other => {
                 return Err(format!(
-                    "bench: unknown argument {other:?} (usage: cargo xtask bench [--quick] [--only eval|server])"
+                    "bench: unknown argument {other:?} (usage: cargo xtask bench [--quick] [--only eval|server|isolation]...)"
                 ))
             }
         }
@@ -110,7 +130,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             Err(_) => Vec::new(),
         };
         let run = report::Run {
-            command,
+            command: command.clone(),
             quick: settings.quick,
             machine: &started,
             load_end: machine::load(),
@@ -121,6 +141,27 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
         if let Err(e) = results {
             failures.push(format!("server suite: {e}"));
+        }
+    }
+    if settings.isolation {
+        // As for the server suite: the commit at the start, the rest now.
+        let started = machine::Machine {
+            commit: machine.commit.clone(),
+            ..machine::Machine::describe()
+        };
+        let results = isolation::run(&settings);
+        let run = report::Run {
+            command,
+            quick: settings.quick,
+            machine: &started,
+            load_end: machine::load(),
+        };
+        let block = report::isolation_block(&run, results.as_ref().map_err(String::as_str));
+        print!("{block}");
+        text = splice(&text, "ISOLATION", &block);
+        fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
+        if let Err(e) = results {
+            failures.push(format!("isolation suite: {e}"));
         }
     }
     eprintln!("==> wrote {} and docs/bench/*.svg", doc.display());
@@ -189,9 +230,17 @@ mod tests {
 
     #[test]
     fn parses_flags() {
-        let s = parse(&["--quick".into(), "--only".into(), "eval".into()]).expect("valid");
-        assert!(s.quick && s.eval && !s.server);
-        assert!(parse(&["--only".into()]).is_err());
-        assert!(parse(&["--fast".into()]).is_err());
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let s = parse(&args(&["--quick", "--only", "eval"])).expect("valid");
+        assert!(s.quick && s.eval && !s.server && !s.isolation);
+        let s = parse(&args(&["--only", "isolation"])).expect("valid");
+        assert!(!s.eval && !s.server && s.isolation);
+        let s = parse(&args(&["--only", "server", "--only", "isolation"])).expect("valid");
+        assert!(!s.eval && s.server && s.isolation);
+        let s = parse(&[]).expect("valid");
+        assert!(!s.quick && s.eval && s.server && s.isolation);
+        assert!(parse(&args(&["--only"])).is_err());
+        assert!(parse(&args(&["--only", "net"])).is_err());
+        assert!(parse(&args(&["--fast"])).is_err());
     }
 }

@@ -22,7 +22,8 @@ tasks:
           [--show K] [--jobs J] ... (cargo xtask diff --help)
   table   --regen: rewrite calc-core's tests/table.txt expectations from python3
           --check: report where they differ from python3
-  bench   evaluator and server benchmarks -> docs/benchmarks.md [--quick] [--only eval|server]
+  bench   evaluator, server and isolation benchmarks -> docs/benchmarks.md [--quick]
+          [--only eval|server|isolation]...
   haproxy install haproxy if missing, as ci does before the tests
   fuzz    run the cargo-fuzz targets [--seconds N] [--target T]... [--report FILE]
 ";

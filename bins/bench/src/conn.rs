@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 
 use mio::net::TcpStream;
 
-use crate::stats::{Sample, Stats};
+use crate::stats::{Sample, Stats, Window};
 use crate::workload::Request;
 
 /// An answer line longer than this means the peer is not a line server we
@@ -25,6 +25,8 @@ pub enum Health {
 /// A connection and its closed-loop state.
 pub struct Conn {
     stream: TcpStream,
+    /// Index of the traffic class this connection belongs to.
+    class: usize,
     /// Bytes queued for sending, from `wpos` on.
     wbuf: Vec<u8>,
     wpos: usize,
@@ -40,11 +42,13 @@ pub struct Conn {
 }
 
 impl Conn {
-    /// Wraps a connected, non-blocking stream. `first` spreads connections
-    /// over a mix so they do not all send the same expression at once.
-    pub fn new(stream: TcpStream, first: usize, remaining: Option<u64>) -> Conn {
+    /// Wraps a connected, non-blocking stream of traffic class `class`.
+    /// `first` spreads connections over a mix so they do not all send the
+    /// same expression at once.
+    pub fn new(stream: TcpStream, class: usize, first: usize, remaining: Option<u64>) -> Conn {
         Conn {
             stream,
+            class,
             wbuf: Vec::with_capacity(4096),
             wpos: 0,
             partial: Vec::new(),
@@ -52,6 +56,11 @@ impl Conn {
             cursor: first,
             remaining,
         }
+    }
+
+    /// Index of this connection's traffic class.
+    pub fn class(&self) -> usize {
+        self.class
     }
 
     /// The stream, for registration with the poller.
@@ -111,15 +120,15 @@ impl Conn {
     }
 
     /// Reads until the socket is drained, checking every complete answer.
-    /// `now` gives the receive time; `measuring` says whether latencies of
-    /// this batch count. Returns the number of answers and the health.
+    /// `now` gives the receive time; `window` says where this batch falls
+    /// relative to the measurement. Returns the number of answers and the health.
     pub fn read_answers(
         &mut self,
         scratch: &mut [u8],
         workload: &[Request],
         stats: &mut Stats,
         now: impl Fn() -> u64,
-        measuring: bool,
+        window: Window,
     ) -> (u64, Health) {
         let mut answers = 0;
         loop {
@@ -134,7 +143,7 @@ impl Conn {
                 Ok(n) => {
                     let t = now();
                     let chunk = scratch.get(..n).unwrap_or_default();
-                    answers += self.take_lines(chunk, workload, stats, t, measuring);
+                    answers += self.take_lines(chunk, workload, stats, t, window);
                     if self.partial.len() > MAX_ANSWER {
                         return (answers, Health::Lost("answer line over 1 MiB".into()));
                     }
@@ -160,7 +169,7 @@ impl Conn {
         workload: &[Request],
         stats: &mut Stats,
         now: u64,
-        measuring: bool,
+        window: Window,
     ) -> u64 {
         let mut count = 0;
         if !self.partial.is_empty() {
@@ -173,7 +182,7 @@ impl Conn {
                     let (head, tail) = rest.split_at(p);
                     self.partial.extend_from_slice(head);
                     let line = std::mem::take(&mut self.partial);
-                    self.check(&line, workload, stats, now, measuring);
+                    self.check(&line, workload, stats, now, window);
                     count += 1;
                     self.partial = line;
                     self.partial.clear();
@@ -183,7 +192,7 @@ impl Conn {
         }
         while let Some(p) = memchr(rest) {
             let (line, tail) = rest.split_at(p);
-            self.check(line, workload, stats, now, measuring);
+            self.check(line, workload, stats, now, window);
             count += 1;
             rest = tail.get(1..).unwrap_or_default();
         }
@@ -197,11 +206,11 @@ impl Conn {
         workload: &[Request],
         stats: &mut Stats,
         now: u64,
-        measuring: bool,
+        window: Window,
     ) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         stats.answers += 1;
-        if line.starts_with(b"OK ") || line.starts_with(b"+") {
+        if line.starts_with(b"OK ") || line.starts_with(b"+") || line.starts_with(b":") {
             stats.ok += 1;
         } else if line.starts_with(b"ERR ") || line.starts_with(b"-") {
             stats.err += 1;
@@ -227,9 +236,7 @@ impl Conn {
             }
             None => stats.wrong += 1,
         }
-        if measuring {
-            stats.record_latency(now.saturating_sub(sent));
-        }
+        stats.record_latency(window, now.saturating_sub(sent));
     }
 }
 

@@ -8,21 +8,31 @@ use crate::stats::Stats;
 pub struct Report {
     /// `host:port` measured.
     pub target: String,
-    /// `expr`, `mix` or `line`.
-    pub mode: &'static str,
-    /// A short description of the requests.
-    pub workload: String,
-    /// Connections opened.
-    pub connections: usize,
-    /// Requests in flight per connection.
-    pub pipeline: usize,
     /// Load threads.
     pub threads: usize,
     /// Warmup before the measurement, in seconds.
     pub warmup_s: f64,
     /// Length of the measurement, in seconds.
     pub measured_s: f64,
-    /// Merged statistics of all workers.
+    /// Each traffic class alone: `cheap` first, then `costly` if it ran.
+    pub classes: Vec<ClassReport>,
+    /// All classes together.
+    pub stats: Stats,
+}
+
+/// What one traffic class sent and saw.
+pub struct ClassReport {
+    /// `cheap` or `costly`.
+    pub name: &'static str,
+    /// `expr`, `mix` or `line`.
+    pub mode: &'static str,
+    /// A short description of the requests.
+    pub workload: String,
+    /// Connections of the class.
+    pub connections: usize,
+    /// Requests in flight per connection.
+    pub pipeline: usize,
+    /// Merged statistics of the class's connections.
     pub stats: Stats,
 }
 
@@ -43,19 +53,10 @@ pub struct Latency {
     pub max: f64,
 }
 
-impl Report {
-    /// Measured answers per second.
-    pub fn rps(&self) -> f64 {
-        if self.measured_s > 0.0 {
-            self.stats.measured as f64 / self.measured_s
-        } else {
-            0.0
-        }
-    }
-
-    /// Latency percentiles of the measured answers (all zero if none).
-    pub fn latency(&self) -> Latency {
-        let h = &self.stats.hist;
+impl Latency {
+    /// The percentiles of the measured answers in `stats` (all zero if none).
+    pub fn of(stats: &Stats) -> Latency {
+        let h = &stats.hist;
         let us = |ns: u64| ns as f64 / 1000.0;
         if h.is_empty() {
             return Latency {
@@ -76,28 +77,85 @@ impl Report {
             max: us(h.max()),
         }
     }
+}
 
-    /// The human-readable report.
+/// Measured answers per second.
+fn rate(stats: &Stats, measured_s: f64) -> f64 {
+    if measured_s > 0.0 {
+        stats.measured as f64 / measured_s
+    } else {
+        0.0
+    }
+}
+
+impl Report {
+    /// Measured answers per second, all classes together.
+    pub fn rps(&self) -> f64 {
+        rate(&self.stats, self.measured_s)
+    }
+
+    /// Measured answers per second of one class.
+    pub fn class_rps(&self, class: &ClassReport) -> f64 {
+        rate(&class.stats, self.measured_s)
+    }
+
+    /// The human-readable report. A run of one class prints one block; a
+    /// run of several prints a block per class, then the whole run.
     pub fn text(&self) -> String {
-        let s = &self.stats;
-        let l = self.latency();
         let mut out = String::new();
+        match self.classes.as_slice() {
+            [only] => {
+                let _ = writeln!(
+                    out,
+                    "calc-bench {}: {} connection(s), pipeline {}, {} thread(s), {} {}",
+                    self.target,
+                    only.connections,
+                    only.pipeline,
+                    self.threads,
+                    only.mode,
+                    only.workload
+                );
+                self.figures(&mut out, "  ", &self.stats);
+            }
+            classes => {
+                let total: usize = classes.iter().map(|c| c.connections).sum();
+                let _ = writeln!(
+                    out,
+                    "calc-bench {}: {} classes, {total} connection(s), {} thread(s)",
+                    self.target,
+                    classes.len(),
+                    self.threads
+                );
+                for c in classes {
+                    let _ = writeln!(
+                        out,
+                        "  {:<12} {} connection(s), pipeline {}, {} {}",
+                        c.name, c.connections, c.pipeline, c.mode, c.workload
+                    );
+                    self.figures(&mut out, "    ", &c.stats);
+                }
+                let _ = writeln!(out, "  all classes");
+                self.figures(&mut out, "    ", &self.stats);
+            }
+        }
+        out
+    }
+
+    /// Throughput, latency, answers and connections of `s`, each line
+    /// starting with `indent`.
+    fn figures(&self, out: &mut String, indent: &str, s: &Stats) {
+        let l = Latency::of(s);
         let _ = writeln!(
             out,
-            "calc-bench {}: {} connection(s), pipeline {}, {} thread(s), {} {}",
-            self.target, self.connections, self.pipeline, self.threads, self.mode, self.workload
-        );
-        let _ = writeln!(
-            out,
-            "  throughput   {:.0} requests/s ({} answers in {:.2} s after {:.1} s warmup)",
-            self.rps(),
+            "{indent}throughput   {:.0} requests/s ({} answers in {:.2} s after {:.1} s warmup)",
+            rate(s, self.measured_s),
             s.measured,
             self.measured_s,
             self.warmup_s
         );
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "  latency      p50 {}  p90 {}  p99 {}  p99.9 {}  max {}  (mean {})",
+            "{indent}latency      p50 {}  p90 {}  p99 {}  p99.9 {}  max {}  (mean {}",
             human(l.p50),
             human(l.p90),
             human(l.p99),
@@ -105,59 +163,99 @@ impl Report {
             human(l.max),
             human(l.mean)
         );
+        if s.drained > 0 {
+            let _ = write!(
+                out,
+                "; {} of the answers timed arrived after the measurement",
+                s.drained
+            );
+        }
+        let _ = writeln!(out, ")");
         let _ = writeln!(
             out,
-            "  answers      {} checked: {} correct (OK {}, ERR {}), {} wrong, {} unexpected",
+            "{indent}answers      {} checked: {} correct (OK {}, ERR {}), {} wrong, {} unexpected",
             s.answers, s.correct, s.ok, s.err, s.wrong, s.unexpected
         );
         let _ = writeln!(
             out,
-            "  connections  {} lost, {} request(s) unanswered",
+            "{indent}connections  {} lost, {} request(s) unanswered",
             s.conn_errors, s.unanswered
         );
         for sample in &s.samples {
             let _ = writeln!(
                 out,
-                "  WRONG        sent {:?}: expected {:?}, got {:?}",
+                "{indent}WRONG        sent {:?}: expected {:?}, got {:?}",
                 sample.request, sample.expected, sample.got
             );
         }
         for msg in &s.conn_error_messages {
-            let _ = writeln!(out, "  LOST         {msg}");
+            let _ = writeln!(out, "{indent}LOST         {msg}");
         }
-        out
     }
 
     /// One line of JSON with flat, unique keys (easy to read without a
-    /// JSON library, as the xtask does).
+    /// JSON library, as the xtask does). `connections`, `pipeline`, `mode`
+    /// and `workload` describe the cheap class (the unprefixed options);
+    /// every other unprefixed figure is the whole run. `cheap_*` and, when
+    /// it ran, `costly_*` hold each class's own figures.
     pub fn json(&self) -> String {
         let s = &self.stats;
-        let l = self.latency();
         let mut out = String::from("{");
+        let _ = write!(out, "\"target\":{},", quote(&self.target));
+        if let Some(first) = self.classes.first() {
+            let _ = write!(
+                out,
+                "\"mode\":{},\"workload\":{},\"connections\":{},\"pipeline\":{},",
+                quote(first.mode),
+                quote(&first.workload),
+                first.connections,
+                first.pipeline
+            );
+        }
         let _ = write!(
             out,
-            "\"target\":{},\"mode\":{},\"workload\":{},",
-            quote(&self.target),
-            quote(self.mode),
-            quote(&self.workload)
+            "\"threads\":{},\"warmup_s\":{:.3},\"measured_s\":{:.3},",
+            self.threads, self.warmup_s, self.measured_s
         );
-        let _ = write!(
-            out,
-            "\"connections\":{},\"pipeline\":{},\"threads\":{},\"warmup_s\":{:.3},\"measured_s\":{:.3},",
-            self.connections, self.pipeline, self.threads, self.warmup_s, self.measured_s
-        );
-        let _ = write!(
-            out,
-            "\"requests\":{},\"rps\":{:.1},\"lat_mean_us\":{:.1},\"lat_p50_us\":{:.1},\"lat_p90_us\":{:.1},\"lat_p99_us\":{:.1},\"lat_p999_us\":{:.1},\"lat_max_us\":{:.1},",
-            s.measured, self.rps(), l.mean, l.p50, l.p90, l.p99, l.p999, l.max
-        );
-        let _ = write!(
-            out,
-            "\"answers\":{},\"correct\":{},\"ok\":{},\"err\":{},\"wrong\":{},\"unexpected\":{},\"conn_errors\":{},\"unanswered\":{}}}",
-            s.answers, s.correct, s.ok, s.err, s.wrong, s.unexpected, s.conn_errors, s.unanswered
-        );
+        figures_json(&mut out, "", s, self.rps());
+        let names: Vec<&str> = self.classes.iter().map(|c| c.name).collect();
+        let _ = write!(out, ",\"classes\":{}", quote(&names.join(",")));
+        for c in &self.classes {
+            let n = c.name;
+            let _ = write!(
+                out,
+                ",\"{n}_mode\":{},\"{n}_workload\":{},\"{n}_connections\":{},\"{n}_pipeline\":{},",
+                quote(c.mode),
+                quote(&c.workload),
+                c.connections,
+                c.pipeline
+            );
+            figures_json(&mut out, n, &c.stats, self.class_rps(c));
+        }
+        out.push('}');
         out
     }
+}
+
+/// The counts, rate and latency of `s` as JSON members, keys prefixed with
+/// `prefix_` unless `prefix` is empty (no trailing comma).
+fn figures_json(out: &mut String, prefix: &str, s: &Stats, rps: f64) {
+    let l = Latency::of(s);
+    let p = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}_")
+    };
+    let _ = write!(
+        out,
+        "\"{p}requests\":{},\"{p}rps\":{:.1},\"{p}lat_mean_us\":{:.1},\"{p}lat_p50_us\":{:.1},\"{p}lat_p90_us\":{:.1},\"{p}lat_p99_us\":{:.1},\"{p}lat_p999_us\":{:.1},\"{p}lat_max_us\":{:.1},",
+        s.measured, rps, l.mean, l.p50, l.p90, l.p99, l.p999, l.max
+    );
+    let _ = write!(
+        out,
+        "\"{p}drained\":{},\"{p}answers\":{},\"{p}correct\":{},\"{p}ok\":{},\"{p}err\":{},\"{p}wrong\":{},\"{p}unexpected\":{},\"{p}conn_errors\":{},\"{p}unanswered\":{}",
+        s.drained, s.answers, s.correct, s.ok, s.err, s.wrong, s.unexpected, s.conn_errors, s.unanswered
+    );
 }
 
 /// Microseconds as `45.1µs` or `1.23ms`.
@@ -190,26 +288,62 @@ fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Window;
 
-    fn report() -> Report {
+    fn stats(fast: u64, slow_ns: u64) -> Stats {
         let mut stats = Stats::new().expect("valid bounds");
-        for _ in 0..99 {
-            stats.record_latency(10_000);
+        for _ in 0..fast {
+            stats.record_latency(Window::During, 10_000);
         }
-        stats.record_latency(1_000_000);
-        stats.answers = 100;
-        stats.correct = 100;
-        stats.ok = 100;
-        Report {
-            target: "127.0.0.1:4390".into(),
+        stats.record_latency(Window::During, slow_ns);
+        stats.answers = fast + 1;
+        stats.correct = fast + 1;
+        stats.ok = fast + 1;
+        stats
+    }
+
+    fn class(name: &'static str, stats: Stats) -> ClassReport {
+        ClassReport {
+            name,
             mode: "expr",
             workload: "1+2*3 \"q\"".into(),
             connections: 2,
             pipeline: 1,
+            stats,
+        }
+    }
+
+    fn report() -> Report {
+        let stats = stats(99, 1_000_000);
+        Report {
+            target: "127.0.0.1:4390".into(),
             threads: 1,
             warmup_s: 0.0,
             measured_s: 2.0,
+            classes: vec![class("cheap", stats.clone())],
             stats,
+        }
+    }
+
+    /// A cheap class of 100 answers and a costly one of 10, all measured
+    /// in 2 s.
+    fn two_classes() -> Report {
+        let cheap = stats(99, 1_000_000);
+        let mut costly = stats(9, 40_000_000);
+        costly.record_latency(Window::After, 50_000_000);
+        let mut all = cheap.clone();
+        all.merge(&costly);
+        let mut costly = class("costly", costly);
+        costly.mode = "line";
+        costly.workload = "\"EVAL\" expecting \":1\"...".into();
+        costly.pipeline = 150;
+        Report {
+            target: "127.0.0.1:6379".into(),
+            threads: 1,
+            warmup_s: 0.5,
+            measured_s: 2.0,
+            classes: vec![class("cheap", cheap), costly],
+            stats: all,
         }
     }
 
@@ -217,7 +351,7 @@ mod tests {
     fn rps_and_percentiles() {
         let r = report();
         assert_eq!(r.rps(), 50.0);
-        let l = r.latency();
+        let l = Latency::of(&r.stats);
         assert!((l.p50 - 10.0).abs() < 0.1, "{l:?}");
         assert!((l.p99 - 10.0).abs() < 0.1, "{l:?}");
         assert!((l.max - 1000.0).abs() < 1.0, "{l:?}");
@@ -230,6 +364,77 @@ mod tests {
         assert!(j.contains("\"workload\":\"1+2*3 \\\"q\\\"\""), "{j}");
         assert!(j.contains("\"rps\":50.0"), "{j}");
         assert!(j.contains("\"wrong\":0"), "{j}");
+    }
+
+    #[test]
+    fn json_has_figures_per_class() {
+        let r = two_classes();
+        let j = r.json();
+        let num = |key: &str| -> f64 {
+            let pat = format!("\"{key}\":");
+            let at = j.find(&pat).unwrap_or_else(|| panic!("{key} in {j}")) + pat.len();
+            let rest = &j[at..];
+            let end = rest.find([',', '}']).unwrap_or(rest.len());
+            rest[..end]
+                .parse()
+                .unwrap_or_else(|_| panic!("{key} in {j}"))
+        };
+        assert_eq!(num("requests"), 110.0);
+        assert_eq!(num("rps"), 55.0);
+        assert_eq!(num("cheap_requests"), 100.0);
+        assert_eq!(num("cheap_rps"), 50.0);
+        assert_eq!(num("costly_requests"), 10.0);
+        assert_eq!(num("costly_rps"), 5.0);
+        assert_eq!(num("costly_pipeline"), 150.0);
+        assert!((num("cheap_lat_p50_us") - 10.0).abs() < 0.1, "{j}");
+        assert!((num("costly_lat_max_us") - 50_000.0).abs() < 50.0, "{j}");
+        assert_eq!(num("costly_drained"), 1.0);
+        assert_eq!(num("drained"), 1.0);
+        assert!((num("costly_lat_p50_us") - 10.0).abs() < 0.1, "{j}");
+        // The unprefixed descriptive keys are the cheap class's options.
+        assert_eq!(num("connections"), 2.0);
+        assert_eq!(num("pipeline"), 1.0);
+        assert!(j.contains("\"classes\":\"cheap,costly\""), "{j}");
+        assert!(j.contains("\"costly_mode\":\"line\""), "{j}");
+        assert!(
+            j.contains("\"costly_workload\":\"\\\"EVAL\\\" expecting"),
+            "{j}"
+        );
+        assert!(j.ends_with('}'));
+    }
+
+    #[test]
+    fn text_has_a_block_per_class() {
+        let t = two_classes().text();
+        assert!(
+            t.starts_with("calc-bench 127.0.0.1:6379: 2 classes, 4 connection(s)"),
+            "{t}"
+        );
+        let cheap = t.find("  cheap ").expect("cheap block");
+        let costly = t.find("  costly ").expect("costly block");
+        let all = t.find("  all classes").expect("total block");
+        assert!(cheap < costly && costly < all, "{t}");
+        assert!(t.contains("pipeline 150, line"), "{t}");
+        assert!(
+            t.contains("    throughput   5 requests/s (10 answers"),
+            "{t}"
+        );
+        assert!(t.contains("max 50.0"), "{t}");
+        assert!(
+            t.contains("1 of the answers timed arrived after the measurement"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn one_class_text_keeps_its_single_block() {
+        let t = report().text();
+        assert!(
+            t.starts_with("calc-bench 127.0.0.1:4390: 2 connection(s), pipeline 1"),
+            "{t}"
+        );
+        assert!(t.contains("\n  throughput   50 requests/s"), "{t}");
+        assert!(!t.contains("all classes"), "{t}");
     }
 
     #[test]

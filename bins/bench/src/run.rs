@@ -8,10 +8,11 @@ use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::report::Report;
+use crate::class::{self, Source};
+use crate::report::{ClassReport, Report};
 use crate::stats::Stats;
-use crate::worker::{self, phase, Plan, Shared};
-use crate::workload::{self, Request, WorkloadError};
+use crate::worker::{self, phase, ConnPlan, Load, Plan, Shared};
+use crate::workload::WorkloadError;
 use crate::Args;
 
 /// Why a run could not take place.
@@ -52,9 +53,17 @@ pub enum RunError {
 pub fn run(args: &Args) -> Result<Report, RunError> {
     validate(args)?;
     let (host, port) = target(&args.target)?;
-    let (mode, description, requests) = build_workload(args)?;
+    let classes = class::classes(
+        (cheap_source(args), args.connections, args.pipeline),
+        (
+            costly_source(args),
+            args.costly_connections,
+            args.costly_pipeline,
+        ),
+    )?;
     let addr = resolve(&host, port)?;
-    let threads = args.threads.clamp(1, args.connections);
+    let total_conns: usize = classes.iter().map(|c| c.connections).sum();
+    let threads = args.threads.clamp(1, total_conns);
     let template = Stats::new().map_err(|e| RunError::Internal(format!("histogram: {e}")))?;
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
@@ -67,38 +76,55 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
         }),
         answers: AtomicU64::new(0),
     });
-    let workload = Arc::new(requests);
+    let loads: Arc<Vec<Load>> = Arc::new(
+        classes
+            .iter()
+            .map(|c| Load {
+                requests: c.requests.clone(),
+                pipeline: c.pipeline,
+            })
+            .collect(),
+    );
+    // Every connection of the run, cheap ones first: (class, index within
+    // the class). Connection i goes to load thread i % threads, which opens
+    // its connections in this order.
+    let all: Vec<ConnPlan> = classes
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| (0..c.connections).map(move |index| ConnPlan { class: ci, index }))
+        .collect();
     let start = Arc::new(Barrier::new(threads + 1));
     let (ready_tx, ready_rx) = mpsc::channel();
 
     let mut handles = Vec::with_capacity(threads);
     for t in 0..threads {
-        let conns: Vec<usize> = (t..args.connections).step_by(threads).collect();
+        let conns: Vec<ConnPlan> = all.iter().skip(t).step_by(threads).copied().collect();
+        // Only a cheap-only run is count-bounded (validate refuses
+        // --requests with a costly class).
         let requests_per_conn = args.requests.map(|total| {
             conns
                 .iter()
-                .map(|&c| share(total, args.connections, c))
+                .map(|c| share(total, args.connections, c.index))
                 .collect()
         });
         let plan = Plan {
             addr,
             conns,
             requests_per_conn,
-            pipeline: args.pipeline,
             connect_timeout: Duration::from_secs(5),
             stall_timeout: secs(args.timeout),
-            drain_timeout: Duration::from_secs(5),
-            stats: template.clone(),
+            drain_timeout: drain_timeout(secs(args.timeout)),
+            stats: vec![template.clone(); classes.len()],
         };
-        let (workload, shared, ready, start) = (
-            Arc::clone(&workload),
+        let (loads, shared, ready, start) = (
+            Arc::clone(&loads),
             Arc::clone(&shared),
             ready_tx.clone(),
             Arc::clone(&start),
         );
         let handle = thread::Builder::new()
             .name(format!("load-{t}"))
-            .spawn(move || worker::run(plan, workload, shared, ready, start))
+            .spawn(move || worker::run(plan, loads, shared, ready, start))
             .map_err(|e| RunError::Internal(format!("cannot start a load thread: {e}")))?;
         handles.push(handle);
     }
@@ -120,15 +146,16 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
         shared.phase.store(phase::ABORT, Ordering::Release);
     }
     start.wait();
+    let blank = vec![template.clone(); classes.len()];
     if let Some(cause) = first_failure {
-        join(handles, &template);
+        join(handles, &blank);
         return Err(RunError::Connect { host, port, cause });
     }
 
     let progress = !args.quiet && !args.json && std::io::stdout().is_terminal();
-    let (warmup_s, measured, stats) = if args.requests.is_some() {
+    let (warmup_s, measured, per_class) = if args.requests.is_some() {
         let began = Instant::now();
-        let stats = join_with_progress(handles, &shared, progress, &template);
+        let stats = join_with_progress(handles, &shared, progress, &blank);
         (0.0, began.elapsed(), stats)
     } else {
         wait(&shared, secs(args.warmup), progress, "warmup");
@@ -137,19 +164,61 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
         wait(&shared, secs(args.duration), progress, "measure");
         shared.phase.store(phase::DRAIN, Ordering::Release);
         let measured = began.elapsed();
-        (args.warmup, measured, join(handles, &template))
+        (args.warmup, measured, join(handles, &blank))
     };
+    let mut stats = template;
+    for s in &per_class {
+        stats.merge(s);
+    }
+    let classes = classes
+        .into_iter()
+        .zip(per_class)
+        .map(|(c, stats)| ClassReport {
+            name: c.name,
+            mode: c.mode,
+            workload: c.workload,
+            connections: c.connections,
+            pipeline: c.pipeline,
+            stats,
+        })
+        .collect();
     Ok(Report {
         target: format!("{host}:{port}"),
-        mode,
-        workload: description,
-        connections: args.connections,
-        pipeline: args.pipeline,
         threads,
         warmup_s,
         measured_s: measured.as_secs_f64(),
+        classes,
         stats,
     })
+}
+
+/// How long answers still in flight after the measurement are waited for:
+/// at least a minute, as a costly class pipelining seconds of work needs,
+/// and the stall rule (`--timeout` without any answer) still applies.
+fn drain_timeout(stall: Duration) -> Duration {
+    stall.max(Duration::from_secs(60))
+}
+
+fn cheap_source(args: &Args) -> Source<'_> {
+    Source {
+        prefix: "",
+        expr: args.expr.as_deref(),
+        expect: args.expect.as_deref(),
+        mix: args.mix.as_deref(),
+        line: args.line.as_deref(),
+        expect_prefix: args.expect_prefix.as_deref(),
+    }
+}
+
+fn costly_source(args: &Args) -> Source<'_> {
+    Source {
+        prefix: "costly-",
+        expr: args.costly_expr.as_deref(),
+        expect: args.costly_expect.as_deref(),
+        mix: args.costly_mix.as_deref(),
+        line: args.costly_line.as_deref(),
+        expect_prefix: args.costly_expect_prefix.as_deref(),
+    }
 }
 
 fn validate(args: &Args) -> Result<(), RunError> {
@@ -172,38 +241,27 @@ fn validate(args: &Args) -> Result<(), RunError> {
     if args.requests == Some(0) {
         return usage("--requests must be at least 1");
     }
-    let sources = [args.expr.is_some(), args.mix.is_some(), args.line.is_some()];
-    if sources.iter().filter(|&&s| s).count() > 1 {
-        return usage("give only one of --expr, --mix and --line");
-    }
-    if args.line.is_some() != args.expect_prefix.is_some() {
-        return usage("--line and --expect-prefix go together");
-    }
-    if args.expect.is_some() && args.mix.is_some() {
-        return usage("--expect goes with --expr; a mix file gives answers after a TAB");
+    cheap_source(args).check().map_err(RunError::Usage)?;
+    let costly = costly_source(args);
+    costly.check().map_err(RunError::Usage)?;
+    if args.costly_connections == 0 {
+        if costly.any() || args.costly_pipeline != 1 {
+            return usage("the --costly-* options need --costly-connections of at least 1");
+        }
+    } else {
+        if !costly.names_requests() {
+            return usage(
+                "--costly-connections needs --costly-expr, --costly-mix or --costly-line",
+            );
+        }
+        if args.costly_pipeline == 0 {
+            return usage("--costly-pipeline must be at least 1");
+        }
+        if args.requests.is_some() {
+            return usage("a run with a costly class is bounded by --duration, not --requests");
+        }
     }
     Ok(())
-}
-
-fn build_workload(args: &Args) -> Result<(&'static str, String, Vec<Request>), RunError> {
-    if let (Some(line), Some(prefix)) = (&args.line, &args.expect_prefix) {
-        let desc = format!("{line:?} expecting {prefix:?}...");
-        return Ok(("line", desc, workload::from_line(line, prefix)?));
-    }
-    if let Some(path) = &args.mix {
-        let reqs = workload::from_mix_file(path)?;
-        let desc = format!("{} ({} expressions)", path.display(), reqs.len());
-        return Ok(("mix", desc, reqs));
-    }
-    let expr = args.expr.as_deref().unwrap_or("1+2*3");
-    let reqs = workload::from_expr(expr, args.expect.as_deref())?;
-    let desc = format!(
-        "{expr:?} expecting {:?}",
-        reqs.first()
-            .map(|r| r.expect.describe())
-            .unwrap_or_default()
-    );
-    Ok(("expr", desc, reqs))
 }
 
 /// `[HOST] [PORT]`, defaulting to calc-server's 127.0.0.1 4390.
@@ -271,11 +329,11 @@ fn wait(shared: &Shared, span: Duration, progress: bool, label: &str) {
 }
 
 fn join_with_progress(
-    handles: Vec<thread::JoinHandle<Stats>>,
+    handles: Vec<thread::JoinHandle<Vec<Stats>>>,
     shared: &Shared,
     progress: bool,
-    template: &Stats,
-) -> Stats {
+    blank: &[Stats],
+) -> Vec<Stats> {
     let mut last = shared.answers.load(Ordering::Relaxed);
     let mut tick = Instant::now();
     while progress && !handles.iter().all(|h| h.is_finished()) {
@@ -291,7 +349,7 @@ fn join_with_progress(
     if progress {
         clear_progress();
     }
-    join(handles, template)
+    join(handles, blank)
 }
 
 fn print_progress(label: &str, rate: f64, total: u64) {
@@ -309,21 +367,27 @@ fn clear_progress() {
     let _ = out.flush();
 }
 
-fn join(handles: Vec<thread::JoinHandle<Stats>>, template: &Stats) -> Stats {
-    let mut total: Option<Stats> = None;
+/// The statistics of every class, summed over the load threads. `blank`
+/// holds one empty `Stats` per class.
+fn join(handles: Vec<thread::JoinHandle<Vec<Stats>>>, blank: &[Stats]) -> Vec<Stats> {
+    let mut total = blank.to_vec();
     let mut panicked = 0;
     for h in handles {
         match h.join() {
-            Ok(s) => match total.as_mut() {
-                Some(t) => t.merge(&s),
-                None => total = Some(s),
-            },
+            Ok(per_class) => {
+                for (t, s) in total.iter_mut().zip(&per_class) {
+                    t.merge(s);
+                }
+            }
             Err(_) => panicked += 1,
         }
     }
-    let mut total = total.unwrap_or_else(|| template.clone());
-    for _ in 0..panicked {
-        total.connection_lost("a load thread panicked".into());
+    // A thread that panicked took its figures with it; the run is marked
+    // failed through the first class.
+    if let Some(first) = total.first_mut() {
+        for _ in 0..panicked {
+            first.connection_lost("a load thread panicked".into());
+        }
     }
     total
 }

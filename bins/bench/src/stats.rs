@@ -9,6 +9,19 @@ const MAX_NANOS: u64 = 3_600_000_000_000;
 /// Wrong answers kept verbatim for the report, per worker and in total.
 pub const MAX_SAMPLES: usize = 5;
 
+/// When an answer arrived, relative to the measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// During the warmup: checked only.
+    Before,
+    /// During the measurement: counted for requests/s and timed.
+    During,
+    /// After it, while draining: timed (its request was in flight during
+    /// the measurement, and leaving it out would drop the slowest answers)
+    /// but not counted for requests/s.
+    After,
+}
+
 /// One wrong or unexpected answer, kept to show the user.
 #[derive(Debug, Clone)]
 pub struct Sample {
@@ -23,17 +36,21 @@ pub struct Sample {
 /// What one worker saw.
 #[derive(Debug, Clone)]
 pub struct Stats {
-    /// Latencies in nanoseconds of answers received during the measurement.
+    /// Latencies in nanoseconds of every request in flight at some moment
+    /// of the measurement: answered during it or in the drain after it.
     pub hist: Histogram<u64>,
     /// Answers received during the measurement (the throughput numerator).
     pub measured: u64,
+    /// Answers received in the drain after the measurement (timed, not
+    /// counted for requests/s).
+    pub drained: u64,
     /// Every answer received, warmup and drain included.
     pub answers: u64,
     /// Answers that matched their expectation.
     pub correct: u64,
-    /// Answers whose line starts with `OK ` (or a line server's `+`).
+    /// Answers whose line starts with `OK ` (or a Redis-style `+` or `:`).
     pub ok: u64,
-    /// Answers whose line starts with `ERR ` (or a line server's `-`).
+    /// Answers whose line starts with `ERR ` (or a Redis-style `-`).
     pub err: u64,
     /// Answers that did not match their expectation.
     pub wrong: u64,
@@ -56,6 +73,7 @@ impl Stats {
         Ok(Stats {
             hist,
             measured: 0,
+            drained: 0,
             answers: 0,
             correct: 0,
             ok: 0,
@@ -69,9 +87,13 @@ impl Stats {
         })
     }
 
-    /// Records one measured latency.
-    pub fn record_latency(&mut self, nanos: u64) {
-        self.measured += 1;
+    /// Records the latency of one answer that arrived in `window`.
+    pub fn record_latency(&mut self, window: Window, nanos: u64) {
+        match window {
+            Window::Before => return,
+            Window::During => self.measured += 1,
+            Window::After => self.drained += 1,
+        }
         self.hist.saturating_record(nanos.clamp(1, MAX_NANOS));
     }
 
@@ -96,6 +118,7 @@ impl Stats {
         // the percentiles would under-count, never crash the run.
         let _ = self.hist.add(&other.hist);
         self.measured += other.measured;
+        self.drained += other.drained;
         self.answers += other.answers;
         self.correct += other.correct;
         self.ok += other.ok;
@@ -127,13 +150,15 @@ mod tests {
     #[test]
     fn merge_adds_counts_and_latencies() {
         let mut a = Stats::new().expect("valid bounds");
-        a.record_latency(1_000);
+        a.record_latency(Window::During, 1_000);
         a.correct = 1;
         let mut b = Stats::new().expect("valid bounds");
-        b.record_latency(3_000);
+        b.record_latency(Window::After, 3_000);
+        b.record_latency(Window::Before, 5_000);
         b.wrong = 1;
         a.merge(&b);
-        assert_eq!(a.measured, 2);
+        assert_eq!(a.measured, 1);
+        assert_eq!(a.drained, 1);
         assert_eq!(a.hist.len(), 2);
         assert_eq!(a.correct, 1);
         assert_eq!(a.wrong, 1);

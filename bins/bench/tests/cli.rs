@@ -288,3 +288,226 @@ fn expected_answer_comes_from_calc_core() {
     assert_eq!(field(&json, "wrong"), 10.0, "{json}");
     assert_eq!(field(&json, "err"), 10.0, "{json}");
 }
+
+/// A server that answers `1+2*3` at once and takes 20 ms over `slow`, each
+/// connection on its own thread (so the classes do not wait for each other).
+fn two_speed(_: u64, line: &str) -> String {
+    match line {
+        "1+2*3" => "OK 7\n".into(),
+        "slow" => {
+            thread::sleep(std::time::Duration::from_millis(20));
+            "OK done\n".into()
+        }
+        other => format!("ERR SyntaxError: {other}\n"),
+    }
+}
+
+#[test]
+fn cheap_and_costly_classes_are_reported_apart() {
+    let port = serve(two_speed).to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "3",
+        "-e",
+        "1+2*3",
+        "--costly-connections",
+        "2",
+        "--costly-pipeline",
+        "3",
+        "--costly-expr",
+        "slow",
+        "--costly-expect",
+        "OK done",
+        "--duration",
+        "0.5",
+        "--warmup",
+        "0.1",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{json} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json.contains("\"classes\":\"cheap,costly\""), "{json}");
+    assert_eq!(field(&json, "cheap_connections"), 3.0);
+    assert_eq!(field(&json, "costly_connections"), 2.0);
+    assert_eq!(field(&json, "costly_pipeline"), 3.0);
+    assert!(field(&json, "cheap_requests") > 0.0, "{json}");
+    assert!(field(&json, "costly_requests") > 0.0, "{json}");
+    assert_eq!(field(&json, "cheap_correct"), field(&json, "cheap_answers"));
+    assert_eq!(
+        field(&json, "costly_correct"),
+        field(&json, "costly_answers")
+    );
+    assert_eq!(
+        field(&json, "answers"),
+        field(&json, "cheap_answers") + field(&json, "costly_answers")
+    );
+    // A costly answer queues behind the two before it on its connection.
+    assert!(field(&json, "costly_lat_p50_us") >= 20_000.0, "{json}");
+    assert!(
+        field(&json, "cheap_lat_p50_us") < field(&json, "costly_lat_p50_us"),
+        "{json}"
+    );
+    assert!(
+        field(&json, "cheap_rps") > field(&json, "costly_rps"),
+        "{json}"
+    );
+}
+
+#[test]
+fn costly_line_class_drives_a_redis_style_server() {
+    let port = serve(|_, line| {
+        if line == "PING" {
+            "+PONG\r\n".into()
+        } else if line.starts_with("EVAL \"") && line.ends_with("\" 0") {
+            ":3000\r\n".into()
+        } else {
+            "-ERR unknown\r\n".into()
+        }
+    })
+    .to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "2",
+        "--line",
+        "PING",
+        "--expect-prefix",
+        "+PONG",
+        "--costly-connections",
+        "1",
+        "--costly-line",
+        "EVAL \"local i=0 while i<3000 do i=i+1 end return i\" 0",
+        "--costly-expect-prefix",
+        ":3000",
+        "--duration",
+        "0.3",
+        "--warmup",
+        "0",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("2 classes, 3 connection(s)"), "{text}");
+    assert!(
+        text.contains("  costly       1 connection(s), pipeline 1, line"),
+        "{text}"
+    );
+    assert!(text.contains("  all classes"), "{text}");
+}
+
+#[test]
+fn a_wrong_costly_answer_fails_the_run_in_its_class() {
+    let port = serve(two_speed).to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "1",
+        "-e",
+        "1+2*3",
+        "--costly-connections",
+        "1",
+        "--costly-expr",
+        "slow",
+        "--costly-expect",
+        "OK other",
+        "--duration",
+        "0.2",
+        "--warmup",
+        "0",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(field(&json, "cheap_wrong"), 0.0, "{json}");
+    assert!(field(&json, "costly_wrong") >= 1.0, "{json}");
+    assert_eq!(
+        field(&json, "wrong"),
+        field(&json, "costly_wrong"),
+        "{json}"
+    );
+}
+
+#[test]
+fn costly_usage_errors_exit_2() {
+    for args in [
+        // Costly options without costly connections.
+        &["--costly-expr", "1"][..],
+        &["--costly-pipeline", "4"],
+        // Costly connections without their requests.
+        &["--costly-connections", "1"],
+        // Two sources, or a line without its prefix.
+        &[
+            "--costly-connections",
+            "1",
+            "--costly-expr",
+            "1",
+            "--costly-line",
+            "PING",
+            "--costly-expect-prefix",
+            "+PONG",
+        ],
+        &["--costly-connections", "1", "--costly-line", "PING"],
+        &[
+            "--costly-connections",
+            "1",
+            "--costly-expr",
+            "1",
+            "--costly-pipeline",
+            "0",
+        ],
+        // A count-bounded run has no costly class.
+        &[
+            "--costly-connections",
+            "1",
+            "--costly-expr",
+            "1",
+            "-n",
+            "10",
+        ],
+    ] {
+        let out = bench(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("--"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn answers_after_the_measurement_are_timed_not_counted() {
+    // Every answer takes 300 ms; the measurement lasts 100 ms. The one
+    // request per connection is answered in the drain: it must show in the
+    // latencies (leaving it out would hide the slowest answers) but not in
+    // requests/s.
+    let port = serve(|_, _| {
+        thread::sleep(std::time::Duration::from_millis(300));
+        "OK 7\n".into()
+    })
+    .to_string();
+    let out = bench(&[
+        "127.0.0.1",
+        &port,
+        "-c",
+        "2",
+        "-e",
+        "x",
+        "--expect",
+        "OK 7",
+        "--duration",
+        "0.1",
+        "--warmup",
+        "0",
+        "--json",
+    ]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{json}");
+    assert_eq!(field(&json, "requests"), 0.0, "{json}");
+    assert_eq!(field(&json, "drained"), 2.0, "{json}");
+    assert!(field(&json, "lat_p50_us") >= 300_000.0, "{json}");
+}

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::eval::{EvalResults, Pair, Row, LIBS};
+use super::isolation::{self, IsolationResults, CASES};
 use super::machine::Machine;
 use super::server::{Kind, ServerResults};
 
@@ -18,14 +19,16 @@ pub struct Run<'a> {
     pub load_end: String,
 }
 
-/// `12 ns`, `1.23 µs`, `4.56 ms`.
+/// `12 ns`, `1.23 µs`, `4.56 ms`, `7.89 s`.
 pub fn time(ns: f64) -> String {
     if ns < 1_000.0 {
         format!("{ns:.0} ns")
     } else if ns < 1_000_000.0 {
         format!("{:.2} µs", ns / 1e3)
-    } else {
+    } else if ns < 1_000_000_000.0 {
         format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
     }
 }
 
@@ -454,6 +457,244 @@ fn server_section(out: &mut String, s: &ServerResults) {
     }
 }
 
+/// The generated block of the isolation suite.
+pub fn isolation_block(run: &Run<'_>, results: Result<&IsolationResults, &str>) -> String {
+    let mut out = header(run);
+    match results {
+        Ok(r) => isolation_section(&mut out, r),
+        Err(why) => {
+            let _ = writeln!(out, "**Not measured:** {why}\n");
+        }
+    }
+    out
+}
+
+/// A latency or rate cell; — when the run had no such class.
+fn us_cell(us: f64, present: bool) -> String {
+    if present {
+        time(us * 1000.0)
+    } else {
+        "—".into()
+    }
+}
+
+/// Whether calc-server's cheap p99 met the case's goal: the median round's
+/// figure, and how many rounds met it on their own.
+fn isolation_goal(
+    r: &IsolationResults,
+    case: isolation::Case,
+) -> Option<(bool, f64, usize, usize)> {
+    let goal = case.goal_ms?;
+    let cell = r
+        .cells
+        .iter()
+        .find(|c| c.case == case && c.kind != Kind::Redis)?;
+    let median = cell.median()?.cheap_p99;
+    let clean = cell.problems().is_empty();
+    let rounds: Vec<f64> = cell
+        .rounds
+        .iter()
+        .filter_map(|r| r.figures.map(|f| f.cheap_p99))
+        .collect();
+    let met_rounds = rounds.iter().filter(|&&p| p <= goal * 1000.0).count();
+    Some((
+        clean && median <= goal * 1000.0,
+        median,
+        met_rounds,
+        cell.rounds.len(),
+    ))
+}
+
+fn isolation_section(out: &mut String, r: &IsolationResults) {
+    let (calc_cheap, calc_cheap_want) = isolation::CALC_CHEAP;
+    let (calc_costly, calc_costly_want) = isolation::CALC_COSTLY;
+    let (redis_costly, redis_costly_want) = isolation::redis_costly();
+    let _ = writeln!(
+        out,
+        "Each round: one calc-bench drives {} cheap connections, one request in flight each, \
+         beside the case's costly connections, {:.1} s warmup + {:.1} s measured; {} round(s) \
+         per case, the servers in turn within each round; every figure below is the median of \
+         that figure over the rounds. Latencies include the answers that arrive after the \
+         measured seconds (requests still in flight when they end), so a cheap request stuck \
+         behind costly ones is counted, not dropped; \"cheap answers timed\" is how many \
+         cheap latencies the percentiles come from. calc-server: cheap `{calc_cheap}` \
+         (checked: `{calc_cheap_want}`), costly `{calc_costly}` (checked: \
+         `{calc_costly_want}`). Redis ({}): cheap inline `PING` (checked: `+PONG`), costly \
+         `{redis_costly}` (checked: `{redis_costly_want}`).\n",
+        isolation::CHEAP_CONNECTIONS,
+        r.warmup_s,
+        r.duration_s,
+        r.rounds,
+        r.redis_version
+    );
+    if !r.probes.is_empty() {
+        let _ = writeln!(
+            out,
+            "The costly request alone, before the rounds (one connection, calls one after \
+             another):\n"
+        );
+        let _ = writeln!(
+            out,
+            "| server | calls | per call, median | fastest | answer |"
+        );
+        let _ = writeln!(out, "|---|--:|--:|--:|---|");
+        for p in &r.probes {
+            let answer = if p.ok {
+                format!("`{}`", p.answer)
+            } else {
+                format!("`{}` (**unexpected**)", p.answer)
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {answer} |",
+                isolation::label(p.kind),
+                p.calls,
+                time(p.median_ms * 1e6),
+                time(p.fastest_ms * 1e6)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "Servers:\n");
+    for c in &r.server_cmds {
+        let _ = writeln!(out, "    {c}");
+    }
+    let _ = writeln!(out, "\nLoad (one command per case and server):\n");
+    for c in &r.bench_cmds {
+        let _ = writeln!(out, "    {c}");
+    }
+    let _ = writeln!(out);
+    for m in &r.missing {
+        let _ = writeln!(out, "**Not measured:** {m}\n");
+    }
+    let _ = writeln!(
+        out,
+        "| case | server | cheap p50 | cheap p99 | cheap max | cheap answers timed | cheap req/s | costly p50 | costly p99 | costly req/s | goal: calc-server's cheap p99 |"
+    );
+    let _ = writeln!(out, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    for case in CASES {
+        for (i, &kind) in r.kinds.iter().enumerate() {
+            let Some(cell) = r.cell(kind, case) else {
+                continue;
+            };
+            let label = if i == 0 { case.label() } else { String::new() };
+            let costly = case.costly_connections > 0;
+            let goal = match (kind, case.goal_ms, isolation_goal(r, case)) {
+                (Kind::Redis, _, _) | (_, None, _) => String::new(),
+                (_, Some(ms), Some((met, _, _, _))) => {
+                    format!("≤ {ms} ms: {}", if met { "met" } else { "**not met**" })
+                }
+                (_, Some(ms), None) => format!("≤ {ms} ms: not measured"),
+            };
+            let failed = if cell.problems().is_empty() {
+                ""
+            } else {
+                " (failed)"
+            };
+            match cell.median() {
+                Some(m) => {
+                    let _ = writeln!(
+                        out,
+                        "| {label} | {}{failed} | {} | {} | {} | {:.0} | {:.0} | {} | {} | {} | {goal} |",
+                        isolation::label(kind),
+                        time(m.cheap_p50 * 1000.0),
+                        time(m.cheap_p99 * 1000.0),
+                        time(m.cheap_max * 1000.0),
+                        m.cheap_timed,
+                        m.cheap_rps,
+                        us_cell(m.costly_p50, costly),
+                        us_cell(m.costly_p99, costly),
+                        if costly {
+                            format!("{:.0}", m.costly_rps)
+                        } else {
+                            "—".into()
+                        },
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "| {label} | {}{failed} | — | — | — | — | — | — | — | — | {goal} |",
+                        isolation::label(kind)
+                    );
+                }
+            }
+        }
+    }
+    let _ = writeln!(out);
+    for case in CASES {
+        let (Some(ms), Some((met, median, met_rounds, rounds))) =
+            (case.goal_ms, isolation_goal(r, case))
+        else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "Goal \"calc-server's cheap p99 at most {ms} ms {}\": {} (median {}; met in {met_rounds} \
+             of {rounds} round(s) on their own).\n",
+            case.label(),
+            if met { "met" } else { "**not met**" },
+            time(median * 1000.0)
+        );
+    }
+    if r.rounds > 1 {
+        let _ = writeln!(out, "<details><summary>Every round</summary>\n");
+        let _ = writeln!(
+            out,
+            "| case | server | cheap p99 | costly p99 | cheap req/s |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for cell in &r.cells {
+            let each = |f: fn(&isolation::Figures) -> f64, us: bool| -> String {
+                let v: Vec<String> = cell
+                    .rounds
+                    .iter()
+                    .map(|r| match r.figures {
+                        Some(x) if us => time(f(&x) * 1000.0),
+                        Some(x) => format!("{:.0}", f(&x)),
+                        None => "—".into(),
+                    })
+                    .collect();
+                v.join(", ")
+            };
+            let costly = if cell.case.costly_connections > 0 {
+                each(|f| f.costly_p99, true)
+            } else {
+                "—".into()
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {costly} | {} |",
+                cell.case.label(),
+                isolation::label(cell.kind),
+                each(|f| f.cheap_p99, true),
+                each(|f| f.cheap_rps, false)
+            );
+        }
+        let _ = writeln!(out, "\n</details>\n");
+    }
+    let problems: Vec<String> = r
+        .cells
+        .iter()
+        .filter(|c| !c.problems().is_empty())
+        .map(|c| {
+            format!(
+                "- {}, {}: {}",
+                isolation::label(c.kind),
+                c.case.label(),
+                c.problems()
+            )
+        })
+        .collect();
+    if !problems.is_empty() {
+        let _ = writeln!(out, "Runs with wrong, missing or refused answers:\n");
+        for p in problems {
+            let _ = writeln!(out, "{p}");
+        }
+        let _ = writeln!(out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,6 +704,7 @@ mod tests {
         assert_eq!(time(45.2), "45 ns");
         assert_eq!(time(1234.0), "1.23 µs");
         assert_eq!(time(4_560_000.0), "4.56 ms");
+        assert_eq!(time(7_891_000_000.0), "7.89 s");
     }
 
     use crate::bench::server::Point;
@@ -497,6 +739,108 @@ mod tests {
         let line = round_ratios(&results, Kind::CalcQuiet);
         assert!(line.contains("met at 0 of 1 points"), "{line}");
         assert!(line.contains("lowest median 0.90×"), "{line}");
+    }
+
+    fn isolation_results() -> IsolationResults {
+        use isolation::{Cell, Figures, Round};
+        let round = |cheap_p99: f64| Round {
+            figures: Some(Figures {
+                cheap_p50: cheap_p99 / 2.0,
+                cheap_p99,
+                cheap_max: cheap_p99,
+                cheap_timed: 100.0,
+                cheap_rps: 1000.0,
+                costly_p50: 20_000.0,
+                costly_p99: 30_000.0,
+                costly_rps: 50.0,
+            }),
+            problem: String::new(),
+        };
+        let cell = |kind, case, p99s: &[f64]| Cell {
+            kind,
+            case,
+            rounds: p99s.iter().map(|&p| round(p)).collect(),
+        };
+        IsolationResults {
+            kinds: vec![Kind::CalcQuiet, Kind::Redis],
+            cells: vec![
+                cell(Kind::CalcQuiet, CASES[0], &[100.0, 120.0, 110.0]),
+                cell(Kind::Redis, CASES[0], &[90.0, 95.0, 99.0]),
+                // 4 ms, 6 ms, 3 ms: median 4 ms meets "at most 5 ms".
+                cell(Kind::CalcQuiet, CASES[1], &[4_000.0, 6_000.0, 3_000.0]),
+                cell(Kind::Redis, CASES[1], &[200_000.0; 3]),
+                // 2.5 s in every round: far over 100 ms.
+                cell(Kind::CalcQuiet, CASES[2], &[2_500_000.0; 3]),
+                cell(Kind::Redis, CASES[2], &[3_000_000.0; 3]),
+            ],
+            probes: Vec::new(),
+            server_cmds: vec!["calc-server 127.0.0.1 1".into()],
+            bench_cmds: Vec::new(),
+            missing: Vec::new(),
+            warmup_s: 1.0,
+            duration_s: 3.0,
+            rounds: 3,
+            redis_version: "7".into(),
+        }
+    }
+
+    #[test]
+    fn isolation_goals_from_the_median_and_each_round() {
+        let r = isolation_results();
+        let mut out = String::new();
+        isolation_section(&mut out, &r);
+        assert!(
+            out.contains(
+                "Goal \"calc-server's cheap p99 at most 5 ms beside 8 costly connections at depth 1\": \
+                 met (median 4.00 ms; met in 2 of 3 round(s) on their own)."
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "at most 100 ms beside 2 costly connections at depth 150\": **not met** \
+                 (median 2.50 s; met in 0 of 3 round(s)"
+            ),
+            "{out}"
+        );
+        // One row per case and server; the goal column only on calc-server's.
+        let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("| ")).collect();
+        assert!(
+            rows.iter().any(|l| l.starts_with(
+                "| cheap alone (8 connections) | calc-server | 55.00 µs | 110.00 µs |"
+            )),
+            "{out}"
+        );
+        assert!(
+            rows.iter().any(
+                |l| l.starts_with("|  | redis-server | 100.00 ms | 200.00 ms |")
+                    && l.ends_with("|  |")
+            ),
+            "{out}"
+        );
+        assert!(
+            rows.iter()
+                .any(|l| l.contains("| calc-server | 1.25 s | 2.50 s |")
+                    && l.ends_with("≤ 100 ms: **not met** |")),
+            "{out}"
+        );
+        assert!(
+            out.contains("<details><summary>Every round</summary>"),
+            "{out}"
+        );
+        // A failed round is shown and cannot meet a goal.
+        let mut failed = r.clone();
+        if let Some(c) = failed.cells.get_mut(2) {
+            c.rounds[0].problem = "FAILED: 1 cheap_wrong".into();
+        }
+        let mut out = String::new();
+        isolation_section(&mut out, &failed);
+        assert!(out.contains("| calc-server (failed) |"), "{out}");
+        assert!(
+            out.contains("depth 1\": **not met** (median 4.00 ms"),
+            "{out}"
+        );
+        assert!(out.contains("FAILED: 1 cheap_wrong"), "{out}");
     }
 
     #[test]

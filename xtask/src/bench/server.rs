@@ -118,10 +118,12 @@ impl ServerResults {
 }
 
 /// A server process this task started; killed (by its own pid) on drop.
-struct Server {
+pub struct Server {
     child: Child,
-    kind: Kind,
-    port: u16,
+    /// Which server.
+    pub kind: Kind,
+    /// The port it listens on, on 127.0.0.1.
+    pub port: u16,
 }
 
 impl Drop for Server {
@@ -131,33 +133,65 @@ impl Drop for Server {
     }
 }
 
-/// Builds the binaries, starts the servers, measures every point.
-pub fn run(settings: &Settings) -> Result<ServerResults, String> {
-    let root = crate::project_root();
+/// The programs a server suite runs: calc-bench (required), calc-server
+/// and redis-server (each missing one is reported in `missing`).
+pub struct Programs {
+    /// The release calc-bench.
+    pub bench: PathBuf,
+    /// The release calc-server, if it built.
+    pub calc: Option<PathBuf>,
+    /// redis-server, if found or installed.
+    pub redis: Option<PathBuf>,
+    /// `redis-server --version`, or `not installed`.
+    pub redis_version: String,
+    /// Where the servers' logs go (target/bench-logs).
+    pub logs: PathBuf,
+}
+
+/// Builds calc-bench and calc-server in release mode and finds (or
+/// installs) redis-server.
+pub fn programs(missing: &mut Vec<String>) -> Result<Programs, String> {
     let mut build = crate::cargo();
     build.args(["build", "--release", "-p", "calc-bench"]);
     crate::run("cargo build --release -p calc-bench", build)?;
     let bin_dir = super::target_dir().join("release");
-    let bench_bin = bin_dir.join("calc-bench");
 
-    let mut missing = Vec::new();
     let mut build = crate::cargo();
     build.args(["build", "--release", "-p", "calc-server"]);
-    let calc_bin = match crate::run("cargo build --release -p calc-server", build) {
+    let calc = match crate::run("cargo build --release -p calc-server", build) {
         Ok(()) => Some(bin_dir.join("calc-server")),
         Err(e) => {
             missing.push(format!("calc-server: {e}"));
             None
         }
     };
-    let redis_bin = find_redis(&mut missing);
-    let redis_version = redis_bin
+    let redis = find_redis(missing);
+    let redis_version = redis
         .as_ref()
         .map(|b| super::machine::output(&b.to_string_lossy(), &["--version"]))
         .unwrap_or_else(|| "not installed".into());
-
-    let logs = root.join("target/bench-logs");
+    let logs = crate::project_root().join("target/bench-logs");
     std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+    Ok(Programs {
+        bench: bin_dir.join("calc-bench"),
+        calc,
+        redis,
+        redis_version,
+        logs,
+    })
+}
+
+/// Builds the binaries, starts the servers, measures every point.
+pub fn run(settings: &Settings) -> Result<ServerResults, String> {
+    let mut missing = Vec::new();
+    let Programs {
+        bench: bench_bin,
+        calc: calc_bin,
+        redis: redis_bin,
+        redis_version,
+        logs,
+    } = programs(&mut missing)?;
+
     let mut servers = Vec::new();
     let mut server_cmds = Vec::new();
     if let Some(bin) = &redis_bin {
@@ -332,7 +366,7 @@ fn measure(bin: &Path, kind: Kind, args: &[String], connections: usize, pipeline
 
 /// redis-server from PATH; installed with apt-get when missing and we are
 /// root, otherwise reported.
-fn find_redis(missing: &mut Vec<String>) -> Option<PathBuf> {
+pub fn find_redis(missing: &mut Vec<String>) -> Option<PathBuf> {
     if let Some(p) = which("redis-server") {
         return Some(p);
     }
@@ -375,7 +409,10 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
-fn start(kind: Kind, bin: &Path, logs: &Path) -> Result<(Server, String), String> {
+/// Starts `kind` from `bin` on a free port of 127.0.0.1, its logs in
+/// `logs`, and waits until it answers; returns it and the command shown in
+/// the report.
+pub fn start(kind: Kind, bin: &Path, logs: &Path) -> Result<(Server, String), String> {
     let port = free_port()?;
     let mut cmd = Command::new(bin);
     let shown = match kind {
@@ -411,6 +448,13 @@ fn start(kind: Kind, bin: &Path, logs: &Path) -> Result<(Server, String), String
                 "--log-file".into(),
                 log.display().to_string(),
             ];
+            // The report names the log file from the workspace root.
+            let root = crate::project_root();
+            let shown_log = log
+                .strip_prefix(&root)
+                .unwrap_or(&log)
+                .display()
+                .to_string();
             if kind != Kind::CalcDefault {
                 args.extend(["--log-level".into(), "warning".into()]);
             }
@@ -418,7 +462,11 @@ fn start(kind: Kind, bin: &Path, logs: &Path) -> Result<(Server, String), String
                 args.extend(["--workers".into(), "1".into()]);
             }
             cmd.args(&args);
-            format!("calc-server {}", args.join(" "))
+            let mut shown = args.clone();
+            if let Some(slot) = shown.get_mut(3) {
+                *slot = shown_log;
+            }
+            format!("calc-server {}", shown.join(" "))
         }
     };
     // The console side of the server's logging goes to a file: a terminal
