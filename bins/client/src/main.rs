@@ -41,6 +41,7 @@ fn main() -> ExitCode {
             conn,
             batch::eval_input(&args.eval),
             &mut io::stdout(),
+            &mut io::stderr(),
         ))
     } else if io::stdin().is_terminal() {
         repl::run(conn, host, port).map(|end| match end {
@@ -50,7 +51,12 @@ fn main() -> ExitCode {
     } else {
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
-        batch_status(batch::run(conn, Box::new(io::stdin()), &mut out))
+        batch_status(batch::run(
+            conn,
+            Box::new(io::stdin()),
+            &mut out,
+            &mut io::stderr(),
+        ))
     };
     match result {
         Ok(code) => code,
