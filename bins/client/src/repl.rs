@@ -193,13 +193,14 @@ impl Prompt<'_> {
                     println!("{}", render::answer(&response, Some(caret_indent)));
                     return;
                 }
+                watch::Event::End(end @ SessionEnd::Busy(_)) => {
+                    // Asking again would be refused again.
+                    self.lost(&end);
+                    return;
+                }
                 watch::Event::End(end) => {
-                    let busy = matches!(end, SessionEnd::Busy(_));
                     eprintln!("calc-client: {end} before answering");
                     self.session = None;
-                    if busy {
-                        return;
-                    }
                 }
             }
         }

@@ -270,3 +270,68 @@ fn tab_completes_function_and_constant_names_and_ctrl_c_clears_the_line() {
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
+
+/// Reads one request line from a fake server's connection.
+fn request(reader: &mut impl std::io::BufRead) -> String {
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    line.trim_end().to_string()
+}
+
+#[test]
+fn a_request_the_session_ends_before_answering_is_sent_again_on_a_new_one() {
+    use std::io::{BufReader, Write};
+    use std::net::TcpListener;
+    // A server that misbehaves in turn: closes without an answer, answers,
+    // ends the session before an answer, is busy.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let fake = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        let (first, _) = listener.accept().unwrap();
+        requests.push(request(&mut BufReader::new(&first)));
+        drop(first); // closed, no answer
+        let (mut second, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(second.try_clone().unwrap());
+        requests.push(request(&mut reader));
+        second.write_all(b"OK 42\n").unwrap();
+        requests.push(request(&mut reader));
+        second.write_all(b"BYE 0.250\n").unwrap();
+        drop(second);
+        let (mut third, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(third.try_clone().unwrap());
+        requests.push(request(&mut reader));
+        third.write_all(b"ERR Busy: at the client limit\n").unwrap();
+        drop(third);
+        requests
+    });
+    let home = test_dir("fake-home");
+    let mut cmd = std::process::Command::new(common::CLIENT);
+    cmd.args(["127.0.0.1", &addr.port().to_string(), "--no-history"])
+        .env("HOME", &home)
+        .env("TERM", "xterm");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(common::TIMEOUT.as_millis() as u64))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    p.exp_string("calc> ").unwrap();
+    p.send_line("6*7").unwrap();
+    p.exp_string("the server closed the connection before answering")
+        .unwrap();
+    p.exp_string(&format!("connected to 127.0.0.1 port {}", addr.port()))
+        .unwrap();
+    p.exp_string("42\r\n").unwrap();
+    p.exp_string("calc> ").unwrap();
+    p.send_line("1+1").unwrap();
+    p.exp_string("the server ended the session after 0.250 s before answering")
+        .unwrap();
+    p.exp_string("connected to").unwrap();
+    // Busy: reported, not asked again.
+    p.exp_string("the server is busy: at the client limit; not connected")
+        .unwrap();
+    p.exp_string("not connected> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    assert_eq!(fake.join().unwrap(), ["6*7", "6*7", "1+1", "1+1"]);
+}
