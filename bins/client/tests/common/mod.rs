@@ -13,9 +13,11 @@ pub const CLIENT: &str = env!("CARGO_BIN_EXE_calc-client");
 /// Generous: the machine is shared and may be loaded.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// An empty directory of its own for a test.
+/// An empty directory of its own for a test (of this process: two runs of
+/// the tests at once do not share it).
 pub fn test_dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("client-{name}"));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("client-{name}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
