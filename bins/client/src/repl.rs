@@ -44,14 +44,19 @@ pub struct Options<'a> {
 /// Runs the prompt on `conn` until `exit`, `quit` or Ctrl-D. The server
 /// ending the session does not end the prompt.
 pub fn run(conn: Connection, options: &Options<'_>) -> Result<(), ClientError> {
-    let waker = Waker::for_this_thread(watch::line_editing());
-    // rustyline turns SIGINT into an interruption while its editor exists;
-    // should it not, a SIGINT from the watcher must still not end the
-    // process: this handler, installed first, only sets a flag.
-    let _ = signal_hook::flag::register(
-        signal_hook::consts::SIGINT,
-        Arc::new(AtomicBool::new(false)),
-    );
+    let line_editing = watch::line_editing();
+    let waker = Waker::for_this_thread(line_editing);
+    if line_editing {
+        // rustyline turns SIGINT into an interruption while its editor
+        // exists; should it not, a SIGINT from the watcher must still not
+        // end the process: this handler, installed first, only sets a
+        // flag. (Without line editing the watcher sends no signal, and
+        // Ctrl-C keeps its usual effect.)
+        let _ = signal_hook::flag::register(
+            signal_hook::consts::SIGINT,
+            Arc::new(AtomicBool::new(false)),
+        );
+    }
     let config = Config::builder()
         .max_history_size(history::MAX_ENTRIES)
         .map_err(io_error)?
