@@ -119,10 +119,18 @@ pub struct Args {
     /// no progress line, even on a terminal
     #[argh(switch, short = 'q')]
     quiet: bool,
+
+    /// print the version and exit
+    #[argh(switch)]
+    version: bool,
 }
 
 fn main() -> ExitCode {
     let args: Args = argh::from_env();
+    if args.version {
+        println!("calc-bench {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
     match run::run(&args) {
         Ok(report) => {
             if args.json {

@@ -1,5 +1,7 @@
 //! Non-interactive use: every input line is sent at once (pipelined) by a
-//! writer thread while the main thread prints one answer per line.
+//! writer thread while the main thread prints one line per answer: the
+//! value on stdout, an error on stderr (as python and bc do), in order.
+//! Blank lines and lines holding only a `# comment` are not sent.
 
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -31,12 +33,15 @@ impl Summary {
     }
 }
 
-/// Sends every line of `input` and writes the answers to `out`, one per
-/// line; stops sending after an `exit` line.
+/// Sends every line of `input` (but blank and comment-only lines) and
+/// writes each answer on a line: values to `out`, errors to `err` (after
+/// flushing `out`, so that the two keep their order on one terminal);
+/// stops sending after an `exit` line.
 pub fn run(
     conn: Connection,
     input: Box<dyn Read + Send>,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> Result<Summary, ClientError> {
     let Connection { writer, mut reader } = conn;
     let progress = Arc::new(Progress::default());
@@ -51,10 +56,13 @@ pub fn run(
                 break;
             }
             summary.answered += 1;
-            if !response.is_ok() {
+            if response.is_ok() {
+                writeln!(out, "{}", render::answer(&response, None))?;
+            } else {
                 summary.errors += 1;
+                out.flush()?;
+                writeln!(err, "{}", render::answer(&response, None))?;
             }
-            writeln!(out, "{}", render::answer(&response, None))?;
             // Caught up with every request sent so far: the next read may
             // wait for input, so show what we have (a pipe fed by hand or
             // by `tail -f` sees each answer as it comes).
@@ -112,9 +120,16 @@ fn send_all(stream: TcpStream, input: Box<dyn Read + Send>, progress: &Progress)
             if line.last() != Some(&b'\n') {
                 line.push(b'\n');
             }
-            let is_exit = std::str::from_utf8(&line)
-                .map(|t| Request::parse(t.trim_end_matches(['\n', '\r'])) == Request::Exit)
-                .unwrap_or(false);
+            let text = std::str::from_utf8(&line).ok();
+            if text.is_some_and(skipped) {
+                // Still flush what came before, if the input pauses here.
+                if input.buffer().is_empty() {
+                    net.flush()?;
+                }
+                continue;
+            }
+            let is_exit = text
+                .is_some_and(|t| Request::parse(t.trim_end_matches(['\n', '\r'])) == Request::Exit);
             net.write_all(&line)?;
             if is_exit {
                 break;
@@ -136,6 +151,13 @@ fn send_all(stream: TcpStream, input: Box<dyn Read + Send>, progress: &Progress)
     }
 }
 
+/// Whether a line is not sent: blank, or only a comment (python and bc
+/// skip these; the server would answer a SyntaxError).
+fn skipped(line: &str) -> bool {
+    let text = line.trim();
+    text.is_empty() || text.starts_with('#')
+}
+
 /// The `--eval` expressions as input lines.
 pub fn eval_input(exprs: &[String]) -> Box<dyn Read + Send> {
     let mut text = String::new();
@@ -144,4 +166,19 @@ pub fn eval_input(exprs: &[String]) -> Box<dyn Read + Send> {
         text.push('\n');
     }
     Box::new(io::Cursor::new(text.into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_and_comment_lines_are_skipped() {
+        for line in ["\n", "   \t\r\n", "# note\n", "   # indented note\n", ""] {
+            assert!(skipped(line), "{line:?}");
+        }
+        for line in ["1\n", "1 # one\n", "exit\n", "x#\n"] {
+            assert!(!skipped(line), "{line:?}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 //! Command-line flags of calc-client.
 
+use std::path::PathBuf;
+
 use argh::FromArgs;
 
 /// The default host, the server's.
@@ -8,9 +10,11 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 pub const DEFAULT_PORT: u16 = 4390;
 
 /// calc-client: talks to calc-server. On a terminal, an interactive prompt
-/// with line editing and history; with input from a pipe or file, sends
-/// every line and prints one answer per line. Exit status: 0 all answers
-/// OK, 1 some request failed, 2 no connection.
+/// with line editing, a history file, Tab completion and `help`; it
+/// reconnects after the server ends a session. With input from a pipe or
+/// file, sends every line (blank and `#` comment lines are skipped) and
+/// prints one line per answer: values on stdout, errors on stderr. Exit
+/// status: 0 all answers OK, 1 some request failed, 2 no connection.
 #[derive(FromArgs, Debug)]
 pub struct Args {
     /// optional HOST and PORT of the server (default 127.0.0.1 4390)
@@ -24,6 +28,16 @@ pub struct Args {
     /// seconds to wait for the connection (default 5)
     #[argh(option, default = "5")]
     pub connect_timeout: u64,
+
+    /// the prompt's history file (default $CALCNET_HISTORY, else
+    /// $XDG_STATE_HOME/calcnet/history, else
+    /// ~/.local/state/calcnet/history)
+    #[argh(option, arg_name = "PATH")]
+    pub history_file: Option<PathBuf>,
+
+    /// keep no history file
+    #[argh(switch)]
+    pub no_history: bool,
 
     /// print the version and exit
     #[argh(switch)]
@@ -53,5 +67,8 @@ mod tests {
         let a = parse(&["::1", "5000"]);
         assert_eq!(a.host_port(), Ok(("::1", 5000)));
         assert!(parse(&["h", "x"]).host_port().is_err());
+        let a = parse(&["--history-file", "/tmp/h", "--no-history"]);
+        assert_eq!(a.history_file, Some(PathBuf::from("/tmp/h")));
+        assert!(a.no_history);
     }
 }

@@ -1,6 +1,6 @@
 //! The client's side of a connection: connect, send lines, read responses.
 
-use std::io::{self, Write};
+use std::io;
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -69,20 +69,6 @@ impl Connection {
                 reader: FrameReader::new(reader, LineDecoder::with_max_length(MAX_RESPONSE_LINE)),
             },
         })
-    }
-
-    /// The next response; `None` at end of stream.
-    pub fn recv(&mut self) -> Result<Option<Response>, ClientError> {
-        self.reader.recv()
-    }
-
-    /// Sends one request line.
-    pub fn send(&mut self, line: &str) -> Result<(), ClientError> {
-        let mut buf = Vec::with_capacity(line.len() + 1);
-        buf.extend_from_slice(line.as_bytes());
-        buf.push(b'\n');
-        self.writer.write_all(&buf)?;
-        Ok(())
     }
 }
 

@@ -1,14 +1,19 @@
 //! calc-client: the terminal client of calc-server.
 //!
-//! Exit status: 0 every answer was `OK` (or the interactive session ended
-//! normally), 1 some request failed or the server went away, 2 no session
-//! (could not connect, or the server was busy).
+//! Exit status: 0 every answer was `OK` (or the interactive prompt was
+//! left with `exit`, `quit` or Ctrl-D), 1 some request failed or the server
+//! went away before answering all (the prompt: the terminal failed), 2 no
+//! session at the start (could not connect, or the server was busy).
 
 mod batch;
 mod cli;
 mod conn;
+mod help;
+mod helper;
+mod history;
 mod render;
 mod repl;
+mod watch;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
@@ -29,7 +34,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let conn = match Connection::open(host, port, Duration::from_secs(args.connect_timeout)) {
+    let connect_timeout = Duration::from_secs(args.connect_timeout);
+    let conn = match Connection::open(host, port, connect_timeout) {
         Ok(conn) => conn,
         Err(e) => {
             eprintln!("calc-client: {e}");
@@ -41,16 +47,29 @@ fn main() -> ExitCode {
             conn,
             batch::eval_input(&args.eval),
             &mut io::stdout(),
+            &mut io::stderr(),
         ))
     } else if io::stdin().is_terminal() {
-        repl::run(conn, host, port).map(|end| match end {
-            repl::End::Normal => ExitCode::SUCCESS,
-            repl::End::ByServer => ExitCode::from(1),
-        })
+        let options = repl::Options {
+            host,
+            port,
+            connect_timeout,
+            history: history::Location::resolve(
+                args.no_history,
+                args.history_file.as_deref(),
+                |name| std::env::var_os(name),
+            ),
+        };
+        repl::run(conn, &options).map(|()| ExitCode::SUCCESS)
     } else {
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
-        batch_status(batch::run(conn, Box::new(io::stdin()), &mut out))
+        batch_status(batch::run(
+            conn,
+            Box::new(io::stdin()),
+            &mut out,
+            &mut io::stderr(),
+        ))
     };
     match result {
         Ok(code) => code,

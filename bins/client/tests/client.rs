@@ -1,68 +1,21 @@
 //! calc-client against the real calc-server: as a person at a terminal
 //! (through a pty), as a pipe, one-shot, and without a server.
 
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
+use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-const CLIENT: &str = env!("CARGO_BIN_EXE_calc-client");
-
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    dir: PathBuf,
-}
-
-impl Server {
-    fn start(name: &str) -> Server {
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("client-{name}"));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        // calc-server is a sibling binary in the same target directory.
-        let bin = PathBuf::from(CLIENT).with_file_name("calc-server");
-        assert!(
-            bin.exists(),
-            "build calc-server first: cargo build -p calc-server"
-        );
-        let mut child = Command::new(bin)
-            .args(["127.0.0.1", "0"])
-            .current_dir(&dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap()
-            .parse()
-            .unwrap();
-        Server { child, addr, dir }
-    }
-
-    fn host_port(&self) -> [String; 2] {
-        [self.addr.ip().to_string(), self.addr.port().to_string()]
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{client_on_terminal, exit_code, test_dir, Server, CLIENT};
 
 #[test]
-fn pipes_a_file_through_and_prints_one_answer_per_line() {
-    let server = Server::start("pipe");
+fn pipes_a_file_through_values_on_stdout_errors_on_stderr() {
+    let server = Server::start("pipe", &[]);
     let input = server.dir.join("input.txt");
-    let mut text = String::from("1+2*3\n1/0\n\n2**10\n1 +* 2\n");
+    let mut text = String::from("1+2*3\n1/0\n2**10\n1 +* 2\n");
     for i in 0..2000 {
         text.push_str(&format!("{i}*3\n"));
     }
@@ -74,17 +27,19 @@ fn pipes_a_file_through_and_prints_one_answer_per_line() {
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 2005, "{stdout:.300}");
-    assert_eq!(lines[0], "7");
-    assert_eq!(lines[1], "error: ZeroDivisionError: division by zero");
-    assert!(lines[2].starts_with("error: SyntaxError"), "{}", lines[2]);
-    assert_eq!(lines[3], "1024");
+    assert_eq!(lines.len(), 2002, "{stdout:.300}");
+    assert_eq!(lines[..2], ["7", "1024"]);
+    assert_eq!(lines[2], "0");
+    assert_eq!(lines[2001], "5997");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let errors: Vec<&str> = stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert_eq!(errors[0], "error: ZeroDivisionError: division by zero");
     assert!(
-        lines[4].starts_with("error: SyntaxError") && lines[4].ends_with(')'),
+        errors[1].starts_with("error: SyntaxError") && errors[1].ends_with("(column 4)"),
         "{}",
-        lines[4]
+        errors[1]
     );
-    assert_eq!(lines[2004], "5997");
     assert_eq!(out.status.code(), Some(1), "some requests failed");
 
     fs::write(&input, "1+1\n2+2\nexit\n3+3\n").unwrap();
@@ -98,8 +53,45 @@ fn pipes_a_file_through_and_prints_one_answer_per_line() {
 }
 
 #[test]
+fn a_pipe_skips_blank_and_comment_lines_and_keeps_answers_in_order() {
+    let server = Server::start("comments", &[]);
+    let input = server.dir.join("input.txt");
+    fs::write(
+        &input,
+        "# a comment\n\n1+1\n   \n  # an indented comment\n2*3  # a trailing comment\n\
+         1/0\n\t\r\n4**.5\n#\n",
+    )
+    .unwrap();
+    // stdout and stderr into one file: the errors stay in their place.
+    let merged = server.dir.join("merged.txt");
+    let file = fs::File::create(&merged).unwrap();
+    let status = Command::new(CLIENT)
+        .args(server.host_port())
+        .stdin(fs::File::open(&input).unwrap())
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert_eq!(
+        fs::read_to_string(&merged).unwrap(),
+        "2\n6\nerror: ZeroDivisionError: division by zero\n2.0\n"
+    );
+    assert_eq!(status.code(), Some(1));
+
+    // Only comments and blank lines: nothing sent, nothing failed.
+    fs::write(&input, "# nothing\n\n").unwrap();
+    let out = Command::new(CLIENT)
+        .args(server.host_port())
+        .stdin(fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!((out.stdout.len(), out.stderr.len()), (0, 0));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
 fn eval_flags_answer_in_order() {
-    let server = Server::start("eval");
+    let server = Server::start("eval", &[]);
     let out = Command::new(CLIENT)
         .args(server.host_port())
         .args(["--eval", "6*7", "-e", "0.1+0.2"])
@@ -116,10 +108,25 @@ fn eval_flags_answer_in_order() {
         .args(["-e", "1//0"])
         .output()
         .unwrap();
-    assert!(String::from_utf8(out.stdout)
+    assert_eq!(out.stdout, b"");
+    assert!(String::from_utf8(out.stderr)
         .unwrap()
         .starts_with("error: ZeroDivisionError"));
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn version_flags_print_name_and_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    for bin in [PathBuf::from(CLIENT), common::server_bin()] {
+        let out = Command::new(&bin).arg("--version").output().unwrap();
+        let name = bin.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            format!("{name} {version}\n")
+        );
+        assert_eq!(out.status.code(), Some(0), "{name}");
+    }
 }
 
 #[test]
@@ -141,11 +148,9 @@ fn no_server_exits_2_naming_host_port_and_cause() {
 
 #[test]
 fn a_person_at_the_terminal() {
-    let server = Server::start("repl");
-    let [host, port] = server.host_port();
-    let mut cmd = Command::new(CLIENT);
-    cmd.args([&host, &port]);
-    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).unwrap();
+    let server = Server::start("repl", &[]);
+    let home = test_dir("repl-home");
+    let mut p = client_on_terminal(&server, &home, &[], &[]);
     p.exp_string("calc> ").unwrap();
     p.send_line("1+2*3").unwrap();
     p.exp_string("7\r\n").unwrap();
@@ -170,16 +175,13 @@ fn a_person_at_the_terminal() {
     p.send_control('d').unwrap();
     p.exp_regex(r"session lasted \d+\.\d{3} s").unwrap();
     p.exp_eof().unwrap();
-    match p.process().wait().unwrap() {
-        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 0),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(exit_code(&p), 0);
 }
 
 #[test]
 fn a_server_shutdown_ends_a_pipe_that_is_still_open() {
     use std::io::Write;
-    let server = Server::start("shutdown");
+    let server = Server::start("shutdown", &[]);
     let mut client = Command::new(CLIENT)
         .args(server.host_port())
         .stdin(Stdio::piped())
