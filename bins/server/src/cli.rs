@@ -46,7 +46,8 @@ pub struct Args {
     #[argh(option, default = "65_536")]
     pub max_request: usize,
 
-    /// event-loop worker threads (default: one per CPU)
+    /// event-loop worker threads (default: one fewer than the CPUs, at
+    /// least one)
     #[argh(option)]
     pub workers: Option<usize>,
 

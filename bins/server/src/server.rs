@@ -130,9 +130,8 @@ fn serve(
         },
         limits,
     };
-    let n_workers = args
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let n_workers = args.workers.unwrap_or_else(|| default_workers(cpus));
     let registry = {
         let log = log.clone();
         SessionRegistry::builder()
@@ -153,9 +152,7 @@ fn serve(
         max_clients: args.max_clients,
         header_timeout: Duration::from_secs(args.proxy_header_timeout),
     };
-    let n_eval = args
-        .eval_threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let n_eval = args.eval_threads.unwrap_or(cpus);
     let pool = EvalPool::start(n_eval, cfg.limits.clone()).map_err(ServerError::Setup)?;
     let (handles, threads) = match start_workers(n_workers, &shared, &cfg, &admission, log, &pool) {
         Ok(started) => started,
@@ -255,6 +252,17 @@ fn serve(
     pool.stop();
     info!(log, "shutdown"; "active" => registry.active(), "sessions" => registry.total_opened());
     Ok(())
+}
+
+/// Event-loop workers for `cpus` CPUs when `--workers` is not given: one
+/// fewer than the CPUs, at least one. The core left over runs what a busy
+/// worker would otherwise be preempted by: the kernel's network work, the
+/// logging thread, the evaluation pool, and on a shared host the clients.
+/// With a worker per CPU on a 2-core host, two workers and a local load
+/// generator contend for two cores and every few milliseconds a worker
+/// waits a scheduler slice with answers ready (docs/benchmarks.md).
+fn default_workers(cpus: usize) -> usize {
+    cpus.saturating_sub(1).max(1)
 }
 
 fn start_workers(
@@ -396,4 +404,16 @@ fn refuse_busy(stream: &mut TcpStream, message: std::fmt::Arguments<'_>) {
     wire::encode_busy(&mut out, message);
     let _ = stream.write_all(&out);
     let _ = stream.shutdown(std::net::Shutdown::Write);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_workers;
+
+    #[test]
+    fn one_core_is_left_to_the_rest_of_the_server() {
+        assert_eq!(default_workers(1), 1);
+        assert_eq!(default_workers(2), 1);
+        assert_eq!(default_workers(8), 7);
+    }
 }
