@@ -12,6 +12,7 @@ use slog::{info, warn, Logger};
 use wire::{FrameError, LineDecoder, ReadBuffer, Request, WriteBuffer};
 
 use crate::answer;
+use crate::logging::Untrusted;
 
 /// Once this many answer bytes wait for the client, the server stops
 /// reading its requests until the client has read some of them.
@@ -275,28 +276,18 @@ fn respond(
         Ok(Request::Eval(expr)) => {
             let ok = answer::evaluate(expr, &cfg.limits, out, scratch);
             session.record_request(ok);
+            // The one record per request, in key-value form so that JSON
+            // has fields. Client text goes in as `Untrusted`: the logging
+            // layer escapes it, quotes it and cuts it at --log-max-field
+            // bytes on this thread, so the queue copies at most that much
+            // (the queue boxes each value: about a dozen small allocations
+            // per record).
             if ok {
-                // The one record per request: its fields go into the
-                // message, which slog-async copies with one allocation,
-                // instead of key-values it would box one by one. The text
-                // is the same as with key-values.
-                info!(
-                    log,
-                    "request, session: {}, peer: {}, expression: {}, result: {}",
-                    session.id(),
-                    peer,
-                    expr,
-                    scratch
-                );
+                info!(log, "request"; "session" => session.id(), "peer" => peer,
+                      "expression" => Untrusted(expr), "result" => Untrusted(scratch));
             } else {
-                warn!(
-                    log,
-                    "invalid request, session: {}, peer: {}, expression: {}, error: {}",
-                    session.id(),
-                    peer,
-                    expr,
-                    scratch
-                );
+                warn!(log, "invalid request"; "session" => session.id(), "peer" => peer,
+                      "expression" => Untrusted(expr), "error" => Untrusted(scratch));
             }
         }
         Ok(Request::Exit) => {
@@ -307,7 +298,9 @@ fn respond(
         Err(e) => {
             wire::encode_frame_error(out, &e);
             session.record_request(false);
-            warn!(log, "invalid request"; "session" => session.id(), "peer" => peer, "error" => format!("{}: {e}", e.class()));
+            let error = format!("{}: {e}", e.class());
+            warn!(log, "invalid request"; "session" => session.id(), "peer" => peer,
+                  "error" => Untrusted(&error));
         }
     }
 }

@@ -14,6 +14,7 @@ use slog::{error, info, warn, Logger};
 use session::{CloseReason, SessionGuard, SessionRegistry};
 
 use crate::conn::{Conn, ConnConfig, Next};
+use crate::logging::Untrusted;
 use crate::proxied::{self, AwaitingHeader, HeaderRejected, HeaderStep};
 use crate::shared::{HeaderSlot, Shared};
 
@@ -313,8 +314,10 @@ impl Worker {
             self.awaiting = self.awaiting.saturating_sub(1);
             let _ = self.poll.registry().deregister(&mut pending.stream);
             self.free.push(slot);
+            // The reason describes what the connection sent.
+            let reason = why.to_string();
             warn!(self.log, "connection rejected: no valid PROXY header";
-                  "peer" => %pending.peer, "reason" => %why);
+                  "peer" => %pending.peer, "reason" => Untrusted(&reason));
         }
     }
 
