@@ -210,10 +210,12 @@ impl Logging {
                 slog_json::Json::new(tee)
                     .set_newlines(true)
                     .set_flush(true)
+                    // slog writes a list's values last to first: this puts
+                    // ts, level and msg at the start of each object.
                     .add_key_value(o!(
-                        "ts" => PushFnValue(|_, ser| timestamp::with_now(|ts| ser.emit(ts))),
-                        "level" => FnValue(|r| r.level().as_str()),
                         "msg" => PushFnValue(|r, ser| ser.emit(r.msg())),
+                        "level" => FnValue(|r| r.level().as_str()),
+                        "ts" => PushFnValue(|_, ser| timestamp::with_now(|ts| ser.emit(ts))),
                     ))
                     .build()
                     .ignore_res(),
