@@ -12,7 +12,7 @@ use calc_core::Limits;
 ///
 /// A panic inside calc-core is caught and answered as `InternalError`, so
 /// that one bad input cannot take down a worker and every session on it;
-/// the panic message still reaches stderr through the panic hook.
+/// the panic message still reaches the log through the panic hook.
 pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> bool {
     text.clear();
     // The repr as `write_repr` writes it, not `Display`: CPython 3.11

@@ -278,10 +278,11 @@ fn respond(
             session.record_request(ok);
             // The one record per request, in key-value form so that JSON
             // has fields. Client text goes in as `Untrusted`: the logging
-            // layer escapes it, quotes it and cuts it at --log-max-field
-            // bytes on this thread, so the queue copies at most that much
-            // (the queue boxes each value: about a dozen small allocations
-            // per record).
+            // layer escapes, quotes and cuts it at --log-max-field bytes on
+            // this thread. It also packs the values for the queue: for the
+            // text format into the message (two allocations per record, as
+            // when the fields were formatted into the message here), for
+            // JSON into one value (five).
             if ok {
                 info!(log, "request"; "session" => session.id(), "peer" => peer,
                       "expression" => Untrusted(expr), "result" => Untrusted(scratch));

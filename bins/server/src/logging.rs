@@ -5,9 +5,11 @@
 //!
 //! What holds, and what it rests on:
 //! - Client text cannot act on a terminal or forge a record: the
-//!   [`sanitize`] layer, on the logging thread before the queue, escapes
-//!   every string of every record ([`escape`]) and writes client-derived
-//!   values ([`Untrusted`]) as quoted strings.
+//!   [`sanitize`] layer, on the thread that logs, before the queue,
+//!   escapes every string of every record ([`escape`]) and writes
+//!   client-derived values ([`Untrusted`]) as quoted strings. It also
+//!   packs the values (into the message for the text format), so that a
+//!   queued record costs a few allocations, not one per value.
 //! - Memory is bounded: every string in a record is cut (client values at
 //!   `--log-max-field` bytes, server text at 1 KiB), so a record has a
 //!   bounded size ([`record_bound`]); the queue holds at most
@@ -125,6 +127,8 @@ pub struct Logging {
     bounds: Bounds,
     format: Format,
     path: String,
+    /// The panic hook sends to the sinks (restored at shutdown).
+    hooked_panics: bool,
 }
 
 /// Reopens the log file by name, for log rotation (SIGHUP).
@@ -164,7 +168,33 @@ impl Logging {
             Ok(fd) => Box::new(File::from(fd)),
             Err(_) => Box::new(io::stderr()),
         };
-        Self::with_outputs(console, Box::new(file), path, options, BOUNDS)
+        let mut logging = Self::with_outputs(console, Box::new(file), path, options, BOUNDS)?;
+        logging.hook_panics();
+        Ok(logging)
+    }
+
+    /// Sends panic messages (an evaluator bug caught by `answer`, a worker
+    /// thread dying) to both sinks as CRIT records, escaped, instead of
+    /// the default hook's write to stderr, which would stop the panicking
+    /// thread for as long as nobody reads the console.
+    fn hook_panics(&mut self) {
+        let (console, file, format) = (self.console.clone(), self.file.clone(), self.format);
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            let message = info.to_string();
+            let record = notice(
+                format,
+                Level::Critical,
+                "panic",
+                &[
+                    ("thread", Val::Text(thread.name().unwrap_or("unnamed"))),
+                    ("message", Val::Text(&message)),
+                ],
+            );
+            file.append_in_panic(&record);
+            console.append_in_panic(&record);
+        }));
+        self.hooked_panics = true;
     }
 
     /// A handle that reopens the log file (see [`Reopener::reopen`]).
@@ -201,7 +231,6 @@ impl Logging {
             Format::Text => queue(
                 FullFormat::new(PlainDecorator::new(tee))
                     .use_custom_timestamp(text_timestamp)
-                    .use_original_order()
                     .build()
                     .ignore_res(),
                 size,
@@ -225,6 +254,7 @@ impl Logging {
         let drain = Sanitize {
             inner: queue.ignore_res(),
             max_field: options.max_field,
+            format,
         }
         .filter_level(options.level)
         .ignore_res();
@@ -237,6 +267,7 @@ impl Logging {
             bounds,
             format,
             path: path.to_string(),
+            hooked_panics: false,
         })
     }
 
@@ -252,6 +283,10 @@ impl Logging {
         // formatting thread, which never waits for a device: every record
         // sent before is in the sinks' buffers.
         drop(self.guard.take());
+        if self.hooked_panics {
+            // The default hook again: the sinks' writers are ending.
+            drop(std::panic::take_hook());
+        }
         // The file first: the console's writer must still run to show
         // what the file's writer reports.
         self.file.stop();

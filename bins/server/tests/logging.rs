@@ -5,7 +5,6 @@
 mod common;
 
 use std::io::Write;
-use std::time::Duration;
 
 use common::{Server, TIMEOUT};
 
@@ -258,5 +257,30 @@ fn a_flood_of_long_invalid_lines_writes_bounded_records() {
         "{} requests of 64 KiB: the log grew by {grown} bytes",
         CLIENTS * LINES
     );
-    let _ = Duration::ZERO;
+}
+
+#[test]
+fn bad_log_flags_are_refused() {
+    let bin = env!("CARGO_BIN_EXE_calc-server");
+    for (flags, expect) in [
+        (
+            &["--log-max-field", "15"][..],
+            "--log-max-field must be between 16 and 65536",
+        ),
+        (
+            &["--log-max-field", "65537"][..],
+            "--log-max-field must be between 16 and 65536",
+        ),
+        (&["--log-format", "xml"][..], "unknown log format"),
+    ] {
+        let out = std::process::Command::new(bin)
+            .args(["127.0.0.1", "0", "--log-file", "/dev/null"])
+            .args(flags)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flags:?}");
+        let text = String::from_utf8_lossy(&out.stderr).to_string()
+            + &String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(expect), "{flags:?}: {text}");
+    }
 }

@@ -13,6 +13,7 @@ use std::fmt::{self, Write as _};
 use slog::{BorrowedKV, Drain, Key, OwnedKVList, Record, RecordStatic, Serializer, KV};
 
 use super::escape::{self, Bounded, Escaped};
+use super::sink::Format;
 
 /// Longest escaped text kept of a string that does not come from a client
 /// (a message, an address, an error text, a path).
@@ -102,13 +103,14 @@ pub struct Sanitize<D> {
     pub inner: D,
     /// `--log-max-field`.
     pub max_field: usize,
+    /// The format the records will be written in.
+    pub format: Format,
 }
 
 thread_local! {
-    /// Scratch for the escaped message and for one value at a time: taken
-    /// out while in use, so no allocation per record once warm.
+    /// Scratch for an escaped message: taken out while in use, so no
+    /// allocation per record once warm.
     static MSG: RefCell<String> = const { RefCell::new(String::new()) };
-    static VALUE: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 impl<D: Drain> Drain for Sanitize<D> {
@@ -121,6 +123,9 @@ impl<D: Drain> Drain for Sanitize<D> {
             tag: record.tag(),
             level: record.level(),
         };
+        if self.format == Format::Text {
+            return self.log_text(record, &rs, values);
+        }
         let kv = SanitizedKv {
             kv: record.kv(),
             max_field: self.max_field,
@@ -146,6 +151,43 @@ impl<D: Drain> Drain for Sanitize<D> {
     }
 }
 
+impl<D: Drain> Sanitize<D> {
+    /// The text format: the values are written into the message here, as
+    /// slog-term would write them (`message, key: value, ...`), and the
+    /// record goes on without values. The formatting then happens on the
+    /// threads that log, in parallel, and the queue holds one string per
+    /// record (two allocations in all) instead of a box per value; the
+    /// single formatting thread only adds the timestamp and level.
+    fn log_text(
+        &self,
+        record: &Record<'_>,
+        rs: &RecordStatic<'_>,
+        values: &OwnedKVList,
+    ) -> Result<D::Ok, D::Err> {
+        let mut pack = PACK.with(|p| p.take());
+        pack.text.clear();
+        pack.entries.clear();
+        let _ = record.kv().serialize(
+            record,
+            &mut Packer {
+                pack: &mut pack,
+                max_field: self.max_field,
+            },
+        );
+        let mut msg = MSG.with(|m| m.take());
+        msg.clear();
+        bounded(&mut msg, SERVER_TEXT_MAX, |b| b.write_fmt(*record.msg()));
+        pack.render_text(&mut msg);
+        let result = self.inner.log(
+            &Record::new(rs, &format_args!("{msg}"), BorrowedKV(&())),
+            values,
+        );
+        MSG.with(|m| m.replace(msg));
+        PACK.with(|p| p.replace(pack));
+        result
+    }
+}
+
 /// Writes with `f` into `out` through a [`Bounded`] writer and, when the
 /// text was cut, appends the cut mark and the full length.
 fn bounded(out: &mut String, max: usize, f: impl FnOnce(&mut Bounded<'_>) -> fmt::Result) {
@@ -163,86 +205,311 @@ struct SanitizedKv<'a> {
 }
 
 impl KV for SanitizedKv<'_> {
+    /// Packs the record's values into one [`Pack`] and emits that: the
+    /// queue then makes one owned copy of the record's values (two
+    /// allocations) instead of boxing each value, and the values come out
+    /// in the order the call site wrote them, so the formatters need not
+    /// reorder (slog-term would allocate twice per value to do so).
     fn serialize(&self, record: &Record<'_>, serializer: &mut dyn Serializer) -> slog::Result {
-        self.kv.serialize(
+        let mut pack = PACK.with(|p| p.take());
+        pack.text.clear();
+        pack.entries.clear();
+        let packed = self.kv.serialize(
             record,
-            &mut Adapter {
-                inner: serializer,
+            &mut Packer {
+                pack: &mut pack,
                 max_field: self.max_field,
             },
-        )
-    }
-}
-
-/// Passes numbers through, escapes and bounds strings, and turns bytes
-/// (how [`Untrusted`] arrives) into a [`Field`].
-struct Adapter<'a> {
-    inner: &'a mut dyn Serializer,
-    max_field: usize,
-}
-
-macro_rules! forward {
-    ($($f:ident: $t:ty),* $(,)?) => {
-        $(fn $f(&mut self, key: Key, val: $t) -> slog::Result {
-            self.inner.$f(key, val)
-        })*
-    };
-}
-
-impl Adapter<'_> {
-    /// Escapes text written by `f` into the scratch buffer and emits it.
-    fn emit_escaped(
-        &mut self,
-        key: Key,
-        f: impl FnOnce(&mut Bounded<'_>) -> fmt::Result,
-    ) -> slog::Result {
-        let mut buf = VALUE.with(|v| v.take());
-        buf.clear();
-        bounded(&mut buf, SERVER_TEXT_MAX, f);
-        let result = self.inner.emit_str(key, &buf);
-        VALUE.with(|v| v.replace(buf));
+        );
+        let result = packed.and_then(|()| serializer.emit_serde(PACK_KEY, &pack));
+        PACK.with(|p| p.replace(pack));
         result
     }
 }
 
-impl Serializer for Adapter<'_> {
-    forward!(
-        emit_usize: usize, emit_isize: isize, emit_bool: bool,
-        emit_u8: u8, emit_i8: i8, emit_u16: u16, emit_i16: i16,
-        emit_u32: u32, emit_i32: i32, emit_f32: f32,
-        emit_u64: u64, emit_i64: i64, emit_f64: f64,
-        emit_u128: u128, emit_i128: i128,
+thread_local! {
+    static PACK: RefCell<Pack<Vec<Entry>>> = const {
+        RefCell::new(Pack { text: String::new(), entries: Vec::new() })
+    };
+}
+
+/// The key a [`Pack`] is emitted under; it never appears in the output.
+const PACK_KEY: Key = "values";
+
+/// One value of a record.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    key: Key,
+    val: Val,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Val {
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Bool(bool),
+    Unit,
+    None,
+    /// Server text, escaped and bounded: a range of the pack's text.
+    Text(u32, u32),
+    /// A client value, escaped and bounded: a range of the pack's text,
+    /// and the original length if it was cut.
+    Field(u32, u32, Option<usize>),
+}
+
+/// Most values a queued record keeps inline; more go to a vector.
+const INLINE: usize = 8;
+
+/// Entries of an owned pack, in the order written: inline up to
+/// [`INLINE`], then a vector.
+#[derive(Clone, Debug)]
+struct Entries {
+    inline: [Entry; INLINE],
+    len: usize,
+    more: Vec<Entry>,
+}
+
+/// A record's values, escaped and bounded, with their text in one string.
+/// While packing, entries are in slog's order (last written first).
+#[derive(Clone, Debug, Default)]
+struct Pack<E> {
+    text: String,
+    entries: E,
+}
+
+/// Iterates entries in the order the call site wrote them.
+trait EntryList {
+    fn each(&self, f: &mut dyn FnMut(&Entry) -> slog::Result) -> slog::Result;
+}
+
+impl EntryList for Vec<Entry> {
+    fn each(&self, f: &mut dyn FnMut(&Entry) -> slog::Result) -> slog::Result {
+        self.iter().rev().try_for_each(f)
+    }
+}
+
+impl EntryList for Entries {
+    fn each(&self, f: &mut dyn FnMut(&Entry) -> slog::Result) -> slog::Result {
+        self.inline[..self.len]
+            .iter()
+            .chain(&self.more)
+            .try_for_each(f)
+    }
+}
+
+impl<E: EntryList> Pack<E> {
+    fn range(&self, start: u32, end: u32) -> &str {
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// Emits every value; client values as [`Field`]s through `emit_serde`
+    /// (JSON writes a string, slog-term the quoted form) or, when
+    /// `fallback` (a serializer that must not receive `emit_serde`),
+    /// directly in their quoted form.
+    fn emit(&self, serializer: &mut dyn Serializer, fallback: bool) -> slog::Result {
+        self.entries.each(&mut |e| match e.val {
+            Val::U64(v) => serializer.emit_u64(e.key, v),
+            Val::I64(v) => serializer.emit_i64(e.key, v),
+            Val::F64(v) => serializer.emit_f64(e.key, v),
+            Val::Bool(v) => serializer.emit_bool(e.key, v),
+            Val::Unit => serializer.emit_unit(e.key),
+            Val::None => serializer.emit_none(e.key),
+            Val::Text(a, b) => serializer.emit_str(e.key, self.range(a, b)),
+            Val::Field(a, b, cut_from) => {
+                let field = Field {
+                    text: self.range(a, b),
+                    cut_from,
+                };
+                if fallback {
+                    serializer.emit_arguments(e.key, &format_args!("{}", field.quoted()))
+                } else {
+                    serializer.emit_serde(e.key, &field)
+                }
+            }
+        })
+    }
+}
+
+impl Pack<Vec<Entry>> {
+    /// Appends `, key: value` for every value, as slog-term writes them:
+    /// client values quoted.
+    fn render_text(&self, out: &mut String) {
+        let _ = self.entries.each(&mut |e| {
+            let _ = write!(out, ", {}: ", e.key);
+            let _ = match e.val {
+                Val::U64(v) => write!(out, "{v}"),
+                Val::I64(v) => write!(out, "{v}"),
+                Val::F64(v) => write!(out, "{v}"),
+                Val::Bool(v) => write!(out, "{v}"),
+                Val::Unit => write!(out, "()"),
+                Val::None => write!(out, "None"),
+                Val::Text(a, b) => {
+                    out.push_str(self.range(a, b));
+                    Ok(())
+                }
+                Val::Field(a, b, cut_from) => write!(
+                    out,
+                    "{}",
+                    Field {
+                        text: self.range(a, b),
+                        cut_from,
+                    }
+                    .quoted()
+                ),
+            };
+            Ok(())
+        });
+    }
+}
+
+impl<E: EntryList> slog::Value for Pack<E> {
+    fn serialize(&self, _: &Record<'_>, _: Key, serializer: &mut dyn Serializer) -> slog::Result {
+        self.emit(serializer, false)
+    }
+}
+
+impl<E: EntryList> serde::Serialize for Pack<E> {
+    /// Only for a serializer that asks for the pack as one value: an
+    /// object of the record's values.
+    fn serialize<Z: serde::Serializer>(&self, s: Z) -> Result<Z::Ok, Z::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        let mut err = None;
+        let _ = self.entries.each(&mut |e| {
+            let r = match e.val {
+                Val::U64(v) => map.serialize_entry(e.key, &v),
+                Val::I64(v) => map.serialize_entry(e.key, &v),
+                Val::F64(v) => map.serialize_entry(e.key, &v),
+                Val::Bool(v) => map.serialize_entry(e.key, &v),
+                Val::Unit | Val::None => map.serialize_entry(e.key, &()),
+                Val::Text(a, b) => map.serialize_entry(e.key, self.range(a, b)),
+                Val::Field(a, b, cut_from) => map.serialize_entry(
+                    e.key,
+                    &Field {
+                        text: self.range(a, b),
+                        cut_from,
+                    },
+                ),
+            };
+            r.map_err(|x| {
+                err = Some(x);
+                slog::Error::Other
+            })
+        });
+        match err {
+            Some(e) => Err(e),
+            None => map.end(),
+        }
+    }
+}
+
+impl<E: EntryList> slog::SerdeValue for Pack<E> {
+    fn serialize_fallback(&self, _: Key, serializer: &mut dyn Serializer) -> slog::Result {
+        self.emit(serializer, true)
+    }
+
+    fn as_serde(&self) -> &dyn erased_serde::Serialize {
+        self
+    }
+
+    /// The queue's copy: the text and up to [`INLINE`] entries in two
+    /// allocations (the box and the text).
+    fn to_sendable(&self) -> Box<dyn slog::SerdeValue + Send + 'static> {
+        let mut entries = Entries {
+            inline: [Entry {
+                key: "",
+                val: Val::Unit,
+            }; INLINE],
+            len: 0,
+            more: Vec::new(),
+        };
+        // In the order written, which `Entries::each` keeps.
+        let _ = self.entries.each(&mut |e| {
+            if entries.len < INLINE {
+                entries.inline[entries.len] = *e;
+                entries.len += 1;
+            } else {
+                entries.more.push(*e);
+            }
+            Ok(())
+        });
+        Box::new(Pack {
+            text: self.text.clone(),
+            entries,
+        })
+    }
+}
+
+/// Escapes, bounds and packs each value the record emits.
+struct Packer<'a> {
+    pack: &'a mut Pack<Vec<Entry>>,
+    max_field: usize,
+}
+
+impl Packer<'_> {
+    fn push(&mut self, key: Key, val: Val) -> slog::Result {
+        self.pack.entries.push(Entry { key, val });
+        Ok(())
+    }
+
+    /// Packs server text written by `f`, escaped, cut at
+    /// [`SERVER_TEXT_MAX`] with the cut noted.
+    fn text(&mut self, key: Key, f: impl FnOnce(&mut Bounded<'_>) -> fmt::Result) -> slog::Result {
+        let start = self.pack.text.len();
+        bounded(&mut self.pack.text, SERVER_TEXT_MAX, f);
+        let end = self.pack.text.len();
+        self.push(key, Val::Text(start as u32, end as u32))
+    }
+}
+
+macro_rules! pack_as {
+    ($($f:ident: $t:ty => $v:ident as $c:ty),* $(,)?) => {
+        $(fn $f(&mut self, key: Key, val: $t) -> slog::Result {
+            self.push(key, Val::$v(val as $c))
+        })*
+    };
+}
+
+impl Serializer for Packer<'_> {
+    pack_as!(
+        emit_usize: usize => U64 as u64, emit_u8: u8 => U64 as u64,
+        emit_u16: u16 => U64 as u64, emit_u32: u32 => U64 as u64, emit_u64: u64 => U64 as u64,
+        emit_isize: isize => I64 as i64, emit_i8: i8 => I64 as i64,
+        emit_i16: i16 => I64 as i64, emit_i32: i32 => I64 as i64, emit_i64: i64 => I64 as i64,
+        emit_f32: f32 => F64 as f64, emit_f64: f64 => F64 as f64,
     );
 
+    fn emit_u128(&mut self, key: Key, val: u128) -> slog::Result {
+        self.text(key, |b| write!(b, "{val}"))
+    }
+
+    fn emit_i128(&mut self, key: Key, val: i128) -> slog::Result {
+        self.text(key, |b| write!(b, "{val}"))
+    }
+
+    fn emit_bool(&mut self, key: Key, val: bool) -> slog::Result {
+        self.push(key, Val::Bool(val))
+    }
+
     fn emit_unit(&mut self, key: Key) -> slog::Result {
-        self.inner.emit_unit(key)
+        self.push(key, Val::Unit)
     }
 
     fn emit_none(&mut self, key: Key) -> slog::Result {
-        self.inner.emit_none(key)
+        self.push(key, Val::None)
     }
 
     fn emit_char(&mut self, key: Key, val: char) -> slog::Result {
-        if escape::needs_escape(val) {
-            self.emit_escaped(key, |b| b.write_char(val))
-        } else {
-            self.inner.emit_char(key, val)
-        }
+        self.text(key, |b| b.write_char(val))
     }
 
     fn emit_str(&mut self, key: Key, val: &str) -> slog::Result {
-        if val.len() <= SERVER_TEXT_MAX && !val.chars().any(escape::needs_escape) {
-            self.inner.emit_str(key, val)
-        } else {
-            self.emit_escaped(key, |b| b.write_str(val))
-        }
+        self.text(key, |b| b.write_str(val))
     }
 
     fn emit_arguments(&mut self, key: Key, val: &fmt::Arguments<'_>) -> slog::Result {
-        match val.as_str() {
-            Some(s) => self.emit_str(key, s),
-            None => self.emit_escaped(key, |b| b.write_fmt(*val)),
-        }
+        self.text(key, |b| b.write_fmt(*val))
     }
 
     fn emit_bytes(&mut self, key: Key, bytes: &[u8], _: slog::BytesKind) -> slog::Result {
@@ -257,21 +524,19 @@ impl Serializer for Adapter<'_> {
                 Err(_) => ("", false),
             },
         };
-        let mut buf = VALUE.with(|v| v.take());
-        buf.clear();
-        let cut = escape::escape_into(&mut buf, prefix, self.max_field) || !whole;
-        let field = Field {
-            text: buf.as_str(),
-            cut_from: cut.then_some(bytes.len()),
-        };
-        let result = self.inner.emit_serde(key, &field);
-        VALUE.with(|v| v.replace(buf));
-        result
+        let start = self.pack.text.len();
+        let cut = escape::escape_into(&mut self.pack.text, prefix, self.max_field) || !whole;
+        let end = self.pack.text.len();
+        self.push(
+            key,
+            Val::Field(start as u32, end as u32, cut.then_some(bytes.len())),
+        )
     }
 
     fn emit_serde(&mut self, key: Key, value: &dyn slog::SerdeValue) -> slog::Result {
-        // Only this module's fields come this way; they are escaped already.
-        self.inner.emit_serde(key, value)
+        // No value of this server comes this way; any other is packed as
+        // what it gives without serde.
+        value.serialize_fallback(key, self)
     }
 }
 
@@ -321,18 +586,16 @@ mod tests {
             Sanitize {
                 inner: c.clone(),
                 max_field,
+                format: Format::Json,
             },
             o!(),
         );
         (log, c)
     }
 
-    /// The message first, then the values in the order they were written
-    /// (slog serializes them last to first).
+    /// The message first, then the values in the order they were written.
     fn got(c: &Collect) -> Vec<(String, String)> {
-        let mut v = std::mem::take(&mut *c.0.lock().unwrap());
-        v[1..].reverse();
-        v
+        std::mem::take(&mut *c.0.lock().unwrap())
     }
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -357,6 +620,29 @@ mod tests {
                 ("result", "\"2\""),
                 ("reason", "read error: \\u{1b}]0;x\\u{7}"),
             ])
+        );
+    }
+
+    #[test]
+    fn the_text_format_gets_the_values_in_the_message() {
+        let c = Collect::default();
+        let log = Logger::root(
+            Sanitize {
+                inner: c.clone(),
+                max_field: 16,
+                format: Format::Text,
+            },
+            o!(),
+        );
+        slog::info!(log, "request"; "session" => 7u64, "peer" => "127.0.0.1:1",
+            "expression" => Untrusted("7, peer: 6.6.6.6:1\x1b"), "result" => Untrusted("2"),
+            "ok" => true, "ratio" => 0.5f64, "delta" => -3i32, "note" => %"a\u{2028}b");
+        assert_eq!(
+            got(&c),
+            pairs(&[(
+                "msg",
+                r#"request, session: 7, peer: 127.0.0.1:1, expression: "7, peer: 6.6.6.6…" (19 bytes), result: "2", ok: true, ratio: 0.5, delta: -3, note: a\u{2028}b"#
+            )])
         );
     }
 

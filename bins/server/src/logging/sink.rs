@@ -204,6 +204,23 @@ impl Sink {
         }
     }
 
+    /// [`Sink::append`] for the panic hook, which may run on a thread that
+    /// panicked while holding this sink's lock: it gives up after a few
+    /// tries instead of waiting for itself.
+    pub fn append_in_panic(&self, record: &[u8]) {
+        for _ in 0..100 {
+            if let Ok(mut st) = self.0.state.try_lock() {
+                if st.pending.len() + record.len() <= st.cap {
+                    st.pending.extend_from_slice(record);
+                } else {
+                    st.dropped += 1;
+                }
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
     fn drop_notice(&self, n: u64) -> Vec<u8> {
         let msg = match self.0.kind {
             Kind::Console => "log records not shown on the console (console not read)",

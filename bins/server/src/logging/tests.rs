@@ -513,9 +513,13 @@ mod size {
         let result = "9".repeat(65_536);
         let long_text = "x".repeat(5000);
         let slot = std::mem::size_of::<slog_async::AsyncRecord>() + 16;
-        for max_field in [16, 256, 4096, 65_536] {
+        for (format, max_field) in [Format::Text, Format::Json]
+            .into_iter()
+            .flat_map(|f| [16, 256, 4096, 65_536].map(|m| (f, m)))
+        {
             let options = Options {
                 max_field,
+                format,
                 ..Options::default()
             };
             let logging = logging_with(io::sink(), io::sink(), options, BOUNDS);
@@ -535,7 +539,7 @@ mod size {
             let r = allocated_by(request) + slot;
             let c = allocated_by(closed) + slot;
             eprintln!(
-                "max_field {max_field}: request record {r} bytes, session closed {c}, bound {}, queue {} records",
+                "{format:?}, max_field {max_field}: request record {r} bytes, session closed {c}, bound {}, queue {} records",
                 record_bound(max_field),
                 queue_records(max_field)
             );
@@ -554,5 +558,22 @@ mod size {
             drop(log);
             logging.finish();
         }
+    }
+}
+
+/// While installed (briefly: the hook is process-wide), panic messages go
+/// to both sinks as escaped CRIT records.
+#[test]
+fn panics_are_logged_to_both_sinks() {
+    let (console, file) = (Disk::default(), Disk::default());
+    let mut logging = logging(console.clone(), file.clone());
+    logging.hook_panics();
+    let caught = std::panic::catch_unwind(|| panic!("boom \x1b[2K"));
+    logging.finish();
+    assert!(caught.is_err());
+    for d in [&console, &file] {
+        let t = d.text();
+        assert!(t.contains(" CRIT panic, thread: "), "{t}");
+        assert!(t.contains("boom \\u{1b}[2K"), "{t}");
     }
 }
