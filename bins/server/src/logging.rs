@@ -255,6 +255,7 @@ impl Logging {
             inner: queue.ignore_res(),
             max_field: options.max_field,
             format,
+            no_values: slog::OwnedKVList::from(o!()),
         }
         .filter_level(options.level)
         .ignore_res();

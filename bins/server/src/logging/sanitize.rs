@@ -105,6 +105,9 @@ pub struct Sanitize<D> {
     pub max_field: usize,
     /// The format the records will be written in.
     pub format: Format,
+    /// An empty list, passed on in place of the loggers' own values, which
+    /// are packed with the record's.
+    pub no_values: OwnedKVList,
 }
 
 thread_local! {
@@ -128,6 +131,7 @@ impl<D: Drain> Drain for Sanitize<D> {
         }
         let kv = SanitizedKv {
             kv: record.kv(),
+            values,
             max_field: self.max_field,
         };
         let clean = record
@@ -135,16 +139,17 @@ impl<D: Drain> Drain for Sanitize<D> {
             .as_str()
             .is_some_and(|m| m.len() <= SERVER_TEXT_MAX && !m.chars().any(escape::needs_escape));
         if clean {
-            return self
-                .inner
-                .log(&Record::new(&rs, record.msg(), BorrowedKV(&kv)), values);
+            return self.inner.log(
+                &Record::new(&rs, record.msg(), BorrowedKV(&kv)),
+                &self.no_values,
+            );
         }
         let mut msg = MSG.with(|m| m.take());
         msg.clear();
         bounded(&mut msg, SERVER_TEXT_MAX, |b| b.write_fmt(*record.msg()));
         let result = self.inner.log(
             &Record::new(&rs, &format_args!("{msg}"), BorrowedKV(&kv)),
-            values,
+            &self.no_values,
         );
         MSG.with(|m| m.replace(msg));
         result
@@ -167,20 +172,22 @@ impl<D: Drain> Sanitize<D> {
         let mut pack = PACK.with(|p| p.take());
         pack.text.clear();
         pack.entries.clear();
-        let _ = record.kv().serialize(
-            record,
-            &mut Packer {
-                pack: &mut pack,
-                max_field: self.max_field,
-            },
-        );
+        let mut packer = Packer {
+            pack: &mut pack,
+            max_field: self.max_field,
+        };
+        // The loggers' values first: packed entries come out last first,
+        // so the record's values are written before them, as slog-term
+        // writes them.
+        let _ = values.serialize(record, &mut packer);
+        let _ = record.kv().serialize(record, &mut packer);
         let mut msg = MSG.with(|m| m.take());
         msg.clear();
         bounded(&mut msg, SERVER_TEXT_MAX, |b| b.write_fmt(*record.msg()));
         pack.render_text(&mut msg);
         let result = self.inner.log(
             &Record::new(rs, &format_args!("{msg}"), BorrowedKV(&())),
-            values,
+            &self.no_values,
         );
         MSG.with(|m| m.replace(msg));
         PACK.with(|p| p.replace(pack));
@@ -201,6 +208,8 @@ fn bounded(out: &mut String, max: usize, f: impl FnOnce(&mut Bounded<'_>) -> fmt
 
 struct SanitizedKv<'a> {
     kv: BorrowedKV<'a>,
+    /// The loggers' values, packed with the record's.
+    values: &'a OwnedKVList,
     max_field: usize,
 }
 
@@ -214,13 +223,14 @@ impl KV for SanitizedKv<'_> {
         let mut pack = PACK.with(|p| p.take());
         pack.text.clear();
         pack.entries.clear();
-        let packed = self.kv.serialize(
-            record,
-            &mut Packer {
-                pack: &mut pack,
-                max_field: self.max_field,
-            },
-        );
+        let mut packer = Packer {
+            pack: &mut pack,
+            max_field: self.max_field,
+        };
+        let packed = self
+            .values
+            .serialize(record, &mut packer)
+            .and_then(|()| self.kv.serialize(record, &mut packer));
         let result = packed.and_then(|()| serializer.emit_serde(PACK_KEY, &pack));
         PACK.with(|p| p.replace(pack));
         result
@@ -587,6 +597,7 @@ mod tests {
                 inner: c.clone(),
                 max_field,
                 format: Format::Json,
+                no_values: OwnedKVList::from(o!()),
             },
             o!(),
         );
@@ -631,6 +642,7 @@ mod tests {
                 inner: c.clone(),
                 max_field: 16,
                 format: Format::Text,
+                no_values: OwnedKVList::from(o!()),
             },
             o!(),
         );
@@ -644,6 +656,29 @@ mod tests {
                 r#"request, session: 7, peer: 127.0.0.1:1, expression: "7, peer: 6.6.6.6…" (19 bytes), result: "2", ok: true, ratio: 0.5, delta: -3, note: a\u{2028}b"#
             )])
         );
+    }
+
+    #[test]
+    fn a_child_loggers_values_are_escaped_too() {
+        let (log, c) = logger(256);
+        let child = log.new(o!("client" => "a\x1bb"));
+        slog::info!(child, "x"; "n" => 1u64);
+        assert_eq!(
+            got(&c),
+            pairs(&[("msg", "x"), ("n", "1"), ("client", "a\\u{1b}b")])
+        );
+        let c = Collect::default();
+        let log = Logger::root(
+            Sanitize {
+                inner: c.clone(),
+                max_field: 16,
+                format: Format::Text,
+                no_values: OwnedKVList::from(o!()),
+            },
+            o!("client" => Untrusted("\u{202e}")),
+        );
+        slog::info!(log, "x"; "n" => 1u64);
+        assert_eq!(got(&c), pairs(&[("msg", r#"x, n: 1, client: "\u{202e}""#)]));
     }
 
     #[test]
