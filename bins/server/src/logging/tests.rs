@@ -62,8 +62,16 @@ impl Write for Gate {
     }
 }
 
+/// Buffers large enough that a test's records are never dropped, however
+/// late the writers run on a loaded machine.
+const ROOMY: Bounds = Bounds {
+    console_buffer: 64 << 20,
+    file_buffer: 64 << 20,
+    ..BOUNDS
+};
+
 fn logging(console: impl Write + Send + 'static, file: impl Write + Send + 'static) -> Logging {
-    logging_with(console, file, Options::default(), BOUNDS)
+    logging_with(console, file, Options::default(), ROOMY)
 }
 
 fn logging_with(
@@ -127,7 +135,7 @@ fn level_filter_applies() {
         level: Level::Warning,
         ..Options::default()
     };
-    let logging = logging_with(io::sink(), file.clone(), options, BOUNDS);
+    let logging = logging_with(io::sink(), file.clone(), options, ROOMY);
     info!(logging.log, "hidden");
     warn!(logging.log, "shown");
     logging.finish();
@@ -227,7 +235,7 @@ fn json_lines_parse_and_keep_client_text_escaped() {
         max_field: 64,
         ..Options::default()
     };
-    let logging = logging_with(console.clone(), file.clone(), options, BOUNDS);
+    let logging = logging_with(console.clone(), file.clone(), options, ROOMY);
     let long = "1+".repeat(1000);
     for (i, h) in HOSTILE.iter().enumerate() {
         warn!(logging.log, "invalid request"; "session" => i as u64, "peer" => "127.0.0.1:9",
@@ -273,13 +281,13 @@ fn json_lines_parse_and_keep_client_text_escaped() {
 /// A small console buffer, so that a few thousand records fill it.
 const SMALL_CONSOLE: Bounds = Bounds {
     console_buffer: 64 * 1024,
-    ..BOUNDS
+    ..ROOMY
 };
 
 /// A small file buffer, so that a few thousand records fill it.
 const SMALL_FILE: Bounds = Bounds {
     file_buffer: 64 * 1024,
-    ..BOUNDS
+    ..ROOMY
 };
 
 #[test]
@@ -412,7 +420,7 @@ fn a_file_stuck_forever_delays_finish_by_a_bounded_wait_only() {
     let console = Disk::default();
     let bounds = Bounds {
         file_wait: Duration::from_millis(200),
-        ..BOUNDS
+        ..ROOMY
     };
     let logging = logging_with(console.clone(), file.clone(), Options::default(), bounds);
     info!(logging.log, "request"; "id" => 1);
