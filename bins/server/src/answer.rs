@@ -25,7 +25,7 @@ type Evaluated = std::thread::Result<(Result<(), calc_core::EvalError>, u64)>;
 ///
 /// A panic inside calc-core is caught and answered as `InternalError`, so
 /// that one bad input cannot take down a worker and every session on it;
-/// the panic message still reaches stderr through the panic hook.
+/// the panic message still reaches the log through the panic hook.
 pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> Outcome {
     let evaluated = run(expr, limits, text);
     encode(evaluated, limits, out, text)

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use argh::FromArgs;
 
+use crate::logging::Format;
+
 /// The default host, the seed's.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// The default port, the seed's.
@@ -32,6 +34,17 @@ pub struct Args {
     /// trace (default info: one line per request)
     #[argh(option, default = "LogLevel(slog::Level::Info)")]
     pub log_level: LogLevel,
+
+    /// log record format, on the console and in the file: text (one line
+    /// per record) or json (one JSON object per line) (default text)
+    #[argh(option, default = "LogFormat(Format::Text)")]
+    pub log_format: LogFormat,
+
+    /// longest client-derived value (expression, result, error message) a
+    /// log record keeps, in bytes of escaped text; longer values are cut
+    /// and their full length noted (default 256, 16 to 65536)
+    #[argh(option, default = "crate::logging::DEFAULT_MAX_FIELD")]
+    pub log_max_field: usize,
 
     /// most sessions open at once; further clients get `ERR Busy` (default 10000)
     #[argh(option, default = "10_000")]
@@ -109,6 +122,22 @@ impl FromStr for LogLevel {
     }
 }
 
+/// A `--log-format` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogFormat(pub Format);
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat(Format::Text)),
+            "json" => Ok(LogFormat(Format::Json)),
+            _ => Err(format!("unknown log format {s:?}: expected text or json")),
+        }
+    }
+}
+
 impl fmt::Display for LogLevel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.as_str())
@@ -134,6 +163,17 @@ mod tests {
         assert!(a.workers.is_none());
         assert!(!a.proxy_protocol);
         assert_eq!(a.proxy_header_timeout, 3);
+        assert_eq!(a.log_format, LogFormat(Format::Text));
+        assert_eq!(a.log_max_field, 256);
+    }
+
+    #[test]
+    fn log_format_and_field_length() {
+        let a = parse(&["--log-format", "JSON", "--log-max-field", "64"]).unwrap();
+        assert_eq!(a.log_format, LogFormat(Format::Json));
+        assert_eq!(a.log_max_field, 64);
+        assert!(parse(&["--log-format", "xml"]).is_err());
+        assert!(parse(&["--log-max-field", "-1"]).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use slog::{info, warn, Logger};
 use wire::{FrameError, LineDecoder, ReadBuffer, Request, WriteBuffer};
 
 use crate::answer;
+use crate::logging::Untrusted;
 use crate::pool::{Done, Job, Owner, Reply, Submitter};
 
 /// Once this many answer bytes wait for the client, the server stops
@@ -421,7 +422,9 @@ fn respond(
             *work += REQUEST_WORK;
             wire::encode_frame_error(out, &e);
             session.record_request(false);
-            warn!(ctx.log, "invalid request"; "session" => session.id(), "peer" => peer, "error" => format!("{}: {e}", e.class()));
+            let error = format!("{}: {e}", e.class());
+            warn!(ctx.log, "invalid request"; "session" => session.id(), "peer" => peer,
+                  "error" => Untrusted(&error));
         }
     }
 }
@@ -429,26 +432,16 @@ fn respond(
 /// The one record per evaluated request: INFO for an answer, WARN for an
 /// error. `shown` is the repr or `Class: message`.
 fn log_answer(log: &Logger, session: &SessionGuard, peer: &str, expr: &str, shown: &str, ok: bool) {
-    // The fields go into the message, which slog-async copies with one
-    // allocation, instead of key-values it would box one by one. The text
-    // is the same as with key-values.
+    // Key-value form, so that JSON has fields. Client text goes in as
+    // `Untrusted`: the logging layer escapes, quotes and cuts it at
+    // --log-max-field bytes on this thread. It also packs the values for
+    // the queue: for the text format into the message (two allocations per
+    // record), for JSON into one value (five).
     if ok {
-        info!(
-            log,
-            "request, session: {}, peer: {}, expression: {}, result: {}",
-            session.id(),
-            peer,
-            expr,
-            shown
-        );
+        info!(log, "request"; "session" => session.id(), "peer" => peer,
+              "expression" => Untrusted(expr), "result" => Untrusted(shown));
     } else {
-        warn!(
-            log,
-            "invalid request, session: {}, peer: {}, expression: {}, error: {}",
-            session.id(),
-            peer,
-            expr,
-            shown
-        );
+        warn!(log, "invalid request"; "session" => session.id(), "peer" => peer,
+              "expression" => Untrusted(expr), "error" => Untrusted(shown));
     }
 }

@@ -1,52 +1,134 @@
-//! Logging: every record goes through one slog-async channel to two
-//! slog-term drains, the console (stderr) and the log file.
+//! Logging: every record goes through one bounded queue (slog-async) to a
+//! formatting thread, which formats it once (text with slog-term, or JSON
+//! with slog-json) and appends the same bytes to two sinks, the console
+//! (stderr) and the log file, each written by a thread of its own.
 //!
-//! Nothing is dropped silently:
-//! - each record is formatted once (slog-term's `FullFormat`, UTC
-//!   timestamps) and the same bytes go to both sinks;
-//! - the channel uses [`OverflowStrategy::Block`]: when the logging thread
-//!   falls behind, the threads that log wait for room (backpressure on the
-//!   workers) instead of losing records;
-//! - the sinks buffer in memory and are pushed to the OS when 64 KiB are
-//!   pending or by a flusher thread every 50 ms, so a busy server does not
-//!   make one `write` per record;
-//! - a sink that cannot be written (disk full) keeps the server running:
-//!   its records are discarded and the console says so once, with the
-//!   count of lost bytes when it recovers;
+//! What holds, and what it rests on:
+//! - Client text cannot act on a terminal or forge a record: the
+//!   [`sanitize`] layer, on the thread that logs, before the queue,
+//!   escapes every string of every record ([`escape`]) and writes
+//!   client-derived values ([`Untrusted`]) as quoted strings. It also
+//!   packs the values (into the message for the text format), so that a
+//!   queued record costs a few allocations, not one per value.
+//! - Memory is bounded: every string in a record is cut (client values at
+//!   `--log-max-field` bytes, server text at 1 KiB), so a record has a
+//!   bounded size ([`record_bound`]); the queue holds at most
+//!   [`queue_records`] of them (16 MiB at most in all) and the loggers wait
+//!   when it is full; each sink buffers at most a fixed number of bytes.
+//! - A stalled sink stops nothing else: the formatting thread only appends
+//!   to the sinks' buffers. A sink whose buffer is full drops records and
+//!   counts them, and writes a notice with the count once it has room
+//!   again; a sink whose writes fail (a full disk) counts the lost bytes
+//!   and reports them when writes succeed again (see [`sink`]).
 //! - [`Reopener::reopen`] (on SIGHUP) writes what is buffered to the old
-//!   file, then points the file sink at a freshly opened file of the same
-//!   name, so a rotation (logrotate's rename then SIGHUP) loses no record;
-//! - [`Logging::finish`] drains the channel, joins its thread and flushes
-//!   both sinks.
+//!   file, then sends every later record to a freshly opened file of the
+//!   same name, so a rotation loses no record.
+//! - [`Logging::finish`] drains the queue, waits for the file to be
+//!   written (at most [`FILE_FINISH_WAIT`]), gives the console a short
+//!   wait ([`CONSOLE_FINISH_WAIT`]) and returns even if a writer is stuck.
 
-use std::cell::RefCell;
-use std::fs::OpenOptions;
+mod escape;
+mod sanitize;
+mod sink;
+mod timestamp;
+
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::os::fd::AsFd;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use slog::{o, Drain, Level, Logger};
+use slog::{o, Drain, FnValue, Level, Logger, PushFnValue};
 use slog_async::{AsyncGuard, OverflowStrategy};
 use slog_term::{FullFormat, PlainDecorator};
 
-/// Bytes buffered in a sink before it writes without waiting for the flusher.
-const SINK_HIGH_WATER: usize = 64 * 1024;
-/// How often the flusher thread pushes buffered records to the OS.
-const FLUSH_EVERY: Duration = Duration::from_millis(50);
-/// Records the async channel holds before loggers block.
-const CHANNEL_SIZE: usize = 64 * 1024;
+pub use sanitize::Untrusted;
+pub use sink::Format;
+
+use sanitize::Sanitize;
+use sink::{notice, Appended, Kind, Sink, Val};
+
+/// The default `--log-max-field`.
+pub const DEFAULT_MAX_FIELD: usize = 256;
+/// The range `--log-max-field` accepts.
+pub const MAX_FIELD_RANGE: std::ops::RangeInclusive<usize> = 16..=65_536;
+/// Bytes the queue's records may occupy in all.
+pub const QUEUE_BYTES: usize = 16 * 1024 * 1024;
+/// Bytes the console's buffer holds before records are dropped for it.
+pub const CONSOLE_BUFFER: usize = 1024 * 1024;
+/// Bytes the log file's buffer holds before records are dropped for it.
+pub const FILE_BUFFER: usize = 8 * 1024 * 1024;
+/// How long [`Logging::finish`] waits for the log file to be written.
+pub const FILE_FINISH_WAIT: Duration = Duration::from_secs(5);
+/// How long [`Logging::finish`] then waits for the console.
+pub const CONSOLE_FINISH_WAIT: Duration = Duration::from_millis(500);
+
+/// The most memory one queued record takes, with client values cut at
+/// `max_field` bytes: 4 KiB for its fixed part (the queue's slot, one box
+/// per value, the message, and up to three server strings at their 1 KiB
+/// limit) and two client values (no record has more), each with its cut
+/// note. The unit test `a_queued_record_takes_at_most_record_bound`
+/// measures the largest records against it.
+pub fn record_bound(max_field: usize) -> usize {
+    4 * 1024 + 2 * (max_field + 64)
+}
+
+/// How many records the queue holds: as many as fit in [`QUEUE_BYTES`],
+/// at most 4096.
+pub fn queue_records(max_field: usize) -> usize {
+    (QUEUE_BYTES / record_bound(max_field)).clamp(16, 4096)
+}
+
+/// How logging is set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Least severe level logged.
+    pub level: Level,
+    /// Text or JSON.
+    pub format: Format,
+    /// Longest client-derived value kept, in bytes of escaped text.
+    pub max_field: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            level: Level::Info,
+            format: Format::Text,
+            max_field: DEFAULT_MAX_FIELD,
+        }
+    }
+}
+
+/// Buffer sizes and waits (smaller in tests).
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    console_buffer: usize,
+    file_buffer: usize,
+    file_wait: Duration,
+    console_wait: Duration,
+}
+
+const BOUNDS: Bounds = Bounds {
+    console_buffer: CONSOLE_BUFFER,
+    file_buffer: FILE_BUFFER,
+    file_wait: FILE_FINISH_WAIT,
+    console_wait: CONSOLE_FINISH_WAIT,
+};
 
 /// The server's logger and what it takes to shut it down cleanly.
 pub struct Logging {
     /// The root logger; clone it or derive children with `new`.
     pub log: Logger,
     guard: Option<AsyncGuard>,
-    flusher: Option<JoinHandle<()>>,
-    stop: Arc<AtomicBool>,
-    sinks: [Sink; 2],
+    console: Sink,
+    file: Sink,
+    writers: [Option<JoinHandle<()>>; 2],
+    bounds: Bounds,
+    format: Format,
     path: String,
+    /// The panic hook sends to the sinks (restored at shutdown).
+    hooked_panics: bool,
 }
 
 /// Reopens the log file by name, for log rotation (SIGHUP).
@@ -71,130 +153,204 @@ impl Reopener {
             .create(true)
             .append(true)
             .open(&self.path)?;
-        let mut sink = self.file.lock();
-        sink.push();
-        sink.out = Box::new(file);
+        self.file.reopen(Box::new(file));
         Ok(())
     }
 }
 
 impl Logging {
-    /// Opens (appends to) `path` and starts the logging and flusher threads.
-    pub fn start(path: &str, level: Level) -> io::Result<Logging> {
+    /// Opens (appends to) `path` and starts the logging threads.
+    pub fn start(path: &str, options: Options) -> io::Result<Logging> {
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Self::with_sinks(
-            Sink::new(Box::new(io::stderr()), None),
-            Sink::new(Box::new(file), Some(path.to_string())),
-            level,
-            path,
-        ))
+        // A descriptor of its own: the console's writer never holds the
+        // lock of `io::stderr()`, which the rest of the process uses.
+        let console: Box<dyn Write + Send> = match io::stderr().as_fd().try_clone_to_owned() {
+            Ok(fd) => Box::new(File::from(fd)),
+            Err(_) => Box::new(io::stderr()),
+        };
+        let mut logging = Self::with_outputs(console, Box::new(file), path, options, BOUNDS)?;
+        logging.hook_panics();
+        Ok(logging)
+    }
+
+    /// Sends panic messages (an evaluator bug caught by `answer`, a worker
+    /// thread dying) to both sinks as CRIT records, escaped, instead of
+    /// the default hook's write to stderr, which would stop the panicking
+    /// thread for as long as nobody reads the console.
+    fn hook_panics(&mut self) {
+        let (console, file, format) = (self.console.clone(), self.file.clone(), self.format);
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            let message = info.to_string();
+            let record = notice(
+                format,
+                Level::Critical,
+                "panic",
+                &[
+                    ("thread", Val::Text(thread.name().unwrap_or("unnamed"))),
+                    ("message", Val::Text(&message)),
+                ],
+            );
+            file.append_in_panic(&record);
+            console.append_in_panic(&record);
+        }));
+        self.hooked_panics = true;
     }
 
     /// A handle that reopens the log file (see [`Reopener::reopen`]).
     pub fn reopener(&self) -> Reopener {
         Reopener {
-            file: self.sinks[1].clone(),
+            file: self.file.clone(),
             path: self.path.clone(),
         }
     }
 
-    fn with_sinks(console: Sink, file: Sink, level: Level, path: &str) -> Logging {
+    fn with_outputs(
+        console_out: Box<dyn Write + Send>,
+        file_out: Box<dyn Write + Send>,
+        path: &str,
+        options: Options,
+        bounds: Bounds,
+    ) -> io::Result<Logging> {
+        let format = options.format;
+        let console = Sink::new(Kind::Console, format, bounds.console_buffer);
+        let file = Sink::new(Kind::File(path.to_string()), format, bounds.file_buffer);
+        let writers = [
+            Some(console.spawn_writer(console_out, Some(file.clone()))?),
+            Some(file.spawn_writer(file_out, Some(console.clone()))?),
+        ];
         let tee = Tee {
-            record: Vec::with_capacity(256),
-            sinks: [console.clone(), file.clone()],
-        };
-        let format = FullFormat::new(PlainDecorator::new(tee))
-            .use_custom_timestamp(cached_utc_timestamp)
-            .use_original_order()
-            .build()
-            .ignore_res();
-        let (async_drain, guard) = slog_async::Async::new(format)
-            .chan_size(CHANNEL_SIZE)
-            .overflow_strategy(OverflowStrategy::Block)
-            .thread_name("calc-log".into())
-            .build_with_guard();
-        let drain = async_drain.ignore_res().filter_level(level).ignore_res();
-        let log = Logger::root(drain, o!());
-
-        let stop = Arc::new(AtomicBool::new(false));
-        let sinks = [console, file];
-        let flusher = {
-            let stop = Arc::clone(&stop);
-            let sinks = sinks.clone();
-            std::thread::Builder::new()
-                .name("calc-log-flush".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Acquire) {
-                        std::thread::sleep(FLUSH_EVERY);
-                        for s in &sinks {
-                            s.push();
-                        }
-                    }
-                })
-                .ok()
-        };
-        Logging {
-            log,
-            guard: Some(guard),
-            flusher,
-            stop,
-            sinks,
+            record: Vec::with_capacity(512),
+            console: console.clone(),
+            file: file.clone(),
+            format,
             path: path.to_string(),
+        };
+        let size = queue_records(options.max_field);
+        let (queue, guard) = match format {
+            Format::Text => queue(
+                FullFormat::new(PlainDecorator::new(tee))
+                    .use_custom_timestamp(text_timestamp)
+                    .build()
+                    .ignore_res(),
+                size,
+            ),
+            Format::Json => queue(
+                slog_json::Json::new(tee)
+                    .set_newlines(true)
+                    .set_flush(true)
+                    // slog writes a list's values last to first: this puts
+                    // ts, level and msg at the start of each object.
+                    .add_key_value(o!(
+                        "msg" => PushFnValue(|r, ser| ser.emit(r.msg())),
+                        "level" => FnValue(|r| r.level().as_str()),
+                        "ts" => PushFnValue(|_, ser| timestamp::with_now(|ts| ser.emit(ts))),
+                    ))
+                    .build()
+                    .ignore_res(),
+                size,
+            ),
+        };
+        let drain = Sanitize {
+            inner: queue.ignore_res(),
+            max_field: options.max_field,
+            format,
+            no_values: slog::OwnedKVList::from(o!()),
         }
+        .filter_level(options.level)
+        .ignore_res();
+        Ok(Logging {
+            log: Logger::root(drain, o!()),
+            guard: Some(guard),
+            console,
+            file,
+            writers,
+            bounds,
+            format,
+            path: path.to_string(),
+            hooked_panics: false,
+        })
     }
 
-    /// Writes out every record logged so far and stops the logging threads.
+    /// Writes out every record logged so far and stops the logging threads;
+    /// returns within about [`FILE_FINISH_WAIT`] + [`CONSOLE_FINISH_WAIT`]
+    /// even if a sink's device never takes another byte.
     pub fn finish(mut self) {
         self.shutdown();
     }
 
     fn shutdown(&mut self) {
-        // The guard's drop sends "finish" through the channel and joins the
-        // thread, so every record sent before is formatted into the sinks.
+        // The guard's drop sends "finish" through the queue and joins the
+        // formatting thread, which never waits for a device: every record
+        // sent before is in the sinks' buffers.
         drop(self.guard.take());
-        self.stop.store(true, Ordering::Release);
-        if let Some(h) = self.flusher.take() {
-            let _ = h.join();
+        if self.hooked_panics {
+            // The default hook again: the sinks' writers are ending.
+            drop(std::panic::take_hook());
         }
-        for s in &self.sinks {
-            s.push();
+        // The file first: the console's writer must still run to show
+        // what the file's writer reports.
+        self.file.stop();
+        let file_done = self
+            .file
+            .wait_finished(Instant::now() + self.bounds.file_wait);
+        if !file_done {
+            self.console.append(&notice(
+                self.format,
+                Level::Error,
+                "log file stalled at shutdown; its last records were not written",
+                &[("path", Val::Text(&self.path))],
+            ));
+        }
+        self.console.stop();
+        let console_done = self
+            .console
+            .wait_finished(Instant::now() + self.bounds.console_wait);
+        // A writer stuck in write(2) is left behind: it ends with the process.
+        for (done, writer) in [console_done, file_done].into_iter().zip(&mut self.writers) {
+            if let Some(h) = writer.take() {
+                if done {
+                    let _ = h.join();
+                }
+            }
         }
     }
 }
 
 impl Drop for Logging {
     fn drop(&mut self) {
-        self.shutdown();
-    }
-}
-
-/// slog-term's UTC timestamp, formatted once per millisecond: a busy
-/// server logs many records per millisecond, and formatting the time
-/// (which allocates) was a visible part of the logging thread's work.
-fn cached_utc_timestamp(io: &mut dyn Write) -> io::Result<()> {
-    thread_local! {
-        static CACHE: RefCell<(u128, Vec<u8>)> = const { RefCell::new((0, Vec::new())) };
-    }
-    let ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    CACHE.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if cache.0 != ms || cache.1.is_empty() {
-            cache.1.clear();
-            slog_term::timestamp_utc(&mut cache.1)?;
-            cache.0 = ms;
+        if self.guard.is_some() {
+            self.shutdown();
         }
-        io.write_all(&cache.1)
-    })
+    }
 }
 
-/// Formats each record once and hands the same bytes to every sink: the
-/// record is gathered here (slog-term writes it in many small pieces) and
-/// appended to each sink under one lock when slog-term flushes it.
+/// The queue in front of `format`: `size` records; loggers wait when it is
+/// full (the formatting thread behind it never waits for a device, so a
+/// full queue only means the CPU is behind).
+fn queue<D>(format: D, size: usize) -> (slog_async::Async, AsyncGuard)
+where
+    D: Drain<Ok = (), Err = slog::Never> + Send + 'static,
+{
+    slog_async::Async::new(format)
+        .chan_size(size)
+        .overflow_strategy(OverflowStrategy::Block)
+        .thread_name("calc-log".into())
+        .build_with_guard()
+}
+
+fn text_timestamp(io: &mut dyn Write) -> io::Result<()> {
+    timestamp::with_now(|ts| io.write_all(ts.as_bytes()))
+}
+
+/// Gathers one formatted record (slog-term and slog-json write it in many
+/// small pieces, then flush) and appends it to both sinks.
 struct Tee {
     record: Vec<u8>,
-    sinks: [Sink; 2],
+    console: Sink,
+    file: Sink,
+    format: Format,
+    path: String,
 }
 
 impl Write for Tee {
@@ -204,332 +360,22 @@ impl Write for Tee {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        for s in &self.sinks {
-            s.append(&self.record);
+        if self.record.is_empty() {
+            return Ok(());
         }
+        if self.file.append(&self.record) == (Appended::Dropped { first: true }) {
+            self.console.append(&notice(
+                self.format,
+                Level::Error,
+                "log file is not keeping up; log records are dropped until it catches up",
+                &[("path", Val::Text(&self.path))],
+            ));
+        }
+        self.console.append(&self.record);
         self.record.clear();
         Ok(())
     }
 }
 
-/// A buffered, shared writer whose `flush` is soft: records reach the OS
-/// when enough are pending or when the flusher thread calls [`Sink::push`].
-#[derive(Clone)]
-struct Sink(Arc<Mutex<SinkState>>);
-
-struct SinkState {
-    out: Box<dyn Write + Send>,
-    buf: Vec<u8>,
-    /// The file's name, for the console message when it fails; `None` for
-    /// the console itself, whose failures have nowhere to be reported.
-    name: Option<String>,
-    failing: bool,
-    /// Bytes of records discarded since the sink started failing.
-    lost: u64,
-    /// The last write stopped inside a record (no final newline).
-    torn: bool,
-}
-
-impl Sink {
-    fn new(out: Box<dyn Write + Send>, name: Option<String>) -> Sink {
-        Sink(Arc::new(Mutex::new(SinkState {
-            out,
-            buf: Vec::with_capacity(SINK_HIGH_WATER),
-            name,
-            failing: false,
-            lost: 0,
-            torn: false,
-        })))
-    }
-
-    fn lock(&self) -> MutexGuard<'_, SinkState> {
-        // A panic while holding the lock leaves a valid buffer behind.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Writes everything buffered to the OS.
-    fn push(&self) {
-        self.lock().push();
-    }
-}
-
-impl SinkState {
-    fn push(&mut self) {
-        if self.buf.is_empty() {
-            return;
-        }
-        let (written, result) = self.write_buffer();
-        match result {
-            Ok(()) if self.failing => {
-                self.failing = false;
-                if let Some(name) = &self.name {
-                    eprintln!(
-                        "calc-server: log file {name} is writable again; {} bytes of log records were lost",
-                        self.lost
-                    );
-                }
-                self.lost = 0;
-            }
-            Ok(()) => {}
-            Err(e) => {
-                // What reached the file is not lost; the rest of the buffer is.
-                self.lost += (self.buf.len() - written) as u64;
-                if !self.failing {
-                    self.failing = true;
-                    if let Some(name) = &self.name {
-                        eprintln!(
-                            "calc-server: cannot write log file {name}: {e}; still serving, log records are lost until it is writable"
-                        );
-                    }
-                }
-            }
-        }
-        self.buf.clear();
-    }
-
-    /// Writes the buffer and flushes; returns how many of its bytes were
-    /// written, and the first error. A write that stopped in the middle
-    /// of a record (the disk filled up) leaves a torn line in the file, so
-    /// the next successful write starts with a newline: records after a
-    /// gap begin on a line of their own.
-    fn write_buffer(&mut self) -> (usize, io::Result<()>) {
-        if self.torn {
-            match write_some(&mut *self.out, b"\n") {
-                (1, _) => self.torn = false,
-                (_, Err(e)) => return (0, Err(e)),
-                (_, Ok(())) => return (0, Err(io::ErrorKind::WriteZero.into())),
-            }
-        }
-        let (written, result) = write_some(&mut *self.out, &self.buf);
-        if written > 0 {
-            self.torn = self.buf[written - 1] != b'\n';
-        }
-        (written, result.and_then(|()| self.out.flush()))
-    }
-}
-
-/// `write_all` that also tells how much it wrote before an error.
-fn write_some(out: &mut dyn Write, data: &[u8]) -> (usize, io::Result<()>) {
-    let mut written = 0;
-    while written < data.len() {
-        match out.write(&data[written..]) {
-            Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
-            Ok(n) => written += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return (written, Err(e)),
-        }
-    }
-    (written, Ok(()))
-}
-
-impl Sink {
-    /// Adds bytes to the buffer; writes to the OS once enough are pending.
-    fn append(&self, data: &[u8]) {
-        let mut s = self.lock();
-        s.buf.extend_from_slice(data);
-        if s.buf.len() >= SINK_HIGH_WATER {
-            s.push();
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use slog::info;
-
-    /// A writer that fails while `full` is set and records what it got.
-    #[derive(Clone, Default)]
-    struct Disk {
-        full: Arc<AtomicBool>,
-        got: Arc<Mutex<Vec<u8>>>,
-    }
-
-    impl Write for Disk {
-        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-            if self.full.load(Ordering::SeqCst) {
-                return Err(io::Error::other("no space left"));
-            }
-            self.got.lock().unwrap().extend_from_slice(data);
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn text(d: &Disk) -> String {
-        String::from_utf8(d.got.lock().unwrap().clone()).unwrap()
-    }
-
-    #[test]
-    fn finish_writes_every_record_to_both_sinks() {
-        let (console, file) = (Disk::default(), Disk::default());
-        let logging = Logging::with_sinks(
-            Sink::new(Box::new(console.clone()), None),
-            Sink::new(Box::new(file.clone()), Some("test.log".into())),
-            Level::Info,
-            "test.log",
-        );
-        for i in 0..10_000 {
-            info!(logging.log, "request"; "id" => i);
-        }
-        logging.finish();
-        for d in [&console, &file] {
-            let t = text(d);
-            assert_eq!(t.lines().count(), 10_000);
-            assert!(
-                t.lines().last().unwrap().ends_with("request, id: 9999"),
-                "{t:.200}"
-            );
-        }
-    }
-
-    /// A writer that blocks until its gate opens, like a log file on a
-    /// stalled device, then records what it got.
-    #[derive(Clone, Default)]
-    struct Stalled {
-        gate: Arc<(Mutex<bool>, std::sync::Condvar)>,
-        got: Arc<Mutex<Vec<u8>>>,
-    }
-
-    impl Stalled {
-        fn open(&self) {
-            *self.gate.0.lock().unwrap() = true;
-            self.gate.1.notify_all();
-        }
-    }
-
-    impl Write for Stalled {
-        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-            let (open, cv) = &*self.gate;
-            let mut open = open.lock().unwrap();
-            while !*open {
-                open = cv.wait(open).unwrap();
-            }
-            self.got.lock().unwrap().extend_from_slice(data);
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_stalled_log_file_makes_loggers_wait_and_loses_nothing() {
-        let file = Stalled::default();
-        let console = Disk::default();
-        let logging = Logging::with_sinks(
-            Sink::new(Box::new(console.clone()), None),
-            Sink::new(Box::new(file.clone()), Some("stalled.log".into())),
-            Level::Info,
-            "stalled.log",
-        );
-        // More records than the channel holds: with the file stalled, the
-        // logging thread stops, the channel fills, and the producer waits.
-        let records = CHANNEL_SIZE * 3 / 2;
-        let log = logging.log.clone();
-        let producer = std::thread::spawn(move || {
-            for i in 0..records {
-                info!(log, "request"; "id" => i);
-            }
-        });
-        std::thread::sleep(Duration::from_millis(500));
-        let finished_while_stalled = producer.is_finished();
-        // Opened before any assertion, so a failure cannot leave the
-        // logging thread stuck and the test hanging.
-        file.open();
-        assert!(
-            !finished_while_stalled,
-            "the producer finished while the log file was stalled: records were dropped"
-        );
-        producer.join().unwrap();
-        logging.finish();
-        for t in [
-            String::from_utf8(file.got.lock().unwrap().clone()).unwrap(),
-            text(&console),
-        ] {
-            assert_eq!(t.lines().count(), records);
-            assert!(t.ends_with(&format!("request, id: {}\n", records - 1)));
-        }
-    }
-
-    #[test]
-    fn level_filter_applies() {
-        let file = Disk::default();
-        let logging = Logging::with_sinks(
-            Sink::new(Box::new(io::sink()), None),
-            Sink::new(Box::new(file.clone()), None),
-            Level::Warning,
-            "test.log",
-        );
-        info!(logging.log, "hidden");
-        slog::warn!(logging.log, "shown");
-        logging.finish();
-        let t = text(&file);
-        assert!(!t.contains("hidden") && t.contains("shown"), "{t}");
-    }
-
-    /// A disk with room for `room` more bytes: writes are cut short at
-    /// the edge, then fail, as on a full filesystem.
-    #[derive(Clone, Default)]
-    struct SmallDisk {
-        room: Arc<Mutex<usize>>,
-        got: Arc<Mutex<Vec<u8>>>,
-    }
-
-    impl Write for SmallDisk {
-        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-            let mut room = self.room.lock().unwrap();
-            if *room == 0 {
-                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
-            }
-            let n = data.len().min(*room);
-            *room -= n;
-            self.got.lock().unwrap().extend_from_slice(&data[..n]);
-            Ok(n)
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
-    #[test]
-    fn a_disk_filling_mid_record_counts_only_unwritten_bytes_and_resumes_on_a_new_line() {
-        let disk = SmallDisk::default();
-        *disk.room.lock().unwrap() = 10;
-        let sink = Sink::new(Box::new(disk.clone()), Some("small.log".into()));
-        sink.append(b"first record\nsecond record\n");
-        sink.push();
-        // 10 of the 27 bytes fit; the other 17 are lost.
-        assert!(sink.lock().failing);
-        assert_eq!(sink.lock().lost, 17);
-        sink.append(b"third\n");
-        sink.push();
-        assert_eq!(sink.lock().lost, 23);
-        // Space is freed: the torn line is ended, then records resume.
-        *disk.room.lock().unwrap() = 1000;
-        sink.append(b"fourth\n");
-        sink.push();
-        assert!(!sink.lock().failing);
-        assert_eq!(sink.lock().lost, 0);
-        let got = String::from_utf8(disk.got.lock().unwrap().clone()).unwrap();
-        assert_eq!(got, "first reco\nfourth\n");
-    }
-
-    #[test]
-    fn a_failing_sink_loses_records_but_recovers() {
-        let file = Disk::default();
-        let sink = Sink::new(Box::new(file.clone()), Some("full.log".into()));
-        file.full.store(true, Ordering::SeqCst);
-        sink.append(b"lost\n");
-        sink.push();
-        assert!(sink.lock().failing);
-        assert_eq!(sink.lock().lost, 5);
-        file.full.store(false, Ordering::SeqCst);
-        sink.append(b"kept\n");
-        sink.push();
-        assert!(!sink.lock().failing);
-        assert_eq!(text(&file), "kept\n");
-    }
-}
+mod tests;

@@ -19,7 +19,7 @@ use sockets::ListenerBuilder;
 
 use crate::cli::Args;
 use crate::conn::ConnConfig;
-use crate::logging::{Logging, Reopener};
+use crate::logging::{Logging, Options, Reopener, MAX_FIELD_RANGE};
 use crate::pool::EvalPool;
 use crate::shared::{HeaderSlot, Shared};
 use crate::worker::{Admission, Handle, NewConn, Worker};
@@ -73,14 +73,25 @@ pub fn run(args: &Args) -> Result<(), ServerError> {
                 .into(),
         ));
     }
+    if !MAX_FIELD_RANGE.contains(&args.log_max_field) {
+        return Err(ServerError::Usage(format!(
+            "--log-max-field must be between {} and {}",
+            MAX_FIELD_RANGE.start(),
+            MAX_FIELD_RANGE.end()
+        )));
+    }
     let (host, port) = args.host_port().map_err(ServerError::Usage)?;
     let addr = resolve(host, port)?;
-    let logging = Logging::start(&args.log_file, args.log_level.0).map_err(|source| {
-        ServerError::LogFile {
+    let options = Options {
+        level: args.log_level.0,
+        format: args.log_format.0,
+        max_field: args.log_max_field,
+    };
+    let logging =
+        Logging::start(&args.log_file, options).map_err(|source| ServerError::LogFile {
             path: args.log_file.clone(),
             source,
-        }
-    })?;
+        })?;
     let log = logging.log.clone();
     let result = serve(args, addr, &log, &logging.reopener());
     if let Err(e) = &result {

@@ -14,6 +14,7 @@ use slog::{error, info, warn, Logger};
 use session::{CloseReason, SessionGuard, SessionRegistry};
 
 use crate::conn::{Conn, ConnConfig, Ctx, Next};
+use crate::logging::Untrusted;
 use crate::pool::{Done, Reply, Submitter};
 use crate::proxied::{self, AwaitingHeader, HeaderRejected, HeaderStep};
 use crate::shared::{HeaderSlot, Shared};
@@ -355,8 +356,10 @@ impl Worker {
             self.awaiting = self.awaiting.saturating_sub(1);
             let _ = self.poll.registry().deregister(&mut pending.stream);
             self.free.push(slot);
+            // The reason describes what the connection sent.
+            let reason = why.to_string();
             warn!(self.log, "connection rejected: no valid PROXY header";
-                  "peer" => %pending.peer, "reason" => %why);
+                  "peer" => %pending.peer, "reason" => Untrusted(&reason));
         }
     }
 

@@ -213,7 +213,7 @@ fn two_instances_behind_haproxy_with_send_proxy_v2() {
         let tag = format!("session: {id}, peer: {client}");
         assert!(
             log.contains(&format!(
-                "INFO request, {tag}, expression: {expr}, result: {value}"
+                "INFO request, {tag}, expression: \"{expr}\", result: \"{value}\""
             )),
             "{tag}:\n{log}"
         );
@@ -243,7 +243,7 @@ fn two_instances_behind_haproxy_with_send_proxy_v2() {
             .next()
             .unwrap();
         assert!(check.contains(&format!("via: {peer},")), "{check}");
-        assert!(log.contains("expression: 1+1, result: 2"), "{log}");
+        assert!(log.contains("expression: \"1+1\", result: \"2\""), "{log}");
         assert!(!log.contains("connection rejected"), "{log}");
     }
 }

@@ -176,7 +176,7 @@ fn a_connection_without_a_header_is_closed_with_a_warning() {
     assert_eq!(warn.len(), 1, "{log}");
     assert!(
         warn[0].contains(&format!(
-            "peer: {local}, reason: not a PROXY protocol header"
+            "peer: {local}, reason: \"not a PROXY protocol header\""
         )),
         "{}",
         warn[0]
@@ -241,7 +241,7 @@ fn malformed_headers_are_rejected_with_their_reason() {
     for ((_, reason), peer) in cases.iter().zip(&peers) {
         let warn = records(
             &log,
-            &format!("no valid PROXY header, peer: {peer}, reason: "),
+            &format!("no valid PROXY header, peer: {peer}, reason: \""),
         );
         assert_eq!(warn.len(), 1, "{peer}: {log}");
         assert!(warn[0].contains(reason), "expected {reason:?}: {}", warn[0]);
@@ -263,7 +263,7 @@ fn a_header_truncated_by_the_peer_closing_is_rejected() {
     let log = server.log();
     let warn = records(
         &log,
-        &format!("peer: {local}, reason: PROXY header truncated after 20 bytes"),
+        &format!("peer: {local}, reason: \"PROXY header truncated after 20 bytes\""),
     );
     assert_eq!(warn.len(), 1, "{log}");
 }
@@ -289,7 +289,7 @@ fn a_header_not_complete_in_time_is_cut_off() {
     assert_eq!(
         records(
             &log,
-            &format!("peer: {partial_addr}, reason: no complete PROXY header within 1 s (21 bytes received)")
+            &format!("peer: {partial_addr}, reason: \"no complete PROXY header within 1 s (21 bytes received)\"")
         )
         .len(),
         1,
@@ -298,7 +298,7 @@ fn a_header_not_complete_in_time_is_cut_off() {
     assert_eq!(
         records(
             &log,
-            &format!("peer: {silent_addr}, reason: no complete PROXY header within 1 s (0 bytes received)")
+            &format!("peer: {silent_addr}, reason: \"no complete PROXY header within 1 s (0 bytes received)\"")
         )
         .len(),
         1,
@@ -334,7 +334,7 @@ fn a_header_split_across_many_writes_is_assembled() {
             records(
                 &log,
                 &format!(
-                    "INFO request, session: {}, peer: {src}, expression: 7*6, result: 42",
+                    "INFO request, session: {}, peer: {src}, expression: \"7*6\", result: \"42\"",
                     i + 1
                 )
             )
@@ -407,7 +407,7 @@ fn without_the_flag_a_header_is_never_trusted() {
     assert_eq!(
         records(
             &log,
-            &format!("WARN invalid request, session: 1, peer: {local}, expression: PROXY TCP4")
+            &format!("WARN invalid request, session: 1, peer: {local}, expression: \"PROXY TCP4")
         )
         .len(),
         1,

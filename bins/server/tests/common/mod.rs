@@ -5,7 +5,7 @@ use std::fs::{self, File};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStderr, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,9 @@ pub struct Server {
     child: Child,
     pub addr: SocketAddr,
     pub dir: PathBuf,
+    /// With [`Server::start_with_unread_stderr`]: the read end of the
+    /// server's stderr pipe, kept open and never read.
+    _unread_stderr: Option<ChildStderr>,
 }
 
 static SEQ: AtomicUsize = AtomicUsize::new(0);
@@ -27,15 +30,23 @@ impl Server {
     }
 
     pub fn start_on(host: &str, flags: &[&str]) -> Server {
-        Self::spawn(None, host, flags)
+        Self::spawn(None, host, flags, false)
     }
 
     /// Starts the server with its open-file limit set to `nofile`.
     pub fn start_with_nofile(nofile: u32, flags: &[&str]) -> Server {
-        Self::spawn(Some(nofile), "127.0.0.1", flags)
+        Self::spawn(Some(nofile), "127.0.0.1", flags, false)
     }
 
-    fn spawn(nofile: Option<u32>, host: &str, flags: &[&str]) -> Server {
+    /// Starts the server with its stderr (the log console) connected to a
+    /// pipe that nobody reads, like `calc-server | less` paused: once the
+    /// pipe's buffer (64 KiB) is full, every write to it blocks.
+    /// [`Server::stderr`] is empty for such a server.
+    pub fn start_with_unread_stderr(flags: &[&str]) -> Server {
+        Self::spawn(None, "127.0.0.1", flags, true)
+    }
+
+    fn spawn(nofile: Option<u32>, host: &str, flags: &[&str], unread_stderr: bool) -> Server {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
             "server-{}-{}",
             std::process::id(),
@@ -43,7 +54,11 @@ impl Server {
         ));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
-        let stderr = File::create(dir.join("stderr")).unwrap();
+        let stderr = if unread_stderr {
+            Stdio::piped()
+        } else {
+            Stdio::from(File::create(dir.join("stderr")).unwrap())
+        };
         let bin = env!("CARGO_BIN_EXE_calc-server");
         let mut cmd = match nofile {
             None => Command::new(bin),
@@ -59,7 +74,7 @@ impl Server {
             .current_dir(&dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::from(stderr))
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -72,7 +87,13 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .parse()
             .unwrap();
-        Server { child, addr, dir }
+        let unread = child.stderr.take();
+        Server {
+            child,
+            addr,
+            dir,
+            _unread_stderr: unread,
+        }
     }
 
     pub fn connect(&self) -> Client {
