@@ -19,7 +19,11 @@ pub struct Limits {
     /// Maximum decimal digits of an int converted from or to a string
     /// (CPython 3.11's `sys.get_int_max_str_digits()`: 4300).
     pub max_str_digits: usize,
-    /// Maximum size in bits of any int produced during evaluation.
+    /// Maximum size in bits (Python's `int.bit_length()`) of any int
+    /// produced: by an operation, a built-in function or a literal. An int
+    /// of exactly this size is produced, one of a bit more is refused.
+    /// Ints that fit a machine word (`-2**63 <= x < 2**63`) are never
+    /// refused, so a bound below 64 applies only to ints outside it.
     pub max_int_bits: u64,
     /// Maximum estimated work of one evaluation, in machine-word operations,
     /// summed over every operation it performs.
