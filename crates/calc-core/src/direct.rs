@@ -11,9 +11,10 @@
 //! - It accepts a subset of the language: decimal int, float and imaginary
 //!   literals without underscores, `True`, `False`, the built-in names,
 //!   the operators, comparisons, calls with positional arguments,
-//!   parentheses, blanks (space, tab). Anything else (keywords, other
-//!   names, prefixed or underscored numbers, tuples, comments, newlines,
-//!   non-ASCII text, any syntax error) returns `None`.
+//!   parentheses, blanks (space, tab) and a comment that ends the input.
+//!   Anything else (keywords, other names, prefixed or underscored
+//!   numbers, tuples, other comments, newlines, non-ASCII text, syntax
+//!   errors) returns `None`, and the general path decides.
 //! - Values come from the functions the walker calls (`ops`, `builtins`,
 //!   `number`), with one [`Budget`], on the same operands in the same
 //!   order, so the same work is charged and the same limits apply. The
@@ -22,20 +23,27 @@
 //!   `ops::inline_binary` does too), ints of up to 512 bits as runs of limbs
 //!   (`wide`, with `Int::add`/`sub`/`mul`'s checks and `Int::pow`'s short
 //!   powers). Operands travel in two words (`operand`).
-//!   (A comparison chain evaluates every operand here, where Python stops
-//!   at the first false link; that only costs more, and an error in the
-//!   extra operand sends the input to the general path.)
 //! - It computes the height the parser's tree would have and the bracket
 //!   depth, and gives up before either passes its limit.
-//! - Any error, in parsing or evaluation, returns `None`: the general path
-//!   then finds the error CPython reports, with its class, message and
-//!   column. An invalid request is parsed twice; a valid one once.
+//! - One budget per request: its budget ([`Budget::gated`]) lets it spend
+//!   a small share (1/4096) before [`scan`] has said that it will not give
+//!   the input up, so the general path, which starts again from the
+//!   start with a budget of its own, never repeats more than that share.
+//!   Once the scan has said so, an error it meets is the answer (after
+//!   the general parser has checked the whole input: a syntax error
+//!   anywhere comes first, as in CPython), with the class and message the
+//!   walker gives at the same point; the scan refuses what would make the
+//!   orders differ (a comparison chain, where Python skips the operands
+//!   after a false link and this path does not). An error met before
+//!   that returns `None`, and the general path finds it again.
 //!
 //! `cargo xtask diff` checks both paths against CPython (`eval_with` is
 //! this one first, `Expr` always the general one), and the tests below
-//! check them against each other on generated input and tight limits.
+//! check them against each other on generated input and tight limits,
+//! values and errors, and the units `eval_repr_metered` charges.
 
 mod operand;
+mod scan;
 mod wide;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
@@ -50,11 +58,16 @@ use operand::{Held, Operand, MAX_HEIGHT};
 /// collects such chains with loops. Keeps the stack small in debug builds.
 const MAX_RECURSION: u32 = 48;
 
-/// The value of `source` if it is in this path's subset and evaluates
-/// without error under `limits`; `None` leaves it to the general path.
-/// The caller checks `limits.max_source_len`.
-pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
-    Direct::new(source, limits).run()
+/// The answer for `source` (its value, or the error the general path
+/// gives too) when this path is sure of it; `None` leaves the input to the
+/// general path, nothing charged. The caller checks
+/// `limits.max_source_len`.
+pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Result<Value, EvalError>> {
+    let mut direct = Direct::new(source, limits);
+    match direct.whole() {
+        Some(result) => direct.held.value(result).map(Ok),
+        None => direct.failure(),
+    }
 }
 
 /// [`eval`], then Python's `repr` of the value appended to `out` as
@@ -69,8 +82,8 @@ pub(crate) fn eval_repr(
     eval_repr_metered(source, limits, out, &mut 0)
 }
 
-/// [`eval_repr`], also adding the work units this path charged to `used`,
-/// whether it answered or gave up.
+/// [`eval_repr`], also adding the work units this path charged to `used`
+/// (none when it gives up).
 pub(crate) fn eval_repr_metered(
     source: &str,
     limits: &Limits,
@@ -80,12 +93,22 @@ pub(crate) fn eval_repr_metered(
     let mut direct = Direct::new(source, limits);
     let result = direct.whole();
     *used += direct.budget.used();
-    let result = result?;
+    let Some(result) = result else {
+        return direct.failure();
+    };
     if let Some(w) = direct.held.wide_ref(result) {
         return w.write_repr(out, limits);
     }
     let value = direct.held.value(result)?;
     Some(value.write_repr(out, limits))
+}
+
+/// Whether this path, run on `source` under `limits`, certainly evaluates
+/// it to its end or to an error the walker meets at the same point, if
+/// the general parser accepts it: the gate of its budget (`Budget::gated`),
+/// asked before its first charge. See [`scan`].
+pub(crate) fn committable(source: &str, limits: &Limits) -> bool {
+    scan::committable(source.as_bytes(), limits)
 }
 
 /// The token after an operand, read once and then looked at by every
@@ -105,27 +128,29 @@ enum Next {
     Other,
 }
 
-struct Direct<'s, 'l> {
-    src: &'s str,
-    s: &'s [u8],
+struct Direct<'a> {
+    src: &'a str,
+    s: &'a [u8],
     /// The next byte to read: in operand position, the operand's first
     /// byte; after an operand, the first byte of `next`.
     i: usize,
     next: Next,
     /// Bytes of `next`.
     next_len: usize,
-    limits: &'l Limits,
-    budget: Budget<'l>,
+    limits: &'a Limits,
+    budget: Budget<'a>,
     /// Brackets open (parentheses and calls).
     brackets: usize,
     /// Current recursion through brackets, unary operators and `**`.
     recursion: u32,
     /// The values of operands too big for their word.
     held: Held,
+    /// The error evaluation stopped at, if it did.
+    error: Option<EvalError>,
 }
 
-impl<'s, 'l> Direct<'s, 'l> {
-    fn new(source: &'s str, limits: &'l Limits) -> Self {
+impl<'a> Direct<'a> {
+    fn new(source: &'a str, limits: &'a Limits) -> Self {
         Direct {
             src: source,
             s: source.as_bytes(),
@@ -133,14 +158,26 @@ impl<'s, 'l> Direct<'s, 'l> {
             next: Next::Other,
             next_len: 0,
             limits,
-            budget: Budget::new(limits),
+            budget: Budget::gated(limits, source),
             brackets: 0,
             recursion: 0,
             held: Held::default(),
+            error: None,
+        }
+    }
+
+    /// This path on `source` with an open budget, which does not ask
+    /// [`committable`] first.
+    #[cfg(test)]
+    fn ungated(source: &'a str, limits: &'a Limits) -> Self {
+        Direct {
+            budget: Budget::new(limits),
+            ..Direct::new(source, limits)
         }
     }
 
     /// The whole input's value.
+    #[cfg(test)]
     fn run(&mut self) -> Option<Value> {
         let result = self.whole()?;
         self.held.value(result)
@@ -150,7 +187,59 @@ impl<'s, 'l> Direct<'s, 'l> {
     fn whole(&mut self) -> Option<Operand> {
         self.blanks();
         let result = self.comparison()?;
-        matches!(self.next, Next::End).then_some(result)
+        match self.next {
+            Next::End => Some(result),
+            _ if self.trailing_comment() => Some(result),
+            _ => None,
+        }
+    }
+
+    /// Whether the input ends with a comment at `i`: a `#` and no line
+    /// break after it (the tokenizer's comment runs to the next one).
+    #[cold]
+    fn trailing_comment(&self) -> bool {
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        rest.first() == Some(&b'#') && !rest.iter().any(|&b| b == b'\n' || b == b'\r')
+    }
+
+    /// The answer when [`whole`](Self::whole) found none: the error
+    /// evaluation stopped at, when it had charged work (and so was sure,
+    /// by [`committable`], that the walker meets the same error at the
+    /// same point) and the general parser accepts the whole input (else
+    /// that parser's error, which CPython reports first); `None` to leave
+    /// the input to the general path, nothing having been charged.
+    #[cold]
+    #[inline(never)]
+    fn failure<T>(&mut self) -> Option<Result<T, EvalError>> {
+        if !self.budget.committed() {
+            return None;
+        }
+        // Without an error this is a syntax error (`committable` leaves
+        // nothing else), which the general path reports, charging nothing.
+        let error = self.error.take()?;
+        Some(Err(
+            match crate::parse::with_tree(self.src, self.limits, |_| Ok(())) {
+                Err(syntax) => syntax,
+                Ok(()) => error,
+            },
+        ))
+    }
+
+    /// `r`'s value, or `None` with its error kept for
+    /// [`failure`](Self::failure).
+    #[inline(always)]
+    fn ok<T>(&mut self, r: Result<T, EvalError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail<T>(&mut self, e: EvalError) -> Option<T> {
+        self.error = Some(e);
+        None
     }
 
     /// The byte at `i`, or 0 past the end (a NUL in the input also reads
@@ -284,7 +373,8 @@ impl<'s, 'l> Direct<'s, 'l> {
             height = height.max(right.height());
             let right = self.held.value(right)?;
             if holds {
-                holds = ops::compare(op, &left, &right, &mut self.budget).ok()?;
+                let r = ops::compare(op, &left, &right, &mut self.budget);
+                holds = self.ok(r)?;
             }
             left = right;
             match self.next {
@@ -385,7 +475,8 @@ impl<'s, 'l> Direct<'s, 'l> {
                 None => self.held.wide_ref(right)?,
             };
             let mut out = [0; wide::LIMBS];
-            if let Some(w) = wide::binary(op, a, b, both_small, &mut self.budget, &mut out).ok()? {
+            let r = wide::binary(op, a, b, both_small, &mut self.budget, &mut out);
+            if let Some(w) = self.ok(r)? {
                 // The later operand first: its run is the last one.
                 self.held.discard(right);
                 self.held.discard(acc);
@@ -395,7 +486,8 @@ impl<'s, 'l> Direct<'s, 'l> {
         // The later operand first: it is the one on top of its stack.
         let right = self.held.value(right)?;
         let acc = self.held.value(acc)?;
-        let value = ops::binary_owned(op, acc, &right, &mut self.budget).ok()?;
+        let r = ops::binary_owned(op, acc, &right, &mut self.budget);
+        let value = self.ok(r)?;
         Some(self.held.operand(value, 0))
     }
 
@@ -442,7 +534,8 @@ impl<'s, 'l> Direct<'s, 'l> {
             return Some(r.with_height(height));
         }
         let x = self.held.value(x)?;
-        let value = ops::unary(op, &x, &mut self.budget).ok()?;
+        let r = ops::unary(op, &x, &mut self.budget);
+        let value = self.ok(r)?;
         Some(self.held.operand(value, height))
     }
 
@@ -456,7 +549,7 @@ impl<'s, 'l> Direct<'s, 'l> {
         if let (Some(x), Some(y)) = (base.as_float(), exponent.as_float()) {
             // What `ops::binary` comes to for two floats, without the
             // trip through values.
-            let value = float::pow(x, y).ok()?;
+            let value = self.ok(float::pow(x, y))?;
             return Some(self.held.operand(value, height));
         }
         if let (Some(a), Some(e)) = (base.as_int(), exponent.as_int()) {
@@ -467,7 +560,8 @@ impl<'s, 'l> Direct<'s, 'l> {
         // The later operand first: it is the one on top of the stack.
         let exponent = self.held.value(exponent)?;
         let base = self.held.value(base)?;
-        let value = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget).ok()?;
+        let r = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget);
+        let value = self.ok(r)?;
         Some(self.held.operand(value, height))
     }
 
@@ -475,7 +569,7 @@ impl<'s, 'l> Direct<'s, 'l> {
     /// `ops::binary` would come to `Int::pow`'s short power (same checks,
     /// same charge), with the limbs kept as a wide int instead of
     /// becoming a `BigInt`. `None` when it would not: the caller goes the
-    /// general way, nothing charged; `Some(None)` for an error.
+    /// general way, nothing charged; `Some(None)` for an error (kept).
     fn short_power(&mut self, a: i64, e: i64, height: u32) -> Option<Option<Operand>> {
         // `small_binary` answers an exponent up to 63 whose power fits, and
         // `Int::pow` a base of 0, 1 or -1 and a negative exponent (a float).
@@ -495,10 +589,12 @@ impl<'s, 'l> Direct<'s, 'l> {
             }
         }
         self.held.abandon_wide(offset);
-        let Ok(power) = power? else {
-            return Some(None);
+        let power = match power? {
+            Ok(power) => power,
+            Err(e) => return Some(self.fail(e)),
         };
-        // A power of two past the limbs: charged already, so made here.
+        // A power of two past the limbs: charged already, so made here
+        // (`None` only for a shift past `usize`, beyond 2**38 bits here).
         let Some(int) = power.into_int(&[]) else {
             return Some(None);
         };
@@ -531,7 +627,8 @@ impl<'s, 'l> Direct<'s, 'l> {
         self.close()?;
         let height = self.height(func.height().max(first.height()) + 1)?;
         let arg = self.held.value(first)?;
-        let value = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget).ok()?;
+        let r = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget);
+        let value = self.ok(r)?;
         Some(self.held.operand(value, height))
     }
 
@@ -582,7 +679,8 @@ impl<'s, 'l> Direct<'s, 'l> {
         } else {
             &many[..]
         };
-        let value = builtins::call(f, args, &mut self.budget).ok()?;
+        let r = builtins::call(f, args, &mut self.budget);
+        let value = self.ok(r)?;
         let height = self.height(height + 1)?;
         Some(self.held.operand(value, height))
     }
@@ -693,7 +791,8 @@ impl<'s, 'l> Direct<'s, 'l> {
         if int_digits <= 18 {
             return Some(Operand::int(mantissa as i64, height));
         }
-        let value = number::int(self.src.get(start..i)?, 10, self.limits).ok()?;
+        let r = number::int(self.src.get(start..i)?, 10, self.limits);
+        let value = self.ok(r)?;
         Some(self.held.operand(value, height))
     }
 
