@@ -1,8 +1,9 @@
 //! Work accounting for one evaluation: every costly operation is charged
 //! against the budget *before* it is done, so a request that would take long
-//! or allocate much is refused instead of performed.
+//! or allocate much is refused instead of performed; and the ints the
+//! evaluation holds at once, against `Limits::max_memory`.
 
-use crate::{EvalError, Limits};
+use crate::{EvalError, Int, Limits, Value};
 
 /// The running cost of one evaluation, shared by every operation in it.
 #[derive(Debug)]
@@ -14,6 +15,9 @@ pub(crate) struct Budget<'a> {
     /// Units of the budget held back from `remaining` until `gate` agrees.
     withheld: u64,
     gate: Gate<'a>,
+    /// Bytes of ints the evaluation may still hold: `max_memory` less
+    /// what it holds ([`hold`](Self::hold)).
+    memory_left: u64,
 }
 
 /// Whether the budget may be spent, for the one-pass path (`direct`),
@@ -41,6 +45,7 @@ impl<'a> Budget<'a> {
             remaining: limits.work_budget,
             withheld: 0,
             gate: Gate::Open,
+            memory_left: limits.max_memory,
         }
     }
 
@@ -54,6 +59,7 @@ impl<'a> Budget<'a> {
             remaining: free,
             withheld: limits.work_budget - free,
             gate: Gate::Closed(source),
+            memory_left: limits.max_memory,
         }
     }
 
@@ -99,6 +105,57 @@ impl<'a> Budget<'a> {
         self.gate == Gate::Open
     }
 
+    /// Counts `bytes` more of ints held, a value just made and kept until
+    /// an operation takes it ([`release`](Self::release)), or fails with
+    /// `LimitError` when that takes the total past `max_memory`. Both
+    /// paths call it for the same values in the same order: for each
+    /// value an operation (or a literal, a name) makes, after its operands
+    /// were released.
+    #[inline]
+    pub fn hold(&mut self, bytes: u64) -> Result<(), EvalError> {
+        if self.try_hold(bytes) {
+            Ok(())
+        } else {
+            Err(self.memory_error())
+        }
+    }
+
+    /// [`hold`](Self::hold) without the error: `false` when `bytes` more
+    /// would pass the bound (and nothing is counted).
+    #[inline(always)]
+    pub fn try_hold(&mut self, bytes: u64) -> bool {
+        match self.memory_left.checked_sub(bytes) {
+            Some(left) => {
+                self.memory_left = left;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The `LimitError` of [`hold`](Self::hold).
+    #[cold]
+    #[inline(never)]
+    pub fn memory_error(&self) -> EvalError {
+        EvalError::limit(format!(
+            "ints held at once would exceed {} bytes",
+            self.limits.max_memory
+        ))
+    }
+
+    /// Counts `bytes` of ints no longer held: an operation took them
+    /// (never more than were held, so this stays within `max_memory`).
+    #[inline(always)]
+    pub fn release(&mut self, bytes: u64) {
+        self.memory_left = self.memory_left.saturating_add(bytes);
+    }
+
+    /// Bytes of ints held now.
+    #[cfg(test)]
+    pub fn held(&self) -> u64 {
+        self.limits.max_memory - self.memory_left
+    }
+
     /// Work units charged so far (the whole budget once it ran out).
     pub fn used(&self) -> u64 {
         self.limits.work_budget - self.remaining - self.withheld
@@ -133,6 +190,16 @@ impl<'a> Budget<'a> {
 /// (`2**200 * 3**100 + 7**77 - 5**150`, 9,735 units) are computed without
 /// it.
 pub(crate) const UNGATED_SHARE: u64 = 4096;
+
+/// What `v` counts against `Limits::max_memory`: 8 bytes per 64-bit
+/// word of an int outside the machine word, nothing for other values.
+#[inline]
+pub(crate) fn held_bytes(v: &Value) -> u64 {
+    match v {
+        Value::Int(Int::Big(b)) => 8 * limbs(b.bits()),
+        _ => 0,
+    }
+}
 
 /// Fixed work charged for any bigint operation (allocation, dispatch).
 pub(crate) const OVERHEAD: u64 = 32;

@@ -47,7 +47,7 @@ mod scan;
 mod wide;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
-use crate::budget::Budget;
+use crate::budget::{held_bytes, Budget};
 use crate::num::{self, float};
 use crate::parse::number;
 use crate::{builtins, ops, Builtin, Complex, EvalError, Limits, Value};
@@ -365,6 +365,8 @@ impl<'a> Direct<'a> {
             return Some(first);
         };
         let mut height = first.height();
+        // Out of the store but held, as the walker holds it, until the
+        // comparison on its right is made.
         let mut left = self.held.value(first)?;
         let mut holds = true;
         loop {
@@ -376,12 +378,14 @@ impl<'a> Direct<'a> {
                 let r = ops::compare(op, &left, &right, &mut self.budget);
                 holds = self.ok(r)?;
             }
+            self.budget.release(held_bytes(&left));
             left = right;
             match self.next {
                 Next::Cmp(next) => op = next,
                 _ => break,
             }
         }
+        self.budget.release(held_bytes(&left));
         Some(Operand::bool(holds, self.height(height + 1)?))
     }
 
@@ -474,21 +478,63 @@ impl<'a> Direct<'a> {
                 }
                 None => self.held.wide_ref(right)?,
             };
+            // The operands' limbs, as `Held::bytes` counts them (the
+            // small ones' none).
+            let taken = 8
+                * (a.magnitude.len() * usize::from(!acc.is_int())
+                    + b.magnitude.len() * usize::from(!right.is_int())) as u64;
             let mut out = [0; wide::LIMBS];
             let r = wide::binary(op, a, b, both_small, &mut self.budget, &mut out);
             if let Some(w) = self.ok(r)? {
+                self.budget.release(taken);
                 // The later operand first: its run is the last one.
                 self.held.discard(right);
                 self.held.discard(acc);
-                return Some(self.held.wide(w.of(&out), 0));
+                let sum = self.held.wide(w.of(&out), 0);
+                return self.hold(sum);
             }
         }
+        let taken = self.held.bytes(acc) + self.held.bytes(right);
+        self.budget.release(taken);
         // The later operand first: it is the one on top of its stack.
         let right = self.held.value(right)?;
         let acc = self.held.value(acc)?;
         let r = ops::binary_owned(op, acc, &right, &mut self.budget);
         let value = self.ok(r)?;
-        Some(self.held.operand(value, 0))
+        let result = self.held.operand(value, 0);
+        self.hold(result)
+    }
+
+    /// `o`, a value just made, counted as held until an operation takes
+    /// it, where the walker counts it (`Budget::hold`): `None` with a
+    /// `LimitError` past `Limits::max_memory`.
+    #[inline(always)]
+    fn hold(&mut self, o: Operand) -> Option<Operand> {
+        if !o.is_held() {
+            return Some(o);
+        }
+        let bytes = self.held.bytes(o);
+        if self.budget.try_hold(bytes) {
+            Some(o)
+        } else {
+            self.over_memory()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn over_memory(&mut self) -> Option<Operand> {
+        let e = self.budget.memory_error();
+        self.fail(e)
+    }
+
+    /// `o`, about to be taken by an operation: no longer held.
+    #[inline(always)]
+    fn release(&mut self, o: Operand) {
+        if o.is_held() {
+            let bytes = self.held.bytes(o);
+            self.budget.release(bytes);
+        }
     }
 
     /// [`factor`](Self::factor), with its commonest case, a number
@@ -533,10 +579,12 @@ impl<'a> Direct<'a> {
         if let Some(r) = operand::inline_unary(op, x) {
             return Some(r.with_height(height));
         }
+        self.release(x);
         let x = self.held.value(x)?;
         let r = ops::unary(op, &x, &mut self.budget);
         let value = self.ok(r)?;
-        Some(self.held.operand(value, height))
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// `base ** factor`, at the `**`.
@@ -557,12 +605,15 @@ impl<'a> Direct<'a> {
                 return power;
             }
         }
+        self.release(exponent);
+        self.release(base);
         // The later operand first: it is the one on top of the stack.
         let exponent = self.held.value(exponent)?;
         let base = self.held.value(base)?;
         let r = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget);
         let value = self.ok(r)?;
-        Some(self.held.operand(value, height))
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// `a ** e` for two small ints whose power leaves `i64`, where
@@ -583,9 +634,8 @@ impl<'a> Direct<'a> {
         let power = num::int::short_power_limbs(a, e, &mut self.budget, room);
         if let Some(Ok(p)) = &power {
             if p.len > 0 {
-                return Some(Some(
-                    self.held.finish_wide(offset, p.negative, p.len, height),
-                ));
+                let power = self.held.finish_wide(offset, p.negative, p.len, height);
+                return Some(self.hold(power));
             }
         }
         self.held.abandon_wide(offset);
@@ -598,7 +648,8 @@ impl<'a> Direct<'a> {
         let Some(int) = power.into_int(&[]) else {
             return Some(None);
         };
-        Some(Some(self.held.operand(Value::Int(int), height)))
+        let power = self.held.operand(Value::Int(int), height);
+        Some(self.hold(power))
     }
 
     /// `atom ('(' [arguments] ')')*`, calls of built-ins only.
@@ -626,10 +677,12 @@ impl<'a> Direct<'a> {
         // One argument, the commonest call: no array of them.
         self.close()?;
         let height = self.height(func.height().max(first.height()) + 1)?;
+        self.release(first);
         let arg = self.held.value(first)?;
         let r = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget);
         let value = self.ok(r)?;
-        Some(self.held.operand(value, height))
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// [`call`](Self::call) of any number of arguments, after the first
@@ -648,6 +701,8 @@ impl<'a> Direct<'a> {
         let mut next = first;
         while let Some(arg) = next {
             height = height.max(arg.height());
+            // Out of the store but held, as the walker holds it, until
+            // the call.
             let arg = self.held.value(arg)?;
             match few.get_mut(count) {
                 Some(slot) => *slot = arg,
@@ -679,10 +734,13 @@ impl<'a> Direct<'a> {
         } else {
             &many[..]
         };
+        let taken = args.iter().map(held_bytes).sum();
+        self.budget.release(taken);
         let r = builtins::call(f, args, &mut self.budget);
         let value = self.ok(r)?;
         let height = self.height(height + 1)?;
-        Some(self.held.operand(value, height))
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// A number, a name, `True`/`False` or a parenthesized expression.
@@ -793,7 +851,8 @@ impl<'a> Direct<'a> {
         }
         let r = number::int(self.src.get(start..i)?, 10, self.limits);
         let value = self.ok(r)?;
-        Some(self.held.operand(value, height))
+        let literal = self.held.operand(value, height);
+        self.hold(literal)
     }
 
     /// The rest of a float or imaginary literal whose integer part (if

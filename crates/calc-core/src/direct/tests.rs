@@ -403,7 +403,7 @@ fn generate(rng: &mut Rng, depth: u32, out: &mut String) {
 fn agrees_with_the_general_path_on_generated_input() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut answered, mut general_ok, mut cases) = (0u32, 0u32, 0u32);
-    let (mut errors, mut committable) = (0u32, 0u32);
+    let (mut errors, mut committable, mut memory_errors) = (0u32, 0u32, 0u32);
     let mut wrong = Vec::new();
     for i in 0..30_000 {
         let mut src = String::new();
@@ -415,6 +415,7 @@ fn agrees_with_the_general_path_on_generated_input() {
                 max_depth: rng.below(4) as usize,
                 max_int_bits: 32 + rng.below(200),
                 work_budget: rng.below(4000),
+                max_memory: rng.below(120),
                 ..Limits::default()
             }
         } else {
@@ -433,6 +434,7 @@ fn agrees_with_the_general_path_on_generated_input() {
             }
             Some(Err(e)) => {
                 errors += 1;
+                memory_errors += u32::from(e.message().contains("held at once"));
                 if want.as_ref() != Err(&e) {
                     wrong.push(format!("{src:?}: direct {e:?}, general {want:?}"));
                 }
@@ -446,8 +448,27 @@ fn agrees_with_the_general_path_on_generated_input() {
         if parses && super::scan::committable(src.as_bytes(), &limits) {
             committable += 1;
             let mut direct = Direct::ungated(&src, &limits);
-            if direct.whole().is_none() && direct.error.is_none() {
-                wrong.push(format!("{src:?}: the gate opens, and this path gives up"));
+            match direct.whole() {
+                None if direct.error.is_none() => {
+                    wrong.push(format!("{src:?}: the gate opens, and this path gives up"));
+                }
+                // What it holds at the end is the result, as the walker.
+                Some(result) if direct.budget.held() != direct.held.bytes(result) => {
+                    wrong.push(format!(
+                        "{src:?}: holds {} bytes at the end, its result {}",
+                        direct.budget.held(),
+                        direct.held.bytes(result)
+                    ));
+                }
+                _ => {}
+            }
+        }
+        // The walker holds its result at the end, and nothing else.
+        if let Ok(tree) = crate::parse::parse(&src, &limits) {
+            let (value, held) = crate::eval::eval_held(&tree, &limits);
+            let want = value.as_ref().map_or(0, crate::budget::held_bytes);
+            if value.is_ok() && held != want {
+                wrong.push(format!("{src:?}: the walker holds {held} bytes at the end"));
             }
         }
         let whole = crate::eval_with(&src, &limits).map(|v| (v.to_string(), v.type_name()));
@@ -470,7 +491,8 @@ fn agrees_with_the_general_path_on_generated_input() {
         wrong.join("\n")
     );
     eprintln!(
-        "answered {answered} of {general_ok} valid inputs and {errors} errors; \
+        "answered {answered} of {general_ok} valid inputs and {errors} errors \
+         ({memory_errors} of max_memory); \
          the gate opens for {committable} ({cases} cases)"
     );
     // Measured when written: 13,674 of 16,573 (83%).
@@ -479,6 +501,10 @@ fn agrees_with_the_general_path_on_generated_input() {
         "answered {answered} of {general_ok} valid inputs ({cases} cases)"
     );
     assert!(errors > 100, "answered {errors} errors");
+    assert!(
+        memory_errors > 10,
+        "answered {memory_errors} errors of max_memory"
+    );
     assert!(committable > 5000, "the gate opens for {committable}");
 }
 
