@@ -152,10 +152,11 @@ pub(super) fn gcd(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eval
 fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
     if let (Int::Small(x), Int::Small(y)) = (a, b) {
         let g = x.unsigned_abs().gcd(&y.unsigned_abs());
-        return Ok(match i64::try_from(g) {
-            Ok(s) => Int::Small(s),
-            Err(_) => Int::Big(BigInt::from(g)),
-        });
+        return match i64::try_from(g) {
+            Ok(s) => Ok(Int::Small(s)),
+            // `gcd(-2**63, 0)` leaves the machine word.
+            Err(_) => crate::num::int::exact(Int::Big(BigInt::from(g)), budget),
+        };
     }
     let a = a.to_bigint();
     let b = b.to_bigint();
@@ -423,6 +424,11 @@ mod tests {
             }
         }
         assert!(checked > 300, "{checked}");
+        // `gcd(-2**63, 0)` leaves the machine word: 64 bits.
+        let args = [i(i64::MIN), i(0)];
+        let two_63 = Value::Int(Int::from_bigint(BigInt::from(1) << 63u8));
+        assert_eq!(at(gcd, &args, 64), Ok(two_63));
+        assert_eq!(at(gcd, &args, 63).unwrap_err().class(), "LimitError");
     }
 
     fn run(f: fn(&[Value], &mut Budget<'_>) -> Result<Value, EvalError>, args: &[Value]) -> String {

@@ -576,7 +576,13 @@ impl Int {
 
     /// `self // other`, rounding toward negative infinity.
     pub(crate) fn floor_div(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-        Ok(self.divmod_with(other, budget, DIV_MOD_ZERO)?.0)
+        let q = self.divmod_with(other, budget, DIV_MOD_ZERO)?.0;
+        // No longer than `self`, but `-2**63 // -1` leaves the machine
+        // word.
+        match q {
+            Int::Big(_) => exact(q, budget),
+            small => Ok(small),
+        }
     }
 
     /// `self % other`, with the sign of `other`.
@@ -1021,6 +1027,18 @@ mod tests {
                 check(&format!("{op:?} {a}"), exact, &f);
             }
         }
+        // Past the machine word from inside it: `-2**63 // -1`.
+        let (min, minus_one) = (Value::Int(Int::Small(i64::MIN)), Value::Int(Int::Small(-1)));
+        let f =
+            |budget: &mut Budget<'_>| crate::ops::binary(BinOp::FloorDiv, &min, &minus_one, budget);
+        let at_63 = at(63, &f).map_err(|e| e.class());
+        assert_eq!(at_63, Err("LimitError"));
+        assert_eq!(
+            at(64, &f),
+            Ok(Value::Int(Int::from_bigint(BigInt::from(1u8) << 63u8)))
+        );
+        let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Mod, &min, &minus_one, budget);
+        assert_eq!(at(63, &f), Ok(Value::Int(Int::Small(0))));
         // The bases of the short powers and the estimate, near the bound.
         for base in [3i64, 7, 10, 1000, 12345, -3, -1000, 1 << 40] {
             for e in [10i64, 50, 100, 300, 1000] {
