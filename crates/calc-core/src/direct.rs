@@ -106,7 +106,7 @@ pub(crate) fn eval_repr_metered(
 /// Whether this path, run on `source` under `limits`, certainly evaluates
 /// it to its end or to an error the walker meets at the same point, if
 /// the general parser accepts it: the gate of its budget (`Budget::gated`),
-/// asked before its first charge. See [`scan`].
+/// asked before it spends more than a small share. See [`scan`].
 pub(crate) fn committable(source: &str, limits: &Limits) -> bool {
     scan::committable(source.as_bytes(), limits)
 }
@@ -203,11 +203,12 @@ impl<'a> Direct<'a> {
     }
 
     /// The answer when [`whole`](Self::whole) found none: the error
-    /// evaluation stopped at, when it had charged work (and so was sure,
-    /// by [`committable`], that the walker meets the same error at the
-    /// same point) and the general parser accepts the whole input (else
-    /// that parser's error, which CPython reports first); `None` to leave
-    /// the input to the general path, nothing having been charged.
+    /// evaluation stopped at, when its budget's gate had opened (so
+    /// [`committable`] had said that the walker meets the same error at
+    /// the same point) and the general parser accepts the whole input
+    /// (else that parser's error, which CPython reports first); `None` to
+    /// leave the input to the general path, having charged at most the
+    /// share spent before the gate.
     #[cold]
     #[inline(never)]
     fn failure<T>(&mut self) -> Option<Result<T, EvalError>> {

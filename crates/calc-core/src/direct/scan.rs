@@ -1,15 +1,16 @@
-//! The gate before the one-pass path's first charge: a scan of the whole
-//! input that says whether the path, once it spends work, certainly gets
-//! to the end of the input or to an error the walker meets too.
+//! The gate before the one-pass path spends more than a small share of
+//! its budget: a scan of the whole input that says whether the path, once
+//! it spends work, certainly gets to the end of the input or to an error
+//! the walker meets too.
 //!
 //! The one-pass path gives an input up to the general path when it meets
 //! something outside its subset (a keyword, another name, a comment that
 //! does not end the input, a tuple, `1(2)`, deeper recursion than its
 //! own cap), and the general path starts again with a budget of its own.
-//! Had the one-pass path charged work before giving up, one request would
-//! cost up to two budgets. So its budget ([`Budget::gated`]) lets it charge
-//! nothing before this scan has said yes; when the scan says no, it gives
-//! up before any work.
+//! Had the one-pass path charged much work before giving up, one request
+//! would cost up to two budgets. So its budget ([`Budget::gated`]) lets it
+//! charge no more than `work_budget / 4096` before this scan has said yes;
+//! when the scan says no, it gives up before the work.
 //!
 //! Yes means: if the general parser accepts the input, the one-pass path
 //! parses all of it and, evaluating the same operations in the walker's
