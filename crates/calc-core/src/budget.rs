@@ -1,16 +1,40 @@
 //! Work accounting for one evaluation: every costly operation is charged
 //! against the budget *before* it is done, so a request that would take long
-//! or allocate much is refused instead of performed.
+//! or allocate much is refused instead of performed; and the ints the
+//! evaluation holds at once, against `Limits::max_memory`.
 
-use crate::{EvalError, Limits};
+use crate::{EvalError, Int, Limits, Value};
 
 /// The running cost of one evaluation, shared by every operation in it.
 #[derive(Debug)]
 pub(crate) struct Budget<'a> {
     /// The limits in force.
     pub limits: &'a Limits,
-    /// Work units left before `LimitError`.
+    /// Work units left before `LimitError` (or before `gate` is asked).
     remaining: u64,
+    /// Units of the budget held back from `remaining` until `gate` agrees.
+    withheld: u64,
+    gate: Gate<'a>,
+    /// Bytes of ints the evaluation may still hold: `max_memory` less
+    /// what it holds ([`hold`](Self::hold)).
+    memory_left: u64,
+}
+
+/// Whether the budget may be spent, for the one-pass path (`direct`),
+/// which gives an input up to the general path when it leaves its subset:
+/// it may spend little before it is sure it will not give up (at most
+/// [`UNGATED_SHARE`] of the budget), so that one request is charged one
+/// budget, not the one-pass path's and then the general path's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate<'a> {
+    /// Spend freely (the general path, or the one-pass path once sure).
+    Open,
+    /// Before more than [`UNGATED_SHARE`] of the budget is charged,
+    /// `direct::committable` must say that the one-pass path evaluates
+    /// this source to its end (or to an error the walker meets too).
+    Closed(&'a str),
+    /// It did not: every charge fails, and the one-pass path gives up.
+    Declined,
 }
 
 impl<'a> Budget<'a> {
@@ -19,27 +43,122 @@ impl<'a> Budget<'a> {
         Budget {
             limits,
             remaining: limits.work_budget,
+            withheld: 0,
+            gate: Gate::Open,
+            memory_left: limits.max_memory,
+        }
+    }
+
+    /// A budget of `limits.work_budget` units for the one-pass path on
+    /// `source`: a charge past its first [`UNGATED_SHARE`] asks
+    /// `direct::committable` first.
+    pub fn gated(limits: &'a Limits, source: &'a str) -> Self {
+        let free = limits.work_budget / UNGATED_SHARE;
+        Budget {
+            limits,
+            remaining: free,
+            withheld: limits.work_budget - free,
+            gate: Gate::Closed(source),
+            memory_left: limits.max_memory,
         }
     }
 
     /// Spends `units` of estimated work (machine-word operations), or fails
     /// with `LimitError` when the budget cannot cover them.
+    #[inline]
     pub fn charge(&mut self, units: u64) -> Result<(), EvalError> {
         match self.remaining.checked_sub(units) {
             Some(left) => {
                 self.remaining = left;
                 Ok(())
             }
-            None => {
+            None => self.charge_past_remaining(units),
+        }
+    }
+
+    /// [`charge`](Self::charge) of more than `remaining`: through the gate,
+    /// or out of budget.
+    #[cold]
+    #[inline(never)]
+    fn charge_past_remaining(&mut self, units: u64) -> Result<(), EvalError> {
+        match self.gate {
+            Gate::Closed(source) => {
+                if !crate::direct::committable(source, self.limits) {
+                    self.gate = Gate::Declined;
+                    return Err(EvalError::limit("internal: the one-pass path gave up"));
+                }
+                self.gate = Gate::Open;
+                self.remaining += std::mem::take(&mut self.withheld);
+                self.charge(units)
+            }
+            Gate::Declined => Err(EvalError::limit("internal: the one-pass path gave up")),
+            Gate::Open => {
                 self.remaining = 0;
                 Err(EvalError::work_budget())
             }
         }
     }
 
+    /// Whether a gated budget has been opened: the one-pass path charged
+    /// work and is sure to evaluate the input to its end or to an error.
+    pub fn committed(&self) -> bool {
+        self.gate == Gate::Open
+    }
+
+    /// Counts `bytes` more of ints held, a value just made and kept until
+    /// an operation takes it ([`release`](Self::release)), or fails with
+    /// `LimitError` when that takes the total past `max_memory`. Both
+    /// paths call it for the same values in the same order: for each
+    /// value an operation (or a literal, a name) makes, after its operands
+    /// were released.
+    #[inline]
+    pub fn hold(&mut self, bytes: u64) -> Result<(), EvalError> {
+        if self.try_hold(bytes) {
+            Ok(())
+        } else {
+            Err(self.memory_error())
+        }
+    }
+
+    /// [`hold`](Self::hold) without the error: `false` when `bytes` more
+    /// would pass the bound (and nothing is counted).
+    #[inline(always)]
+    pub fn try_hold(&mut self, bytes: u64) -> bool {
+        match self.memory_left.checked_sub(bytes) {
+            Some(left) => {
+                self.memory_left = left;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The `LimitError` of [`hold`](Self::hold).
+    #[cold]
+    #[inline(never)]
+    pub fn memory_error(&self) -> EvalError {
+        EvalError::limit(format!(
+            "ints held at once would exceed {} bytes",
+            self.limits.max_memory
+        ))
+    }
+
+    /// Counts `bytes` of ints no longer held: an operation took them
+    /// (never more than were held, so this stays within `max_memory`).
+    #[inline(always)]
+    pub fn release(&mut self, bytes: u64) {
+        self.memory_left = self.memory_left.saturating_add(bytes);
+    }
+
+    /// Bytes of ints held now.
+    #[cfg(test)]
+    pub fn held(&self) -> u64 {
+        self.limits.max_memory - self.memory_left
+    }
+
     /// Work units charged so far (the whole budget once it ran out).
     pub fn used(&self) -> u64 {
-        self.limits.work_budget - self.remaining
+        self.limits.work_budget - self.remaining - self.withheld
     }
 
     /// Work units still available (for the calibration tests).
@@ -58,6 +177,27 @@ impl<'a> Budget<'a> {
         } else {
             Ok(())
         }
+    }
+}
+
+/// The share of the budget (one part in this many: 16,384 units of the
+/// default 2**26, about 10 µs of work) the one-pass path may spend before
+/// it asks whether it will evaluate the input to its end. Up to that much
+/// is spent twice when it then gives the input up to the general path, so
+/// a request is charged at most `work_budget + work_budget / 4096`; below
+/// it, the scan that decides (`direct::committable`, a few dozen
+/// instructions a byte) is not run at all: ints of a few hundred bits
+/// (`2**200 * 3**100 + 7**77 - 5**150`, 9,735 units) are computed without
+/// it.
+pub(crate) const UNGATED_SHARE: u64 = 4096;
+
+/// What `v` counts against `Limits::max_memory`: 8 bytes per 64-bit
+/// word of an int outside the machine word, nothing for other values.
+#[inline]
+pub(crate) fn held_bytes(v: &Value) -> u64 {
+    match v {
+        Value::Int(Int::Big(b)) => 8 * limbs(b.bits()),
+        _ => 0,
     }
 }
 

@@ -240,7 +240,7 @@ pub(crate) fn call(
 ) -> Result<Value, EvalError> {
     use math::math_1;
     match f {
-        Builtin::Abs => convert::abs(args),
+        Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),
         Builtin::Max => minmax::min_max("max", CmpOp::Gt, args, budget),

@@ -11,9 +11,10 @@
 //! - It accepts a subset of the language: decimal int, float and imaginary
 //!   literals without underscores, `True`, `False`, the built-in names,
 //!   the operators, comparisons, calls with positional arguments,
-//!   parentheses, blanks (space, tab). Anything else (keywords, other
-//!   names, prefixed or underscored numbers, tuples, comments, newlines,
-//!   non-ASCII text, any syntax error) returns `None`.
+//!   parentheses, blanks (space, tab) and a comment that ends the input.
+//!   Anything else (keywords, other names, prefixed or underscored
+//!   numbers, tuples, other comments, newlines, non-ASCII text, syntax
+//!   errors) returns `None`, and the general path decides.
 //! - Values come from the functions the walker calls (`ops`, `builtins`,
 //!   `number`), with one [`Budget`], on the same operands in the same
 //!   order, so the same work is charged and the same limits apply. The
@@ -22,24 +23,31 @@
 //!   `ops::inline_binary` does too), ints of up to 512 bits as runs of limbs
 //!   (`wide`, with `Int::add`/`sub`/`mul`'s checks and `Int::pow`'s short
 //!   powers). Operands travel in two words (`operand`).
-//!   (A comparison chain evaluates every operand here, where Python stops
-//!   at the first false link; that only costs more, and an error in the
-//!   extra operand sends the input to the general path.)
 //! - It computes the height the parser's tree would have and the bracket
 //!   depth, and gives up before either passes its limit.
-//! - Any error, in parsing or evaluation, returns `None`: the general path
-//!   then finds the error CPython reports, with its class, message and
-//!   column. An invalid request is parsed twice; a valid one once.
+//! - One budget per request: its budget ([`Budget::gated`]) lets it spend
+//!   a small share (1/4096) before [`scan`] has said that it will not give
+//!   the input up, so the general path, which starts again from the
+//!   start with a budget of its own, never repeats more than that share.
+//!   Once the scan has said so, an error it meets is the answer (after
+//!   the general parser has checked the whole input: a syntax error
+//!   anywhere comes first, as in CPython), with the class and message the
+//!   walker gives at the same point; the scan refuses what would make the
+//!   orders differ (a comparison chain, where Python skips the operands
+//!   after a false link and this path does not). An error met before
+//!   that returns `None`, and the general path finds it again.
 //!
 //! `cargo xtask diff` checks both paths against CPython (`eval_with` is
 //! this one first, `Expr` always the general one), and the tests below
-//! check them against each other on generated input and tight limits.
+//! check them against each other on generated input and tight limits,
+//! values and errors, and the units `eval_repr_metered` charges.
 
 mod operand;
+mod scan;
 mod wide;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
-use crate::budget::Budget;
+use crate::budget::{held_bytes, Budget};
 use crate::num::{self, float};
 use crate::parse::number;
 use crate::{builtins, ops, Builtin, Complex, EvalError, Limits, Value};
@@ -50,11 +58,16 @@ use operand::{Held, Operand, MAX_HEIGHT};
 /// collects such chains with loops. Keeps the stack small in debug builds.
 const MAX_RECURSION: u32 = 48;
 
-/// The value of `source` if it is in this path's subset and evaluates
-/// without error under `limits`; `None` leaves it to the general path.
-/// The caller checks `limits.max_source_len`.
-pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
-    Direct::new(source, limits).run()
+/// The answer for `source` (its value, or the error the general path
+/// gives too) when this path is sure of it; `None` leaves the input to the
+/// general path, nothing charged. The caller checks
+/// `limits.max_source_len`.
+pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Result<Value, EvalError>> {
+    let mut direct = Direct::new(source, limits);
+    match direct.whole() {
+        Some(result) => direct.held.value(result).map(Ok),
+        None => direct.failure(),
+    }
 }
 
 /// [`eval`], then Python's `repr` of the value appended to `out` as
@@ -69,8 +82,8 @@ pub(crate) fn eval_repr(
     eval_repr_metered(source, limits, out, &mut 0)
 }
 
-/// [`eval_repr`], also adding the work units this path charged to `used`,
-/// whether it answered or gave up.
+/// [`eval_repr`], also adding the work units this path charged to `used`
+/// (none when it gives up).
 pub(crate) fn eval_repr_metered(
     source: &str,
     limits: &Limits,
@@ -80,12 +93,22 @@ pub(crate) fn eval_repr_metered(
     let mut direct = Direct::new(source, limits);
     let result = direct.whole();
     *used += direct.budget.used();
-    let result = result?;
+    let Some(result) = result else {
+        return direct.failure();
+    };
     if let Some(w) = direct.held.wide_ref(result) {
         return w.write_repr(out, limits);
     }
     let value = direct.held.value(result)?;
     Some(value.write_repr(out, limits))
+}
+
+/// Whether this path, run on `source` under `limits`, certainly evaluates
+/// it to its end or to an error the walker meets at the same point, if
+/// the general parser accepts it: the gate of its budget (`Budget::gated`),
+/// asked before it spends more than a small share. See [`scan`].
+pub(crate) fn committable(source: &str, limits: &Limits) -> bool {
+    scan::committable(source.as_bytes(), limits)
 }
 
 /// The token after an operand, read once and then looked at by every
@@ -105,27 +128,29 @@ enum Next {
     Other,
 }
 
-struct Direct<'s, 'l> {
-    src: &'s str,
-    s: &'s [u8],
+struct Direct<'a> {
+    src: &'a str,
+    s: &'a [u8],
     /// The next byte to read: in operand position, the operand's first
     /// byte; after an operand, the first byte of `next`.
     i: usize,
     next: Next,
     /// Bytes of `next`.
     next_len: usize,
-    limits: &'l Limits,
-    budget: Budget<'l>,
+    limits: &'a Limits,
+    budget: Budget<'a>,
     /// Brackets open (parentheses and calls).
     brackets: usize,
     /// Current recursion through brackets, unary operators and `**`.
     recursion: u32,
     /// The values of operands too big for their word.
     held: Held,
+    /// The error evaluation stopped at, if it did.
+    error: Option<EvalError>,
 }
 
-impl<'s, 'l> Direct<'s, 'l> {
-    fn new(source: &'s str, limits: &'l Limits) -> Self {
+impl<'a> Direct<'a> {
+    fn new(source: &'a str, limits: &'a Limits) -> Self {
         Direct {
             src: source,
             s: source.as_bytes(),
@@ -133,14 +158,26 @@ impl<'s, 'l> Direct<'s, 'l> {
             next: Next::Other,
             next_len: 0,
             limits,
-            budget: Budget::new(limits),
+            budget: Budget::gated(limits, source),
             brackets: 0,
             recursion: 0,
             held: Held::default(),
+            error: None,
+        }
+    }
+
+    /// This path on `source` with an open budget, which does not ask
+    /// [`committable`] first.
+    #[cfg(test)]
+    fn ungated(source: &'a str, limits: &'a Limits) -> Self {
+        Direct {
+            budget: Budget::new(limits),
+            ..Direct::new(source, limits)
         }
     }
 
     /// The whole input's value.
+    #[cfg(test)]
     fn run(&mut self) -> Option<Value> {
         let result = self.whole()?;
         self.held.value(result)
@@ -150,7 +187,60 @@ impl<'s, 'l> Direct<'s, 'l> {
     fn whole(&mut self) -> Option<Operand> {
         self.blanks();
         let result = self.comparison()?;
-        matches!(self.next, Next::End).then_some(result)
+        match self.next {
+            Next::End => Some(result),
+            _ if self.trailing_comment() => Some(result),
+            _ => None,
+        }
+    }
+
+    /// Whether the input ends with a comment at `i`: a `#` and no line
+    /// break after it (the tokenizer's comment runs to the next one).
+    #[cold]
+    fn trailing_comment(&self) -> bool {
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        rest.first() == Some(&b'#') && !rest.iter().any(|&b| b == b'\n' || b == b'\r')
+    }
+
+    /// The answer when [`whole`](Self::whole) found none: the error
+    /// evaluation stopped at, when its budget's gate had opened (so
+    /// [`committable`] had said that the walker meets the same error at
+    /// the same point) and the general parser accepts the whole input
+    /// (else that parser's error, which CPython reports first); `None` to
+    /// leave the input to the general path, having charged at most the
+    /// share spent before the gate.
+    #[cold]
+    #[inline(never)]
+    fn failure<T>(&mut self) -> Option<Result<T, EvalError>> {
+        if !self.budget.committed() {
+            return None;
+        }
+        // Without an error this is a syntax error (`committable` leaves
+        // nothing else), which the general path reports, charging nothing.
+        let error = self.error.take()?;
+        Some(Err(
+            match crate::parse::with_tree(self.src, self.limits, |_| Ok(())) {
+                Err(syntax) => syntax,
+                Ok(()) => error,
+            },
+        ))
+    }
+
+    /// `r`'s value, or `None` with its error kept for
+    /// [`failure`](Self::failure).
+    #[inline(always)]
+    fn ok<T>(&mut self, r: Result<T, EvalError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail<T>(&mut self, e: EvalError) -> Option<T> {
+        self.error = Some(e);
+        None
     }
 
     /// The byte at `i`, or 0 past the end (a NUL in the input also reads
@@ -276,6 +366,8 @@ impl<'s, 'l> Direct<'s, 'l> {
             return Some(first);
         };
         let mut height = first.height();
+        // Out of the store but held, as the walker holds it, until the
+        // comparison on its right is made.
         let mut left = self.held.value(first)?;
         let mut holds = true;
         loop {
@@ -284,14 +376,17 @@ impl<'s, 'l> Direct<'s, 'l> {
             height = height.max(right.height());
             let right = self.held.value(right)?;
             if holds {
-                holds = ops::compare(op, &left, &right, &mut self.budget).ok()?;
+                let r = ops::compare(op, &left, &right, &mut self.budget);
+                holds = self.ok(r)?;
             }
+            self.budget.release(held_bytes(&left));
             left = right;
             match self.next {
                 Next::Cmp(next) => op = next,
                 _ => break,
             }
         }
+        self.budget.release(held_bytes(&left));
         Some(Operand::bool(holds, self.height(height + 1)?))
     }
 
@@ -384,19 +479,63 @@ impl<'s, 'l> Direct<'s, 'l> {
                 }
                 None => self.held.wide_ref(right)?,
             };
+            // The operands' limbs, as `Held::bytes` counts them (the
+            // small ones' none).
+            let taken = 8
+                * (a.magnitude.len() * usize::from(!acc.is_int())
+                    + b.magnitude.len() * usize::from(!right.is_int())) as u64;
             let mut out = [0; wide::LIMBS];
-            if let Some(w) = wide::binary(op, a, b, both_small, &mut self.budget, &mut out).ok()? {
+            let r = wide::binary(op, a, b, both_small, &mut self.budget, &mut out);
+            if let Some(w) = self.ok(r)? {
+                self.budget.release(taken);
                 // The later operand first: its run is the last one.
                 self.held.discard(right);
                 self.held.discard(acc);
-                return Some(self.held.wide(w.of(&out), 0));
+                let sum = self.held.wide(w.of(&out), 0);
+                return self.hold(sum);
             }
         }
+        let taken = self.held.bytes(acc) + self.held.bytes(right);
+        self.budget.release(taken);
         // The later operand first: it is the one on top of its stack.
         let right = self.held.value(right)?;
         let acc = self.held.value(acc)?;
-        let value = ops::binary_owned(op, acc, &right, &mut self.budget).ok()?;
-        Some(self.held.operand(value, 0))
+        let r = ops::binary_owned(op, acc, &right, &mut self.budget);
+        let value = self.ok(r)?;
+        let result = self.held.operand(value, 0);
+        self.hold(result)
+    }
+
+    /// `o`, a value just made, counted as held until an operation takes
+    /// it, where the walker counts it (`Budget::hold`): `None` with a
+    /// `LimitError` past `Limits::max_memory`.
+    #[inline(always)]
+    fn hold(&mut self, o: Operand) -> Option<Operand> {
+        if !o.is_held() {
+            return Some(o);
+        }
+        let bytes = self.held.bytes(o);
+        if self.budget.try_hold(bytes) {
+            Some(o)
+        } else {
+            self.over_memory()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn over_memory(&mut self) -> Option<Operand> {
+        let e = self.budget.memory_error();
+        self.fail(e)
+    }
+
+    /// `o`, about to be taken by an operation: no longer held.
+    #[inline(always)]
+    fn release(&mut self, o: Operand) {
+        if o.is_held() {
+            let bytes = self.held.bytes(o);
+            self.budget.release(bytes);
+        }
     }
 
     /// [`factor`](Self::factor), with its commonest case, a number
@@ -441,9 +580,12 @@ impl<'s, 'l> Direct<'s, 'l> {
         if let Some(r) = operand::inline_unary(op, x) {
             return Some(r.with_height(height));
         }
+        self.release(x);
         let x = self.held.value(x)?;
-        let value = ops::unary(op, &x, &mut self.budget).ok()?;
-        Some(self.held.operand(value, height))
+        let r = ops::unary(op, &x, &mut self.budget);
+        let value = self.ok(r)?;
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// `base ** factor`, at the `**`.
@@ -456,7 +598,7 @@ impl<'s, 'l> Direct<'s, 'l> {
         if let (Some(x), Some(y)) = (base.as_float(), exponent.as_float()) {
             // What `ops::binary` comes to for two floats, without the
             // trip through values.
-            let value = float::pow(x, y).ok()?;
+            let value = self.ok(float::pow(x, y))?;
             return Some(self.held.operand(value, height));
         }
         if let (Some(a), Some(e)) = (base.as_int(), exponent.as_int()) {
@@ -464,18 +606,22 @@ impl<'s, 'l> Direct<'s, 'l> {
                 return power;
             }
         }
+        self.release(exponent);
+        self.release(base);
         // The later operand first: it is the one on top of the stack.
         let exponent = self.held.value(exponent)?;
         let base = self.held.value(base)?;
-        let value = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget).ok()?;
-        Some(self.held.operand(value, height))
+        let r = ops::binary(BinOp::Pow, &base, &exponent, &mut self.budget);
+        let value = self.ok(r)?;
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// `a ** e` for two small ints whose power leaves `i64`, where
     /// `ops::binary` would come to `Int::pow`'s short power (same checks,
     /// same charge), with the limbs kept as a wide int instead of
     /// becoming a `BigInt`. `None` when it would not: the caller goes the
-    /// general way, nothing charged; `Some(None)` for an error.
+    /// general way, nothing charged; `Some(None)` for an error (kept).
     fn short_power(&mut self, a: i64, e: i64, height: u32) -> Option<Option<Operand>> {
         // `small_binary` answers an exponent up to 63 whose power fits, and
         // `Int::pow` a base of 0, 1 or -1 and a negative exponent (a float).
@@ -489,20 +635,22 @@ impl<'s, 'l> Direct<'s, 'l> {
         let power = num::int::short_power_limbs(a, e, &mut self.budget, room);
         if let Some(Ok(p)) = &power {
             if p.len > 0 {
-                return Some(Some(
-                    self.held.finish_wide(offset, p.negative, p.len, height),
-                ));
+                let power = self.held.finish_wide(offset, p.negative, p.len, height);
+                return Some(self.hold(power));
             }
         }
         self.held.abandon_wide(offset);
-        let Ok(power) = power? else {
-            return Some(None);
+        let power = match power? {
+            Ok(power) => power,
+            Err(e) => return Some(self.fail(e)),
         };
-        // A power of two past the limbs: charged already, so made here.
+        // A power of two past the limbs: charged already, so made here
+        // (`None` only for a shift past `usize`, beyond 2**38 bits here).
         let Some(int) = power.into_int(&[]) else {
             return Some(None);
         };
-        Some(Some(self.held.operand(Value::Int(int), height)))
+        let power = self.held.operand(Value::Int(int), height);
+        Some(self.hold(power))
     }
 
     /// `atom ('(' [arguments] ')')*`, calls of built-ins only.
@@ -530,9 +678,12 @@ impl<'s, 'l> Direct<'s, 'l> {
         // One argument, the commonest call: no array of them.
         self.close()?;
         let height = self.height(func.height().max(first.height()) + 1)?;
+        self.release(first);
         let arg = self.held.value(first)?;
-        let value = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget).ok()?;
-        Some(self.held.operand(value, height))
+        let r = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget);
+        let value = self.ok(r)?;
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// [`call`](Self::call) of any number of arguments, after the first
@@ -551,6 +702,8 @@ impl<'s, 'l> Direct<'s, 'l> {
         let mut next = first;
         while let Some(arg) = next {
             height = height.max(arg.height());
+            // Out of the store but held, as the walker holds it, until
+            // the call.
             let arg = self.held.value(arg)?;
             match few.get_mut(count) {
                 Some(slot) => *slot = arg,
@@ -582,9 +735,13 @@ impl<'s, 'l> Direct<'s, 'l> {
         } else {
             &many[..]
         };
-        let value = builtins::call(f, args, &mut self.budget).ok()?;
+        let taken = args.iter().map(held_bytes).sum();
+        self.budget.release(taken);
+        let r = builtins::call(f, args, &mut self.budget);
+        let value = self.ok(r)?;
         let height = self.height(height + 1)?;
-        Some(self.held.operand(value, height))
+        let result = self.held.operand(value, height);
+        self.hold(result)
     }
 
     /// A number, a name, `True`/`False` or a parenthesized expression.
@@ -693,8 +850,10 @@ impl<'s, 'l> Direct<'s, 'l> {
         if int_digits <= 18 {
             return Some(Operand::int(mantissa as i64, height));
         }
-        let value = number::int(self.src.get(start..i)?, 10, self.limits).ok()?;
-        Some(self.held.operand(value, height))
+        let r = number::int(self.src.get(start..i)?, 10, self.limits);
+        let value = self.ok(r)?;
+        let literal = self.held.operand(value, height);
+        self.hold(literal)
     }
 
     /// The rest of a float or imaginary literal whose integer part (if

@@ -3,9 +3,16 @@
 //! Recursion follows the tree's height, which the parser bounds by
 //! `Limits::max_nesting`; flat chains (`and`, `or`, comparisons, calls'
 //! arguments) are loops.
+//!
+//! The ints the walk holds are counted against `Limits::max_memory`: a
+//! value is held from the moment it is made (a literal or name loaded, an
+//! operation's result) until an operation takes it as an operand or it is
+//! dropped (a condition, an `and`/`or` operand that does not decide); see
+//! [`Walker::hold`]. The one-pass path counts the same values at the same
+//! points.
 
 use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
-use crate::budget::Budget;
+use crate::budget::{held_bytes, Budget};
 use crate::{builtins, ops, EvalError, Limits, Value};
 
 /// Variable bindings visible to one evaluation.
@@ -37,6 +44,19 @@ pub(crate) fn eval_metered(
     (result, walker.budget.used())
 }
 
+/// [`eval`], also returning the bytes of ints still held at the end (the
+/// value's own, when every operand was taken as it was used).
+#[cfg(test)]
+pub(crate) fn eval_held(tree: &Tree, limits: &Limits) -> (Result<Value, EvalError>, u64) {
+    let mut walker = Walker {
+        tree,
+        vars: &[],
+        budget: Budget::new(limits),
+    };
+    let result = walker.node(tree.root);
+    (result, walker.budget.held())
+}
+
 struct Walker<'t, 'l> {
     tree: &'t Tree,
     vars: &'t Vars,
@@ -48,8 +68,11 @@ impl Walker<'_, '_> {
     /// this one, on every recursion path, keeps a small stack frame.
     fn node(&mut self, id: NodeId) -> Result<Value, EvalError> {
         match self.tree.node(id)? {
-            Node::Const(v) => Ok(v.clone()),
-            Node::Name(index) => self.name(*index),
+            Node::Const(v) => self.hold(v.clone()),
+            Node::Name(index) => {
+                let v = self.name(*index)?;
+                self.hold(v)
+            }
             Node::Unary(op, x) => self.unary(*op, *x),
             Node::Not(count, x) => self.not(*count, *x),
             Node::Binary(op, l, r) => self.binary(*op, *l, *r),
@@ -62,20 +85,41 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// `v`, a value just made, counted as held until an operation takes
+    /// it ([`release`](Self::release)): `LimitError` when the ints held
+    /// would exceed `Limits::max_memory`.
+    #[inline]
+    fn hold(&mut self, v: Value) -> Result<Value, EvalError> {
+        self.budget.hold(held_bytes(&v))?;
+        Ok(v)
+    }
+
+    /// `v` taken by an operation (or dropped): no longer held.
+    #[inline]
+    fn release(&mut self, v: &Value) {
+        self.budget.release(held_bytes(v));
+    }
+
     fn unary(&mut self, op: UnaryOp, x: NodeId) -> Result<Value, EvalError> {
         let v = self.node(x)?;
-        ops::unary(op, &v, &mut self.budget)
+        self.release(&v);
+        let r = ops::unary(op, &v, &mut self.budget)?;
+        self.hold(r)
     }
 
     fn not(&mut self, count: u32, x: NodeId) -> Result<Value, EvalError> {
-        let truthy = self.node(x)?.is_truthy();
-        Ok(Value::Bool(truthy == (count % 2 == 0)))
+        let v = self.node(x)?;
+        self.release(&v);
+        Ok(Value::Bool(v.is_truthy() == (count % 2 == 0)))
     }
 
     fn binary(&mut self, op: BinOp, l: NodeId, r: NodeId) -> Result<Value, EvalError> {
         let a = self.node(l)?;
         let b = self.node(r)?;
-        ops::binary(op, &a, &b, &mut self.budget)
+        self.release(&a);
+        self.release(&b);
+        let r = ops::binary(op, &a, &b, &mut self.budget)?;
+        self.hold(r)
     }
 
     /// `((first op1 x1) op2 x2) ...`, left to right.
@@ -86,7 +130,10 @@ impl Walker<'_, '_> {
                 return Err(internal());
             };
             let b = self.node(x)?;
+            self.release(&acc);
+            self.release(&b);
             acc = ops::binary(op, &acc, &b, &mut self.budget)?;
+            acc = self.hold(acc)?;
         }
         Ok(acc)
     }
@@ -100,19 +147,25 @@ impl Walker<'_, '_> {
                 return Err(internal());
             };
             let right = self.node(x)?;
-            if !ops::compare(op, &left, &right, &mut self.budget)? {
+            let holds = ops::compare(op, &left, &right, &mut self.budget)?;
+            self.release(&left);
+            if !holds {
+                self.release(&right);
                 return Ok(Value::Bool(false));
             }
             left = right;
         }
+        self.release(&left);
         Ok(Value::Bool(true))
     }
 
-    /// `and`/`or`: the result is the deciding operand itself, not a bool.
+    /// `and`/`or`: the result is the deciding operand itself, not a bool
+    /// (still held: it is this node's value); the others are dropped.
     fn boolean(&mut self, op: BoolOp, items: Items) -> Result<Value, EvalError> {
         let mut last = Value::Bool(false);
         for item in items.ids() {
             let (_, x) = self.item(item)?;
+            self.release(&last);
             last = self.node(x)?;
             let decided = match op {
                 BoolOp::And => !last.is_truthy(),
@@ -126,7 +179,9 @@ impl Walker<'_, '_> {
     }
 
     fn if_else(&mut self, body: NodeId, test: NodeId, orelse: NodeId) -> Result<Value, EvalError> {
-        if self.node(test)?.is_truthy() {
+        let test = self.node(test)?;
+        self.release(&test);
+        if test.is_truthy() {
             self.node(body)
         } else {
             self.node(orelse)
@@ -142,13 +197,20 @@ impl Walker<'_, '_> {
             let (_, x) = self.item(item)?;
             args.push(self.node(x)?);
         }
-        match func {
-            Value::Builtin(f) => builtins::call(f, &args, &mut self.budget),
-            other => Err(EvalError::type_error(format!(
-                "'{}' object is not callable",
-                other.type_name()
-            ))),
+        self.release(&func);
+        for arg in &args {
+            self.release(arg);
         }
+        let r = match func {
+            Value::Builtin(f) => builtins::call(f, &args, &mut self.budget)?,
+            other => {
+                return Err(EvalError::type_error(format!(
+                    "'{}' object is not callable",
+                    other.type_name()
+                )))
+            }
+        };
+        self.hold(r)
     }
 
     fn item(&self, id: usize) -> Result<(Link, NodeId), EvalError> {

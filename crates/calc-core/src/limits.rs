@@ -2,10 +2,11 @@
 
 /// Bounds that keep every evaluation small in time and memory.
 ///
-/// The defaults are those of DESIGN.md section 2; embedders may raise or
-/// lower them. Exceeding `max_depth` is a `SyntaxError` (as in CPython),
-/// exceeding `max_str_digits` a `ValueError` (as in CPython 3.11), and the
-/// others a `LimitError`.
+/// docs/security.md lists the defaults and what each bounds; embedders
+/// may raise or lower them. Exceeding
+/// `max_depth` is a `SyntaxError` (as in CPython), exceeding
+/// `max_str_digits` a `ValueError` (as in CPython 3.11), and the others a
+/// `LimitError`.
 ///
 /// ```
 /// let limits = calc_core::Limits { max_int_bits: 64, ..calc_core::Limits::default() };
@@ -19,10 +20,18 @@ pub struct Limits {
     /// Maximum decimal digits of an int converted from or to a string
     /// (CPython 3.11's `sys.get_int_max_str_digits()`: 4300).
     pub max_str_digits: usize,
-    /// Maximum size in bits of any int produced during evaluation.
+    /// Maximum size in bits (Python's `int.bit_length()`) of any int
+    /// produced: by an operation, a built-in function or a literal. An int
+    /// of exactly this size is produced, one of a bit more is refused.
+    /// Ints that fit a machine word (`-2**63 <= x < 2**63`) are never
+    /// refused, so a bound below 64 applies only to ints outside it.
     pub max_int_bits: u64,
     /// Maximum estimated work of one evaluation, in machine-word operations,
-    /// summed over every operation it performs.
+    /// summed over every operation it performs. One request is charged one
+    /// budget whichever path evaluates it, plus at most
+    /// `work_budget / 4096` that the one-pass path may spend before it
+    /// knows it will not give the input up to the general path
+    /// ([`eval_repr_metered`](crate::eval_repr_metered)).
     pub work_budget: u64,
     /// Maximum length of the source text in bytes.
     pub max_source_len: usize,
@@ -33,6 +42,26 @@ pub struct Limits {
     /// 1000-3000 levels; this bound keeps evaluation's stack use small.
     /// `and`/`or`/`not` and comparison chains are flat and not bounded by it.
     pub max_nesting: usize,
+    /// Maximum bytes of ints one evaluation holds at once: the values it
+    /// has computed and not yet used (the left operand of `+` while the
+    /// right one is computed, the arguments of a call so far, the left
+    /// side of a comparison), with the one just made. Each int outside
+    /// the machine word counts 8 bytes per 64-bit word of its magnitude
+    /// (an int of `max_int_bits` = 2**20 bits, 128 KiB); other values
+    /// count nothing. A value that would take the total past the bound is
+    /// a `LimitError`.
+    ///
+    /// It bounds what the bit and work limits leave open: a request can
+    /// build about 500 ints of 2**20 bits within the default work budget,
+    /// and `max(2**1048575, 2**1048575, ...)` (5.6 KB) would hold them
+    /// all, 64 MB. The default, 8 MiB, is 64 ints of 2**20 bits at once
+    /// (or 8,192 of 8 KiB, ~19,700 digits each), far more than a formula
+    /// holds (its pending operands, about one per level of its tree, and
+    /// its calls' arguments). An evaluation's peak memory is this bound,
+    /// plus the operands and temporaries of the one operation it is
+    /// computing (a few ints of at most `max_int_bits`), plus what the
+    /// input's length bounds (the parse tree, ints that fit a word).
+    pub max_memory: u64,
 }
 
 impl Default for Limits {
@@ -44,6 +73,7 @@ impl Default for Limits {
             work_budget: 1 << 26,
             max_source_len: 64 * 1024,
             max_nesting: 1000,
+            max_memory: 8 << 20,
         }
     }
 }

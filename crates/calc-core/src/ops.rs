@@ -339,10 +339,16 @@ pub(crate) fn unary(op: UnaryOp, a: &Value, budget: &mut Budget<'_>) -> Result<V
             if op == UnaryOp::Pos {
                 return Ok(a.clone());
             }
-            Value::Int(if op == UnaryOp::Neg {
+            let r = if op == UnaryOp::Neg {
                 i.neg()
             } else {
                 i.invert()
+            };
+            // `~(2**n - 1)` is `-2**n`, a bit longer; `-(-2**63)` leaves
+            // the machine word.
+            Value::Int(match r {
+                Int::Big(_) => crate::num::int::exact(r, budget)?,
+                small => small,
             })
         }
         (UnaryOp::Neg, Value::Float(x)) => Value::Float(-x),

@@ -21,7 +21,7 @@
 //! on the shared 2-core build machine (Intel Xeon, load average 4-8). To
 //! re-measure, run the sweep and compare its `CPU ms, median` column.
 
-use calc_core::{eval_metered, Limits};
+use calc_core::{eval_metered, eval_repr_metered, EvalError, Limits};
 
 /// The rate the budget is calibrated to: 2**26 units × 0.75 ns ≈ 50 ms.
 const MAX_NS_PER_UNIT: f64 = 0.75;
@@ -97,6 +97,30 @@ fn refused() -> Vec<(String, f64)> {
     v
 }
 
+/// The answer (the value's repr, or the error) and the units charged, by
+/// the general path alone (`eval_metered`) and by the entry point a server
+/// uses (`eval_repr_metered`, which takes the one-pass path first).
+fn both(src: &str, limits: &Limits) -> [(&'static str, Result<String, EvalError>, u64); 2] {
+    let (general, general_units) = eval_metered(src, limits);
+    let general = general.and_then(|v| {
+        let mut out = String::new();
+        v.write_repr(&mut out, limits).map(|()| out)
+    });
+    let mut out = String::new();
+    let (server, server_units) = eval_repr_metered(src, limits, &mut out);
+    [
+        ("eval_metered", general, general_units),
+        ("eval_repr_metered", server.map(|()| out), server_units),
+    ]
+}
+
+/// The most units one request may be charged: its budget, and the share
+/// the one-pass path may spend before it is sure it will not give the
+/// input up to the general path (`eval_repr_metered`'s documentation).
+fn most(limits: &Limits) -> u64 {
+    limits.work_budget + limits.work_budget / 4096
+}
+
 #[test]
 fn accepted_inputs_are_charged_at_least_their_measured_time() {
     let limits = Limits::default();
@@ -104,15 +128,24 @@ fn accepted_inputs_are_charged_at_least_their_measured_time() {
     assert!(budget_ms < 51.0, "the budget allows {budget_ms:.1} ms");
     let mut bad = Vec::new();
     for (src, ms) in accepted() {
-        let (result, units) = eval_metered(&src, &limits);
-        let charged_ms = units as f64 * MAX_NS_PER_UNIT / 1e6;
-        match result {
-            Ok(_) if charged_ms >= ms => {}
-            Ok(_) => bad.push(format!(
-                "{:.60}: charged {units} units = {charged_ms:.1} ms < measured {ms} ms",
-                src
-            )),
-            Err(e) => bad.push(format!("{src:.60}: refused ({e}), measured only {ms} ms")),
+        for (path, result, units) in both(&src, &limits) {
+            let charged_ms = units as f64 * MAX_NS_PER_UNIT / 1e6;
+            // A result of more than 4300 digits is computed, then refused
+            // by its repr, as in CPython.
+            let result = result.or_else(|e| match e.message().starts_with("Exceeds the limit") {
+                true => Ok(String::new()),
+                false => Err(e),
+            });
+            match result {
+                Ok(_) if charged_ms >= ms && units <= most(&limits) => {}
+                Ok(_) => bad.push(format!(
+                    "{src:.60} ({path}): charged {units} units = {charged_ms:.1} ms, \
+                     measured {ms} ms"
+                )),
+                Err(e) => bad.push(format!(
+                    "{src:.60} ({path}): refused ({e}), measured only {ms} ms"
+                )),
+            }
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -123,13 +156,69 @@ fn inputs_that_were_slow_are_refused() {
     let limits = Limits::default();
     let mut bad = Vec::new();
     for (src, ms) in refused() {
-        let (result, units) = eval_metered(&src, &limits);
-        match result {
-            Err(e) if e.class() == "LimitError" => {}
-            other => bad.push(format!(
-                "{src:.60}: {:?} after {units} units; it took {ms} ms",
-                other.map(|_| "accepted")
-            )),
+        for (path, result, units) in both(&src, &limits) {
+            match result {
+                Err(e) if e.class() == "LimitError" && units <= most(&limits) => {}
+                other => bad.push(format!(
+                    "{src:.60} ({path}): {:?} after {units} units; it took {ms} ms",
+                    other.map(|_| "accepted")
+                )),
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A costly prefix followed by something the one-pass path does not
+/// finish (an error, a construct outside its subset, a line break, a
+/// syntax error) or does (a trailing comment): one request is charged one
+/// budget, not the one-pass path's work and then the general path's again
+/// (before, `pow(3, 10**1000, 10**1000 + 1) + 1/0` was charged 111 M
+/// units of a 67 M budget, twice the prefix), and the answer is the
+/// general path's.
+#[test]
+fn a_costly_prefix_is_charged_once_whichever_path_answers() {
+    let limits = Limits::default();
+    let prefix = "pow(3, 10**1000, 10**1000 + 1)";
+    let (_, prefix_units) = eval_metered(prefix, &limits);
+    assert!(prefix_units > limits.work_budget / 2, "{prefix_units}");
+    let mut bad = Vec::new();
+    for rest in [
+        " + 1/0",
+        " + abs()",
+        " + 2**(2**30)",
+        "  # a comment",
+        " + x",
+        " if 1 else 2",
+        " and 1/0",
+        " + 0x10",
+        " + 1_0",
+        "\n",
+        " # a comment\n",
+        " +",
+        " )",
+        " + (1, 2)",
+        " + abs(1)(2)",
+        " + 1(2)",
+        // Two of them do not fit the budget.
+        &format!(" + {prefix}"),
+        &format!(" + {prefix} + 1/0"),
+        &format!(" + {prefix}  # c"),
+    ] {
+        for src in [format!("{prefix}{rest}"), format!("1 < 2 < {prefix}{rest}")] {
+            let short =
+                |r: Result<String, EvalError>| r.map(|v| v.chars().take(20).collect::<String>());
+            let [(_, want, general_units), (_, got, units)] = both(&src, &limits);
+            let (want, got) = (short(want), short(got));
+            if got != want
+                || units > most(&limits)
+                || units > general_units + limits.work_budget / 4096
+            {
+                bad.push(format!(
+                    "{src:?}: {got:?} after {units} units; the general path: {want:?} \
+                     after {general_units}"
+                ));
+            }
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));

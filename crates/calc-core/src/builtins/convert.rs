@@ -12,13 +12,14 @@ use super::args::{as_int, index, one};
 use super::num;
 
 /// `abs(x)`.
-pub(super) fn abs(args: &[Value]) -> Result<Value, EvalError> {
+pub(super) fn abs(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalError> {
     let x = one("abs", args)?;
     match x {
         Value::Bool(b) => Ok(Value::Int(Int::Small(i64::from(*b)))),
         Value::Int(Int::Small(s)) => Ok(Value::Int(match s.checked_abs() {
             Some(a) => Int::Small(a),
-            None => Int::Big(-BigInt::from(*s)),
+            // `abs(-2**63)` leaves the machine word: 64 bits.
+            None => crate::num::int::exact(Int::Big(-BigInt::from(*s)), budget)?,
         })),
         Value::Int(Int::Big(b)) => Ok(Value::Int(Int::Big(num_traits::Signed::abs(b)))),
         Value::Float(f) => Ok(Value::Float(f.abs())),
@@ -191,6 +192,11 @@ mod tests {
 
     fn huge() -> Value {
         Value::Int(Int::from_bigint(BigInt::from(10u8).pow(400u32)))
+    }
+
+    fn abs(args: &[Value]) -> Result<Value, EvalError> {
+        let limits = crate::Limits::default();
+        super::abs(args, &Budget::new(&limits))
     }
 
     #[test]

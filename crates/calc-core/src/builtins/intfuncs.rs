@@ -68,14 +68,39 @@ fn factorial_of(n: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
             ))
         }
     };
-    // Saturating: the estimate passes u64::MAX for n near 2**63 (refused
-    // below, by the bit limit, as it must be).
-    let bits = (cost::log2_factorial(n as f64) as u64).saturating_add(1);
-    budget.check_bits(bits)?;
-    budget.charge(cost::product_tree(cost::words(bits), n))?;
-    Ok(Value::Int(Int::from_bigint(BigInt::from(range_product(
-        1, n,
-    )))))
+    let (low, high) = log2_factorial_bounds(n);
+    budget.check_bits(bits_at_least(low))?;
+    budget.charge(cost::product_tree(cost::words(bits_about(high)), n))?;
+    let f = Int::from_bigint(BigInt::from(range_product(1, n)));
+    crate::num::int::exact(f, budget).map(Value::Int)
+}
+
+/// Bounds on `log2(n!)`: Stirling's series, whose error is below 2**-10
+/// from `n = 2` on (and which is exact, 0, below), and the rounding of the
+/// floating-point sum, a few units in the last place of terms as big as
+/// the result.
+fn log2_factorial_bounds(n: u64) -> (f64, f64) {
+    let est = cost::log2_factorial(n as f64);
+    let err = 1.0 / 64.0 + est * FLOAT_ERROR;
+    (est - err, est + err)
+}
+
+/// The relative error allowed for a few floating-point operations
+/// (`ln`, products, sums): far above their real error of a few 2**-53.
+const FLOAT_ERROR: f64 = 1.0 / (1u64 << 48) as f64;
+
+/// The fewest bits an int whose `log2` is at least `log2` has: a size
+/// check with a lower bound refuses only what is certainly over the
+/// bound, and the result's exact size decides the rest.
+fn bits_at_least(log2: f64) -> u64 {
+    // Saturating (`as`): the estimate passes u64::MAX for n near 2**63
+    // (refused, as it must be).
+    (log2.max(0.0) as u64).saturating_add(1)
+}
+
+/// The bits of an int whose `log2` is about `log2`, for cost estimates.
+fn bits_about(log2: f64) -> u64 {
+    (log2.max(0.0) as u64).saturating_add(1)
 }
 
 /// The product of the integers in `lo..=hi` (1 when empty), by a balanced
@@ -127,10 +152,11 @@ pub(super) fn gcd(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eval
 fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
     if let (Int::Small(x), Int::Small(y)) = (a, b) {
         let g = x.unsigned_abs().gcd(&y.unsigned_abs());
-        return Ok(match i64::try_from(g) {
-            Ok(s) => Int::Small(s),
-            Err(_) => Int::Big(BigInt::from(g)),
-        });
+        return match i64::try_from(g) {
+            Ok(s) => Ok(Int::Small(s)),
+            // `gcd(-2**63, 0)` leaves the machine word.
+            Err(_) => crate::num::int::exact(Int::Big(BigInt::from(g)), budget),
+        };
     }
     let a = a.to_bigint();
     let b = b.to_bigint();
@@ -193,28 +219,44 @@ fn n_and_k(n: &Value, k: &Value) -> Result<(BigInt, BigInt), EvalError> {
     Ok((n.to_bigint(), k.to_bigint()))
 }
 
-/// Bits of `n * (n-1) * ... * (n-k+1)`, an upper estimate.
-fn falling_bits(n: &BigInt, k: u64) -> u64 {
+/// Bounds on `log2(n * (n-1) * ... * (n-k+1))` for `k <= n`: the
+/// difference of two Stirling estimates for an `n` below 2**32 (above, it
+/// loses too many bits to cancellation), else `k` times the `log2` of the
+/// smallest and of the largest factor.
+fn falling_log2(n: &BigInt, k: u64) -> (f64, f64) {
     match n.to_u64() {
-        Some(small) if small < (1 << 53) => {
-            let est = cost::log2_factorial(small as f64) - cost::log2_factorial((small - k) as f64);
-            est.max(0.0) as u64 + 1
+        Some(small) if small < 1 << 32 => {
+            let (n_low, n_high) = log2_factorial_bounds(small);
+            let (rest_low, rest_high) = log2_factorial_bounds(small - k);
+            (n_low - rest_high, n_high - rest_low)
         }
-        _ => k.saturating_mul(n.bits()),
+        _ => {
+            let smallest = k as f64 * log2_big(&(n - BigInt::from(k) + 1u8));
+            // `bits(n)` bounds `log2(n)` from above with room to spare.
+            (
+                smallest - smallest * FLOAT_ERROR,
+                k.saturating_mul(n.bits()) as f64,
+            )
+        }
     }
 }
 
-/// The estimated work of `n * (n-1) * ... * (n-k+1)` and the words of
-/// its result, after checking the result against the bit bound.
-fn falling_cost(n: &BigInt, k: u64, budget: &Budget<'_>) -> Result<(u64, u64), EvalError> {
-    let bits = falling_bits(n, k);
-    budget.check_bits(bits)?;
-    let words = cost::words(bits);
+/// `log2(x)` for `x >= 1`, from its top 64 bits.
+fn log2_big(x: &BigInt) -> f64 {
+    let shift = x.bits().saturating_sub(64);
+    let top = (x.magnitude() >> shift).to_u64().unwrap_or(u64::MAX);
+    (top as f64).log2() + shift as f64
+}
+
+/// The estimated work of `n * (n-1) * ... * (n-k+1)` of `upper_log2` at
+/// most, and the words of its result.
+fn falling_cost(n: &BigInt, k: u64, upper_log2: f64) -> (u64, u64) {
+    let words = cost::words(bits_about(upper_log2));
     let mut work = cost::product_tree(words, k);
     if n.to_u64().is_none() {
         work = work.saturating_add(cost::big_leaves(k));
     }
-    Ok((work, words))
+    (work, words)
 }
 
 /// `n * (n-1) * ... * (n-k+1)`; the caller has charged `falling_cost`.
@@ -246,10 +288,15 @@ pub(super) fn comb(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
         ));
     };
     let k = k as u64;
+    // The result, the numerator over k!, is what the bit bound applies
+    // to (the numerator is bigger, by log2(k!) bits).
+    let (num_low, num_high) = falling_log2(&n, k);
+    let (_, den_high) = log2_factorial_bounds(k);
+    budget.check_bits(bits_at_least(num_low - den_high))?;
     // Everything is charged before any of it is computed: the numerator,
     // the denominator k! (a product tree of its own), then one division.
-    let (num_work, num_words) = falling_cost(&n, k, budget)?;
-    let den_words = cost::words((cost::log2_factorial(k as f64) as u64).saturating_add(1));
+    let (num_work, num_words) = falling_cost(&n, k, num_high);
+    let den_words = cost::words(bits_about(cost::log2_factorial(k as f64)));
     budget.charge(
         num_work
             .saturating_add(cost::product_tree(den_words, k))
@@ -257,7 +304,8 @@ pub(super) fn comb(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
     )?;
     let num = falling_product(&n, k);
     let den = range_product(1, k);
-    Ok(Value::Int(Int::from_bigint(BigInt::from(num / den))))
+    let c = Int::from_bigint(BigInt::from(num / den));
+    crate::num::int::exact(c, budget).map(Value::Int)
 }
 
 /// `math.perm(n, k=None)`: with one argument, `factorial(n)`.
@@ -285,9 +333,11 @@ pub(super) fn perm(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
         return Err(EvalError::overflow("k must not exceed 9223372036854775807"));
     };
     let k = k as u64;
-    budget.charge(falling_cost(&n, k, budget)?.0)?;
-    let p = falling_product(&n, k);
-    Ok(Value::Int(Int::from_bigint(BigInt::from(p))))
+    let (low, high) = falling_log2(&n, k);
+    budget.check_bits(bits_at_least(low))?;
+    budget.charge(falling_cost(&n, k, high).0)?;
+    let p = Int::from_bigint(BigInt::from(falling_product(&n, k)));
+    crate::num::int::exact(p, budget).map(Value::Int)
 }
 
 #[cfg(test)]
@@ -318,6 +368,67 @@ mod tests {
             assert_eq!(err.class(), "LimitError", "{src}: {err}");
             assert!(err.message().contains("bits"), "{src}: {err}");
         }
+    }
+
+    /// `factorial`, `perm` and `comb` under a bit bound of exactly their
+    /// result's size give the result, and under one bit less refuse it
+    /// with the size error, whatever the rounding of their estimates:
+    /// small and huge `n`, `k` from 0 to past `n / 2`.
+    #[test]
+    fn results_of_exactly_the_bound_are_computed() {
+        type F = fn(&[Value], &mut Budget<'_>) -> Result<Value, EvalError>;
+        let at = |f: F, args: &[Value], bits: u64| {
+            let limits = Limits {
+                max_int_bits: bits,
+                ..Limits::default()
+            };
+            f(args, &mut Budget::new(&limits))
+        };
+        let mut checked = 0;
+        let mut check = |f: F, args: Vec<Value>, exact: BigUint| {
+            let bits = exact.bits();
+            if bits <= 64 {
+                // Machine-word results are never refused for size.
+                return;
+            }
+            let want = Value::Int(Int::from_bigint(BigInt::from(exact)));
+            assert_eq!(at(f, &args, bits), Ok(want), "{args:?} at {bits} bits");
+            let err = at(f, &args, bits - 1).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("LimitError: integer result would exceed {} bits", bits - 1),
+                "{args:?}"
+            );
+            checked += 1;
+        };
+        let big_n: BigInt = (BigInt::from(1) << 100u32) + 12345;
+        for n in (20u64..400).step_by(7).chain([1000, 1 << 20, 1 << 33]) {
+            let bn = BigInt::from(n);
+            if n < 2000 {
+                check(factorial, vec![i(n as i64)], range_product(1, n));
+            }
+            for k in [1u64, 2, 3, 10, 33, n / 2, n / 2 + 1, n.saturating_sub(3)] {
+                if k > n || k > 2000 {
+                    continue;
+                }
+                let args = vec![i(n as i64), i(k as i64)];
+                let falling = falling_product(&bn, k);
+                check(perm, args.clone(), falling.clone());
+                let c = falling / range_product(1, k);
+                check(comb, args, c);
+                // The same k below a huge n.
+                let args = vec![Value::Int(Int::from_bigint(big_n.clone())), i(k as i64)];
+                let falling = falling_product(&big_n, k);
+                check(perm, args.clone(), falling.clone());
+                check(comb, args, falling / range_product(1, k));
+            }
+        }
+        assert!(checked > 300, "{checked}");
+        // `gcd(-2**63, 0)` leaves the machine word: 64 bits.
+        let args = [i(i64::MIN), i(0)];
+        let two_63 = Value::Int(Int::from_bigint(BigInt::from(1) << 63u8));
+        assert_eq!(at(gcd, &args, 64), Ok(two_63));
+        assert_eq!(at(gcd, &args, 63).unwrap_err().class(), "LimitError");
     }
 
     fn run(f: fn(&[Value], &mut Budget<'_>) -> Result<Value, EvalError>, args: &[Value]) -> String {

@@ -212,7 +212,8 @@ fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     } else {
         q
     };
-    Ok(Int::from_bigint(q * pow))
+    // Rounding up can carry into a new bit: `round(2**n - 1, -1)`.
+    crate::num::int::exact(Int::from_bigint(q * pow), budget)
 }
 
 #[cfg(test)]

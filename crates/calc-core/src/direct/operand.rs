@@ -27,7 +27,8 @@ enum Kind {
     Float = 2,
     Bool = 3,
     Builtin = 4,
-    /// An index into [`Held`]'s values.
+    /// An index into [`Held`]'s values (this and the next, the kinds in
+    /// `Held`, last: see [`Operand::is_held`]).
     Held = 5,
     /// An index into [`Held`]'s wide ints.
     Wide = 6,
@@ -96,6 +97,13 @@ impl Operand {
     #[inline(always)]
     fn kind_bits(self) -> u32 {
         self.meta.get() & KIND_MASK
+    }
+
+    /// Whether this operand's value is in [`Held`] (a wide int or a held
+    /// value), the only ones that can count against `Limits::max_memory`.
+    #[inline(always)]
+    pub(super) fn is_held(self) -> bool {
+        self.kind_bits() >= Kind::Held as u32
     }
 
     /// Whether this operand is an int in the word (not a wide one).
@@ -365,6 +373,26 @@ impl Held {
         let payload = u64::from(start) | (len as u64) << WIDE_LEN_SHIFT;
         let sign = if negative { WIDE_SIGN } else { 0 };
         Operand::new(Kind::Wide, height, payload | sign)
+    }
+
+    /// What `operand` counts against `Limits::max_memory`, as
+    /// `budget::held_bytes` counts its value: 8 bytes a limb of a wide
+    /// int or of a held big int, nothing for the rest.
+    #[inline(always)]
+    pub(super) fn bytes(&self, operand: Operand) -> u64 {
+        match operand.kind_bits() {
+            k if k == Kind::Wide as u32 => 8 * Held::wide_place(operand).1 as u64,
+            k if k == Kind::Held as u32 => self.held_value_bytes(operand),
+            _ => 0,
+        }
+    }
+
+    #[inline(never)]
+    fn held_value_bytes(&self, operand: Operand) -> u64 {
+        usize::try_from(operand.bits)
+            .ok()
+            .and_then(|i| self.values.get(i))
+            .map_or(0, crate::budget::held_bytes)
     }
 
     /// Where the run of a wide `operand` starts and how long it is.

@@ -1,16 +1,22 @@
+use super::scan::{operator, Op};
 use super::*;
 use crate::testing::Rng;
 use crate::Builtin;
 
+/// This path's answer: `Some` of the repr or of `!Class: message`;
+/// `None` when it leaves the input to the general path.
 fn direct(src: &str) -> Option<String> {
-    eval(src, &Limits::default()).map(|v| v.to_string())
+    eval(src, &Limits::default()).map(|r| match r {
+        Ok(v) => v.to_string(),
+        Err(e) => format!("!{e}"),
+    })
 }
 
-/// The general path's answer: `Ok(repr and type)` or `Err(class)`.
-fn general(src: &str, limits: &Limits) -> Result<(String, &'static str), String> {
+/// The general path's answer: `Ok(repr and type)` or `Err` of the error
+/// (class, message and column).
+fn general(src: &str, limits: &Limits) -> Result<(String, &'static str), EvalError> {
     crate::parse::with_tree(src, limits, |t| crate::eval::eval(t, &[], limits))
         .map(|v| (v.to_string(), v.type_name()))
-        .map_err(|e| e.class().to_string())
 }
 
 /// Inputs this path answers, with python3 3.11's `repr(eval(src, NS))`,
@@ -75,6 +81,9 @@ const ANSWERED: &[(&str, &str)] = &[
     ("-5 >> 1", "-3"),
     ("1 << 100", "1267650600228229401496703205376"),
     ("\t1 +\t2 ", "3"),
+    ("1 # c", "1"),
+    ("2**100 #", "1267650600228229401496703205376"),
+    ("abs(-2) # ) é", "2"),
     ("  7", "7"),
     ("9007199254740993.0", "9007199254740992.0"),
     ("9007199254740993", "9007199254740993"),
@@ -168,7 +177,10 @@ fn leaves_everything_else_to_the_general_path() {
         "()",
         "[1]",
         "'a'",
-        "1 # c",
+        "1 # c\n",
+        "1 # c\n2",
+        "(1 # c",
+        "1 + # c",
         "1+2\n",
         "1+2\r",
         "1\x00",
@@ -237,9 +249,14 @@ fn stays_within_the_limits_of_the_general_path() {
     assert!(eval("(((1)))", &depth).is_none());
     assert!(eval("abs((1))", &depth).is_some());
     assert!(eval("abs(((1)))", &depth).is_none());
-    // Evaluation limits apply through the shared functions.
+    // Evaluation limits apply through the shared functions. An error met
+    // before any work is charged is left to the general path; one met
+    // after is this path's answer, the general path's too.
     assert!(eval("2**100", &at(|l| l.max_int_bits = 64)).is_none());
-    assert!(eval("2**10000", &at(|l| l.work_budget = 10)).is_none());
+    let tight = at(|l| l.work_budget = 10);
+    let err = eval("2**10000", &tight).unwrap().unwrap_err();
+    assert!(err.exceeded_work_budget());
+    assert_eq!(general("2**10000", &tight), Err(err));
     // Recursion of its own is capped below any limit.
     let deep = format!("{}1{}", "(".repeat(60), ")".repeat(60));
     assert!(eval(&deep, &Limits::default()).is_none());
@@ -268,6 +285,9 @@ const ATOMS: &[&str] = &[
     "(-2)**513",
     "5**300",
     "123456789012345678901234567890123456789012345678901",
+    // Past the share of the budget this path spends before its gate.
+    "7**5000",
+    "factorial(400)",
     "0.0",
     "0.5",
     "1.5",
@@ -370,24 +390,32 @@ fn generate(rng: &mut Rng, depth: u32, out: &mut String) {
     }
 }
 
-/// Wherever this path answers, the general path gives the same value of
-/// the same type; and it answers most of what the general path evaluates,
-/// so the agreement is not vacuous. Run under the default limits and under
-/// random tight ones.
+/// Wherever this path answers, the general path gives the same answer:
+/// the same value of the same type, or the same error (class, message and
+/// column); and it answers most of what the general path evaluates, and
+/// some errors, so the agreement is not vacuous. Through the entry points,
+/// `eval_with` gives the general path's answer for every input, and
+/// `eval_repr_metered` charges at most the budget (and the share this path
+/// may spend before its gate, none under a budget below 4096 units),
+/// whichever path answered. Run under the default limits and under random tight ones,
+/// some inputs ending in a comment or a line break.
 #[test]
 fn agrees_with_the_general_path_on_generated_input() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut answered, mut general_ok, mut cases) = (0u32, 0u32, 0u32);
+    let (mut errors, mut committable, mut memory_errors) = (0u32, 0u32, 0u32);
     let mut wrong = Vec::new();
     for i in 0..30_000 {
         let mut src = String::new();
         generate(&mut rng, 1 + (i % 5), &mut src);
+        src.push_str(["", "", "", "", "", "", " # c", "#", "\n", " # c\n"][rng.below(10) as usize]);
         let limits = if i % 3 == 0 {
             Limits {
                 max_nesting: rng.below(7) as usize,
                 max_depth: rng.below(4) as usize,
                 max_int_bits: 32 + rng.below(200),
                 work_budget: rng.below(4000),
+                max_memory: rng.below(120),
                 ..Limits::default()
             }
         } else {
@@ -396,12 +424,64 @@ fn agrees_with_the_general_path_on_generated_input() {
         cases += 1;
         let want = general(&src, &limits);
         general_ok += u32::from(want.is_ok());
-        if let Some(v) = eval(&src, &limits) {
-            answered += 1;
-            let got = (v.to_string(), v.type_name());
-            if want.as_ref() != Ok(&got) {
-                wrong.push(format!("{src:?}: direct {got:?}, general {want:?}"));
+        match eval(&src, &limits) {
+            Some(Ok(v)) => {
+                answered += 1;
+                let got = (v.to_string(), v.type_name());
+                if want.as_ref() != Ok(&got) {
+                    wrong.push(format!("{src:?}: direct {got:?}, general {want:?}"));
+                }
             }
+            Some(Err(e)) => {
+                errors += 1;
+                memory_errors += u32::from(e.message().contains("held at once"));
+                if want.as_ref() != Err(&e) {
+                    wrong.push(format!("{src:?}: direct {e:?}, general {want:?}"));
+                }
+            }
+            None => {}
+        }
+        // Where the gate opens and the general parser accepts the input,
+        // this path (its budget open from the start) gets to the end or to
+        // an error: it never gives up once it has charged work.
+        let parses = crate::parse::with_tree(&src, &limits, |_| Ok(())).is_ok();
+        if parses && super::scan::committable(src.as_bytes(), &limits) {
+            committable += 1;
+            let mut direct = Direct::ungated(&src, &limits);
+            match direct.whole() {
+                None if direct.error.is_none() => {
+                    wrong.push(format!("{src:?}: the gate opens, and this path gives up"));
+                }
+                // What it holds at the end is the result, as the walker.
+                Some(result) if direct.budget.held() != direct.held.bytes(result) => {
+                    wrong.push(format!(
+                        "{src:?}: holds {} bytes at the end, its result {}",
+                        direct.budget.held(),
+                        direct.held.bytes(result)
+                    ));
+                }
+                _ => {}
+            }
+        }
+        // The walker holds its result at the end, and nothing else.
+        if let Ok(tree) = crate::parse::parse(&src, &limits) {
+            let (value, held) = crate::eval::eval_held(&tree, &limits);
+            let want = value.as_ref().map_or(0, crate::budget::held_bytes);
+            if value.is_ok() && held != want {
+                wrong.push(format!("{src:?}: the walker holds {held} bytes at the end"));
+            }
+        }
+        let whole = crate::eval_with(&src, &limits).map(|v| (v.to_string(), v.type_name()));
+        if whole != want {
+            wrong.push(format!("{src:?}: eval_with {whole:?}, general {want:?}"));
+        }
+        let (_, units) = crate::eval_repr_metered(&src, &limits, &mut String::new());
+        let most = limits.work_budget + limits.work_budget / crate::budget::UNGATED_SHARE;
+        if units > most {
+            wrong.push(format!(
+                "{src:?}: charged {units} units of a budget of {}",
+                limits.work_budget
+            ));
         }
     }
     assert!(
@@ -410,12 +490,22 @@ fn agrees_with_the_general_path_on_generated_input() {
         wrong.len(),
         wrong.join("\n")
     );
-    eprintln!("answered {answered} of {general_ok} valid inputs ({cases} cases)");
+    eprintln!(
+        "answered {answered} of {general_ok} valid inputs and {errors} errors \
+         ({memory_errors} of max_memory); \
+         the gate opens for {committable} ({cases} cases)"
+    );
     // Measured when written: 13,674 of 16,573 (83%).
     assert!(
         answered * 2 > general_ok,
         "answered {answered} of {general_ok} valid inputs ({cases} cases)"
     );
+    assert!(errors > 100, "answered {errors} errors");
+    assert!(
+        memory_errors > 10,
+        "answered {memory_errors} errors of max_memory"
+    );
+    assert!(committable > 5000, "the gate opens for {committable}");
 }
 
 #[test]
@@ -438,7 +528,7 @@ fn float_literals_are_correctly_rounded() {
         }
         let want: f64 = s.parse().unwrap_or_else(|_| panic!("{s}"));
         match eval(&s, &Limits::default()) {
-            Some(Value::Float(got)) => assert_eq!(got.to_bits(), want.to_bits(), "{s}"),
+            Some(Ok(Value::Float(got))) => assert_eq!(got.to_bits(), want.to_bits(), "{s}"),
             other => panic!("{s}: {other:?}"),
         }
     }
@@ -491,7 +581,7 @@ fn held_values_are_popped_as_they_are_used() {
     ];
     for &(src, deepest) in cases {
         let limits = Limits::default();
-        let mut direct = Direct::new(src, &limits);
+        let mut direct = Direct::ungated(src, &limits);
         let got = direct.run().map(|v| v.to_string());
         let want = general(src, &limits).map(|(v, _)| v).ok();
         assert_eq!(got, want, "{src}");
@@ -502,6 +592,36 @@ fn held_values_are_popped_as_they_are_used() {
             "{src}: {} deep",
             direct.held.deepest
         );
+    }
+}
+
+/// The scan's reading of the operator after an operand is this path's.
+#[test]
+fn the_scan_reads_tokens_as_this_path_does() {
+    let limits = Limits::default();
+    // Not the blanks, which `lex_next` skips first.
+    let bytes: Vec<u8> = (0..=255u8).filter(|b| !matches!(b, b' ' | b'\t')).collect();
+    for &a in &bytes {
+        for &b in &bytes {
+            for c in [b'=', b'1', 0] {
+                let s = [a, b, c];
+                let Ok(src) = std::str::from_utf8(&s) else {
+                    continue;
+                };
+                let mut direct = Direct::new(src, &limits);
+                direct.lex_next();
+                let want = match direct.next {
+                    Next::Pow => (Op::Pow, direct.next_len),
+                    Next::Bin(..) => (Op::Binary, direct.next_len),
+                    Next::Cmp(_) => (Op::Comparison, direct.next_len),
+                    // The scan's own cases.
+                    Next::LParen | Next::RParen | Next::Comma | Next::End | Next::Other => {
+                        (Op::Other, 0)
+                    }
+                };
+                assert_eq!(operator(src.as_bytes(), 0, a), want, "{src:?}");
+            }
+        }
     }
 }
 

@@ -258,17 +258,16 @@ pub(super) fn binary(
         return Ok(None);
     };
     let (x, y) = (a.bit_length(), b.bit_length());
-    if both_small {
-        // `wide(i128)`: the exact result's size, no charge.
-        budget.check_bits(result.of(out).bit_length())?;
-    } else if op == BinOp::Mul {
-        budget.check_bits(x + y)?;
-        budget.charge(mul_cost(x, y))?;
-    } else {
-        let bits = x.max(y) + 1;
-        budget.check_bits(bits)?;
-        budget.charge(linear_cost(bits))?;
+    if !both_small {
+        // `wide(i128)` (both small) only checks the exact size.
+        if op == BinOp::Mul {
+            budget.check_bits(int::product_bits_at_least(x, y))?;
+            budget.charge(mul_cost(x, y))?;
+        } else {
+            budget.charge(linear_cost(x.max(y) + 1))?;
+        }
     }
+    budget.check_bits(result.of(out).bit_length())?;
     Ok(Some(result))
 }
 

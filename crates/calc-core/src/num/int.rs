@@ -2,8 +2,14 @@
 //!
 //! Every method keeps the `Int` invariant (`Big` only outside `i64`). Small
 //! operands take a checked machine-word path that neither allocates nor
-//! charges the budget; anything bigger first checks the result size against
-//! `Limits::max_int_bits` and charges its estimated work, then computes.
+//! charges the budget; anything bigger charges its estimated work, then
+//! computes. The result's size is held to `Limits::max_int_bits` exactly:
+//! an estimate refuses before any work only what is certainly over the
+//! bound (at least one bit more, whatever the rounding of the estimate),
+//! and the computed result's exact bit length decides the rest, so an int
+//! of exactly `max_int_bits` bits is always accepted and one of a bit more
+//! always refused. Results that fit an `i64` are not checked at all: a
+//! bound below 64 bits applies only to ints outside the machine word.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -17,6 +23,11 @@ use crate::{EvalError, Int, Limits};
 
 /// 2**63 as an f64: floats below it in magnitude convert to `i64` exactly.
 const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// Bits an estimated power's size may exceed `Limits::max_int_bits` by
+/// and still be computed, its exact size then checked: more than the
+/// estimate's error (`Int::estimated_power_bits`).
+const POWER_BITS_MARGIN: f64 = 2.0;
 
 /// Results up to this many bits of a machine-word base raised to a power
 /// are computed by [`word_power`].
@@ -441,15 +452,18 @@ impl Int {
                 limits.max_str_digits, n
             )));
         }
+        // A value of `m` significant digits has at least
+        // `(m - 1) * log2(radix)` bits: refused unparsed when that is
+        // over the bound by more than the rounding, else the parsed
+        // value's exact size decides.
+        let significant = bytes.iter().skip_while(|&&c| c == b'0').count();
         let bits_per_digit = f64::from(radix).log2();
-        let est_bits = ((n as f64 - 1.0) * bits_per_digit) as u64;
-        if est_bits > limits.max_int_bits {
-            return Err(EvalError::limit(format!(
-                "integer literal would exceed {} bits",
-                limits.max_int_bits
-            )));
+        let at_least = (significant.saturating_sub(1) as f64 * bits_per_digit) as u64;
+        if at_least > limits.max_int_bits.saturating_add(1) {
+            return Err(literal_too_big(limits));
         }
         match BigUint::parse_bytes(bytes, radix) {
+            Some(u) if u.bits() > limits.max_int_bits => Err(literal_too_big(limits)),
             Some(u) => Ok(Int::from_bigint(BigInt::from(u))),
             None => Err(invalid_literal(digits, radix)),
         }
@@ -463,10 +477,8 @@ impl Int {
                 None => wide(i128::from(*a) + i128::from(*b), budget),
             };
         }
-        let bits = self.bit_length().max(other.bit_length()) + 1;
-        budget.check_bits(bits)?;
-        budget.charge(linear_cost(bits))?;
-        Ok(Int::from_bigint(&*self.big() + &*other.big()))
+        budget.charge(linear_cost(self.bit_length().max(other.bit_length()) + 1))?;
+        exact(Int::from_bigint(&*self.big() + &*other.big()), budget)
     }
 
     /// `self - other`.
@@ -477,10 +489,8 @@ impl Int {
                 None => wide(i128::from(*a) - i128::from(*b), budget),
             };
         }
-        let bits = self.bit_length().max(other.bit_length()) + 1;
-        budget.check_bits(bits)?;
-        budget.charge(linear_cost(bits))?;
-        Ok(Int::from_bigint(&*self.big() - &*other.big()))
+        budget.charge(linear_cost(self.bit_length().max(other.bit_length()) + 1))?;
+        exact(Int::from_bigint(&*self.big() - &*other.big()), budget)
     }
 
     /// `a + other`, or `a - other` when `subtract`, for a big `a` taken by
@@ -492,15 +502,14 @@ impl Int {
         subtract: bool,
         budget: &mut Budget<'_>,
     ) -> Result<Int, EvalError> {
-        let bits = a.bits().max(other.bit_length()) + 1;
-        budget.check_bits(bits)?;
-        budget.charge(linear_cost(bits))?;
-        Ok(Int::from_bigint(match (other, subtract) {
+        budget.charge(linear_cost(a.bits().max(other.bit_length()) + 1))?;
+        let sum = Int::from_bigint(match (other, subtract) {
             (Int::Small(v), false) => a + *v,
             (Int::Small(v), true) => a - *v,
             (Int::Big(b), false) => a + b,
             (Int::Big(b), true) => a - b,
-        }))
+        });
+        exact(sum, budget)
     }
 
     /// `self * other`.
@@ -512,12 +521,13 @@ impl Int {
             };
         }
         let (x, y) = (self.bit_length(), other.bit_length());
-        budget.check_bits(x + y)?;
+        budget.check_bits(product_bits_at_least(x, y))?;
         budget.charge(mul_cost(x, y))?;
-        if let Some(p) = self.mul_power_of_two(other) {
-            return Ok(p);
-        }
-        Ok(Int::from_bigint(&*self.big() * &*other.big()))
+        let product = match self.mul_power_of_two(other) {
+            Some(p) => p,
+            None => Int::from_bigint(&*self.big() * &*other.big()),
+        };
+        exact(product, budget)
     }
 
     /// `self * other` as a shift when either is a big ±2**k: one
@@ -566,7 +576,13 @@ impl Int {
 
     /// `self // other`, rounding toward negative infinity.
     pub(crate) fn floor_div(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-        Ok(self.divmod_with(other, budget, DIV_MOD_ZERO)?.0)
+        let q = self.divmod_with(other, budget, DIV_MOD_ZERO)?.0;
+        // No longer than `self`, but `-2**63 // -1` leaves the machine
+        // word.
+        match q {
+            Int::Big(_) => exact(q, budget),
+            small => Ok(small),
+        }
     }
 
     /// `self % other`, with the sign of `other`.
@@ -632,18 +648,20 @@ impl Int {
             }
         }
         let est = self.estimated_power_bits(e);
-        if est > budget.limits.max_int_bits as f64 {
+        // The estimate is the exact size up to its rounding, well under a
+        // bit (`estimated_power_bits`): two bits of margin refuse only what
+        // is certainly too big, and the exact size decides the rest.
+        if est > budget.limits.max_int_bits as f64 + POWER_BITS_MARGIN {
             return Err(too_many_bits(budget));
         }
         let bits = est as u64;
-        budget.check_bits(bits)?;
         if let Some(k) = self.power_of_two_exponent() {
             // (±2**k)**e is a single shift: no squarings needed.
             budget.charge(linear_cost(bits))?;
             let shift = usize::try_from(k.saturating_mul(e)).map_err(|_| too_many_bits(budget))?;
             let mag = BigInt::one() << shift;
             let negative = self.is_negative() && e % 2 == 1;
-            return Ok(Int::from_bigint(if negative { -mag } else { mag }));
+            return exact(Int::from_bigint(if negative { -mag } else { mag }), budget);
         }
         budget.charge(power_cost(bits, e))?;
         if let (Int::Small(a), true) = (self, bits <= WORD_POWER_BITS) {
@@ -661,11 +679,14 @@ impl Int {
                 } else {
                     num_bigint::Sign::Plus
                 };
-                return Ok(Int::from_bigint(BigInt::from_biguint(sign, magnitude)));
+                return exact(
+                    Int::from_bigint(BigInt::from_biguint(sign, magnitude)),
+                    budget,
+                );
             }
         }
         let e32 = u32::try_from(e).map_err(|_| too_many_bits(budget))?;
-        Ok(Int::from_bigint(Pow::pow(&*self.big(), e32)))
+        exact(Int::from_bigint(Pow::pow(&*self.big(), e32)), budget)
     }
 
     /// `k` when `|self| == 2**k`.
@@ -680,6 +701,13 @@ impl Int {
     /// `floor(e * log2(|self|)) + 1` in floating point for `|self| >= 2`:
     /// the bit length of `|self|**e` up to rounding, which decides whether
     /// the power may be computed and what it is charged.
+    ///
+    /// How far off it can be: `log2_abs` is within about 2**-40 of
+    /// `log2|self|` relative to its value (a 64-bit top part rounded to
+    /// 53 bits, then `log2`, then the shift added), so `e * log2` is within
+    /// about `bits * 2**-40` of the exact product, a small fraction of a bit
+    /// for any result up to 2**32 bits (and `e` past `u32` is refused
+    /// anyway); the floor then moves the estimate by at most one.
     fn estimated_power_bits(&self, e: u64) -> f64 {
         (e as f64 * self.log2_abs()).floor() + 1.0
     }
@@ -717,6 +745,7 @@ impl Int {
                 }
             }
         }
+        // Exact: `|self| << n` has the bits of `|self|` and `n` more.
         let bits = self.bit_length().saturating_add(n);
         budget.check_bits(bits)?;
         budget.charge(linear_cost(bits))?;
@@ -768,7 +797,9 @@ impl Int {
             return Ok(Int::Small(small(*a, *b)));
         }
         budget.charge(linear_cost(self.bit_length().max(other.bit_length())))?;
-        Ok(Int::from_bigint(big(&self.big(), &other.big())))
+        // `&` and `^` of two negative ints can be a bit longer than both
+        // (`-2 & -3` is `-4`), as `~` can (`~3` is `-4`).
+        exact(Int::from_bigint(big(&self.big(), &other.big())), budget)
     }
 
     /// Whether the value is odd.
@@ -827,6 +858,27 @@ const DIV_MOD_ZERO: &str = "integer division or modulo by zero";
 /// CPython's message for `%` by zero.
 const MOD_ZERO: &str = "integer modulo by zero";
 
+/// `result`, or the `LimitError` for an int over `Limits::max_int_bits`:
+/// the exact check after an operation whose size estimate could only say
+/// that the result is within a bit or two of the bound.
+pub(crate) fn exact(result: Int, budget: &Budget<'_>) -> Result<Int, EvalError> {
+    budget.check_bits(result.bit_length())?;
+    Ok(result)
+}
+
+/// The fewest bits a product of an `x`-bit and a `y`-bit int can have:
+/// `x + y - 1` (the product of the smallest such, `2**(x-1) * 2**(y-1)`),
+/// or 0 when either is 0. A product is `x + y - 1` or `x + y` bits long,
+/// so this refuses only what is certainly over the bound, and the exact
+/// size decides the rest.
+pub(crate) fn product_bits_at_least(x: u64, y: u64) -> u64 {
+    if x == 0 || y == 0 {
+        0
+    } else {
+        x + y - 1
+    }
+}
+
 /// A result of two machine words that left the `i64` range (still under the
 /// bit bound's check, which embedders may set below 128 bits).
 fn wide(v: i128, budget: &Budget<'_>) -> Result<Int, EvalError> {
@@ -838,6 +890,14 @@ fn too_many_bits(budget: &Budget<'_>) -> EvalError {
     EvalError::limit(format!(
         "integer result would exceed {} bits",
         budget.limits.max_int_bits
+    ))
+}
+
+/// The `LimitError` for a literal over `Limits::max_int_bits`.
+pub(crate) fn literal_too_big(limits: &Limits) -> EvalError {
+    EvalError::limit(format!(
+        "integer literal would exceed {} bits",
+        limits.max_int_bits
     ))
 }
 
@@ -883,6 +943,115 @@ mod tests {
         let limits = Limits::default();
         let mut b = Budget::new(&limits);
         f(&mut b)
+    }
+
+    /// Every operation that makes an int, on operands around powers of
+    /// two: under a bit bound of exactly the result's size it gives the
+    /// result, under one bit less the size error (results outside `i64`).
+    #[test]
+    fn results_of_exactly_the_bound_are_computed() {
+        use crate::ast::{BinOp, UnaryOp};
+        use crate::Value;
+        let mut operands: Vec<BigInt> = Vec::new();
+        for k in [
+            1u32, 2, 3, 31, 63, 64, 65, 100, 127, 128, 129, 200, 511, 1024,
+        ] {
+            let p = BigInt::from(1) << k;
+            for v in [&p - 2, &p - 1, p.clone(), &p + 1] {
+                operands.push(-v.clone());
+                operands.push(v);
+            }
+        }
+        let exponents = [0i64, 1, 2, 3, 7, 64, 100, 129];
+        let binary = [
+            BinOp::Add,
+            BinOp::Sub,
+            BinOp::Mul,
+            BinOp::BitAnd,
+            BinOp::BitOr,
+            BinOp::BitXor,
+        ];
+        let at = |bits: u64, f: &dyn Fn(&mut Budget<'_>) -> Result<Value, EvalError>| {
+            let limits = Limits {
+                max_int_bits: bits,
+                ..Limits::default()
+            };
+            f(&mut Budget::new(&limits))
+        };
+        let mut checked = 0;
+        let mut check =
+            |what: &str, exact: BigInt, f: &dyn Fn(&mut Budget<'_>) -> Result<Value, EvalError>| {
+                let bits = exact.bits();
+                if bits <= 64 {
+                    return;
+                }
+                let want = Value::Int(Int::from_bigint(exact));
+                assert_eq!(at(bits, f), Ok(want), "{what} at {bits} bits");
+                assert_eq!(
+                    at(bits - 1, f).map_err(|e| e.to_string()),
+                    Err(format!(
+                        "LimitError: integer result would exceed {} bits",
+                        bits - 1
+                    )),
+                    "{what}"
+                );
+                checked += 1;
+            };
+        for a in &operands {
+            let x = Value::Int(Int::from_bigint(a.clone()));
+            for b in &operands {
+                let y = Value::Int(Int::from_bigint(b.clone()));
+                for op in binary {
+                    let exact = match op {
+                        BinOp::Add => a + b,
+                        BinOp::Sub => a - b,
+                        BinOp::Mul => a * b,
+                        BinOp::BitAnd => a & b,
+                        BinOp::BitOr => a | b,
+                        _ => a ^ b,
+                    };
+                    let f = |budget: &mut Budget<'_>| crate::ops::binary(op, &x, &y, budget);
+                    check(&format!("{a} {op:?} {b}"), exact, &f);
+                }
+            }
+            for e in exponents {
+                let y = Value::Int(Int::Small(e));
+                let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Pow, &x, &y, budget);
+                check(&format!("{a} ** {e}"), Pow::pow(a, e as u32), &f);
+                let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Shl, &x, &y, budget);
+                check(&format!("{a} << {e}"), a << e as usize, &f);
+            }
+            for op in [UnaryOp::Neg, UnaryOp::Invert] {
+                let exact = if op == UnaryOp::Neg { -a } else { !a };
+                let f = |budget: &mut Budget<'_>| crate::ops::unary(op, &x, budget);
+                check(&format!("{op:?} {a}"), exact, &f);
+            }
+        }
+        // Past the machine word from inside it: `-2**63 // -1`.
+        let (min, minus_one) = (Value::Int(Int::Small(i64::MIN)), Value::Int(Int::Small(-1)));
+        let f =
+            |budget: &mut Budget<'_>| crate::ops::binary(BinOp::FloorDiv, &min, &minus_one, budget);
+        let at_63 = at(63, &f).map_err(|e| e.class());
+        assert_eq!(at_63, Err("LimitError"));
+        assert_eq!(
+            at(64, &f),
+            Ok(Value::Int(Int::from_bigint(BigInt::from(1u8) << 63u8)))
+        );
+        let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Mod, &min, &minus_one, budget);
+        assert_eq!(at(63, &f), Ok(Value::Int(Int::Small(0))));
+        // The bases of the short powers and the estimate, near the bound.
+        for base in [3i64, 7, 10, 1000, 12345, -3, -1000, 1 << 40] {
+            for e in [10i64, 50, 100, 300, 1000] {
+                let (x, y) = (Value::Int(Int::Small(base)), Value::Int(Int::Small(e)));
+                let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Pow, &x, &y, budget);
+                check(
+                    &format!("{base} ** {e}"),
+                    Pow::pow(BigInt::from(base), e as u32),
+                    &f,
+                );
+            }
+        }
+        assert!(checked > 5000, "{checked}");
     }
 
     #[test]

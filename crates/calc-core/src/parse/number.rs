@@ -50,9 +50,14 @@ pub(crate) fn int(text: &str, radix: u32, limits: &Limits) -> Result<Value, Eval
         ));
     }
     // Out of the i64 range: the tokenizer let through only digits of `radix`.
-    BigInt::parse_bytes(body.as_bytes(), radix)
-        .map(|big| Value::Int(Int::Big(big)))
-        .ok_or_else(|| EvalError::syntax("invalid syntax", 0))
+    // (Parsing is linear for a power-of-two radix and bounded by
+    // `max_str_digits` for decimal, so the size is checked on the value.)
+    let big = BigInt::parse_bytes(body.as_bytes(), radix)
+        .ok_or_else(|| EvalError::syntax("invalid syntax", 0))?;
+    if big.bits() > limits.max_int_bits {
+        return Err(crate::num::int::literal_too_big(limits));
+    }
+    Ok(Value::Int(Int::Big(big)))
 }
 
 /// A float literal: Rust's parser is correctly rounded, as CPython's is,
@@ -93,6 +98,34 @@ mod tests {
             small(&int("9223372036854775807", 10, &l).unwrap()),
             Some(i64::MAX)
         );
+    }
+
+    /// A literal of exactly `max_int_bits` bits is read, one of a bit
+    /// more refused, in every radix and with leading zeros; and the same
+    /// bound holds for `Int::from_str_radix`.
+    #[test]
+    fn literals_are_held_to_the_bit_bound() {
+        let at = |bits: u64| Limits {
+            max_int_bits: bits,
+            ..Limits::default()
+        };
+        // 2**100 - 1 and 2**100, leading zeros included.
+        for (text, radix, bits) in [
+            ("0x0000fffffffffffffffffffffffff", 16, 100),
+            ("0x10000000000000000000000000", 16, 101),
+            ("0b0001111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111111", 2, 100),
+            ("1267650600228229401496703205375", 10, 100),
+            ("1267650600228229401496703205376", 10, 101),
+        ] {
+            let body = text.trim_start_matches("0x").trim_start_matches("0b");
+            assert!(int(text, radix, &at(bits)).is_ok(), "{text}");
+            assert!(Int::from_str_radix(body, radix, &at(bits)).is_ok(), "{text}");
+            let want = format!("LimitError: integer literal would exceed {} bits", bits - 1);
+            let err = int(text, radix, &at(bits - 1)).unwrap_err();
+            assert_eq!(err.to_string(), want, "{text}");
+            let err = Int::from_str_radix(body, radix, &at(bits - 1)).unwrap_err();
+            assert_eq!(err.to_string(), want, "{text}");
+        }
     }
 
     #[test]
