@@ -59,6 +59,12 @@ pub struct Args {
     #[argh(option, default = "65_536")]
     pub max_request: usize,
 
+    /// bytes of ints one request's evaluation may hold at once; more is
+    /// `ERR LimitError` (default 8388608, 8 MiB: 64 ints of the largest
+    /// size)
+    #[argh(option, default = "calc_core::Limits::default().max_memory")]
+    pub request_memory: u64,
+
     /// event-loop worker threads (default: one fewer than the CPUs, at
     /// least one)
     #[argh(option)]

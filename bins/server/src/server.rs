@@ -66,10 +66,11 @@ pub fn run(args: &Args) -> Result<(), ServerError> {
         || args.max_clients == 0
         || args.workers == Some(0)
         || args.eval_threads == Some(0)
+        || args.request_memory == 0
         || args.proxy_header_timeout == 0
     {
         return Err(ServerError::Usage(
-            "--max-request, --max-clients, --workers, --eval-threads and --proxy-header-timeout must be at least 1"
+            "--max-request, --max-clients, --workers, --eval-threads, --request-memory and --proxy-header-timeout must be at least 1"
                 .into(),
         ));
     }
@@ -131,6 +132,7 @@ fn serve(
     });
     let limits = calc_core::Limits {
         max_source_len: args.max_request,
+        max_memory: args.request_memory,
         ..calc_core::Limits::default()
     };
     let cfg = ConnConfig {

@@ -207,3 +207,54 @@ fn a_burst_of_cheap_requests_shares_the_worker_with_another_client() {
     assert_eq!(answers, "OK 2\n".repeat(burst_size).as_bytes());
     sender.join().unwrap();
 }
+
+/// 470 ints of 2**1048575 (128 KiB each) held at once as arguments: 60 MB
+/// without a bound on the memory one request holds, within the work
+/// budget (5.6 KB of text).
+fn memory_hog() -> String {
+    format!("max({})", vec!["2**1048575"; 470].join(", "))
+}
+
+#[test]
+fn the_memory_one_request_holds_is_bounded_for_requests_on_several_connections() {
+    let server = Server::start(&["--log-level", "warning"]);
+    let idle = server.peak_rss_kib();
+    let hog = memory_hog();
+    let mut clients: Vec<Client> = (0..6).map(|_| server.connect()).collect();
+    for c in &mut clients {
+        c.send(format!("{hog}\n{hog}\n{hog}\n1+1\n").as_bytes());
+    }
+    for c in &mut clients {
+        for _ in 0..3 {
+            assert_eq!(
+                c.line(),
+                "ERR LimitError: ints held at once would exceed 8388608 bytes"
+            );
+        }
+        assert_eq!(c.line(), "OK 2");
+    }
+    // At most a worker and the pool's threads evaluate at once, each
+    // holding at most 8 MiB of ints (plus one operation's temporaries);
+    // without the bound each would hold 60 MB.
+    let grown = server.peak_rss_kib().saturating_sub(idle);
+    eprintln!("peak RSS grew by {grown} KiB");
+    // Measured: ~18 MiB with the bound, ~122 MiB with `--request-memory
+    // 1000000000`.
+    assert!(grown < 64 * 1024, "peak RSS grew by {grown} KiB");
+}
+
+#[test]
+fn request_memory_sets_the_bound() {
+    let server = Server::start(&["--log-level", "warning", "--request-memory", "100000000"]);
+    let mut c = server.connect();
+    // 100 ints of 128 KiB: past the default 8 MiB, within 100 MB.
+    let hundred = format!("max({}) % 7", vec!["2**1048575"; 100].join(", "));
+    assert_eq!(c.ask(&hundred), "OK 1");
+    let server = Server::start(&["--log-level", "warning", "--request-memory", "1000000"]);
+    let mut c = server.connect();
+    assert_eq!(
+        c.ask("max(2**1048575, 2**1048575, 2**1048575, 2**1048575, 2**1048575, 2**1048575, 2**1048575, 2**1048575)"),
+        "ERR LimitError: ints held at once would exceed 1000000 bytes"
+    );
+    assert_eq!(c.ask("2**1048575 % 7"), "OK 1");
+}
