@@ -9,6 +9,7 @@ mod ci;
 mod diff;
 mod fuzz;
 mod haproxy;
+mod namespace;
 mod table;
 
 use std::env;
@@ -35,6 +36,7 @@ enum Task {
     Bench(bench::Args),
     Fuzz(fuzz::Args),
     Haproxy(haproxy::Args),
+    Namespace(namespace::Args),
 }
 
 /// The command name argh shows in usage lines.
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Task::Table(a) => table::run(&a),
         Task::Bench(a) => bench::bench(&a),
         Task::Fuzz(a) => fuzz::run(&a),
+        Task::Namespace(a) => namespace::run(&a),
         Task::Haproxy(_) => haproxy::ensure(haproxy::Install::Yes).map(drop),
     };
     match result {

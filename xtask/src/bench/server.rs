@@ -349,11 +349,7 @@ fn measure(bin: &Path, kind: Kind, args: &[String], connections: usize, pipeline
     if !out.status.success() {
         let counts: Vec<String> = ["wrong", "unexpected", "conn_errors", "unanswered"]
             .iter()
-            .filter_map(|k| {
-                number(k)
-                    .filter(|&n| n > 0.0)
-                    .map(|n| format!("{n} {k}"))
-            })
+            .filter_map(|k| number(k).filter(|&n| n > 0.0).map(|n| format!("{n} {k}")))
             .collect();
         let stderr = String::from_utf8_lossy(&out.stderr);
         point.problem = if counts.is_empty() {

@@ -4,11 +4,11 @@
 
 use super::*;
 use crate::builtins::Builtin;
+use crate::Limits;
+use num_bigint::BigInt;
 use rand::rngs::ChaCha8Rng;
 use rand::seq::IndexedRandom;
 use rand::{Rng as _, RngExt as _, SeedableRng};
-use crate::Limits;
-use num_bigint::BigInt;
 
 fn int(s: &str) -> Value {
     Value::Int(Int::from_bigint(s.parse().unwrap()))
