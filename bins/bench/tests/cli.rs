@@ -209,6 +209,11 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = bench(&["-c", "0"]);
     assert_eq!(out.status.code(), Some(2));
+    // A command line that does not parse is a usage error too.
+    for args in [&["--bogus"][..], &["-c", "many"], &["--duration"]] {
+        let out = bench(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //!
 //! Exit status: 0 every answer was `OK` (or the interactive prompt was
 //! left with `exit`, `quit` or Ctrl-D), 1 some request failed or the server
-//! went away before answering all (the prompt: the terminal failed), 2 no
-//! session at the start (could not connect, or the server was busy).
+//! went away before answering all (the prompt: the terminal failed), 2 a
+//! command line that does not parse, or no session at the start (could not
+//! connect, or the server was busy).
 
 mod batch;
 mod cli;
@@ -17,12 +18,17 @@ mod watch;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
+
+use argh::FromArgs;
 use std::time::Duration;
 
 use conn::{ClientError, Connection};
 
 fn main() -> ExitCode {
-    let args: cli::Args = argh::from_env();
+    let args = match args() {
+        Ok(args) => args,
+        Err(status) => return status,
+    };
     if args.version {
         println!("calc-client {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
@@ -90,6 +96,34 @@ fn batch_status(result: Result<batch::Summary, ClientError>) -> Result<ExitCode,
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
+        }
+    })
+}
+
+/// The command line. `--help` prints the help and exits 0; a command line
+/// that does not parse (an unknown flag, a missing or bad value, an
+/// argument that is not UTF-8) exits 2, the usage status.
+fn args() -> Result<cli::Args, ExitCode> {
+    let argv: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let argv = argv.map_err(|bad| {
+        eprintln!("calc-client: not UTF-8: {}", bad.to_string_lossy());
+        ExitCode::from(2)
+    })?;
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    <cli::Args as FromArgs>::from_args(&["calc-client"], &argv).map_err(|exit| match exit.status {
+        Ok(()) => {
+            println!("{}", exit.output);
+            ExitCode::SUCCESS
+        }
+        Err(()) => {
+            eprintln!(
+                "{}\nRun calc-client --help for more information.",
+                exit.output
+            );
+            ExitCode::from(2)
         }
     })
 }

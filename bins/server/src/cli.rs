@@ -133,6 +133,10 @@ mod tests {
         assert!(a.workers.is_none());
         assert!(!a.proxy_protocol);
         assert_eq!(a.proxy_header_timeout, 3);
+        // The figures the help text (and docs/operations.md) give.
+        assert_eq!(a.max_clients, 10_000);
+        assert_eq!(a.backlog, 1024);
+        assert!(a.eval_threads.is_none());
     }
 
     #[test]

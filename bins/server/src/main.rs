@@ -15,8 +15,13 @@ mod worker;
 
 use std::process::ExitCode;
 
+use argh::FromArgs;
+
 fn main() -> ExitCode {
-    let args: cli::Args = argh::from_env();
+    let args = match args() {
+        Ok(args) => args,
+        Err(status) => return status,
+    };
     if args.version {
         println!("calc-server {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
@@ -28,4 +33,32 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The command line. `--help` prints the help and exits 0; a command line
+/// that does not parse (an unknown flag, a missing or bad value, an
+/// argument that is not UTF-8) exits 2, the usage status.
+fn args() -> Result<cli::Args, ExitCode> {
+    let argv: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let argv = argv.map_err(|bad| {
+        eprintln!("calc-server: not UTF-8: {}", bad.to_string_lossy());
+        ExitCode::from(2)
+    })?;
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    <cli::Args as FromArgs>::from_args(&["calc-server"], &argv).map_err(|exit| match exit.status {
+        Ok(()) => {
+            println!("{}", exit.output);
+            ExitCode::SUCCESS
+        }
+        Err(()) => {
+            eprintln!(
+                "{}\nRun calc-server --help for more information.",
+                exit.output
+            );
+            ExitCode::from(2)
+        }
+    })
 }
