@@ -9,12 +9,12 @@
 //! failures, test messages on stderr and warnings stand out.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use argh::FromArgs;
 
-use crate::{cargo, diff, haproxy};
+use crate::{cargo, diff, haproxy, status};
 
 /// fmt --check, clippy -D warnings, tests, docs (warnings denied) and
 /// `diff --count 20000 --seed 1`, then a summary; what CI runs (`.ci/run`).
@@ -165,18 +165,6 @@ fn seconds(d: Duration) -> String {
     format!("{:>6.1} s", d.as_secs_f64())
 }
 
-/// Runs a cargo command quietly; `Err` when it fails.
-fn quiet(what: &str, mut cmd: Command) -> Result<(), String> {
-    let status = cmd
-        .status()
-        .map_err(|e| format!("{what}: could not start: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what} exited with {status}"))
-    }
-}
-
 /// Whether a line of `cargo test -q`'s stdout is a passing binary's
 /// routine: blank, `running N tests`, a line of progress dots, or an `ok`
 /// result.
@@ -257,7 +245,7 @@ fn steps(args: &Args, summary: &mut Summary) -> Result<(), String> {
         || {
             let mut fmt = cargo();
             fmt.args(["fmt", "--all", "--check"]);
-            quiet("cargo fmt --check", fmt)
+            status("cargo fmt --check", fmt)
         },
         ok,
     )?;
@@ -275,7 +263,7 @@ fn steps(args: &Args, summary: &mut Summary) -> Result<(), String> {
                 "-D",
                 "warnings",
             ]);
-            quiet("cargo clippy", clippy)
+            status("cargo clippy", clippy)
         },
         ok,
     )?;
@@ -308,7 +296,7 @@ fn steps(args: &Args, summary: &mut Summary) -> Result<(), String> {
             let mut doc = cargo();
             doc.args(["doc", "-q", "--workspace", "--no-deps"])
                 .env("RUSTDOCFLAGS", "-D warnings");
-            quiet("cargo doc", doc)
+            status("cargo doc", doc)
         },
         ok,
     )?;

@@ -123,15 +123,21 @@ fn cargo() -> Command {
     cmd
 }
 
-fn run(step: &str, mut cmd: Command) -> Result<(), String> {
+/// Announces `step`, then runs `cmd` with [`status`].
+fn run(step: &str, cmd: Command) -> Result<(), String> {
     eprintln!("==> {step}");
+    status(step, cmd)
+}
+
+/// Runs `cmd`; an error naming `what` when it cannot start or fails.
+fn status(what: &str, mut cmd: Command) -> Result<(), String> {
     let status = cmd
         .status()
-        .map_err(|e| format!("{step}: could not start: {e}"))?;
+        .map_err(|e| format!("{what}: could not start: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{step} failed ({status})"))
+        Err(format!("{what} failed ({status})"))
     }
 }
 

@@ -126,7 +126,7 @@ pub struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match args() {
+    let args: Args = match sockets::cli::args("calc-bench") {
         Ok(args) => args,
         Err(status) => return status,
     };
@@ -152,32 +152,4 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The command line. `--help` prints the help and exits 0; a command line
-/// that does not parse (an unknown flag, a missing or bad value, an
-/// argument that is not UTF-8) exits 2, the usage status.
-fn args() -> Result<Args, ExitCode> {
-    let argv: Result<Vec<String>, _> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect();
-    let argv = argv.map_err(|bad| {
-        eprintln!("calc-bench: not UTF-8: {}", bad.to_string_lossy());
-        ExitCode::from(2)
-    })?;
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    <Args as FromArgs>::from_args(&["calc-bench"], &argv).map_err(|exit| match exit.status {
-        Ok(()) => {
-            println!("{}", exit.output);
-            ExitCode::SUCCESS
-        }
-        Err(()) => {
-            eprintln!(
-                "{}\nRun calc-bench --help for more information.",
-                exit.output
-            );
-            ExitCode::from(2)
-        }
-    })
 }

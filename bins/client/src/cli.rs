@@ -4,10 +4,8 @@ use std::path::PathBuf;
 
 use argh::FromArgs;
 
-/// The default host, the server's.
-pub const DEFAULT_HOST: &str = "127.0.0.1";
-/// The default port, the server's.
-pub const DEFAULT_PORT: u16 = 4390;
+/// The default host and port, the server's.
+pub use sockets::cli::{DEFAULT_HOST, DEFAULT_PORT};
 
 /// calc-client: talks to calc-server. On a terminal, an interactive prompt
 /// with line editing, a history file, Tab completion and `help`; it

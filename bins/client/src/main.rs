@@ -19,13 +19,12 @@ mod watch;
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use argh::FromArgs;
 use std::time::Duration;
 
 use conn::{ClientError, Connection};
 
 fn main() -> ExitCode {
-    let args = match args() {
+    let args: cli::Args = match sockets::cli::args("calc-client") {
         Ok(args) => args,
         Err(status) => return status,
     };
@@ -96,34 +95,6 @@ fn batch_status(result: Result<batch::Summary, ClientError>) -> Result<ExitCode,
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
-        }
-    })
-}
-
-/// The command line. `--help` prints the help and exits 0; a command line
-/// that does not parse (an unknown flag, a missing or bad value, an
-/// argument that is not UTF-8) exits 2, the usage status.
-fn args() -> Result<cli::Args, ExitCode> {
-    let argv: Result<Vec<String>, _> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect();
-    let argv = argv.map_err(|bad| {
-        eprintln!("calc-client: not UTF-8: {}", bad.to_string_lossy());
-        ExitCode::from(2)
-    })?;
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    <cli::Args as FromArgs>::from_args(&["calc-client"], &argv).map_err(|exit| match exit.status {
-        Ok(()) => {
-            println!("{}", exit.output);
-            ExitCode::SUCCESS
-        }
-        Err(()) => {
-            eprintln!(
-                "{}\nRun calc-client --help for more information.",
-                exit.output
-            );
-            ExitCode::from(2)
         }
     })
 }

@@ -15,10 +15,8 @@ mod worker;
 
 use std::process::ExitCode;
 
-use argh::FromArgs;
-
 fn main() -> ExitCode {
-    let args = match args() {
+    let args: cli::Args = match sockets::cli::args("calc-server") {
         Ok(args) => args,
         Err(status) => return status,
     };
@@ -33,32 +31,4 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-/// The command line. `--help` prints the help and exits 0; a command line
-/// that does not parse (an unknown flag, a missing or bad value, an
-/// argument that is not UTF-8) exits 2, the usage status.
-fn args() -> Result<cli::Args, ExitCode> {
-    let argv: Result<Vec<String>, _> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect();
-    let argv = argv.map_err(|bad| {
-        eprintln!("calc-server: not UTF-8: {}", bad.to_string_lossy());
-        ExitCode::from(2)
-    })?;
-    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-    <cli::Args as FromArgs>::from_args(&["calc-server"], &argv).map_err(|exit| match exit.status {
-        Ok(()) => {
-            println!("{}", exit.output);
-            ExitCode::SUCCESS
-        }
-        Err(()) => {
-            eprintln!(
-                "{}\nRun calc-server --help for more information.",
-                exit.output
-            );
-            ExitCode::from(2)
-        }
-    })
 }
