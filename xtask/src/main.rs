@@ -74,7 +74,10 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
-            eprintln!("xtask: {msg}");
+            // An empty message: the task has said what failed itself.
+            if !msg.is_empty() {
+                eprintln!("xtask: {msg}");
+            }
             ExitCode::FAILURE
         }
     }
