@@ -18,6 +18,8 @@ mod server;
 use std::fs;
 use std::path::PathBuf;
 
+use argh::FromArgs;
+
 /// The markers around a generated block of docs/benchmarks.md; each suite
 /// has its own, so `--only eval` leaves the server figures in place.
 fn markers(block: &str) -> (String, String) {
@@ -25,6 +27,50 @@ fn markers(block: &str) -> (String, String) {
         format!("<!-- BEGIN GENERATED {block}: `cargo xtask bench` rewrites this block -->"),
         format!("<!-- END GENERATED {block} -->"),
     )
+}
+
+/// Evaluator, server and isolation benchmarks, written into
+/// docs/benchmarks.md and docs/bench/*.svg.
+#[derive(FromArgs, Debug, Clone, PartialEq, Eq)]
+#[argh(subcommand, name = "bench")]
+pub struct Args {
+    /// short measurements and fewer points (under two minutes once built)
+    #[argh(switch)]
+    pub quick: bool,
+    /// run only this suite: eval, server or isolation (repeatable; default
+    /// all three)
+    #[argh(option, from_str_fn(suite), arg_name = "SUITE")]
+    pub only: Vec<Suite>,
+}
+
+/// A benchmark suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suite {
+    /// calc-core against the other evaluators and CPython.
+    Eval,
+    /// calc-server and Redis under calc-bench.
+    Server,
+    /// Cheap requests beside costly ones, on both servers.
+    Isolation,
+}
+
+impl Suite {
+    const ALL: [Suite; 3] = [Suite::Eval, Suite::Server, Suite::Isolation];
+
+    fn name(self) -> &'static str {
+        match self {
+            Suite::Eval => "eval",
+            Suite::Server => "server",
+            Suite::Isolation => "isolation",
+        }
+    }
+}
+
+fn suite(name: &str) -> Result<Suite, String> {
+    Suite::ALL
+        .into_iter()
+        .find(|s| s.name() == name)
+        .ok_or_else(|| format!("--only takes eval, server or isolation, not {name:?}"))
 }
 
 /// What to run.
@@ -40,59 +86,40 @@ pub struct Settings {
     pub isolation: bool,
 }
 
-fn parse(args: &[String]) -> Result<Settings, String> {
-    let mut s = Settings {
-        quick: false,
-        eval: true,
-        server: true,
-        isolation: true,
-    };
-    let mut only = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--quick" => s.quick = true,
-            "--only" => {
-                let suite = it.next().map(String::as_str);
-                if !only {
-                    // The first --only clears the others; further ones add.
-                    (s.eval, s.server, s.isolation) = (false, false, false);
-                    only = true;
-                }
-                match suite {
-                    Some("eval") => s.eval = true,
-                    Some("server") => s.server = true,
-                    Some("isolation") => s.isolation = true,
-                    other => {
-                        return Err(format!(
-                            "bench: --only takes eval, server or isolation, not {other:?}"
-                        ))
-                    }
-                }
-            }
-            other => {
-                return Err(format!(
-                    "bench: unknown argument {other:?} (usage: cargo xtask bench [--quick] [--only eval|server|isolation]...)"
-                ))
-            }
+impl Settings {
+    fn new(args: &Args) -> Settings {
+        let runs = |s: Suite| args.only.is_empty() || args.only.contains(&s);
+        Settings {
+            quick: args.quick,
+            eval: runs(Suite::Eval),
+            server: runs(Suite::Server),
+            isolation: runs(Suite::Isolation),
         }
     }
-    Ok(s)
+}
+
+/// The command line that reproduces a run, for the report.
+fn command(args: &Args) -> String {
+    let mut command = String::from("cargo xtask bench");
+    if args.quick {
+        command.push_str(" --quick");
+    }
+    for s in &args.only {
+        command.push_str(" --only ");
+        command.push_str(s.name());
+    }
+    command
 }
 
 /// Runs the benchmark suites and writes the report.
-pub fn bench(args: &[String]) -> Result<(), String> {
-    let settings = parse(args)?;
+pub fn bench(args: &Args) -> Result<(), String> {
+    let settings = Settings::new(args);
     let machine = machine::Machine::describe();
     let root = crate::project_root();
     let plot_dir = root.join("docs/bench");
     fs::create_dir_all(&plot_dir).map_err(|e| format!("{}: {e}", plot_dir.display()))?;
 
-    let mut command = String::from("cargo xtask bench");
-    for a in args {
-        command.push(' ');
-        command.push_str(a);
-    }
+    let command = command(args);
     let doc = root.join("docs/benchmarks.md");
     let mut text = fs::read_to_string(&doc).unwrap_or_default();
     let mut failures = Vec::new();
@@ -230,17 +257,22 @@ mod tests {
 
     #[test]
     fn parses_flags() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let s = parse(&args(&["--quick", "--only", "eval"])).expect("valid");
+        let parse = |a: &[&str]| {
+            Args::from_args(&["cargo xtask bench"], a).map(|a| (Settings::new(&a), command(&a)))
+        };
+        let (s, c) = parse(&["--quick", "--only", "eval"]).expect("valid");
         assert!(s.quick && s.eval && !s.server && !s.isolation);
-        let s = parse(&args(&["--only", "isolation"])).expect("valid");
+        assert_eq!(c, "cargo xtask bench --quick --only eval");
+        let (s, _) = parse(&["--only", "isolation"]).expect("valid");
         assert!(!s.eval && !s.server && s.isolation);
-        let s = parse(&args(&["--only", "server", "--only", "isolation"])).expect("valid");
+        let (s, c) = parse(&["--only", "server", "--only", "isolation"]).expect("valid");
         assert!(!s.eval && s.server && s.isolation);
-        let s = parse(&[]).expect("valid");
+        assert_eq!(c, "cargo xtask bench --only server --only isolation");
+        let (s, c) = parse(&[]).expect("valid");
         assert!(!s.quick && s.eval && s.server && s.isolation);
-        assert!(parse(&args(&["--only"])).is_err());
-        assert!(parse(&args(&["--only", "net"])).is_err());
-        assert!(parse(&args(&["--fast"])).is_err());
+        assert_eq!(c, "cargo xtask bench");
+        assert!(parse(&["--only"]).is_err());
+        assert!(parse(&["--only", "net"]).is_err());
+        assert!(parse(&["--fast"]).is_err());
     }
 }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use argh::FromArgs;
+
 use crate::project_root;
 
 /// A cargo-fuzz target: its name and the fuzz crate it lives in.
@@ -50,9 +52,6 @@ const UNIT_TIMEOUT_SECS: u32 = 10;
 /// Memory above which an input counts as a finding (libFuzzer's default).
 const RSS_LIMIT_MB: u32 = 2048;
 
-const USAGE: &str = "usage: cargo xtask fuzz --seconds N [--target T]... [--report FILE]
-targets: decoder, response, proxy (wire), eval (calc-core); default all";
-
 /// What one target's run showed.
 struct Outcome {
     name: &'static str,
@@ -66,12 +65,11 @@ struct Outcome {
     log: PathBuf,
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let options = Options::parse(args)?;
+pub fn run(options: &Args) -> Result<(), String> {
     ensure_cargo_fuzz()?;
     let targets: Vec<&Target> = TARGETS
         .iter()
-        .filter(|t| options.targets.is_empty() || options.targets.iter().any(|n| n == t.name))
+        .filter(|t| options.target.is_empty() || options.target.iter().any(|n| n == t.name))
         .collect();
     let count = u64::try_from(targets.len()).unwrap_or(1).max(1);
     let per_target = (options.seconds / count).max(1);
@@ -96,44 +94,32 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-struct Options {
+/// Runs the cargo-fuzz targets for a time budget split among them and
+/// reports runs and findings per target (installs cargo-fuzz if missing).
+#[derive(FromArgs, Debug, PartialEq, Eq)]
+#[argh(subcommand, name = "fuzz")]
+pub struct Args {
+    /// seconds of fuzzing in all, split among the targets (default 60)
+    #[argh(option, default = "60", arg_name = "N")]
     seconds: u64,
-    targets: Vec<String>,
+    /// a target to fuzz: decoder, response, proxy (wire) or eval
+    /// (calc-core); repeatable; default all
+    #[argh(option, from_str_fn(target), arg_name = "T")]
+    target: Vec<String>,
+    /// append the report (a Markdown table) to FILE too
+    #[argh(option, arg_name = "FILE")]
     report: Option<PathBuf>,
 }
 
-impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            seconds: 60,
-            targets: Vec::new(),
-            report: None,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = || {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
-            };
-            match arg.as_str() {
-                "--seconds" => {
-                    options.seconds = value()?
-                        .parse()
-                        .map_err(|e| format!("--seconds: {e}\n{USAGE}"))?
-                }
-                "--target" => {
-                    let name = value()?;
-                    if !TARGETS.iter().any(|t| t.name == name) {
-                        return Err(format!("unknown fuzz target `{name}`\n{USAGE}"));
-                    }
-                    options.targets.push(name);
-                }
-                "--report" => options.report = Some(PathBuf::from(value()?)),
-                other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
-            }
-        }
-        Ok(options)
+fn target(name: &str) -> Result<String, String> {
+    if TARGETS.iter().any(|t| t.name == name) {
+        Ok(name.to_owned())
+    } else {
+        let names: Vec<&str> = TARGETS.iter().map(|t| t.name).collect();
+        Err(format!(
+            "unknown fuzz target `{name}`; one of: {}",
+            names.join(", ")
+        ))
     }
 }
 
@@ -323,13 +309,13 @@ mod tests {
 
     #[test]
     fn options() {
-        let args: Vec<String> = ["--seconds", "30", "--target", "proxy"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let o = Options::parse(&args).unwrap();
-        assert_eq!((o.seconds, o.targets), (30, vec!["proxy".to_owned()]));
-        assert!(Options::parse(&["--target".into(), "nope".into()]).is_err());
-        assert!(Options::parse(&["--seconds".into()]).is_err());
+        let parse = |a: &[&str]| Args::from_args(&["cargo xtask fuzz"], a);
+        let o = parse(&["--seconds", "30", "--target", "proxy"]).unwrap();
+        assert_eq!((o.seconds, o.target), (30, vec!["proxy".to_owned()]));
+        let o = parse(&["--report", "r.md"]).unwrap();
+        assert_eq!((o.seconds, o.report), (60, Some(PathBuf::from("r.md"))));
+        assert!(o.target.is_empty());
+        assert!(parse(&["--target", "nope"]).is_err());
+        assert!(parse(&["--seconds"]).is_err());
     }
 }

@@ -2,19 +2,61 @@
 //! (bins/server/tests/haproxy.rs), which `cargo test` runs.
 //!
 //! CI is a clean Debian machine running as root with only Rust and
-//! python3, and `.ci/run` only calls `cargo xtask ci`, so the install
-//! happens here: `apt-get update && apt-get install -y haproxy` when
-//! haproxy is missing and we are root. Under `CI` a haproxy that is still
-//! missing fails the run; locally without root we say the test will skip.
+//! python3, and `.ci/run` only calls `cargo xtask ci` with `CI=true`, so
+//! under `CI` the install happens here: `apt-get update && apt-get install
+//! -y haproxy` when haproxy is missing, and a haproxy that is still missing
+//! fails the run. Elsewhere nothing is installed unless asked for
+//! (`cargo xtask haproxy`, `cargo xtask ci --install-haproxy`): a missing
+//! haproxy means the HAProxy test skips, and we say so and how to install
+//! it.
+//!
+//! The test keeps its own copy of [`find`] (its `$HAPROXY`, `PATH`,
+//! /usr/sbin search): sharing the few lines would need a crate of its own
+//! that both the xtask and calc-server's tests depend on.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use argh::FromArgs;
+
+/// Installs haproxy (apt-get, as root) if it is missing, as `cargo xtask
+/// ci` does under CI, so that the HAProxy test runs.
+#[derive(FromArgs, Debug, PartialEq, Eq)]
+#[argh(subcommand, name = "haproxy")]
+pub struct Args {}
+
+/// Whether a missing haproxy should be installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Install {
+    /// Install it (needs root); failing to is an error.
+    Yes,
+    /// Only say that the HAProxy test will skip, and how to install it.
+    No,
+}
+
+/// What [`ensure`] found or did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// haproxy is there (found, or just installed).
+    At(PathBuf),
+    /// haproxy is missing; the HAProxy test will skip.
+    Missing,
+}
+
 /// apt-get's steps may wait on the network; never longer than this each.
 const APT_TIMEOUT: Duration = Duration::from_secs(600);
 
-fn find() -> Option<PathBuf> {
+/// How to get haproxy, for the messages.
+const HOW: &str = "install it with `apt-get install haproxy` (as root), or run \
+                   `cargo xtask ci --install-haproxy` or `cargo xtask haproxy` as root";
+
+/// The haproxy binary the HAProxy test would use: `$HAPROXY`, else the
+/// first on `PATH`, /usr/sbin or /usr/local/sbin.
+pub fn find() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("HAPROXY") {
+        return Some(PathBuf::from(p));
+    }
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(["/usr/sbin".into(), "/usr/local/sbin".into()])
@@ -22,7 +64,9 @@ fn find() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn in_ci() -> bool {
+/// Whether we run under CI (`CI` set, and not to `false` or `0`), as the
+/// HAProxy test decides it too.
+pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
@@ -58,55 +102,44 @@ fn run_bounded(what: &str, cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// Installs haproxy if it is missing and we can; errors only when CI
-/// needs it and it cannot be had.
-pub fn ensure() -> Result<(), String> {
+fn apt_install() -> Result<PathBuf, String> {
+    if !is_root() {
+        return Err(format!(
+            "haproxy is missing and installing it needs root; {HOW}"
+        ));
+    }
+    let apt = |args: &[&str]| {
+        let mut c = Command::new("apt-get");
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    run_bounded("apt-get update", &mut apt(&["update", "-q"]))?;
+    run_bounded(
+        "apt-get install -y haproxy",
+        &mut apt(&["install", "-y", "-q", "--no-install-recommends", "haproxy"]),
+    )?;
+    find().ok_or_else(|| "apt-get installed haproxy but no haproxy binary is found".to_string())
+}
+
+/// Finds haproxy, installing it when `install` says so. Without it and
+/// without installing, says that the HAProxy test will skip.
+pub fn ensure(install: Install) -> Result<Found, String> {
     if let Some(p) = find() {
         eprintln!("==> haproxy: {}", p.display());
-        return Ok(());
+        return Ok(Found::At(p));
     }
-    if is_root() {
-        let apt = |args: &[&str]| {
-            let mut c = Command::new("apt-get");
-            c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            c
-        };
-        let installed = run_bounded("apt-get update", &mut apt(&["update", "-q"])).and_then(|()| {
-            run_bounded(
-                "apt-get install -y haproxy",
-                &mut apt(&["install", "-y", "-q", "--no-install-recommends", "haproxy"]),
-            )
-        });
-        match (installed, find()) {
-            (Ok(()), Some(p)) => {
-                eprintln!("==> haproxy installed: {}", p.display());
-                return Ok(());
-            }
-            (Ok(()), None) => {
-                let msg = "apt-get installed haproxy but no haproxy binary is found".to_string();
-                if in_ci() {
-                    return Err(msg);
-                }
-                eprintln!("xtask: {msg}");
-            }
-            (Err(e), _) => {
-                if in_ci() {
-                    return Err(format!(
-                        "haproxy is missing and could not be installed: {e}"
-                    ));
-                }
-                eprintln!("xtask: haproxy could not be installed ({e})");
-            }
+    match install {
+        Install::Yes => {
+            let p = apt_install().map_err(|e| format!("haproxy: {e}"))?;
+            eprintln!("==> haproxy installed: {}", p.display());
+            Ok(Found::At(p))
         }
-    } else if in_ci() {
-        return Err(
-            "haproxy is missing and cannot be installed without root; CI must run the HAProxy test"
-                .into(),
-        );
+        Install::No => {
+            eprintln!(
+                "==> haproxy is not installed: the HAProxy test (bins/server/tests/haproxy.rs) \
+                 will be SKIPPED locally; to run it, {HOW}"
+            );
+            Ok(Found::Missing)
+        }
     }
-    eprintln!(
-        "xtask: haproxy not available: the HAProxy test (bins/server/tests/haproxy.rs) will SKIP \
-         (install it with `apt-get install haproxy` to run it)"
-    );
-    Ok(())
 }

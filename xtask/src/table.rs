@@ -8,9 +8,34 @@
 
 use std::path::PathBuf;
 
+use argh::FromArgs;
+
 use crate::diff::oracle::{Mode, Oracle, PyAnswer};
 
-const USAGE: &str = "usage: cargo xtask table --regen | --check";
+/// Keeps calc-core's tests/table.txt expectations equal to CPython's
+/// answers: `--regen` rewrites them from python3, `--check` reports where
+/// they differ.
+#[derive(FromArgs, Debug, PartialEq, Eq)]
+#[argh(subcommand, name = "table")]
+pub struct Args {
+    /// rewrite the expectations from python3's answers
+    #[argh(switch)]
+    regen: bool,
+    /// report where the expectations differ from python3 (fails if any do)
+    #[argh(switch)]
+    check: bool,
+}
+
+impl Args {
+    /// Whether to rewrite (`--regen`) or only compare (`--check`).
+    fn regen(&self) -> Result<bool, String> {
+        match (self.regen, self.check) {
+            (true, false) => Ok(true),
+            (false, true) => Ok(false),
+            _ => Err("table: give one of --regen or --check (cargo xtask table --help)".into()),
+        }
+    }
+}
 
 /// How a line wants its expectation written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,12 +129,8 @@ fn render(py: &PyAnswer, detail: Detail) -> String {
 }
 
 /// Runs `cargo xtask table ARGS`.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let regen = match args.first().map(String::as_str) {
-        Some("--regen") => true,
-        Some("--check") => false,
-        _ => return Err(USAGE.to_string()),
-    };
+pub fn run(args: &Args) -> Result<(), String> {
+    let regen = args.regen()?;
     let path = table_path();
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
@@ -184,6 +205,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_of_regen_or_check() {
+        let parse = |a: &[&str]| Args::from_args(&["cargo xtask table"], a).unwrap().regen();
+        assert_eq!(parse(&["--regen"]), Ok(true));
+        assert_eq!(parse(&["--check"]), Ok(false));
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["--regen", "--check"]).is_err());
+    }
 
     #[test]
     fn expands_repeats_and_tabs() {

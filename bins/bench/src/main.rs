@@ -126,7 +126,10 @@ pub struct Args {
 }
 
 fn main() -> ExitCode {
-    let args: Args = argh::from_env();
+    let args: Args = match sockets::cli::args("calc-bench") {
+        Ok(args) => args,
+        Err(status) => return status,
+    };
     if args.version {
         println!("calc-bench {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use serde_json::{json, Map, Value};
+
 use crate::stats::Stats;
 
 /// Everything printed at the end of a run.
@@ -193,69 +195,71 @@ impl Report {
         }
     }
 
-    /// One line of JSON with flat, unique keys (easy to read without a
-    /// JSON library, as the xtask does). `connections`, `pipeline`, `mode`
-    /// and `workload` describe the cheap class (the unprefixed options);
-    /// every other unprefixed figure is the whole run. `cheap_*` and, when
-    /// it ran, `costly_*` hold each class's own figures.
+    /// One line of JSON with flat, unique keys. `connections`, `pipeline`,
+    /// `mode` and `workload` describe the cheap class (the unprefixed
+    /// options); every other unprefixed figure is the whole run. `cheap_*`
+    /// and, when it ran, `costly_*` hold each class's own figures.
     pub fn json(&self) -> String {
-        let s = &self.stats;
-        let mut out = String::from("{");
-        let _ = write!(out, "\"target\":{},", quote(&self.target));
+        let mut out = Map::new();
+        out.insert("target".into(), json!(self.target));
         if let Some(first) = self.classes.first() {
-            let _ = write!(
-                out,
-                "\"mode\":{},\"workload\":{},\"connections\":{},\"pipeline\":{},",
-                quote(first.mode),
-                quote(&first.workload),
-                first.connections,
-                first.pipeline
-            );
+            describe_class(&mut out, "", first);
         }
-        let _ = write!(
-            out,
-            "\"threads\":{},\"warmup_s\":{:.3},\"measured_s\":{:.3},",
-            self.threads, self.warmup_s, self.measured_s
-        );
-        figures_json(&mut out, "", s, self.rps());
+        out.insert("threads".into(), json!(self.threads));
+        out.insert("warmup_s".into(), json!(self.warmup_s));
+        out.insert("measured_s".into(), json!(self.measured_s));
+        figures_json(&mut out, "", &self.stats, self.rps());
         let names: Vec<&str> = self.classes.iter().map(|c| c.name).collect();
-        let _ = write!(out, ",\"classes\":{}", quote(&names.join(",")));
+        out.insert("classes".into(), json!(names.join(",")));
         for c in &self.classes {
-            let n = c.name;
-            let _ = write!(
-                out,
-                ",\"{n}_mode\":{},\"{n}_workload\":{},\"{n}_connections\":{},\"{n}_pipeline\":{},",
-                quote(c.mode),
-                quote(&c.workload),
-                c.connections,
-                c.pipeline
-            );
-            figures_json(&mut out, n, &c.stats, self.class_rps(c));
+            let prefix = format!("{}_", c.name);
+            describe_class(&mut out, &prefix, c);
+            figures_json(&mut out, &prefix, &c.stats, self.class_rps(c));
         }
-        out.push('}');
-        out
+        Value::Object(out).to_string()
     }
 }
 
+/// A class's options as JSON members, keys prefixed with `prefix`.
+fn describe_class(out: &mut Map<String, Value>, prefix: &str, c: &ClassReport) {
+    out.insert(format!("{prefix}mode"), json!(c.mode));
+    out.insert(format!("{prefix}workload"), json!(c.workload));
+    out.insert(format!("{prefix}connections"), json!(c.connections));
+    out.insert(format!("{prefix}pipeline"), json!(c.pipeline));
+}
+
 /// The counts, rate and latency of `s` as JSON members, keys prefixed with
-/// `prefix_` unless `prefix` is empty (no trailing comma).
-fn figures_json(out: &mut String, prefix: &str, s: &Stats, rps: f64) {
+/// `prefix`; rates and latencies rounded to 0.1.
+fn figures_json(out: &mut Map<String, Value>, prefix: &str, s: &Stats, rps: f64) {
     let l = Latency::of(s);
-    let p = if prefix.is_empty() {
-        String::new()
-    } else {
-        format!("{prefix}_")
-    };
-    let _ = write!(
-        out,
-        "\"{p}requests\":{},\"{p}rps\":{:.1},\"{p}lat_mean_us\":{:.1},\"{p}lat_p50_us\":{:.1},\"{p}lat_p90_us\":{:.1},\"{p}lat_p99_us\":{:.1},\"{p}lat_p999_us\":{:.1},\"{p}lat_max_us\":{:.1},",
-        s.measured, rps, l.mean, l.p50, l.p90, l.p99, l.p999, l.max
-    );
-    let _ = write!(
-        out,
-        "\"{p}drained\":{},\"{p}answers\":{},\"{p}correct\":{},\"{p}ok\":{},\"{p}err\":{},\"{p}wrong\":{},\"{p}unexpected\":{},\"{p}conn_errors\":{},\"{p}unanswered\":{}",
-        s.drained, s.answers, s.correct, s.ok, s.err, s.wrong, s.unexpected, s.conn_errors, s.unanswered
-    );
+    let tenth = |x: f64| (x * 10.0).round() / 10.0;
+    let figures = [
+        ("rps", rps),
+        ("lat_mean_us", l.mean),
+        ("lat_p50_us", l.p50),
+        ("lat_p90_us", l.p90),
+        ("lat_p99_us", l.p99),
+        ("lat_p999_us", l.p999),
+        ("lat_max_us", l.max),
+    ];
+    out.insert(format!("{prefix}requests"), json!(s.measured));
+    for (key, value) in figures {
+        out.insert(format!("{prefix}{key}"), json!(tenth(value)));
+    }
+    let counts = [
+        ("drained", s.drained),
+        ("answers", s.answers),
+        ("correct", s.correct),
+        ("ok", s.ok),
+        ("err", s.err),
+        ("wrong", s.wrong),
+        ("unexpected", s.unexpected),
+        ("conn_errors", s.conn_errors),
+        ("unanswered", s.unanswered),
+    ];
+    for (key, value) in counts {
+        out.insert(format!("{prefix}{key}"), json!(value));
+    }
 }
 
 /// Microseconds as `45.1µs` or `1.23ms`.
@@ -265,24 +269,6 @@ fn human(us: f64) -> String {
     } else {
         format!("{us:.1}µs")
     }
-}
-
-/// A JSON string literal.
-fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -360,24 +346,27 @@ mod tests {
     #[test]
     fn json_is_flat_and_escaped() {
         let j = report().json();
-        assert!(j.starts_with('{') && j.ends_with('}'));
-        assert!(j.contains("\"workload\":\"1+2*3 \\\"q\\\"\""), "{j}");
-        assert!(j.contains("\"rps\":50.0"), "{j}");
-        assert!(j.contains("\"wrong\":0"), "{j}");
+        assert!(!j.contains('\n'), "one line: {j}");
+        let v: Value = serde_json::from_str(&j).expect("valid JSON");
+        let members = v.as_object().expect("an object");
+        assert!(
+            members.values().all(|m| !m.is_object() && !m.is_array()),
+            "flat: {j}"
+        );
+        assert_eq!(v["workload"], "1+2*3 \"q\"");
+        assert_eq!(v["rps"], 50.0);
+        assert_eq!(v["wrong"], 0);
     }
 
     #[test]
     fn json_has_figures_per_class() {
         let r = two_classes();
         let j = r.json();
+        let v: Value = serde_json::from_str(&j).expect("valid JSON");
         let num = |key: &str| -> f64 {
-            let pat = format!("\"{key}\":");
-            let at = j.find(&pat).unwrap_or_else(|| panic!("{key} in {j}")) + pat.len();
-            let rest = &j[at..];
-            let end = rest.find([',', '}']).unwrap_or(rest.len());
-            rest[..end]
-                .parse()
-                .unwrap_or_else(|_| panic!("{key} in {j}"))
+            v.get(key)
+                .and_then(Value::as_f64)
+                .unwrap_or_else(|| panic!("{key} in {j}"))
         };
         assert_eq!(num("requests"), 110.0);
         assert_eq!(num("rps"), 55.0);
@@ -394,13 +383,9 @@ mod tests {
         // The unprefixed descriptive keys are the cheap class's options.
         assert_eq!(num("connections"), 2.0);
         assert_eq!(num("pipeline"), 1.0);
-        assert!(j.contains("\"classes\":\"cheap,costly\""), "{j}");
-        assert!(j.contains("\"costly_mode\":\"line\""), "{j}");
-        assert!(
-            j.contains("\"costly_workload\":\"\\\"EVAL\\\" expecting"),
-            "{j}"
-        );
-        assert!(j.ends_with('}'));
+        assert_eq!(v["classes"], "cheap,costly");
+        assert_eq!(v["costly_mode"], "line");
+        assert_eq!(v["costly_workload"], "\"EVAL\" expecting \":1\"...");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! collect the workers' statistics.
 
 use std::io::{IsTerminal, Write};
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
@@ -25,15 +25,8 @@ pub enum RunError {
     #[error(transparent)]
     Workload(#[from] WorkloadError),
     /// The host name did not resolve.
-    #[error("cannot resolve {host}:{port}: {cause}")]
-    Resolve {
-        /// Host asked for.
-        host: String,
-        /// Port asked for.
-        port: u16,
-        /// Why.
-        cause: String,
-    },
+    #[error(transparent)]
+    Resolve(#[from] sockets::ResolveError),
     /// A connection could not be opened.
     #[error("cannot connect to {host}:{port}: {cause}")]
     Connect {
@@ -61,7 +54,7 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
             args.costly_pipeline,
         ),
     )?;
-    let addr = resolve(&host, port)?;
+    let addr = resolve(host, port)?;
     let total_conns: usize = classes.iter().map(|c| c.connections).sum();
     let threads = args.threads.clamp(1, total_conns);
     let template = Stats::new().map_err(|e| RunError::Internal(format!("histogram: {e}")))?;
@@ -149,7 +142,11 @@ pub fn run(args: &Args) -> Result<Report, RunError> {
     let blank = vec![template.clone(); classes.len()];
     if let Some(cause) = first_failure {
         join(handles, &blank);
-        return Err(RunError::Connect { host, port, cause });
+        return Err(RunError::Connect {
+            host: host.to_owned(),
+            port,
+            cause,
+        });
     }
 
     let progress = !args.quiet && !args.json && std::io::stdout().is_terminal();
@@ -265,32 +262,21 @@ fn validate(args: &Args) -> Result<(), RunError> {
 }
 
 /// `[HOST] [PORT]`, defaulting to calc-server's 127.0.0.1 4390.
-fn target(words: &[String]) -> Result<(String, u16), RunError> {
-    match words {
-        [] => Ok(("127.0.0.1".into(), 4390)),
-        [host] => Ok((host.clone(), 4390)),
-        [host, port] => port.parse().map(|p| (host.clone(), p)).map_err(|_| {
-            RunError::Usage(format!(
-                "PORT must be a number from 0 to 65535, not {port:?}"
-            ))
-        }),
-        _ => Err(RunError::Usage(
-            "expected at most HOST and PORT as positional arguments".into(),
-        )),
-    }
+fn target(words: &[String]) -> Result<(&str, u16), RunError> {
+    use sockets::cli::{DEFAULT_HOST, DEFAULT_PORT};
+    sockets::endpoint(words, DEFAULT_HOST, DEFAULT_PORT).map_err(|e| RunError::Usage(e.to_string()))
 }
 
+/// The first address `host` resolves to.
 fn resolve(host: &str, port: u16) -> Result<SocketAddr, RunError> {
-    let err = |cause: String| RunError::Resolve {
-        host: host.to_owned(),
-        port,
-        cause,
-    };
-    (host, port)
-        .to_socket_addrs()
-        .map_err(|e| err(e.to_string()))?
-        .next()
-        .ok_or_else(|| err("no address".into()))
+    let addrs = sockets::resolve(host, port)?;
+    addrs
+        .first()
+        .copied()
+        .ok_or(RunError::Resolve(sockets::ResolveError::NoAddress {
+            host: host.to_owned(),
+            port,
+        }))
 }
 
 /// Requests connection `c` of `n` sends when `total` are shared out evenly.

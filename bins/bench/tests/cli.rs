@@ -49,14 +49,14 @@ fn bench(args: &[&str]) -> Output {
         .expect("run calc-bench")
 }
 
+/// The number under `key` in calc-bench's `--json` report.
 fn field(json: &str, key: &str) -> f64 {
-    let pat = format!("\"{key}\":");
-    let start = json.find(&pat).unwrap_or_else(|| panic!("{key} in {json}")) + pat.len();
-    let rest = &json[start..];
-    let end = rest.find([',', '}']).unwrap_or(rest.len());
-    rest[..end]
-        .parse()
-        .unwrap_or_else(|_| panic!("{key} number in {json}"))
+    let report: serde_json::Value =
+        serde_json::from_str(json.trim()).unwrap_or_else(|e| panic!("{e}: {json}"));
+    report
+        .get(key)
+        .and_then(serde_json::Value::as_f64)
+        .unwrap_or_else(|| panic!("{key} number in {json}"))
 }
 
 #[test]
@@ -209,6 +209,11 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let out = bench(&["-c", "0"]);
     assert_eq!(out.status.code(), Some(2));
+    // A command line that does not parse is a usage error too.
+    for args in [&["--bogus"][..], &["-c", "many"], &["--duration"]] {
+        let out = bench(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }
 
 #[test]

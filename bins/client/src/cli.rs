@@ -4,17 +4,16 @@ use std::path::PathBuf;
 
 use argh::FromArgs;
 
-/// The default host, the server's.
-pub const DEFAULT_HOST: &str = "127.0.0.1";
-/// The default port, the server's.
-pub const DEFAULT_PORT: u16 = 4390;
+/// The default host and port, the server's.
+pub use sockets::cli::{DEFAULT_HOST, DEFAULT_PORT};
 
 /// calc-client: talks to calc-server. On a terminal, an interactive prompt
 /// with line editing, a history file, Tab completion and `help`; it
 /// reconnects after the server ends a session. With input from a pipe or
 /// file, sends every line (blank and `#` comment lines are skipped) and
 /// prints one line per answer: values on stdout, errors on stderr. Exit
-/// status: 0 all answers OK, 1 some request failed, 2 no connection.
+/// status: 0 all answers OK, 1 some request failed, 2 no connection (or a
+/// command line that does not parse).
 #[derive(FromArgs, Debug)]
 pub struct Args {
     /// optional HOST and PORT of the server (default 127.0.0.1 4390)

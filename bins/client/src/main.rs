@@ -2,8 +2,9 @@
 //!
 //! Exit status: 0 every answer was `OK` (or the interactive prompt was
 //! left with `exit`, `quit` or Ctrl-D), 1 some request failed or the server
-//! went away before answering all (the prompt: the terminal failed), 2 no
-//! session at the start (could not connect, or the server was busy).
+//! went away before answering all (the prompt: the terminal failed), 2 a
+//! command line that does not parse, or no session at the start (could not
+//! connect, or the server was busy).
 
 mod batch;
 mod cli;
@@ -17,12 +18,16 @@ mod watch;
 
 use std::io::{self, IsTerminal};
 use std::process::ExitCode;
+
 use std::time::Duration;
 
 use conn::{ClientError, Connection};
 
 fn main() -> ExitCode {
-    let args: cli::Args = argh::from_env();
+    let args: cli::Args = match sockets::cli::args("calc-client") {
+        Ok(args) => args,
+        Err(status) => return status,
+    };
     if args.version {
         println!("calc-client {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;

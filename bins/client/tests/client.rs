@@ -129,6 +129,55 @@ fn version_flags_print_name_and_version() {
     }
 }
 
+/// docs/client.md's exit status 2 covers a command line that does not
+/// parse, and its flag table lists what `--help` lists.
+#[test]
+fn usage_errors_exit_2_and_client_md_lists_every_flag() {
+    let docs = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/client.md"))
+        .expect("docs/client.md");
+    assert!(
+        docs.contains("| 2 | a command line that does not parse"),
+        "client.md's exit status table"
+    );
+    for args in [&["--bogus"][..], &["--connect-timeout", "soon"], &["-e"]] {
+        let out = Command::new(CLIENT).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("calc-client --help"), "{args:?}: {err}");
+    }
+    let out = Command::new(CLIENT).arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    let table = docs
+        .split("| flag | default | meaning |")
+        .nth(1)
+        .expect("client.md's flag table");
+    let table: String = table
+        .lines()
+        .skip(1) // the rest of the header line
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    assert!(table.contains("`--version`"), "{table}");
+    // The flags of each option line: `-e, --eval  evaluate...` gives --eval.
+    let options = help.split_once("Options:").expect("options").1;
+    let flags: Vec<&str> = options
+        .lines()
+        .flat_map(|l| {
+            l.split_whitespace()
+                .map(|w| w.trim_end_matches(','))
+                .take_while(|w| w.starts_with('-'))
+        })
+        .filter(|w| w.starts_with("--") && *w != "--help")
+        .collect();
+    assert!(flags.len() >= 5, "{help}");
+    for flag in flags {
+        assert!(
+            table.contains(&format!("`{flag}")),
+            "{flag} not in client.md's table"
+        );
+    }
+}
+
 #[test]
 fn no_server_exits_2_naming_host_port_and_cause() {
     let port = {

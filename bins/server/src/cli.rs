@@ -171,6 +171,10 @@ mod tests {
         assert_eq!(a.proxy_header_timeout, 3);
         assert_eq!(a.log_format, LogFormat(Format::Text));
         assert_eq!(a.log_max_field, 256);
+        // The figures the help text (and docs/operations.md) give.
+        assert_eq!(a.max_clients, 10_000);
+        assert_eq!(a.backlog, 1024);
+        assert!(a.eval_threads.is_none());
     }
 
     #[test]

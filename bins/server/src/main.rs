@@ -16,7 +16,10 @@ mod worker;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: cli::Args = argh::from_env();
+    let args: cli::Args = match sockets::cli::args("calc-server") {
+        Ok(args) => args,
+        Err(status) => return status,
+    };
     if args.version {
         println!("calc-server {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;

@@ -4,9 +4,12 @@
 //! address and port, not HAProxy's.
 //!
 //! Needs the `haproxy` binary (`$HAPROXY`, `PATH`, or /usr/sbin).
-//! `cargo xtask ci` installs it from Debian's packages when it runs as root
-//! and haproxy is missing. Without haproxy this test fails when `CI` is set
-//! (a check CI must not skip); elsewhere it says on stderr that it skipped.
+//! `cargo xtask ci` installs it from Debian's packages (as root) when it is
+//! missing under CI, or when asked with `--install-haproxy`. Without haproxy
+//! this test fails when `CI` is set (a check CI must not skip); elsewhere
+//! it says on stderr that it skipped. xtask/src/haproxy.rs finds haproxy
+//! the same way; the few lines are not shared, as that would need a crate
+//! of their own.
 
 mod common;
 
@@ -161,14 +164,15 @@ fn two_instances_behind_haproxy_with_send_proxy_v2() {
     let Some(bin) = find_haproxy() else {
         assert!(
             !in_ci(),
-            "haproxy is not installed; CI must run this test (cargo xtask ci installs it as root)"
+            "haproxy is not installed; CI must run this test (cargo xtask ci installs it under CI, as root)"
         );
         // Straight to fd 2, past libtest's capture of `eprintln!`, so the
         // skip shows in a passing run.
         let _ = writeln!(
             std::io::stderr(),
             "SKIPPED two_instances_behind_haproxy_with_send_proxy_v2: haproxy not found \
-             (apt-get install haproxy, or set HAPROXY=/path/to/haproxy)"
+             (apt-get install haproxy, cargo xtask ci --install-haproxy as root, \
+             or set HAPROXY=/path/to/haproxy)"
         );
         return;
     };

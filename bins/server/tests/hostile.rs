@@ -12,6 +12,9 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use common::{Client, Server};
+use rand::rngs::ChaCha8Rng;
+use rand::seq::IndexedRandom;
+use rand::{RngExt as _, SeedableRng};
 
 /// The default `--max-request`.
 const LIMIT: usize = 64 * 1024;
@@ -252,29 +255,13 @@ fn lone_carriage_returns_are_not_terminators_and_keep_the_session() {
     assert_eq!(c.rest(), "OK 6\n");
 }
 
-/// xorshift64*: a fixed, dependency-free sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Random bytes, biased toward what the grammar and the framing care about.
-fn random_bytes(rng: &mut Rng, len: usize) -> Vec<u8> {
+fn random_bytes(rng: &mut ChaCha8Rng, len: usize) -> Vec<u8> {
     const INTERESTING: &[u8] = b"\n\r\0()[]*+-~<>/%&|^.eEjJ_0123456789 xob\xff\xc3\xa9\xed\xa0\x80";
     (0..len)
-        .map(|_| match rng.below(4) {
-            0 => INTERESTING[rng.below(INTERESTING.len() as u64) as usize],
-            _ => rng.next() as u8,
+        .map(|_| match rng.random_range(0..4) {
+            0 => *INTERESTING.choose(rng).expect("non-empty"),
+            _ => rng.random(),
         })
         .collect()
 }
@@ -285,11 +272,11 @@ fn seeded_random_bytes_never_end_the_session() {
     let mut total_lines = 0;
     let start = Instant::now();
     for seed in 1..=8u64 {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut c = server.connect();
         let mut sent = Vec::new();
         for _ in 0..50 {
-            let len = rng.below(4000) as usize;
+            let len = rng.random_range(0..4000);
             let chunk = random_bytes(&mut rng, len);
             c.send(&chunk);
             sent.extend_from_slice(&chunk);

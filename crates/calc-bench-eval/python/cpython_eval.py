@@ -4,7 +4,8 @@
 Reads `ID<TAB>SOURCE` lines (from the `eval-cases` binary) on stdin and
 prints `ID<TAB>NANOSECONDS<TAB>ITERATIONS<TAB>REPR` lines: the median time of
 one `repr(eval(compile(SOURCE, "<expr>", "eval"), NS))`, the same
-parse + evaluate + format work the Rust runners do, with DESIGN.md's NS.
+parse + evaluate + format work the Rust runners do, with calc-core's
+namespace (crates/calc-core/python/calc_namespace.py).
 Time is the thread's CPU time (time.thread_time), the clock the Rust
 benchmarks use too: on a shared machine it leaves out the moments the
 thread waits for a core.
@@ -19,18 +20,16 @@ batches, with `ID<TAB>NANOSECONDS` per evaluation.
 usage: python3 cpython_eval.py --serve
 """
 
-import math
+import os
 import statistics
 import sys
 import time
 import timeit
 
-NS = {"__builtins__": {}, "True": True, "False": False,
-      "abs": abs, "round": round, "min": min, "max": max, "pow": pow,
-      "int": int, "float": float, "complex": complex}
-NS.update({n: getattr(math, n) for n in """sqrt exp log log2 log10 sin cos tan
-    asin acos atan atan2 sinh cosh tanh hypot floor ceil trunc factorial gcd
-    isqrt comb perm degrees radians fabs fmod copysign pi e tau inf nan""".split()})
+# The namespace, generated from calc-core's names (`cargo xtask namespace`).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "calc-core", "python"))
+from calc_namespace import NS  # noqa: E402
 
 
 def evaluator(src):

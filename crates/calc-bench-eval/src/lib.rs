@@ -24,4 +24,4 @@ mod runners;
 
 pub use cases::{cases, generated, length_series, Case, Lib, LENGTHS};
 pub use cpu_time::thread_cpu_ns;
-pub use runners::{CalcCore, Evalexpr, Fasteval, Meval, RunError, Runner};
+pub use runners::{CalcCore, Evalexpr, Fasteval, Meval, RunError, Runner, MEVAL};

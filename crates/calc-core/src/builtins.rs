@@ -182,6 +182,16 @@ impl Builtin {
     }
 }
 
+/// The names of the namespace's constants, all floats; the functions are
+/// [`Builtin::ALL`]. Together they are every name an expression can use
+/// (besides `True` and `False`, which are keywords).
+///
+/// ```
+/// assert_eq!(calc_core::eval("tau").unwrap().to_string(), "6.283185307179586");
+/// assert!(calc_core::CONSTANTS.contains(&"tau"));
+/// ```
+pub const CONSTANTS: [&str; 5] = ["pi", "e", "tau", "inf", "nan"];
+
 /// The value bound to `name` in the namespace, if any.
 pub(crate) fn lookup(name: &str) -> Option<Value> {
     let b = match name {
@@ -292,6 +302,13 @@ mod tests {
         assert_eq!(lookup("Abs"), None);
         assert_eq!(lookup("print"), None);
         assert_eq!(lookup(""), None);
+    }
+
+    #[test]
+    fn every_constant_is_a_float() {
+        for name in CONSTANTS {
+            assert!(matches!(lookup(name), Some(Value::Float(_))), "{name}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod testing;
 mod value;
 
 pub use ast::{BinOp, CmpOp, UnaryOp};
-pub use builtins::Builtin;
+pub use builtins::{Builtin, CONSTANTS};
 pub use error::{ErrorKind, EvalError};
 pub use limits::Limits;
 pub use value::{Complex, Int, Value};

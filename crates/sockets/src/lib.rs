@@ -27,6 +27,7 @@
 #![deny(missing_docs)]
 
 mod addr;
+pub mod cli;
 mod connect;
 mod listener;
 

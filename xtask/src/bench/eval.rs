@@ -9,6 +9,11 @@ use std::process::{Command, Stdio};
 use super::json;
 use super::Settings;
 
+/// calc-bench-eval's feature that compiles meval in; every cargo command
+/// here builds the crate with it (the same features each time, so it is
+/// built once).
+const MEVAL_FEATURE: &str = "meval";
+
 /// The libraries of the criterion benchmark, in table order.
 pub const LIBS: [&str; 4] = ["calc-core", "fasteval", "evalexpr", "meval"];
 
@@ -139,6 +144,8 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
             "bench",
             "-p",
             "calc-bench-eval",
+            "--features",
+            MEVAL_FEATURE,
             "--bench",
             "evaluators",
             "--",
@@ -146,7 +153,7 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
         .arg("--noplot")
         .args(&crit_args);
     let criterion_cmd = format!(
-        "cargo bench -p calc-bench-eval --bench evaluators -- --noplot {}",
+        "cargo bench -p calc-bench-eval --features meval --bench evaluators -- --noplot {}",
         crit_args.join(" ")
     );
     crate::run("criterion: calc-core, fasteval, evalexpr, meval", bench)?;
@@ -172,6 +179,8 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
             "--release",
             "-p",
             "calc-bench-eval",
+            "--features",
+            MEVAL_FEATURE,
             "--bin",
             "eval-loop",
         ]);
@@ -311,6 +320,8 @@ fn bench_binary(bin: &str, args: &[&str]) -> Result<String, String> {
         "-q",
         "-p",
         "calc-bench-eval",
+        "--features",
+        MEVAL_FEATURE,
         "--bin",
         bin,
         "--",

@@ -412,9 +412,9 @@ fn measure(programs: &Programs, args: &[String]) -> Round {
             }
         }
     };
-    let text = String::from_utf8_lossy(&out.stdout);
+    let report = json::BenchReport::parse(&String::from_utf8_lossy(&out.stdout));
     let mut round = Round {
-        figures: figures(&text),
+        figures: report.as_ref().and_then(figures),
         problem: String::new(),
     };
     if !out.status.success() {
@@ -422,7 +422,9 @@ fn measure(programs: &Programs, args: &[String]) -> Round {
             .iter()
             .flat_map(|k| ["cheap", "costly"].map(|c| format!("{c}_{k}")))
             .filter_map(|k| {
-                json::number(&text, &k)
+                report
+                    .as_ref()
+                    .and_then(|r| r.number(&k))
                     .filter(|&n| n > 0.0)
                     .map(|n| format!("{n} {k}"))
             })
@@ -437,11 +439,11 @@ fn measure(programs: &Programs, args: &[String]) -> Round {
     round
 }
 
-/// The per-class figures of one calc-bench JSON line (costly ones zero
+/// The per-class figures of one calc-bench JSON report (costly ones zero
 /// when the run had no costly class).
-fn figures(text: &str) -> Option<Figures> {
-    let n = |k: &str| json::number(text, k).unwrap_or(0.0);
-    json::number(text, "cheap_rps")?;
+fn figures(report: &json::BenchReport) -> Option<Figures> {
+    let n = |k: &str| report.number(k).unwrap_or(0.0);
+    report.number("cheap_rps")?;
     Some(Figures {
         cheap_rps: n("cheap_rps"),
         cheap_p50: n("cheap_lat_p50_us"),
@@ -528,12 +530,13 @@ mod tests {
     #[test]
     fn reads_per_class_figures() {
         let j = r#"{"rps":9.0,"cheap_requests":150,"cheap_drained":3,"cheap_rps":100.5,"cheap_lat_p50_us":40.0,"cheap_lat_p99_us":90.0,"cheap_lat_max_us":300.0,"costly_rps":2.0,"costly_lat_p50_us":20000.0,"costly_lat_p99_us":30000.0}"#;
-        let f = figures(j).expect("cheap figures");
+        let parse = |j: &str| json::BenchReport::parse(j).expect("an object");
+        let f = figures(&parse(j)).expect("cheap figures");
         assert_eq!(f.cheap_rps, 100.5);
         assert_eq!(f.cheap_p99, 90.0);
         assert_eq!(f.cheap_timed, 153.0);
         assert_eq!(f.costly_p50, 20000.0);
-        assert!(figures(r#"{"rps":1.0}"#).is_none());
+        assert!(figures(&parse(r#"{"rps":1.0}"#)).is_none());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use plotters::coord::combinators::LogCoord;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
 use super::eval::{EvalResults, LIBS};
@@ -61,6 +63,52 @@ struct Series {
     points: Vec<(f64, f64)>,
 }
 
+/// The axis captions and the x labels of a chart.
+struct Axes<'a> {
+    x_desc: &'a str,
+    y_desc: &'a str,
+    x_fmt: &'a dyn Fn(&f64) -> String,
+}
+
+/// The mesh, each series (a line and its points) and the legend, on a
+/// log-x chart whose y axis is linear or logarithmic.
+fn draw<'a, Y>(
+    mut chart: ChartContext<'a, SVGBackend<'a>, Cartesian2d<LogCoord<f64>, Y>>,
+    axes: &Axes<'_>,
+    series: &[Series],
+) -> Result<(), String>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let err = |e: DrawingAreaErrorKind<_>| e.to_string();
+    chart
+        .configure_mesh()
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .x_label_formatter(axes.x_fmt)
+        .y_label_formatter(&compact)
+        .draw()
+        .map_err(err)?;
+    for s in series {
+        let color = s.color;
+        chart
+            .draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
+            .map_err(err)?
+            .label(s.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
+        chart
+            .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
+            .map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(err)
+}
+
 /// A log-x line chart; log-y when `log_y`.
 fn line_chart(
     path: &Path,
@@ -92,69 +140,22 @@ fn line_chart(
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(80);
+    let axes = Axes {
+        x_desc,
+        y_desc,
+        x_fmt,
+    };
     if log_y {
-        let mut chart = builder
-            .build_cartesian_2d(
-                x_range.log_scale(),
-                ((y0 * 0.7).max(1e-3)..(y1 * 1.5)).log_scale(),
-            )
+        let y_range = ((y0 * 0.7).max(1e-3)..(y1 * 1.5)).log_scale();
+        let chart = builder
+            .build_cartesian_2d(x_range.log_scale(), y_range)
             .map_err(|e| err(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .x_label_formatter(x_fmt)
-            .y_label_formatter(&compact)
-            .draw()
-            .map_err(|e| err(&e))?;
-        for s in series {
-            let color = s.color;
-            chart
-                .draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
-                .map_err(|e| err(&e))?
-                .label(s.label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
-            chart
-                .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                .map_err(|e| err(&e))?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(&e))?;
+        draw(chart, &axes, series).map_err(|e| err(&e))?;
     } else {
-        let mut chart = builder
+        let chart = builder
             .build_cartesian_2d(x_range.log_scale(), 0f64..(y1 * 1.15))
             .map_err(|e| err(&e))?;
-        chart
-            .configure_mesh()
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .x_label_formatter(x_fmt)
-            .y_label_formatter(&compact)
-            .draw()
-            .map_err(|e| err(&e))?;
-        for s in series {
-            let color = s.color;
-            chart
-                .draw_series(LineSeries::new(s.points.clone(), color.stroke_width(2)))
-                .map_err(|e| err(&e))?
-                .label(s.label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color));
-            chart
-                .draw_series(s.points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                .map_err(|e| err(&e))?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(|e| err(&e))?;
+        draw(chart, &axes, series).map_err(|e| err(&e))?;
     }
     root.present().map_err(|e| err(&e))?;
     Ok(())
@@ -285,4 +286,40 @@ pub fn eval_length(results: &EvalResults, dir: &Path) -> Result<Vec<String>, Str
         &integer,
     )?;
     Ok(vec![name])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_draw_each_series_and_its_legend_on_either_y_axis() {
+        let dir = std::env::temp_dir().join(format!("xtask-plot-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let series = [
+            Series {
+                label: "first line".into(),
+                color: PALETTE[0],
+                points: vec![(1.0, 10.0), (10.0, 100.0), (100.0, 1000.0)],
+            },
+            Series {
+                label: "second line".into(),
+                color: PALETTE[1],
+                points: vec![(1.0, 5.0), (100.0, 50.0)],
+            },
+        ];
+        for log_y in [false, true] {
+            let path = dir.join(format!("chart-{log_y}.svg"));
+            line_chart(
+                &path, "a title", "x axis", "y axis", &series, log_y, &integer,
+            )
+            .unwrap();
+            let svg = std::fs::read_to_string(&path).unwrap();
+            for text in ["a title", "x axis", "y axis", "first line", "second line"] {
+                assert!(svg.contains(text), "{text} in the {log_y} chart");
+            }
+            assert_eq!(svg.matches("<circle").count(), 5, "one mark per point");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

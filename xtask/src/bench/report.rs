@@ -73,11 +73,17 @@ fn plots(out: &mut String, files: &[String]) {
     }
 }
 
-/// The generated block of the evaluator suite.
-pub fn eval_block(run: &Run<'_>, results: Result<&EvalResults, &str>, files: &[String]) -> String {
+/// A generated block: the run's header, then the suite's section (or why
+/// it was not measured), then its plots.
+fn block<T>(
+    run: &Run<'_>,
+    results: Result<&T, &str>,
+    section: fn(&mut String, &T),
+    files: &[String],
+) -> String {
     let mut out = header(run);
     match results {
-        Ok(e) => eval_section(&mut out, e),
+        Ok(r) => section(&mut out, r),
         Err(why) => {
             let _ = writeln!(out, "**Not measured:** {why}\n");
         }
@@ -86,7 +92,11 @@ pub fn eval_block(run: &Run<'_>, results: Result<&EvalResults, &str>, files: &[S
     out
 }
 
-/// The generated block of the server suite.
+/// The generated block of the evaluator suite.
+pub fn eval_block(run: &Run<'_>, results: Result<&EvalResults, &str>, files: &[String]) -> String {
+    block(run, results, eval_section, files)
+}
+
 /// The logging-off goal counted from each round's own ratio: a round runs
 /// the servers one after another within seconds, so its calc-server ÷
 /// Redis ratio saw about the same load on both sides, where the median
@@ -131,20 +141,13 @@ fn round_ratios(s: &ServerResults, kind: Kind) -> String {
     line
 }
 
+/// The generated block of the server suite.
 pub fn server_block(
     run: &Run<'_>,
     results: Result<&ServerResults, &str>,
     files: &[String],
 ) -> String {
-    let mut out = header(run);
-    match results {
-        Ok(s) => server_section(&mut out, s),
-        Err(why) => {
-            let _ = writeln!(out, "**Not measured:** {why}\n");
-        }
-    }
-    plots(&mut out, files);
-    out
+    block(run, results, server_section, files)
 }
 
 fn eval_section(out: &mut String, e: &EvalResults) {
@@ -459,14 +462,7 @@ fn server_section(out: &mut String, s: &ServerResults) {
 
 /// The generated block of the isolation suite.
 pub fn isolation_block(run: &Run<'_>, results: Result<&IsolationResults, &str>) -> String {
-    let mut out = header(run);
-    match results {
-        Ok(r) => isolation_section(&mut out, r),
-        Err(why) => {
-            let _ = writeln!(out, "**Not measured:** {why}\n");
-        }
-    }
-    out
+    block(run, results, isolation_section, &[])
 }
 
 /// A latency or rate cell; — when the run had no such class.

@@ -332,8 +332,9 @@ fn measure(bin: &Path, kind: Kind, args: &[String], connections: usize, pipeline
             return point;
         }
     };
-    let text = String::from_utf8_lossy(&out.stdout);
-    if let Some(rps) = json::number(&text, "rps") {
+    let report = json::BenchReport::parse(&String::from_utf8_lossy(&out.stdout));
+    let number = |key: &str| report.as_ref().and_then(|r| r.number(key));
+    if let Some(rps) = number("rps") {
         point.rps = Some(rps);
         for (slot, key) in point.latency_us.iter_mut().zip([
             "lat_p50_us",
@@ -342,17 +343,13 @@ fn measure(bin: &Path, kind: Kind, args: &[String], connections: usize, pipeline
             "lat_p999_us",
             "lat_max_us",
         ]) {
-            *slot = json::number(&text, key).unwrap_or(0.0);
+            *slot = number(key).unwrap_or(0.0);
         }
     }
     if !out.status.success() {
         let counts: Vec<String> = ["wrong", "unexpected", "conn_errors", "unanswered"]
             .iter()
-            .filter_map(|k| {
-                json::number(&text, k)
-                    .filter(|&n| n > 0.0)
-                    .map(|n| format!("{n} {k}"))
-            })
+            .filter_map(|k| number(k).filter(|&n| n > 0.0).map(|n| format!("{n} {k}")))
             .collect();
         let stderr = String::from_utf8_lossy(&out.stderr);
         point.problem = if counts.is_empty() {

@@ -46,7 +46,7 @@ pub fn parsed_answer(text: &str, limits: &Limits) -> CoreAnswer {
     let result = catch_unwind(AssertUnwindSafe(|| {
         calc_core::Expr::parse(text)
             .and_then(|e| e.eval(&calc_core::Env::new()))
-            .and_then(|v| repr(&v, limits))
+            .and_then(|v| v.repr(limits))
     }));
     match result {
         Ok(Ok(repr)) => CoreAnswer::Ok(repr),
@@ -55,26 +55,6 @@ pub fn parsed_answer(text: &str, limits: &Limits) -> CoreAnswer {
             message: e.message().to_string(),
         },
         Err(payload) => CoreAnswer::Panic(panic_message(payload.as_ref())),
-    }
-}
-
-/// Python's repr of a calc-core value, with the 4300-digit output limit.
-fn repr(value: &calc_core::Value, limits: &Limits) -> Result<String, calc_core::EvalError> {
-    // Resolves to the inherent `Value::repr(&Limits)` (which applies the
-    // digit limit) wherever calc-core has it; the trait below is only the
-    // fallback for a calc-core whose `Value` has nothing but `Display`.
-    value.repr(limits)
-}
-
-/// Fallback for [`repr`]; an inherent method of the same name wins.
-#[allow(dead_code)]
-trait ReprFallback {
-    fn repr(&self, limits: &Limits) -> Result<String, calc_core::EvalError>;
-}
-
-impl ReprFallback for calc_core::Value {
-    fn repr(&self, _limits: &Limits) -> Result<String, calc_core::EvalError> {
-        Ok(self.to_string())
     }
 }
 

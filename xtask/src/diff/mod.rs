@@ -16,33 +16,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use argh::FromArgs;
+
 use compare::{
     core_answer, parsed_answer, show_core, show_py, verdict, Category, CoreAnswer, Verdict,
 };
 use oracle::{Mode, Oracle, PyAnswer};
-
-const USAGE: &str = "\
-usage: cargo xtask diff [--count N] [--seed S] [--show K] [--jobs J]
-                        [--start I] [--messages K] [--no-shrink]
-                        [--check-subset] [--print] [--trace]
-                        [--focus NAME] [--expr TEXT]...
-
-  --count N       cases to run (default 20000)
-  --seed S        generator seed (default: from the clock, printed)
-  --show K        differences shown in full (default 20)
-  --jobs J        parallel python3 oracles / calc-core threads (default 2)
-  --start I       index of the first case (with --count 1: replay one case)
-  --messages K    also show K cases whose error messages differ (not a failure)
-  --no-shrink     do not minimise the differences shown
-  --check-subset  have python check every case is inside the language
-  --print         print the generated cases and exit (mutants are tagged)
-  --trace         print each case to stderr before calc-core runs it
-                  (to find a case that crashes the process)
-  --expr TEXT     compare just TEXT (repeatable), e.g. a hand-made case
-  --focus NAME    generate only from one generator: grammar, mutant, or a
-                  corner template (true-division, float-repr, complex, round,
-                  bigint-bits, ...; an unknown name lists them all)
-";
 
 /// Cases per oracle round trip.
 const BATCH: u64 = 2048;
@@ -52,6 +31,94 @@ const HANG: Duration = Duration::from_secs(10);
 
 /// Differences kept in memory for the report (the rest are only counted).
 const KEEP: usize = 2000;
+
+/// Differential test of calc-core against python3: seeded random
+/// expressions, each evaluated by both; the answers must agree.
+#[derive(FromArgs, Debug, Clone, PartialEq, Eq)]
+#[argh(subcommand, name = "diff")]
+pub struct Args {
+    /// cases to run (default 20000)
+    #[argh(
+        option,
+        default = "20_000",
+        from_str_fn(crate::parse_u64),
+        arg_name = "N"
+    )]
+    pub count: u64,
+    /// generator seed (default: from the clock, printed)
+    #[argh(option, from_str_fn(crate::parse_u64), arg_name = "S")]
+    pub seed: Option<u64>,
+    /// differences shown in full (default 20)
+    #[argh(option, default = "20", arg_name = "K")]
+    pub show: usize,
+    /// parallel python3 oracles and calc-core threads (default 2)
+    #[argh(option, default = "2", arg_name = "J")]
+    pub jobs: usize,
+    /// index of the first case (with --count 1: replay one case)
+    #[argh(option, default = "0", from_str_fn(crate::parse_u64), arg_name = "I")]
+    pub start: u64,
+    /// also show K cases whose error messages differ (not a failure)
+    #[argh(option, default = "0", arg_name = "K")]
+    pub messages: usize,
+    /// do not minimise the differences shown
+    #[argh(switch)]
+    pub no_shrink: bool,
+    /// have python check every case is inside the language
+    #[argh(switch)]
+    pub check_subset: bool,
+    /// print the generated cases and exit (mutants are tagged)
+    #[argh(switch)]
+    pub print: bool,
+    /// print each case to stderr before calc-core runs it (to find a case
+    /// that crashes the process)
+    #[argh(switch)]
+    pub trace: bool,
+    /// generate only from one generator: grammar, mutant, or a corner
+    /// template (true-division, float-repr, complex, round, bigint-bits,
+    /// ...; an unknown name lists them all)
+    #[argh(option, from_str_fn(focus), arg_name = "NAME")]
+    pub focus: Option<usize>,
+    /// compare just TEXT (repeatable), e.g. a hand-made case
+    #[argh(option, arg_name = "TEXT")]
+    pub expr: Vec<String>,
+}
+
+impl Args {
+    /// What `cargo xtask ci` runs: `--count 20000 --seed 1`.
+    pub fn ci() -> Args {
+        Args {
+            count: 20_000,
+            seed: Some(1),
+            show: 20,
+            jobs: 2,
+            start: 0,
+            messages: 0,
+            no_shrink: false,
+            check_subset: false,
+            print: false,
+            trace: false,
+            focus: None,
+            expr: Vec::new(),
+        }
+    }
+}
+
+/// A `--focus` name: its index in [`gen::FOCUS`].
+fn focus(name: &str) -> Result<usize, String> {
+    gen::FOCUS
+        .iter()
+        .position(|n| *n == name)
+        .ok_or_else(|| format!("unknown focus {name}; one of: {}", gen::FOCUS.join(" ")))
+}
+
+/// What a run found, for `cargo xtask ci`'s summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// Cases generated and run.
+    pub cases: u64,
+    /// Cases where calc-core and CPython differ.
+    pub differences: u64,
+}
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -65,11 +132,30 @@ struct Options {
     check_subset: bool,
     print: bool,
     trace: bool,
-    exprs: Vec<String>,
     focus: Option<usize>,
 }
 
 impl Options {
+    fn new(args: &Args) -> Options {
+        let clock = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Options {
+            count: args.count,
+            seed: args.seed.unwrap_or(clock % 1_000_000),
+            start: args.start,
+            show: args.show,
+            jobs: args.jobs.max(1),
+            messages: args.messages,
+            shrink: !args.no_shrink,
+            check_subset: args.check_subset,
+            print: args.print,
+            trace: args.trace,
+            focus: args.focus,
+        }
+    }
+
     fn case(&self, index: u64) -> gen::Case {
         gen::case_focused(self.seed, index, self.focus)
     }
@@ -85,67 +171,6 @@ impl Options {
             self.seed
         )
     }
-}
-
-fn parse_options(args: &[String]) -> Result<Options, String> {
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let mut o = Options {
-        count: 20_000,
-        seed: clock % 1_000_000,
-        start: 0,
-        show: 20,
-        jobs: 2,
-        messages: 0,
-        shrink: true,
-        check_subset: false,
-        print: false,
-        trace: false,
-        exprs: Vec::new(),
-        focus: None,
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = |name: &str| -> Result<u64, String> {
-            let v = it
-                .next()
-                .ok_or(format!("{name} needs a value\n\n{USAGE}"))?;
-            v.replace('_', "")
-                .parse()
-                .map_err(|_| format!("{name}: not a number: {v}"))
-        };
-        match flag.as_str() {
-            "--count" => o.count = value("--count")?,
-            "--seed" => o.seed = value("--seed")?,
-            "--start" => o.start = value("--start")?,
-            "--show" => o.show = value("--show")? as usize,
-            "--jobs" => o.jobs = (value("--jobs")? as usize).max(1),
-            "--messages" => o.messages = value("--messages")? as usize,
-            "--no-shrink" => o.shrink = false,
-            "--check-subset" => o.check_subset = true,
-            "--print" => o.print = true,
-            "--trace" => o.trace = true,
-            "--focus" => {
-                let name = it
-                    .next()
-                    .ok_or(format!("--focus needs a value\n\n{USAGE}"))?;
-                let f = gen::FOCUS.iter().position(|n| n == name).ok_or_else(|| {
-                    format!("--focus: unknown {name}; one of: {}", gen::FOCUS.join(" "))
-                })?;
-                o.focus = Some(f);
-            }
-            "--expr" => o.exprs.push(
-                it.next()
-                    .ok_or(format!("--expr needs a value\n\n{USAGE}"))?
-                    .clone(),
-            ),
-            "-h" | "--help" => return Err(USAGE.to_string()),
-            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
-        }
-    }
-    Ok(o)
 }
 
 /// One difference, as reported.
@@ -269,16 +294,12 @@ impl Progress {
 /// stuck on one of its cases (a generator bug); the run is aborted.
 const ORACLE_HANG: Duration = Duration::from_secs(120);
 
-/// Runs the differential test with command-line `args`.
-pub fn run(args: &[String]) -> Result<(), String> {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        print!("{USAGE}");
-        return Ok(());
+/// Runs the differential test.
+pub fn run(args: &Args) -> Result<Outcome, String> {
+    if !args.expr.is_empty() {
+        return compare_exprs(&args.expr);
     }
-    let o = parse_options(args)?;
-    if !o.exprs.is_empty() {
-        return compare_exprs(&o.exprs);
-    }
+    let o = Options::new(args);
     if o.print {
         for i in o.start..o.start.saturating_add(o.count) {
             let case = o.case(i);
@@ -288,7 +309,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             };
             println!("{tag}{}", case.text);
         }
-        return Ok(());
+        return Ok(Outcome {
+            cases: 0,
+            differences: 0,
+        });
     }
     let started = Instant::now();
     let progress = Arc::new(Progress {
@@ -346,12 +370,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             stats.differences()
         ))
     } else {
-        Ok(())
+        Ok(Outcome {
+            cases: stats.cases,
+            differences: 0,
+        })
     }
 }
 
 /// `--expr`: both answers for hand-given inputs.
-fn compare_exprs(exprs: &[String]) -> Result<(), String> {
+fn compare_exprs(exprs: &[String]) -> Result<Outcome, String> {
     let mut oracle = Oracle::start()?;
     let limits = calc_core::Limits::default();
     let mut differ = 0;
@@ -380,7 +407,10 @@ fn compare_exprs(exprs: &[String]) -> Result<(), String> {
     if differ > 0 {
         Err(format!("{differ} of {} inputs differ", exprs.len()))
     } else {
-        Ok(())
+        Ok(Outcome {
+            cases: exprs.len() as u64,
+            differences: 0,
+        })
     }
 }
 
@@ -644,9 +674,13 @@ fn summary(o: &Options, stats: &Stats, elapsed: Duration, shown: usize) {
 mod tests {
     use super::*;
 
+    fn parse(args: &[&str]) -> Result<Args, argh::EarlyExit> {
+        Args::from_args(&["cargo xtask diff"], args)
+    }
+
     #[test]
     fn options() {
-        let args: Vec<String> = [
+        let a = parse(&[
             "--count",
             "1_000",
             "--seed",
@@ -654,13 +688,35 @@ mod tests {
             "--jobs",
             "0",
             "--no-shrink",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        let o = parse_options(&args).unwrap();
+        ])
+        .unwrap();
+        let o = Options::new(&a);
         assert_eq!((o.count, o.seed, o.jobs, o.shrink), (1000, 7, 1, false));
-        assert!(parse_options(&["--bogus".to_string()]).is_err());
-        assert!(parse_options(&["--count".to_string()]).is_err());
+        assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--count"]).is_err());
+        assert!(parse(&["--count", "many"]).is_err());
+    }
+
+    #[test]
+    fn defaults_and_the_ci_run() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(
+            (a.count, a.show, a.jobs, a.start, a.seed),
+            (20_000, 20, 2, 0, None)
+        );
+        assert_eq!(
+            parse(&["--count", "20000", "--seed", "1"]).unwrap(),
+            Args::ci()
+        );
+    }
+
+    #[test]
+    fn focus_and_exprs() {
+        let name = gen::FOCUS[1];
+        let a = parse(&["--focus", name, "--expr", "1+1", "--expr", "2"]).unwrap();
+        assert_eq!(a.focus, Some(1));
+        assert_eq!(a.expr, ["1+1", "2"]);
+        let e = parse(&["--focus", "nowhere"]).unwrap_err();
+        assert!(e.output.contains(gen::FOCUS[0]), "{}", e.output);
     }
 }

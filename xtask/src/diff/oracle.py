@@ -17,14 +17,8 @@ import warnings
 
 warnings.simplefilter("ignore")
 
-# NS exactly as in DESIGN.md section 2.
-import math
-NS = {"__builtins__": {}, "True": True, "False": False,
-      "abs": abs, "round": round, "min": min, "max": max, "pow": pow,
-      "int": int, "float": float, "complex": complex}
-NS.update({n: getattr(math, n) for n in """sqrt exp log log2 log10 sin cos tan
-    asin acos atan atan2 sinh cosh tanh hypot floor ceil trunc factorial gcd
-    isqrt comb perm degrees radians fabs fmod copysign pi e tau inf nan""".split()})
+# NS: oracle.rs puts crates/calc-core/python/calc_namespace.py (generated
+# from calc-core's names) before this script.
 
 OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.LShift, ast.RShift, ast.BitOr, ast.BitXor, ast.BitAnd,

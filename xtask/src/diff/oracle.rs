@@ -4,8 +4,12 @@
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-/// The oracle script; NS in it is DESIGN.md section 2's, verbatim.
-const SCRIPT: &str = include_str!("oracle.py");
+/// The oracle script, after the namespace it evaluates in (generated from
+/// calc-core's names by `cargo xtask namespace`).
+const SCRIPT: &str = concat!(
+    include_str!("../../../crates/calc-core/python/calc_namespace.py"),
+    include_str!("oracle.py")
+);
 
 /// CPython's answer for one expression.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,60 +1,53 @@
-//! A tiny deterministic PRNG (splitmix64), so a seed names a run exactly
-//! and xtask needs no dependency.
+//! The generator's random draws, from rand's ChaCha8Rng: portable, so a
+//! seed names a run exactly on every machine and rand version.
 
-/// splitmix64: fast, well mixed, and trivially seeded per case.
-#[derive(Debug, Clone)]
-pub struct Rng {
-    state: u64,
-}
+use rand::rngs::ChaCha8Rng;
+use rand::seq::IndexedRandom;
+use rand::{Rng as _, RngExt, SeedableRng};
+
+/// The draws [`super::gen`] makes, over one ChaCha8 stream.
+#[derive(Debug)]
+pub struct Rng(ChaCha8Rng);
 
 impl Rng {
-    /// The generator for case `index` of the run seeded with `seed`: each case
-    /// has its own stream, so the split of cases among jobs does not change
-    /// what is generated.
+    /// The generator for case `index` of the run seeded with `seed`: each
+    /// case reads its own ChaCha stream (`set_stream(index)`), so the split
+    /// of cases among jobs does not change what is generated.
     pub fn for_case(seed: u64, index: u64) -> Rng {
-        let mut r = Rng {
-            state: seed ^ 0x5851_f42d_4c95_7f2d,
-        };
-        let a = r.next_u64();
-        Rng {
-            state: a ^ index.wrapping_mul(0x9e37_79b9_7f4a_7c15),
-        }
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
+        r.set_stream(index);
+        Rng(r)
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
-    /// A uniform integer in `0..n` (`n > 0`; returns 0 for `n == 0`).
+    /// A uniform integer in `0..n` (0 for `n == 0`).
     pub fn below(&mut self, n: u64) -> u64 {
         if n == 0 {
-            return 0;
+            0
+        } else {
+            self.0.random_range(0..n)
         }
-        // Multiply-shift: the bias is negligible for the small n used here.
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
     /// A uniform integer in `lo..=hi`.
     pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = hi.wrapping_sub(lo) as u64;
-        lo.wrapping_add(self.below(span.wrapping_add(1)) as i64)
+        self.0.random_range(lo..=hi)
     }
 
-    /// True with probability `num / den`.
+    /// True with probability `num / den` (always when `num >= den`).
     pub fn chance(&mut self, num: u64, den: u64) -> bool {
         self.below(den) < num
     }
 
     /// A uniformly chosen element of a non-empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        let i = self.below(items.len() as u64) as usize;
-        // `below` is < len for a non-empty slice; callers pass constants.
-        &items[i.min(items.len().saturating_sub(1))]
+        items
+            .choose(&mut self.0)
+            .expect("pick from a non-empty slice")
     }
 
     /// An index chosen with the given relative weights.
@@ -85,6 +78,21 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_names_the_same_sequence_everywhere() {
+        // ChaCha8Rng is portable: these are its first words for seed 1,
+        // stream 0 and stream 7. A change here renames every run's cases.
+        let first = |seed, index| Rng::for_case(seed, index).next_u64();
+        assert_eq!(
+            [first(1, 0), first(1, 7)],
+            [FIRST_1_0, FIRST_1_7],
+            "ChaCha8Rng's sequence changed"
+        );
+    }
+
+    const FIRST_1_0: u64 = 7_424_550_030_962_593_201;
+    const FIRST_1_7: u64 = 8_577_810_123_518_004_597;
+
+    #[test]
     fn cases_differ() {
         assert_ne!(
             Rng::for_case(1, 7).next_u64(),
@@ -106,6 +114,8 @@ mod tests {
             seen[(v + 2) as usize] = true;
         }
         assert!(seen.iter().all(|&s| s));
+        assert_eq!(r.below(0), 0);
+        let _ = r.range(i64::MIN, i64::MAX);
     }
 
     #[test]

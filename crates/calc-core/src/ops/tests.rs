@@ -4,9 +4,11 @@
 
 use super::*;
 use crate::builtins::Builtin;
-use crate::testing::Rng;
 use crate::Limits;
 use num_bigint::BigInt;
+use rand::rngs::ChaCha8Rng;
+use rand::seq::IndexedRandom;
+use rand::{Rng as _, RngExt as _, SeedableRng};
 
 fn int(s: &str) -> Value {
     Value::Int(Int::from_bigint(s.parse().unwrap()))
@@ -268,7 +270,7 @@ fn builtins_as_operands() {
 /// gives what `binary` gives, values, errors and budget used alike.
 #[test]
 fn owned_left_operand_matches_binary() {
-    let mut rng = Rng(0x5eed_0f0b_1e55_0001);
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_0f0b_1e55_0001);
     let mut values = vec![
         int("9223372036854775808"),
         int("-9223372036854775809"),
@@ -283,10 +285,10 @@ fn owned_left_operand_matches_binary() {
         c(1.0, 2.0),
     ];
     for _ in 0..300 {
-        let limbs = 1 + rng.below(6) as usize;
-        let digits: Vec<u32> = (0..2 * limbs).map(|_| rng.next() as u32).collect();
+        let limbs = 1 + rng.random_range(0..6) as usize;
+        let digits: Vec<u32> = (0..2 * limbs).map(|_| rng.next_u64() as u32).collect();
         let v = BigInt::from(num_bigint::BigUint::new(digits));
-        let v = if rng.below(2) == 0 { -v } else { v };
+        let v = if rng.random_range(0..2) == 0 { -v } else { v };
         values.push(Value::Int(Int::from_bigint(v)));
     }
     // 2**(max_int_bits - 1) + itself needs one bit too many: LimitError.
@@ -344,7 +346,7 @@ fn limits_refuse_huge_work_at_once() {
 }
 
 /// A random operand and its Python source text.
-fn random_value(rng: &mut Rng) -> (Value, String) {
+fn random_value(rng: &mut ChaCha8Rng) -> (Value, String) {
     const FLOATS: &[f64] = &[
         0.0,
         -0.0,
@@ -391,36 +393,36 @@ fn random_value(rng: &mut Rng) -> (Value, String) {
         i64::MIN,
         -(1 << 62),
     ];
-    let float = |rng: &mut Rng| -> f64 {
-        match rng.next() % 4 {
-            0 => f64::from_bits(rng.next()),
-            1 => (rng.next() % 2000) as f64 / 8.0 - 125.0,
-            _ => rng.pick(FLOATS),
+    let float = |rng: &mut ChaCha8Rng| -> f64 {
+        match rng.next_u64() % 4 {
+            0 => f64::from_bits(rng.next_u64()),
+            1 => (rng.next_u64() % 2000) as f64 / 8.0 - 125.0,
+            _ => *FLOATS.choose(&mut *rng).expect("non-empty"),
         }
     };
     let fsrc = |x: f64| format!("float('{}')", Value::Float(x));
-    match rng.next() % 10 {
+    match rng.next_u64() % 10 {
         0 => {
-            let b = rng.next() % 2 == 0;
+            let b = rng.next_u64() % 2 == 0;
             (
                 Value::Bool(b),
                 if b { "True".into() } else { "False".into() },
             )
         }
         1 | 2 => {
-            let v = rng.pick(INTS);
+            let v = *INTS.choose(&mut *rng).expect("non-empty");
             (Value::from(v), format!("({v})"))
         }
         3 => {
-            let v = (rng.next() % 2001) as i64 - 1000;
+            let v = (rng.next_u64() % 2001) as i64 - 1000;
             (Value::from(v), format!("({v})"))
         }
         4 => {
-            let mut v = BigInt::from(rng.next() % 4 + 1);
-            for _ in 0..(rng.next() % 4) {
-                v = (v << 64u32) + rng.next();
+            let mut v = BigInt::from(rng.next_u64() % 4 + 1);
+            for _ in 0..(rng.next_u64() % 4) {
+                v = (v << 64u32) + rng.next_u64();
             }
-            let v = if rng.next() % 2 == 0 { -v } else { v };
+            let v = if rng.next_u64() % 2 == 0 { -v } else { v };
             let i = Int::from_bigint(v);
             (Value::Int(i.clone()), format!("({i})"))
         }
@@ -436,7 +438,7 @@ fn random_value(rng: &mut Rng) -> (Value, String) {
             )
         }
         _ => {
-            if rng.next() % 2 == 0 {
+            if rng.next_u64() % 2 == 0 {
                 (Value::Builtin(Builtin::Abs), "abs".into())
             } else {
                 (Value::Builtin(Builtin::Float), "float".into())
@@ -471,7 +473,7 @@ fn random_operations_match_python() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d)
     };
-    let mut rng = Rng(env("CALC_OPS_SEED", 0x1234_5678_9abc_def1) | 1);
+    let mut rng = ChaCha8Rng::seed_from_u64(env("CALC_OPS_SEED", 0x1234_5678_9abc_def1));
     let count = env("CALC_OPS_COUNT", 40_000) as usize;
     let bin_ops = [
         BinOp::Add,
@@ -500,9 +502,9 @@ fn random_operations_match_python() {
     while cases.len() < count {
         let (a, asrc) = random_value(&mut rng);
         let (b, bsrc) = random_value(&mut rng);
-        match rng.next() % 6 {
+        match rng.next_u64() % 6 {
             0..=2 => {
-                let op = rng.pick(&bin_ops);
+                let op = *bin_ops.choose(&mut rng).expect("non-empty");
                 if too_big_for_python(op, &a, &b) || is_type_union(op, &a, &b) {
                     continue;
                 }
@@ -513,11 +515,11 @@ fn random_operations_match_python() {
                 cases.push((format!("{asrc} {} {bsrc}", op.symbol()), got));
             }
             3 | 4 => {
-                let op = rng.pick(&cmp_ops);
+                let op = *cmp_ops.choose(&mut rng).expect("non-empty");
                 cases.push((format!("{asrc} {} {bsrc}", op.symbol()), cmp(&a, op, &b)));
             }
             _ => {
-                let op = rng.pick(&un_ops);
+                let op = *un_ops.choose(&mut rng).expect("non-empty");
                 cases.push((format!("{}{asrc}", op.symbol()), un(op, &a)));
             }
         }
