@@ -12,7 +12,7 @@
 //! | `f64` to `Int`, truncating | [`Int::from_f64`] (ValueError / OverflowError for nan / inf) |
 //! | an int literal | [`Int::from_str_radix`] |
 //! | int arithmetic with limits | `Int::add`, `sub`, `mul`, `floor_div`, `modulo`, `pow`, `shl`, `shr`, `bitand`/`bitor`/`bitxor` and `num::division::true_div` (crate-private, take a `Budget`); or any operator through `ops::binary` |
-//! | a value as a number | [`Value::as_i64`], [`Value::as_f64`], [`Value::as_int`] |
+//! | a value as a number | [`Value::as_int`], and crate::conv's `TryFrom`s ([`Value::as_i64`], [`Value::as_f64`], [`Value::as_complex`]) |
 //! | Python's type name for messages | [`Value::type_name`] |
 //! | repr under the digit limit | [`Value::repr`], [`Value::write_repr`] |
 
@@ -113,44 +113,11 @@ impl Value {
         }
     }
 
-    /// The value as an `i64` if it is an int (or bool) that fits.
-    ///
-    /// ```
-    /// use calc_core::Value;
-    /// assert_eq!(Value::Bool(true).as_i64(), Some(1));
-    /// assert_eq!(Value::Float(1.0).as_i64(), None);
-    /// ```
-    pub fn as_i64(&self) -> Option<i64> {
-        match self {
-            Value::Bool(b) => Some(i64::from(*b)),
-            Value::Int(Int::Small(v)) => Some(*v),
-            _ => None,
-        }
-    }
-
     /// The value as an [`Int`] if it is an int or a bool.
     pub fn as_int(&self) -> Option<Int> {
         match self {
             Value::Bool(b) => Some(Int::Small(i64::from(*b))),
             Value::Int(i) => Some(i.clone()),
-            _ => None,
-        }
-    }
-
-    /// The value as a float, converting as Python's `float(x)` does for
-    /// ints and bools (correctly rounded). `None` for complex values,
-    /// built-ins and ints too large for a float.
-    ///
-    /// ```
-    /// use calc_core::Value;
-    /// assert_eq!(Value::from(3).as_f64(), Some(3.0));
-    /// assert_eq!(Value::Float(0.5).as_f64(), Some(0.5));
-    /// ```
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-            Value::Int(i) => i.to_f64().ok(),
-            Value::Float(x) => Some(*x),
             _ => None,
         }
     }
@@ -304,15 +271,8 @@ mod tests {
 
     #[test]
     fn accessors() {
-        assert_eq!(v_int("18446744073709551616").as_i64(), None);
-        assert_eq!(
-            v_int("18446744073709551616").as_f64(),
-            Some(18446744073709551616.0)
-        );
         assert_eq!(Value::Bool(false).as_int(), Some(Int::Small(0)));
-        assert_eq!(Value::Complex(Complex::new(1.0, 0.0)).as_f64(), None);
-        let huge = Value::Int(Int::from_bigint(BigInt::from(1) << 1024u32));
-        assert_eq!(huge.as_f64(), None); // float(2**1024) is OverflowError
+        assert_eq!(Value::Float(0.0).as_int(), None);
     }
 
     #[test]
