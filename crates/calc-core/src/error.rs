@@ -9,6 +9,7 @@ use std::borrow::Cow;
 /// the language but would cost more time or memory than the configured
 /// [`Limits`](crate::Limits) allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The text is not an expression of the language (CPython `SyntaxError`).
     Syntax,

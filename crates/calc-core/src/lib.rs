@@ -46,7 +46,6 @@ mod print;
 mod testing;
 mod value;
 
-pub use ast::{BinOp, CmpOp, UnaryOp};
 pub use builtins::Builtin;
 pub use conv::ConversionError;
 pub use env::{Arity, Env};

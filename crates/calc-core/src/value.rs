@@ -55,7 +55,13 @@ impl Complex {
 
 /// A value of the language.
 ///
-/// `Display` prints Python's `repr`:
+/// More kinds of value may be added: a `match` on a `Value` needs a
+/// wildcard arm.
+///
+/// `Display` prints Python's `repr`, bounded as [`Value::repr`] is with
+/// the default [`Limits`]: an int of more than 4300 decimal digits prints
+/// as `<int of more than 4300 digits>` (converting it would take time
+/// quadratic in its length); [`Value::repr_unbounded`] prints every digit.
 ///
 /// ```
 /// assert_eq!(calc_core::eval("0.1 + 0.2").unwrap().to_string(), "0.30000000000000004");
@@ -63,6 +69,7 @@ impl Complex {
 /// assert_eq!(calc_core::eval("True + 1").unwrap().to_string(), "2");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// `True` or `False` (an int subtype, as in Python).
     Bool(bool),
@@ -149,6 +156,22 @@ impl Value {
         }
     }
 
+    /// Python's `repr(value)` without any digit limit: an int of `n`
+    /// digits takes time quadratic in `n` to convert (about 0.1 s for
+    /// 150,000 digits), so output for untrusted input should use
+    /// [`Value::repr`] or `Display`.
+    ///
+    /// ```
+    /// let v = calc_core::eval("10**5000").unwrap();
+    /// assert_eq!(v.repr_unbounded().len(), 5001);
+    /// assert_eq!(v.to_string(), "<int of more than 4300 digits>");
+    /// ```
+    pub fn repr_unbounded(&self) -> String {
+        let mut out = String::new();
+        self.write_unlimited(&mut out);
+        out
+    }
+
     /// Python's repr without any digit limit.
     fn write_unlimited(&self, out: &mut String) {
         match self {
@@ -183,15 +206,22 @@ fn builtin_type_name(b: Builtin) -> &'static str {
     }
 }
 
-/// Python's `repr` without the digit limit of [`Value::repr`]: printing an
-/// int of hundreds of thousands of digits takes long (the conversion is
-/// quadratic), so output for untrusted input should use [`Value::repr`].
+/// Python's `repr`, with the default digit limit of [`Value::repr`]: an
+/// int over it prints as `<int of more than 4300 digits>`.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Written straight to the formatter: no intermediate allocation.
         match self {
             Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
-            Value::Int(i) => fmt::Display::fmt(i, f),
+            Value::Int(Int::Small(v)) => fmt::Display::fmt(v, f),
+            Value::Int(i) => {
+                let limit = Limits::default().max_str_digits;
+                let mut s = String::new();
+                match repr::write_int(&mut s, i, Some(limit)) {
+                    Ok(()) => f.write_str(&s),
+                    Err(_) => write!(f, "<int of more than {limit} digits>"),
+                }
+            }
             Value::Float(x) => {
                 repr::write_float(f, *x, true, false);
                 Ok(())
@@ -290,7 +320,9 @@ mod tests {
         );
         let neg = Value::Int(Int::from_bigint(-num_traits::pow(BigInt::from(10), 4299)));
         assert_eq!(neg.repr(&limits).unwrap().len(), 4301); // sign is not a digit
-        assert_eq!(over.to_string().len(), 4301); // Display has no limit
+        assert_eq!(over.to_string(), "<int of more than 4300 digits>");
+        assert_eq!(over.repr_unbounded().len(), 4301);
+        assert_eq!(big.to_string().len(), 4300);
         let mut out = String::from("x");
         assert!(over.write_repr(&mut out, &limits).is_err());
         assert_eq!(out, "x");
