@@ -197,17 +197,34 @@ pub(crate) enum Node {
 }
 
 /// A parsed expression: an arena of nodes and the root's index.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Trees are equal when their nodes, names and root are: the spans, where
+/// the text was, do not count.
+#[derive(Debug, Clone)]
 pub(crate) struct Tree {
     /// Every node; children precede parents.
     pub nodes: Vec<Node>,
+    /// The byte span `start..end` of each node's source text, by node id
+    /// (an `Item`'s is its operand's); offsets saturate at `u32::MAX`.
+    pub spans: Vec<(u32, u32)>,
     /// The names the expression mentions (each once).
     pub names: Vec<Box<str>>,
     /// The node the expression evaluates.
     pub root: NodeId,
 }
 
+impl PartialEq for Tree {
+    fn eq(&self, other: &Tree) -> bool {
+        self.nodes == other.nodes && self.names == other.names && self.root == other.root
+    }
+}
+
 impl Tree {
+    /// The span of node `id`, if recorded.
+    pub(crate) fn span(&self, id: NodeId) -> Option<(u32, u32)> {
+        self.spans.get(id as usize).copied()
+    }
+
     /// The node `id`. Ids come from the parser, which only hands out ids of
     /// nodes it has pushed, so a failed lookup is a bug in calc-core; it is
     /// still an error rather than a panic.

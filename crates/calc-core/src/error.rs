@@ -9,6 +9,7 @@ use std::borrow::Cow;
 /// the language but would cost more time or memory than the configured
 /// [`Limits`](crate::Limits) allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The text is not an expression of the language (CPython `SyntaxError`).
     Syntax,
@@ -25,6 +26,9 @@ pub enum ErrorKind {
     Name,
     /// The evaluation would exceed a configured limit (ours: `LimitError`).
     Limit,
+    /// A user function panicked (CPython `RuntimeError`, the class for an
+    /// error that fits no other): see [`Env::set_function`](crate::Env::set_function).
+    Runtime,
 }
 
 impl ErrorKind {
@@ -38,6 +42,7 @@ impl ErrorKind {
             ErrorKind::Type => "TypeError",
             ErrorKind::Name => "NameError",
             ErrorKind::Limit => "LimitError",
+            ErrorKind::Runtime => "RuntimeError",
         }
     }
 }
@@ -45,8 +50,8 @@ impl ErrorKind {
 /// The message of the `LimitError` for an exhausted work budget.
 const WORK_BUDGET_MESSAGE: &str = "operation exceeds the work budget";
 
-/// An evaluation error: Python's exception class, its message and, for a
-/// `SyntaxError`, the 1-based column where the problem was found.
+/// An evaluation error: Python's exception class, its message and where
+/// in the source it arose.
 ///
 /// `Display` prints `Class: message`, as Python's traceback does on its last
 /// line:
@@ -56,31 +61,92 @@ const WORK_BUDGET_MESSAGE: &str = "operation exceeds the work budget";
 /// assert_eq!(err.to_string(), "ZeroDivisionError: division by zero");
 /// assert_eq!(err.kind(), calc_core::ErrorKind::ZeroDivision);
 /// ```
+///
+/// # Positions
+///
+/// - A `SyntaxError` has a [`line`](EvalError::line) and a
+///   [`column`](EvalError::column), 1-based, counted in characters as
+///   CPython counts them.
+/// - An error [`Expr::eval`](crate::Expr::eval) or
+///   [`Expr::check`](crate::Expr::check) raises while evaluating has the
+///   [`span`](EvalError::span) of the source text of the failing
+///   operation, call or name, in bytes. Errors of the one-shot functions
+///   ([`eval`](crate::eval()), [`eval_with`](crate::eval_with), ...), which
+///   mostly evaluate without a tree, have none, nor have errors of the
+///   whole input (its length) or the ones a user function builds until the
+///   call is reported.
+///
+/// # Constructors
+///
+/// [`EvalError::new`] and the class-named constructors
+/// ([`EvalError::value`], [`EvalError::type_error`], ...) are public so that
+/// user functions ([`Env::set_function`](crate::Env::set_function)) can
+/// raise Python's exceptions; an error they return gets the span of the call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {}", kind.class(), message)]
 pub struct EvalError {
     kind: ErrorKind,
     message: Cow<'static, str>,
-    column: Option<usize>,
+    /// 1-based column of a `SyntaxError` (0: none).
+    column: u32,
+    /// 1-based line of a `SyntaxError` (0: none).
+    line: u32,
+    /// Byte span of the failing node (`start == u32::MAX`: none).
+    span: (u32, u32),
 }
+
+/// No span.
+const NO_SPAN: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl EvalError {
     /// An error of `kind` with `message`.
+    ///
+    /// ```
+    /// use calc_core::{ErrorKind, EvalError};
+    /// let err = EvalError::new(ErrorKind::Value, "rate must be positive");
+    /// assert_eq!(err.to_string(), "ValueError: rate must be positive");
+    /// ```
     pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
         EvalError {
             kind,
             message: message.into(),
-            column: None,
+            column: 0,
+            line: 0,
+            span: NO_SPAN,
         }
     }
 
-    /// A `SyntaxError` at the 1-based `column` (counted in characters).
-    pub fn syntax(message: impl Into<Cow<'static, str>>, column: usize) -> Self {
+    /// A `SyntaxError` at the 1-based `column` (counted in characters) of
+    /// an unknown line; [`with_line`](Self::with_line) adds it.
+    pub(crate) fn syntax(message: impl Into<Cow<'static, str>>, column: usize) -> Self {
         EvalError {
-            kind: ErrorKind::Syntax,
-            message: message.into(),
-            column: Some(column),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            ..Self::new(ErrorKind::Syntax, message)
         }
+    }
+
+    /// The error, at the 1-based `line`.
+    pub(crate) fn with_line(mut self, line: usize) -> Self {
+        self.line = u32::try_from(line).unwrap_or(u32::MAX);
+        self
+    }
+
+    /// The error without a span: the one-shot functions report none,
+    /// whichever path evaluated the input.
+    pub(crate) fn without_span(mut self) -> Self {
+        self.span = NO_SPAN;
+        self
+    }
+
+    /// The error, at the byte span `start..end` of the source unless it
+    /// has a span already (the innermost node's wins). Offsets past
+    /// `u32::MAX` are not recorded.
+    #[cold]
+    pub(crate) fn at_span(mut self, start: u32, end: u32) -> Self {
+        if self.span.0 == u32::MAX {
+            self.span = (start, end);
+        }
+        self
     }
 
     /// A `ZeroDivisionError`.
@@ -103,9 +169,9 @@ impl EvalError {
         Self::new(ErrorKind::Type, message)
     }
 
-    /// A `NameError`.
-    pub fn name(message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(ErrorKind::Name, message)
+    /// Python's `NameError` for the unbound `name`.
+    pub(crate) fn unbound(name: &str) -> Self {
+        Self::new(ErrorKind::Name, format!("name '{name}' is not defined"))
     }
 
     /// A `LimitError`: the work would exceed a configured [`Limits`](crate::Limits) bound.
@@ -150,8 +216,50 @@ impl EvalError {
         &self.message
     }
 
-    /// For a `SyntaxError`, the 1-based column (in characters) of the error.
+    /// For a `SyntaxError`, the 1-based column (in characters) of the
+    /// error within its [`line`](Self::line); `Some(0)` for the few errors
+    /// CPython reports without a column (an int literal over the digit
+    /// limit).
+    ///
+    /// ```
+    /// let err = calc_core::Expr::parse("(1 +\n 2 +* 3)").unwrap_err();
+    /// assert_eq!((err.line(), err.column()), (Some(2), Some(5)));
+    /// ```
     pub fn column(&self) -> Option<usize> {
-        self.column
+        (self.kind == ErrorKind::Syntax).then_some(self.column as usize)
+    }
+
+    /// For a `SyntaxError`, the 1-based line of the error (lines end at
+    /// `\n`, `\r\n` or `\r`).
+    pub fn line(&self) -> Option<usize> {
+        (self.line != 0).then_some(self.line as usize)
+    }
+
+    /// The byte range of the source text whose evaluation failed: the
+    /// operation, call or name (see [Positions](#positions)).
+    ///
+    /// ```
+    /// let src = "1 + 10 // (2 - 2)";
+    /// let err = calc_core::Expr::parse(src).unwrap().eval(&calc_core::Env::new()).unwrap_err();
+    /// assert_eq!(err.span().map(|s| &src[s]), Some("10 // (2 - 2)"));
+    /// ```
+    pub fn span(&self) -> Option<std::ops::Range<usize>> {
+        (self.span.0 != u32::MAX).then_some(self.span.0 as usize..self.span.1 as usize)
+    }
+
+    /// For a `NameError`, the name that is not defined.
+    ///
+    /// ```
+    /// let err = calc_core::eval("rate * 2").unwrap_err();
+    /// assert_eq!(err.name(), Some("rate"));
+    /// assert_eq!(calc_core::eval("1/0").unwrap_err().name(), None);
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        if self.kind != ErrorKind::Name {
+            return None;
+        }
+        self.message
+            .strip_prefix("name '")
+            .and_then(|m| m.strip_suffix("' is not defined"))
     }
 }

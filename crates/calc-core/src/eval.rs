@@ -13,10 +13,11 @@
 
 use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
 use crate::budget::{held_bytes, Budget};
+use crate::env::Binding;
 use crate::{builtins, ops, EvalError, Limits, Value};
 
-/// Variable bindings visible to one evaluation.
-pub(crate) type Vars = [(Box<str>, Value)];
+/// The caller's variables and user functions, visible to one evaluation.
+pub(crate) type Vars = [(Box<str>, Binding)];
 
 /// Evaluates `tree` with the caller's variables `vars` under `limits`.
 pub(crate) fn eval(tree: &Tree, vars: &Vars, limits: &Limits) -> Result<Value, EvalError> {
@@ -63,10 +64,37 @@ struct Walker<'t, 'l> {
     budget: Budget<'l>,
 }
 
-impl Walker<'_, '_> {
+impl<'t> Walker<'t, '_> {
     /// Evaluates node `id`. Each kind of node has its own function so that
     /// this one, on every recursion path, keeps a small stack frame.
+    ///
+    /// An error gets the span of the innermost node it arose in.
     fn node(&mut self, id: NodeId) -> Result<Value, EvalError> {
+        self.node_at(id).map_err(|e| self.locate(e, id))
+    }
+
+    /// `e`, at the span of node `id` unless it has one.
+    #[cold]
+    #[inline(never)]
+    fn locate(&self, e: EvalError, id: NodeId) -> EvalError {
+        match self.tree.span(id) {
+            Some((start, end)) => e.at_span(start, end),
+            None => e,
+        }
+    }
+
+    /// `e`, at the span from node `first`'s start to node `last`'s end
+    /// (one link of a chain) unless it has one.
+    #[cold]
+    #[inline(never)]
+    fn locate_link(&self, e: EvalError, first: NodeId, last: NodeId) -> EvalError {
+        match (self.tree.span(first), self.tree.span(last)) {
+            (Some((start, _)), Some((_, end))) => e.at_span(start, end),
+            _ => e,
+        }
+    }
+
+    fn node_at(&mut self, id: NodeId) -> Result<Value, EvalError> {
         match self.tree.node(id)? {
             Node::Const(v) => self.hold(v.clone()),
             Node::Name(index) => {
@@ -132,8 +160,9 @@ impl Walker<'_, '_> {
             let b = self.node(x)?;
             self.release(&acc);
             self.release(&b);
-            acc = ops::binary(op, &acc, &b, &mut self.budget)?;
-            acc = self.hold(acc)?;
+            acc = ops::binary(op, &acc, &b, &mut self.budget)
+                .and_then(|v| self.hold(v))
+                .map_err(|e| self.locate_link(e, first, x))?;
         }
         Ok(acc)
     }
@@ -147,7 +176,8 @@ impl Walker<'_, '_> {
                 return Err(internal());
             };
             let right = self.node(x)?;
-            let holds = ops::compare(op, &left, &right, &mut self.budget)?;
+            let holds = ops::compare(op, &left, &right, &mut self.budget)
+                .map_err(|e| self.locate_link(e, first, x))?;
             self.release(&left);
             if !holds {
                 self.release(&right);
@@ -191,6 +221,12 @@ impl Walker<'_, '_> {
     /// The function and then the arguments are evaluated before the call is
     /// checked, as in CPython (`1(1/0)` is a ZeroDivisionError).
     fn call(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
+        if let Node::Name(index) = self.tree.node(func)? {
+            let name = self.tree.names.get(*index as usize).ok_or_else(internal)?;
+            if let Some(Binding::Function(f)) = self.binding(name) {
+                return self.call_user(name, f, items);
+            }
+        }
         let func = self.node(func)?;
         let mut args = Vec::with_capacity(items.len as usize);
         for item in items.ids() {
@@ -213,6 +249,30 @@ impl Walker<'_, '_> {
         self.hold(r)
     }
 
+    /// A call of the user function `f` bound to `name`.
+    fn call_user(
+        &mut self,
+        name: &str,
+        f: &crate::env::Function,
+        items: Items,
+    ) -> Result<Value, EvalError> {
+        let mut args = Vec::with_capacity(items.len as usize);
+        for item in items.ids() {
+            let (_, x) = self.item(item)?;
+            args.push(self.node(x)?);
+        }
+        for arg in &args {
+            self.release(arg);
+        }
+        let r = f.call(name, &args, &mut self.budget)?;
+        self.hold(r)
+    }
+
+    /// What the caller bound `name` to, if anything.
+    fn binding(&self, name: &str) -> Option<&'t Binding> {
+        self.vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b)
+    }
+
     fn item(&self, id: usize) -> Result<(Link, NodeId), EvalError> {
         match self.tree.nodes.get(id) {
             Some(Node::Item(link, x)) => Ok((*link, *x)),
@@ -224,12 +284,77 @@ impl Walker<'_, '_> {
     /// the built-in names.
     fn name(&self, index: u32) -> Result<Value, EvalError> {
         let name = self.tree.names.get(index as usize).ok_or_else(internal)?;
-        if let Some((_, v)) = self.vars.iter().find(|(n, _)| n == name) {
-            return Ok(v.clone());
+        match self.binding(name) {
+            Some(Binding::Value(v)) => return Ok(v.clone()),
+            Some(Binding::Function(_)) => return Err(function_as_value(name)),
+            None => {}
         }
-        builtins::lookup(name)
-            .ok_or_else(|| EvalError::name(format!("name '{name}' is not defined")))
+        builtins::lookup(name).ok_or_else(|| EvalError::unbound(name))
     }
+}
+
+/// [`Expr::check`](crate::Expr::check): the first name of `tree` neither
+/// in `vars` nor a built-in, then (in node order, children before parents)
+/// a user function used other than as a callee or called with a number of
+/// arguments it does not take.
+pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
+    let binding = |name: &str| vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b);
+    let located = |e: EvalError, id: NodeId| match tree.span(id) {
+        Some((start, end)) => e.at_span(start, end),
+        None => e,
+    };
+    let name_of = |index: u32| tree.names.get(index as usize).ok_or_else(internal);
+    // The first unbound name, at its first use.
+    for (index, name) in tree.names.iter().enumerate() {
+        if binding(name).is_none() && builtins::lookup(name).is_none() {
+            let first_use = tree
+                .nodes
+                .iter()
+                .position(|n| matches!(n, Node::Name(i) if *i as usize == index));
+            let e = EvalError::unbound(name);
+            return Err(match first_use.and_then(|id| NodeId::try_from(id).ok()) {
+                Some(id) => located(e, id),
+                None => e,
+            });
+        }
+    }
+    // Callees: the name nodes a call applies.
+    let mut callee = vec![false; tree.nodes.len()];
+    for node in &tree.nodes {
+        if let Node::Call(func, _) = node {
+            if let Some(slot) = callee.get_mut(*func as usize) {
+                *slot = true;
+            }
+        }
+    }
+    for (id, node) in tree.nodes.iter().enumerate() {
+        let id = NodeId::try_from(id).map_err(|_| internal())?;
+        match node {
+            Node::Name(index) if !callee.get(id as usize).copied().unwrap_or(false) => {
+                let name = name_of(*index)?;
+                if let Some(Binding::Function(_)) = binding(name) {
+                    return Err(located(function_as_value(name), id));
+                }
+            }
+            Node::Call(func, items) => {
+                if let Node::Name(index) = tree.node(*func)? {
+                    let name = name_of(*index)?;
+                    if let Some(Binding::Function(f)) = binding(name) {
+                        f.arity()
+                            .check(name, items.len as usize)
+                            .map_err(|e| located(e, id))?;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The `TypeError` for a user function's name used as a value.
+fn function_as_value(name: &str) -> EvalError {
+    EvalError::type_error(format!("'{name}' is a function and can only be called"))
 }
 
 /// A malformed tree: a bug in calc-core, reported rather than panicking.
@@ -359,6 +484,60 @@ pub(crate) mod tests {
         assert_eq!(answer("x", &env), "1.5");
         assert_eq!(answer("abs(x - 3)", &env), "1.5");
         assert_eq!(answer("y", &env), "!NameError: name 'y' is not defined");
+    }
+
+    #[test]
+    fn runtime_errors_carry_the_span_of_the_failing_node() {
+        let span = |src: &str| -> Option<String> {
+            let err = Expr::parse(src)
+                .and_then(|e| e.eval(&Env::new().with("z", 0)))
+                .unwrap_err();
+            err.span().and_then(|s| src.get(s)).map(str::to_string)
+        };
+        assert_eq!(span("1 + 10 // (2 - 2)").as_deref(), Some("10 // (2 - 2)"));
+        assert_eq!(span("1 + y * 2").as_deref(), Some("y"));
+        assert_eq!(span("2 * 3 + 4 / z - 1").as_deref(), Some("4 / z"));
+        assert_eq!(span("1 + 2 - abs + 4").as_deref(), Some("1 + 2 - abs"));
+        assert_eq!(span("1 - 2 / z + 3").as_deref(), Some("2 / z"));
+        assert_eq!(span("1 < 2 < 1j").as_deref(), Some("1 < 2 < 1j"));
+        assert_eq!(span("abs(1, 2) + 1").as_deref(), Some("abs(1, 2)"));
+        assert_eq!(
+            span("sqrt(-1 * (3 + 4))").as_deref(),
+            Some("sqrt(-1 * (3 + 4))")
+        );
+        assert_eq!(span("(1)(2)").as_deref(), Some("(1)(2)"));
+        assert_eq!(span("-(1/z)").as_deref(), Some("1/z"));
+        // The one-shot functions report no span, whichever path answers.
+        assert_eq!(crate::eval("1 + 10 // (2 - 2)").unwrap_err().span(), None);
+        assert_eq!(crate::eval("y").unwrap_err().span(), None);
+    }
+
+    #[test]
+    fn check_finds_unbound_names_and_misused_functions() {
+        use crate::{Arity, Value};
+        let env = Env::new()
+            .with("x", 1)
+            .with_function("f", Arity::exact(1), |a| Ok(a[0].clone()));
+        let check = |src: &str| Expr::parse(src).unwrap().check(&env);
+        assert!(check("f(x) + sqrt(pi) + (f)(2)").is_ok());
+        let src = "x + f(y) + w";
+        let err = Expr::parse(src).unwrap().check(&env).unwrap_err();
+        assert_eq!(
+            (err.name(), err.span().map(|s| &src[s])),
+            (Some("y"), Some("y"))
+        );
+        assert_eq!(
+            check("f + 1").unwrap_err().to_string(),
+            "TypeError: 'f' is a function and can only be called"
+        );
+        assert_eq!(
+            check("1 + f()").unwrap_err().to_string(),
+            "TypeError: f() missing 1 required positional argument"
+        );
+        // What check accepts, evaluation does not refuse for names.
+        let e = Expr::parse("f(x) * 2").unwrap();
+        assert!(e.check(&env).is_ok());
+        assert_eq!(e.eval(&env), Ok(Value::from(2)));
     }
 
     #[test]

@@ -31,7 +31,9 @@
 mod ast;
 mod budget;
 mod builtins;
+mod conv;
 mod direct;
+mod env;
 mod error;
 mod eval;
 mod fast;
@@ -44,11 +46,16 @@ mod print;
 mod testing;
 mod value;
 
-pub use ast::{BinOp, CmpOp, UnaryOp};
 pub use builtins::{Builtin, CONSTANTS};
+pub use conv::ConversionError;
+pub use env::{Arity, Env};
 pub use error::{ErrorKind, EvalError};
 pub use limits::Limits;
 pub use value::{Complex, Int, Value};
+
+/// The big-integer crate of [`Int`]'s and the conversions' `BigInt` and
+/// `BigUint`, re-exported so that embedders use the same version.
+pub use num_bigint;
 
 /// Evaluates `source` with the default [`Limits`].
 ///
@@ -90,7 +97,9 @@ pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
 
 /// The general path alone: tokenizer, tree, walker.
 fn eval_general(source: &str, limits: &Limits) -> Result<Value, EvalError> {
-    parse::with_tree(source, limits, |tree| eval::eval(tree, &[], limits))
+    parse::with_tree(source, limits, |tree| {
+        eval::eval(tree, &[], limits).map_err(EvalError::without_span)
+    })
 }
 
 /// Evaluates `source` under `limits` and appends Python's `repr` of the
@@ -166,7 +175,7 @@ pub fn eval_repr_metered(
     let result = parse::with_tree(source, limits, |tree| {
         let (result, units) = eval::eval_metered(tree, &[], limits);
         used = used.saturating_add(units);
-        result
+        result.map_err(EvalError::without_span)
     });
     (result.and_then(|v| v.write_repr(out, limits)), used)
 }
@@ -187,9 +196,20 @@ pub fn eval_metered(source: &str, limits: &Limits) -> (Result<Value, EvalError>,
     let result = parse::with_tree(source, limits, |tree| {
         let (result, units) = eval::eval_metered(tree, &[], limits);
         used = units;
-        result
+        result.map_err(EvalError::without_span)
     });
     (result, used)
+}
+
+/// Whether `name` is bound to a built-in function or constant (`abs`,
+/// `sqrt`, `pi`, ...) in every evaluation, unless an [`Env`] shadows it.
+///
+/// ```
+/// assert!(calc_core::is_builtin("sqrt") && calc_core::is_builtin("pi"));
+/// assert!(!calc_core::is_builtin("x") && !calc_core::is_builtin("True"));
+/// ```
+pub fn is_builtin(name: &str) -> bool {
+    builtins::lookup(name).is_some()
 }
 
 /// A parsed expression, ready to be evaluated many times.
@@ -235,9 +255,10 @@ impl Expr {
 
     /// Evaluates the expression with the variables and limits of `env`.
     ///
-    /// A name is looked up first among `env`'s variables, then among the
-    /// built-in functions and constants (`abs`, `pi`, ...): a variable
-    /// shadows a built-in of the same name.
+    /// A name is looked up first among `env`'s variables and user
+    /// functions, then among the built-in functions and constants (`abs`,
+    /// `pi`, ...): a variable or user function shadows a built-in of the
+    /// same name.
     ///
     /// ```
     /// use calc_core::{Env, Expr};
@@ -248,84 +269,45 @@ impl Expr {
     /// assert_eq!(err.to_string(), "NameError: name 'r' is not defined");
     /// ```
     pub fn eval(&self, env: &Env) -> Result<Value, EvalError> {
-        eval::eval(&self.tree, &env.vars, &env.limits)
-    }
-}
-
-/// Variables visible to an evaluation, and the limits it runs under.
-///
-/// ```
-/// use calc_core::{Env, Expr, Limits};
-/// let env = Env::new()
-///     .with("x", 1.5)
-///     .with("n", 10)
-///     .with_limits(Limits { max_int_bits: 64, ..Limits::default() });
-/// assert_eq!(env.get("n").map(|v| v.to_string()), Some("10".to_string()));
-/// let e = Expr::parse("2**(n*x)").unwrap();
-/// assert_eq!(e.eval(&env).unwrap().to_string(), "32768.0");
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct Env {
-    vars: Vec<(Box<str>, Value)>,
-    limits: Limits,
-}
-
-impl Env {
-    /// An environment with no variables and the default limits.
-    pub fn new() -> Env {
-        Env::default()
+        eval::eval(&self.tree, &env.bindings, env.limits())
     }
 
-    /// Binds `name` to `value`, replacing any earlier binding of `name`.
+    /// The names the expression refers to, each once, in the order they
+    /// first appear: variables, user functions and built-ins alike
+    /// ([`is_builtin`] tells the built-ins). Keywords (`True`, `and`, ...)
+    /// are not names.
     ///
-    /// Any name can be bound, even one that is not a Python identifier
-    /// (it then cannot be referred to) or `True` (a keyword, never looked up).
-    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Env {
-        let value = value.into();
-        match self.vars.iter_mut().find(|(n, _)| **n == *name) {
-            Some(slot) => slot.1 = value,
-            None => self.vars.push((name.into(), value)),
-        }
-        self
+    /// ```
+    /// let e = calc_core::Expr::parse("rate * sqrt(base) + rate / pi if True else x").unwrap();
+    /// let names: Vec<&str> = e.names().collect();
+    /// assert_eq!(names, ["rate", "sqrt", "base", "pi", "x"]);
+    /// let free: Vec<&str> = e.names().filter(|n| !calc_core::is_builtin(n)).collect();
+    /// assert_eq!(free, ["rate", "base", "x"]);
+    /// ```
+    pub fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.tree.names.iter().map(|n| &**n)
     }
 
-    /// Replaces the limits evaluations in this environment run under.
-    pub fn with_limits(mut self, limits: Limits) -> Env {
-        self.limits = limits;
-        self
-    }
-
-    /// The value bound to `name`, if any.
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.vars.iter().find(|(n, _)| **n == *name).map(|(_, v)| v)
-    }
-
-    /// The limits evaluations in this environment run under.
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-}
-
-impl From<i64> for Value {
-    fn from(v: i64) -> Value {
-        Value::Int(Int::Small(v))
-    }
-}
-
-impl From<i32> for Value {
-    fn from(v: i32) -> Value {
-        Value::Int(Int::Small(v.into()))
-    }
-}
-
-impl From<f64> for Value {
-    fn from(v: f64) -> Value {
-        Value::Float(v)
-    }
-}
-
-impl From<bool> for Value {
-    fn from(v: bool) -> Value {
-        Value::Bool(v)
+    /// Checks, without evaluating, that every name the expression refers
+    /// to is bound in `env` or is a built-in, and that the user functions
+    /// of `env` are used as an evaluation requires: only called, and with
+    /// a number of arguments their [`Arity`] accepts. The error is the one
+    /// evaluation would raise first for the first problem in the text
+    /// (`NameError: name 'x' is not defined`, a `TypeError`), with its
+    /// position. A checked expression can still fail at evaluation for
+    /// its values (`1/x` with `x = 0`), limits, or a user function's error.
+    ///
+    /// ```
+    /// use calc_core::{Arity, Env, Expr, Value};
+    /// let env = Env::new().with("x", 1).with_function("f", Arity::exact(1), |a| Ok(a[0].clone()));
+    /// assert!(Expr::parse("f(x) + sqrt(2)").unwrap().check(&env).is_ok());
+    /// let err = Expr::parse("f(x) + y").unwrap().check(&env).unwrap_err();
+    /// assert_eq!(err.to_string(), "NameError: name 'y' is not defined");
+    /// assert_eq!(err.name(), Some("y"));
+    /// let err = Expr::parse("f(x, 2)").unwrap().check(&env).unwrap_err();
+    /// assert_eq!(err.to_string(), "TypeError: f() takes 1 positional argument but 2 were given");
+    /// ```
+    pub fn check(&self, env: &Env) -> Result<(), EvalError> {
+        eval::check(&self.tree, &env.bindings)
     }
 }

@@ -12,7 +12,7 @@
 //! | `f64` to `Int`, truncating | [`Int::from_f64`] (ValueError / OverflowError for nan / inf) |
 //! | an int literal | [`Int::from_str_radix`] |
 //! | int arithmetic with limits | `Int::add`, `sub`, `mul`, `floor_div`, `modulo`, `pow`, `shl`, `shr`, `bitand`/`bitor`/`bitxor` and `num::division::true_div` (crate-private, take a `Budget`); or any operator through `ops::binary` |
-//! | a value as a number | [`Value::as_i64`], [`Value::as_f64`], [`Value::as_int`] |
+//! | a value as a number | [`Value::as_int`], and crate::conv's `TryFrom`s ([`Value::as_i64`], [`Value::as_f64`], [`Value::as_complex`]) |
 //! | Python's type name for messages | [`Value::type_name`] |
 //! | repr under the digit limit | [`Value::repr`], [`Value::write_repr`] |
 
@@ -55,7 +55,13 @@ impl Complex {
 
 /// A value of the language.
 ///
-/// `Display` prints Python's `repr`:
+/// More kinds of value may be added: a `match` on a `Value` needs a
+/// wildcard arm.
+///
+/// `Display` prints Python's `repr`, bounded as [`Value::repr`] is with
+/// the default [`Limits`]: an int of more than 4300 decimal digits prints
+/// as `<int of more than 4300 digits>` (converting it would take time
+/// quadratic in its length); [`Value::repr_unbounded`] prints every digit.
 ///
 /// ```
 /// assert_eq!(calc_core::eval("0.1 + 0.2").unwrap().to_string(), "0.30000000000000004");
@@ -63,6 +69,7 @@ impl Complex {
 /// assert_eq!(calc_core::eval("True + 1").unwrap().to_string(), "2");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Value {
     /// `True` or `False` (an int subtype, as in Python).
     Bool(bool),
@@ -113,44 +120,11 @@ impl Value {
         }
     }
 
-    /// The value as an `i64` if it is an int (or bool) that fits.
-    ///
-    /// ```
-    /// use calc_core::Value;
-    /// assert_eq!(Value::Bool(true).as_i64(), Some(1));
-    /// assert_eq!(Value::Float(1.0).as_i64(), None);
-    /// ```
-    pub fn as_i64(&self) -> Option<i64> {
-        match self {
-            Value::Bool(b) => Some(i64::from(*b)),
-            Value::Int(Int::Small(v)) => Some(*v),
-            _ => None,
-        }
-    }
-
     /// The value as an [`Int`] if it is an int or a bool.
     pub fn as_int(&self) -> Option<Int> {
         match self {
             Value::Bool(b) => Some(Int::Small(i64::from(*b))),
             Value::Int(i) => Some(i.clone()),
-            _ => None,
-        }
-    }
-
-    /// The value as a float, converting as Python's `float(x)` does for
-    /// ints and bools (correctly rounded). `None` for complex values,
-    /// built-ins and ints too large for a float.
-    ///
-    /// ```
-    /// use calc_core::Value;
-    /// assert_eq!(Value::from(3).as_f64(), Some(3.0));
-    /// assert_eq!(Value::Float(0.5).as_f64(), Some(0.5));
-    /// ```
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-            Value::Int(i) => i.to_f64().ok(),
-            Value::Float(x) => Some(*x),
             _ => None,
         }
     }
@@ -180,6 +154,22 @@ impl Value {
                 Ok(())
             }
         }
+    }
+
+    /// Python's `repr(value)` without any digit limit: an int of `n`
+    /// digits takes time quadratic in `n` to convert (about 0.1 s for
+    /// 150,000 digits), so output for untrusted input should use
+    /// [`Value::repr`] or `Display`.
+    ///
+    /// ```
+    /// let v = calc_core::eval("10**5000").unwrap();
+    /// assert_eq!(v.repr_unbounded().len(), 5001);
+    /// assert_eq!(v.to_string(), "<int of more than 4300 digits>");
+    /// ```
+    pub fn repr_unbounded(&self) -> String {
+        let mut out = String::new();
+        self.write_unlimited(&mut out);
+        out
     }
 
     /// Python's repr without any digit limit.
@@ -216,15 +206,22 @@ fn builtin_type_name(b: Builtin) -> &'static str {
     }
 }
 
-/// Python's `repr` without the digit limit of [`Value::repr`]: printing an
-/// int of hundreds of thousands of digits takes long (the conversion is
-/// quadratic), so output for untrusted input should use [`Value::repr`].
+/// Python's `repr`, with the default digit limit of [`Value::repr`]: an
+/// int over it prints as `<int of more than 4300 digits>`.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Written straight to the formatter: no intermediate allocation.
         match self {
             Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
-            Value::Int(i) => fmt::Display::fmt(i, f),
+            Value::Int(Int::Small(v)) => fmt::Display::fmt(v, f),
+            Value::Int(i) => {
+                let limit = Limits::default().max_str_digits;
+                let mut s = String::new();
+                match repr::write_int(&mut s, i, Some(limit)) {
+                    Ok(()) => f.write_str(&s),
+                    Err(_) => write!(f, "<int of more than {limit} digits>"),
+                }
+            }
             Value::Float(x) => {
                 repr::write_float(f, *x, true, false);
                 Ok(())
@@ -304,15 +301,8 @@ mod tests {
 
     #[test]
     fn accessors() {
-        assert_eq!(v_int("18446744073709551616").as_i64(), None);
-        assert_eq!(
-            v_int("18446744073709551616").as_f64(),
-            Some(18446744073709551616.0)
-        );
         assert_eq!(Value::Bool(false).as_int(), Some(Int::Small(0)));
-        assert_eq!(Value::Complex(Complex::new(1.0, 0.0)).as_f64(), None);
-        let huge = Value::Int(Int::from_bigint(BigInt::from(1) << 1024u32));
-        assert_eq!(huge.as_f64(), None); // float(2**1024) is OverflowError
+        assert_eq!(Value::Float(0.0).as_int(), None);
     }
 
     #[test]
@@ -330,7 +320,9 @@ mod tests {
         );
         let neg = Value::Int(Int::from_bigint(-num_traits::pow(BigInt::from(10), 4299)));
         assert_eq!(neg.repr(&limits).unwrap().len(), 4301); // sign is not a digit
-        assert_eq!(over.to_string().len(), 4301); // Display has no limit
+        assert_eq!(over.to_string(), "<int of more than 4300 digits>");
+        assert_eq!(over.repr_unbounded().len(), 4301);
+        assert_eq!(big.to_string().len(), 4300);
         let mut out = String::from("x");
         assert!(over.write_repr(&mut out, &limits).is_err());
         assert_eq!(out, "x");

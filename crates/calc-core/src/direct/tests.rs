@@ -16,6 +16,7 @@ fn direct(src: &str) -> Option<String> {
 /// (class, message and column).
 fn general(src: &str, limits: &Limits) -> Result<(String, &'static str), EvalError> {
     crate::parse::with_tree(src, limits, |t| crate::eval::eval(t, &[], limits))
+        .map_err(EvalError::without_span)
         .map(|v| (v.to_string(), v.type_name()))
 }
 

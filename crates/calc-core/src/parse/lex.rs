@@ -112,13 +112,25 @@ pub(crate) fn column0(src: &str, pos: usize) -> usize {
     before.get(line_start..).map_or(0, |l| l.chars().count())
 }
 
+/// The 1-based line of byte `pos` of `src`: lines end at `\n`, `\r\n`
+/// or `\r`, as for [`column0`].
+pub(crate) fn line_of(src: &str, pos: usize) -> usize {
+    let before = src.get(..pos).unwrap_or(src).as_bytes();
+    let breaks = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks + 1
+}
+
 /// A `SyntaxError` whose 1-based column is the character at `pos`.
 pub(crate) fn error_at(
     src: &str,
     pos: usize,
     message: impl Into<std::borrow::Cow<'static, str>>,
 ) -> EvalError {
-    EvalError::syntax(message, column0(src, pos) + 1)
+    EvalError::syntax(message, column0(src, pos) + 1).with_line(line_of(src, pos))
 }
 
 /// A `SyntaxError` with CPython's tokenizer column convention for an error
@@ -129,7 +141,7 @@ fn backed_up_error(
     pos: usize,
     message: impl Into<std::borrow::Cow<'static, str>>,
 ) -> EvalError {
-    EvalError::syntax(message, column0(src, pos))
+    EvalError::syntax(message, column0(src, pos)).with_line(line_of(src, pos))
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -307,7 +319,8 @@ impl<'s> Lexer<'s> {
                         return Err(EvalError::syntax(
                             LINE_CONTINUATION,
                             column0(self.src, after + next_len),
-                        ));
+                        )
+                        .with_line(line_of(self.src, after + next_len)));
                     }
                     self.pos = after + newline;
                 }

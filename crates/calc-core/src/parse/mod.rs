@@ -59,6 +59,7 @@ pub(crate) fn with_tree<T>(
         let tree = parse_into(source, limits, scratch, nodes, names)?;
         let result = f(&tree);
         scratch.nodes = recycle(tree.nodes);
+        scratch.spans = recycle(tree.spans);
         scratch.names = recycle(tree.names);
         result
     })
@@ -69,6 +70,7 @@ pub(crate) fn with_tree<T>(
 #[derive(Default)]
 struct Scratch {
     nodes: Vec<Node>,
+    spans: Vec<(u32, u32)>,
     names: Vec<Box<str>>,
     pending: Vec<(Link, NodeId)>,
     unary_ops: Vec<UnaryOp>,
@@ -136,6 +138,8 @@ fn parse_into(
         tok,
         limits,
         nodes,
+        spans: std::mem::take(&mut scratch.spans),
+        prev_end: 0,
         names,
         pending: std::mem::take(&mut scratch.pending),
         depth: 0,
@@ -159,6 +163,7 @@ fn parse_into(
     let result = match result {
         Ok(root) => Ok(Tree {
             nodes: parser.nodes,
+            spans: std::mem::take(&mut parser.spans),
             names: parser.names,
             root,
         }),
@@ -169,8 +174,16 @@ fn parse_into(
             (_, e) => Err(e),
         },
     };
+    if result.is_err() {
+        scratch.spans = recycle(std::mem::take(&mut parser.spans));
+    }
     scratch.open = recycle(parser.lexer.into_buffer());
     result
+}
+
+/// A byte offset as stored in a span, saturating.
+fn offset(pos: usize) -> u32 {
+    u32::try_from(pos).unwrap_or(u32::MAX)
 }
 
 /// Which stage stopped parsing.
@@ -269,6 +282,10 @@ struct Parser<'s, 'l> {
     tok: Token,
     limits: &'l Limits,
     nodes: Vec<Node>,
+    /// The span of each node, by id.
+    spans: Vec<(u32, u32)>,
+    /// The end of the last token moved past.
+    prev_end: usize,
     names: Vec<Box<str>>,
     /// Operands of the chains and argument lists being parsed; each list
     /// pushes its items here and moves them into `nodes` when complete.
@@ -304,6 +321,7 @@ struct Floor {
 impl<'s, 'l> Parser<'s, 'l> {
     /// Moves to the next token.
     fn bump(&mut self) -> PResult<()> {
+        self.prev_end = self.tok.end;
         self.tok = self
             .lexer
             .next_token()
@@ -358,6 +376,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         let id = NodeId::try_from(self.nodes.len())
             .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
         self.nodes.push(node);
+        self.spans.push((offset(start), offset(self.prev_end)));
         Ok(Sub { id, height, start })
     }
 
@@ -366,6 +385,11 @@ impl<'s, 'l> Parser<'s, 'l> {
         let start = NodeId::try_from(self.nodes.len())
             .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
         let len = u32::try_from(self.pending.len().saturating_sub(mark)).unwrap_or(u32::MAX);
+        for i in mark..self.pending.len() {
+            let operand = self.pending[i].1 as usize;
+            let span = self.spans.get(operand).copied().unwrap_or((0, 0));
+            self.spans.push(span);
+        }
         self.nodes.extend(
             self.pending
                 .drain(mark..)

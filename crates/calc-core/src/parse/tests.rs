@@ -463,3 +463,25 @@ fn syntax_errors_match_cpython() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn syntax_errors_have_cpythons_line_and_column() {
+    // compile(src, "", "eval") in python3 3.11: (lineno, offset).
+    let cases = [
+        ("1 +* 2", 1, 4),
+        ("(1 +\n 2 +* 3)", 2, 5),
+        ("(1 +\r\n 2 +* 3)", 2, 5),
+        ("(1 +\r 2 +* 3)", 2, 5),
+        ("(1,\n\n 2 $)", 3, 4),
+    ];
+    for (src, line, column) in cases {
+        let e = crate::Expr::parse(src).unwrap_err();
+        assert_eq!(
+            (e.line(), e.column()),
+            (Some(line), Some(column)),
+            "{src:?}"
+        );
+    }
+    assert_eq!(crate::eval("1/0").unwrap_err().line(), None);
+    assert_eq!(crate::eval("1/0").unwrap_err().column(), None);
+}

@@ -1,0 +1,594 @@
+//! The caller's namespace: variables, user functions and the limits an
+//! evaluation runs under.
+
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use crate::budget::Budget;
+use crate::{ErrorKind, EvalError, Limits, Value};
+
+/// The signature of a user function: `Fn(&[Value]) -> Result<Value, EvalError>`,
+/// callable from any thread.
+type Callback = dyn Fn(&[Value]) -> Result<Value, EvalError> + Send + Sync;
+
+/// Work units charged for each call of a user function, before it runs:
+/// about what a call of a built-in on small numbers costs. A function that
+/// does much more work should charge for it itself, or be given a
+/// correspondingly small [`Limits::work_budget`].
+pub(crate) const USER_CALL_COST: u64 = 64;
+
+/// How many positional arguments a user function takes, checked before it
+/// is called with CPython's `TypeError` messages for a Python function of
+/// that signature.
+///
+/// ```
+/// use calc_core::{Arity, Env, Expr, Value};
+/// let env = Env::new().with_function("f", Arity::exact(2).with_names(&["a", "b"]), |_| {
+///     Ok(Value::from(0))
+/// });
+/// let call = |src: &str| Expr::parse(src).unwrap().eval(&env).unwrap_err().to_string();
+/// assert_eq!(call("f(1, 2, 3)"), "TypeError: f() takes 2 positional arguments but 3 were given");
+/// assert_eq!(call("f(1)"), "TypeError: f() missing 1 required positional argument: 'b'");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arity {
+    min: usize,
+    max: Option<usize>,
+    names: Vec<Box<str>>,
+}
+
+impl Arity {
+    /// Exactly `n` arguments (`def f(a, b)` for 2).
+    pub fn exact(n: usize) -> Arity {
+        Arity {
+            min: n,
+            max: Some(n),
+            names: Vec::new(),
+        }
+    }
+
+    /// From `min` to `max` arguments (`def f(a, b=0)` for 1 to 2). A `max`
+    /// below `min` is taken as `min`.
+    pub fn range(min: usize, max: usize) -> Arity {
+        Arity {
+            min,
+            max: Some(max.max(min)),
+            names: Vec::new(),
+        }
+    }
+
+    /// `min` or more arguments (`def f(a, *rest)` for 1).
+    pub fn at_least(min: usize) -> Arity {
+        Arity {
+            min,
+            max: None,
+            names: Vec::new(),
+        }
+    }
+
+    /// Any number of arguments (`def f(*args)`).
+    pub fn variadic() -> Arity {
+        Arity::at_least(0)
+    }
+
+    /// Names the first parameters, for the message of a call that misses
+    /// required ones (`f() missing 1 required positional argument: 'b'`).
+    /// Without names the message stops after the count.
+    ///
+    /// ```
+    /// use calc_core::{Arity, Env, Expr, Value};
+    /// let env = Env::new().with_function("g", Arity::at_least(3), |_| Ok(Value::from(0)));
+    /// let err = Expr::parse("g()").unwrap().eval(&env).unwrap_err();
+    /// assert_eq!(err.message(), "g() missing 3 required positional arguments");
+    /// ```
+    pub fn with_names(mut self, names: &[&str]) -> Arity {
+        self.names = names.iter().map(|&n| n.into()).collect();
+        self
+    }
+
+    /// The fewest arguments accepted.
+    pub fn min(&self) -> usize {
+        self.min
+    }
+
+    /// The most arguments accepted; `None` for no bound.
+    pub fn max(&self) -> Option<usize> {
+        self.max
+    }
+
+    /// `Ok` when `given` arguments are accepted, else CPython's
+    /// `TypeError` for a call of function `name` with that many.
+    pub(crate) fn check(&self, name: &str, given: usize) -> Result<(), EvalError> {
+        if given < self.min {
+            let missing = self.min - given;
+            let plural = if missing == 1 { "" } else { "s" };
+            let mut message =
+                format!("{name}() missing {missing} required positional argument{plural}");
+            if let Some(names) = self.names.get(given..self.min) {
+                message.push_str(": ");
+                push_name_list(&mut message, names);
+            }
+            return Err(EvalError::type_error(message));
+        }
+        match self.max {
+            Some(max) if given > max => {
+                let were = if given == 1 { "was" } else { "were" };
+                let message = if max == self.min {
+                    let plural = if max == 1 { "" } else { "s" };
+                    format!(
+                        "{name}() takes {max} positional argument{plural} but {given} {were} given"
+                    )
+                } else {
+                    format!(
+                        "{name}() takes from {} to {max} positional arguments but {given} {were} given",
+                        self.min
+                    )
+                };
+                Err(EvalError::type_error(message))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// CPython's list of missing parameters: `'a'`, `'a' and 'b'`,
+/// `'a', 'b', and 'c'`.
+fn push_name_list(out: &mut String, names: &[Box<str>]) {
+    let n = names.len();
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(match (n, i == n - 1) {
+                (2, _) => " and ",
+                (_, true) => ", and ",
+                _ => ", ",
+            });
+        }
+        out.push('\'');
+        out.push_str(name);
+        out.push('\'');
+    }
+}
+
+/// A user function: its arity and its code.
+pub(crate) struct Function {
+    arity: Arity,
+    code: Box<Callback>,
+}
+
+impl Function {
+    /// The arguments the function takes.
+    pub(crate) fn arity(&self) -> &Arity {
+        &self.arity
+    }
+
+    /// Calls the function named `name` with `args`: checks the arity,
+    /// charges [`USER_CALL_COST`], runs it (a panic becomes a
+    /// `RuntimeError`) and checks its result against the int size limit.
+    pub(crate) fn call(
+        &self,
+        name: &str,
+        args: &[Value],
+        budget: &mut Budget<'_>,
+    ) -> Result<Value, EvalError> {
+        self.arity.check(name, args.len())?;
+        budget.charge(USER_CALL_COST)?;
+        let value = match catch_unwind(AssertUnwindSafe(|| (self.code)(args))) {
+            Ok(result) => result?,
+            Err(payload) => {
+                let detail = payload
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                    .unwrap_or("no message");
+                return Err(EvalError::new(
+                    ErrorKind::Runtime,
+                    format!("{name}() panicked: {detail}"),
+                ));
+            }
+        };
+        if let Value::Int(i) = &value {
+            budget.check_bits(i.bit_length())?;
+        }
+        Ok(value)
+    }
+}
+
+impl fmt::Debug for Function {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Function")
+            .field("arity", &self.arity)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a name of an [`Env`] is bound to.
+#[derive(Debug, Clone)]
+pub(crate) enum Binding {
+    /// A variable.
+    Value(Value),
+    /// A user function.
+    Function(Arc<Function>),
+}
+
+/// Variables and user functions visible to an evaluation, and the limits
+/// it runs under.
+///
+/// Each name is bound to one thing, a variable or a function: binding a
+/// name replaces what it was bound to, whichever it was. When an
+/// expression is evaluated, a name is looked up in the `Env` first and
+/// then among the built-in functions and constants (`abs`, `pi`, ...), so
+/// a variable or user function shadows a built-in of the same name.
+/// `True`, `False` and the other keywords are never looked up.
+///
+/// ```
+/// use calc_core::{Arity, Env, Expr, Limits, Value};
+/// let mut env = Env::new()
+///     .with("x", 1.5)
+///     .with("n", 10)
+///     .with_limits(Limits { max_int_bits: 64, ..Limits::default() });
+/// assert_eq!(env.get("n").map(|v| v.to_string()), Some("10".to_string()));
+/// let e = Expr::parse("2**(n*x)").unwrap();
+/// assert_eq!(e.eval(&env).unwrap().to_string(), "32768.0");
+///
+/// env.set("x", 0.5).remove("n");
+/// env.set_function("twice", Arity::exact(1), |args| Ok(Value::from(args[0].as_f64()? * 2.0)));
+/// let e = Expr::parse("twice(x)").unwrap();
+/// assert_eq!(e.eval(&env).unwrap().to_string(), "1.0");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub(crate) bindings: Vec<(Box<str>, Binding)>,
+    limits: Limits,
+}
+
+impl Env {
+    /// An environment with no variables and the default limits.
+    pub fn new() -> Env {
+        Env::default()
+    }
+
+    /// Binds `name` to `value` (builder form of [`Env::set`]).
+    ///
+    /// Any name can be bound, even one that is not a Python identifier
+    /// (it then cannot be referred to) or `True` (a keyword, never looked up).
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Env {
+        self.set(name, value);
+        self
+    }
+
+    /// Binds `name` to `value`, replacing the variable or function bound
+    /// to `name`, if any.
+    ///
+    /// ```
+    /// let mut env = calc_core::Env::new();
+    /// env.set("x", 1).set("x", 2.5);
+    /// assert_eq!(env.get("x"), Some(&calc_core::Value::Float(2.5)));
+    /// ```
+    pub fn set(&mut self, name: &str, value: impl Into<Value>) -> &mut Env {
+        self.bind(name, Binding::Value(value.into()));
+        self
+    }
+
+    /// Binds `name` to the user function `f`, which takes `arity`
+    /// arguments (builder form of [`Env::set_function`]).
+    ///
+    /// ```
+    /// use calc_core::{Arity, Env, Expr, Value};
+    /// let env = Env::new().with_function("hyp", Arity::exact(2), |a| {
+    ///     Ok(Value::from(a[0].as_f64()?.hypot(a[1].as_f64()?)))
+    /// });
+    /// assert_eq!(Expr::parse("hyp(3, 4)").unwrap().eval(&env).unwrap().to_string(), "5.0");
+    /// ```
+    pub fn with_function<F>(mut self, name: &str, arity: Arity, f: F) -> Env
+    where
+        F: Fn(&[Value]) -> Result<Value, EvalError> + Send + Sync + 'static,
+    {
+        self.set_function(name, arity, f);
+        self
+    }
+
+    /// Binds `name` to the user function `f`, replacing the variable or
+    /// function bound to `name`, if any.
+    ///
+    /// A call `name(args...)` evaluates the arguments left to right, checks
+    /// their number against `arity` (CPython's `TypeError` messages), charges
+    /// a fixed share of the work budget, calls `f` and checks that an int
+    /// it returns is within [`Limits::max_int_bits`]. The work `f` itself
+    /// does is not measured: keep it small or charge for it with a smaller
+    /// budget. An error `f` returns is the evaluation's error (build one with
+    /// [`EvalError::value`], [`EvalError::type_error`], ...).
+    ///
+    /// A panic in `f` is caught (`std::panic::catch_unwind`) and reported
+    /// as a `RuntimeError` naming the function, rather than unwinding into
+    /// the caller of [`Expr::eval`](crate::Expr::eval); the panic hook
+    /// still runs (by default it prints the panic to stderr). A panic is not
+    /// caught when the program is built with `panic = "abort"`.
+    ///
+    /// A user function is not a value: its name may only be called.
+    /// `f + 1` or `f` alone is a `TypeError`.
+    ///
+    /// ```
+    /// use calc_core::{Arity, Env, EvalError, Expr, Value};
+    /// let mut env = Env::new();
+    /// env.set_function("checked_sqrt", Arity::exact(1), |a| {
+    ///     let x = a[0].as_f64()?;
+    ///     if x < 0.0 {
+    ///         return Err(EvalError::value("negative argument"));
+    ///     }
+    ///     Ok(Value::from(x.sqrt()))
+    /// });
+    /// env.set_function("boom", Arity::variadic(), |_| panic!("bad state"));
+    /// let run = |src: &str| Expr::parse(src).unwrap().eval(&env);
+    /// assert_eq!(run("checked_sqrt(2.25)").unwrap().to_string(), "1.5");
+    /// assert_eq!(run("checked_sqrt(-1)").unwrap_err().to_string(), "ValueError: negative argument");
+    /// assert_eq!(run("boom()").unwrap_err().to_string(), "RuntimeError: boom() panicked: bad state");
+    /// ```
+    pub fn set_function<F>(&mut self, name: &str, arity: Arity, f: F) -> &mut Env
+    where
+        F: Fn(&[Value]) -> Result<Value, EvalError> + Send + Sync + 'static,
+    {
+        let function = Function {
+            arity,
+            code: Box::new(f),
+        };
+        self.bind(name, Binding::Function(Arc::new(function)));
+        self
+    }
+
+    fn bind(&mut self, name: &str, binding: Binding) {
+        match self.bindings.iter_mut().find(|(n, _)| **n == *name) {
+            Some(slot) => slot.1 = binding,
+            None => self.bindings.push((name.into(), binding)),
+        }
+    }
+
+    /// Unbinds `name`, variable or function; a name not bound is ignored.
+    ///
+    /// ```
+    /// let mut env = calc_core::Env::new().with("x", 1);
+    /// assert!(env.remove("x").get("x").is_none());
+    /// ```
+    pub fn remove(&mut self, name: &str) -> &mut Env {
+        self.bindings.retain(|(n, _)| **n != *name);
+        self
+    }
+
+    /// The value of the variable `name`, if `name` is bound to a variable.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        match self.lookup(name) {
+            Some(Binding::Value(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The value of the variable `name`, to change in place.
+    ///
+    /// ```
+    /// let mut env = calc_core::Env::new().with("n", 1);
+    /// if let Some(n) = env.get_mut("n") {
+    ///     *n = calc_core::Value::from(2);
+    /// }
+    /// assert_eq!(env.get("n").map(|v| v.to_string()), Some("2".into()));
+    /// ```
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.bindings
+            .iter_mut()
+            .find(|(n, _)| **n == *name)
+            .and_then(|(_, b)| match b {
+                Binding::Value(v) => Some(v),
+                Binding::Function(_) => None,
+            })
+    }
+
+    /// Whether `name` is bound to a user function.
+    pub fn has_function(&self, name: &str) -> bool {
+        matches!(self.lookup(name), Some(Binding::Function(_)))
+    }
+
+    /// Whether `name` is bound, to a variable or a user function.
+    pub fn contains(&self, name: &str) -> bool {
+        self.lookup(name).is_some()
+    }
+
+    /// The variables, in the order they were first bound.
+    ///
+    /// ```
+    /// let env = calc_core::Env::new().with("a", 1).with("b", 2.0);
+    /// let names: Vec<&str> = env.iter().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["a", "b"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> + '_ {
+        self.bindings.iter().filter_map(|(n, b)| match b {
+            Binding::Value(v) => Some((&**n, v)),
+            Binding::Function(_) => None,
+        })
+    }
+
+    /// The names of the user functions, in the order they were first bound.
+    pub fn function_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.bindings.iter().filter_map(|(n, b)| match b {
+            Binding::Function(_) => Some(&**n),
+            Binding::Value(_) => None,
+        })
+    }
+
+    /// Replaces the limits evaluations in this environment run under
+    /// (builder form of [`Env::set_limits`]).
+    pub fn with_limits(mut self, limits: Limits) -> Env {
+        self.limits = limits;
+        self
+    }
+
+    /// Replaces the limits evaluations in this environment run under.
+    pub fn set_limits(&mut self, limits: Limits) -> &mut Env {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits evaluations in this environment run under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Binding> {
+        self.bindings
+            .iter()
+            .find(|(n, _)| **n == *name)
+            .map(|(_, b)| b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Expr;
+
+    fn run(src: &str, env: &Env) -> String {
+        match Expr::parse(src).and_then(|e| e.eval(env)) {
+            Ok(v) => v.to_string(),
+            Err(e) => format!("!{e}"),
+        }
+    }
+
+    fn zero(_: &[Value]) -> Result<Value, EvalError> {
+        Ok(Value::from(0))
+    }
+
+    #[test]
+    fn arity_messages_are_cpythons() {
+        // From python3 3.11: def f(a, b), g(), h(a), k(a, b=1), v(a, *r),
+        // z(a, b, c), y(a=1), each called with too few or too many.
+        let env = Env::new()
+            .with_function("f", Arity::exact(2).with_names(&["a", "b"]), zero)
+            .with_function("g", Arity::exact(0), zero)
+            .with_function("h", Arity::exact(1).with_names(&["a"]), zero)
+            .with_function("k", Arity::range(1, 2).with_names(&["a", "b"]), zero)
+            .with_function("v", Arity::at_least(1).with_names(&["a"]), zero)
+            .with_function("z", Arity::exact(3).with_names(&["a", "b", "c"]), zero)
+            .with_function("y", Arity::range(0, 1), zero)
+            .with_function("u", Arity::exact(2), zero);
+        let cases = [
+            (
+                "f(1, 2, 3)",
+                "f() takes 2 positional arguments but 3 were given",
+            ),
+            ("f(1)", "f() missing 1 required positional argument: 'b'"),
+            (
+                "f()",
+                "f() missing 2 required positional arguments: 'a' and 'b'",
+            ),
+            ("g(1)", "g() takes 0 positional arguments but 1 was given"),
+            (
+                "h(1, 2)",
+                "h() takes 1 positional argument but 2 were given",
+            ),
+            ("k()", "k() missing 1 required positional argument: 'a'"),
+            (
+                "k(1, 2, 3)",
+                "k() takes from 1 to 2 positional arguments but 3 were given",
+            ),
+            ("v()", "v() missing 1 required positional argument: 'a'"),
+            (
+                "z()",
+                "z() missing 3 required positional arguments: 'a', 'b', and 'c'",
+            ),
+            (
+                "y(1, 2)",
+                "y() takes from 0 to 1 positional arguments but 2 were given",
+            ),
+            ("u(1)", "u() missing 1 required positional argument"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(run(src, &env), format!("!TypeError: {want}"), "{src}");
+        }
+        for ok in ["f(1, 2)", "g()", "k(1)", "k(1, 2)", "v(1, 2, 3, 4)", "y()"] {
+            assert_eq!(run(ok, &env), "0", "{ok}");
+        }
+    }
+
+    #[test]
+    fn functions_receive_evaluated_arguments_in_order() {
+        let env = Env::new()
+            .with("x", 5)
+            .with_function("list_len", Arity::variadic(), |a| {
+                Ok(Value::from(a.len() as i64))
+            })
+            .with_function("first", Arity::at_least(1), |a| Ok(a[0].clone()));
+        assert_eq!(run("list_len(1, x, 2**70)", &env), "3");
+        assert_eq!(
+            run("first(x * 2, 1/0)", &env),
+            "!ZeroDivisionError: division by zero"
+        );
+        assert_eq!(run("first(2**70) + 1", &env), "1180591620717411303425");
+        assert_eq!(run("(first)(3)", &env), "3");
+        assert_eq!(
+            run("first(first)(1)", &env),
+            "!TypeError: 'first' is a function and can only be called"
+        );
+    }
+
+    #[test]
+    fn shadowing_and_rebinding() {
+        let mut env = Env::new().with_function("abs", Arity::exact(1), |_| Ok(Value::from(42)));
+        assert_eq!(run("abs(-1)", &env), "42");
+        env.set("abs", 7);
+        assert_eq!(run("abs", &env), "7");
+        assert!(!env.has_function("abs"));
+        assert_eq!(
+            run("abs(1)", &env),
+            "!TypeError: 'int' object is not callable"
+        );
+        env.remove("abs");
+        assert_eq!(run("abs(-1)", &env), "1");
+        env.set_function("x", Arity::exact(0), zero);
+        assert_eq!(env.get("x"), None);
+        assert!(env.contains("x"));
+        assert_eq!(env.function_names().collect::<Vec<_>>(), ["x"]);
+        assert_eq!(
+            run("x + 1", &env),
+            "!TypeError: 'x' is a function and can only be called"
+        );
+    }
+
+    #[test]
+    fn results_are_bounded_and_charged() {
+        let limits = Limits {
+            max_int_bits: 64,
+            ..Limits::default()
+        };
+        let env = Env::new()
+            .with_limits(limits)
+            .with_function("big", Arity::exact(0), |_| {
+                Ok(Value::Int(crate::Int::from_bigint(
+                    num_bigint::BigInt::from(1) << 100u32,
+                )))
+            });
+        assert_eq!(
+            run("big()", &env),
+            "!LimitError: integer result would exceed 64 bits"
+        );
+        let tight = Env::new()
+            .with_limits(Limits {
+                work_budget: USER_CALL_COST * 3,
+                ..Limits::default()
+            })
+            .with_function("f", Arity::variadic(), zero);
+        assert_eq!(run("f() + f() + f()", &tight), "0");
+        assert_eq!(
+            run("f() + f() + f() + f()", &tight),
+            "!LimitError: operation exceeds the work budget"
+        );
+    }
+
+    #[test]
+    fn panics_become_runtime_errors() {
+        let env = Env::new()
+            .with_function("s", Arity::variadic(), |_| panic!("static"))
+            .with_function("o", Arity::variadic(), |a| panic!("owned {}", a.len()))
+            .with_function("i", Arity::variadic(), |_| std::panic::panic_any(5));
+        assert_eq!(run("s()", &env), "!RuntimeError: s() panicked: static");
+        assert_eq!(run("o(1, 2)", &env), "!RuntimeError: o() panicked: owned 2");
+        assert_eq!(run("i()", &env), "!RuntimeError: i() panicked: no message");
+    }
+}
