@@ -42,7 +42,7 @@ pub struct Args {
 
     /// longest client-derived value (expression, result, error message) a
     /// log record keeps, in bytes of escaped text; longer values are cut
-    /// and their full length noted (default 256, 16 to 65536)
+    /// and their full length noted; 16 to 65536 (default 256)
     #[argh(option, default = "crate::logging::DEFAULT_MAX_FIELD")]
     pub log_max_field: usize,
 
@@ -59,9 +59,9 @@ pub struct Args {
     #[argh(option, default = "65_536")]
     pub max_request: usize,
 
-    /// bytes of ints one request's evaluation may hold at once; more is
-    /// `ERR LimitError` (default 8388608, 8 MiB: 64 ints of the largest
-    /// size)
+    /// bytes of ints one request's evaluation may hold at once, 8 MiB being
+    /// 64 ints of the largest size; more is `ERR LimitError` (default
+    /// 8388608)
     #[argh(option, default = "calc_core::Limits::default().max_memory")]
     pub request_memory: u64,
 
