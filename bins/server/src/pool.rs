@@ -28,8 +28,8 @@ use session::SessionId;
 
 use crate::answer;
 
-/// The nice value of pool threads: CFS then gives a worker about ten times
-/// a pool thread's share of a contended core.
+/// How much nicer pool threads are than the workers: CFS then gives a
+/// worker about ten times a pool thread's share of a contended core.
 const POOL_NICE: i32 = 10;
 
 /// A request handed to the pool.
@@ -216,13 +216,15 @@ fn run(queue: &Queue) {
     }
 }
 
-/// Lowers the calling thread's priority; on failure the thread runs at
-/// the normal priority, which costs fairness under load, not correctness.
+/// Lowers the calling thread's priority by [`POOL_NICE`] relative to the
+/// server's own, so a server already started with `nice` keeps its pool
+/// below its workers; on failure the thread runs at the server's
+/// priority, which costs fairness under load, not correctness.
 fn lower_priority() {
-    // SAFETY: gettid has no preconditions; setpriority with PRIO_PROCESS
-    // and a thread id changes only that thread's nice value on Linux.
+    // SAFETY: nice() has no preconditions. On Linux the nice value is a
+    // thread's attribute, and glibc's nice() changes the calling thread's
+    // (getpriority/setpriority with PRIO_PROCESS and 0 name the caller).
     unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, POOL_NICE);
+        libc::nice(POOL_NICE);
     }
 }
