@@ -41,6 +41,11 @@ pub struct Args {
     /// all three)
     #[argh(option, from_str_fn(suite), arg_name = "SUITE")]
     pub only: Vec<Suite>,
+    /// install redis-server (apt-get, as root) when it is missing, as under
+    /// CI; without it the server and isolation suites measure calc-server
+    /// alone
+    #[argh(switch)]
+    pub install_redis: bool,
 }
 
 /// A benchmark suite.
@@ -84,6 +89,9 @@ pub struct Settings {
     pub server: bool,
     /// Run the isolation suite.
     pub isolation: bool,
+    /// Install a missing redis-server (`--install-redis`; under CI it is
+    /// installed anyway).
+    pub install_redis: bool,
 }
 
 impl Settings {
@@ -94,6 +102,7 @@ impl Settings {
             eval: runs(Suite::Eval),
             server: runs(Suite::Server),
             isolation: runs(Suite::Isolation),
+            install_redis: args.install_redis,
         }
     }
 }
@@ -271,6 +280,11 @@ mod tests {
         let (s, c) = parse(&[]).expect("valid");
         assert!(!s.quick && s.eval && s.server && s.isolation);
         assert_eq!(c, "cargo xtask bench");
+        assert!(!s.install_redis);
+        let (s, c) = parse(&["--install-redis", "--only", "server"]).expect("valid");
+        assert!(s.install_redis && s.server && !s.isolation);
+        // Installing changes nothing measured: the command does not name it.
+        assert_eq!(c, "cargo xtask bench --only server");
         assert!(parse(&["--only"]).is_err());
         assert!(parse(&["--only", "net"]).is_err());
         assert!(parse(&["--fast"]).is_err());

@@ -281,7 +281,7 @@ fn steps(args: &Args, summary: &mut Summary) -> Result<(), String> {
     )?;
 
     // Before the tests: bins/server/tests/haproxy.rs needs the binary.
-    let install = if args.install_haproxy || haproxy::in_ci() {
+    let install = if args.install_haproxy || crate::apt::in_ci() {
         haproxy::Install::Yes
     } else {
         haproxy::Install::No

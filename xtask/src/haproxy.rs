@@ -15,8 +15,6 @@
 //! that both the xtask and calc-server's tests depend on.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use argh::FromArgs;
 
@@ -44,9 +42,6 @@ pub enum Found {
     Missing,
 }
 
-/// apt-get's steps may wait on the network; never longer than this each.
-const APT_TIMEOUT: Duration = Duration::from_secs(600);
-
 /// How to get haproxy, for the messages.
 const HOW: &str = "install it with `apt-get install haproxy` (as root), or run \
                    `cargo xtask ci --install-haproxy` or `cargo xtask haproxy` as root";
@@ -64,60 +59,8 @@ pub fn find() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Whether we run under CI (`CI` set, and not to `false` or `0`), as the
-/// HAProxy test decides it too.
-pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
-/// Runs `cmd` with a time limit; kills it when the limit passes.
-fn run_bounded(what: &str, cmd: &mut Command) -> Result<(), String> {
-    eprintln!("==> {what}");
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("{what}: could not start: {e}"))?;
-    let deadline = Instant::now() + APT_TIMEOUT;
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("{what}: {e}"))? {
-            return if status.success() {
-                Ok(())
-            } else {
-                Err(format!("{what} failed ({status})"))
-            };
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("{what} did not finish within {APT_TIMEOUT:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 fn apt_install() -> Result<PathBuf, String> {
-    if !is_root() {
-        return Err(format!(
-            "haproxy is missing and installing it needs root; {HOW}"
-        ));
-    }
-    let apt = |args: &[&str]| {
-        let mut c = Command::new("apt-get");
-        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        c
-    };
-    run_bounded("apt-get update", &mut apt(&["update", "-q"]))?;
-    run_bounded(
-        "apt-get install -y haproxy",
-        &mut apt(&["install", "-y", "-q", "--no-install-recommends", "haproxy"]),
-    )?;
+    crate::apt::install("haproxy", HOW)?;
     find().ok_or_else(|| "apt-get installed haproxy but no haproxy binary is found".to_string())
 }
 

@@ -4,6 +4,7 @@
 //! Each task is an argh subcommand with its own `--help`; `cargo xtask`
 //! alone lists the tasks.
 
+mod apt;
 mod bench;
 mod ci;
 mod diff;

@@ -1,34 +1,23 @@
 //! `help` at the prompt, answered by the client: the language, its
 //! functions and constants, the limits, how sessions end.
 //!
-//! The function names come from calc-core ([`calc_core::Builtin::ALL`]),
-//! the library calc-server evaluates with, so the list and the completion
-//! of names follow the language without a copy to keep in step; the
-//! constants and the one-line descriptions are written here, and unit tests
-//! check them against calc-core.
+//! The names come from calc-core ([`calc_core::Builtin::ALL`] for the
+//! functions, [`calc_core::CONSTANTS`] for the constants), the library
+//! calc-server evaluates with, so the list and the completion of names
+//! follow the language without a copy to keep in step; the one-line
+//! descriptions are written here, and unit tests check that every name has
+//! one.
 
 use std::fmt::Write as _;
 
-use calc_core::Builtin;
-
-/// The constants of the language, with what `help NAME` says about them.
-pub const CONSTANTS: [(&str, &str); 5] = [
-    ("pi", "pi: the float 3.141592653589793"),
-    ("e", "e: the float 2.718281828459045"),
-    ("tau", "tau: 2*pi, the float 6.283185307179586"),
-    (
-        "inf",
-        "inf: positive infinity, a float (-inf is negative infinity)",
-    ),
-    ("nan", "nan: not a number, a float; nan != nan is True"),
-];
+use calc_core::{Builtin, CONSTANTS};
 
 /// Every name of a function or constant, functions first.
 pub fn names() -> impl Iterator<Item = (&'static str, Kind)> {
     Builtin::ALL
         .iter()
         .map(|b| (b.name(), Kind::Function))
-        .chain(CONSTANTS.iter().map(|(name, _)| (*name, Kind::Constant)))
+        .chain(CONSTANTS.iter().map(|name| (*name, Kind::Constant)))
 }
 
 /// What a name stands for.
@@ -82,14 +71,27 @@ pub fn answer(request: &Request<'_>, history: &str) -> String {
 
 /// `help NAME` for a function or constant; `None` for other names.
 pub fn describe(name: &str) -> Option<String> {
-    if let Some((_, text)) = CONSTANTS.iter().find(|(n, _)| *n == name) {
-        return Some((*text).to_string());
+    if CONSTANTS.contains(&name) {
+        let text = constant_text(name).unwrap_or("see docs/functions.md");
+        return Some(format!("{name}: {text}"));
     }
     let builtin = Builtin::ALL.into_iter().find(|b| b.name() == name)?;
     Some(match function_text(name) {
         Some((signature, text)) => format!("{signature}: {text}"),
         None if builtin.is_type() => format!("{name}(x): converts x to {name}"),
         None => format!("{name}(...): see docs/functions.md"),
+    })
+}
+
+/// One line about a constant, by name.
+fn constant_text(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "pi" => "the float 3.141592653589793",
+        "e" => "the float 2.718281828459045",
+        "tau" => "2*pi, the float 6.283185307179586",
+        "inf" => "positive infinity, a float (-inf is negative infinity)",
+        "nan" => "not a number, a float; nan != nan is True",
+        _ => return None,
     })
 }
 
@@ -220,6 +222,24 @@ mod tests {
             );
             assert!(!text.is_empty());
         }
+    }
+
+    #[test]
+    fn every_constant_has_a_line() {
+        for name in CONSTANTS {
+            let text = constant_text(name).unwrap_or_else(|| panic!("no help text for {name}"));
+            assert!(!text.is_empty());
+            // A value the line states is the value calc-core gives.
+            if let Some((_, stated)) = text.split_once("the float ") {
+                let value = calc_core::eval(name).unwrap().to_string();
+                assert_eq!(stated, value, "{name}");
+            }
+        }
+        assert_eq!(
+            describe("tau").as_deref(),
+            Some("tau: 2*pi, the float 6.283185307179586")
+        );
+        assert_eq!(constant_text("sqrt"), None);
     }
 
     #[test]

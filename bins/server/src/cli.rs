@@ -7,10 +7,7 @@ use argh::FromArgs;
 
 use crate::logging::Format;
 
-/// The default host, the seed's.
-pub const DEFAULT_HOST: &str = "127.0.0.1";
-/// The default port, the seed's.
-pub const DEFAULT_PORT: u16 = 4390;
+pub use sockets::cli::{DEFAULT_HOST, DEFAULT_PORT};
 
 /// The default `--proxy-header-timeout` in seconds: a balancer sends the
 /// header with its first packet, so a few seconds covers a loaded balancer

@@ -202,23 +202,12 @@ impl Conn {
                 Stop::NeedInput => {}
             }
             if self.read_closed {
-                if let Some(item) = self.decoder.decode_eof(&mut self.input) {
+                let (decoder, input, parts) = self.split();
+                if let Some(item) = decoder.decode_eof(input) {
                     // The last line, sent without a newline; the session
                     // ends once it is answered (here, or when the pool
                     // gives its answer back and this loop comes round).
-                    respond(
-                        item,
-                        Parts {
-                            session: &self.session,
-                            peer: &self.peer,
-                            out: self.out.buf_mut(),
-                            ending: &mut self.ending,
-                            in_pool: &mut self.in_pool,
-                        },
-                        ctx,
-                        slot,
-                        &mut work,
-                    );
+                    respond(item, parts, ctx, slot, &mut work);
                     continue;
                 }
                 self.ending.get_or_insert(CloseReason::PeerClosed);
@@ -327,23 +316,25 @@ impl Conn {
             if *work >= TURN_WORK {
                 return Stop::TurnOver;
             }
-            let Some(item) = self.decoder.decode(&mut self.input) else {
+            let (decoder, input, parts) = self.split();
+            let Some(item) = decoder.decode(input) else {
                 return Stop::NeedInput;
             };
-            respond(
-                item,
-                Parts {
-                    session: &self.session,
-                    peer: &self.peer,
-                    out: self.out.buf_mut(),
-                    ending: &mut self.ending,
-                    in_pool: &mut self.in_pool,
-                },
-                ctx,
-                slot,
-                work,
-            );
+            respond(item, parts, ctx, slot, work);
         }
+    }
+
+    /// The decoder and the input buffer, and apart from them the
+    /// [`Parts`] that answering a line decoded from that buffer touches.
+    fn split(&mut self) -> (&mut LineDecoder, &mut ReadBuffer, Parts<'_>) {
+        let parts = Parts {
+            session: &self.session,
+            peer: &self.peer,
+            out: self.out.buf_mut(),
+            ending: &mut self.ending,
+            in_pool: &mut self.in_pool,
+        };
+        (&mut self.decoder, &mut self.input, parts)
     }
 }
 

@@ -92,7 +92,7 @@ fn cases() -> Vec<Case<'static>> {
 /// calc-core's answer as the table writes it: `= repr` or `! Class: message`.
 fn answer(input: &str, limits: &Limits) -> Result<String, (String, String)> {
     let result = catch_unwind(AssertUnwindSafe(|| {
-        calc_core::eval_with(input, limits).and_then(|v| repr(&v, limits))
+        calc_core::eval_with(input, limits).and_then(|v| v.repr(limits))
     }));
     match result {
         Ok(Ok(repr)) => Ok(repr),
@@ -105,26 +105,6 @@ fn answer(input: &str, limits: &Limits) -> Result<String, (String, String)> {
                 .unwrap_or_default();
             Err(("PANIC".to_string(), message))
         }
-    }
-}
-
-/// Python's repr of a calc-core value, with the 4300-digit output limit.
-fn repr(value: &calc_core::Value, limits: &Limits) -> Result<String, calc_core::EvalError> {
-    // Resolves to the inherent `Value::repr(&Limits)` (which applies the
-    // digit limit) wherever calc-core has it; the trait below is only the
-    // fallback for a calc-core whose `Value` has nothing but `Display`.
-    value.repr(limits)
-}
-
-/// Fallback for [`repr`]; an inherent method of the same name wins.
-#[allow(dead_code)]
-trait ReprFallback {
-    fn repr(&self, limits: &Limits) -> Result<String, calc_core::EvalError>;
-}
-
-impl ReprFallback for calc_core::Value {
-    fn repr(&self, _limits: &Limits) -> Result<String, calc_core::EvalError> {
-        Ok(self.to_string())
     }
 }
 

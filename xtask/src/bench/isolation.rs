@@ -228,7 +228,7 @@ const CALC: Kind = Kind::CalcQuiet;
 /// measures every case.
 pub fn run(settings: &Settings) -> Result<IsolationResults, String> {
     let mut missing = Vec::new();
-    let programs = server::programs(&mut missing)?;
+    let programs = server::programs(settings, &mut missing)?;
     let mut servers: Vec<Server> = Vec::new();
     let mut server_cmds = Vec::new();
     for (kind, bin) in [(CALC, &programs.calc), (Kind::Redis, &programs.redis)] {

@@ -148,9 +148,9 @@ pub struct Programs {
     pub logs: PathBuf,
 }
 
-/// Builds calc-bench and calc-server in release mode and finds (or
-/// installs) redis-server.
-pub fn programs(missing: &mut Vec<String>) -> Result<Programs, String> {
+/// Builds calc-bench and calc-server in release mode and finds redis-server
+/// (installing it if `settings` or CI says so: [`find_redis`]).
+pub fn programs(settings: &Settings, missing: &mut Vec<String>) -> Result<Programs, String> {
     let mut build = crate::cargo();
     build.args(["build", "--release", "-p", "calc-bench"]);
     crate::run("cargo build --release -p calc-bench", build)?;
@@ -165,7 +165,7 @@ pub fn programs(missing: &mut Vec<String>) -> Result<Programs, String> {
             None
         }
     };
-    let redis = find_redis(missing);
+    let redis = find_redis(settings.install_redis || crate::apt::in_ci(), missing);
     let redis_version = redis
         .as_ref()
         .map(|b| super::machine::output(&b.to_string_lossy(), &["--version"]))
@@ -190,7 +190,7 @@ pub fn run(settings: &Settings) -> Result<ServerResults, String> {
         redis: redis_bin,
         redis_version,
         logs,
-    } = programs(&mut missing)?;
+    } = programs(settings, &mut missing)?;
 
     let mut servers = Vec::new();
     let mut server_cmds = Vec::new();
@@ -361,31 +361,34 @@ fn measure(bin: &Path, kind: Kind, args: &[String], connections: usize, pipeline
     point
 }
 
-/// redis-server from PATH; installed with apt-get when missing and we are
-/// root, otherwise reported.
-pub fn find_redis(missing: &mut Vec<String>) -> Option<PathBuf> {
+/// How to get redis-server, for the messages.
+const HOW_REDIS: &str = "install it with `apt-get install redis-server` (as root), or run \
+                         `cargo xtask bench --install-redis` as root";
+
+/// redis-server from PATH. When it is
+/// missing: installed with apt-get if `install` (`--install-redis`, or
+/// under CI), and failing to is reported in `missing`; otherwise we say
+/// that the suites run without Redis and how to install it.
+pub fn find_redis(install: bool, missing: &mut Vec<String>) -> Option<PathBuf> {
     if let Some(p) = which("redis-server") {
         return Some(p);
     }
-    eprintln!("==> redis-server not found: trying apt-get install -y redis-server");
-    let root = super::machine::output("id", &["-u"]) == "0";
-    if root {
-        let _ = Command::new("apt-get")
-            .arg("update")
-            .stdout(Stdio::null())
-            .status();
-        let _ = Command::new("apt-get")
-            .args(["install", "-y", "redis-server"])
-            .stdout(Stdio::null())
-            .status();
+    if !install {
+        eprintln!(
+            "==> redis-server is not installed: the server and isolation suites \
+             SKIP Redis and measure calc-server alone; to include Redis, {HOW_REDIS}"
+        );
+        missing.push(format!("redis-server: not installed ({HOW_REDIS})"));
+        return None;
+    }
+    if let Err(e) = crate::apt::install("redis-server", HOW_REDIS) {
+        missing.push(format!("redis-server: {e}"));
+        return None;
     }
     let found = which("redis-server");
     if found.is_none() {
-        missing.push(
-            "redis-server: not installed and apt-get could not install it \
-             (install the Debian package redis-server, as root)"
-                .into(),
-        );
+        missing
+            .push("redis-server: apt-get installed it but no redis-server binary is found".into());
     }
     found
 }

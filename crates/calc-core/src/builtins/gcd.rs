@@ -104,13 +104,8 @@ mod tests {
 
     #[test]
     fn agrees_with_binary_gcd() {
-        let mut state = 0x0bad_5eed_dead_beefu64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::testing::Rng::seeded(0x0bad_5eed_dead_beef);
+        let mut next = move || rng.next_u64();
         let mut random = |words: u64| {
             let mut b = BigUint::zero();
             for _ in 0..words {

@@ -326,13 +326,8 @@ mod tests {
 
     #[test]
     fn fast_path_agrees_with_exact_path() {
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut rng = crate::testing::Rng::seeded(0x1234_5678_9abc_def1);
+        let mut next = move || rng.next_u64();
         let mut covered = 0;
         for _ in 0..200_000 {
             let r = next();

@@ -179,32 +179,26 @@ mod tests {
     #[test]
     fn random_quotients_match_python() {
         use std::fmt::Write as _;
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::testing::Rng::seeded(0x9e37_79b9_7f4a_7c15);
         let mut pairs = Vec::new();
         for _ in 0..400 {
-            let mk = |next: &mut dyn FnMut() -> u64| {
-                let words = 1 + next() % 20;
+            let mk = |rng: &mut crate::testing::Rng| {
+                let words = 1 + rng.below(20);
                 let mut v = BigInt::from(0);
                 for _ in 0..words {
-                    v = (v << 64u32) + next();
+                    v = (v << 64u32) + rng.next_u64();
                 }
                 // vary the low bits so exact ties and long zero runs appear
-                let shift = (next() % 90) as u32;
+                let shift = rng.below(90) as u32;
                 let v = v >> shift;
-                if next() % 2 == 0 {
+                if rng.below(2) == 0 {
                     -v
                 } else {
                     v
                 }
             };
-            let a = mk(&mut next);
-            let mut b = mk(&mut next);
+            let a = mk(&mut rng);
+            let mut b = mk(&mut rng);
             if b == BigInt::from(0) {
                 b = BigInt::from(7);
             }

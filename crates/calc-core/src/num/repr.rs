@@ -516,8 +516,8 @@ mod tests {
             let t = 10i64.pow(p);
             values.extend([t - 1, t, t + 1, -t + 1, -t, -t - 1]);
         }
-        let mut rng = crate::testing::Rng(7);
-        values.extend((0..10_000).map(|_| rng.next() as i64 >> rng.below(64)));
+        let mut rng = crate::testing::Rng::seeded(7);
+        values.extend((0..10_000).map(|_| rng.next_u64() as i64 >> rng.below(64)));
         for v in values {
             let mut out = String::from("x");
             push_small(&mut out, v);
@@ -604,7 +604,7 @@ mod tests {
 
     #[test]
     fn div_2by1_matches_u128_division() {
-        let mut rng = crate::testing::Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = crate::testing::Rng::seeded(0x9e37_79b9_7f4a_7c15);
         let mut cases = vec![
             (0, 0),
             (0, u64::MAX),
@@ -620,7 +620,7 @@ mod tests {
                 1 => TEN19 - 1 - rng.below(16),
                 _ => rng.below(TEN19),
             };
-            cases.push((u1, rng.next()));
+            cases.push((u1, rng.next_u64()));
         }
         for (u1, u0) in cases {
             let n = (u128::from(u1) << 64) | u128::from(u0);
@@ -696,7 +696,7 @@ mod tests {
         }
         // Random limb patterns of 1 to 70 limbs (the fast path takes up to
         // 64): dense, sparse, runs of all-ones and of zeros.
-        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
+        let mut rng = crate::testing::Rng::seeded(0x2545_f491_4f6c_dd1d);
         for n in 1..=70u64 {
             for _ in 0..40 {
                 let digits: Vec<u32> = (0..2 * n)
@@ -704,7 +704,7 @@ mod tests {
                         0 => 0,
                         1 => u32::MAX,
                         2 => rng.below(10) as u32,
-                        _ => rng.next() as u32,
+                        _ => rng.next_u64() as u32,
                     })
                     .collect();
                 let v = BigInt::from(BigUint::new(digits));
@@ -719,10 +719,10 @@ mod tests {
 
     #[test]
     fn limbs_are_written_as_their_int() {
-        let mut rng = crate::testing::Rng(5);
+        let mut rng = crate::testing::Rng::seeded(5);
         for _ in 0..2_000 {
             let mut limbs: Vec<u64> = (0..1 + rng.below(FEW_LIMBS as u64))
-                .map(|_| rng.next() >> rng.below(64))
+                .map(|_| rng.next_u64() >> rng.below(64))
                 .collect();
             if let Some(top) = limbs.last_mut() {
                 *top |= 1;
@@ -818,12 +818,10 @@ mod tests {
     #[test]
     fn random_float_reprs_match_python() {
         use std::fmt::Write as _;
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut rng = crate::testing::Rng::seeded(0x2545_f491_4f6c_dd1d);
         let mut values = Vec::new();
         for i in 0..20000u64 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next_u64();
             let x = match i % 4 {
                 // any bit pattern
                 0 => f64::from_bits(seed),
