@@ -153,10 +153,26 @@ impl Lane {
                 }
                 Ins::FloorDiv(d, a, b) => set!(d, float::floor_div(r!(a), r!(b)).ok()?),
                 Ins::Mod(d, a, b) => set!(d, float::modulo(r!(a), r!(b)).ok()?),
-                Ins::Pow(d, a, b) => match float::pow(r!(a), r!(b)) {
-                    Ok(Value::Float(v)) => set!(d, v),
-                    _ => return None,
-                },
+                Ins::Pow(d, a, b) => {
+                    let (v, w) = (r!(a), r!(b));
+                    // A positive finite base and a finite exponent:
+                    // `float_pow` calls the platform pow, and an infinite
+                    // result is its OverflowError (`pow` gives 1.0 for a
+                    // zero exponent or a base of 1.0, as `float_pow` does).
+                    let p = if v > 0.0 && v < f64::INFINITY && w.is_finite() {
+                        let p = v.powf(w);
+                        if p.is_infinite() {
+                            return None;
+                        }
+                        p
+                    } else {
+                        match float::pow(v, w) {
+                            Ok(Value::Float(p)) => p,
+                            _ => return None,
+                        }
+                    };
+                    set!(d, p)
+                }
                 Ins::Neg(d, a) => set!(d, -r!(a)),
                 Ins::Not(d, a) => set!(d, if r!(a) == 0.0 { 1.0 } else { 0.0 }),
                 Ins::Cmp(op, d, a, b) => {
