@@ -101,20 +101,37 @@ impl Lane {
     /// would make: the general path then answers).
     #[inline]
     fn eval(&self, load: impl FnOnce(&mut [f64]) -> Option<()>) -> Option<Value> {
-        let n = self.init.len();
-        let mut stack = [0.0; STACK_REGS];
-        let mut heap = Vec::new();
-        let regs: &mut [f64] = if n <= STACK_REGS {
-            stack.get_mut(..n)?
-        } else {
-            heap.extend_from_slice(&self.init);
-            &mut heap
-        };
-        if n <= STACK_REGS {
-            regs.copy_from_slice(&self.init);
+        // The registers live on the stack, in the smallest array that
+        // holds them.
+        match self.init.len() {
+            0..=8 => self.eval_in::<8>(load),
+            9..=16 => self.eval_in::<16>(load),
+            17..=STACK_REGS => self.eval_in::<STACK_REGS>(load),
+            _ => {
+                let mut regs = self.init.to_vec();
+                load(&mut regs)?;
+                let r = self.run(&mut regs)?;
+                self.value(r)
+            }
         }
+    }
+
+    #[inline]
+    fn eval_in<const N: usize>(
+        &self,
+        load: impl FnOnce(&mut [f64]) -> Option<()>,
+    ) -> Option<Value> {
+        let mut buf = [0.0; N];
+        let regs = buf.get_mut(..self.init.len())?;
+        regs.copy_from_slice(&self.init);
         load(regs)?;
         let r = self.run(regs)?;
+        self.value(r)
+    }
+
+    /// The register `r` as a value of the root's type.
+    #[inline]
+    fn value(&self, r: f64) -> Option<Value> {
         Some(match self.ty {
             Ty::Float => Value::Float(r),
             Ty::Bool => Value::Bool(r != 0.0),
