@@ -26,7 +26,7 @@ impl Rng {
 
 const LEAVES: &[&str] = &[
     "x", "y", "x", "y", "0", "1", "2", "3", "-1", "0.5", "2.5", "0.0", "1e308", "1e-300", "True",
-    "pi", "7",
+    "pi", "7", "k", "n",
 ];
 const BINARY: &[&str] = &["+", "-", "*", "/", "//", "%", "**"];
 const COMPARE: &[&str] = &["<", "<=", ">", ">=", "==", "!="];
@@ -111,17 +111,19 @@ fn answer(r: Result<Value, EvalError>) -> String {
 fn compiled_answers_equal_the_general_path() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let vals = values();
+    let consts = Env::new().with("k", 2.5).with("n", 3);
     let (mut checked, mut with_lane, mut lane_answers) = (0usize, 0usize, 0usize);
     let mut wrong = Vec::new();
-    for _ in 0..1500 {
+    for _ in 0..3000 {
         let src = expr(&mut rng, 4);
         let e = Expr::parse(&src).unwrap_or_else(|err| panic!("{src}: {err}"));
-        let c = e.compile(&["x", "y"]).unwrap();
+        // `k` and `n` are the Env's, fixed at compile time.
+        let c = e.compile_with(&["x", "y"], &consts).unwrap();
         with_lane += usize::from(c.has_float_lane());
         for _ in 0..12 {
             let x = vals[rng.below(vals.len())].clone();
             let y = vals[rng.below(vals.len())].clone();
-            let env = Env::new().with("x", x.clone()).with("y", y.clone());
+            let env = consts.clone().with("x", x.clone()).with("y", y.clone());
             let want = answer(e.eval(&env));
             let got = answer(c.eval(&[x.clone(), y.clone()]));
             checked += 1;
@@ -147,11 +149,11 @@ fn compiled_answers_equal_the_general_path() {
     );
     // The lane is exercised, not just the fallback.
     assert!(
-        with_lane > 500,
-        "only {with_lane} of 1500 expressions have a float lane"
+        with_lane > 1000,
+        "only {with_lane} of 3000 expressions have a float lane"
     );
     assert!(
-        lane_answers > 2000,
+        lane_answers > 4000,
         "only {lane_answers} float answers with a lane"
     );
 }
