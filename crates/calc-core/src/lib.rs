@@ -16,6 +16,11 @@
 //! let v = e.eval(&calc_core::Env::new().with("x", 21)).unwrap();
 //! assert_eq!(v.to_string(), "43");
 //!
+//! // Compile with positional variables: the fastest way to evaluate one
+//! // formula for many values, with the same answers.
+//! let c = calc_core::Expr::parse("x*2 + 1").unwrap().compile(&["x"]).unwrap();
+//! assert_eq!(c.eval_f64(&[1.25]).unwrap().to_string(), "3.5");
+//!
 //! // Errors carry Python's class and message.
 //! let err = calc_core::eval("1 // 0").unwrap_err();
 //! assert_eq!(err.to_string(), "ZeroDivisionError: integer division or modulo by zero");
