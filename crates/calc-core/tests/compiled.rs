@@ -244,6 +244,25 @@ fn limits_and_user_functions_hold() {
         c.eval_f64(&[1.0]).unwrap_err().to_string(),
         "RuntimeError: boom() panicked: bad input"
     );
+    // Zero budget and zero memory: float arithmetic needs neither, on
+    // either path; int arithmetic that needs them fails on both.
+    let zero = Env::new().with_limits(Limits {
+        work_budget: 0,
+        max_memory: 0,
+        ..Limits::default()
+    });
+    for src in ["x * 2 + sqrt(x) ** 0.5 - x // 3", "x ** 70", "x << 80"] {
+        let e = Expr::parse(src).unwrap();
+        let c = e.compile_with(&["x"], &zero).unwrap();
+        for x in [Value::from(3.0), Value::from(3), Value::from(-0.0)] {
+            let want = answer(e.eval(&zero.clone().with("x", x.clone())));
+            assert_eq!(
+                answer(c.eval(std::slice::from_ref(&x))),
+                want,
+                "{src} x={x}"
+            );
+        }
+    }
     // A constant subtree that costs work is not folded: the budget is the
     // evaluation's, as in the general path.
     let tight = Env::new().with_limits(Limits {
