@@ -275,3 +275,20 @@ fn limits_and_user_functions_hold() {
     let want = answer(e.eval(&tight.clone().with("x", 1.0)));
     assert_eq!(answer(c.eval_f64(&[1.0])), want);
 }
+
+#[test]
+fn a_compiled_expression_is_shared_across_threads() {
+    fn send_sync<T: Send + Sync + Clone>(_: &T) {}
+    let c = Expr::parse("x * y").unwrap().compile(&["x", "y"]).unwrap();
+    send_sync(&c);
+    let answers: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..=3)
+            .map(|i| {
+                let c = &c;
+                s.spawn(move || c.eval_f64(&[f64::from(i), 0.5]).unwrap().to_string())
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(answers, ["0.5", "1.0", "1.5"]);
+}
