@@ -2,12 +2,20 @@
 //! calc-core, fasteval, evalexpr and meval on the same expression set, and
 //! the linearity series (cost against input length).
 //!
-//! Ids: `eval/LIB/CASE` and `length/LIB/BYTES`; `cargo xtask bench` reads
-//! the medians from target/criterion.
+//! The `embedding` group times parse-once evaluation: each formula of
+//! `embedding::FORMULAS` parsed once per library, then one iteration
+//! evaluates it at 1,024 changing `(x, y)` pairs (every value checked
+//! against calc-core's first); `embedding-oneshot` times parse + evaluate
+//! with variables.
+//!
+//! Ids: `eval/LIB/CASE`, `length/LIB/BYTES`, `embedding/LIB/FORMULA` (per
+//! 1,024 evaluations) and `embedding-oneshot/LIB/FORMULA`; `cargo xtask
+//! bench` reads the medians of the first two from target/criterion.
 
 use std::hint::black_box;
 use std::panic::AssertUnwindSafe;
 
+use calc_bench_eval::embedding::{self, EmbedLib, Embedded, FORMULAS};
 use calc_bench_eval::{cases, length_series, CalcCore, Evalexpr, Fasteval, Lib, Meval, Runner};
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{
@@ -142,6 +150,94 @@ impl ValueFormatter for Nanos {
     }
 }
 
+/// One formula in one library, parsed once, over `pairs`, if its values
+/// agree with `want`.
+fn bench_embedded<E: Embedded>(
+    group: &mut BenchmarkGroup<'_, CpuTime>,
+    lib: EmbedLib,
+    formula: &str,
+    made: Result<E, calc_bench_eval::RunError>,
+    pairs: &[(f64, f64)],
+    want: &[f64],
+) {
+    let mut e = match made.and_then(|mut e| embedding::check(lib, &mut e, pairs, want).map(|()| e))
+    {
+        Ok(e) => e,
+        Err(err) => {
+            eprintln!("skipping embedding/{}/{formula}: {err}", lib.name());
+            return;
+        }
+    };
+    group.bench_function(BenchmarkId::new(lib.name(), formula), |b| {
+        b.iter(|| embedding::sweep(&mut e, black_box(pairs)).map(black_box))
+    });
+}
+
+fn embedding_group(c: &mut Criterion<CpuTime>) {
+    let pairs = embedding::pairs(1024);
+    let mut group = c.benchmark_group("embedding");
+    group.throughput(Throughput::Elements(pairs.len() as u64));
+    for f in &FORMULAS {
+        let want: Vec<f64> = match embedding::calc_compiled(f) {
+            Ok(mut c) => pairs
+                .iter()
+                .map(|&(x, y)| c.eval(x, y).unwrap_or(f64::NAN))
+                .collect(),
+            Err(err) => {
+                eprintln!("skipping embedding/{}: {err}", f.name);
+                continue;
+            }
+        };
+        for lib in EmbedLib::ALL {
+            let name = f.name;
+            match lib {
+                EmbedLib::CalcCompiled => bench_embedded(
+                    &mut group,
+                    lib,
+                    name,
+                    embedding::calc_compiled(f),
+                    &pairs,
+                    &want,
+                ),
+                EmbedLib::CalcEnv => {
+                    bench_embedded(&mut group, lib, name, embedding::calc_env(f), &pairs, &want)
+                }
+                EmbedLib::Fasteval => {
+                    bench_embedded(&mut group, lib, name, embedding::fasteval(f), &pairs, &want)
+                }
+                EmbedLib::Meval => {
+                    bench_embedded(&mut group, lib, name, embedding::meval(f), &pairs, &want)
+                }
+                EmbedLib::Exmex => {
+                    bench_embedded(&mut group, lib, name, embedding::exmex(f), &pairs, &want)
+                }
+                EmbedLib::Evalexpr => {
+                    bench_embedded(&mut group, lib, name, embedding::evalexpr(f), &pairs, &want)
+                }
+            }
+        }
+    }
+    group.finish();
+    let mut group = c.benchmark_group("embedding-oneshot");
+    let (x, y) = pairs[0];
+    for f in &FORMULAS {
+        for lib in EmbedLib::ALL {
+            if let Err(err) = embedding::one_shot(lib, f, x, y) {
+                eprintln!(
+                    "skipping embedding-oneshot/{}/{}: {err}",
+                    lib.name(),
+                    f.name
+                );
+                continue;
+            }
+            group.bench_function(BenchmarkId::new(lib.name(), f.name), |b| {
+                b.iter(|| embedding::one_shot(lib, f, black_box(x), y).map(black_box))
+            });
+        }
+    }
+    group.finish();
+}
+
 fn config() -> Criterion<CpuTime> {
     Criterion::default().with_measurement(CpuTime)
 }
@@ -149,6 +245,6 @@ fn config() -> Criterion<CpuTime> {
 criterion_group! {
     name = benches;
     config = config();
-    targets = expression_set, linearity
+    targets = expression_set, linearity, embedding_group
 }
 criterion_main!(benches);

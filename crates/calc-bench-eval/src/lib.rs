@@ -20,6 +20,7 @@
 
 mod cases;
 mod cpu_time;
+pub mod embedding;
 mod runners;
 
 pub use cases::{cases, generated, length_series, Case, Lib, LENGTHS};

@@ -242,6 +242,32 @@ pub(crate) fn lookup(name: &str) -> Option<Value> {
     Some(Value::Builtin(b))
 }
 
+/// For a builtin that, given one float, applies `f` to it under
+/// `math_1`'s rules: `f`. A NaN out of a non-NaN, or an infinity out of a
+/// finite value, is an error of [`call`]'s; other results are what
+/// [`call`] returns. `None` for the other builtins (`log` only with one
+/// argument).
+pub(crate) fn float_function(b: Builtin) -> Option<fn(f64) -> f64> {
+    Some(match b {
+        Builtin::Sqrt => f64::sqrt,
+        Builtin::Exp => f64::exp,
+        Builtin::Log => math::m_log,
+        Builtin::Log2 => math::m_log2,
+        Builtin::Log10 => math::m_log10,
+        Builtin::Sin => f64::sin,
+        Builtin::Cos => f64::cos,
+        Builtin::Tan => f64::tan,
+        Builtin::Asin => f64::asin,
+        Builtin::Acos => f64::acos,
+        Builtin::Atan => f64::atan,
+        Builtin::Sinh => f64::sinh,
+        Builtin::Cosh => f64::cosh,
+        Builtin::Tanh => f64::tanh,
+        Builtin::Fabs => f64::abs,
+        _ => return None,
+    })
+}
+
 /// Calls `f` with positional `args`.
 pub(crate) fn call(
     f: Builtin,

@@ -24,9 +24,50 @@ pub(crate) fn eval(tree: &Tree, vars: &Vars, limits: &Limits) -> Result<Value, E
     let mut walker = Walker {
         tree,
         vars,
+        slot_of: &[],
+        slots: &[],
         budget: Budget::new(limits),
     };
     walker.node(tree.root)
+}
+
+/// [`eval`] with some names bound to slots: name `i` of the tree
+/// (`tree.names[i]`) is `slots[s]` when `slot_of[i]` is `Some(s)`; a slot
+/// shadows `vars` and the built-ins.
+pub(crate) fn eval_slots(
+    tree: &Tree,
+    vars: &Vars,
+    slot_of: &[Option<u32>],
+    slots: &[Value],
+    limits: &Limits,
+) -> Result<Value, EvalError> {
+    let mut walker = Walker {
+        tree,
+        vars,
+        slot_of,
+        slots,
+        budget: Budget::new(limits),
+    };
+    walker.node(tree.root)
+}
+
+/// Node `id` of `tree` alone (no slots), with the work units charged: the
+/// compiled form's constant folding.
+pub(crate) fn eval_node_metered(
+    tree: &Tree,
+    id: NodeId,
+    vars: &Vars,
+    limits: &Limits,
+) -> (Result<Value, EvalError>, u64) {
+    let mut walker = Walker {
+        tree,
+        vars,
+        slot_of: &[],
+        slots: &[],
+        budget: Budget::new(limits),
+    };
+    let result = walker.node(id);
+    (result, walker.budget.used())
 }
 
 /// [`eval`], also returning the work units charged to the budget (all of
@@ -39,6 +80,8 @@ pub(crate) fn eval_metered(
     let mut walker = Walker {
         tree,
         vars,
+        slot_of: &[],
+        slots: &[],
         budget: Budget::new(limits),
     };
     let result = walker.node(tree.root);
@@ -52,6 +95,8 @@ pub(crate) fn eval_held(tree: &Tree, limits: &Limits) -> (Result<Value, EvalErro
     let mut walker = Walker {
         tree,
         vars: &[],
+        slot_of: &[],
+        slots: &[],
         budget: Budget::new(limits),
     };
     let result = walker.node(tree.root);
@@ -61,6 +106,10 @@ pub(crate) fn eval_held(tree: &Tree, limits: &Limits) -> (Result<Value, EvalErro
 struct Walker<'t, 'l> {
     tree: &'t Tree,
     vars: &'t Vars,
+    /// By name index, the slot a name is bound to (the compiled form).
+    slot_of: &'t [Option<u32>],
+    /// The slots' values.
+    slots: &'t [Value],
     budget: Budget<'l>,
 }
 
@@ -222,11 +271,19 @@ impl<'t> Walker<'t, '_> {
     /// checked, as in CPython (`1(1/0)` is a ZeroDivisionError).
     fn call(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
         if let Node::Name(index) = self.tree.node(func)? {
+            if self.slot(*index).is_some() {
+                return self.call_value(func, items);
+            }
             let name = self.tree.names.get(*index as usize).ok_or_else(internal)?;
             if let Some(Binding::Function(f)) = self.binding(name) {
                 return self.call_user(name, f, items);
             }
         }
+        self.call_value(func, items)
+    }
+
+    /// A call of what node `func` evaluates to (not a user function).
+    fn call_value(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
         let func = self.node(func)?;
         let mut args = Vec::with_capacity(items.len as usize);
         for item in items.ids() {
@@ -268,6 +325,16 @@ impl<'t> Walker<'t, '_> {
         self.hold(r)
     }
 
+    /// The slot value name `index` is bound to, if any.
+    #[inline]
+    fn slot(&self, index: u32) -> Option<&'t Value> {
+        if self.slot_of.is_empty() {
+            return None;
+        }
+        let s = (*self.slot_of.get(index as usize)?)?;
+        self.slots.get(s as usize)
+    }
+
     /// What the caller bound `name` to, if anything.
     fn binding(&self, name: &str) -> Option<&'t Binding> {
         self.vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b)
@@ -283,6 +350,9 @@ impl<'t> Walker<'t, '_> {
     /// A caller's variable, else a name of the namespace: variables shadow
     /// the built-in names.
     fn name(&self, index: u32) -> Result<Value, EvalError> {
+        if let Some(v) = self.slot(index) {
+            return Ok(v.clone());
+        }
         let name = self.tree.names.get(index as usize).ok_or_else(internal)?;
         match self.binding(name) {
             Some(Binding::Value(v)) => return Ok(v.clone()),

@@ -151,9 +151,11 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
             "--",
         ])
         .arg("--noplot")
-        .args(&crit_args);
+        .args(&crit_args)
+        // The `embedding` groups are not part of this report.
+        .arg("^(eval|length)/");
     let criterion_cmd = format!(
-        "cargo bench -p calc-bench-eval --features meval --bench evaluators -- --noplot {}",
+        "cargo bench -p calc-bench-eval --features meval --bench evaluators -- --noplot {} '^(eval|length)/'",
         crit_args.join(" ")
     );
     crate::run("criterion: calc-core, fasteval, evalexpr, meval", bench)?;

@@ -49,15 +49,15 @@ fn apply_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> Result<f64, EvalErr
 }
 
 /// `m_log`: libm's `log` with C99 special values made explicit.
-fn m_log(x: f64) -> f64 {
+pub(super) fn m_log(x: f64) -> f64 {
     special_log(x, f64::ln)
 }
 
-fn m_log2(x: f64) -> f64 {
+pub(super) fn m_log2(x: f64) -> f64 {
     special_log(x, f64::log2)
 }
 
-fn m_log10(x: f64) -> f64 {
+pub(super) fn m_log10(x: f64) -> f64 {
     special_log(x, f64::log10)
 }
 
