@@ -195,11 +195,12 @@ impl<'a> Direct<'a> {
     }
 
     /// Whether the input ends with a comment at `i`: a `#` and no line
-    /// break after it (the tokenizer's comment runs to the next one).
+    /// break after it (the tokenizer's comment runs to the next one), nor
+    /// a NUL (CPython refuses one anywhere in the source).
     #[cold]
     fn trailing_comment(&self) -> bool {
         let rest = self.s.get(self.i..).unwrap_or_default();
-        rest.first() == Some(&b'#') && !rest.iter().any(|&b| b == b'\n' || b == b'\r')
+        rest.first() == Some(&b'#') && !rest.iter().any(|&b| matches!(b, b'\n' | b'\r' | 0))
     }
 
     /// The answer when [`whole`](Self::whole) found none: the error

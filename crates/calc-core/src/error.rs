@@ -24,6 +24,10 @@ pub enum ErrorKind {
     Type,
     /// A name that is neither a variable nor a known function or constant (CPython `NameError`).
     Name,
+    /// Indentation where the language has none, e.g. blanks after a form
+    /// feed or a line break (CPython `IndentationError`, a kind of
+    /// `SyntaxError`: it has a line and a column too).
+    Indentation,
     /// The evaluation would exceed a configured limit (ours: `LimitError`).
     Limit,
     /// A user function panicked (CPython `RuntimeError`, the class for an
@@ -36,6 +40,7 @@ impl ErrorKind {
     pub fn class(self) -> &'static str {
         match self {
             ErrorKind::Syntax => "SyntaxError",
+            ErrorKind::Indentation => "IndentationError",
             ErrorKind::ZeroDivision => "ZeroDivisionError",
             ErrorKind::Overflow => "OverflowError",
             ErrorKind::Value => "ValueError",
@@ -122,6 +127,14 @@ impl EvalError {
         EvalError {
             column: u32::try_from(column).unwrap_or(u32::MAX),
             ..Self::new(ErrorKind::Syntax, message)
+        }
+    }
+
+    /// An `IndentationError` at the 1-based `column` of an unknown line.
+    pub(crate) fn indentation(message: impl Into<Cow<'static, str>>, column: usize) -> Self {
+        EvalError {
+            kind: ErrorKind::Indentation,
+            ..Self::syntax(message, column)
         }
     }
 
@@ -216,20 +229,22 @@ impl EvalError {
         &self.message
     }
 
-    /// For a `SyntaxError`, the 1-based column (in characters) of the
-    /// error within its [`line`](Self::line); `Some(0)` for the few errors
-    /// CPython reports without a column (an int literal over the digit
-    /// limit).
+    /// For a `SyntaxError` or an `IndentationError`, the 1-based column
+    /// (in characters) of the error within its [`line`](Self::line);
+    /// `Some(0)` for the few errors CPython reports without a column (an
+    /// int literal over the digit limit, a NUL in the source).
     ///
     /// ```
     /// let err = calc_core::Expr::parse("(1 +\n 2 +* 3)").unwrap_err();
     /// assert_eq!((err.line(), err.column()), (Some(2), Some(5)));
     /// ```
     pub fn column(&self) -> Option<usize> {
-        (self.kind == ErrorKind::Syntax).then_some(self.column as usize)
+        matches!(self.kind, ErrorKind::Syntax | ErrorKind::Indentation)
+            .then_some(self.column as usize)
     }
 
-    /// For a `SyntaxError`, the 1-based line of the error (lines end at
+    /// For a `SyntaxError` or an `IndentationError`, the 1-based line of
+    /// the error (lines end at
     /// `\n`, `\r\n` or `\r`).
     pub fn line(&self) -> Option<usize> {
         (self.line != 0).then_some(self.line as usize)

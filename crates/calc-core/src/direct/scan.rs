@@ -180,7 +180,7 @@ pub(super) fn committable(s: &[u8], limits: &Limits) -> bool {
                 // `trailing_comment`).
                 b'#' => {
                     let rest = s.get(i..).unwrap_or_default();
-                    return depth == 0 && !rest.iter().any(|&b| b == b'\n' || b == b'\r');
+                    return depth == 0 && !rest.iter().any(|&b| matches!(b, b'\n' | b'\r' | 0));
                 }
                 _ => {}
             }

@@ -144,6 +144,94 @@ fn agrees_with_the_walker_table() {
     assert!(answered >= 45, "answered only {answered}");
 }
 
+/// The tokenizer's corners (names in compatibility characters, non-ASCII
+/// text after a number, a NUL, indentation after a form feed or a line
+/// break, a continuation at the end, huge shift counts) in and around
+/// expressions this path answers: wherever it answers, its answer is the
+/// general path's, and `eval_with` (this path first) answers as the
+/// general path does, value or error class, message, line and column.
+#[test]
+fn agrees_with_the_general_path_on_tokenizer_corners() {
+    let bodies = [
+        "1 + 2",
+        "2**100 * 3",
+        "abs(-7) // 2",
+        "1.5e3 < 2",
+        "ｐｉ * 2",
+        "Ｔｒｕｅ + 1",
+        "𝐞 ** 2",
+        "1 << 2**100",
+        "0 << 2**100",
+        "5 >> 2**100",
+        "1 << 69175290276410818349",
+        "2**30 << 69175290276410818320",
+        "1 << 2**63",
+    ];
+    let prefixes = [
+        "",
+        " ",
+        "\u{c}",
+        "\u{c} ",
+        " \u{c}1 +",
+        "\r",
+        "\r ",
+        "\\\n",
+        "\u{c}\\\n ",
+    ];
+    let suffixes = [
+        "",
+        " # c",
+        " # \u{0}",
+        "\u{0}",
+        "\u{a0}",
+        "²",
+        "é",
+        "\u{301}",
+        "\\\n",
+        " \\\r\n",
+        "\n ",
+        "\n\u{c} ",
+        "\r\u{c}",
+        "\n# c\n 1",
+    ];
+    let show = |r: Result<Value, EvalError>| match r {
+        Ok(v) => format!("{} {}", v.type_name(), v),
+        Err(e) => format!("!{e} at {:?}:{:?}", e.line(), e.column()),
+    };
+    let limits = Limits::default();
+    let mut wrong = Vec::new();
+    let mut answered = 0;
+    for body in bodies {
+        for prefix in prefixes {
+            for suffix in suffixes {
+                let src = format!("{prefix}{body}{suffix}");
+                let want = show(
+                    crate::parse::with_tree(&src, &limits, |t| crate::eval::eval(t, &[], &limits))
+                        .map_err(EvalError::without_span),
+                );
+                if let Some(got) = eval(&src, &limits) {
+                    answered += 1;
+                    let got = show(got);
+                    if got != want {
+                        wrong.push(format!("{src:?}: direct {got}, general {want}"));
+                    }
+                }
+                let whole = show(crate::eval_with(&src, &limits));
+                if whole != want {
+                    wrong.push(format!("{src:?}: eval_with {whole}, general {want}"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(answered > 20, "this path answered only {answered}");
+}
+
 #[test]
 fn leaves_everything_else_to_the_general_path() {
     for src in [

@@ -733,6 +733,9 @@ impl Int {
         if self.is_zero() {
             return Ok(Int::Small(0));
         }
+        if self.shl_exceeds_cpython(n) {
+            return Err(EvalError::overflow("too many digits in integer"));
+        }
         let n = match n {
             Int::Small(n) => *n as u64,
             Int::Big(_) => return Err(too_many_bits(budget)),
@@ -751,6 +754,40 @@ impl Int {
         budget.charge(linear_cost(bits))?;
         let n = usize::try_from(n).map_err(|_| too_many_bits(budget))?;
         Ok(Int::from_bigint(&*self.big() << n))
+    }
+
+    /// Whether CPython 3.11 (a 64-bit build) refuses `self << n` before
+    /// trying to build it, with `OverflowError: too many digits in
+    /// integer`: `long_lshift` splits the count into 30-bit words and a
+    /// remainder (`divmod_shift`, which clips a word count of
+    /// `PY_SSIZE_T_MAX / 4` or more to that, remainder 0), and
+    /// `_PyLong_New` refuses more than `MAX_LONG_DIGITS` words for the
+    /// result. Below that bound CPython tries to allocate the result (a
+    /// `MemoryError` at these sizes); calc-core's bit limit answers then.
+    /// `self` is not zero and `n` not negative.
+    fn shl_exceeds_cpython(&self, n: &Int) -> bool {
+        /// `PY_SSIZE_T_MAX / sizeof(digit)`: `divmod_shift`'s clip.
+        const WORD_SHIFT_CLIP: u128 = i64::MAX as u128 / 4;
+        /// `MAX_LONG_DIGITS`: `(PY_SSIZE_T_MAX - offsetof(PyLongObject,
+        /// ob_digit)) / sizeof(digit)`, the digits after a 24-byte header.
+        const MAX_LONG_DIGITS: u128 = (i64::MAX as u128 - 24) / 4;
+        let (words, rem) = match n {
+            Int::Small(n) => {
+                let n = n.unsigned_abs();
+                (u128::from(n / 30), n % 30)
+            }
+            Int::Big(b) => {
+                let (q, r) = b.div_rem(&BigInt::from(30));
+                (q.to_u128().unwrap_or(u128::MAX), r.to_u64().unwrap_or(0))
+            }
+        };
+        let (words, rem) = if words >= WORD_SHIFT_CLIP {
+            (WORD_SHIFT_CLIP, 0)
+        } else {
+            (words, rem)
+        };
+        let digits = u128::from(self.bit_length().div_ceil(30));
+        digits + words + u128::from(rem != 0) > MAX_LONG_DIGITS
     }
 
     /// `self >> n`, rounding toward negative infinity; `ValueError` for a
@@ -1429,6 +1466,51 @@ mod tests {
                     .unwrap_err()
                     .class(),
                 "LimitError"
+            );
+        });
+    }
+
+    /// The edge of CPython's `too many digits in integer` for `<<`
+    /// (checked against python3 3.11): one 30-bit word more than
+    /// `MAX_LONG_DIGITS` is refused, one fewer is built (here: refused by
+    /// the bit limit instead), and counts whose word count passes
+    /// `PY_SSIZE_T_MAX / 4` are clipped to it.
+    #[test]
+    fn shifts_past_cpythons_digit_count_overflow() {
+        with_budget(|b| {
+            let sh =
+                |x: Int, n: &str, b: &mut Budget<'_>| x.shl(&int(n), b).map_err(|e| e.to_string());
+            let overflow = Err("OverflowError: too many digits in integer".to_string());
+            // 2305843009213693945 words: with `1`'s one word, one too many.
+            assert_eq!(sh(Int::Small(1), "69175290276410818350", b), overflow);
+            assert_eq!(sh(Int::Small(-1), "69175290276410818350", b), overflow);
+            // A partial word counts as one more.
+            assert_eq!(sh(Int::Small(1), "69175290276410818349", b), overflow);
+            // One word fewer: CPython tries (MemoryError); we refuse by size.
+            let at_limit = sh(Int::Small(1), "69175290276410818320", b);
+            assert!(at_limit.is_err_and(|e| e.starts_with("LimitError")));
+            // ... unless the shifted value has two words (2**30).
+            assert_eq!(sh(Int::Small(1 << 30), "69175290276410818320", b), overflow);
+            // 2**63 is 307445734561825860 words and a bit: CPython tries.
+            let tried = sh(Int::Small(1), "9223372036854775808", b);
+            assert!(tried.is_err_and(|e| e.starts_with("LimitError")));
+            // Clipped: 2**100, 10**30.
+            assert_eq!(
+                sh(Int::Small(1), "1267650600228229401496703205376", b),
+                overflow
+            );
+            assert_eq!(
+                sh(Int::Small(1), "1000000000000000000000000000000", b),
+                overflow
+            );
+            // Zero first, a negative count before that.
+            assert_eq!(
+                sh(Int::Small(0), "1267650600228229401496703205376", b),
+                Ok(Int::Small(0))
+            );
+            assert_eq!(
+                sh(Int::Small(0), "-1267650600228229401496703205376", b),
+                Err("ValueError: negative shift count".to_string())
             );
         });
     }

@@ -7,8 +7,8 @@
 //! whitespace, a `)` without `(` is an error here, and so is nesting deeper
 //! than [`Limits::max_depth`](crate::Limits).
 
-use nom::bytes::complete::take_while;
-use nom::IResult;
+use unicode_general_category::{get_general_category, GeneralCategory};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::EvalError;
 
@@ -101,9 +101,25 @@ pub(crate) struct Lexer<'s> {
     /// CPython's tokenizer does, for its messages.)
     open: Vec<(u8, usize)>,
     max_depth: usize,
+    /// At the start of a logical line, where CPython's tokenizer measures
+    /// the indentation (`atbol`).
+    at_line_start: bool,
+    /// Whether indentation is skipped rather than an error: CPython's
+    /// INDENT is a token, an error only for the parser, so the scan for
+    /// tokenizer errors after a parser error passes over it.
+    indent_is_trivia: bool,
 }
 
 const LINE_CONTINUATION: &str = "unexpected character after line continuation character";
+
+/// The tokenizer error for a line continuation at the end of the input.
+const CONTINUATION_EOF: &str = "unexpected EOF while parsing";
+
+/// CPython's error for a NUL anywhere in the source, before tokenizing.
+const NULL_BYTES: &str = "source code string cannot contain null bytes";
+
+/// CPython's tab stops (`TABSIZE` in its tokenizer).
+const TAB_SIZE: usize = 8;
 
 /// The 0-based character column of byte offset `pos` within its line.
 pub(crate) fn column0(src: &str, pos: usize) -> usize {
@@ -144,22 +160,92 @@ fn backed_up_error(
     EvalError::syntax(message, column0(src, pos)).with_line(line_of(src, pos))
 }
 
-fn is_ident_start(c: char) -> bool {
-    c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
-}
-
-fn is_ident_char(c: char) -> bool {
-    c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
-}
-
 /// CPython's `is_potential_identifier_char`: any byte of a non-ASCII
 /// character counts.
 fn is_potential_ident_byte(b: u8) -> bool {
     b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
 }
 
-fn identifier(input: &str) -> IResult<&str, &str> {
-    take_while(is_ident_char)(input)
+/// Whether CPython 3.11 knows the character at all: it is assigned in
+/// Unicode 14.0 (its `unicodedata`'s version), and not one of the four
+/// characters Unicode 15.1 added to `XID_Continue` (ZWNJ, ZWJ and the two
+/// katakana middle dots, which 14.0 has as format and punctuation).
+/// `unicode-ident` follows the current Unicode; this narrows it to 3.11's.
+fn known_to_cpython(c: char) -> bool {
+    get_general_category(c) != GeneralCategory::Unassigned
+        && !matches!(c, '\u{200c}' | '\u{200d}' | '\u{30fb}' | '\u{ff65}')
+}
+
+/// `_PyUnicode_IsXidStart` of CPython 3.11, or `_`.
+pub(crate) fn is_xid_start(c: char) -> bool {
+    c == '_'
+        || c.is_ascii_alphabetic()
+        || (!c.is_ascii() && unicode_ident::is_xid_start(c) && known_to_cpython(c))
+}
+
+/// `_PyUnicode_IsXidContinue` of CPython 3.11.
+pub(crate) fn is_xid_continue(c: char) -> bool {
+    c == '_'
+        || c.is_ascii_alphanumeric()
+        || (!c.is_ascii() && unicode_ident::is_xid_continue(c) && known_to_cpython(c))
+}
+
+/// Python's `str.isprintable` for one character, as 3.11 has it: not a
+/// control, format, surrogate, private-use, unassigned, line, paragraph or
+/// (other than the space) space separator character.
+fn is_printable(c: char) -> bool {
+    use GeneralCategory as G;
+    c == ' '
+        || !matches!(
+            get_general_category(c),
+            G::Control
+                | G::Format
+                | G::Surrogate
+                | G::PrivateUse
+                | G::Unassigned
+                | G::LineSeparator
+                | G::ParagraphSeparator
+                | G::SpaceSeparator
+        )
+}
+
+/// CPython's tokenizer error for the character `c` at byte `pos`, which
+/// cannot start or continue a name.
+fn invalid_character(src: &str, pos: usize, c: char) -> EvalError {
+    let message = if is_printable(c) {
+        format!("invalid character '{c}' (U+{:04X})", u32::from(c))
+    } else {
+        format!("invalid non-printable character U+{:04X}", u32::from(c))
+    };
+    error_at(src, pos, message)
+}
+
+/// CPython's `verify_identifier`: the name `word` at byte `start` starts
+/// with an `XID_Start` character or `_` and goes on with `XID_Continue`
+/// characters; else the error names the first character that does not.
+fn verify_identifier(src: &str, start: usize, word: &str) -> Result<(), EvalError> {
+    for (k, (at, c)) in word.char_indices().enumerate() {
+        let fits = if k == 0 {
+            is_xid_start(c)
+        } else {
+            is_xid_continue(c)
+        };
+        if !fits {
+            return Err(invalid_character(src, start + at, c));
+        }
+    }
+    Ok(())
+}
+
+/// The name a `Tok::Name` token spells: its text, NFKC-normalized when it
+/// is not ASCII, as CPython's parser normalizes identifiers (`ｐｉ` and
+/// `𝐩𝐢` are `pi`; the parser tests' `names_are_normalized` checks it).
+pub(crate) fn normalized_name(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfkc().collect())
+    }
 }
 
 fn keyword(word: &str) -> Option<Kw> {
@@ -252,14 +338,6 @@ fn unsupported(input: &str) -> Option<(usize, &'static str)> {
         .or_else(|| input.starts_with('`').then_some((1, "invalid syntax")))
 }
 
-/// Whether `c` is printable in the sense of Python's `str.isprintable`
-/// (approximately: control and format characters and non-ASCII spaces are not).
-fn is_printable(c: char) -> bool {
-    !(c.is_control()
-        || (!c.is_ascii() && c.is_whitespace())
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'))
-}
-
 impl<'s> Lexer<'s> {
     /// A tokenizer at the start of `src` that rejects more than `max_depth`
     /// nested parentheses.
@@ -272,6 +350,8 @@ impl<'s> Lexer<'s> {
             pos: 0,
             open,
             max_depth,
+            at_line_start: true,
+            indent_is_trivia: false,
         }
     }
 
@@ -323,6 +403,18 @@ impl<'s> Lexer<'s> {
                         .with_line(line_of(self.src, after + next_len)));
                     }
                     self.pos = after + newline;
+                    if self.pos == self.src.len() && self.open.is_empty() {
+                        // The continuation asks for a line that is not
+                        // there (inside brackets, the bracket is never
+                        // closed instead). The column counts the backslash
+                        // and the line break as CPython does, one
+                        // character each.
+                        let at = after - 1;
+                        return Err(
+                            EvalError::syntax(CONTINUATION_EOF, column0(self.src, at) + 2)
+                                .with_line(line_of(self.src, at)),
+                        );
+                    }
                 }
                 b'\n' | b'\r' if !self.open.is_empty() => self.pos += 1,
                 _ => return Ok(()),
@@ -332,6 +424,9 @@ impl<'s> Lexer<'s> {
 
     /// The next token.
     pub(crate) fn next_token(&mut self) -> Result<Token, EvalError> {
+        if self.at_line_start {
+            self.line_start()?;
+        }
         self.skip_trivia()?;
         let start = self.pos;
         // Fast path: operators and small decimal ints, the bulk of tokens.
@@ -363,14 +458,16 @@ impl<'s> Lexer<'s> {
         };
         let tok = if c.is_ascii_digit() || (c == '.' && self.byte(start + 1).is_ascii_digit()) {
             self.number()?
-        } else if is_ident_start(c) {
-            let (after, word) = identifier(rest).unwrap_or(("", rest));
-            self.pos = self.src.len() - after.len();
-            keyword(word).map_or(Tok::Name, Tok::Kw)
+        } else if c == '_' || c.is_ascii_alphabetic() || !c.is_ascii() {
+            // CPython's `is_potential_identifier_start`: any non-ASCII
+            // character starts a name, which must then pass
+            // `verify_identifier`.
+            self.name(start)?
         } else if c == '\n' || c == '\r' {
             // Only outside parentheses: inside, skip_trivia ate it. A
             // logical line ends here; `\r\n` is one newline.
             self.pos += if rest.starts_with("\r\n") { 2 } else { 1 };
+            self.at_line_start = true;
             Tok::Newline
         } else if let Some((op, len)) = operator(self.byte(start), self.byte(start + 1)) {
             if self.byte(start + len) == b'=' && op_assigns(op) {
@@ -392,18 +489,9 @@ impl<'s> Lexer<'s> {
             self.pos += len;
             self.bracket(self.byte(start), start)?;
             Tok::Unsupported(message)
-        } else if is_printable(c) && !c.is_ascii() {
-            return Err(error_at(
-                self.src,
-                start,
-                format!("invalid character '{c}' (U+{:04X})", u32::from(c)),
-            ));
         } else {
-            return Err(error_at(
-                self.src,
-                start,
-                format!("invalid non-printable character U+{:04X}", u32::from(c)),
-            ));
+            // An ASCII control character (the rest of ASCII is taken above).
+            return Err(invalid_character(self.src, start, c));
         };
         Ok(Token {
             tok,
@@ -412,19 +500,115 @@ impl<'s> Lexer<'s> {
         })
     }
 
+    /// A name or keyword at `start`, as CPython's tokenizer reads one: the
+    /// longest run of ASCII letters, digits, `_` and non-ASCII characters,
+    /// verified when it holds any non-ASCII character. Keywords are ASCII
+    /// words (`ｉｆ` is the name `if`, as in CPython).
+    fn name(&mut self, start: usize) -> Result<Tok, EvalError> {
+        let bytes = self.src.as_bytes();
+        let mut end = start;
+        let mut ascii = true;
+        while let Some(&b) = bytes.get(end) {
+            if !is_potential_ident_byte(b) {
+                break;
+            }
+            ascii &= b < 0x80;
+            end += 1;
+        }
+        // Every byte of a non-ASCII character is taken, so `end` is on a
+        // character boundary.
+        let word = self.src.get(start..end).unwrap_or("");
+        if !ascii {
+            verify_identifier(self.src, start, word)?;
+        }
+        self.pos = end;
+        Ok(match keyword(word) {
+            Some(kw) if ascii => Tok::Kw(kw),
+            _ => Tok::Name,
+        })
+    }
+
+    /// At the start of a logical line outside brackets: CPython's
+    /// indentation step. On the first line it first skips the spaces and
+    /// tabs `eval` strips, and checks the whole source for a NUL (CPython
+    /// refuses one before tokenizing). Then it measures the line's blanks
+    /// (a form feed resets the count; a line continuation keeps the count
+    /// up to its backslash): a line that is not blank and is indented is
+    /// `IndentationError: unexpected indent`, with CPython's column, the
+    /// first character after the blanks counted from 0.
+    #[inline]
+    fn line_start(&mut self) -> Result<(), EvalError> {
+        self.at_line_start = false;
+        let mut i = self.pos;
+        if i == 0 {
+            if self.src.as_bytes().contains(&0) {
+                return Err(EvalError::syntax(NULL_BYTES, 0));
+            }
+            while matches!(self.byte(i), b' ' | b'\t') {
+                i += 1;
+            }
+            // The common case: a line that starts with a token.
+            if !matches!(self.byte(i), b' ' | b'\t' | b'\x0c' | b'\\') {
+                return Ok(());
+            }
+        }
+        let mut col = 0;
+        let mut continued_at = 0;
+        loop {
+            match self.byte(i) {
+                b' ' => col += 1,
+                b'\t' => col = (col / TAB_SIZE + 1) * TAB_SIZE,
+                b'\x0c' => col = 0,
+                b'\\' => {
+                    if continued_at == 0 {
+                        continued_at = col;
+                    }
+                    let newline = match (self.byte(i + 1), self.byte(i + 2)) {
+                        (b'\r', b'\n') => 2,
+                        (b'\n' | b'\r', _) => 1,
+                        // `skip_trivia` reports the bad continuation,
+                        // which CPython finds before the indentation.
+                        _ => return Ok(()),
+                    };
+                    if i + 1 + newline == self.src.len() {
+                        return Err(
+                            EvalError::syntax(CONTINUATION_EOF, column0(self.src, i) + 2)
+                                .with_line(line_of(self.src, i)),
+                        );
+                    }
+                    i += 1 + newline;
+                    continue;
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        let blank = matches!(self.byte(i), b'#' | b'\n' | b'\r');
+        let col = if continued_at != 0 { continued_at } else { col };
+        if blank || col == 0 || self.indent_is_trivia {
+            return Ok(());
+        }
+        Err(
+            EvalError::indentation("unexpected indent", column0(self.src, i))
+                .with_line(line_of(self.src, i)),
+        )
+    }
+
     /// Tokenizes the rest of the input and returns the first tokenizer
     /// error, if any. CPython does this after a parser error, and reports
     /// the tokenizer's error instead, except for the two it does not raise
     /// as exceptions there: a bad line continuation and the end of input
     /// inside brackets (on a single line).
     pub(crate) fn first_error_in_rest(&mut self) -> Option<EvalError> {
+        self.indent_is_trivia = true;
         loop {
             match self.next_token() {
                 Ok(Token { tok: Tok::Eof, .. }) => return None,
                 Ok(_) => {}
                 Err(e) => {
                     let quiet = e.message().ends_with("was never closed")
-                        || e.message() == LINE_CONTINUATION;
+                        || e.message() == LINE_CONTINUATION
+                        || e.message() == CONTINUATION_EOF;
                     return (!quiet).then_some(e);
                 }
             }
@@ -656,14 +840,17 @@ impl<'s> Lexer<'s> {
     }
 
     /// CPython 3.11 accepts (with a deprecation warning) a keyword glued to
-    /// a number, `1if x else y`, and rejects any other identifier character
-    /// (`verify_end_of_number`): `and`, `else`, `for`, `not`, `or` must be
+    /// a number, `1if x else y`, and rejects any other ASCII identifier
+    /// character (`verify_end_of_number`): `and`, `else`, `for`, `not`, `or` must be
     /// whole words; for `if`, `in`, `is` two letters suffice.
     #[inline]
     fn check_end(&self, i: usize, kind: &'static str) -> Result<(), EvalError> {
         // Inlined test of the common case, an operator or blank after the
-        // number; the keyword check stays out of line.
-        if !is_potential_ident_byte(self.byte(i)) {
+        // number; the keyword check stays out of line. CPython 3.11 looks
+        // only at ASCII here (`c < 128`): a non-ASCII character ends the
+        // number and starts a name, which `verify_identifier` checks.
+        let b = self.byte(i);
+        if !(b == b'_' || b.is_ascii_alphanumeric()) {
             return Ok(());
         }
         self.check_glued_keyword(i, kind)

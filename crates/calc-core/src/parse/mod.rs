@@ -871,7 +871,14 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Imag => Node::Const(number::imaginary(self.text(token))),
             Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
             Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
-            Tok::Name => Node::Name(self.name(token)),
+            // A name spelled with compatibility characters (`Ｔｒｕｅ`) is
+            // the name its NFKC form spells, and `True` and `False` are
+            // bound to themselves in the namespace CPython evaluates in.
+            Tok::Name => match &*lex::normalized_name(self.text(token)) {
+                "True" => Node::Const(Value::Bool(true)),
+                "False" => Node::Const(Value::Bool(false)),
+                _ => Node::Name(self.name(token)),
+            },
             Tok::Kw(Kw::Other) if self.text(token) == "None" => {
                 self.defer(token.start, "'None' is not supported")
             }
@@ -983,12 +990,14 @@ impl<'s, 'l> Parser<'s, 'l> {
         Node::Const(Value::Bool(false))
     }
 
-    /// The index of the name `token` in `names`, adding it if new. A few
+    /// The index of the name `token` (NFKC-normalized, as CPython's
+    /// parser does) in `names`, adding it if new. A few
     /// names are searched linearly; past that, through a map, so that many
     /// distinct names do not cost quadratic time.
     fn name(&mut self, token: Token) -> u32 {
         const LINEAR: usize = 16;
-        let text = self.text(token);
+        let normalized = lex::normalized_name(self.text(token));
+        let text: &str = &normalized;
         let found = if self.names.len() <= LINEAR {
             self.names.iter().position(|n| **n == *text)
         } else {

@@ -485,3 +485,147 @@ fn syntax_errors_have_cpythons_line_and_column() {
     assert_eq!(crate::eval("1/0").unwrap_err().line(), None);
     assert_eq!(crate::eval("1/0").unwrap_err().column(), None);
 }
+
+/// The tokenizer's errors for non-ASCII text, indentation, line
+/// continuations: `compile(src, "", "eval")` in python3 3.11 gave each
+/// row's class, message, line and column.
+const CPYTHON_TOKENIZER_ERRORS: &[(&str, &str, &str, usize, usize)] = &[
+    ("\u{ff4e}\u{ff4f}\u{ff54} 1", "SyntaxError", "invalid syntax", 1, 5),
+    ("x²", "SyntaxError", "invalid character '²' (U+00B2)", 1, 2),
+    ("²", "SyntaxError", "invalid character '²' (U+00B2)", 1, 1),
+    ("\u{301}x", "SyntaxError", "invalid character '\u{301}' (U+0301)", 1, 1),
+    ("1\u{a0}", "SyntaxError", "invalid non-printable character U+00A0", 1, 2),
+    ("1²", "SyntaxError", "invalid character '²' (U+00B2)", 1, 2),
+    ("1é", "SyntaxError", "invalid syntax", 1, 2),
+    ("1\u{ff50}", "SyntaxError", "invalid syntax", 1, 2),
+    ("1€", "SyntaxError", "invalid character '€' (U+20AC)", 1, 2),
+    ("1.5²", "SyntaxError", "invalid character '²' (U+00B2)", 1, 4),
+    ("0x1²", "SyntaxError", "invalid character '²' (U+00B2)", 1, 4),
+    ("1j²", "SyntaxError", "invalid character '²' (U+00B2)", 1, 3),
+    ("1_²", "SyntaxError", "invalid decimal literal", 1, 2),
+    ("1e²", "SyntaxError", "invalid decimal literal", 1, 1),
+    ("1\u{301}", "SyntaxError", "invalid character '\u{301}' (U+0301)", 1, 2),
+    ("\u{c} 1", "IndentationError", "unexpected indent", 1, 2),
+    ("\r 1", "IndentationError", "unexpected indent", 2, 1),
+    ("1\\", "SyntaxError", "unexpected character after line continuation character", 1, 2),
+    ("1 \\", "SyntaxError", "unexpected character after line continuation character", 1, 3),
+    ("1\\\n", "SyntaxError", "unexpected EOF while parsing", 1, 3),
+    ("(1\\", "SyntaxError", "unexpected character after line continuation character", 1, 3),
+    ("1+\\", "SyntaxError", "unexpected character after line continuation character", 1, 3),
+    ("·", "SyntaxError", "invalid character '·' (U+00B7)", 1, 1),
+    ("x・y", "SyntaxError", "invalid character '・' (U+30FB)", 1, 2),
+    ("x\u{ff65}", "SyntaxError", "invalid character '\u{ff65}' (U+FF65)", 1, 2),
+    ("x\u{200d}", "SyntaxError", "invalid non-printable character U+200D", 1, 2),
+    ("é€", "SyntaxError", "invalid character '€' (U+20AC)", 1, 2),
+    ("1 + a\u{a0}b", "SyntaxError", "invalid non-printable character U+00A0", 1, 6),
+    ("1eé", "SyntaxError", "invalid decimal literal", 1, 1),
+    ("1e+é", "SyntaxError", "invalid decimal literal", 1, 3),
+    ("0xé", "SyntaxError", "invalid hexadecimal literal", 1, 2),
+    ("0é", "SyntaxError", "invalid syntax", 1, 2),
+    ("01é", "SyntaxError", "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", 1, 1),
+    ("1ifé", "SyntaxError", "invalid syntax", 1, 2),
+    ("1é2", "SyntaxError", "invalid syntax", 1, 2),
+    ("1é)", "SyntaxError", "unmatched ')'", 1, 3),
+    ("1é(", "SyntaxError", "'(' was never closed", 1, 3),
+    ("\u{c} 1\\", "IndentationError", "unexpected indent", 1, 2),
+    ("\\\n 1", "IndentationError", "unexpected indent", 2, 1),
+    ("\u{c} \\\n 1", "IndentationError", "unexpected indent", 2, 1),
+    ("1 \\\n", "SyntaxError", "unexpected EOF while parsing", 1, 4),
+    ("1+\\\n2+\\\n", "SyntaxError", "unexpected EOF while parsing", 2, 4),
+    ("é+\\\n", "SyntaxError", "unexpected EOF while parsing", 1, 4),
+    ("(1 \\\n", "SyntaxError", "'(' was never closed", 1, 1),
+    ("1 2 \\\n", "SyntaxError", "unexpected EOF while parsing", 1, 6),
+    ("1 2 3 \\\n", "SyntaxError", "invalid syntax", 1, 3),
+    ("1 $ \\\n", "SyntaxError", "invalid syntax", 1, 3),
+    ("1 if \\\n", "SyntaxError", "unexpected EOF while parsing", 1, 7),
+    ("\\\n", "SyntaxError", "unexpected EOF while parsing", 1, 2),
+    ("\\\n\\\n", "SyntaxError", "unexpected EOF while parsing", 2, 2),
+    ("1\n  ", "IndentationError", "unexpected indent", 2, 2),
+    ("1\n#c\n 2", "IndentationError", "unexpected indent", 3, 1),
+    ("1 2\n 3", "SyntaxError", "invalid syntax", 1, 3),
+    ("1 +\n 2", "SyntaxError", "invalid syntax", 1, 4),
+    ("1\n 2 +", "IndentationError", "unexpected indent", 2, 1),
+    ("1,\n 2", "IndentationError", "unexpected indent", 2, 1),
+    ("1 +\n 2 é€", "SyntaxError", "invalid character '€' (U+20AC)", 2, 5),
+    ("\u{c} ", "IndentationError", "unexpected indent", 1, 2),
+    ("\r ", "IndentationError", "unexpected indent", 2, 1),
+    ("1 \\\r", "SyntaxError", "unexpected EOF while parsing", 1, 4),
+    ("1 \\\r\n", "SyntaxError", "unexpected EOF while parsing", 1, 4),
+    ("\u{c}\t1", "IndentationError", "unexpected indent", 1, 2),
+    ("abs(1 é)", "SyntaxError", "invalid syntax. Perhaps you forgot a comma?", 1, 5),
+    ("1\u{378}", "SyntaxError", "invalid non-printable character U+0378", 1, 2),
+    ("\u{feff}1", "SyntaxError", "invalid non-printable character U+FEFF", 1, 1),
+    ("1 if 1 elseé 2", "SyntaxError", "expected 'else' after 'if' expression", 1, 1),
+];
+
+#[test]
+fn tokenizer_errors_match_cpython() {
+    let mut wrong = Vec::new();
+    for &(src, class, message, line, column) in CPYTHON_TOKENIZER_ERRORS {
+        let want = format!("{class}: {message} at {line}:{column}");
+        let got = match parse(src, &Limits::default()) {
+            Err(e) => format!(
+                "{}: {} at {}:{}",
+                e.class(),
+                e.message(),
+                e.line().unwrap_or(0),
+                e.column().unwrap_or(0)
+            ),
+            Ok(_) => "parsed".to_string(),
+        };
+        if got != want {
+            wrong.push(format!("{src:?}: got {got}, want {want}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} differ:\n{}",
+        wrong.len(),
+        CPYTHON_TOKENIZER_ERRORS.len(),
+        wrong.join("\n")
+    );
+}
+
+/// A NUL anywhere, in a comment too, is refused before tokenizing, with no
+/// line and column 0 (CPython reports none).
+#[test]
+fn a_nul_anywhere_is_refused_first() {
+    for src in [
+        "\0",
+        "1\0",
+        "1 # \0",
+        "\u{c} 1 \0",
+        "(1\0",
+        "1 +* 2\0",
+        "é€\0",
+    ] {
+        let e = parse(src, &Limits::default()).unwrap_err();
+        assert_eq!(
+            (e.class(), e.message(), e.line(), e.column()),
+            (
+                "SyntaxError",
+                "source code string cannot contain null bytes",
+                None,
+                Some(0)
+            ),
+            "{src:?}"
+        );
+    }
+}
+
+/// Names are NFKC-normalized as CPython's parser does; keywords are
+/// recognized before that, so `ｉｆ` is the name `if`, and `Ｔｒｕｅ` is the
+/// name `True`, bound to `True`.
+#[test]
+fn names_are_normalized() {
+    assert_eq!(sx("ｐｉ"), "pi");
+    assert_eq!(sx("𝐩𝐢 + ℌ"), "(+ pi H)");
+    assert_eq!(sx("ﬁ"), "fi");
+    assert_eq!(sx("e\u{301}"), "\u{e9}");
+    assert_eq!(sx("ｉｆ"), "if");
+    assert_eq!(sx("Ｔｒｕｅ"), "True");
+    assert_eq!(sx("x\u{b7}y"), "x\u{b7}y");
+    assert_eq!(sx("\u{2118}\u{212e}"), "\u{2118}\u{212e}");
+    assert_eq!(sx("x\u{300}"), "x\u{300}");
+    assert_eq!(sx("ª"), "a");
+}
