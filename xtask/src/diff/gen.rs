@@ -50,6 +50,7 @@ pub const FOCUS: &[&str] = &[
     "round-random",
     "math-random",
     "literal-fuzz",
+    "tokenizer",
 ];
 
 /// Generates case `index` of the run seeded with `seed`, from every
@@ -91,7 +92,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 21;
+const TEMPLATES: u64 = 22;
 
 /// The number of the literal-fuzz template.
 const LITERAL_FUZZ: u64 = 20;
@@ -1023,9 +1024,323 @@ impl Gen {
             17 => self.t_complex_random(),
             18 => self.t_round_random(),
             19 => self.t_math_random(),
-            _ => self.t_literal_fuzz(),
+            20 => self.t_literal_fuzz(),
+            _ => self.t_tokenizer(),
         };
         self.frame(t)
+    }
+
+    /// The tokenizer's corners beyond number literals: names in
+    /// compatibility characters (NFKC), non-ASCII characters after numbers
+    /// and in names, a NUL, indentation after a form feed or a line break
+    /// (a CR: cases hold no LF), line continuations, and shift counts at
+    /// CPython's `too many digits in integer`.
+    fn t_tokenizer(&mut self) -> String {
+        match self.r.below(6) {
+            0 => self.tok_unicode_name(),
+            1 => self.tok_non_ascii(),
+            2 => self.tok_nul(),
+            3 => self.tok_indentation(),
+            4 => self.tok_continuation(),
+            _ => self.tok_huge_shift(),
+        }
+    }
+
+    /// A namespace name or keyword spelled with compatibility characters
+    /// (fullwidth, mathematical alphanumerics, ligatures, modifier
+    /// letters, combining marks), in a small expression.
+    fn tok_unicode_name(&mut self) -> String {
+        const NAMES: &[&str] = &[
+            "pi",
+            "e",
+            "tau",
+            "inf",
+            "nan",
+            "abs",
+            "sqrt",
+            "floor",
+            "factorial",
+            "True",
+            "False",
+            "None",
+            "if",
+            "not",
+            "or",
+            "x",
+            "fi",
+            "log10",
+        ];
+        // Offsets of styled alphabets: a code point for 'a'..'z' (and 'A'..'Z').
+        const STYLES: &[(u32, u32)] = &[
+            (0xFF41, 0xFF21),   // fullwidth
+            (0x1D41A, 0x1D400), // bold
+            (0x1D44E, 0x1D434), // italic (its 'h' is a hole: unassigned)
+            (0x1D5BA, 0x1D5A0), // sans-serif
+            (0x1D552, 0x1D538), // double-struck (holes where letterlike has them)
+            (0x24D0, 0x24B6),   // circled: symbols, not name characters
+            (0x1D68A, 0x1D670), // monospace
+        ];
+        let name = *self.r.pick(NAMES);
+        let mut t = String::new();
+        let all = self.r.chance(1, 2);
+        let style = *self.r.pick(STYLES);
+        for (k, c) in name.chars().enumerate() {
+            // The first character always (a plain `None` is outside the
+            // language), the others all or at random.
+            if k == 0 || all || self.r.chance(1, 2) {
+                let styled = match c {
+                    'a'..='z' => char::from_u32(style.0 + (c as u32 - 'a' as u32)),
+                    'A'..='Z' => char::from_u32(style.1 + (c as u32 - 'A' as u32)),
+                    '0'..='9' => char::from_u32(0xFF10 + (c as u32 - '0' as u32)),
+                    _ => None,
+                };
+                t.push(styled.unwrap_or(c));
+            } else {
+                t.push(c);
+            }
+        }
+        match self.r.below(8) {
+            0 => {
+                t = t
+                    .replacen("fl", "\u{FB02}", 1)
+                    .replacen("fi", "\u{FB01}", 1)
+            }
+            1 => t.push('\u{301}'),
+            2 => t = t.replacen('a', "\u{1D43}", 1).replacen('i', "\u{2071}", 1),
+            3 => t.push_str(&self.odd_char().to_string()),
+            _ => {}
+        }
+        match self.r.below(5) {
+            0 => format!("{t} + 1"),
+            1 => format!("{t}(2)"),
+            2 => format!("2 * {t}"),
+            3 => format!("({t})"),
+            _ => t,
+        }
+    }
+
+    /// A non-ASCII character, curated or any code point at all.
+    fn odd_char(&mut self) -> char {
+        const CURATED: &[char] = &[
+            '²',
+            '³',
+            '¹',
+            '·',
+            '\u{2118}',
+            '\u{212E}',
+            '\u{A0}',
+            '\u{2028}',
+            '\u{FEFF}',
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{30FB}',
+            '\u{FF65}',
+            '\u{301}',
+            '\u{300}',
+            'ª',
+            'µ',
+            'é',
+            '€',
+            'Ⅻ',
+            '٣',
+            '１',
+            '\u{378}',
+            '\u{E000}',
+            '😀',
+            '\u{11F00}',
+            '\u{1E4D0}',
+            '\u{31350}',
+            '\u{2EBF0}',
+            '\u{85}',
+            '\u{3000}',
+            'ｐ',
+            'ℌ',
+            'ﬁ',
+            '\u{1D455}',
+            'Å',
+        ];
+        if self.r.chance(1, 2) {
+            return *self.r.pick(CURATED);
+        }
+        loop {
+            let cp = match self.r.below(3) {
+                0 => self.r.range(0x80, 0x800),
+                1 => self.r.range(0x800, 0x10000),
+                _ => self.r.range(0x10000, 0x10FFFF),
+            };
+            if let Some(c) = u32::try_from(cp).ok().and_then(char::from_u32) {
+                return c;
+            }
+        }
+    }
+
+    /// A non-ASCII character right after a number, in or after a name, or
+    /// alone.
+    fn tok_non_ascii(&mut self) -> String {
+        const AT: &[&str] = &[
+            "1@",
+            "1.5@",
+            "0x1f@",
+            "0b1@",
+            "0o7@",
+            "1j@",
+            "1e5@",
+            "1e@",
+            "1_@",
+            "0@",
+            "00@",
+            ".5@",
+            "1.@",
+            "@",
+            "x@",
+            "pi@",
+            "@pi",
+            "1 + @",
+            "abs(@)",
+            "abs(1@)",
+            "1 @ 2",
+            "(1@)",
+            "1@ + 2",
+            "1if@",
+            "1 if 1 else@ 2",
+            "é@",
+            "x@y",
+            "2**@",
+        ];
+        let c = self.odd_char();
+        self.r.pick(AT).replacen('@', &c.to_string(), 1)
+    }
+
+    /// A NUL somewhere: in a comment, in a literal, alone, after an error.
+    fn tok_nul(&mut self) -> String {
+        const BASES: &[&str] = &[
+            "1 + 2",
+            "1 + 2 # c",
+            "(1 +",
+            "1 +* 2",
+            "é€",
+            "1 << 2**100",
+            "x",
+        ];
+        let base = *self.r.pick(BASES);
+        let chars = base.chars().count();
+        let at = self.r.below(chars as u64 + 1) as usize;
+        let head: String = base.chars().take(at).collect();
+        let tail: String = base.chars().skip(at).collect();
+        format!("{head}\0{tail}")
+    }
+
+    /// Form feeds and CRs with blanks before, between and after.
+    fn tok_indentation(&mut self) -> String {
+        const PREFIXES: &[&str] = &[
+            "",
+            "\x0c",
+            "\x0c ",
+            " \x0c",
+            "\x0c\t",
+            "\t\x0c ",
+            "\x0c\x0c  ",
+            "\r",
+            "\r ",
+            "\r\x0c ",
+            "\x0c\r ",
+            "\r\r  ",
+            "#c\r ",
+            " \x0c1 +",
+        ];
+        const BODIES: &[&str] = &[
+            "1",
+            "1 + 2",
+            "(1 +\r 2)",
+            "1 +\r 2",
+            "1,\r 2",
+            "abs(-3)",
+            "x",
+            "1 2",
+            ")",
+        ];
+        const SUFFIXES: &[&str] = &[
+            "", "\r", "\r ", "\r\x0c ", "\r \x0c", "\r#c\r 1", "\r 2", "\r\r 2", "  ", "\x0c",
+        ];
+        format!(
+            "{}{}{}",
+            self.r.pick(PREFIXES),
+            self.r.pick(BODIES),
+            self.r.pick(SUFFIXES)
+        )
+    }
+
+    /// Line continuations: at the end (with or without a line break
+    /// after), before more text, inside brackets, in the indentation.
+    fn tok_continuation(&mut self) -> String {
+        const CASES: &[&str] = &[
+            "1 \\",
+            "1\\",
+            "1 +\\",
+            "1 \\\r",
+            "1 + \\\r",
+            "1 \\\r2",
+            "1 + \\\r2",
+            "\\\r1",
+            "\\\r 1",
+            "\x0c \\\r1",
+            "\x0c \\\r 1",
+            "(1 \\\r",
+            "(1 +\\\r 2)",
+            "1 2 \\\r",
+            "1 2 3 \\\r",
+            "1 $ \\\r",
+            "1 if \\\r",
+            "\\\r",
+            "\\\r\\\r",
+            "\\",
+            "é+\\\r",
+            "1 \\ \r",
+            "1 \\\r \\\r",
+            "1 \\\r#c",
+            "abs(1 2 \\\r",
+            "not \\\r",
+            "1 ) \\\r",
+            "1 \\\r)",
+        ];
+        (*self.r.pick(CASES)).to_string()
+    }
+
+    /// `a << n` and `a >> n` with counts around CPython's `MAX_LONG_DIGITS`
+    /// words and its clip of the word count; the results CPython would
+    /// try to build are past any machine's memory (a MemoryError, which
+    /// the oracle skips), never small enough to be built.
+    fn tok_huge_shift(&mut self) -> String {
+        const VALUES: &[&str] = &[
+            "1", "-1", "2**30", "-(2**30)", "2**59", "True", "0", "7", "2**100", "-2**61",
+        ];
+        const COUNTS: &[&str] = &[
+            "69175290276410818350",
+            "69175290276410818349",
+            "69175290276410818321",
+            "69175290276410818320",
+            "69175290276410818319",
+            "69175290276410818290",
+            "2**63",
+            "2**64",
+            "2**66",
+            "2**100",
+            "10**30",
+            "2**61*30",
+            "(2**61-1)*30",
+            "69175290276410818350*2",
+            "-2**100",
+            "-1",
+        ];
+        let a = *self.r.pick(VALUES);
+        let n = *self.r.pick(COUNTS);
+        let op = if self.r.chance(3, 4) { "<<" } else { ">>" };
+        match self.r.below(4) {
+            0 => format!("({a}) {op} ({n})"),
+            1 => format!("1 + (({a}) {op} ({n}))"),
+            _ => format!("{a} {op} {n}"),
+        }
     }
 
     /// Short random strings over the characters of number literals: the

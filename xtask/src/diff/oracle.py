@@ -117,7 +117,8 @@ def answer_untimed(line):
             value = eval(text, NS)
         return "OK " + oneline(repr(value))
     except SyntaxError as e:
-        return "ERR SyntaxError " + oneline(str(e.msg))
+        # IndentationError is a SyntaxError: its own class is compared.
+        return "ERR %s %s" % (type(e).__name__, oneline(str(e.msg)))
     except Slow:
         raise
     except MemoryError:
