@@ -1107,7 +1107,7 @@ impl Gen {
             }
             1 => t.push('\u{301}'),
             2 => t = t.replacen('a', "\u{1D43}", 1).replacen('i', "\u{2071}", 1),
-            3 => t.push_str(&self.odd_char().to_string()),
+            3 => t.push(self.odd_char()),
             _ => {}
         }
         match self.r.below(5) {
