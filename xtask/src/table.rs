@@ -59,9 +59,37 @@ fn table_path() -> PathBuf {
     crate::project_root().join("crates/calc-core/tests/table.txt")
 }
 
-/// Expands `\t` and `{N*s}` in an input, as the table test does.
+/// The escapes of an input: `\t`, `\f` (form feed), `\r`, `\n`, `\0`
+/// and `\\`; any other backslash stays as written.
+fn unescape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('f') => out.push('\x0c'),
+            Some('r') => out.push('\r'),
+            Some('n') => out.push('\n'),
+            Some('0') => out.push('\0'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Expands the escapes (`\t`, `\f`, `\r`, `\n`, `\0`, `\\`) and `{N*s}`
+/// in an input, as the table test does.
 pub fn expand(input: &str) -> Result<String, String> {
-    let input = input.replace("\\t", "\t");
+    let input = unescape(input);
     let mut out = String::with_capacity(input.len());
     let mut rest = input.as_str();
     while let Some(open) = rest.find('{') {
@@ -220,6 +248,10 @@ mod tests {
         assert_eq!(expand("{3*(}1{3*)}").unwrap(), "(((1)))");
         assert_eq!(expand("1\\t+ 2").unwrap(), "1\t+ 2");
         assert_eq!(expand("1{2*0}").unwrap(), "100");
+        assert_eq!(
+            expand("\\f 1\\r\\n\\0\\\\\\q").unwrap(),
+            "\x0c 1\r\n\0\\\\q"
+        );
         assert!(expand("{3*(").is_err());
         assert!(expand("{x*(}").is_err());
     }

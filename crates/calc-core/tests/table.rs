@@ -30,9 +30,37 @@ struct Case<'a> {
     expect: Expect<'a>,
 }
 
-/// Expands `\t` and `{N*s}` (s repeated N times) in an input.
+/// The escapes of an input: `\t`, `\f` (form feed), `\r`, `\n`, `\0`
+/// and `\\`; any other backslash stays as written.
+fn unescape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('f') => out.push('\x0c'),
+            Some('r') => out.push('\r'),
+            Some('n') => out.push('\n'),
+            Some('0') => out.push('\0'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Expands the escapes (`\t`, `\f`, `\r`, `\n`, `\0`, `\\`) and `{N*s}`
+/// (s repeated N times) in an input.
 fn expand(input: &str) -> Result<String, String> {
-    let input = input.replace("\\t", "\t");
+    let input = unescape(input);
     let mut out = String::new();
     let mut rest = input.as_str();
     while let Some(open) = rest.find('{') {
@@ -188,5 +216,9 @@ fn table_is_large_and_well_formed() {
 fn expand_repeats() {
     assert_eq!(expand("{3*(}1{3*)}").unwrap(), "(((1)))");
     assert_eq!(expand("a\\tb").unwrap(), "a\tb");
+    assert_eq!(
+        expand("\\f 1\\r\\n\\0\\\\\\q").unwrap(),
+        "\x0c 1\r\n\0\\\\q"
+    );
     assert!(expand("{2*x").is_err());
 }

@@ -112,7 +112,10 @@ def answer_untimed(line):
             tree = compile(text.lstrip(" \t"), "<expr>", "eval", ast.PyCF_ONLY_AST)
             if not in_subset(tree):
                 return "OUT"
-            value = eval(compile(tree, "<expr>", "eval"), NS)
+            # From the text, not the tree: a name spelled in compatibility
+            # characters that normalizes to `True` is a Name node, which
+            # compile() refuses to take from a tree, and eval() evaluates.
+            value = eval(text, NS)
         else:
             value = eval(text, NS)
         return "OK " + oneline(repr(value))
