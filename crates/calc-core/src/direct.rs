@@ -108,7 +108,7 @@ pub(crate) fn eval_repr_metered(
 /// the general parser accepts it: the gate of its budget (`Budget::gated`),
 /// asked before it spends more than a small share. See [`scan`].
 pub(crate) fn committable(source: &str, limits: &Limits) -> bool {
-    scan::committable(source.as_bytes(), limits)
+    scan::committable(source, limits)
 }
 
 /// The token after an operand, read once and then looked at by every

@@ -21,16 +21,20 @@
 //! `1 2`) needs no care here: its error is the answer either way.
 //!
 //! The scan mirrors the one-pass path's reading of tokens ([`operator`],
-//! number shapes, names) and counts its recursion (brackets, unary
-//! operators, `**`) as it grows and shrinks. It is run at most once per
-//! evaluation, and only by inputs that charge more than a small share of
-//! the budget (`budget::UNGATED_SHARE`): one pass over the bytes, about
-//! 30 instructions a byte (28 on a 1 KiB sum of powers and products).
+//! names; number literals through the tokenizer's own reader,
+//! `parse::lex::scan_number`, narrowed to the subset the one-pass path
+//! computes) and counts its recursion (brackets, unary operators, `**`) as
+//! it grows and shrinks. It is run at most once per evaluation, and only
+//! by inputs that charge more than a small share of the budget
+//! (`budget::UNGATED_SHARE`): one pass over the bytes, 48 instructions a
+//! byte on a 1 KiB sum of powers and products (`2**10 * 0.5 + ...`,
+//! callgrind, release build); its own copy of the literal reader took 26.
 //!
 //! [`Budget::gated`]: crate::budget::Budget::gated
 
 use super::{continues_token, MAX_RECURSION};
 use crate::direct::operand::MAX_HEIGHT;
+use crate::parse::lex::{scan_number, Tok};
 use crate::{builtins, Limits, Value};
 
 /// One bracket level: what opened it and what is pending in it.
@@ -48,7 +52,8 @@ struct Level {
 
 /// Whether the one-pass path evaluates `s` to its end or to an error the
 /// walker meets at the same point, if the general parser accepts `s`.
-pub(super) fn committable(s: &[u8], limits: &Limits) -> bool {
+pub(super) fn committable(src: &str, limits: &Limits) -> bool {
+    let s = src.as_bytes();
     if s.len() > MAX_HEIGHT as usize {
         return false;
     }
@@ -76,7 +81,7 @@ pub(super) fn committable(s: &[u8], limits: &Limits) -> bool {
                     i += 1;
                 }
                 Some(b'0'..=b'9' | b'.') => {
-                    match number(s, i) {
+                    match number(src, i) {
                         Some(end) => i = end,
                         None => return false,
                     }
@@ -258,47 +263,26 @@ fn blanks(s: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The end of the number literal at `s[start]` (a digit or `.`), if it
+/// The end of the number literal at `src[start]` (a digit or `.`), if it
 /// is one the one-pass path reads (`Direct::number` and what it calls):
-/// decimal, without underscores, `0` not followed by digits unless it is
-/// a float's.
-#[inline(always)]
-fn number(s: &[u8], start: usize) -> Option<usize> {
-    let digits = |mut i: usize| {
-        while s.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        i
+/// the tokenizer's literal ([`scan_number`]) when it is decimal, without
+/// underscores, an int with no leading `0` (but `0` itself), and followed
+/// by no byte that would continue a token.
+fn number(src: &str, start: usize) -> Option<usize> {
+    let s = src.as_bytes();
+    if s.get(start) == Some(&b'.') && !s.get(start + 1).is_some_and(u8::is_ascii_digit) {
+        // `.` alone is not a number (the tokenizer reads it as a dot).
+        return None;
+    }
+    let (tok, end) = scan_number(src, start).ok()?;
+    let text = s.get(start..end)?;
+    let plain = match tok {
+        Tok::Int(10) => text.len() == 1 || text.first() != Some(&b'0'),
+        Tok::Float | Tok::Imag => true,
+        _ => false,
     };
-    let mut i = digits(start);
-    let int_digits = i - start;
-    let after = s.get(i).copied().unwrap_or(0);
-    if !matches!(after, b'.' | b'e' | b'E' | b'j' | b'J') {
-        let leading_zero = int_digits > 1 && s.get(start) == Some(&b'0');
-        return (!continues_token(after) && !leading_zero).then_some(i);
-    }
-    if after == b'.' {
-        let fraction = i + 1;
-        i = digits(fraction);
-        if int_digits == 0 && i == fraction {
-            return None;
-        }
-    }
-    if let Some(b'e' | b'E') = s.get(i) {
-        i += 1;
-        if let Some(b'+' | b'-') = s.get(i) {
-            i += 1;
-        }
-        let exponent = i;
-        i = digits(exponent);
-        if i == exponent {
-            return None;
-        }
-    }
-    if let Some(b'j' | b'J') = s.get(i) {
-        i += 1;
-    }
-    (!continues_token(s.get(i).copied().unwrap_or(0))).then_some(i)
+    (plain && !text.contains(&b'_') && !continues_token(s.get(end).copied().unwrap_or(0)))
+        .then_some(end)
 }
 
 #[cfg(test)]
@@ -322,7 +306,7 @@ mod tests {
             "abs (1)",
             "pi + True",
         ] {
-            assert!(committable(src.as_bytes(), &limits), "{src:?}");
+            assert!(committable(src, &limits), "{src:?}");
         }
         for src in [
             "2**200 + x",
@@ -355,7 +339,7 @@ mod tests {
             "2**100 += 1",
             "[2**100]",
         ] {
-            assert!(!committable(src.as_bytes(), &limits), "{src:?}");
+            assert!(!committable(src, &limits), "{src:?}");
         }
     }
 
@@ -367,27 +351,27 @@ mod tests {
         let cap = MAX_RECURSION as usize;
         // The `**` is a level too.
         let brackets = |n: usize| format!("{}2**100{}", "(".repeat(n), ")".repeat(n));
-        assert!(committable(brackets(cap - 1).as_bytes(), &limits));
-        assert!(!committable(brackets(cap).as_bytes(), &limits));
+        assert!(committable(&brackets(cap - 1), &limits));
+        assert!(!committable(&brackets(cap), &limits));
         let unary = |n: usize| format!("{}2**100", "-".repeat(n));
-        assert!(committable(unary(cap - 1).as_bytes(), &limits));
-        assert!(!committable(unary(cap).as_bytes(), &limits));
+        assert!(committable(&unary(cap - 1), &limits));
+        assert!(!committable(&unary(cap), &limits));
         let tower = |n: usize| format!("2{}", "**2".repeat(n));
-        assert!(committable(tower(cap).as_bytes(), &limits));
-        assert!(!committable(tower(cap + 1).as_bytes(), &limits));
+        assert!(committable(&tower(cap), &limits));
+        assert!(!committable(&tower(cap + 1), &limits));
         // Levels that end give their room back.
         let flat = vec!["-2**-2**2"; 100].join(" + ");
-        assert!(committable(flat.as_bytes(), &limits));
+        assert!(committable(&flat, &limits));
         let nested = format!("{}1{}", "-(1 + ".repeat(24), ")".repeat(24));
-        assert!(committable(nested.as_bytes(), &limits));
+        assert!(committable(&nested, &limits));
         let nested = format!("{}1{}", "-(1 + ".repeat(25), ")".repeat(25));
-        assert!(!committable(nested.as_bytes(), &limits));
+        assert!(!committable(&nested, &limits));
         let shallow = Limits {
             max_depth: 2,
             ..Limits::default()
         };
         let brackets = |n: usize| format!("{}7{}", "(".repeat(n), ")".repeat(n));
-        assert!(committable(brackets(2).as_bytes(), &shallow));
-        assert!(!committable(brackets(3).as_bytes(), &shallow));
+        assert!(committable(&brackets(2), &shallow));
+        assert!(!committable(&brackets(3), &shallow));
     }
 }

@@ -537,7 +537,7 @@ fn agrees_with_the_general_path_on_generated_input() {
         // this path (its budget open from the start) gets to the end or to
         // an error: it never gives up once it has charged work.
         let parses = crate::parse::with_tree(&src, &limits, |_| Ok(())).is_ok();
-        if parses && super::scan::committable(src.as_bytes(), &limits) {
+        if parses && super::scan::committable(&src, &limits) {
             committable += 1;
             let mut direct = Direct::ungated(&src, &limits);
             match direct.whole() {

@@ -668,8 +668,41 @@ impl<'s> Lexer<'s> {
         Ok(())
     }
 
-    /// A number literal, following CPython's `tok_get` step by step so the
+    /// A number literal at `pos` ([`scan_number`]).
+    fn number(&mut self) -> Result<Tok, EvalError> {
+        let (tok, end) = scan_number(self.src, self.pos)?;
+        self.pos = end;
+        Ok(tok)
+    }
+}
+
+/// The number literal at byte `start` of `src` (a digit, or a `.` before
+/// a digit): its kind and the byte just past it, or CPython's tokenizer
+/// error for it. The one reading of number literals: the tokenizer's, and
+/// the one-pass path's gate (`direct::scan`), which takes the subset the
+/// one-pass path computes inline.
+#[inline]
+pub(crate) fn scan_number(src: &str, start: usize) -> Result<(Tok, usize), EvalError> {
+    let mut literal = Literal { src, pos: start };
+    let tok = literal.number()?;
+    Ok((tok, literal.pos))
+}
+
+/// A cursor over one number literal: `pos` is its first byte until the
+/// literal is read, then the byte after it.
+struct Literal<'s> {
+    src: &'s str,
+    pos: usize,
+}
+
+impl Literal<'_> {
+    fn byte(&self, i: usize) -> u8 {
+        self.src.as_bytes().get(i).copied().unwrap_or(0)
+    }
+
+    /// The literal, following CPython's `tok_get` step by step so the
     /// same inputs fail with the same message and column.
+    #[inline]
     fn number(&mut self) -> Result<Tok, EvalError> {
         let start = self.pos;
         let mut i = start;
@@ -727,6 +760,7 @@ impl<'s> Lexer<'s> {
 
     /// Digits with single underscores between them, starting at a digit;
     /// returns the index after them.
+    #[inline]
     fn decimal_tail(&self, mut i: usize) -> Result<usize, EvalError> {
         loop {
             while self.byte(i).is_ascii_digit() {
@@ -833,6 +867,7 @@ impl<'s> Lexer<'s> {
     }
 
     /// Ends a number at `i`, after CPython's `verify_end_of_number`.
+    #[inline]
     fn end_of_number(&mut self, i: usize, kind: &'static str, tok: Tok) -> Result<Tok, EvalError> {
         self.check_end(i, kind)?;
         self.pos = i;

@@ -33,7 +33,7 @@
 
 use std::collections::HashMap;
 
-mod lex;
+pub(crate) mod lex;
 pub(crate) mod number;
 
 use crate::ast::{BinOp, BoolOp, CmpOp, Items, Link, Node, NodeId, Tree, UnaryOp};
