@@ -49,6 +49,7 @@ mod wide;
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::{held_bytes, Budget};
 use crate::num::{self, float};
+use crate::parse::lex::continues_token;
 use crate::parse::number;
 use crate::{builtins, ops, Builtin, Complex, EvalError, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
@@ -967,27 +968,6 @@ impl<'a> Direct<'a> {
         Some(if negative { -exponent } else { exponent })
     }
 }
-
-/// Whether byte `b` right after a number literal would continue some other
-/// token: a letter, digit, `_` or `.` (`0x1`, `1_0`, `1.5.real`, `1if`),
-/// or the start of a non-ASCII character.
-#[inline]
-fn continues_token(b: u8) -> bool {
-    CONTINUES_TOKEN[usize::from(b)]
-}
-
-/// [`continues_token`] as a table: one load instead of five comparisons,
-/// after every literal.
-static CONTINUES_TOKEN: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c >= 0x80;
-        b += 1;
-    }
-    table
-};
 
 /// What a byte starts, after an operand, and how long the token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

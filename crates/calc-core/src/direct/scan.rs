@@ -32,9 +32,9 @@
 //!
 //! [`Budget::gated`]: crate::budget::Budget::gated
 
-use super::{continues_token, MAX_RECURSION};
+use super::MAX_RECURSION;
 use crate::direct::operand::MAX_HEIGHT;
-use crate::parse::lex::{scan_number, Tok};
+use crate::parse::lex::plain_number;
 use crate::{builtins, Limits, Value};
 
 /// One bracket level: what opened it and what is pending in it.
@@ -81,8 +81,8 @@ pub(super) fn committable(src: &str, limits: &Limits) -> bool {
                     i += 1;
                 }
                 Some(b'0'..=b'9' | b'.') => {
-                    match number(src, i) {
-                        Some(end) => i = end,
+                    match plain_number(src, i) {
+                        Some((_, end)) => i = end,
                         None => return false,
                     }
                     break;
@@ -261,28 +261,6 @@ fn blanks(s: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The end of the number literal at `src[start]` (a digit or `.`), if it
-/// is one the one-pass path reads (`Direct::number` and what it calls):
-/// the tokenizer's literal ([`scan_number`]) when it is decimal, without
-/// underscores, an int with no leading `0` (but `0` itself), and followed
-/// by no byte that would continue a token.
-fn number(src: &str, start: usize) -> Option<usize> {
-    let s = src.as_bytes();
-    if s.get(start) == Some(&b'.') && !s.get(start + 1).is_some_and(u8::is_ascii_digit) {
-        // `.` alone is not a number (the tokenizer reads it as a dot).
-        return None;
-    }
-    let (tok, end) = scan_number(src, start).ok()?;
-    let text = s.get(start..end)?;
-    let plain = match tok {
-        Tok::Int(10) => text.len() == 1 || text.first() != Some(&b'0'),
-        Tok::Float | Tok::Imag => true,
-        _ => false,
-    };
-    (plain && !text.contains(&b'_') && !continues_token(s.get(end).copied().unwrap_or(0)))
-        .then_some(end)
 }
 
 #[cfg(test)]

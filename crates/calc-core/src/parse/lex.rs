@@ -688,6 +688,50 @@ pub(crate) fn scan_number(src: &str, start: usize) -> Result<(Tok, usize), EvalE
     Ok((tok, literal.pos))
 }
 
+/// The number literal at `start` (a digit, or a `.`) when it is one the
+/// one-pass evaluator (`direct`) computes itself: [`scan_number`]'s
+/// literal, decimal, without underscores, an int without a leading `0`
+/// (but `0`), and nothing after it that would continue a token. The
+/// one-pass path and its gate read literals through this.
+#[inline]
+pub(crate) fn plain_number(src: &str, start: usize) -> Option<(Tok, usize)> {
+    let s = src.as_bytes();
+    if s.get(start) == Some(&b'.') && !s.get(start + 1).is_some_and(u8::is_ascii_digit) {
+        // `.` alone is not a number (the tokenizer reads it as a dot).
+        return None;
+    }
+    let (tok, end) = scan_number(src, start).ok()?;
+    let text = s.get(start..end)?;
+    let plain = match tok {
+        Tok::Int(10) => text.len() == 1 || text.first() != Some(&b'0'),
+        Tok::Float | Tok::Imag => true,
+        _ => false,
+    };
+    (plain && !text.contains(&b'_') && !continues_token(s.get(end).copied().unwrap_or(0)))
+        .then_some((tok, end))
+}
+
+/// Whether byte `b` right after a number literal would continue some other
+/// token: a letter, digit, `_` or `.` (`0x1`, `1_0`, `1.5.real`, `1if`),
+/// or the start of a non-ASCII character.
+#[inline]
+pub(crate) fn continues_token(b: u8) -> bool {
+    CONTINUES_TOKEN[usize::from(b)]
+}
+
+/// [`continues_token`] as a table: one load instead of five comparisons,
+/// after every literal.
+static CONTINUES_TOKEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c >= 0x80;
+        b += 1;
+    }
+    table
+};
+
 /// A cursor over one number literal: `pos` is its first byte until the
 /// literal is read, then the byte after it.
 struct Literal<'s> {
