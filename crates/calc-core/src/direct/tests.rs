@@ -687,6 +687,42 @@ fn held_values_are_popped_as_they_are_used() {
     }
 }
 
+/// This path's own reading of a number literal (fused with computing its
+/// value) takes exactly the literals the tokenizer's `plain_number` does,
+/// and ends where it does: on every string of up to five characters over
+/// the characters of literals and what may follow them.
+#[test]
+fn reads_the_literals_the_tokenizer_reads() {
+    let limits = Limits::default();
+    let alphabet = [
+        '0', '1', '9', '.', 'e', 'E', 'j', '_', '+', '-', 'x', 'a', 'é', ' ',
+    ];
+    let mut srcs = vec![String::new()];
+    let mut checked = 0;
+    for _ in 0..5 {
+        let mut longer = Vec::new();
+        for src in &srcs {
+            for c in alphabet {
+                let mut next = src.clone();
+                next.push(c);
+                longer.push(next);
+            }
+        }
+        for src in &longer {
+            if !matches!(src.as_bytes().first(), Some(b'0'..=b'9' | b'.')) {
+                continue;
+            }
+            let mut direct = Direct::ungated(src, &limits);
+            let got = direct.number(1).map(|_| direct.i);
+            let want = crate::parse::lex::plain_number(src, 0).map(|(_, end)| end);
+            assert_eq!(got, want, "{src:?}");
+            checked += 1;
+        }
+        srcs = longer;
+    }
+    assert!(checked > 100_000, "{checked}");
+}
+
 /// The scan's reading of the operator after an operand is this path's.
 #[test]
 fn the_scan_reads_tokens_as_this_path_does() {
