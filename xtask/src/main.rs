@@ -12,6 +12,7 @@ mod fuzz;
 mod haproxy;
 mod namespace;
 mod table;
+mod unicode;
 
 use std::env;
 use std::io::Write as _;
