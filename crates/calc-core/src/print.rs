@@ -85,7 +85,7 @@ impl Printer<'_, '_, '_> {
             Node::Const(v) => constant(v, self.f)?,
             Node::Name(i) => {
                 let name = self.tree.names.get(*i as usize).ok_or(fmt::Error)?;
-                self.f.write_str(name)?;
+                write_name(name, self.f)?;
             }
             Node::Unary(op, x) => {
                 self.f.write_str(op.symbol())?;
@@ -194,5 +194,22 @@ fn constant(v: &Value, f: &mut Formatter<'_>) -> fmt::Result {
         // A hex literal may exceed the decimal digit limit of repr.
         Value::Int(Int::Big(b)) if b.bits() > 14_000 => write!(f, "{b:#x}"),
         _ => write!(f, "{v}"),
+    }
+}
+
+/// A name as source that parses back to it. A name is kept NFKC-normalized,
+/// and one spelled in compatibility characters can normalize to a keyword
+/// (`ｉｆ` is the name `if`): such a name is written with its first letter
+/// fullwidth (`ｉf`), which normalizes back to it.
+fn write_name(name: &str, f: &mut Formatter<'_>) -> fmt::Result {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() && crate::parse::lex::is_keyword(name) => {
+            // U+FF21..U+FF3A and U+FF41..U+FF5A: fullwidth `A`..`Z`, `a`..`z`.
+            let fullwidth = char::from_u32(u32::from(c) - 0x21 + 0xFF01).ok_or(fmt::Error)?;
+            f.write_char(fullwidth)?;
+            f.write_str(chars.as_str())
+        }
+        _ => f.write_str(name),
     }
 }

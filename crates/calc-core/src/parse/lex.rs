@@ -266,6 +266,12 @@ fn keyword(word: &str) -> Option<Kw> {
     })
 }
 
+/// Whether `word` is a Python keyword (so that, as ASCII, it cannot be a
+/// name: a name that NFKC-normalizes to it is spelled otherwise).
+pub(crate) fn is_keyword(word: &str) -> bool {
+    keyword(word).is_some()
+}
+
 /// The operator starting with bytes `a`, `b`, and its length.
 fn operator(a: u8, b: u8) -> Option<(Op, usize)> {
     let two = |op2: Op, second: u8, op1: Op| if b == second { (op2, 2) } else { (op1, 1) };

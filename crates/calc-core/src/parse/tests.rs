@@ -629,3 +629,21 @@ fn names_are_normalized() {
     assert_eq!(sx("x\u{300}"), "x\u{300}");
     assert_eq!(sx("ª"), "a");
 }
+
+/// A name that normalizes to a keyword prints so that it parses back to
+/// the same name.
+#[test]
+fn names_that_normalize_to_keywords_print_back() {
+    for (src, printed) in [
+        ("ｉｆ + 1", "ｉf + 1"),
+        ("ｎｏｔ", "ｎot"),
+        ("Ｎｏｎｅ", "Ｎone"),
+        ("ｌａｍｂｄａ(2)", "ｌambda(2)"),
+        ("ｐｉ", "pi"),
+        ("Ｔｒｕｅ", "True"),
+    ] {
+        let e = crate::Expr::parse(src).unwrap();
+        assert_eq!(e.to_string(), printed, "{src:?}");
+        assert_eq!(crate::Expr::parse(printed).unwrap(), e, "{src:?}");
+    }
+}
