@@ -163,8 +163,20 @@ fn backed_up_error(
 /// CPython's `is_potential_identifier_char`: any byte of a non-ASCII
 /// character counts.
 fn is_potential_ident_byte(b: u8) -> bool {
-    b == b'_' || b.is_ascii_alphanumeric() || b >= 0x80
+    IDENT_BYTE[usize::from(b)]
 }
+
+/// [`is_potential_ident_byte`] as a table, for the loop over a name.
+static IDENT_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'_' || c.is_ascii_alphanumeric() || c >= 0x80;
+        b += 1;
+    }
+    table
+};
 
 /// Whether CPython 3.11 knows the character at all: it is assigned in
 /// Unicode 14.0 (its `unicodedata`'s version), and not one of the four
@@ -513,14 +525,16 @@ impl<'s> Lexer<'s> {
     fn name(&mut self, start: usize) -> Result<Tok, EvalError> {
         let bytes = self.src.as_bytes();
         let mut end = start;
-        let mut ascii = true;
+        // The bytes or-ed together: the high bit says non-ASCII.
+        let mut seen = 0;
         while let Some(&b) = bytes.get(end) {
-            if !is_potential_ident_byte(b) {
+            if !IDENT_BYTE[usize::from(b)] {
                 break;
             }
-            ascii &= b < 0x80;
+            seen |= b;
             end += 1;
         }
+        let ascii = seen < 0x80;
         // Every byte of a non-ASCII character is taken, so `end` is on a
         // character boundary.
         let word = self.src.get(start..end).unwrap_or("");
