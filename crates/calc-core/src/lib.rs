@@ -43,6 +43,7 @@ mod env;
 mod error;
 mod eval;
 mod fast;
+mod grammar;
 mod limits;
 mod num;
 mod ops;

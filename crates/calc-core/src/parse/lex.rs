@@ -10,6 +10,7 @@
 use nom::bytes::complete::take_while;
 use nom::IResult;
 
+pub(crate) use crate::grammar::Op;
 use crate::EvalError;
 
 /// What a token is; its text is `source[start..end]`.
@@ -50,33 +51,6 @@ pub(crate) enum Kw {
     InIs,
     /// Any other Python keyword (`None`, `lambda`, `yield`, ...).
     Other,
-}
-
-/// Operators and delimiters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    Plus,
-    Minus,
-    Star,
-    Slash,
-    DoubleSlash,
-    Percent,
-    DoubleStar,
-    Shl,
-    Shr,
-    Amp,
-    Pipe,
-    Caret,
-    Tilde,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    EqEq,
-    Ne,
-    LParen,
-    RParen,
-    Comma,
 }
 
 /// A token and its byte span in the source.
@@ -180,48 +154,13 @@ fn keyword(word: &str) -> Option<Kw> {
     })
 }
 
-/// The operator starting with bytes `a`, `b`, and its length.
+/// The operator starting with bytes `a`, `b`, and its length. `<>` is
+/// a token of its own in Python (an error), not `<` then `>`.
 fn operator(a: u8, b: u8) -> Option<(Op, usize)> {
-    let two = |op2: Op, second: u8, op1: Op| if b == second { (op2, 2) } else { (op1, 1) };
-    Some(match a {
-        b'+' => (Op::Plus, 1),
-        b'-' => (Op::Minus, 1),
-        b'*' => two(Op::DoubleStar, b'*', Op::Star),
-        b'/' => two(Op::DoubleSlash, b'/', Op::Slash),
-        b'%' => (Op::Percent, 1),
-        b'&' => (Op::Amp, 1),
-        b'|' => (Op::Pipe, 1),
-        b'^' => (Op::Caret, 1),
-        b'~' => (Op::Tilde, 1),
-        b'<' if b == b'<' => (Op::Shl, 2),
-        b'<' if b == b'>' => return None,
-        b'<' => two(Op::Le, b'=', Op::Lt),
-        b'>' if b == b'>' => (Op::Shr, 2),
-        b'>' => two(Op::Ge, b'=', Op::Gt),
-        b'=' if b == b'=' => (Op::EqEq, 2),
-        b'!' if b == b'=' => (Op::Ne, 2),
-        b'(' => (Op::LParen, 1),
-        b')' => (Op::RParen, 1),
-        b',' => (Op::Comma, 1),
-        _ => return None,
-    })
-}
-
-/// Whether `op=` is an augmented assignment token in Python.
-fn op_assigns(op: Op) -> bool {
-    !matches!(
-        op,
-        Op::Tilde
-            | Op::Lt
-            | Op::Le
-            | Op::Gt
-            | Op::Ge
-            | Op::EqEq
-            | Op::Ne
-            | Op::LParen
-            | Op::RParen
-            | Op::Comma
-    )
+    if a == b'<' && b == b'>' {
+        return None;
+    }
+    crate::grammar::operator(a, b)
 }
 
 /// Python tokens that are not part of the language, with the reason the
@@ -373,7 +312,7 @@ impl<'s> Lexer<'s> {
             self.pos += if rest.starts_with("\r\n") { 2 } else { 1 };
             Tok::Newline
         } else if let Some((op, len)) = operator(self.byte(start), self.byte(start + 1)) {
-            if self.byte(start + len) == b'=' && op_assigns(op) {
+            if self.byte(start + len) == b'=' && op.assigns() {
                 // An augmented assignment (`+=`) is one token in Python.
                 self.pos += len + 1;
                 Tok::Unsupported("invalid syntax")

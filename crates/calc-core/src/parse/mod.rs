@@ -37,6 +37,7 @@ mod lex;
 pub(crate) mod number;
 
 use crate::ast::{BinOp, BoolOp, CmpOp, Items, Link, Node, NodeId, Tree, UnaryOp};
+use crate::grammar::level;
 use crate::{EvalError, Limits, Value};
 use lex::{error_at, Kw, Lexer, Op, Tok, Token};
 
@@ -221,44 +222,24 @@ struct Sub {
     start: usize,
 }
 
-/// The six left-associative binary levels, loosest first.
+/// A left-associative binary operator and its level (from
+/// [`level::BIT_OR`] to [`level::TERM`]); `**` is not one.
+#[inline]
 fn binary_op(tok: Tok) -> Option<(BinOp, u8)> {
     let Tok::Op(op) = tok else { return None };
-    Some(match op {
-        Op::Pipe => (BinOp::BitOr, 0),
-        Op::Caret => (BinOp::BitXor, 1),
-        Op::Amp => (BinOp::BitAnd, 2),
-        Op::Shl => (BinOp::Shl, 3),
-        Op::Shr => (BinOp::Shr, 3),
-        Op::Plus => (BinOp::Add, 4),
-        Op::Minus => (BinOp::Sub, 4),
-        Op::Star => (BinOp::Mul, 5),
-        Op::Slash => (BinOp::Div, 5),
-        Op::DoubleSlash => (BinOp::FloorDiv, 5),
-        Op::Percent => (BinOp::Mod, 5),
-        _ => return None,
-    })
+    op.binary().filter(|&(_, prec)| prec <= level::TERM)
 }
 
+#[inline]
 fn compare_op(tok: Tok) -> Option<CmpOp> {
-    match tok {
-        Tok::Op(Op::Lt) => Some(CmpOp::Lt),
-        Tok::Op(Op::Le) => Some(CmpOp::Le),
-        Tok::Op(Op::Gt) => Some(CmpOp::Gt),
-        Tok::Op(Op::Ge) => Some(CmpOp::Ge),
-        Tok::Op(Op::EqEq) => Some(CmpOp::Eq),
-        Tok::Op(Op::Ne) => Some(CmpOp::Ne),
-        _ => None,
-    }
+    let Tok::Op(op) = tok else { return None };
+    op.compare()
 }
 
+#[inline]
 fn unary_op(tok: Tok) -> Option<UnaryOp> {
-    match tok {
-        Tok::Op(Op::Minus) => Some(UnaryOp::Neg),
-        Tok::Op(Op::Plus) => Some(UnaryOp::Pos),
-        Tok::Op(Op::Tilde) => Some(UnaryOp::Invert),
-        _ => None,
-    }
+    let Tok::Op(op) = tok else { return None };
+    op.unary()
 }
 
 /// Whether `tok` can start an expression that CPython would take for a
@@ -626,7 +607,7 @@ impl<'s, 'l> Parser<'s, 'l> {
 
     /// `bitwise_or (cmp_op bitwise_or)*`, flat.
     fn comparison(&mut self) -> PResult<Sub> {
-        let first = self.binary(0)?;
+        let first = self.binary(level::BIT_OR)?;
         let mark = self.pending.len();
         let mut height = first.height;
         loop {
@@ -660,7 +641,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 None => break,
             };
             self.bump()?;
-            let next = self.binary(0)?;
+            let next = self.binary(level::BIT_OR)?;
             height = height.max(next.height);
             self.pending.push((Link::Cmp(op), next.id));
         }
@@ -688,7 +669,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                     break;
                 }
                 self.bump()?;
-                let right = if prec == 5 {
+                let right = if prec == level::TERM {
                     self.factor()?
                 } else {
                     self.binary(prec + 1)?
@@ -950,7 +931,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[cold]
     fn assignment_error(&mut self, target_start: usize, message: &'static str) -> Failure {
         let equals = self.tok.start;
-        match self.bump().and_then(|()| self.binary(0)) {
+        match self.bump().and_then(|()| self.binary(level::BIT_OR)) {
             Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
             Err(_) => {
                 return Failure::new(Stage::Parser, error_at(self.src, equals, "invalid syntax"))
