@@ -166,7 +166,7 @@ fn operator(a: u8, b: u8) -> Option<(Op, usize)> {
 /// Python tokens that are not part of the language, with the reason the
 /// parser gives when it meets one.
 fn unsupported(input: &str) -> Option<(usize, &'static str)> {
-    const TOKENS: [(&str, &str); 16] = [
+    const TOKENS: [(&str, &str); 17] = [
         ("...", "'...' is not supported"),
         ("->", "invalid syntax"),
         (":=", "assignment expressions are not supported"),
@@ -179,6 +179,8 @@ fn unsupported(input: &str) -> Option<(usize, &'static str)> {
         ("=", "invalid syntax"),
         (":", "invalid syntax"),
         (";", "invalid syntax"),
+        // `@=`, an augmented assignment.
+        ("@=", "invalid syntax"),
         ("@", "the '@' operator is not supported"),
         ("!", "invalid syntax"),
         ("$", "invalid syntax"),

@@ -226,8 +226,13 @@ struct Sub {
 /// [`level::BIT_OR`] to [`level::TERM`]); `**` is not one.
 #[inline]
 fn binary_op(tok: Tok) -> Option<(BinOp, u8)> {
-    let Tok::Op(op) = tok else { return None };
-    op.binary().filter(|&(_, prec)| prec <= level::TERM)
+    match tok {
+        Tok::Op(op) => op.binary().filter(|&(_, prec)| prec <= level::TERM),
+        // `@`, Python's matrix product: parsed as `*` is, its error
+        // deferred.
+        Tok::Unsupported(MATMUL) => Some((BinOp::Mul, level::TERM)),
+        _ => None,
+    }
 }
 
 #[inline]
@@ -290,6 +295,18 @@ struct Parser<'s, 'l> {
     deferred: Option<(usize, &'static str)>,
 }
 
+/// What the arguments of a call so far were, for CPython's errors on
+/// their order.
+#[derive(Debug, Default)]
+struct ArgOrder {
+    /// A keyword argument (`x=1`) came.
+    keyword: bool,
+    /// A `**` argument came.
+    double_star: bool,
+    /// The first error on the order, if any.
+    error: Option<&'static str>,
+}
+
 /// One operand of a `**` tower and the unary operators before it (from
 /// `ops` to the end of `unary_ops`).
 #[derive(Debug, Clone, Copy)]
@@ -344,6 +361,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[cold]
     fn unexpected(&self) -> Failure {
         let message = match self.tok.tok {
+            Tok::Unsupported(MATMUL) => "invalid syntax",
             Tok::Unsupported(message) => message,
             _ => "invalid syntax",
         };
@@ -490,6 +508,9 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn expression(&mut self) -> PResult<Sub> {
         let mark = self.branches.len();
         let mut last = loop {
+            if self.at(Tok::Kw(Kw::Other)) && self.text(self.tok) == "lambda" {
+                break self.lambda()?;
+            }
             let body = self.disjunction()?;
             if !self.at(Tok::Kw(Kw::If)) {
                 break body;
@@ -668,6 +689,9 @@ impl<'s, 'l> Parser<'s, 'l> {
                 if p != prec {
                     break;
                 }
+                if self.tok.tok == Tok::Unsupported(MATMUL) {
+                    self.defer(self.tok.start, MATMUL);
+                }
                 self.bump()?;
                 let right = if prec == level::TERM {
                     self.factor()?
@@ -781,20 +805,49 @@ impl<'s, 'l> Parser<'s, 'l> {
                 self.bump()?;
                 continue;
             }
+            if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "[" {
+                self.subscript()?;
+                continue;
+            }
             if !self.at(Tok::Op(Op::LParen)) {
                 break;
             }
             self.bump()?;
             let mark = self.pending.len();
             let mut height = sub.height;
+            // Where a generator argument starts, and whether the
+            // arguments are more than it alone.
+            let mut generator = None;
+            let mut others = false;
+            // CPython's error for an argument out of order (positional
+            // after keyword, `*` after `**`), reported at the `)`.
+            let mut order = ArgOrder::default();
             while !self.at(Tok::Op(Op::RParen)) {
+                let star = self.tok;
                 if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
                     self.defer(self.tok.start, "argument unpacking is not supported");
                     self.bump()?;
+                    // Unless a positional argument came after a `**`
+                    // already, reported at the `)`.
+                    if star.tok == Tok::Op(Op::Star) && order.double_star && order.error.is_none() {
+                        let message =
+                            "iterable argument unpacking follows keyword argument unpacking";
+                        let at = error_at(self.src, star.start, message);
+                        return Err(Failure::new(Stage::Parser, at));
+                    }
+                    order.double_star |= star.tok == Tok::Op(Op::DoubleStar);
                 }
                 let arg_start = self.tok.start;
                 let mut arg = self.nested_expression()?;
-                if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+                if self.at_for() {
+                    self.comprehension(star)?;
+                    others |= generator.is_some() || self.pending.len() > mark;
+                    generator = generator.or(Some(arg_start));
+                    if !self.at(Tok::Op(Op::Comma)) && !self.at(Tok::Op(Op::RParen)) {
+                        return Err(self.unexpected());
+                    }
+                } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
+                {
                     if !matches!(self.nodes.get(arg.id as usize), Some(Node::Name(_))) {
                         return Err(Failure::new(
                             Stage::Parser,
@@ -809,14 +862,34 @@ impl<'s, 'l> Parser<'s, 'l> {
                     self.defer(self.tok.start, "keyword arguments are not supported");
                     self.bump()?;
                     arg = self.expression()?;
+                    order.keyword = true;
+                } else if !matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar))
+                    && (order.keyword || order.double_star)
+                {
+                    order.error.get_or_insert(if order.double_star {
+                        "positional argument follows keyword argument unpacking"
+                    } else {
+                        "positional argument follows keyword argument"
+                    });
                 }
                 height = height.max(arg.height);
                 self.pending.push((Link::None, arg.id));
                 if self.at(Tok::Op(Op::Comma)) {
                     self.bump()?;
+                    // `f(x for x in y, )` too is more than a generator.
+                    others |= generator.is_some();
                 } else if !self.at(Tok::Op(Op::RParen)) {
                     return Err(self.in_parens_error());
                 }
+            }
+            if let Some(message) = order.error {
+                return Err(self.error_here(message));
+            }
+            if let Some(at) = generator.filter(|_| others) {
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, at, "Generator expression must be parenthesized"),
+                ));
             }
             self.bump()?;
             let items = self.items(mark)?;
@@ -860,6 +933,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 message @ ("strings are not supported" | "'...' is not supported"),
             ) => self.defer(token.start, message),
             Tok::Unsupported("lists are not supported") => return self.list(token),
+            Tok::Unsupported("dicts and sets are not supported") => return self.dict_or_set(token),
             // `.5` is a number; a `.` where an operand should be is not an
             // attribute.
             Tok::Unsupported(_) if self.text(token) == "." => {
@@ -884,7 +958,12 @@ impl<'s, 'l> Parser<'s, 'l> {
                 }
                 let inner_start = self.tok.start;
                 let inner = self.nested_expression()?;
-                if self.at(Tok::Op(Op::Comma)) {
+                if self.at_for() {
+                    self.comprehension(star)?;
+                    if !self.at(Tok::Op(Op::RParen)) {
+                        return Err(self.unexpected());
+                    }
+                } else if self.at(Tok::Op(Op::Comma)) {
                     self.rest_of_tuple(Tok::Op(Op::RParen))?;
                 } else if starred {
                     return Err(starred_error(self.src, star));
@@ -946,8 +1025,18 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn list(&mut self, token: Token) -> PResult<Sub> {
         let node = self.defer(token.start, "lists are not supported");
         self.bump()?;
+        let mut first = true;
         while self.text(self.tok) != "]" {
+            let star = self.tok;
             self.starred_item()?;
+            if first && self.at_for() {
+                self.comprehension(star)?;
+                if self.text(self.tok) != "]" {
+                    return Err(self.unexpected());
+                }
+                break;
+            }
+            first = false;
             if self.at(Tok::Op(Op::Comma)) {
                 self.bump()?;
             } else if self.text(self.tok) != "]" {
@@ -956,6 +1045,318 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
         self.bump()?;
         self.push(node, 1, token.start)
+    }
+
+    /// `lambda [parameters]: expression`, at `lambda`: outside the
+    /// language, parsed on with CPython's errors for its parameters.
+    #[cold]
+    #[inline(never)]
+    fn lambda(&mut self) -> PResult<Sub> {
+        let start = self.tok.start;
+        let node = self.defer(start, "lambda is not supported");
+        self.bump()?;
+        // After `*` alone, a named parameter must follow; after `**k`,
+        // nothing.
+        let (mut bare_star, mut var_keyword, mut any) = (None, false, false);
+        while self.text(self.tok) != ":" {
+            if var_keyword {
+                return Err(self.error_here("arguments cannot follow var-keyword argument"));
+            }
+            match self.tok.tok {
+                Tok::Name => {
+                    self.bump()?;
+                    bare_star = None;
+                    if self.text(self.tok) == "=" {
+                        self.bump()?;
+                        self.nested_expression()?;
+                    }
+                }
+                Tok::Op(Op::Star) => {
+                    self.bump()?;
+                    if self.at(Tok::Name) {
+                        self.bump()?;
+                    } else {
+                        bare_star = Some(());
+                    }
+                }
+                Tok::Op(Op::DoubleStar) => {
+                    self.bump()?;
+                    if !self.at(Tok::Name) {
+                        return Err(self.unexpected());
+                    }
+                    self.bump()?;
+                    var_keyword = true;
+                }
+                Tok::Op(Op::Slash) if any => self.bump()?,
+                Tok::Op(Op::LParen) => {
+                    return Err(
+                        self.error_here("Lambda expression parameters cannot be parenthesized")
+                    );
+                }
+                _ => return Err(self.unexpected()),
+            }
+            any = true;
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+            } else if self.text(self.tok) != ":" {
+                return Err(self.unexpected());
+            }
+        }
+        if bare_star.is_some() {
+            return Err(self.error_here("named arguments must follow bare *"));
+        }
+        self.bump()?;
+        let body = self.nested_expression()?;
+        self.push(node, body.height + 1, start)
+    }
+
+    /// A syntax error with `message` at the lookahead token.
+    #[cold]
+    fn error_here(&self, message: &'static str) -> Failure {
+        Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
+    }
+
+    /// Whether the lookahead starts the `for` clause of a comprehension
+    /// (`for`, or `async for`).
+    fn at_for(&self) -> bool {
+        self.at(Tok::Kw(Kw::Other))
+            && match self.text(self.tok) {
+                "for" => true,
+                "async" => self.peek_second().is_some_and(|t| self.text(t) == "for"),
+                _ => false,
+            }
+    }
+
+    /// Whether the lookahead is the keyword `in`.
+    fn at_in(&self) -> bool {
+        self.at(Tok::Kw(Kw::InIs)) && self.text(self.tok) == "in"
+    }
+
+    /// After the element of a comprehension (generator expression, list,
+    /// set or dict comprehension), at its first `for`: CPython's
+    /// `for_if_clauses`, outside the language, parsed on. `star` is the
+    /// token before the element, a `*` if it was starred.
+    #[cold]
+    #[inline(never)]
+    fn comprehension(&mut self, star: Token) -> PResult<()> {
+        if star.tok == Tok::Op(Op::Star) {
+            return Err(Failure::new(
+                Stage::Parser,
+                error_at(self.src, star.start, UNPACKING_IN_COMPREHENSION),
+            ));
+        }
+        self.defer(self.tok.start, COMPREHENSIONS);
+        while self.at_for() {
+            if self.text(self.tok) == "async" {
+                self.bump()?;
+            }
+            self.bump()?;
+            self.for_targets()?;
+            if !self.at_in() {
+                return Err(self.unexpected());
+            }
+            self.bump()?;
+            self.enter()?;
+            self.disjunction()?;
+            while self.at(Tok::Kw(Kw::If)) {
+                self.bump()?;
+                self.disjunction()?;
+            }
+            self.depth -= 1;
+        }
+        Ok(())
+    }
+
+    /// The targets of a `for` clause, up to its `in`, with CPython's
+    /// errors for a target that cannot be assigned to
+    /// (`invalid_for_target`).
+    fn for_targets(&mut self) -> PResult<()> {
+        let mut count = 0;
+        let mut first_star = None;
+        loop {
+            let star = self.tok;
+            let starred = self.at(Tok::Op(Op::Star));
+            if starred {
+                self.bump()?;
+                first_star = first_star.or(Some(star.start));
+            }
+            self.enter()?;
+            let target = self.binary(level::BIT_OR)?;
+            self.depth -= 1;
+            if let Some(message) = self.target_message(target) {
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, target.start, message),
+                ));
+            }
+            count += 1;
+            if !self.at(Tok::Op(Op::Comma)) {
+                break;
+            }
+            self.bump()?;
+            count += 1;
+            if self.at_in() {
+                break;
+            }
+        }
+        match first_star {
+            Some(at) if count == 1 => Err(Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    at,
+                    "starred assignment target must be in a list or tuple",
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// CPython's message for a `for` target that cannot be assigned to.
+    /// The stand-in of an atom outside the language (`false`) is told by
+    /// its text.
+    fn target_message(&self, target: Sub) -> Option<&'static str> {
+        let text = self.src.get(target.start..).unwrap_or("");
+        Some(match self.nodes.get(target.id as usize)? {
+            Node::Name(_) => return None,
+            Node::Const(Value::Bool(_)) if text.starts_with("True") => "cannot assign to True",
+            Node::Const(Value::Bool(_)) if text.starts_with("False") => "cannot assign to False",
+            Node::Const(Value::Bool(_)) if text.starts_with("None") => "cannot assign to None",
+            Node::Const(Value::Bool(_)) if text.starts_with("...") => "cannot assign to ellipsis",
+            Node::Const(Value::Bool(_)) if text.starts_with(['\'', '"']) => {
+                "cannot assign to literal"
+            }
+            Node::Const(Value::Bool(_)) => return None,
+            Node::Const(_) => "cannot assign to literal",
+            Node::Call(..) => "cannot assign to function call",
+            Node::Unary(..) | Node::Binary(..) | Node::Chain(..) => "cannot assign to expression",
+            _ => return None,
+        })
+    }
+
+    /// A dict or set display `{...}`, at the `{`: outside the language,
+    /// parsed on with CPython's errors for malformed ones.
+    #[cold]
+    #[inline(never)]
+    fn dict_or_set(&mut self, token: Token) -> PResult<Sub> {
+        let node = self.defer(token.start, "dicts and sets are not supported");
+        self.bump()?;
+        // Whether the display is a dict, once its first item says.
+        let mut dict = None;
+        while self.text(self.tok) != "}" {
+            let star = self.tok;
+            let key_start = self.tok.start;
+            let first = dict.is_none();
+            if self.at(Tok::Op(Op::DoubleStar)) && dict != Some(false) {
+                self.bump()?;
+                self.enter()?;
+                self.binary(level::BIT_OR)?;
+                self.depth -= 1;
+                if first && self.at_for() {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(
+                            self.src,
+                            star.start,
+                            "dict unpacking cannot be used in dict comprehension",
+                        ),
+                    ));
+                }
+                dict = Some(true);
+            } else {
+                self.starred_item()?;
+                if star.tok != Tok::Op(Op::Star) && self.text(self.tok) == ":" {
+                    let colon = self.tok.start;
+                    self.bump()?;
+                    if self.at(Tok::Op(Op::Comma)) || self.text(self.tok) == "}" {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(
+                                self.src,
+                                colon,
+                                "expression expected after dictionary key and ':'",
+                            ),
+                        ));
+                    }
+                    if self.at(Tok::Op(Op::Star)) {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(
+                                self.src,
+                                self.tok.start,
+                                "cannot use a starred expression in a dictionary value",
+                            ),
+                        ));
+                    }
+                    if dict == Some(false) {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(self.src, colon, "invalid syntax"),
+                        ));
+                    }
+                    self.nested_expression()?;
+                    dict = Some(true);
+                } else if dict == Some(true) {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(self.src, key_start, "':' expected after dictionary key"),
+                    ));
+                } else {
+                    dict = Some(false);
+                }
+            }
+            if first && self.at_for() {
+                self.comprehension(star)?;
+                if self.text(self.tok) != "}" {
+                    return Err(self.unexpected());
+                }
+                break;
+            }
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+            } else if self.text(self.tok) != "}" {
+                return Err(self.in_parens_error());
+            }
+        }
+        self.bump()?;
+        self.push(node, 1, token.start)
+    }
+
+    /// A subscript `[...]` after a primary, at the `[`: outside the
+    /// language, parsed on (CPython's `slices`).
+    #[cold]
+    #[inline(never)]
+    fn subscript(&mut self) -> PResult<()> {
+        self.defer(self.tok.start, "subscripts are not supported");
+        self.bump()?;
+        loop {
+            if self.text(self.tok) != ":" {
+                self.starred_item()?;
+            }
+            if self.text(self.tok) == ":" {
+                self.bump()?;
+                if !matches!(self.text(self.tok), ":" | "," | "]") {
+                    self.nested_expression()?;
+                }
+                if self.text(self.tok) == ":" {
+                    self.bump()?;
+                    if !matches!(self.text(self.tok), "," | "]") {
+                        self.nested_expression()?;
+                    }
+                }
+            }
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+                if self.text(self.tok) == "]" {
+                    break;
+                }
+            } else if self.text(self.tok) == "]" {
+                break;
+            } else {
+                return Err(self.in_parens_error());
+            }
+        }
+        self.bump()
     }
 
     /// Notes the first unsupported atom and stands in for it.
@@ -1002,6 +1403,14 @@ fn is_specific(e: &EvalError) -> bool {
 }
 
 const IN_IS: &str = "the 'in' and 'is' operators are not supported";
+
+/// The tokenizer's message for `@`, an operator only between operands.
+const MATMUL: &str = "the '@' operator is not supported";
+
+const COMPREHENSIONS: &str = "comprehensions are not supported";
+
+/// CPython's error for `*x` as the element of a comprehension.
+const UNPACKING_IN_COMPREHENSION: &str = "iterable unpacking cannot be used in comprehension";
 
 #[cold]
 fn internal() -> Failure {
