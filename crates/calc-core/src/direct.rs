@@ -1019,7 +1019,7 @@ const fn after_operand(op: Op) -> Next {
         Op::LParen => Next::LParen,
         Op::RParen => Next::RParen,
         Op::Comma => Next::Comma,
-        _ => match (op.binary(), op.compare()) {
+        _ => match (op.binary_const(), op.compare_const()) {
             (Some((BinOp::Pow, _)), _) => Next::Pow,
             (Some((bin, prec)), _) => Next::Bin(bin, prec),
             (None, Some(cmp)) => Next::Cmp(cmp),

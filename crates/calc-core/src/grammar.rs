@@ -172,23 +172,33 @@ impl Op {
     /// The binary operator this token is after an operand, with its level
     /// (`**` included, at [`level::POWER`]).
     #[inline]
-    pub(crate) const fn binary(self) -> Option<(BinOp, u8)> {
-        match self.entry().2.binary {
-            Some(op) => Some((op, precedence(op))),
-            None => None,
-        }
+    pub(crate) fn binary(self) -> Option<(BinOp, u8)> {
+        BINARY[self as usize]
     }
 
     /// The comparison this token is after an operand.
     #[inline]
-    pub(crate) const fn compare(self) -> Option<CmpOp> {
-        self.entry().2.compare
+    pub(crate) fn compare(self) -> Option<CmpOp> {
+        COMPARE[self as usize]
     }
 
     /// The unary operator this token is before an operand.
     #[inline]
-    pub(crate) const fn unary(self) -> Option<UnaryOp> {
-        self.entry().2.unary
+    pub(crate) fn unary(self) -> Option<UnaryOp> {
+        UNARY[self as usize]
+    }
+
+    /// [`compare`](Self::compare) in a constant context.
+    pub(crate) const fn compare_const(self) -> Option<CmpOp> {
+        self.entry().2.compare
+    }
+
+    /// [`binary`](Self::binary) in a constant context.
+    pub(crate) const fn binary_const(self) -> Option<(BinOp, u8)> {
+        match self.entry().2.binary {
+            Some(op) => Some((op, precedence(op))),
+            None => None,
+        }
     }
 
     /// Whether `op=` is one token in Python, an augmented assignment
@@ -197,6 +207,38 @@ impl Op {
         self.entry().2.binary.is_some()
     }
 }
+
+/// The roles of [`OPERATORS`] as lookup tables by `Op as usize`: one
+/// load each on the parser's hot path.
+static BINARY: [Option<(BinOp, u8)>; OPERATORS.len()] = {
+    let mut table = [None; OPERATORS.len()];
+    let mut k = 0;
+    while k < OPERATORS.len() {
+        table[k] = OPERATORS[k].0.binary_const();
+        k += 1;
+    }
+    table
+};
+
+static COMPARE: [Option<CmpOp>; OPERATORS.len()] = {
+    let mut table = [None; OPERATORS.len()];
+    let mut k = 0;
+    while k < OPERATORS.len() {
+        table[k] = OPERATORS[k].2.compare;
+        k += 1;
+    }
+    table
+};
+
+static UNARY: [Option<UnaryOp>; OPERATORS.len()] = {
+    let mut table = [None; OPERATORS.len()];
+    let mut k = 0;
+    while k < OPERATORS.len() {
+        table[k] = OPERATORS[k].2.unary;
+        k += 1;
+    }
+    table
+};
 
 /// The level of a binary operator.
 pub(crate) const fn precedence(op: BinOp) -> u8 {
@@ -220,18 +262,11 @@ pub(crate) const fn associativity(op: BinOp) -> Assoc {
 }
 
 /// The operator whose spelling is `a b` or else `a`, and its length in
-/// bytes (`b` is 0 at the end of input).
+/// bytes (`b` is 0 at the end of input): two table loads.
 #[inline]
 pub(crate) const fn operator(a: u8, b: u8) -> Option<(Op, usize)> {
-    if STARTS_PAIR[a as usize] {
-        let mut k = 0;
-        while k < PAIRS.len() {
-            let (x, y, op) = PAIRS[k];
-            if x == a && y == b {
-                return Some((op, 2));
-            }
-            k += 1;
-        }
+    if let Some(op) = PAIRS[PAIR_ROW[a as usize] as usize][b as usize] {
+        return Some((op, 2));
     }
     match SINGLE[a as usize] {
         Some(op) => Some((op, 1)),
@@ -253,39 +288,61 @@ static SINGLE: [Option<Op>; 256] = {
     table
 };
 
-const PAIR_COUNT: usize = {
-    let mut n = 0;
+/// How many bytes start a two-byte operator (each gets a row of
+/// [`PAIRS`]; row 0 is for the other bytes, and empty).
+const PAIR_ROWS: usize = {
+    let mut rows = 1;
     let mut k = 0;
     while k < OPERATORS.len() {
-        if OPERATORS[k].1.len() == 2 {
-            n += 1;
+        let text = OPERATORS[k].1.as_bytes();
+        if text.len() == 2 && first_pair_with(text[0]) == k {
+            rows += 1;
         }
         k += 1;
     }
-    n
+    rows
 };
 
-/// The two-byte operators.
-static PAIRS: [(u8, u8, Op); PAIR_COUNT] = {
-    let mut pairs = [(0, 0, Op::Plus); PAIR_COUNT];
-    let (mut n, mut k) = (0, 0);
+/// The index in [`OPERATORS`] of the first two-byte operator starting
+/// with `a` (`OPERATORS.len()` if none).
+const fn first_pair_with(a: u8) -> usize {
+    let mut k = 0;
+    while k < OPERATORS.len() {
+        let text = OPERATORS[k].1.as_bytes();
+        if text.len() == 2 && text[0] == a {
+            return k;
+        }
+        k += 1;
+    }
+    OPERATORS.len()
+}
+
+/// For each byte, its row of [`PAIRS`].
+static PAIR_ROW: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut row = 1;
+    let mut k = 0;
+    while k < OPERATORS.len() {
+        let text = OPERATORS[k].1.as_bytes();
+        if text.len() == 2 && first_pair_with(text[0]) == k {
+            table[text[0] as usize] = row;
+            row += 1;
+        }
+        k += 1;
+    }
+    table
+};
+
+/// The two-byte operators: `PAIRS[PAIR_ROW[a]][b]` is the one spelled
+/// `a b`.
+static PAIRS: [[Option<Op>; 256]; PAIR_ROWS] = {
+    let mut table = [[None; 256]; PAIR_ROWS];
+    let mut k = 0;
     while k < OPERATORS.len() {
         let text = OPERATORS[k].1.as_bytes();
         if text.len() == 2 {
-            pairs[n] = (text[0], text[1], OPERATORS[k].0);
-            n += 1;
+            table[PAIR_ROW[text[0] as usize] as usize][text[1] as usize] = Some(OPERATORS[k].0);
         }
-        k += 1;
-    }
-    pairs
-};
-
-/// The bytes that start a two-byte operator.
-static STARTS_PAIR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut k = 0;
-    while k < PAIR_COUNT {
-        table[PAIRS[k].0 as usize] = true;
         k += 1;
     }
     table

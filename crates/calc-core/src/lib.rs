@@ -188,6 +188,30 @@ pub fn eval_repr_metered(
     (result.and_then(|v| v.write_repr(out, limits)), used)
 }
 
+/// [`eval_repr_with`] without the small-int shortcut (`fast`): what the
+/// benchmark of that shortcut compares it with (`cargo bench -p
+/// calc-bench-eval --bench evaluators -- fast/`). Not part of the stable
+/// API.
+///
+/// ```
+/// let mut out = String::new();
+/// calc_core::eval_repr_without_fast_path("1+2*3", &calc_core::Limits::default(), &mut out).unwrap();
+/// assert_eq!(out, "7");
+/// ```
+#[doc(hidden)]
+pub fn eval_repr_without_fast_path(
+    source: &str,
+    limits: &Limits,
+    out: &mut String,
+) -> Result<(), EvalError> {
+    if source.len() <= limits.max_source_len {
+        if let Some(result) = direct::eval_repr(source, limits, out) {
+            return result;
+        }
+    }
+    eval_general(source, limits)?.write_repr(out, limits)
+}
+
 /// Evaluates like [`eval_with`] and also returns the work units the
 /// evaluation charged to its budget: the whole `work_budget` when it was
 /// refused for cost, 0 when parsing failed or the small-number shortcut
