@@ -377,9 +377,9 @@ impl<'s> Lexer<'s> {
         self.open.iter().any(|&(_, at)| at == pos)
     }
 
-    /// Whether the tokenizer is inside brackets.
-    pub(crate) fn in_parens(&self) -> bool {
-        !self.open.is_empty()
+    /// Whether a bracket opened before byte `pos` is still open.
+    pub(crate) fn open_before(&self, pos: usize) -> bool {
+        self.open.iter().any(|&(_, at)| at < pos)
     }
 
     /// Tracks nesting for the bracket `b` at `start`, if it is one, with

@@ -340,6 +340,17 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.lexer.clone().next_token().ok()
     }
 
+    /// Whether the lookahead starts an expression that CPython would take
+    /// for a second operand missing its comma (`f(1 2)`): the operands of
+    /// the language, and a dict or set display or a lambda.
+    fn starts_operand(&self) -> bool {
+        match self.tok.tok {
+            Tok::Unsupported("dicts and sets are not supported") => true,
+            Tok::Kw(Kw::Other) => self.text(self.tok) == "lambda",
+            tok => starts_operand(tok),
+        }
+    }
+
     /// The error for an unexpected lookahead token after a complete
     /// operand.
     #[cold]
@@ -427,7 +438,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             self.bump()?;
         }
         if !self.at(Tok::Eof) {
-            if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) {
+            if self.starts_operand() && !self.at(Tok::Kw(Kw::Not)) {
                 return Err(self.adjacent_operand());
             }
             return Err(self.unexpected_after_operand());
@@ -481,7 +492,8 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn adjacent_operand(&mut self) -> Failure {
         let second = self.tok.start;
         let first = self.last_disjunction;
-        let in_brackets = self.lexer.in_parens();
+        // Brackets open before the second operand (which may open one).
+        let in_brackets = self.lexer.open_before(second);
         let before = self.nodes.len();
         let first_token = self.tok;
         match self.nested_expression() {
@@ -837,7 +849,8 @@ impl<'s, 'l> Parser<'s, 'l> {
                     }
                     order.double_star |= star.tok == Tok::Op(Op::DoubleStar);
                 }
-                let arg_start = self.tok.start;
+                let first = self.tok;
+                let arg_start = first.start;
                 let mut arg = self.nested_expression()?;
                 if self.at_for() {
                     self.comprehension(star)?;
@@ -848,14 +861,10 @@ impl<'s, 'l> Parser<'s, 'l> {
                     }
                 } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
                 {
-                    if !matches!(self.nodes.get(arg.id as usize), Some(Node::Name(_))) {
+                    if let Some(message) = self.keyword_message(first) {
                         return Err(Failure::new(
                             Stage::Parser,
-                            error_at(
-                                self.src,
-                                arg_start,
-                                "expression cannot contain assignment, perhaps you meant \"==\"?",
-                            ),
+                            error_at(self.src, arg_start, message),
                         ));
                     }
                     // A keyword argument: outside the language, parsed on.
@@ -898,11 +907,24 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok(sub)
     }
 
+    /// At the `=` of a keyword argument whose first token is `first`:
+    /// CPython's error if the argument is not a single name.
+    fn keyword_message(&self, first: Token) -> Option<&'static str> {
+        let single = first.end == self.prev_end;
+        Some(match self.text(first) {
+            "True" if single => "cannot assign to True",
+            "False" if single => "cannot assign to False",
+            "None" if single => "cannot assign to None",
+            _ if single && first.tok == Tok::Name => return None,
+            _ => "expression cannot contain assignment, perhaps you meant \"==\"?",
+        })
+    }
+
     /// The error for a token that cannot follow an expression inside
     /// parentheses.
     #[cold]
     fn in_parens_error(&mut self) -> Failure {
-        if starts_operand(self.tok.tok) {
+        if self.starts_operand() {
             return self.adjacent_operand();
         }
         if self.at(Tok::Op(Op::Comma)) {

@@ -553,6 +553,17 @@ const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
     ("lambda **k, a: 1", "arguments cannot follow var-keyword argument", 13),
     ("lambda (x): 1", "Lambda expression parameters cannot be parenthesized", 8),
     ("not lambda: 1", "invalid syntax", 5),
+    ("f(True=1)", "cannot assign to True", 3),
+    ("f(False=)", "cannot assign to False", 3),
+    ("f(None=1)", "cannot assign to None", 3),
+    ("f(x.y=1)", "expression cannot contain assignment, perhaps you meant \"==\"?", 3),
+    ("int(True, False=)", "cannot assign to False", 11),
+    ("_{1.", "'{' was never closed", 2),
+    ("1 {2}", "invalid syntax", 3),
+    ("(1 {2})", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("(2 lambda: 1)", "invalid syntax. Perhaps you forgot a comma?", 2),
+    ("1 lambda: 2", "invalid syntax", 3),
+    ("log2 {(3.5)", "'{' was never closed", 6),
 ];
 
 #[test]
