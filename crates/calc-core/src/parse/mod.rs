@@ -144,6 +144,7 @@ fn parse_into(
         names,
         pending: std::mem::take(&mut scratch.pending),
         depth: 0,
+        lambdas: 0,
         last_disjunction: 0,
         unary_ops: std::mem::take(&mut scratch.unary_ops),
         tower: std::mem::take(&mut scratch.tower),
@@ -278,6 +279,10 @@ struct Parser<'s, 'l> {
     pending: Vec<(Link, NodeId)>,
     /// `expression`/`factor` recursion depth.
     depth: usize,
+    /// `lambda`s being parsed, one inside the other: the one construct
+    /// that recurses without a bracket, bounded as brackets are (by
+    /// `max_depth`), since a level of it costs about as much stack.
+    lambdas: usize,
     /// Start of the last disjunction completed (for CPython's
     /// "Perhaps you forgot a comma?").
     last_disjunction: usize,
@@ -1076,6 +1081,16 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn lambda(&mut self) -> PResult<Sub> {
         let start = self.tok.start;
         let node = self.defer(start, "lambda is not supported");
+        self.lambdas += 1;
+        if self.lambdas > self.limits.max_depth {
+            return Err(Failure::new(
+                Stage::Other,
+                EvalError::limit(format!(
+                    "lambda nested too deeply (more than {} levels)",
+                    self.limits.max_depth
+                )),
+            ));
+        }
         self.bump()?;
         // After `*` alone, a named parameter must follow; after `**k`,
         // nothing.
@@ -1129,6 +1144,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
         self.bump()?;
         let body = self.nested_expression()?;
+        self.lambdas -= 1;
         self.push(node, body.height + 1, start)
     }
 
