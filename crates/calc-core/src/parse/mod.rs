@@ -350,10 +350,33 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// the language, and a dict or set display or a lambda.
     fn starts_operand(&self) -> bool {
         match self.tok.tok {
-            Tok::Unsupported("dicts and sets are not supported") => true,
-            Tok::Kw(Kw::Other) => self.text(self.tok) == "lambda",
+            Tok::Unsupported("dicts and sets are not supported" | "'...' is not supported") => true,
+            // Except right after a name (CPython's `!(NAME STRING)`).
+            Tok::Unsupported("strings are not supported") => !self.after_name(),
+            Tok::Kw(Kw::Other) => matches!(self.text(self.tok), "lambda" | "None"),
             tok => starts_operand(tok),
         }
+    }
+
+    /// Whether the token that ends at `prev_end` is a name (not a
+    /// keyword or a number).
+    fn after_name(&self) -> bool {
+        let before = self.src.get(..self.prev_end).unwrap_or("");
+        let word_start = before
+            .rfind(|c: char| !(c == '_' || c.is_alphanumeric()))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let word = before.get(word_start..).unwrap_or("");
+        let number = word.starts_with(|c: char| c.is_ascii_digit())
+            || (before[..word_start].ends_with('.')
+                && before[..word_start.saturating_sub(1)].ends_with(|c: char| c.is_ascii_digit()));
+        !word.is_empty()
+            && !number
+            && !matches!(
+                word,
+                "True" | "False" | "None" | "and" | "or" | "not" | "if" | "else" | "in" | "is"
+            )
     }
 
     /// The error for an unexpected lookahead token after a complete
@@ -377,7 +400,10 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[cold]
     fn unexpected(&self) -> Failure {
         let message = match self.tok.tok {
-            Tok::Unsupported(MATMUL) => "invalid syntax",
+            // Atoms outside the language, where no atom may stand.
+            Tok::Unsupported(MATMUL | "strings are not supported" | "'...' is not supported") => {
+                "invalid syntax"
+            }
             Tok::Unsupported(message) => message,
             _ => "invalid syntax",
         };
@@ -1221,11 +1247,20 @@ impl<'s, 'l> Parser<'s, 'l> {
             self.enter()?;
             let target = self.binary(level::BIT_OR)?;
             self.depth -= 1;
-            if let Some(message) = self.target_message(target) {
-                return Err(Failure::new(
-                    Stage::Parser,
-                    error_at(self.src, target.start, message),
-                ));
+            // CPython points at the target itself, inside any parentheses.
+            let at = self
+                .spans
+                .get(target.id as usize)
+                .map_or(target.start, |s| s.0 as usize);
+            let message = match self.tok.tok {
+                // `for a and b in y`, `for a if b else c in y`: CPython
+                // reads the target as an expression.
+                Tok::Kw(Kw::And | Kw::Or) => Some("cannot assign to expression"),
+                Tok::Kw(Kw::If) => Some("cannot assign to conditional expression"),
+                _ => self.target_message(target, at),
+            };
+            if let Some(message) = message {
+                return Err(Failure::new(Stage::Parser, error_at(self.src, at, message)));
             }
             count += 1;
             if !self.at(Tok::Op(Op::Comma)) {
@@ -1253,8 +1288,8 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// CPython's message for a `for` target that cannot be assigned to.
     /// The stand-in of an atom outside the language (`false`) is told by
     /// its text.
-    fn target_message(&self, target: Sub) -> Option<&'static str> {
-        let text = self.src.get(target.start..).unwrap_or("");
+    fn target_message(&self, target: Sub, at: usize) -> Option<&'static str> {
+        let text = self.src.get(at..).unwrap_or("");
         Some(match self.nodes.get(target.id as usize)? {
             Node::Name(_) => return None,
             Node::Const(Value::Bool(_)) if text.starts_with("True") => "cannot assign to True",
@@ -1267,7 +1302,12 @@ impl<'s, 'l> Parser<'s, 'l> {
             Node::Const(Value::Bool(_)) => return None,
             Node::Const(_) => "cannot assign to literal",
             Node::Call(..) => "cannot assign to function call",
-            Node::Unary(..) | Node::Binary(..) | Node::Chain(..) => "cannot assign to expression",
+            Node::Unary(..)
+            | Node::Binary(..)
+            | Node::Chain(..)
+            | Node::Not(..)
+            | Node::Bool(..) => "cannot assign to expression",
+            Node::IfElse { .. } => "cannot assign to conditional expression",
             _ => return None,
         })
     }
