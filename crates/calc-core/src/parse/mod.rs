@@ -1252,6 +1252,15 @@ impl<'s, 'l> Parser<'s, 'l> {
                 .spans
                 .get(target.id as usize)
                 .map_or(target.start, |s| s.0 as usize);
+            if compare_op(self.tok.tok).is_some() {
+                // `for a < b in y`: a comparison other than `in` is no
+                // target CPython names; it fails where a target stops.
+                let stop = self.target_stop(target.id);
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, stop, "invalid syntax"),
+                ));
+            }
             let message = match self.tok.tok {
                 // `for a and b in y`, `for a if b else c in y`: CPython
                 // reads the target as an expression.
@@ -1282,6 +1291,24 @@ impl<'s, 'l> Parser<'s, 'l> {
                 ),
             )),
             _ => Ok(()),
+        }
+    }
+
+    /// Where a `for` target that is an expression stops being one CPython
+    /// reads as a target: at a unary operator on its left, or after its
+    /// leftmost primary.
+    fn target_stop(&self, mut id: NodeId) -> usize {
+        loop {
+            let span = self.spans.get(id as usize).copied().unwrap_or((0, 0));
+            match self.nodes.get(id as usize) {
+                Some(Node::Binary(_, left, _) | Node::Chain(left, _)) => id = *left,
+                Some(Node::Unary(..)) | None => return span.0 as usize,
+                Some(_) => {
+                    let end = span.1 as usize;
+                    let rest = self.src.get(end..).unwrap_or("");
+                    return end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+                }
+            }
         }
     }
 

@@ -584,6 +584,13 @@ const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
     ("o... +", "invalid syntax", 2),
     ("9....", "invalid syntax", 3),
     ("x ...99-", "invalid syntax", 3),
+    ("f(x for -1 < 2 in y)", "invalid syntax", 9),
+    ("f(x for -1 < 2)", "invalid syntax", 9),
+    ("f(x for a < b in y)", "invalid syntax", 11),
+    ("f(x for 1 + 2 < 3 in y)", "invalid syntax", 11),
+    ("f(x for 1 < 2 < 3)", "invalid syntax", 11),
+    ("f(x for (2, 1) + (3))", "cannot assign to expression", 9),
+    ("f(x for -1 in y)", "cannot assign to expression", 9),
 ];
 
 #[test]
