@@ -74,6 +74,8 @@ pub(crate) struct Lexer<'s> {
     /// where. (`[` and `{` are outside the language but tracked, as
     /// CPython's tokenizer does, for its messages.)
     open: Vec<(u8, usize)>,
+    /// Where the bracket closed last was opened.
+    last_closed: Option<usize>,
     max_depth: usize,
 }
 
@@ -212,6 +214,7 @@ impl<'s> Lexer<'s> {
             src,
             pos: 0,
             open,
+            last_closed: None,
             max_depth,
         }
     }
@@ -377,6 +380,11 @@ impl<'s> Lexer<'s> {
         self.open.iter().any(|&(_, at)| at == pos)
     }
 
+    /// Whether the bracket closed last was opened at byte `pos`.
+    pub(crate) fn closed_last(&self, pos: usize) -> bool {
+        self.last_closed == Some(pos)
+    }
+
     /// Whether a bracket opened before byte `pos` is still open.
     pub(crate) fn open_before(&self, pos: usize) -> bool {
         self.open.iter().any(|&(_, at)| at < pos)
@@ -419,6 +427,7 @@ impl<'s> Lexer<'s> {
                     };
                     return Err(error_at(self.src, start, message));
                 }
+                self.last_closed = Some(at);
             }
             _ => {}
         }

@@ -442,9 +442,14 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// Whether a parse that started at token `first` and failed just now
     /// had parsed a complete prefix, as CPython's backtracking parser would
     /// find: something was built, and the failure is not inside a bracket
-    /// that `first` opened.
+    /// that `first` opened (still open, or closed by the lookahead, the
+    /// token the parse failed at).
     fn parsed_a_prefix(&self, first: Token, nodes_before: usize) -> bool {
-        self.nodes.len() > nodes_before && !self.lexer.is_open(first.start)
+        let closing =
+            matches!(self.tok.tok, Tok::Op(Op::RParen)) || matches!(self.text(self.tok), "]" | "}");
+        let inside =
+            self.lexer.is_open(first.start) || (closing && self.lexer.closed_last(first.start));
+        self.nodes.len() > nodes_before && !inside
     }
 
     /// Guards a recursive descent.

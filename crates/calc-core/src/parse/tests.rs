@@ -591,6 +591,10 @@ const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
     ("f(x for 1 < 2 < 3)", "invalid syntax", 11),
     ("f(x for (2, 1) + (3))", "cannot assign to expression", 9),
     ("f(x for -1 in y)", "cannot assign to expression", 9),
+    ("( 5>>29 ) % ( 1948_585 if\t(e -) else -0j)", "invalid syntax", 31),
+    ("2 if (2.4703282292062327e-324/ ) else\t2147483648", "invalid syntax", 32),
+    ("1 if [a -] else 2", "invalid syntax", 10),
+    ("(1 if (a) ) else 2)", "unmatched ')'", 19),
 ];
 
 #[test]
