@@ -8,9 +8,13 @@
 //! against calc-core's first); `embedding-oneshot` times parse + evaluate
 //! with variables.
 //!
+//! The `fast` group times the server's path (`eval_repr_with`) with and
+//! without the small-int shortcut; the `parse` group times `Expr::parse`.
+//!
 //! Ids: `eval/LIB/CASE`, `length/LIB/BYTES`, `embedding/LIB/FORMULA` (per
-//! 1,024 evaluations) and `embedding-oneshot/LIB/FORMULA`; `cargo xtask
-//! bench` reads the medians of the first two from target/criterion.
+//! 1,024 evaluations), `embedding-oneshot/LIB/FORMULA`, `fast/with/CASE`,
+//! `fast/without/CASE` and `parse/calc-core/CASE`; `cargo xtask bench`
+//! reads the medians of the first two from target/criterion.
 
 use std::hint::black_box;
 use std::panic::AssertUnwindSafe;
@@ -238,6 +242,77 @@ fn embedding_group(c: &mut Criterion<CpuTime>) {
     group.finish();
 }
 
+/// The inputs of the `fast` group: flat sums of products of small ints,
+/// which the small-int shortcut answers, and inputs it declines.
+const FAST_INPUTS: &[(&str, &str)] = &[
+    ("small", "1+2*3"),
+    ("sum_of_products", "123 * 456 + 789 - 12 * 34"),
+    (
+        "long_sum",
+        "1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 + 10 + 11 + 12",
+    ),
+    ("declined_pow", "2**10 + 1"),
+    ("declined_float", "1.5 * 2 + 0.25"),
+    ("declined_parens", "(1 + 2) * 3"),
+    ("declined_call", "abs(-3) + 1"),
+];
+
+/// `eval_repr_with` (the server's path: the small-int shortcut, then the
+/// one-pass path, then the general one) against the same without the
+/// small-int shortcut, on each input: whether that shortcut pays.
+fn fast_path(c: &mut Criterion<CpuTime>) {
+    let mut group = c.benchmark_group("fast");
+    let limits = calc_core::Limits::default();
+    for &(id, src) in FAST_INPUTS {
+        let mut out = String::new();
+        group.bench_with_input(BenchmarkId::new("with", id), src, |b, src| {
+            b.iter(|| {
+                out.clear();
+                calc_core::eval_repr_with(black_box(src), &limits, &mut out).map(|()| out.len())
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("without", id), src, |b, src| {
+            b.iter(|| {
+                out.clear();
+                calc_core::eval_repr_without_fast_path(black_box(src), &limits, &mut out)
+                    .map(|()| out.len())
+            })
+        });
+    }
+    group.finish();
+}
+
+/// The inputs of the `parse` group.
+const PARSE_INPUTS: &[(&str, &str)] = &[
+    ("small", "1+2*3"),
+    ("names", "x*2 + y/3 - sqrt(x*y) if x < y <= 3 else -x ** 2"),
+    (
+        "float_long",
+        "(1.5*2.25 - 3.75/1.25 + 0.5*7.125) * (3.14159 - 2.71828/1.41421) \
+         + 2.0**0.5 * 0.125 - 6.02/0.0301 + (9.81*0.5 - 1.1)**2.0 / 3.3 + 0.1 + 0.2",
+    ),
+    (
+        "calls",
+        "abs(-3.25) + floor(7.5) + max(1.5, 2.5, 0.5) + sin(0.5) * cos(0.25)",
+    ),
+];
+
+/// `Expr::parse` alone: the general parser's speed.
+fn parse_group(c: &mut Criterion<CpuTime>) {
+    let mut group = c.benchmark_group("parse");
+    let long = calc_bench_eval::generated(1024);
+    let inputs = PARSE_INPUTS
+        .iter()
+        .map(|&(id, src)| (id, src.to_string()))
+        .chain([("input_1k", long)]);
+    for (id, src) in inputs {
+        group.bench_with_input(BenchmarkId::new("calc-core", id), &src, |b, src| {
+            b.iter(|| calc_core::Expr::parse(black_box(src)).map(drop))
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion<CpuTime> {
     Criterion::default().with_measurement(CpuTime)
 }
@@ -245,6 +320,6 @@ fn config() -> Criterion<CpuTime> {
 criterion_group! {
     name = benches;
     config = config();
-    targets = expression_set, linearity, embedding_group
+    targets = expression_set, linearity, embedding_group, fast_path, parse_group
 }
 criterion_main!(benches);

@@ -33,20 +33,7 @@ pub enum BinOp {
 impl BinOp {
     /// The operator as written in Python, e.g. `"//"`.
     pub fn symbol(self) -> &'static str {
-        match self {
-            BinOp::Add => "+",
-            BinOp::Sub => "-",
-            BinOp::Mul => "*",
-            BinOp::Div => "/",
-            BinOp::FloorDiv => "//",
-            BinOp::Mod => "%",
-            BinOp::Pow => "**",
-            BinOp::Shl => "<<",
-            BinOp::Shr => ">>",
-            BinOp::BitAnd => "&",
-            BinOp::BitOr => "|",
-            BinOp::BitXor => "^",
-        }
+        crate::grammar::binary_text(self)
     }
 }
 
@@ -64,11 +51,7 @@ pub enum UnaryOp {
 impl UnaryOp {
     /// The operator as written in Python.
     pub fn symbol(self) -> &'static str {
-        match self {
-            UnaryOp::Neg => "-",
-            UnaryOp::Pos => "+",
-            UnaryOp::Invert => "~",
-        }
+        crate::grammar::unary_text(self)
     }
 }
 
@@ -92,14 +75,7 @@ pub enum CmpOp {
 impl CmpOp {
     /// The operator as written in Python.
     pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-        }
+        crate::grammar::compare_text(self)
     }
 }
 

@@ -48,6 +48,7 @@ mod wide;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::{held_bytes, Budget};
+use crate::grammar::{self, level, Op};
 use crate::num::{self, float};
 use crate::parse::lex::continues_token;
 use crate::parse::number;
@@ -116,8 +117,8 @@ pub(crate) fn committable(source: &str, limits: &Limits) -> bool {
 /// precedence level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Next {
-    /// A left-associative binary operator and its level (the parser's
-    /// numbering: `|` 0 up to `* / // %` 5).
+    /// A left-associative binary operator and its level (from
+    /// [`level::BIT_OR`] to [`level::TERM`]).
     Bin(BinOp, u8),
     Cmp(CmpOp),
     Pow,
@@ -343,7 +344,7 @@ impl<'a> Direct<'a> {
 
     /// `bitwise_or (cmp_op bitwise_or)*`
     fn comparison(&mut self) -> Option<Operand> {
-        let first = self.binary(0)?;
+        let first = self.binary(level::BIT_OR)?;
         self.comparison_from(first)
     }
 
@@ -374,7 +375,7 @@ impl<'a> Direct<'a> {
         let mut holds = true;
         loop {
             self.advance();
-            let right = self.binary(0)?;
+            let right = self.binary(level::BIT_OR)?;
             height = height.max(right.height());
             let right = self.held.value(right)?;
             if holds {
@@ -414,8 +415,8 @@ impl<'a> Direct<'a> {
                 }
                 self.advance();
                 let right = match prec {
-                    5 => self.factor()?,
-                    4 => self.term()?,
+                    level::TERM => self.factor()?,
+                    level::ARITH => self.term()?,
                     _ => self.binary(prec + 1)?,
                 };
                 height = height.max(right.height());
@@ -426,18 +427,18 @@ impl<'a> Direct<'a> {
         Some(left)
     }
 
-    /// `binary(5)`, the `* / // %` level, inline in the `+ -` level's
+    /// `binary(level::TERM)`, the `* / // %` level, inline in the `+ -` level's
     /// loop: the operand of every `+` and `-` is one, and a call for each
     /// cost more than the level itself.
     #[inline]
     fn term(&mut self) -> Option<Operand> {
         let left = self.operand()?;
-        if !matches!(self.next, Next::Bin(_, 5)) {
+        if !matches!(self.next, Next::Bin(_, level::TERM)) {
             return Some(left);
         }
         let mut height = left.height();
         let mut acc = left;
-        while let Next::Bin(op, 5) = self.next {
+        while let Next::Bin(op, level::TERM) = self.next {
             self.advance();
             let right = self.operand()?;
             height = height.max(right.height());
@@ -993,51 +994,50 @@ impl Token {
     }
 }
 
+/// What operator `op` is after an operand, for this path.
+const fn after_operand(op: Op) -> Next {
+    match op {
+        Op::LParen => Next::LParen,
+        Op::RParen => Next::RParen,
+        Op::Comma => Next::Comma,
+        _ => match (op.binary_const(), op.compare_const()) {
+            (Some((BinOp::Pow, _)), _) => Next::Pow,
+            (Some((bin, prec)), _) => Next::Bin(bin, prec),
+            (None, Some(cmp)) => Next::Cmp(cmp),
+            // `~`: only before an operand.
+            (None, None) => Next::Other,
+        },
+    }
+}
+
 /// The one-byte tokens.
 const fn one_byte(b: u8) -> Token {
-    let next = match b {
-        b'+' => Next::Bin(BinOp::Add, 4),
-        b'-' => Next::Bin(BinOp::Sub, 4),
-        b'*' => Next::Bin(BinOp::Mul, 5),
-        b'/' => Next::Bin(BinOp::Div, 5),
-        b'%' => Next::Bin(BinOp::Mod, 5),
-        b'&' => Next::Bin(BinOp::BitAnd, 2),
-        b'^' => Next::Bin(BinOp::BitXor, 1),
-        b'|' => Next::Bin(BinOp::BitOr, 0),
-        b'<' => Next::Cmp(CmpOp::Lt),
-        b'>' => Next::Cmp(CmpOp::Gt),
-        b'(' => Next::LParen,
-        b')' => Next::RParen,
-        b',' => Next::Comma,
-        _ => return Token::OTHER,
-    };
-    Token::new(next, 1)
+    match grammar::operator(b, 0) {
+        Some((op, 1)) => Token::new(after_operand(op), 1),
+        _ => Token::OTHER,
+    }
 }
 
 /// The bytes that may start a two-byte token, each with its row of
-/// [`TWO_BYTE`] (row 0: none).
+/// [`TWO_BYTE`] (row 0: none): those of the two-byte operators, and `=`
+/// and `!`, errors alone.
 const TWO_BYTE_FIRST: [u8; 7] = [b'-', b'*', b'/', b'<', b'>', b'=', b'!'];
 
 /// The token that starts with `a b`: a two-byte token, `Other` for a
 /// pair that is an error (`->`, `<>`, `=` and `!` alone), or
 /// [`Token::ALONE`] when `a` is a token by itself.
 const fn two_bytes(a: u8, b: u8) -> Token {
-    let (next, len) = match (a, b) {
-        (b'-', b'>') | (b'<', b'>') => (Next::Other, 0),
-        (b'*', b'*') => (Next::Pow, 2),
-        (b'/', b'/') => (Next::Bin(BinOp::FloorDiv, 5), 2),
-        (b'<', b'<') => (Next::Bin(BinOp::Shl, 3), 2),
-        (b'>', b'>') => (Next::Bin(BinOp::Shr, 3), 2),
-        (b'<', b'=') => (Next::Cmp(CmpOp::Le), 2),
-        (b'>', b'=') => (Next::Cmp(CmpOp::Ge), 2),
-        (b'=', b'=') => (Next::Cmp(CmpOp::Eq), 2),
-        (b'!', b'=') => (Next::Cmp(CmpOp::Ne), 2),
-        // `=` or `!` alone.
-        (b'=' | b'!', _) => (Next::Other, 0),
+    match (a, b) {
+        (b'-', b'>') | (b'<', b'>') => return Token::new(Next::Other, 0),
+        _ => {}
+    }
+    match grammar::operator(a, b) {
+        Some((op, 2)) => Token::new(after_operand(op), 2),
         // `a` alone: the one-byte token decides.
-        _ => return Token::ALONE,
-    };
-    Token::new(next, len)
+        Some(_) => Token::ALONE,
+        // `=` or `!` alone.
+        None => Token::new(Next::Other, 0),
+    }
 }
 
 static ONE_BYTE: [Token; 256] = {

@@ -43,6 +43,7 @@ mod env;
 mod error;
 mod eval;
 mod fast;
+mod grammar;
 mod limits;
 mod num;
 mod ops;
@@ -185,6 +186,30 @@ pub fn eval_repr_metered(
         result.map_err(EvalError::without_span)
     });
     (result.and_then(|v| v.write_repr(out, limits)), used)
+}
+
+/// [`eval_repr_with`] without the small-int shortcut (`fast`): what the
+/// benchmark of that shortcut compares it with (`cargo bench -p
+/// calc-bench-eval --bench evaluators -- fast/`). Not part of the stable
+/// API.
+///
+/// ```
+/// let mut out = String::new();
+/// calc_core::eval_repr_without_fast_path("1+2*3", &calc_core::Limits::default(), &mut out).unwrap();
+/// assert_eq!(out, "7");
+/// ```
+#[doc(hidden)]
+pub fn eval_repr_without_fast_path(
+    source: &str,
+    limits: &Limits,
+    out: &mut String,
+) -> Result<(), EvalError> {
+    if source.len() <= limits.max_source_len {
+        if let Some(result) = direct::eval_repr(source, limits, out) {
+            return result;
+        }
+    }
+    eval_general(source, limits)?.write_repr(out, limits)
 }
 
 /// Evaluates like [`eval_with`] and also returns the work units the
@@ -360,5 +385,147 @@ impl Expr {
     /// ```
     pub fn compile_with(&self, slots: &[&str], env: &Env) -> Result<Compiled, EvalError> {
         Compiled::new(&self.tree, slots, env)
+    }
+}
+
+/// Runs `source` through every path that evaluates text and returns a
+/// description of the first disagreement, or `None` when all agree. For
+/// the property test (`tests/paths.rs`) and the fuzz target; not part of
+/// the stable API.
+///
+/// Every path must give the answer of the general path (tokenizer, tree,
+/// walker) under `limits`: the same value (repr and type) or the same
+/// error (class and message; line and column for a syntax error). The
+/// paths are [`eval_with`], [`eval_repr_with`], [`eval_repr_metered`],
+/// [`eval_metered`], [`Expr::parse_with`] then [`Expr::eval`], the
+/// compiled form ([`Expr::compile_with`] without slots; where compiling
+/// fails, [`Expr::check`] fails with the same error), and each shortcut
+/// on its own (the one-pass `direct` path and the small-int `fast` path)
+/// wherever it answers.
+///
+/// ```
+/// let limits = calc_core::Limits::default();
+/// assert_eq!(calc_core::paths_disagree("1 + 2*3 - sqrt(2) < 1 or (1/0)", &limits), None);
+/// assert_eq!(calc_core::paths_disagree("1 +* 2", &limits), None);
+/// ```
+#[doc(hidden)]
+pub fn paths_disagree(source: &str, limits: &Limits) -> Option<String> {
+    /// An answer as compared: repr and type, or class, message and (for
+    /// a syntax error) line and column.
+    fn key(r: &Result<Value, EvalError>) -> Result<(String, &'static str), String> {
+        match r {
+            Ok(v) => Ok((v.to_string(), v.type_name())),
+            Err(e) if e.kind() == ErrorKind::Syntax => Err(format!(
+                "{e} (line {:?}, column {:?})",
+                e.line(),
+                e.column()
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+    let want = key(&eval_general(source, limits));
+    let differs = |path: &str, got: Result<(String, &'static str), String>| {
+        (got != want)
+            .then(|| format!("{source:?}: {path} gives {got:?}, the general path {want:?}"))
+    };
+    let in_budget = |path: &str, units: u64| {
+        let most = limits.work_budget.saturating_add(limits.work_budget / 4096);
+        (units > most).then(|| format!("{source:?}: {path} charged {units} units, over {most}"))
+    };
+    // The repr paths answer as the general path's value written with
+    // `Value::write_repr` (which has limits of its own).
+    let general = eval_general(source, limits);
+    let want_repr = general.and_then(|v| {
+        let mut out = String::new();
+        v.write_repr(&mut out, limits).map(|()| out)
+    });
+    let repr_differs = |path: &str, r: Result<(), EvalError>, out: String| {
+        let got = key_repr(r.map(|()| out));
+        let want = key_repr(want_repr.clone());
+        (got != want)
+            .then(|| format!("{source:?}: {path} gives {got:?}, the general path {want:?}"))
+    };
+    fn key_repr(r: Result<String, EvalError>) -> Result<String, String> {
+        r.map_err(|e| match key(&Err(e)) {
+            Err(k) => k,
+            Ok(_) => String::new(),
+        })
+    }
+    // The shortcuts alone, where they answer.
+    let fast = (source.len() <= limits.max_source_len)
+        .then(|| fast::eval(source, limits))
+        .flatten()
+        .and_then(|v| differs("the fast path", key(&Ok(v))));
+    let direct = (source.len() <= limits.max_source_len)
+        .then(|| direct::eval(source, limits))
+        .flatten()
+        .and_then(|r| differs("the direct path", key(&r)));
+    let env = Env::new().with_limits(limits.clone());
+    let parsed = Expr::parse_with(source, limits);
+    let expr = match &parsed {
+        Ok(e) => differs("Expr::eval", key(&e.eval(&env))),
+        Err(e) => differs("Expr::parse", key(&Err(e.clone()))),
+    };
+    let compiled = parsed
+        .as_ref()
+        .ok()
+        .and_then(|e| match e.compile_with(&[], &env) {
+            Ok(c) => differs("Compiled::eval", key(&c.eval(&[]))),
+            Err(error) => compile_error(source, e, &env, error),
+        });
+    // With a slot `x`: the compiled form, its float lane included, answers
+    // as `Expr::eval` with `x` bound.
+    let slots = parsed.as_ref().ok().and_then(|e| {
+        [
+            Value::Int(Int::Small(3)),
+            Value::Float(2.5),
+            Value::Float(-0.0),
+            Value::Float(1e308),
+        ]
+        .into_iter()
+        .find_map(|x| {
+            let bound = env.clone().with("x", x.clone());
+            let want = key(&e.eval(&bound));
+            let c = match e.compile_with(&["x"], &env) {
+                Ok(c) => c,
+                Err(error) => return compile_error(source, e, &bound, error),
+            };
+            let mut got = vec![("Compiled::eval", key(&c.eval(std::slice::from_ref(&x))))];
+            if let Value::Float(f) = x {
+                got.push(("Compiled::eval_f64", key(&c.eval_f64(&[f]))));
+            }
+            got.into_iter().find(|(_, g)| *g != want).map(|(path, g)| {
+                format!("{source:?} with x = {x}: {path} gives {g:?}, Expr::eval {want:?}")
+            })
+        })
+    });
+    let mut out = String::new();
+    let result = eval_repr_with(source, limits, &mut out);
+    let repr_with = repr_differs("eval_repr_with", result, out);
+    let mut out = String::new();
+    let (result, units) = eval_repr_metered(source, limits, &mut out);
+    let repr_metered = repr_differs("eval_repr_metered", result, out)
+        .or_else(|| in_budget("eval_repr_metered", units));
+    let (result, units) = eval_metered(source, limits);
+    let metered =
+        differs("eval_metered", key(&result)).or_else(|| in_budget("eval_metered", units));
+    differs("eval_with", key(&eval_with(source, limits)))
+        .or(fast)
+        .or(direct)
+        .or(expr)
+        .or(compiled)
+        .or(slots)
+        .or(repr_with)
+        .or(repr_metered)
+        .or(metered)
+}
+
+/// Where compiling fails, checking must fail with the same error.
+fn compile_error(source: &str, e: &Expr, env: &Env, error: EvalError) -> Option<String> {
+    match e.check(env) {
+        Err(checked) if checked.to_string() == error.to_string() => None,
+        checked => Some(format!(
+            "{source:?}: compiling fails with {error}, checking gives {checked:?}"
+        )),
     }
 }

@@ -4,34 +4,10 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree};
+use crate::ast::{BoolOp, Items, Link, Node, NodeId, Tree};
 use crate::{Expr, Int, Value};
 
-/// Binding strength, loosest first.
-mod prec {
-    pub const IF_ELSE: u8 = 0;
-    pub const OR: u8 = 1;
-    pub const AND: u8 = 2;
-    pub const NOT: u8 = 3;
-    pub const COMPARE: u8 = 4;
-    /// `|`; the other left-associative levels follow, up to `* / // %`.
-    pub const BIT_OR: u8 = 5;
-    pub const UNARY: u8 = 11;
-    pub const POWER: u8 = 12;
-    pub const PRIMARY: u8 = 13;
-}
-
-fn binary_prec(op: BinOp) -> u8 {
-    match op {
-        BinOp::BitOr => prec::BIT_OR,
-        BinOp::BitXor => prec::BIT_OR + 1,
-        BinOp::BitAnd => prec::BIT_OR + 2,
-        BinOp::Shl | BinOp::Shr => prec::BIT_OR + 3,
-        BinOp::Add | BinOp::Sub => prec::BIT_OR + 4,
-        BinOp::Mul | BinOp::Div | BinOp::FloorDiv | BinOp::Mod => prec::BIT_OR + 5,
-        BinOp::Pow => prec::POWER,
-    }
-}
+use crate::grammar::{associativity, level as prec, precedence as binary_prec, Assoc};
 
 /// The level of a binary chain: that of its first operator.
 fn chain_prec(tree: &Tree, items: Items) -> u8 {
@@ -97,18 +73,19 @@ impl Printer<'_, '_, '_> {
                 }
                 self.node(*x, prec::COMPARE)?;
             }
-            Node::Binary(BinOp::Pow, l, r) => {
-                self.node(*l, prec::PRIMARY)?;
-                self.f.write_str(" ** ")?;
-                self.node(*r, prec::UNARY)?;
-            }
-            // A left operand of the same level needs parentheses too: without
-            // them it would join the chain.
             Node::Binary(op, l, r) => {
                 let p = binary_prec(*op);
-                self.node(*l, p + 1)?;
+                let (left, right) = match associativity(*op) {
+                    // A left operand of the same level needs parentheses
+                    // too: without them it would join the chain.
+                    Assoc::Left => (p + 1, p + 1),
+                    // `**`: a primary on the left, and on the right
+                    // anything from a unary operator up (`2 ** -1`).
+                    Assoc::Right => (p + 1, prec::UNARY),
+                };
+                self.node(*l, left)?;
                 write!(self.f, " {} ", op.symbol())?;
-                self.node(*r, p + 1)?;
+                self.node(*r, right)?;
             }
             Node::Chain(first, items) => {
                 self.node(*first, chain_prec(self.tree, *items) + 1)?;

@@ -210,6 +210,63 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             format!("[{}]", "1,".repeat((MAX - 2) / 2)),
             Error(Syntax),
         ),
+        // Python syntax outside the language, parsed on for CPython's
+        // errors: `lambda` is the one construct that nests without a
+        // bracket.
+        (
+            "lambda 64K",
+            format!("{}1", "lambda: ".repeat((MAX - 1) / 8)),
+            Error(Limit),
+        ),
+        (
+            "lambda 200",
+            format!("{}1", "lambda: ".repeat(200)),
+            Error(Syntax),
+        ),
+        (
+            "lambda defaults 200",
+            nest("lambda x=", "1", ": 1", Some(200)),
+            Error(Syntax),
+        ),
+        (
+            "lambdas around parens",
+            format!(
+                "{}{}",
+                "lambda: ".repeat(200),
+                nest("(", &format!("{}1", "-".repeat(700)), ")", Some(199))
+            ),
+            Error(Syntax),
+        ),
+        (
+            "else lambda 64K",
+            format!("{}1", "1 if 1 else lambda: ".repeat((MAX - 1) / 20)),
+            Error(Limit),
+        ),
+        (
+            "lambdas in parens 199",
+            nest("(lambda x=", "1", ": 1)", Some(199)),
+            Error(Syntax),
+        ),
+        (
+            "dicts 199",
+            nest("{1: ", "1", "}", Some(199)),
+            Error(Syntax),
+        ),
+        (
+            "subscripts 199",
+            nest("x[", "1", "]", Some(199)),
+            Error(Syntax),
+        ),
+        (
+            "generators 199",
+            nest("f(x for x in ", "1", ")", Some(199)),
+            Error(Syntax),
+        ),
+        (
+            "comprehension conditions 64K",
+            format!("f(x for x in y {})", "if 1 ".repeat((MAX - 20) / 5)),
+            Error(Syntax),
+        ),
     ]
 }
 

@@ -2076,7 +2076,24 @@ impl Gen {
         }
         let pos = self.r.below(chars.len() as u64) as usize;
         let mut out = chars.clone();
-        match self.r.below(3) {
+        match self.r.below(4) {
+            3 => {
+                // A keyword of Python syntax outside the language:
+                // comprehensions, lambda, the `in` of a `for`.
+                let word = *self.r.pick(&[
+                    " for x in ",
+                    " for ",
+                    " in ",
+                    " if ",
+                    "lambda: ",
+                    "lambda x: ",
+                ]);
+                let before = pos.checked_sub(1).and_then(|i| chars.get(i));
+                if before.is_some_and(|c| c.is_ascii_alphanumeric() || *c == '.') {
+                    return None;
+                }
+                out.splice(pos..pos, word.chars());
+            }
             0 => {
                 // Never touch a number (`100000.` -> `100000` could turn a
                 // harmless float exponent into a huge int one) or a comma
@@ -2097,9 +2114,12 @@ impl Gen {
                 out.remove(pos);
             }
             1 => {
+                // Brackets, `@` and `:` reach Python syntax outside the
+                // language (displays, subscripts, slices, `@`), whose
+                // syntax errors must be CPython's.
                 let c = *self.r.pick(&[
                     '(', ')', '+', '-', '*', '/', '%', '<', '>', '=', '!', '~', '&', '|', '^', ',',
-                    '.', ' ', 'j',
+                    '.', ' ', 'j', '[', ']', '{', '}', '@', ':',
                 ]);
                 // Splitting a number with an operator can turn the digits of
                 // a float into a huge int operand (`1 << 1739|3.`).

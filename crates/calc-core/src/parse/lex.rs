@@ -10,6 +10,7 @@
 use unicode_general_category::{get_general_category, GeneralCategory};
 use unicode_normalization::UnicodeNormalization;
 
+pub(crate) use crate::grammar::Op;
 use crate::EvalError;
 
 /// What a token is; its text is `source[start..end]`.
@@ -52,33 +53,6 @@ pub(crate) enum Kw {
     Other,
 }
 
-/// Operators and delimiters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    Plus,
-    Minus,
-    Star,
-    Slash,
-    DoubleSlash,
-    Percent,
-    DoubleStar,
-    Shl,
-    Shr,
-    Amp,
-    Pipe,
-    Caret,
-    Tilde,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    EqEq,
-    Ne,
-    LParen,
-    RParen,
-    Comma,
-}
-
 /// A token and its byte span in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Token {
@@ -100,6 +74,8 @@ pub(crate) struct Lexer<'s> {
     /// where. (`[` and `{` are outside the language but tracked, as
     /// CPython's tokenizer does, for its messages.)
     open: Vec<(u8, usize)>,
+    /// Where the bracket closed last was opened.
+    last_closed: Option<usize>,
     max_depth: usize,
     /// At the start of a logical line, where CPython's tokenizer measures
     /// the indentation (`atbol`).
@@ -284,54 +260,19 @@ pub(crate) fn is_keyword(word: &str) -> bool {
     keyword(word).is_some()
 }
 
-/// The operator starting with bytes `a`, `b`, and its length.
+/// The operator starting with bytes `a`, `b`, and its length. `<>` is
+/// a token of its own in Python (an error), not `<` then `>`.
 fn operator(a: u8, b: u8) -> Option<(Op, usize)> {
-    let two = |op2: Op, second: u8, op1: Op| if b == second { (op2, 2) } else { (op1, 1) };
-    Some(match a {
-        b'+' => (Op::Plus, 1),
-        b'-' => (Op::Minus, 1),
-        b'*' => two(Op::DoubleStar, b'*', Op::Star),
-        b'/' => two(Op::DoubleSlash, b'/', Op::Slash),
-        b'%' => (Op::Percent, 1),
-        b'&' => (Op::Amp, 1),
-        b'|' => (Op::Pipe, 1),
-        b'^' => (Op::Caret, 1),
-        b'~' => (Op::Tilde, 1),
-        b'<' if b == b'<' => (Op::Shl, 2),
-        b'<' if b == b'>' => return None,
-        b'<' => two(Op::Le, b'=', Op::Lt),
-        b'>' if b == b'>' => (Op::Shr, 2),
-        b'>' => two(Op::Ge, b'=', Op::Gt),
-        b'=' if b == b'=' => (Op::EqEq, 2),
-        b'!' if b == b'=' => (Op::Ne, 2),
-        b'(' => (Op::LParen, 1),
-        b')' => (Op::RParen, 1),
-        b',' => (Op::Comma, 1),
-        _ => return None,
-    })
-}
-
-/// Whether `op=` is an augmented assignment token in Python.
-fn op_assigns(op: Op) -> bool {
-    !matches!(
-        op,
-        Op::Tilde
-            | Op::Lt
-            | Op::Le
-            | Op::Gt
-            | Op::Ge
-            | Op::EqEq
-            | Op::Ne
-            | Op::LParen
-            | Op::RParen
-            | Op::Comma
-    )
+    if a == b'<' && b == b'>' {
+        return None;
+    }
+    crate::grammar::operator(a, b)
 }
 
 /// Python tokens that are not part of the language, with the reason the
 /// parser gives when it meets one.
 fn unsupported(input: &str) -> Option<(usize, &'static str)> {
-    const TOKENS: [(&str, &str); 16] = [
+    const TOKENS: [(&str, &str); 17] = [
         ("...", "'...' is not supported"),
         ("->", "invalid syntax"),
         (":=", "assignment expressions are not supported"),
@@ -344,6 +285,8 @@ fn unsupported(input: &str) -> Option<(usize, &'static str)> {
         ("=", "invalid syntax"),
         (":", "invalid syntax"),
         (";", "invalid syntax"),
+        // `@=`, an augmented assignment.
+        ("@=", "invalid syntax"),
         ("@", "the '@' operator is not supported"),
         ("!", "invalid syntax"),
         ("$", "invalid syntax"),
@@ -367,6 +310,7 @@ impl<'s> Lexer<'s> {
             src,
             pos: 0,
             open,
+            last_closed: None,
             max_depth,
             at_line_start: true,
             indent_is_trivia: false,
@@ -488,7 +432,7 @@ impl<'s> Lexer<'s> {
             self.at_line_start = true;
             Tok::Newline
         } else if let Some((op, len)) = operator(self.byte(start), self.byte(start + 1)) {
-            if self.byte(start + len) == b'=' && op_assigns(op) {
+            if self.byte(start + len) == b'=' && op.assigns() {
                 // An augmented assignment (`+=`) is one token in Python.
                 self.pos += len + 1;
                 Tok::Unsupported("invalid syntax")
@@ -640,9 +584,14 @@ impl<'s> Lexer<'s> {
         self.open.iter().any(|&(_, at)| at == pos)
     }
 
-    /// Whether the tokenizer is inside brackets.
-    pub(crate) fn in_parens(&self) -> bool {
-        !self.open.is_empty()
+    /// Whether the bracket closed last was opened at byte `pos`.
+    pub(crate) fn closed_last(&self, pos: usize) -> bool {
+        self.last_closed == Some(pos)
+    }
+
+    /// Whether a bracket opened before byte `pos` is still open.
+    pub(crate) fn open_before(&self, pos: usize) -> bool {
+        self.open.iter().any(|&(_, at)| at < pos)
     }
 
     /// Tracks nesting for the bracket `b` at `start`, if it is one, with
@@ -682,6 +631,7 @@ impl<'s> Lexer<'s> {
                     };
                     return Err(error_at(self.src, start, message));
                 }
+                self.last_closed = Some(at);
             }
             _ => {}
         }

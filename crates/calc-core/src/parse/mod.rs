@@ -37,6 +37,7 @@ pub(crate) mod lex;
 pub(crate) mod number;
 
 use crate::ast::{BinOp, BoolOp, CmpOp, Items, Link, Node, NodeId, Tree, UnaryOp};
+use crate::grammar::level;
 use crate::{EvalError, Limits, Value};
 use lex::{error_at, Kw, Lexer, Op, Tok, Token};
 
@@ -143,6 +144,7 @@ fn parse_into(
         names,
         pending: std::mem::take(&mut scratch.pending),
         depth: 0,
+        lambdas: 0,
         last_disjunction: 0,
         unary_ops: std::mem::take(&mut scratch.unary_ops),
         tower: std::mem::take(&mut scratch.tower),
@@ -221,44 +223,29 @@ struct Sub {
     start: usize,
 }
 
-/// The six left-associative binary levels, loosest first.
+/// A left-associative binary operator and its level (from
+/// [`level::BIT_OR`] to [`level::TERM`]); `**` is not one.
+#[inline]
 fn binary_op(tok: Tok) -> Option<(BinOp, u8)> {
-    let Tok::Op(op) = tok else { return None };
-    Some(match op {
-        Op::Pipe => (BinOp::BitOr, 0),
-        Op::Caret => (BinOp::BitXor, 1),
-        Op::Amp => (BinOp::BitAnd, 2),
-        Op::Shl => (BinOp::Shl, 3),
-        Op::Shr => (BinOp::Shr, 3),
-        Op::Plus => (BinOp::Add, 4),
-        Op::Minus => (BinOp::Sub, 4),
-        Op::Star => (BinOp::Mul, 5),
-        Op::Slash => (BinOp::Div, 5),
-        Op::DoubleSlash => (BinOp::FloorDiv, 5),
-        Op::Percent => (BinOp::Mod, 5),
-        _ => return None,
-    })
+    match tok {
+        Tok::Op(op) => op.binary().filter(|&(_, prec)| prec <= level::TERM),
+        // `@`, Python's matrix product: parsed as `*` is, its error
+        // deferred.
+        Tok::Unsupported(MATMUL) => Some((BinOp::Mul, level::TERM)),
+        _ => None,
+    }
 }
 
+#[inline]
 fn compare_op(tok: Tok) -> Option<CmpOp> {
-    match tok {
-        Tok::Op(Op::Lt) => Some(CmpOp::Lt),
-        Tok::Op(Op::Le) => Some(CmpOp::Le),
-        Tok::Op(Op::Gt) => Some(CmpOp::Gt),
-        Tok::Op(Op::Ge) => Some(CmpOp::Ge),
-        Tok::Op(Op::EqEq) => Some(CmpOp::Eq),
-        Tok::Op(Op::Ne) => Some(CmpOp::Ne),
-        _ => None,
-    }
+    let Tok::Op(op) = tok else { return None };
+    op.compare()
 }
 
+#[inline]
 fn unary_op(tok: Tok) -> Option<UnaryOp> {
-    match tok {
-        Tok::Op(Op::Minus) => Some(UnaryOp::Neg),
-        Tok::Op(Op::Plus) => Some(UnaryOp::Pos),
-        Tok::Op(Op::Tilde) => Some(UnaryOp::Invert),
-        _ => None,
-    }
+    let Tok::Op(op) = tok else { return None };
+    op.unary()
 }
 
 /// Whether `tok` can start an expression that CPython would take for a
@@ -292,6 +279,10 @@ struct Parser<'s, 'l> {
     pending: Vec<(Link, NodeId)>,
     /// `expression`/`factor` recursion depth.
     depth: usize,
+    /// `lambda`s being parsed, one inside the other: the one construct
+    /// that recurses without a bracket, bounded as brackets are (by
+    /// `max_depth`), since a level of it costs about as much stack.
+    lambdas: usize,
     /// Start of the last disjunction completed (for CPython's
     /// "Perhaps you forgot a comma?").
     last_disjunction: usize,
@@ -307,6 +298,18 @@ struct Parser<'s, 'l> {
     /// a string), and why: reported if the rest parses, so that syntax
     /// errors elsewhere get CPython's columns.
     deferred: Option<(usize, &'static str)>,
+}
+
+/// What the arguments of a call so far were, for CPython's errors on
+/// their order.
+#[derive(Debug, Default)]
+struct ArgOrder {
+    /// A keyword argument (`x=1`) came.
+    keyword: bool,
+    /// A `**` argument came.
+    double_star: bool,
+    /// The first error on the order, if any.
+    error: Option<&'static str>,
 }
 
 /// One operand of a `**` tower and the unary operators before it (from
@@ -342,6 +345,40 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.lexer.clone().next_token().ok()
     }
 
+    /// Whether the lookahead starts an expression that CPython would take
+    /// for a second operand missing its comma (`f(1 2)`): the operands of
+    /// the language, and a dict or set display or a lambda.
+    fn starts_operand(&self) -> bool {
+        match self.tok.tok {
+            Tok::Unsupported("dicts and sets are not supported" | "'...' is not supported") => true,
+            // Except right after a name (CPython's `!(NAME STRING)`).
+            Tok::Unsupported("strings are not supported") => !self.after_name(),
+            Tok::Kw(Kw::Other) => matches!(self.text(self.tok), "lambda" | "None"),
+            tok => starts_operand(tok),
+        }
+    }
+
+    /// Whether the token that ends at `prev_end` is a name (not a
+    /// keyword or a number).
+    fn after_name(&self) -> bool {
+        let before = self.src.get(..self.prev_end).unwrap_or("");
+        let word_start = before
+            .rfind(|c: char| !(c == '_' || c.is_alphanumeric()))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let word = before.get(word_start..).unwrap_or("");
+        let number = word.starts_with(|c: char| c.is_ascii_digit())
+            || (before[..word_start].ends_with('.')
+                && before[..word_start.saturating_sub(1)].ends_with(|c: char| c.is_ascii_digit()));
+        !word.is_empty()
+            && !number
+            && !matches!(
+                word,
+                "True" | "False" | "None" | "and" | "or" | "not" | "if" | "else" | "in" | "is"
+            )
+    }
+
     /// The error for an unexpected lookahead token after a complete
     /// operand.
     #[cold]
@@ -363,6 +400,10 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[cold]
     fn unexpected(&self) -> Failure {
         let message = match self.tok.tok {
+            // Atoms outside the language, where no atom may stand.
+            Tok::Unsupported(MATMUL | "strings are not supported" | "'...' is not supported") => {
+                "invalid syntax"
+            }
             Tok::Unsupported(message) => message,
             _ => "invalid syntax",
         };
@@ -401,9 +442,14 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// Whether a parse that started at token `first` and failed just now
     /// had parsed a complete prefix, as CPython's backtracking parser would
     /// find: something was built, and the failure is not inside a bracket
-    /// that `first` opened.
+    /// that `first` opened (still open, or closed by the lookahead, the
+    /// token the parse failed at).
     fn parsed_a_prefix(&self, first: Token, nodes_before: usize) -> bool {
-        self.nodes.len() > nodes_before && !self.lexer.is_open(first.start)
+        let closing =
+            matches!(self.tok.tok, Tok::Op(Op::RParen)) || matches!(self.text(self.tok), "]" | "}");
+        let inside =
+            self.lexer.is_open(first.start) || (closing && self.lexer.closed_last(first.start));
+        self.nodes.len() > nodes_before && !inside
     }
 
     /// Guards a recursive descent.
@@ -428,7 +474,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             self.bump()?;
         }
         if !self.at(Tok::Eof) {
-            if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) {
+            if self.starts_operand() && !self.at(Tok::Kw(Kw::Not)) {
                 return Err(self.adjacent_operand());
             }
             return Err(self.unexpected_after_operand());
@@ -482,7 +528,8 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn adjacent_operand(&mut self) -> Failure {
         let second = self.tok.start;
         let first = self.last_disjunction;
-        let in_brackets = self.lexer.in_parens();
+        // Brackets open before the second operand (which may open one).
+        let in_brackets = self.lexer.open_before(second);
         let before = self.nodes.len();
         let first_token = self.tok;
         match self.nested_expression() {
@@ -509,6 +556,9 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn expression(&mut self) -> PResult<Sub> {
         let mark = self.branches.len();
         let mut last = loop {
+            if self.at(Tok::Kw(Kw::Other)) && self.text(self.tok) == "lambda" {
+                break self.lambda()?;
+            }
             let body = self.disjunction()?;
             if !self.at(Tok::Kw(Kw::If)) {
                 break body;
@@ -626,7 +676,7 @@ impl<'s, 'l> Parser<'s, 'l> {
 
     /// `bitwise_or (cmp_op bitwise_or)*`, flat.
     fn comparison(&mut self) -> PResult<Sub> {
-        let first = self.binary(0)?;
+        let first = self.binary(level::BIT_OR)?;
         let mark = self.pending.len();
         let mut height = first.height;
         loop {
@@ -660,7 +710,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 None => break,
             };
             self.bump()?;
-            let next = self.binary(0)?;
+            let next = self.binary(level::BIT_OR)?;
             height = height.max(next.height);
             self.pending.push((Link::Cmp(op), next.id));
         }
@@ -687,8 +737,11 @@ impl<'s, 'l> Parser<'s, 'l> {
                 if p != prec {
                     break;
                 }
+                if self.tok.tok == Tok::Unsupported(MATMUL) {
+                    self.defer(self.tok.start, MATMUL);
+                }
                 self.bump()?;
-                let right = if prec == 5 {
+                let right = if prec == level::TERM {
                     self.factor()?
                 } else {
                     self.binary(prec + 1)?
@@ -800,42 +853,88 @@ impl<'s, 'l> Parser<'s, 'l> {
                 self.bump()?;
                 continue;
             }
+            if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "[" {
+                self.subscript()?;
+                continue;
+            }
             if !self.at(Tok::Op(Op::LParen)) {
                 break;
             }
             self.bump()?;
             let mark = self.pending.len();
             let mut height = sub.height;
+            // Where a generator argument starts, and whether the
+            // arguments are more than it alone.
+            let mut generator = None;
+            let mut others = false;
+            // CPython's error for an argument out of order (positional
+            // after keyword, `*` after `**`), reported at the `)`.
+            let mut order = ArgOrder::default();
             while !self.at(Tok::Op(Op::RParen)) {
+                let star = self.tok;
                 if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
                     self.defer(self.tok.start, "argument unpacking is not supported");
                     self.bump()?;
+                    // Unless a positional argument came after a `**`
+                    // already, reported at the `)`.
+                    if star.tok == Tok::Op(Op::Star) && order.double_star && order.error.is_none() {
+                        let message =
+                            "iterable argument unpacking follows keyword argument unpacking";
+                        let at = error_at(self.src, star.start, message);
+                        return Err(Failure::new(Stage::Parser, at));
+                    }
+                    order.double_star |= star.tok == Tok::Op(Op::DoubleStar);
                 }
-                let arg_start = self.tok.start;
+                let first = self.tok;
+                let arg_start = first.start;
                 let mut arg = self.nested_expression()?;
-                if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
-                    if !matches!(self.nodes.get(arg.id as usize), Some(Node::Name(_))) {
+                if self.at_for() {
+                    self.comprehension(star)?;
+                    others |= generator.is_some() || self.pending.len() > mark;
+                    generator = generator.or(Some(arg_start));
+                    if !self.at(Tok::Op(Op::Comma)) && !self.at(Tok::Op(Op::RParen)) {
+                        return Err(self.unexpected());
+                    }
+                } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
+                {
+                    if let Some(message) = self.keyword_message(first) {
                         return Err(Failure::new(
                             Stage::Parser,
-                            error_at(
-                                self.src,
-                                arg_start,
-                                "expression cannot contain assignment, perhaps you meant \"==\"?",
-                            ),
+                            error_at(self.src, arg_start, message),
                         ));
                     }
                     // A keyword argument: outside the language, parsed on.
                     self.defer(self.tok.start, "keyword arguments are not supported");
                     self.bump()?;
                     arg = self.expression()?;
+                    order.keyword = true;
+                } else if !matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar))
+                    && (order.keyword || order.double_star)
+                {
+                    order.error.get_or_insert(if order.double_star {
+                        "positional argument follows keyword argument unpacking"
+                    } else {
+                        "positional argument follows keyword argument"
+                    });
                 }
                 height = height.max(arg.height);
                 self.pending.push((Link::None, arg.id));
                 if self.at(Tok::Op(Op::Comma)) {
                     self.bump()?;
+                    // `f(x for x in y, )` too is more than a generator.
+                    others |= generator.is_some();
                 } else if !self.at(Tok::Op(Op::RParen)) {
                     return Err(self.in_parens_error());
                 }
+            }
+            if let Some(message) = order.error {
+                return Err(self.error_here(message));
+            }
+            if let Some(at) = generator.filter(|_| others) {
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, at, "Generator expression must be parenthesized"),
+                ));
             }
             self.bump()?;
             let items = self.items(mark)?;
@@ -844,11 +943,24 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok(sub)
     }
 
+    /// At the `=` of a keyword argument whose first token is `first`:
+    /// CPython's error if the argument is not a single name.
+    fn keyword_message(&self, first: Token) -> Option<&'static str> {
+        let single = first.end == self.prev_end;
+        Some(match self.text(first) {
+            "True" if single => "cannot assign to True",
+            "False" if single => "cannot assign to False",
+            "None" if single => "cannot assign to None",
+            _ if single && first.tok == Tok::Name => return None,
+            _ => "expression cannot contain assignment, perhaps you meant \"==\"?",
+        })
+    }
+
     /// The error for a token that cannot follow an expression inside
     /// parentheses.
     #[cold]
     fn in_parens_error(&mut self) -> Failure {
-        if starts_operand(self.tok.tok) {
+        if self.starts_operand() {
             return self.adjacent_operand();
         }
         if self.at(Tok::Op(Op::Comma)) {
@@ -871,14 +983,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Imag => Node::Const(number::imaginary(self.text(token))),
             Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
             Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
-            // A name spelled with compatibility characters (`Ｔｒｕｅ`) is
-            // the name its NFKC form spells, and `True` and `False` are
-            // bound to themselves in the namespace CPython evaluates in.
-            Tok::Name => match &*lex::normalized_name(self.text(token)) {
-                "True" => Node::Const(Value::Bool(true)),
-                "False" => Node::Const(Value::Bool(false)),
-                _ => Node::Name(self.name(token)),
-            },
+            Tok::Name => self.name_atom(token),
             Tok::Kw(Kw::Other) if self.text(token) == "None" => {
                 self.defer(token.start, "'None' is not supported")
             }
@@ -886,6 +991,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 message @ ("strings are not supported" | "'...' is not supported"),
             ) => self.defer(token.start, message),
             Tok::Unsupported("lists are not supported") => return self.list(token),
+            Tok::Unsupported("dicts and sets are not supported") => return self.dict_or_set(token),
             // `.5` is a number; a `.` where an operand should be is not an
             // attribute.
             Tok::Unsupported(_) if self.text(token) == "." => {
@@ -910,7 +1016,12 @@ impl<'s, 'l> Parser<'s, 'l> {
                 }
                 let inner_start = self.tok.start;
                 let inner = self.nested_expression()?;
-                if self.at(Tok::Op(Op::Comma)) {
+                if self.at_for() {
+                    self.comprehension(star)?;
+                    if !self.at(Tok::Op(Op::RParen)) {
+                        return Err(self.unexpected());
+                    }
+                } else if self.at(Tok::Op(Op::Comma)) {
                     self.rest_of_tuple(Tok::Op(Op::RParen))?;
                 } else if starred {
                     return Err(starred_error(self.src, star));
@@ -935,6 +1046,20 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.push(node, 1, token.start)
     }
 
+    /// The node a name token makes. A name spelled with compatibility
+    /// characters (`Ｔｒｕｅ`) is the name its NFKC form spells, and `True`
+    /// and `False` are bound to themselves in the namespace CPython
+    /// evaluates in. Out of line: the normalized text would otherwise sit
+    /// in `atom`'s frame, which every bracket level repeats.
+    #[inline(never)]
+    fn name_atom(&mut self, token: Token) -> Node {
+        match &*lex::normalized_name(self.text(token)) {
+            "True" => Node::Const(Value::Bool(true)),
+            "False" => Node::Const(Value::Bool(false)),
+            _ => Node::Name(self.name(token)),
+        }
+    }
+
     /// CPython's message for `(target = value)`, if `target` is one of the
     /// expressions its `invalid_named_expression` rule names.
     fn assignment_message(&self, target: Sub) -> Option<&'static str> {
@@ -957,7 +1082,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[cold]
     fn assignment_error(&mut self, target_start: usize, message: &'static str) -> Failure {
         let equals = self.tok.start;
-        match self.bump().and_then(|()| self.binary(0)) {
+        match self.bump().and_then(|()| self.binary(level::BIT_OR)) {
             Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
             Err(_) => {
                 return Failure::new(Stage::Parser, error_at(self.src, equals, "invalid syntax"))
@@ -972,8 +1097,18 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn list(&mut self, token: Token) -> PResult<Sub> {
         let node = self.defer(token.start, "lists are not supported");
         self.bump()?;
+        let mut first = true;
         while self.text(self.tok) != "]" {
+            let star = self.tok;
             self.starred_item()?;
+            if first && self.at_for() {
+                self.comprehension(star)?;
+                if self.text(self.tok) != "]" {
+                    return Err(self.unexpected());
+                }
+                break;
+            }
+            first = false;
             if self.at(Tok::Op(Op::Comma)) {
                 self.bump()?;
             } else if self.text(self.tok) != "]" {
@@ -982,6 +1117,370 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
         self.bump()?;
         self.push(node, 1, token.start)
+    }
+
+    /// `lambda [parameters]: expression`, at `lambda`: outside the
+    /// language, parsed on with CPython's errors for its parameters.
+    #[cold]
+    #[inline(never)]
+    fn lambda(&mut self) -> PResult<Sub> {
+        let start = self.tok.start;
+        let node = self.defer(start, "lambda is not supported");
+        self.lambdas += 1;
+        if self.lambdas > self.limits.max_depth {
+            return Err(Failure::new(
+                Stage::Other,
+                EvalError::limit(format!(
+                    "lambda nested too deeply (more than {} levels)",
+                    self.limits.max_depth
+                )),
+            ));
+        }
+        self.bump()?;
+        // After `*` alone, a named parameter must follow; after `**k`,
+        // nothing.
+        let (mut bare_star, mut var_keyword, mut any) = (None, false, false);
+        while self.text(self.tok) != ":" {
+            if var_keyword {
+                return Err(self.error_here("arguments cannot follow var-keyword argument"));
+            }
+            match self.tok.tok {
+                Tok::Name => {
+                    self.bump()?;
+                    bare_star = None;
+                    if self.text(self.tok) == "=" {
+                        self.bump()?;
+                        self.nested_expression()?;
+                    }
+                }
+                Tok::Op(Op::Star) => {
+                    self.bump()?;
+                    if self.at(Tok::Name) {
+                        self.bump()?;
+                    } else {
+                        bare_star = Some(());
+                    }
+                }
+                Tok::Op(Op::DoubleStar) => {
+                    self.bump()?;
+                    if !self.at(Tok::Name) {
+                        return Err(self.unexpected());
+                    }
+                    self.bump()?;
+                    var_keyword = true;
+                }
+                Tok::Op(Op::Slash) if any => self.bump()?,
+                Tok::Op(Op::LParen) => {
+                    return Err(
+                        self.error_here("Lambda expression parameters cannot be parenthesized")
+                    );
+                }
+                _ => return Err(self.unexpected()),
+            }
+            any = true;
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+            } else if self.text(self.tok) != ":" {
+                return Err(self.unexpected());
+            }
+        }
+        if bare_star.is_some() {
+            return Err(self.error_here("named arguments must follow bare *"));
+        }
+        self.bump()?;
+        let body = self.nested_expression()?;
+        self.lambdas -= 1;
+        self.push(node, body.height + 1, start)
+    }
+
+    /// A syntax error with `message` at the lookahead token.
+    #[cold]
+    fn error_here(&self, message: &'static str) -> Failure {
+        Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
+    }
+
+    /// Whether the lookahead starts the `for` clause of a comprehension
+    /// (`for`, or `async for`).
+    fn at_for(&self) -> bool {
+        self.at(Tok::Kw(Kw::Other))
+            && match self.text(self.tok) {
+                "for" => true,
+                "async" => self.peek_second().is_some_and(|t| self.text(t) == "for"),
+                _ => false,
+            }
+    }
+
+    /// Whether the lookahead is the keyword `in`.
+    fn at_in(&self) -> bool {
+        self.at(Tok::Kw(Kw::InIs)) && self.text(self.tok) == "in"
+    }
+
+    /// After the element of a comprehension (generator expression, list,
+    /// set or dict comprehension), at its first `for`: CPython's
+    /// `for_if_clauses`, outside the language, parsed on. `star` is the
+    /// token before the element, a `*` if it was starred.
+    #[cold]
+    #[inline(never)]
+    fn comprehension(&mut self, star: Token) -> PResult<()> {
+        if star.tok == Tok::Op(Op::Star) {
+            return Err(Failure::new(
+                Stage::Parser,
+                error_at(self.src, star.start, UNPACKING_IN_COMPREHENSION),
+            ));
+        }
+        self.defer(self.tok.start, COMPREHENSIONS);
+        while self.at_for() {
+            if self.text(self.tok) == "async" {
+                self.bump()?;
+            }
+            self.bump()?;
+            self.for_targets()?;
+            if !self.at_in() {
+                return Err(self.unexpected());
+            }
+            self.bump()?;
+            self.enter()?;
+            self.disjunction()?;
+            while self.at(Tok::Kw(Kw::If)) {
+                self.bump()?;
+                self.disjunction()?;
+            }
+            self.depth -= 1;
+        }
+        Ok(())
+    }
+
+    /// The targets of a `for` clause, up to its `in`, with CPython's
+    /// errors for a target that cannot be assigned to
+    /// (`invalid_for_target`).
+    fn for_targets(&mut self) -> PResult<()> {
+        let mut count = 0;
+        let mut first_star = None;
+        loop {
+            let star = self.tok;
+            let starred = self.at(Tok::Op(Op::Star));
+            if starred {
+                self.bump()?;
+                first_star = first_star.or(Some(star.start));
+            }
+            self.enter()?;
+            let target = self.binary(level::BIT_OR)?;
+            self.depth -= 1;
+            // CPython points at the target itself, inside any parentheses.
+            let at = self
+                .spans
+                .get(target.id as usize)
+                .map_or(target.start, |s| s.0 as usize);
+            if compare_op(self.tok.tok).is_some() {
+                // `for a < b in y`: a comparison other than `in` is no
+                // target CPython names; it fails where a target stops.
+                let stop = self.target_stop(target.id);
+                return Err(Failure::new(
+                    Stage::Parser,
+                    error_at(self.src, stop, "invalid syntax"),
+                ));
+            }
+            let message = match self.tok.tok {
+                // `for a and b in y`, `for a if b else c in y`: CPython
+                // reads the target as an expression.
+                Tok::Kw(Kw::And | Kw::Or) => Some("cannot assign to expression"),
+                Tok::Kw(Kw::If) => Some("cannot assign to conditional expression"),
+                _ => self.target_message(target, at),
+            };
+            if let Some(message) = message {
+                return Err(Failure::new(Stage::Parser, error_at(self.src, at, message)));
+            }
+            count += 1;
+            if !self.at(Tok::Op(Op::Comma)) {
+                break;
+            }
+            self.bump()?;
+            count += 1;
+            if self.at_in() {
+                break;
+            }
+        }
+        match first_star {
+            Some(at) if count == 1 => Err(Failure::new(
+                Stage::Parser,
+                error_at(
+                    self.src,
+                    at,
+                    "starred assignment target must be in a list or tuple",
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Where a `for` target that is an expression stops being one CPython
+    /// reads as a target: at a unary operator on its left, or after its
+    /// leftmost primary.
+    fn target_stop(&self, mut id: NodeId) -> usize {
+        loop {
+            let span = self.spans.get(id as usize).copied().unwrap_or((0, 0));
+            match self.nodes.get(id as usize) {
+                Some(Node::Binary(_, left, _) | Node::Chain(left, _)) => id = *left,
+                Some(Node::Unary(..)) | None => return span.0 as usize,
+                Some(_) => {
+                    let end = span.1 as usize;
+                    let rest = self.src.get(end..).unwrap_or("");
+                    return end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+                }
+            }
+        }
+    }
+
+    /// CPython's message for a `for` target that cannot be assigned to.
+    /// The stand-in of an atom outside the language (`false`) is told by
+    /// its text.
+    fn target_message(&self, target: Sub, at: usize) -> Option<&'static str> {
+        let text = self.src.get(at..).unwrap_or("");
+        Some(match self.nodes.get(target.id as usize)? {
+            Node::Name(_) => return None,
+            Node::Const(Value::Bool(_)) if text.starts_with("True") => "cannot assign to True",
+            Node::Const(Value::Bool(_)) if text.starts_with("False") => "cannot assign to False",
+            Node::Const(Value::Bool(_)) if text.starts_with("None") => "cannot assign to None",
+            Node::Const(Value::Bool(_)) if text.starts_with("...") => "cannot assign to ellipsis",
+            Node::Const(Value::Bool(_)) if text.starts_with(['\'', '"']) => {
+                "cannot assign to literal"
+            }
+            Node::Const(Value::Bool(_)) => return None,
+            Node::Const(_) => "cannot assign to literal",
+            Node::Call(..) => "cannot assign to function call",
+            Node::Unary(..)
+            | Node::Binary(..)
+            | Node::Chain(..)
+            | Node::Not(..)
+            | Node::Bool(..) => "cannot assign to expression",
+            Node::IfElse { .. } => "cannot assign to conditional expression",
+            _ => return None,
+        })
+    }
+
+    /// A dict or set display `{...}`, at the `{`: outside the language,
+    /// parsed on with CPython's errors for malformed ones.
+    #[cold]
+    #[inline(never)]
+    fn dict_or_set(&mut self, token: Token) -> PResult<Sub> {
+        let node = self.defer(token.start, "dicts and sets are not supported");
+        self.bump()?;
+        // Whether the display is a dict, once its first item says.
+        let mut dict = None;
+        while self.text(self.tok) != "}" {
+            let star = self.tok;
+            let key_start = self.tok.start;
+            let first = dict.is_none();
+            if self.at(Tok::Op(Op::DoubleStar)) && dict != Some(false) {
+                self.bump()?;
+                self.enter()?;
+                self.binary(level::BIT_OR)?;
+                self.depth -= 1;
+                if first && self.at_for() {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(
+                            self.src,
+                            star.start,
+                            "dict unpacking cannot be used in dict comprehension",
+                        ),
+                    ));
+                }
+                dict = Some(true);
+            } else {
+                self.starred_item()?;
+                if star.tok != Tok::Op(Op::Star) && self.text(self.tok) == ":" {
+                    let colon = self.tok.start;
+                    self.bump()?;
+                    if self.at(Tok::Op(Op::Comma)) || self.text(self.tok) == "}" {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(
+                                self.src,
+                                colon,
+                                "expression expected after dictionary key and ':'",
+                            ),
+                        ));
+                    }
+                    if self.at(Tok::Op(Op::Star)) {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(
+                                self.src,
+                                self.tok.start,
+                                "cannot use a starred expression in a dictionary value",
+                            ),
+                        ));
+                    }
+                    if dict == Some(false) {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(self.src, colon, "invalid syntax"),
+                        ));
+                    }
+                    self.nested_expression()?;
+                    dict = Some(true);
+                } else if dict == Some(true) {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(self.src, key_start, "':' expected after dictionary key"),
+                    ));
+                } else {
+                    dict = Some(false);
+                }
+            }
+            if first && self.at_for() {
+                self.comprehension(star)?;
+                if self.text(self.tok) != "}" {
+                    return Err(self.unexpected());
+                }
+                break;
+            }
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+            } else if self.text(self.tok) != "}" {
+                return Err(self.in_parens_error());
+            }
+        }
+        self.bump()?;
+        self.push(node, 1, token.start)
+    }
+
+    /// A subscript `[...]` after a primary, at the `[`: outside the
+    /// language, parsed on (CPython's `slices`).
+    #[cold]
+    #[inline(never)]
+    fn subscript(&mut self) -> PResult<()> {
+        self.defer(self.tok.start, "subscripts are not supported");
+        self.bump()?;
+        loop {
+            if self.text(self.tok) != ":" {
+                self.starred_item()?;
+            }
+            if self.text(self.tok) == ":" {
+                self.bump()?;
+                if !matches!(self.text(self.tok), ":" | "," | "]") {
+                    self.nested_expression()?;
+                }
+                if self.text(self.tok) == ":" {
+                    self.bump()?;
+                    if !matches!(self.text(self.tok), "," | "]") {
+                        self.nested_expression()?;
+                    }
+                }
+            }
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+                if self.text(self.tok) == "]" {
+                    break;
+                }
+            } else if self.text(self.tok) == "]" {
+                break;
+            } else {
+                return Err(self.in_parens_error());
+            }
+        }
+        self.bump()
     }
 
     /// Notes the first unsupported atom and stands in for it.
@@ -1030,6 +1529,14 @@ fn is_specific(e: &EvalError) -> bool {
 }
 
 const IN_IS: &str = "the 'in' and 'is' operators are not supported";
+
+/// The tokenizer's message for `@`, an operator only between operands.
+const MATMUL: &str = "the '@' operator is not supported";
+
+const COMPREHENSIONS: &str = "comprehensions are not supported";
+
+/// CPython's error for `*x` as the element of a comprehension.
+const UNPACKING_IN_COMPREHENSION: &str = "iterable unpacking cannot be used in comprehension";
 
 #[cold]
 fn internal() -> Failure {
