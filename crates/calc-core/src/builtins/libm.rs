@@ -9,24 +9,48 @@
 //! `exp2`, `expm1`, `log1p` and `ldexp` are declared here too, so that
 //! every function whose result CPython takes from libm visibly comes from
 //! the same C symbol.
+//!
+//! # Which `cbrt`
+//!
+//! Rust's `compiler_builtins` defines some C math symbols of its own
+//! (`cbrt` among them, a port of musl's, which differs from glibc's in the
+//! last bit), and the linker may resolve a call to `cbrt` to that copy
+//! instead of libm's, depending on the link order of the binary. With
+//! glibc, the functions are therefore bound by their C23 `_Float64` names
+//! (`cbrtf64`, ...), which glibc exports (since 2.27) as aliases of the
+//! same code and which nothing else defines.
 
 use std::ffi::c_int;
 
-// The C library's math functions. Every one is a pure function of its
-// arguments (it may set `errno`, which nothing here reads).
-#[cfg_attr(target_os = "linux", link(name = "m"))]
-unsafe extern "C" {
-    safe fn acosh(x: f64) -> f64;
-    safe fn asinh(x: f64) -> f64;
-    safe fn atanh(x: f64) -> f64;
-    safe fn cbrt(x: f64) -> f64;
-    safe fn erf(x: f64) -> f64;
-    safe fn erfc(x: f64) -> f64;
-    safe fn exp2(x: f64) -> f64;
-    safe fn expm1(x: f64) -> f64;
-    safe fn log1p(x: f64) -> f64;
-    safe fn nextafter(x: f64, y: f64) -> f64;
-    safe fn ldexp(x: f64, exp: c_int) -> f64;
+/// Binds `$name` to the C function `$c`, or on glibc to its `_Float64`
+/// alias `$f64`.
+macro_rules! libm_fns {
+    ($(fn $name:ident = $c:literal / $f64:literal ($($arg:ident: $ty:ty),*);)*) => {
+        // Every one is a pure function of its arguments (it may set
+        // `errno`, which nothing here reads).
+        #[cfg_attr(target_os = "linux", link(name = "m"))]
+        unsafe extern "C" {
+            $(
+                #[cfg_attr(all(target_os = "linux", target_env = "gnu"), link_name = $f64)]
+                #[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), link_name = $c)]
+                safe fn $name($($arg: $ty),*) -> f64;
+            )*
+        }
+    };
+}
+
+libm_fns! {
+    fn acosh = "acosh" / "acoshf64" (x: f64);
+    fn asinh = "asinh" / "asinhf64" (x: f64);
+    fn atanh = "atanh" / "atanhf64" (x: f64);
+    fn cbrt = "cbrt" / "cbrtf64" (x: f64);
+    fn erf = "erf" / "erff64" (x: f64);
+    fn erfc = "erfc" / "erfcf64" (x: f64);
+    fn exp2 = "exp2" / "exp2f64" (x: f64);
+    fn expm1 = "expm1" / "expm1f64" (x: f64);
+    fn log1p = "log1p" / "log1pf64" (x: f64);
+    fn nextafter = "nextafter" / "nextafterf64" (x: f64, y: f64);
+    fn ldexp = "ldexp" / "ldexpf64" (x: f64, exp: c_int);
 }
 
 /// C `acosh`.
@@ -102,6 +126,9 @@ mod tests {
         assert_eq!(c_atanh(0.5), 0.5493061443340548);
         // math.cbrt(27) == 3.0000000000000004 on glibc ; math.cbrt(-8) == -2.0
         assert_eq!(c_cbrt(-8.0), -2.0);
+        // math.cbrt(929.4752433935444) == 9.759163835474892 (glibc; musl's,
+        // in compiler_builtins, gives 9.75916383547489)
+        assert_eq!(c_cbrt(929.4752433935444), 9.759163835474892);
         // math.erf(1) == 0.8427007929497149 ; math.erfc(1) == 0.15729920705028513
         assert_eq!(c_erf(1.0), 0.8427007929497149);
         assert_eq!(c_erfc(1.0), 0.15729920705028513);
