@@ -1342,6 +1342,7 @@ impl Gen {
                 return (*self.r.pick(&[
                     "0.0",
                     "-0.0",
+                    "-nan",
                     "inf",
                     "-inf",
                     "nan",
@@ -1421,7 +1422,14 @@ impl Gen {
             }
             _ => {}
         }
-        format!("{f}({})", args.join(", "))
+        let call = format!("{f}({})", args.join(", "));
+        if self.r.chance(1, 8) {
+            // The sign of a zero or a NaN result, which repr does not show
+            // for a NaN.
+            format!("copysign(1, {call})")
+        } else {
+            call
+        }
     }
 
     fn big_int_text(&mut self, max_bits: i64) -> String {

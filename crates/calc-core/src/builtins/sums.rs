@@ -98,7 +98,9 @@ pub(super) fn fsum_of(values: &[Value]) -> Result<f64, EvalError> {
                 if xsave.is_infinite() {
                     inf_sum += xsave;
                 }
-                special_sum += xsave;
+                // Of two NaNs, the later one's (CPython's `+=` here gives
+                // the right operand's NaN, as its `float_add` does).
+                special_sum = crate::num::float::add(special_sum, xsave);
                 partials.clear();
             } else {
                 partials.push(x);
@@ -288,6 +290,11 @@ mod tests {
             "ValueError: -inf + inf in fsum"
         );
         assert!(f(&[f64::NAN, 1.0]).unwrap().is_nan());
+        // copysign(1, fsum([-nan, nan])) == 1.0 ; fsum([nan, -nan]) -> -1.0 ; fsum([1.0, -nan]) -> -1.0
+        let (nan, neg) = (f64::NAN, -f64::NAN);
+        assert!(f(&[neg, nan]).unwrap().is_sign_positive());
+        assert!(f(&[nan, neg]).unwrap().is_sign_negative());
+        assert!(f(&[1.0, neg]).unwrap().is_sign_negative());
         // fsum([1e308, 1e308, inf]) OverflowError (the overflow comes first)
         assert_eq!(
             err(f(&[1e308, 1e308, f64::INFINITY])),
@@ -321,6 +328,13 @@ mod tests {
         assert_eq!(run(&[j.clone(), j]), "(-1+0j)");
         // prod([1e308, 10]) == inf (float multiplication does not raise)
         assert_eq!(run(&[fl(1e308), i(10)]), "inf");
+        // copysign(1, prod([-nan, nan])) == 1.0 ; prod([nan, -nan]) -> -1.0
+        let sign = |values: &[Value]| match prod_of(values, i(1), &mut Budget::new(&limits)) {
+            Ok(Value::Float(x)) => x.is_sign_negative(),
+            other => panic!("{other:?}"),
+        };
+        assert!(!sign(&[fl(-f64::NAN), fl(f64::NAN)]));
+        assert!(sign(&[fl(f64::NAN), fl(-f64::NAN)]));
         // prod([abs]) -> TypeError: unsupported operand type(s) for *: 'int' and 'builtin_function_or_method'
         assert_eq!(
             run(&[Value::Builtin(crate::Builtin::Abs)]),
