@@ -150,6 +150,48 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
         "fabs" => ("fabs(x)", "absolute value as a float"),
         "fmod" => ("fmod(x, y)", "C's remainder of x / y, with the sign of x"),
         "copysign" => ("copysign(x, y)", "x with the sign of y, a float"),
+        "bool" => (
+            "bool(x)",
+            "the truth value of x: False for zeros, True otherwise",
+        ),
+        "acosh" => ("acosh(x)", "inverse hyperbolic cosine (x >= 1)"),
+        "asinh" => ("asinh(x)", "inverse hyperbolic sine"),
+        "atanh" => ("atanh(x)", "inverse hyperbolic tangent (-1 < x < 1)"),
+        "cbrt" => ("cbrt(x)", "cube root, a float (also of negative x)"),
+        "erf" => ("erf(x)", "the error function"),
+        "erfc" => ("erfc(x)", "the complementary error function, 1 - erf(x)"),
+        "exp2" => ("exp2(x)", "2 ** x, a float"),
+        "expm1" => ("expm1(x)", "exp(x) - 1, accurate for x near 0"),
+        "log1p" => ("log1p(x)", "log(1 + x), accurate for x near 0"),
+        "gamma" => ("gamma(x)", "the gamma function; gamma(n) == factorial(n-1)"),
+        "lgamma" => ("lgamma(x)", "natural logarithm of |gamma(x)|"),
+        "isfinite" => ("isfinite(x)", "True unless x is an infinity or nan"),
+        "isinf" => ("isinf(x)", "True if x is inf or -inf"),
+        "isnan" => ("isnan(x)", "True if x is nan"),
+        "isclose" => (
+            "isclose(a, b)",
+            "True if a and b differ by at most 1e-9 of the larger",
+        ),
+        "ldexp" => ("ldexp(x, i)", "x * 2**i for an int i, a float"),
+        "nextafter" => ("nextafter(x, y)", "the next float after x towards y"),
+        "ulp" => ("ulp(x)", "the value of the last bit of the float x"),
+        "remainder" => (
+            "remainder(x, y)",
+            "x minus the nearest multiple of y (IEEE 754 remainder)",
+        ),
+        "lcm" => ("lcm(a, b, ...)", "least common multiple of ints"),
+        "fsum" => (
+            "fsum(iterable)",
+            "exact float sum of an iterable (the language has none)",
+        ),
+        "prod" => (
+            "prod(iterable)",
+            "product of an iterable (the language has none)",
+        ),
+        "dist" => (
+            "dist(p, q)",
+            "distance between two points (the language has none)",
+        ),
         _ => return None,
     })
 }

@@ -18,7 +18,10 @@ FUNCTIONS = (
     "sqrt", "exp", "log", "log2", "log10", "sin", "cos", "tan",
     "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "hypot",
     "floor", "ceil", "trunc", "factorial", "gcd", "isqrt", "comb", "perm",
-    "degrees", "radians", "fabs", "fmod", "copysign",
+    "degrees", "radians", "fabs", "fmod", "copysign", "bool", "acosh", "asinh",
+    "atanh", "cbrt", "erf", "erfc", "exp2", "expm1", "log1p", "gamma",
+    "lgamma", "isfinite", "isinf", "isnan", "isclose", "ldexp", "nextafter", "ulp",
+    "remainder", "lcm", "fsum", "prod", "dist",
 )
 
 # calc_core::CONSTANTS.

@@ -4,15 +4,21 @@
 //! - [`lookup`] maps a name to its value (`pi`, `abs`, ...).
 //! - [`call`] applies a builtin to positional arguments.
 //!
-//! Each family lives in its own submodule: float functions (`math`),
-//! integer functions (`intfuncs`), `round`, the type constructors and `abs`
-//! (`convert`), `min`/`max` and `pow`.
+//! Each family lives in its own submodule: float functions (`math`), the
+//! platform libm functions Rust's `f64` lacks (`libm`), `gamma`/`lgamma`
+//! (`gamma`), functions of the float format (`fp`: `isnan`, `ldexp`,
+//! `nextafter`, `remainder`, ...), functions of an iterable (`sums`:
+//! `fsum`, `prod`, `dist`), integer functions (`intfuncs`), `round`, the
+//! type constructors and `abs` (`convert`), `min`/`max` and `pow`.
 
 mod args;
 mod convert;
 mod cost;
+mod fp;
+mod gamma;
 mod gcd;
 mod intfuncs;
+mod libm;
 mod math;
 mod minmax;
 mod num;
@@ -20,6 +26,7 @@ mod pow;
 #[cfg(test)]
 mod pysample;
 mod round;
+mod sums;
 
 use crate::ast::CmpOp;
 use crate::budget::Budget;
@@ -28,8 +35,8 @@ use crate::{EvalError, Value};
 /// A built-in function or type of the namespace.
 ///
 /// `abs`, `round`, `min`, `max` and `pow` are Python builtins, `int`,
-/// `float` and `complex` are types (their repr is `<class 'int'>`), and the
-/// rest are functions of the `math` module.
+/// `float`, `complex` and `bool` are types (their repr is
+/// `<class 'int'>`), and the rest are functions of the `math` module.
 ///
 /// ```
 /// use calc_core::Builtin;
@@ -78,11 +85,35 @@ pub enum Builtin {
     Fabs,
     Fmod,
     Copysign,
+    Bool,
+    Acosh,
+    Asinh,
+    Atanh,
+    Cbrt,
+    Erf,
+    Erfc,
+    Exp2,
+    Expm1,
+    Log1p,
+    Gamma,
+    Lgamma,
+    Isfinite,
+    Isinf,
+    Isnan,
+    Isclose,
+    Ldexp,
+    Nextafter,
+    Ulp,
+    Remainder,
+    Lcm,
+    Fsum,
+    Prod,
+    Dist,
 }
 
 impl Builtin {
     /// Every builtin, in declaration order.
-    pub const ALL: [Builtin; 37] = [
+    pub const ALL: [Builtin; 61] = [
         Builtin::Abs,
         Builtin::Round,
         Builtin::Min,
@@ -120,6 +151,30 @@ impl Builtin {
         Builtin::Fabs,
         Builtin::Fmod,
         Builtin::Copysign,
+        Builtin::Bool,
+        Builtin::Acosh,
+        Builtin::Asinh,
+        Builtin::Atanh,
+        Builtin::Cbrt,
+        Builtin::Erf,
+        Builtin::Erfc,
+        Builtin::Exp2,
+        Builtin::Expm1,
+        Builtin::Log1p,
+        Builtin::Gamma,
+        Builtin::Lgamma,
+        Builtin::Isfinite,
+        Builtin::Isinf,
+        Builtin::Isnan,
+        Builtin::Isclose,
+        Builtin::Ldexp,
+        Builtin::Nextafter,
+        Builtin::Ulp,
+        Builtin::Remainder,
+        Builtin::Lcm,
+        Builtin::Fsum,
+        Builtin::Prod,
+        Builtin::Dist,
     ];
 
     /// The name the function is bound to, e.g. `"sqrt"`.
@@ -162,13 +217,40 @@ impl Builtin {
             Builtin::Fabs => "fabs",
             Builtin::Fmod => "fmod",
             Builtin::Copysign => "copysign",
+            Builtin::Bool => "bool",
+            Builtin::Acosh => "acosh",
+            Builtin::Asinh => "asinh",
+            Builtin::Atanh => "atanh",
+            Builtin::Cbrt => "cbrt",
+            Builtin::Erf => "erf",
+            Builtin::Erfc => "erfc",
+            Builtin::Exp2 => "exp2",
+            Builtin::Expm1 => "expm1",
+            Builtin::Log1p => "log1p",
+            Builtin::Gamma => "gamma",
+            Builtin::Lgamma => "lgamma",
+            Builtin::Isfinite => "isfinite",
+            Builtin::Isinf => "isinf",
+            Builtin::Isnan => "isnan",
+            Builtin::Isclose => "isclose",
+            Builtin::Ldexp => "ldexp",
+            Builtin::Nextafter => "nextafter",
+            Builtin::Ulp => "ulp",
+            Builtin::Remainder => "remainder",
+            Builtin::Lcm => "lcm",
+            Builtin::Fsum => "fsum",
+            Builtin::Prod => "prod",
+            Builtin::Dist => "dist",
         }
     }
 
-    /// Whether this is a type (`int`, `float`, `complex`) rather than a
-    /// function; Python's `type(x).__name__` is then `type`.
+    /// Whether this is a type (`int`, `float`, `complex`, `bool`) rather
+    /// than a function; Python's `type(x).__name__` is then `type`.
     pub fn is_type(self) -> bool {
-        matches!(self, Builtin::Int | Builtin::Float | Builtin::Complex)
+        matches!(
+            self,
+            Builtin::Int | Builtin::Float | Builtin::Complex | Builtin::Bool
+        )
     }
 
     /// Python's `repr`: `<class 'int'>` for a type, `<built-in function
@@ -237,16 +319,41 @@ pub(crate) fn lookup(name: &str) -> Option<Value> {
         "fabs" => Builtin::Fabs,
         "fmod" => Builtin::Fmod,
         "copysign" => Builtin::Copysign,
+        "bool" => Builtin::Bool,
+        "acosh" => Builtin::Acosh,
+        "asinh" => Builtin::Asinh,
+        "atanh" => Builtin::Atanh,
+        "cbrt" => Builtin::Cbrt,
+        "erf" => Builtin::Erf,
+        "erfc" => Builtin::Erfc,
+        "exp2" => Builtin::Exp2,
+        "expm1" => Builtin::Expm1,
+        "log1p" => Builtin::Log1p,
+        "gamma" => Builtin::Gamma,
+        "lgamma" => Builtin::Lgamma,
+        "isfinite" => Builtin::Isfinite,
+        "isinf" => Builtin::Isinf,
+        "isnan" => Builtin::Isnan,
+        "isclose" => Builtin::Isclose,
+        "ldexp" => Builtin::Ldexp,
+        "nextafter" => Builtin::Nextafter,
+        "ulp" => Builtin::Ulp,
+        "remainder" => Builtin::Remainder,
+        "lcm" => Builtin::Lcm,
+        "fsum" => Builtin::Fsum,
+        "prod" => Builtin::Prod,
+        "dist" => Builtin::Dist,
         _ => return None,
     };
     Some(Value::Builtin(b))
 }
 
 /// For a builtin that, given one float, applies `f` to it under
-/// `math_1`'s rules: `f`. A NaN out of a non-NaN, or an infinity out of a
-/// finite value, is an error of [`call`]'s; other results are what
-/// [`call`] returns. `None` for the other builtins (`log` only with one
-/// argument).
+/// `math_1`'s rules (or, for `gamma`, `lgamma`, `erf` and `erfc`, under
+/// `math_1a`'s, which raise for no other results): `f`. A NaN out of a
+/// non-NaN, or an infinity out of a finite value, is an error of
+/// [`call`]'s; other results are what [`call`] returns. `None` for the
+/// other builtins (`log` only with one argument).
 pub(crate) fn float_function(b: Builtin) -> Option<fn(f64) -> f64> {
     Some(match b {
         Builtin::Sqrt => f64::sqrt,
@@ -264,6 +371,17 @@ pub(crate) fn float_function(b: Builtin) -> Option<fn(f64) -> f64> {
         Builtin::Cosh => f64::cosh,
         Builtin::Tanh => f64::tanh,
         Builtin::Fabs => f64::abs,
+        Builtin::Acosh => libm::c_acosh,
+        Builtin::Asinh => libm::c_asinh,
+        Builtin::Atanh => libm::c_atanh,
+        Builtin::Cbrt => libm::c_cbrt,
+        Builtin::Erf => libm::c_erf,
+        Builtin::Erfc => libm::c_erfc,
+        Builtin::Exp2 => libm::c_exp2,
+        Builtin::Expm1 => libm::c_expm1,
+        Builtin::Log1p => libm::m_log1p,
+        Builtin::Gamma => gamma::gamma_value,
+        Builtin::Lgamma => gamma::lgamma_value,
         _ => return None,
     })
 }
@@ -313,6 +431,31 @@ pub(crate) fn call(
         Builtin::Fabs => math_1("math.fabs", args, f64::abs, false),
         Builtin::Fmod => math::fmod(args),
         Builtin::Copysign => math::copysign(args),
+        Builtin::Bool => convert::bool(args),
+        Builtin::Acosh => math_1("math.acosh", args, libm::c_acosh, false),
+        Builtin::Asinh => math_1("math.asinh", args, libm::c_asinh, false),
+
+        Builtin::Atanh => math_1("math.atanh", args, libm::c_atanh, false),
+        Builtin::Cbrt => math_1("math.cbrt", args, libm::c_cbrt, false),
+        Builtin::Erf => math::erf(args),
+        Builtin::Erfc => math::erfc(args),
+        Builtin::Exp2 => math_1("math.exp2", args, libm::c_exp2, true),
+        Builtin::Expm1 => math_1("math.expm1", args, libm::c_expm1, true),
+        Builtin::Log1p => math_1("math.log1p", args, libm::m_log1p, false),
+        Builtin::Gamma => gamma::gamma(args),
+        Builtin::Lgamma => gamma::lgamma(args),
+        Builtin::Isfinite => fp::isfinite(args),
+        Builtin::Isinf => fp::isinf(args),
+        Builtin::Isnan => fp::isnan(args),
+        Builtin::Isclose => fp::isclose(args),
+        Builtin::Ldexp => fp::ldexp(args),
+        Builtin::Nextafter => fp::nextafter(args),
+        Builtin::Ulp => fp::ulp(args),
+        Builtin::Remainder => fp::remainder(args),
+        Builtin::Lcm => intfuncs::lcm(args, budget),
+        Builtin::Fsum => sums::fsum(args),
+        Builtin::Prod => sums::prod(args, budget),
+        Builtin::Dist => sums::dist(args),
     }
 }
 

@@ -158,9 +158,9 @@ impl Lane {
         while let Some(ins) = code.get(pc) {
             pc += 1;
             match *ins {
-                Ins::Add(d, a, b) => set!(d, r!(a) + r!(b)),
+                Ins::Add(d, a, b) => set!(d, float::add(r!(a), r!(b))),
                 Ins::Sub(d, a, b) => set!(d, r!(a) - r!(b)),
-                Ins::Mul(d, a, b) => set!(d, r!(a) * r!(b)),
+                Ins::Mul(d, a, b) => set!(d, float::mul(r!(a), r!(b))),
                 Ins::Div(d, a, b) => {
                     let y = r!(b);
                     if y == 0.0 {

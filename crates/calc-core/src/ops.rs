@@ -63,9 +63,9 @@ pub(crate) fn binary_owned(
 pub(crate) fn inline_binary(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
     match (a, b) {
         (Value::Float(x), Value::Float(y)) => match op {
-            BinOp::Add => Some(Value::Float(x + y)),
+            BinOp::Add => Some(Value::Float(float::add(*x, *y))),
             BinOp::Sub => Some(Value::Float(x - y)),
-            BinOp::Mul => Some(Value::Float(x * y)),
+            BinOp::Mul => Some(Value::Float(float::mul(*x, *y))),
             BinOp::Div if *y != 0.0 => Some(Value::Float(x / y)),
             _ => None,
         },
@@ -274,9 +274,9 @@ fn int_binary(op: BinOp, i: &Int, j: &Int, budget: &mut Budget<'_>) -> Result<Va
 
 fn float_binary(op: BinOp, x: f64, y: f64, a: &Value, b: &Value) -> Result<Value, EvalError> {
     let r = match op {
-        BinOp::Add => x + y,
+        BinOp::Add => float::add(x, y),
         BinOp::Sub => x - y,
-        BinOp::Mul => x * y,
+        BinOp::Mul => float::mul(x, y),
         BinOp::Div => float::div(x, y)?,
         BinOp::FloorDiv => float::floor_div(x, y)?,
         BinOp::Mod => float::modulo(x, y)?,

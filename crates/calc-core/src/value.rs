@@ -201,7 +201,7 @@ impl Value {
 /// Python's type of a built-in: the constructors are classes.
 fn builtin_type_name(b: Builtin) -> &'static str {
     match b {
-        Builtin::Int | Builtin::Float | Builtin::Complex => "type",
+        Builtin::Int | Builtin::Float | Builtin::Complex | Builtin::Bool => "type",
         _ => "builtin_function_or_method",
     }
 }

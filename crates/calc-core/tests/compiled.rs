@@ -30,7 +30,10 @@ const LEAVES: &[&str] = &[
 ];
 const BINARY: &[&str] = &["+", "-", "*", "/", "//", "%", "**"];
 const COMPARE: &[&str] = &["<", "<=", ">", ">=", "==", "!="];
-const UNARY_FUNCTIONS: &[&str] = &["sqrt", "cos", "sin", "exp", "log", "abs", "atan", "tanh"];
+const UNARY_FUNCTIONS: &[&str] = &[
+    "sqrt", "cos", "sin", "exp", "log", "abs", "atan", "tanh", "gamma", "lgamma", "erf", "erfc",
+    "acosh", "asinh", "atanh", "cbrt", "exp2", "expm1", "log1p",
+];
 
 fn expr(rng: &mut Rng, depth: u32) -> String {
     if depth == 0 || rng.below(4) == 0 {

@@ -51,6 +51,7 @@ pub const FOCUS: &[&str] = &[
     "math-random",
     "literal-fuzz",
     "tokenizer",
+    "math-delicate",
 ];
 
 /// Generates case `index` of the run seeded with `seed`, from every
@@ -92,7 +93,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 22;
+const TEMPLATES: u64 = 23;
 
 /// The number of the literal-fuzz template.
 const LITERAL_FUZZ: u64 = 20;
@@ -291,7 +292,69 @@ const FUNCTIONS: &[&str] = &[
     "fabs",
     "fmod",
     "copysign",
+    "bool",
+    "acosh",
+    "asinh",
+    "atanh",
+    "cbrt",
+    "erf",
+    "erfc",
+    "exp2",
+    "expm1",
+    "log1p",
+    "gamma",
+    "lgamma",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "isclose",
+    "ldexp",
+    "nextafter",
+    "ulp",
+    "remainder",
+    "lcm",
+    "fsum",
+    "prod",
+    "dist",
 ];
+
+/// The functions of NS that take and return floats and have domains to
+/// probe (`math-delicate`).
+const DELICATE_FUNCTIONS: &[&str] = &[
+    "acosh",
+    "asinh",
+    "atanh",
+    "cbrt",
+    "erf",
+    "erfc",
+    "exp2",
+    "expm1",
+    "log1p",
+    "gamma",
+    "lgamma",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "ulp",
+    "bool",
+    "remainder",
+    "nextafter",
+    "isclose",
+    "ldexp",
+    "lcm",
+];
+
+/// `x` as Python source that evaluates to exactly `x`: the shortest
+/// round-trip digits (`{:e}`), or the name of a special value.
+fn float_text(x: f64) -> String {
+    if x.is_nan() {
+        "nan".to_string()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
 
 /// Small expressions with interesting values: (text, precedence, lg).
 const INTERESTING_EXPRS: &[(&str, u8, f64)] = &[
@@ -915,6 +978,18 @@ impl Gen {
                     args.truncate(n);
                 }
             }
+            "lcm" => {
+                // The result may be as long as all arguments together.
+                let n = self.arity(0, 4);
+                for _ in 0..n {
+                    let mut a = self.expr(d);
+                    if a.lg > MAX_BITS / 8.0 {
+                        a = self.small_int(-1000, 1000);
+                    }
+                    args.push(a);
+                }
+                lg = 1.0 + args.iter().map(|a| a.lg).sum::<f64>();
+            }
             "round" => {
                 let n = self.arity(1, 2);
                 let x = self.expr(d);
@@ -939,21 +1014,28 @@ impl Gen {
             _ => {
                 let (min, max) = match name {
                     "min" | "max" => (1, 4),
-                    "int" | "float" => (0, 1),
+                    "int" | "float" | "bool" => (0, 1),
                     "complex" => (0, 2),
                     "log" => (1, 2),
                     "hypot" | "gcd" => (0, 4),
-                    "atan2" | "fmod" | "copysign" => (2, 2),
+                    "atan2" | "fmod" | "copysign" | "remainder" | "nextafter" | "isclose"
+                    | "ldexp" | "dist" => (2, 2),
                     _ => (1, 1),
                 };
                 let n = self.arity(min, max);
                 for _ in 0..n {
                     args.push(self.expr(d));
                 }
+                if name == "ldexp" && n >= 2 && self.r.chance(3, 5) {
+                    // An exponent that moves the float across its range.
+                    args[1] = self.small_int(-1100, 1100);
+                }
                 let m = args.iter().map(|a| a.lg).fold(0.0, f64::max);
                 lg = match name {
                     "int" | "floor" | "ceil" | "trunc" => m.max(FLOAT_INT_BITS),
                     "abs" | "min" | "max" | "gcd" => m,
+                    // Bools, which are ints.
+                    "bool" | "isfinite" | "isinf" | "isnan" | "isclose" => 1.0,
                     _ => 0.0,
                 };
             }
@@ -1025,7 +1107,8 @@ impl Gen {
             18 => self.t_round_random(),
             19 => self.t_math_random(),
             20 => self.t_literal_fuzz(),
-            _ => self.t_tokenizer(),
+            21 => self.t_tokenizer(),
+            _ => self.t_math_delicate(),
         };
         self.frame(t)
     }
@@ -1530,8 +1613,9 @@ impl Gen {
             }
         };
         let n = match f {
-            "atan2" | "fmod" | "copysign" | "comb" | "pow" | "log" | "round" => 2,
-            "hypot" | "gcd" | "min" | "max" => self.r.range(1, 4) as usize,
+            "atan2" | "fmod" | "copysign" | "comb" | "pow" | "log" | "round" | "remainder"
+            | "nextafter" | "isclose" | "ldexp" | "dist" => 2,
+            "hypot" | "gcd" | "lcm" | "min" | "max" => self.r.range(1, 4) as usize,
             _ => 1,
         };
         let args: Vec<String> = (0..n).map(|_| arg(self)).collect();
@@ -1541,9 +1625,126 @@ impl Gen {
                 let x = args.into_iter().next().unwrap_or_default();
                 vec![x, self.r.range(-30, 30).to_string()]
             }
+            "ldexp" if self.r.chance(3, 4) => {
+                let x = args.into_iter().next().unwrap_or_default();
+                vec![x, self.r.range(-1200, 1200).to_string()]
+            }
             _ => args,
         };
         format!("{f}({})", args.join(", "))
+    }
+
+    /// A float where `math`'s functions are delicate, as literal text:
+    /// tiny and subnormal, near the integers and half-integers (poles and
+    /// zeros of `gamma`, ties of `remainder`), near 1 and -1 (`acosh`,
+    /// `atanh`, `log1p`), where `exp2`, `expm1`, `gamma` and `erfc`
+    /// overflow or underflow, and the special values.
+    fn delicate_double(&mut self) -> String {
+        let unit = |g: &mut Gen| (g.r.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let x = match self.r.below(9) {
+            0 => unit(self) * 1e-5,
+            1 => f64::from_bits(self.r.below(1 << 52)),
+            2 => {
+                let n = self.r.range(-200, 200) as f64;
+                n + *self.r.pick(&[0.0, 0.5, 1e-9, -1e-9, 1e-15, 0.25])
+            }
+            3 => 1.0 + (unit(self) - 0.5) * 2e-6,
+            4 => (unit(self) - 0.5) * 2200.0,
+            5 => (unit(self) - 0.5) * 80.0,
+            6 => unit(self) * 2.0 - 1.0,
+            7 => unit(self) * 250.0,
+            _ => {
+                return (*self.r.pick(&[
+                    "0.0",
+                    "-0.0",
+                    "-nan",
+                    "inf",
+                    "-inf",
+                    "nan",
+                    "5e-324",
+                    "-5e-324",
+                    "1e308",
+                    "-1e308",
+                    "1.7976931348623157e308",
+                    "2.2250738585072014e-308",
+                ]))
+                .to_string()
+            }
+        };
+        let x = if self.r.chance(1, 2) { -x } else { x };
+        float_text(x)
+    }
+
+    /// An argument for `math-delicate`: mostly a delicate float, sometimes
+    /// a huge int, a bool, a complex number or an int literal.
+    fn delicate_arg(&mut self) -> String {
+        match self.r.weighted(&[80, 5, 5, 4, 6]) {
+            0 => self.delicate_double(),
+            1 => (*self
+                .r
+                .pick(&["10**400", "-10**400", "2**1024", "2**1023", "2**53+1"]))
+            .to_string(),
+            2 => (*self.r.pick(&["True", "False"])).to_string(),
+            3 => (*self.r.pick(&["1j", "(1+0j)", "abs", "int"])).to_string(),
+            _ => self.r.range(-300, 300).to_string(),
+        }
+    }
+
+    /// The float functions of the rest of `math` (and `bool`) where they
+    /// are delicate: poles, overflow thresholds, ties, near-equal pairs,
+    /// subnormals, with the wrong types and counts of arguments
+    /// sometimes.
+    fn t_math_delicate(&mut self) -> String {
+        let f = *self.r.pick(DELICATE_FUNCTIONS);
+        let (min, max) = match f {
+            "remainder" | "nextafter" | "isclose" | "ldexp" => (2, 2),
+            "lcm" => (0, 4),
+            "bool" => (0, 1),
+            _ => (1, 1),
+        };
+        let n = self.arity(min, max);
+        let mut args: Vec<String> = (0..n).map(|_| self.delicate_arg()).collect();
+        match (f, n) {
+            ("remainder", 2) if self.r.chance(1, 2) => {
+                // x an odd multiple of y / 2: a tie of the nearest multiple.
+                let y = self.delicate_double().parse::<f64>().unwrap_or(1.5);
+                let k = (2 * self.r.range(0, 999) + 1) as f64;
+                args = vec![float_text(k * y / 2.0), float_text(y)];
+            }
+            ("isclose", 2) if self.r.chance(1, 2) => {
+                // Relative differences around the default rel_tol, 1e-9.
+                let a = self.delicate_double().parse::<f64>().unwrap_or(1.0);
+                let rel = 1.0 + self.r.range(-3, 3) as f64 * 5e-10;
+                args = vec![float_text(a), float_text(a * rel)];
+            }
+            ("ldexp", 2) => {
+                args[1] = match self.r.weighted(&[70, 10, 20]) {
+                    0 => self.r.range(-1200, 1200).to_string(),
+                    1 => (*self
+                        .r
+                        .pick(&["2**31", "-2**31-1", "2**63", "-10**30", "True"]))
+                    .to_string(),
+                    _ => self.delicate_arg(),
+                };
+            }
+            ("lcm", _) => {
+                for a in &mut args {
+                    if self.r.chance(3, 4) {
+                        let bits = *self.r.pick(&[8, 64, 200, 1200]);
+                        *a = self.random_big(bits);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let call = format!("{f}({})", args.join(", "));
+        if self.r.chance(1, 8) {
+            // The sign of a zero or a NaN result, which repr does not show
+            // for a NaN.
+            format!("copysign(1, {call})")
+        } else {
+            call
+        }
     }
 
     fn big_int_text(&mut self, max_bits: i64) -> String {
@@ -2201,6 +2402,26 @@ mod tests {
                 assert!(!squeezed.contains("**1074"), "{t}");
             }
         }
+    }
+
+    #[test]
+    fn functions_are_calc_cores() {
+        let names: Vec<&str> = calc_core::Builtin::ALL.iter().map(|b| b.name()).collect();
+        assert_eq!(FUNCTIONS, names.as_slice());
+        for f in DELICATE_FUNCTIONS {
+            assert!(FUNCTIONS.contains(f), "{f}");
+        }
+    }
+
+    #[test]
+    fn float_text_round_trips() {
+        for x in [0.1, -0.0, 5e-324, 1e308, -2.5, 1.0000000001, 123456789.0] {
+            let t = float_text(x);
+            // Rust reads these literals as Python does.
+            assert_eq!(t.parse::<f64>().map(f64::to_bits), Ok(x.to_bits()), "{t}");
+        }
+        assert_eq!(float_text(f64::NEG_INFINITY), "-inf");
+        assert_eq!(float_text(f64::NAN), "nan");
     }
 
     #[test]

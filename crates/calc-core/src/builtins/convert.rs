@@ -1,7 +1,7 @@
 //! `abs` and the numeric types called as constructors: `int(x)`,
-//! `float(x)` and `complex(real, imag)`, for the numeric arguments of the
-//! language (there are no strings), as CPython 3.11's `long_new`,
-//! `float_new` and `complex_new` treat them.
+//! `float(x)`, `complex(real, imag)` and `bool(x)`, for the numeric
+//! arguments of the language (there are no strings), as CPython 3.11's
+//! `long_new`, `float_new`, `complex_new` and `bool_new` treat them.
 
 use num_bigint::BigInt;
 
@@ -48,6 +48,18 @@ fn complex_abs(z: Complex) -> Result<f64, EvalError> {
         Ok(r)
     } else {
         Err(EvalError::overflow("absolute value too large"))
+    }
+}
+
+/// `bool()`, `bool(x)`: Python's truth value of `x` (`False` without one).
+pub(super) fn bool(args: &[Value]) -> Result<Value, EvalError> {
+    match args {
+        [] => Ok(Value::Bool(false)),
+        [x] => Ok(Value::Bool(x.is_truthy())),
+        _ => Err(EvalError::type_error(format!(
+            "bool expected at most 1 argument, got {}",
+            args.len()
+        ))),
     }
 }
 
@@ -192,6 +204,27 @@ mod tests {
 
     fn huge() -> Value {
         Value::Int(Int::from_bigint(BigInt::from(10u8).pow(400u32)))
+    }
+
+    #[test]
+    fn bool_is_truthiness() {
+        // bool() False ; bool(0.0) False ; bool(-0.0) False ; bool(nan) True ; bool(0j) False
+        assert_eq!(bool(&[]), Ok(Value::Bool(false)));
+        assert_eq!(bool(&[Value::Float(0.0)]), Ok(Value::Bool(false)));
+        assert_eq!(bool(&[Value::Float(-0.0)]), Ok(Value::Bool(false)));
+        assert_eq!(bool(&[Value::Float(f64::NAN)]), Ok(Value::Bool(true)));
+        assert_eq!(bool(&[c(0.0, 0.0)]), Ok(Value::Bool(false)));
+        // bool(1e-300j) True ; bool(huge) True ; bool(abs) True ; bool(False) False
+        assert_eq!(bool(&[c(0.0, 1e-300)]), Ok(Value::Bool(true)));
+        assert_eq!(bool(&[huge()]), Ok(Value::Bool(true)));
+        assert_eq!(bool(&[Value::Builtin(Builtin::Abs)]), Ok(Value::Bool(true)));
+        assert_eq!(bool(&[Value::Bool(false)]), Ok(Value::Bool(false)));
+        assert_eq!(bool(&[i(-1)]), Ok(Value::Bool(true)));
+        // bool(1, 2) -> TypeError: bool expected at most 1 argument, got 2
+        assert_eq!(
+            msg(bool(&[i(1), i(2)])),
+            "TypeError: bool expected at most 1 argument, got 2"
+        );
     }
 
     fn abs(args: &[Value]) -> Result<Value, EvalError> {

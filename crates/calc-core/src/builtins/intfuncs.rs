@@ -1,5 +1,5 @@
 //! The integer functions of Python's `math` module: `floor`, `ceil`,
-//! `trunc`, `factorial`, `gcd`, `isqrt`, `comb` and `perm`, with CPython
+//! `trunc`, `factorial`, `gcd`, `lcm`, `isqrt`, `comb` and `perm`, with CPython
 //! 3.11's argument checks and error messages, and with every costly case
 //! estimated and charged to the budget before it is computed.
 
@@ -175,6 +175,45 @@ fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
     budget.charge(cost::div(wl, ws).saturating_add(cost::gcd(ws)))?;
     let g = super::gcd::gcd(a.magnitude(), b.magnitude());
     Ok(Int::from_bigint(BigInt::from(g)))
+}
+
+/// `math.lcm(*integers)`: every argument is index-checked (first, so that
+/// CPython's TypeError comes before any `LimitError`), even after the
+/// result has reached 0; the result is never negative. Each step is
+/// `|a // gcd(a, b) * b|`, with the gcd, the division and the product
+/// charged to the budget and the product checked against the bit bound.
+pub(super) fn lcm(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, EvalError> {
+    let ints = args.iter().map(index).collect::<Result<Vec<_>, _>>()?;
+    let Some((first, rest)) = ints.split_first() else {
+        return Ok(Value::Int(Int::Small(1)));
+    };
+    let mut acc = int_abs(first.clone(), budget)?;
+    for x in rest {
+        if acc.is_zero() {
+            break;
+        }
+        acc = lcm2(&acc, x, budget)?;
+    }
+    Ok(Value::Int(acc))
+}
+
+/// CPython's `long_lcm`.
+fn lcm2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
+    if a.is_zero() || b.is_zero() {
+        return Ok(Int::Small(0));
+    }
+    let g = gcd2(a, b, budget)?;
+    let f = a.floor_div(&g, budget)?;
+    int_abs(f.mul(b, budget)?, budget)
+}
+
+/// `abs(i)`; `abs(-2**63)` leaves the machine word.
+fn int_abs(i: Int, budget: &Budget<'_>) -> Result<Int, EvalError> {
+    if i.is_negative() {
+        crate::num::int::exact(i.neg(), budget)
+    } else {
+        Ok(i)
+    }
 }
 
 /// `math.isqrt(n)`: the floor of the exact square root.
@@ -566,6 +605,40 @@ mod tests {
             run(gcd, &[i(1), Value::Float(1.5)]),
             "TypeError: 'float' object cannot be interpreted as an integer"
         );
+    }
+
+    #[test]
+    fn lcm_cases() {
+        // lcm() == 1 ; lcm(4, 6) == 12 ; lcm(-4, 6) == 12 ; lcm(-4) == 4 ; lcm(True, 3) == 3
+        assert_eq!(run(lcm, &[]), "1");
+        assert_eq!(run(lcm, &[i(4), i(6)]), "12");
+        assert_eq!(run(lcm, &[i(-4), i(6)]), "12");
+        assert_eq!(run(lcm, &[i(-4)]), "4");
+        assert_eq!(run(lcm, &[Value::Bool(true), i(3)]), "3");
+        // lcm(0, -3) == 0 ; lcm(3, 0, 7) == 0 ; lcm(-2**63) == 2**63 ; lcm(2**64, 6) == 3 * 2**64
+        assert_eq!(run(lcm, &[i(0), i(-3)]), "0");
+        assert_eq!(run(lcm, &[i(3), i(0), i(7)]), "0");
+        assert_eq!(run(lcm, &[i(i64::MIN)]), "9223372036854775808");
+        assert_eq!(run(lcm, &[big(&pow(2, 64)), i(6)]), "55340232221128654848");
+        // lcm(2**100+1, 2**80-1, 12345678901234567891)
+        let a = (BigInt::from(2u8).pow(100u32) + 1u8).to_string();
+        let b = (BigInt::from(2u8).pow(80u32) - 1u8).to_string();
+        assert_eq!(
+            run(lcm, &[big(&a), big(&b), big("12345678901234567891")]),
+            "18043212720767346218955234192318558449431858359063050487597928346925"
+        );
+        // lcm(0, 1.5) -> TypeError even though the result is already 0
+        assert_eq!(
+            run(lcm, &[i(0), Value::Float(1.5)]),
+            "TypeError: 'float' object cannot be interpreted as an integer"
+        );
+        // A result over the bit bound is a LimitError, not a computation.
+        let limits = Limits {
+            max_int_bits: 100,
+            ..Limits::default()
+        };
+        let r = lcm(&[big(&a), big(&b)], &mut Budget::new(&limits));
+        assert_eq!(r.unwrap_err().class(), "LimitError");
     }
 
     #[test]

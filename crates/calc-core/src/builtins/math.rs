@@ -1,11 +1,12 @@
 //! The float functions of Python's `math` module, ported from CPython 3.11's
 //! Modules/mathmodule.c: `math_1`'s domain/range rules, `loghelper` for
-//! ints of any size, `math_2`, `m_atan2`, `fmod`'s special cases and
-//! `hypot`'s `vector_norm`.
+//! ints of any size, `math_2`, `m_atan2`, `fmod`'s special cases,
+//! `hypot`'s `vector_norm` (also `dist`'s), `erf` and `erfc`.
 //!
 //! The elementary functions themselves come from Rust's `f64` methods,
-//! which call the platform libm just as CPython does, so results agree bit
-//! for bit on the same machine.
+//! which call the platform libm just as CPython does, or (where Rust has
+//! no method or computes its own) from the C functions declared in
+//! `libm`, so results agree bit for bit on the same machine.
 
 use crate::{EvalError, Int, Value};
 
@@ -46,6 +47,21 @@ fn apply_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> Result<f64, EvalErr
         });
     }
     Ok(r)
+}
+
+/// `math.erf(x)`: libm's `erf` under `math_1a`, which raises only for the
+/// `errno` libm sets; `erf` sets none but `ERANGE` on underflow, which
+/// `math_1a` ignores (a result below 1.5 in magnitude).
+pub(super) fn erf(args: &[Value]) -> Result<Value, EvalError> {
+    let x = real(one("math.erf", args)?)?;
+    Ok(Value::Float(super::libm::c_erf(x)))
+}
+
+/// `math.erfc(x)`: libm's `erfc`, as [`erf`] (its results lie in [0, 2]
+/// and it sets no `errno` but `ERANGE` on underflow).
+pub(super) fn erfc(args: &[Value]) -> Result<Value, EvalError> {
+    let x = real(one("math.erfc", args)?)?;
+    Ok(Value::Float(super::libm::c_erfc(x)))
 }
 
 /// `m_log`: libm's `log` with C99 special values made explicit.
@@ -244,7 +260,9 @@ fn dl_mul(x: f64, y: f64) -> DoubleLength {
     DoubleLength { hi: z, lo: zz }
 }
 
-fn vector_norm(vec: &mut [f64], max: f64, found_nan: bool) -> f64 {
+/// CPython 3.11's `vector_norm`: the Euclidean norm of `vec` (whose largest
+/// element is `max`), shared by `hypot` and `dist`.
+pub(super) fn vector_norm(vec: &mut [f64], max: f64, found_nan: bool) -> f64 {
     if max.is_infinite() {
         return max;
     }

@@ -137,6 +137,42 @@ impl Rng {
         }
     }
 
+    /// A float uniform in `[lo, hi)`.
+    fn between(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A float where the functions of `math` are most delicate: near 0,
+    /// near the integers and half-integers (poles and zeros of `gamma`,
+    /// ties of `remainder`), near 1 and -1 (`acosh`, `atanh`, `log1p`),
+    /// and across the range where `exp2`, `expm1` and `gamma` overflow.
+    fn delicate(&mut self) -> f64 {
+        let sign = if self.below(2) == 0 { 1.0 } else { -1.0 };
+        match self.below(8) {
+            0 => sign * self.between(0.0, 1e-5),
+            1 => sign * f64::from_bits(self.below(1 << 52)), // subnormal
+            2 => {
+                let n = self.below(400) as f64 - 200.0;
+                n + [0.0, 0.5, 1e-9, -1e-9, 1e-15][self.below(5) as usize]
+            }
+            3 => sign * (1.0 + self.between(-1e-6, 1e-6)),
+            4 => self.between(-1100.0, 1100.0),
+            5 => self.between(-40.0, 40.0),
+            6 => self.between(-1.0, 1.0),
+            _ => sign * self.between(0.0, 250.0),
+        }
+    }
+
+    /// A value for a one-float function: mostly floats where the function
+    /// is delicate, otherwise any value.
+    fn real_arg(&mut self) -> Value {
+        if self.below(3) == 0 {
+            self.value()
+        } else {
+            Value::Float(self.delicate())
+        }
+    }
+
     /// A small non-negative or slightly negative int, for the integer
     /// functions whose cost grows with the argument.
     fn small_int(&mut self, max: u64) -> Value {
@@ -214,8 +250,58 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
         B::Round,
     ];
     let real_2 = [B::Atan2, B::Fmod, B::Copysign, B::Log, B::Complex, B::Hypot];
+    // The one-float functions of the rest of `math`, and `bool`.
+    let delicate_1 = [
+        B::Acosh,
+        B::Asinh,
+        B::Atanh,
+        B::Cbrt,
+        B::Erf,
+        B::Erfc,
+        B::Exp2,
+        B::Expm1,
+        B::Log1p,
+        B::Gamma,
+        B::Lgamma,
+        B::Isfinite,
+        B::Isinf,
+        B::Isnan,
+        B::Ulp,
+        B::Bool,
+    ];
     let mut calls = Vec::new();
     for _ in 0..300 {
+        for f in delicate_1 {
+            calls.push((f, vec![rng.real_arg()]));
+            calls.push((f, vec![rng.real_arg()]));
+        }
+        for f in [B::Remainder, B::Nextafter, B::Isclose] {
+            calls.push((f, vec![rng.real_arg(), rng.real_arg()]));
+            calls.push((f, vec![rng.value(), rng.value()]));
+        }
+        // Ties and near-ties of remainder: x an odd multiple of y/2.
+        let y = rng.float();
+        let k = (2 * rng.below(1000) + 1) as f64;
+        calls.push((
+            B::Remainder,
+            vec![Value::Float(k * y / 2.0), Value::Float(y)],
+        ));
+        // Values about 1e-9 apart in relative terms: isclose's threshold.
+        let a = rng.float();
+        let rel = 1.0 + (rng.below(5) as f64 - 2.0) * 5e-10;
+        calls.push((B::Isclose, vec![Value::Float(a), Value::Float(a * rel)]));
+        // ldexp with exponents around the float range, beyond C's int and
+        // beyond C's long, and of the wrong type.
+        let e = match rng.below(4) {
+            0 => Value::Int(Int::Small(rng.below(2300) as i64 - 1150)),
+            1 => Value::Int(Int::Small((rng.next() as i64) >> rng.below(40))),
+            2 => Value::Int(rng.int()),
+            _ => rng.value(),
+        };
+        calls.push((B::Ldexp, vec![rng.real_arg(), e]));
+        let n = rng.below(5) as usize;
+        calls.push((B::Lcm, (0..n).map(|_| Value::Int(rng.int())).collect()));
+        calls.push((B::Lcm, vec![rng.small_int(1000), rng.small_int(1000)]));
         for f in real_1 {
             calls.push((f, vec![rng.value()]));
         }
@@ -376,6 +462,11 @@ fn error_messages_match_python3() {
             let c = &values[(k * 7 + 2) % values.len()];
             calls.push((f, vec![a.clone(), b.clone(), c.clone()]));
             calls.push((f, vec![a.clone(), b.clone(), c.clone(), a.clone()]));
+            // Five: past the most any builtin takes (isclose's four).
+            calls.push((
+                f,
+                vec![a.clone(), b.clone(), c.clone(), a.clone(), b.clone()],
+            ));
         }
     }
     compare_with_python(&calls, true);

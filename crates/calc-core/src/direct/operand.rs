@@ -153,9 +153,9 @@ pub(super) fn inline_binary(op: BinOp, a: Operand, b: Operand) -> Option<Operand
     const FI: u32 = FLOAT << KIND_BITS | INT;
     let float = |x: f64, y: f64, div: bool| -> Option<Operand> {
         let r = match op {
-            BinOp::Add => x + y,
+            BinOp::Add => crate::num::float::add(x, y),
             BinOp::Sub => x - y,
-            BinOp::Mul => x * y,
+            BinOp::Mul => crate::num::float::mul(x, y),
             BinOp::Div if div && y != 0.0 => x / y,
             _ => return None,
         };

@@ -2,13 +2,41 @@
 //! `%` with their signed zeros, `**` with its special cases, and
 //! the exact comparison of a float with an int (`float_richcompare`).
 //!
-//! `+`, `-` and `*` are plain IEEE operations (overflow gives `inf` silently,
-//! as in Python) and need no helper.
+//! `-` is a plain IEEE operation (overflow gives `inf` silently, as in
+//! Python) and needs no helper; `+` and `*` are too, but for the sign of a
+//! NaN made of two NaNs ([`add`], [`mul`]).
 
 use std::cmp::Ordering;
 
 use crate::num::complex;
 use crate::{Complex, EvalError, Int, Value};
+
+/// `a + b` as CPython's `float_add` gives it. When both are NaNs the result
+/// is `b`'s NaN: SSE's `addsd` returns its first operand's NaN, and GCC
+/// compiles CPython 3.11's `a + b` with the operands commuted (observed:
+/// `copysign(1, -nan + nan)` is `1.0`, `copysign(1, nan + -nan)` is
+/// `-1.0`). Only `copysign` can tell. With one NaN, it is that NaN.
+#[inline(always)]
+pub(crate) fn add(a: f64, b: f64) -> f64 {
+    let r = a + b;
+    if r.is_nan() && b.is_nan() {
+        b
+    } else {
+        r
+    }
+}
+
+/// `a * b` as CPython's `float_mul` gives it: as [`add`], `b`'s NaN when
+/// both are NaNs (`copysign(1, -nan * nan)` is `1.0`).
+#[inline(always)]
+pub(crate) fn mul(a: f64, b: f64) -> f64 {
+    let r = a * b;
+    if r.is_nan() && b.is_nan() {
+        b
+    } else {
+        r
+    }
+}
 
 /// `a / b` (`float_div`).
 pub(crate) fn div(a: f64, b: f64) -> Result<f64, EvalError> {
@@ -188,6 +216,21 @@ pub(crate) fn cmp_float_int(f: f64, i: &Int) -> Option<Ordering> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn the_nan_of_two_nans_is_the_right_operands() {
+        // copysign(1, -nan + nan) == 1.0 ; copysign(1, nan + -nan) == -1.0 ;
+        // copysign(1, -nan * nan) == 1.0 ; copysign(1, -nan + 1) == -1.0
+        let (nan, neg) = (f64::NAN, -f64::NAN);
+        assert!(add(neg, nan).is_sign_positive());
+        assert!(add(nan, neg).is_sign_negative());
+        assert!(mul(neg, nan).is_sign_positive());
+        assert!(mul(nan, neg).is_sign_negative());
+        assert!(add(neg, 1.0).is_sign_negative() && add(neg, 1.0).is_nan());
+        assert!(mul(2.0, neg).is_sign_negative() && mul(2.0, neg).is_nan());
+        assert_eq!(add(0.1, 0.2), 0.30000000000000004);
+        assert_eq!(mul(1e308, 10.0), f64::INFINITY);
+    }
 
     /// Runs `python3 -c script` with `input` on stdin; `None` when python3
     /// cannot be run.
