@@ -11,8 +11,13 @@
 //! factor      := ('+' | '-' | '~')* power
 //! power       := primary ['**' factor]
 //! primary     := atom ('(' [arguments] ')')*
-//! atom        := NAME | 'True' | 'False' | NUMBER | '(' expression ')'
+//! arguments   := named (',' named)* [',']
+//! atom        := NAME | 'True' | 'False' | NUMBER | '(' named ')'
+//! named       := NAME ':=' expression | expression
 //! ```
+//!
+//! `named` is Python's `named_expression`: an assignment expression is
+//! allowed in parentheses and as a call's argument, not at the top level.
 //!
 //! docs/grammar.md describes the accepted language, its errors and limits.
 //!
@@ -149,6 +154,7 @@ fn parse_into(
         name_index: None,
         branches: std::mem::take(&mut scratch.branches),
         deferred: None,
+        attribute_end: 0,
     };
     let result = parser.file().and_then(|root| match parser.deferred {
         // Python syntax outside the language, in an otherwise valid
@@ -307,6 +313,9 @@ struct Parser<'s, 'l> {
     /// a string), and why: reported if the rest parses, so that syntax
     /// errors elsewhere get CPython's columns.
     deferred: Option<(usize, &'static str)>,
+    /// Where the last attribute access (`x.y`, parsed on) ended, for the
+    /// message of `(x.y := 1)`; 0 before any.
+    attribute_end: usize,
 }
 
 /// One operand of a `**` tower and the unary operators before it (from
@@ -363,6 +372,8 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[cold]
     fn unexpected(&self) -> Failure {
         let message = match self.tok.tok {
+            // `:=` is in the language, where Python allows it.
+            _ if self.at_walrus() => "invalid syntax",
             Tok::Unsupported(message) => message,
             _ => "invalid syntax",
         };
@@ -460,8 +471,131 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn starred_item(&mut self) -> PResult<Sub> {
         if self.at(Tok::Op(Op::Star)) {
             self.bump()?;
+            return self.nested_expression();
         }
-        self.nested_expression()
+        self.named_expression(false)
+    }
+
+    /// Whether the lookahead is `:=`.
+    fn at_walrus(&self) -> bool {
+        matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == ":="
+    }
+
+    /// `NAME ':=' expression | expression`, where Python's grammar has a
+    /// `named_expression` (in parentheses, a display's item) or an
+    /// assignment expression (`in_call`: a call's argument): a recursion
+    /// of the parser, bounded. Anything but a bare name before `:=` is an
+    /// error; in a call plain "invalid syntax", elsewhere the message of
+    /// CPython's `invalid_named_expression` rule.
+    fn named_expression(&mut self, in_call: bool) -> PResult<Sub> {
+        self.enter()?;
+        let sub = self.named_inner(in_call);
+        self.depth -= 1;
+        sub
+    }
+
+    fn named_inner(&mut self, in_call: bool) -> PResult<Sub> {
+        let first = self.tok;
+        let before = self.nodes.len();
+        let sub = self.expression()?;
+        if !self.at_walrus() {
+            return Ok(sub);
+        }
+        // A bare name, its node the last pushed, becomes the target.
+        let bare = first.tok == Tok::Name
+            && self.prev_end == first.end
+            && self.nodes.len() == before + 1
+            && sub.id as usize == before;
+        if let (true, Some(&Node::Name(index))) = (bare, self.nodes.get(before)) {
+            self.nodes.truncate(before);
+            self.spans.truncate(before);
+            self.bump()?;
+            let value = self.expression()?;
+            return self.push(Node::Assign(index, value.id), value.height + 1, first.start);
+        }
+        if in_call {
+            return Err(Failure::new(
+                Stage::Parser,
+                error_at(self.src, self.tok.start, "invalid syntax"),
+            ));
+        }
+        Err(self.assignment_target_error(sub))
+    }
+
+    /// At the `:=` after `target`, which is not a name: CPython reports
+    /// "cannot use assignment expressions with ..." at the target once
+    /// an expression follows, and "invalid syntax" at the `:=` when none
+    /// does.
+    #[cold]
+    fn assignment_target_error(&mut self, target: Sub) -> Failure {
+        let walrus = self.tok.start;
+        let message = self.target_message(target);
+        let at = self
+            .spans
+            .get(target.id as usize)
+            .map_or(target.start, |s| s.0 as usize);
+        if let Err(e) = self.bump() {
+            return e;
+        }
+        let first = self.tok;
+        let before = self.nodes.len();
+        match self.expression() {
+            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
+            Err(_) if !self.parsed_a_prefix(first, before) => {
+                return Failure::new(Stage::Parser, error_at(self.src, walrus, "invalid syntax"))
+            }
+            Err(_) => {}
+            // CPython's `invalid_expression` finds `1 2` while parsing
+            // the value, before this rule reports the target.
+            Ok(_) if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) => {
+                return self.adjacent_operand()
+            }
+            Ok(_) => {}
+        }
+        Failure::new(Stage::Parser, error_at(self.src, at, message))
+    }
+
+    /// CPython's message for `target := ...` (`_PyPegen_get_expr_name`).
+    fn target_message(&self, target: Sub) -> &'static str {
+        let start = self
+            .spans
+            .get(target.id as usize)
+            .map_or(target.start, |s| s.0 as usize);
+        let text = self.src.get(start..).unwrap_or("");
+        let attribute = self.attribute_end != 0 && self.attribute_end == self.prev_end;
+        match self.nodes.get(target.id as usize) {
+            Some(Node::Name(_) | Node::Call(..) | Node::Const(_)) if attribute => {
+                "cannot use assignment expressions with attribute"
+            }
+            Some(Node::Name(_)) => "cannot use assignment expressions with name",
+            Some(Node::Call(..)) => "cannot use assignment expressions with function call",
+            // `True`, `False`, and the stand-ins for atoms outside the
+            // language.
+            Some(Node::Const(Value::Bool(_))) => {
+                if text.starts_with("True") {
+                    "cannot use assignment expressions with True"
+                } else if text.starts_with("False") {
+                    "cannot use assignment expressions with False"
+                } else if text.starts_with("None") {
+                    "cannot use assignment expressions with None"
+                } else if text.starts_with("...") {
+                    "cannot use assignment expressions with ellipsis"
+                } else if text.starts_with('[') {
+                    "cannot use assignment expressions with list"
+                } else if text.starts_with('(') {
+                    "cannot use assignment expressions with tuple"
+                } else {
+                    "cannot use assignment expressions with literal"
+                }
+            }
+            Some(Node::Const(_)) => "cannot use assignment expressions with literal",
+            Some(Node::Compare(..)) => "cannot use assignment expressions with comparison",
+            Some(Node::IfElse { .. }) => {
+                "cannot use assignment expressions with conditional expression"
+            }
+            Some(Node::Assign(..)) => "cannot use assignment expressions with named expression",
+            _ => "cannot use assignment expressions with expression",
+        }
     }
 
     /// An expression inside brackets (or after `else`, `**`): a recursion
@@ -798,6 +932,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 }
                 self.defer(at, "attributes are not supported");
                 self.bump()?;
+                self.attribute_end = self.prev_end;
                 continue;
             }
             if !self.at(Tok::Op(Op::LParen)) {
@@ -812,8 +947,14 @@ impl<'s, 'l> Parser<'s, 'l> {
                     self.bump()?;
                 }
                 let arg_start = self.tok.start;
-                let mut arg = self.nested_expression()?;
+                let mut arg = self.named_expression(true)?;
                 if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+                    if let Some(Node::Assign(..)) = self.nodes.get(arg.id as usize) {
+                        return Err(Failure::new(
+                            Stage::Parser,
+                            error_at(self.src, self.tok.start, "invalid syntax"),
+                        ));
+                    }
                     if !matches!(self.nodes.get(arg.id as usize), Some(Node::Name(_))) {
                         return Err(Failure::new(
                             Stage::Parser,
@@ -902,10 +1043,14 @@ impl<'s, 'l> Parser<'s, 'l> {
                     self.bump()?;
                 }
                 let inner_start = self.tok.start;
-                let inner = self.nested_expression()?;
+                let inner = if starred {
+                    self.nested_expression()?
+                } else {
+                    self.named_expression(false)?
+                };
                 if self.at(Tok::Op(Op::Comma)) {
                     self.rest_of_tuple(Tok::Op(Op::RParen))?;
-                } else if starred {
+                } else if starred && !self.at_walrus() {
                     return Err(starred_error(self.src, star));
                 } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
                 {
