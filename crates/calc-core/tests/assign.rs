@@ -37,9 +37,17 @@ fn single_requests_match_cpython() {
         ("(x := -1) ** 2", "1", "x=-1"),
         ("( x  :=  1 )", "1", "x=1"),
         ("(x := abs)(-1)", "1", "x=<built-in function abs>"),
-        ("(x:=1)(2)", "!TypeError: 'int' object is not callable", "x=1"),
+        (
+            "(x:=1)(2)",
+            "!TypeError: 'int' object is not callable",
+            "x=1",
+        ),
         ("(x := 1/0)", "!ZeroDivisionError: division by zero", ""),
-        ("(x := 1) + 1/0", "!ZeroDivisionError: division by zero", "x=1"),
+        (
+            "(x := 1) + 1/0",
+            "!ZeroDivisionError: division by zero",
+            "x=1",
+        ),
         (
             "(x := 1) + (y := 1/0)",
             "!ZeroDivisionError: division by zero",
@@ -79,24 +87,96 @@ fn syntax_errors_match_cpython() {
     let cases = [
         ("x := 1", "invalid syntax", 3),
         ("1, x := 2", "invalid syntax", 6),
-        ("(1 := 2)", "cannot use assignment expressions with literal", 2),
-        ("(x.y := 1)", "cannot use assignment expressions with attribute", 2),
-        ("(a.b.c := 1)", "cannot use assignment expressions with attribute", 2),
-        ("(True := 1)", "cannot use assignment expressions with True", 2),
-        ("(False:=1)", "cannot use assignment expressions with False", 2),
-        ("(None := 1)", "cannot use assignment expressions with None", 2),
-        ("(... := 1)", "cannot use assignment expressions with ellipsis", 2),
-        ("(f() := 1)", "cannot use assignment expressions with function call", 2),
-        ("(a + b := 1)", "cannot use assignment expressions with expression", 2),
-        ("(-a := 1)", "cannot use assignment expressions with expression", 2),
-        ("(not a := 1)", "cannot use assignment expressions with expression", 2),
-        ("(a and b := 1)", "cannot use assignment expressions with expression", 2),
-        ("(a if b else c := 1)", "cannot use assignment expressions with conditional expression", 2),
-        ("(a < b := 1)", "cannot use assignment expressions with comparison", 2),
-        ("((x) := 1)", "cannot use assignment expressions with name", 3),
-        ("((x := 2) := 3)", "cannot use assignment expressions with named expression", 3),
-        ("([a] := 1)", "cannot use assignment expressions with list", 2),
-        ("[1 := 2]", "cannot use assignment expressions with literal", 2),
+        (
+            "(1 := 2)",
+            "cannot use assignment expressions with literal",
+            2,
+        ),
+        (
+            "(x.y := 1)",
+            "cannot use assignment expressions with attribute",
+            2,
+        ),
+        (
+            "(a.b.c := 1)",
+            "cannot use assignment expressions with attribute",
+            2,
+        ),
+        (
+            "(True := 1)",
+            "cannot use assignment expressions with True",
+            2,
+        ),
+        (
+            "(False:=1)",
+            "cannot use assignment expressions with False",
+            2,
+        ),
+        (
+            "(None := 1)",
+            "cannot use assignment expressions with None",
+            2,
+        ),
+        (
+            "(... := 1)",
+            "cannot use assignment expressions with ellipsis",
+            2,
+        ),
+        (
+            "(f() := 1)",
+            "cannot use assignment expressions with function call",
+            2,
+        ),
+        (
+            "(a + b := 1)",
+            "cannot use assignment expressions with expression",
+            2,
+        ),
+        (
+            "(-a := 1)",
+            "cannot use assignment expressions with expression",
+            2,
+        ),
+        (
+            "(not a := 1)",
+            "cannot use assignment expressions with expression",
+            2,
+        ),
+        (
+            "(a and b := 1)",
+            "cannot use assignment expressions with expression",
+            2,
+        ),
+        (
+            "(a if b else c := 1)",
+            "cannot use assignment expressions with conditional expression",
+            2,
+        ),
+        (
+            "(a < b := 1)",
+            "cannot use assignment expressions with comparison",
+            2,
+        ),
+        (
+            "((x) := 1)",
+            "cannot use assignment expressions with name",
+            3,
+        ),
+        (
+            "((x := 2) := 3)",
+            "cannot use assignment expressions with named expression",
+            3,
+        ),
+        (
+            "([a] := 1)",
+            "cannot use assignment expressions with list",
+            2,
+        ),
+        (
+            "[1 := 2]",
+            "cannot use assignment expressions with literal",
+            2,
+        ),
         ("(x := y := 1)", "invalid syntax", 9),
         ("(x := 1 := 2)", "invalid syntax", 9),
         ("(x := 1) := 2", "invalid syntax", 10),
@@ -104,13 +184,41 @@ fn syntax_errors_match_cpython() {
         ("(1 := )", "invalid syntax", 4),
         ("(x.y := )", "invalid syntax", 6),
         ("(True := )", "invalid syntax", 7),
-        ("(1 := 1 +)", "cannot use assignment expressions with literal", 2),
-        ("(1 := 2 := 3)", "cannot use assignment expressions with literal", 2),
-        ("(1 := x := 2)", "cannot use assignment expressions with literal", 2),
-        ("(1 := 1/0)", "cannot use assignment expressions with literal", 2),
-        ("(1 := 2 3)", "invalid syntax. Perhaps you forgot a comma?", 7),
-        ("(a := 1 2)", "invalid syntax. Perhaps you forgot a comma?", 7),
-        ("(f(x) := 1 2)", "invalid syntax. Perhaps you forgot a comma?", 10),
+        (
+            "(1 := 1 +)",
+            "cannot use assignment expressions with literal",
+            2,
+        ),
+        (
+            "(1 := 2 := 3)",
+            "cannot use assignment expressions with literal",
+            2,
+        ),
+        (
+            "(1 := x := 2)",
+            "cannot use assignment expressions with literal",
+            2,
+        ),
+        (
+            "(1 := 1/0)",
+            "cannot use assignment expressions with literal",
+            2,
+        ),
+        (
+            "(1 := 2 3)",
+            "invalid syntax. Perhaps you forgot a comma?",
+            7,
+        ),
+        (
+            "(a := 1 2)",
+            "invalid syntax. Perhaps you forgot a comma?",
+            7,
+        ),
+        (
+            "(f(x) := 1 2)",
+            "invalid syntax. Perhaps you forgot a comma?",
+            10,
+        ),
         ("(1 := 1e)", "invalid decimal literal", 7),
         ("abs(1 := 2)", "invalid syntax", 7),
         ("abs((x) := 2)", "invalid syntax", 9),
@@ -246,17 +354,26 @@ fn the_parse_once_api() {
     assert_eq!(e.eval_mut(&mut env).unwrap().to_string(), "16");
     assert_eq!(names(&env), "k=4");
     // The compiled form gives the same answers, on the general path.
-    let c = Expr::parse("(s := x * 2) + s").unwrap().compile(&["x"]).unwrap();
+    let c = Expr::parse("(s := x * 2) + s")
+        .unwrap()
+        .compile(&["x"])
+        .unwrap();
     assert!(!c.has_float_lane());
     assert_eq!(c.eval_f64(&[1.5]).unwrap().to_string(), "6.0");
-    let c = Expr::parse("(pi := x) + pi").unwrap().compile(&["x"]).unwrap();
+    let c = Expr::parse("(pi := x) + pi")
+        .unwrap()
+        .compile(&["x"])
+        .unwrap();
     assert_eq!(c.eval_f64(&[1.0]).unwrap().to_string(), "2.0");
 }
 
 #[test]
 fn one_shot_functions_evaluate_in_a_fresh_namespace() {
     assert_eq!(calc_core::eval("(x := 3) * x").unwrap().to_string(), "9");
-    assert_eq!(calc_core::eval("(abs := 5) + abs").unwrap().to_string(), "10");
+    assert_eq!(
+        calc_core::eval("(abs := 5) + abs").unwrap().to_string(),
+        "10"
+    );
     assert_eq!(
         calc_core::eval("x").unwrap_err().to_string(),
         "NameError: name 'x' is not defined"
