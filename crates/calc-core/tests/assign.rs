@@ -382,3 +382,32 @@ fn one_shot_functions_evaluate_in_a_fresh_namespace() {
     calc_core::eval_repr_with("(sqrt := 2) ** 0.5", &Limits::default(), &mut out).unwrap();
     assert_eq!(out, "1.4142135623730951");
 }
+
+#[test]
+fn a_full_namespace_costs_what_an_empty_one_does() {
+    // 1000 names, then 64 KiB of reads of all of them: each read is one
+    // lookup in the Env's index, not a search of its 1000 names.
+    let mut env = Env::new();
+    for chunk in 0..10 {
+        let text: Vec<String> = (0..100)
+            .map(|i| format!("(name{} := {i})", chunk * 100 + i))
+            .collect();
+        assert_eq!(answer(&mut env, &text.join(" + ")), "4950");
+    }
+    assert_eq!(env.len(), 1000);
+    let mut reads = String::new();
+    let mut i = 0;
+    while reads.len() < 64 * 1024 - 16 {
+        reads.push_str(&format!("name{}+", i % 1000));
+        i += 1;
+    }
+    reads.push('0');
+    let start = std::time::Instant::now();
+    let got = answer(&mut env, &reads);
+    let took = start.elapsed();
+    assert!(got.parse::<u64>().is_ok(), "{got}");
+    println!("{} bytes reading 1000 names: {took:?}", reads.len());
+    if !cfg!(debug_assertions) {
+        assert!(took < std::time::Duration::from_millis(100), "{took:?}");
+    }
+}
