@@ -477,17 +477,22 @@ impl<'t> Walker<'t, '_> {
 pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
     let binding = |name: &str| vars.get(name);
     // A name an assignment expression binds counts as bound wherever it
-    // is used.
-    let assigned: Vec<bool> = {
-        let mut a = vec![false; tree.names.len()];
-        for node in &tree.nodes {
-            if let Node::Assign(index, _) = node {
-                if let Some(slot) = a.get_mut(*index as usize) {
-                    *slot = true;
+    // is used. The names assignment expressions bind, by index, are
+    // found at the first name bound neither by `vars` nor as a built-in.
+    let mut assigned: Option<Vec<bool>> = None;
+    let mut is_assigned = |index: usize| {
+        let a = assigned.get_or_insert_with(|| {
+            let mut a = vec![false; tree.names.len()];
+            for node in &tree.nodes {
+                if let Node::Assign(i, _) = node {
+                    if let Some(slot) = a.get_mut(*i as usize) {
+                        *slot = true;
+                    }
                 }
             }
-        }
-        a
+            a
+        });
+        a.get(index).copied().unwrap_or(false)
     };
     let located = |e: EvalError, id: NodeId| match tree.span(id) {
         Some((start, end)) => e.at_span(start, end),
@@ -496,9 +501,8 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
     let name_of = |index: u32| tree.names.get(index as usize).ok_or_else(internal);
     // The first unbound name, at its first use.
     for (index, name) in tree.names.iter().enumerate() {
-        let bound = assigned.get(index).copied().unwrap_or(false)
-            || binding(name).is_some()
-            || builtins::lookup(name).is_some();
+        let bound =
+            binding(name).is_some() || builtins::lookup(name).is_some() || is_assigned(index);
         if !bound {
             let first_use = tree
                 .nodes
