@@ -12,6 +12,7 @@
 //! answer coming back from the pool to a connection that has closed),
 //! returns its bytes to the pool.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -120,8 +121,13 @@ impl Namespace {
         let got = self.pool.reserve_up_to(room);
         let mut bounded = limits.clone();
         bounded.max_names_memory = self.held.saturating_add(got);
-        let (mut result, units) =
-            calc_core::eval_repr_metered_in(&mut self.env, expr, &bounded, out);
+        // A panic in calc-core (caught by the caller, which answers
+        // InternalError) must not keep the reservation: the accounting
+        // below runs first. calc-core writes the names after the
+        // evaluation, so a panic leaves them as they were.
+        let evaluated = panic::catch_unwind(AssertUnwindSafe(|| {
+            calc_core::eval_repr_metered_in(&mut self.env, expr, &bounded, out)
+        }));
         let taken = self.held.saturating_add(got);
         let now = self.env.memory();
         if now <= taken {
@@ -132,14 +138,25 @@ impl Namespace {
             self.pool.used.fetch_add(now - taken, Ordering::AcqRel);
         }
         self.held = now;
-        if got < room {
-            if let Err(e) = &result {
-                if e.class() == "LimitError" && e.message().contains("names hold more than") {
-                    result = Err(EvalError::limit(format!(
-                        "assignment would make the names of all sessions hold more than {} bytes",
-                        self.pool.cap
-                    )));
-                }
+        let (mut result, units) = match evaluated {
+            Ok(answer) => answer,
+            Err(payload) => panic::resume_unwind(payload),
+        };
+        if let Err(e) = &result {
+            // Refused for the pool's sake, not the session's own bound:
+            // say so.
+            let pool_bound = got < room
+                && e.class() == "LimitError"
+                && e.message()
+                    == format!(
+                        "assignment would make the names hold more than {} bytes",
+                        bounded.max_names_memory
+                    );
+            if pool_bound {
+                result = Err(EvalError::limit(format!(
+                    "assignment would make the names of all sessions hold more than {} bytes",
+                    self.pool.cap
+                )));
             }
         }
         (result, units)

@@ -407,7 +407,7 @@ impl Expr {
 
     /// Evaluates the expression as [`eval`](Self::eval) does, writing the
     /// names its assignment expressions bind into `env`, as
-    /// [`eval_in`](crate::eval_in) does: after an error they stay as
+    /// [`eval_in`] does: after an error they stay as
     /// CPython leaves them, after a `LimitError` `env` keeps exactly the
     /// names it had.
     ///
