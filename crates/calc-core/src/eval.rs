@@ -466,7 +466,7 @@ impl<'t> Walker<'t, '_> {
             Some(Binding::Function(_)) => return Err(function_as_value(name)),
             None => {}
         }
-        builtins::lookup(name).ok_or_else(|| EvalError::unbound(name))
+        namespace_name(name).ok_or_else(|| EvalError::unbound(name))
     }
 }
 
@@ -501,8 +501,7 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
     let name_of = |index: u32| tree.names.get(index as usize).ok_or_else(internal);
     // The first unbound name, at its first use.
     for (index, name) in tree.names.iter().enumerate() {
-        let bound =
-            binding(name).is_some() || builtins::lookup(name).is_some() || is_assigned(index);
+        let bound = binding(name).is_some() || namespace_name(name).is_some() || is_assigned(index);
         if !bound {
             let first_use = tree
                 .nodes
@@ -552,6 +551,17 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
 /// The `TypeError` for a user function's name used as a value.
 fn function_as_value(name: &str) -> EvalError {
     EvalError::type_error(format!("'{name}' is a function and can only be called"))
+}
+
+/// A name of the namespace every evaluation starts with: the built-ins,
+/// and `True` and `False`, which NS binds too and which source text can
+/// name only through a spelling that NFKC turns into them (`Ｔｒｕｅ`).
+fn namespace_name(name: &str) -> Option<Value> {
+    match name {
+        "True" => Some(Value::Bool(true)),
+        "False" => Some(Value::Bool(false)),
+        _ => builtins::lookup(name),
+    }
 }
 
 /// What `name` bound to `v` counts against `Limits::max_names_memory`

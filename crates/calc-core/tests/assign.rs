@@ -411,3 +411,23 @@ fn a_full_namespace_costs_what_an_empty_one_does() {
         assert!(took < std::time::Duration::from_millis(100), "{took:?}");
     }
 }
+
+#[test]
+fn names_are_read_in_nfkc_form_as_python_reads_them() {
+    // python3 3.11, one namespace for the sequence.
+    let mut env = Env::new();
+    let steps = [
+        ("(Ｔｒｕｅ := 5)", "5"),
+        ("Ｔｒｕｅ", "5"),
+        ("True", "True"),
+        ("(ｘ := 3) * x", "9"),
+        ("ｐｉ", "3.141592653589793"),
+        ("(ﬁ := 2) + fi", "4"),
+        ("ＦＡＬＳＥ", "!NameError: name 'FALSE' is not defined"),
+    ];
+    for (text, want) in steps {
+        assert_eq!(answer(&mut env, text), want, "{text}");
+    }
+    assert_eq!(names(&env), "True=5 x=3 fi=2");
+    assert_eq!(answer(&mut Env::new(), "Ｆａｌｓｅ"), "False");
+}

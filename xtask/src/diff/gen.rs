@@ -671,7 +671,18 @@ impl Gen {
     /// A name to assign: mostly ones NS does not have, sometimes a
     /// built-in's.
     fn target(&mut self) -> &'static str {
-        const FRESH: &[&str] = &["a", "b", "n", "x", "total", "y2", "_t", "\u{e9}t\u{e9}"];
+        // `ｎ` (fullwidth) is `n` once NFKC-normalized, as Python reads it.
+        const FRESH: &[&str] = &[
+            "a",
+            "b",
+            "n",
+            "x",
+            "total",
+            "y2",
+            "_t",
+            "\u{e9}t\u{e9}",
+            "\u{ff4e}",
+        ];
         const BUILTIN: &[&str] = &["pi", "e", "abs", "sqrt", "max", "inf", "round"];
         let pool = if self.r.chance(1, 5) { BUILTIN } else { FRESH };
         let &name = self.r.pick(pool);

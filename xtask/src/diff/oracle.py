@@ -30,7 +30,7 @@ OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.UAdd, ast.USub, ast.Invert, ast.Not, ast.And, ast.Or,
        ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
-         ast.IfExp, ast.Call, ast.Name, ast.Constant) + OPS
+         ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store) + OPS
 
 
 def in_subset(tree):

@@ -38,6 +38,8 @@
 
 use std::collections::HashMap;
 
+use unicode_normalization::UnicodeNormalization;
+
 mod lex;
 pub(crate) mod number;
 
@@ -1133,7 +1135,15 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// distinct names do not cost quadratic time.
     fn name(&mut self, token: Token) -> u32 {
         const LINEAR: usize = 16;
-        let text = self.text(token);
+        // Python reads an identifier in its NFKC form: `ｐｉ` is `pi`,
+        // `ﬁ` is `fi` (and `Ｔｒｕｅ` the name `True`, not the keyword).
+        let raw = self.text(token);
+        let normalized: std::borrow::Cow<'_, str> = if raw.is_ascii() {
+            std::borrow::Cow::Borrowed(raw)
+        } else {
+            std::borrow::Cow::Owned(raw.nfkc().collect())
+        };
+        let text: &str = &normalized;
         let found = if self.names.len() <= LINEAR {
             self.names.iter().position(|n| **n == *text)
         } else {
