@@ -598,8 +598,16 @@ impl Gen {
     }
 
     fn atom(&mut self) -> E {
-        if !self.names.is_empty() && self.r.chance(1, 3) {
+        // Not among the int-only atoms: a name may hold anything.
+        if !self.names.is_empty() && !self.int_mode && self.r.chance(1, 3) {
             let &(name, lg) = self.r.pick(&self.names);
+            // `ｎ` (fullwidth) is `n` once NFKC-normalized, as Python
+            // reads names.
+            let name = if name == "n" && self.r.chance(1, 4) {
+                "\u{ff4e}"
+            } else {
+                name
+            };
             return E::new(name, ATOM, lg);
         }
         if self.int_mode {
@@ -671,18 +679,7 @@ impl Gen {
     /// A name to assign: mostly ones NS does not have, sometimes a
     /// built-in's.
     fn target(&mut self) -> &'static str {
-        // `ｎ` (fullwidth) is `n` once NFKC-normalized, as Python reads it.
-        const FRESH: &[&str] = &[
-            "a",
-            "b",
-            "n",
-            "x",
-            "total",
-            "y2",
-            "_t",
-            "\u{e9}t\u{e9}",
-            "\u{ff4e}",
-        ];
+        const FRESH: &[&str] = &["a", "b", "n", "x", "total", "y2", "_t", "\u{e9}t\u{e9}"];
         const BUILTIN: &[&str] = &["pi", "e", "abs", "sqrt", "max", "inf", "round"];
         let pool = if self.r.chance(1, 5) { BUILTIN } else { FRESH };
         let &name = self.r.pick(pool);
@@ -701,7 +698,13 @@ impl Gen {
     fn assign(&mut self, d: u32) -> E {
         let name = self.target();
         let value = if self.r.chance(1, 8) {
-            E::new(*self.r.pick(FUNCTIONS), ATOM, 0.0)
+            // Not the types (`int`, `float`, `complex`): `int | float` is a
+            // union type in CPython, outside the language.
+            let f = match *self.r.pick(FUNCTIONS) {
+                "int" | "float" | "complex" => "round",
+                f => f,
+            };
+            E::new(f, ATOM, 0.0)
         } else {
             self.expr(d)
         };
