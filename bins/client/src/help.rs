@@ -219,6 +219,9 @@ fn overview(history: &str) -> String {
               200 nested parentheses, ints of 2**20 bits, 4300 decimal
               digits in an int's text, a bounded amount of work per request:
               past them the answer is an error (LimitError, ValueError, ...)
+  names       (x := 2**64) binds x, as in Python, for the session's later
+              requests (x * 2); no other session sees it, and a new session
+              (a reconnection too) starts without names
   session     exit, quit or Ctrl-D ends it and shows its length. The server
               may end it (an idle timeout, a shutdown): the prompt then
               reads `not connected>` and the next request reconnects

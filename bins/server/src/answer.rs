@@ -5,6 +5,8 @@ use std::panic::{self, AssertUnwindSafe};
 
 use calc_core::Limits;
 
+use crate::names::Namespace;
+
 /// How an evaluation went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
@@ -17,8 +19,8 @@ pub struct Outcome {
 /// What calc-core returned, or `Err` if it panicked.
 type Evaluated = std::thread::Result<(Result<(), calc_core::EvalError>, u64)>;
 
-/// Evaluates `expr` under `limits` and appends `OK repr` or
-/// `ERR Class: message` to `out`.
+/// Evaluates `expr` in the session's namespace `names` under `limits` and
+/// appends `OK repr` or `ERR Class: message` to `out`.
 ///
 /// `text` is scratch space that receives what the log shows: the repr, or
 /// `Class: message`.
@@ -26,34 +28,42 @@ type Evaluated = std::thread::Result<(Result<(), calc_core::EvalError>, u64)>;
 /// A panic inside calc-core is caught and answered as `InternalError`, so
 /// that one bad input cannot take down a worker and every session on it;
 /// the panic message still reaches the log through the panic hook.
-pub fn evaluate(expr: &str, limits: &Limits, out: &mut Vec<u8>, text: &mut String) -> Outcome {
-    let evaluated = run(expr, limits, text);
+pub fn evaluate(
+    expr: &str,
+    names: &mut Namespace,
+    limits: &Limits,
+    out: &mut Vec<u8>,
+    text: &mut String,
+) -> Outcome {
+    let evaluated = run(expr, names, limits, text);
     encode(evaluated, limits, out, text)
 }
 
 /// [`evaluate`] under `slice`, a part of the request's work budget: `None`,
 /// with `out` untouched, when the request needs more than the slice, for
 /// the caller to evaluate it again under the whole budget elsewhere.
+/// `names` is then as it was: a `LimitError` undoes the assignments.
 pub fn evaluate_within(
     expr: &str,
+    names: &mut Namespace,
     slice: &Limits,
     out: &mut Vec<u8>,
     text: &mut String,
 ) -> Option<Outcome> {
-    let evaluated = run(expr, slice, text);
+    let evaluated = run(expr, names, slice, text);
     if matches!(&evaluated, Ok((Err(e), _)) if e.exceeded_work_budget()) {
         return None;
     }
     Some(encode(evaluated, slice, out, text))
 }
 
-fn run(expr: &str, limits: &Limits, text: &mut String) -> Evaluated {
+fn run(expr: &str, names: &mut Namespace, limits: &Limits, text: &mut String) -> Evaluated {
     text.clear();
     // The repr as `eval_repr_metered` writes it, not `Display`: CPython
     // 3.11 refuses to print an int of more than 4300 digits (ValueError),
     // and so must we.
     panic::catch_unwind(AssertUnwindSafe(|| {
-        calc_core::eval_repr_metered(expr, limits, text)
+        names.eval_repr_metered(expr, limits, text)
     }))
 }
 

@@ -14,6 +14,11 @@ pub use sockets::cli::{DEFAULT_HOST, DEFAULT_PORT};
 /// while a connection that never sends one holds a descriptor only briefly.
 pub const DEFAULT_PROXY_HEADER_TIMEOUT: u64 = 3;
 
+/// The default `--names-memory`: 256 MiB for the names of all sessions,
+/// 64 sessions at the default `--session-memory`, far more of the sizes
+/// people type (a thousand small names take about 70 KB).
+pub const DEFAULT_NAMES_MEMORY: u64 = 256 << 20;
+
 /// calc-server: evaluates Python arithmetic expressions for TCP clients,
 /// one request per line (see docs/protocol.md).
 #[derive(FromArgs, Debug)]
@@ -61,6 +66,24 @@ pub struct Args {
     /// 8388608)
     #[argh(option, default = "calc_core::Limits::default().max_memory")]
     pub request_memory: u64,
+
+    /// names one session may bind with assignment expressions (`(x :=
+    /// 1)`), kept between its requests; a new one past it is `ERR
+    /// LimitError` and the session's names stay as they were (default
+    /// 1000)
+    #[argh(option, default = "calc_core::Limits::default().max_names")]
+    pub session_names: usize,
+
+    /// bytes one session's names may hold: 64 a name, twice its text, and
+    /// its int's magnitude (default 4194304)
+    #[argh(option, default = "calc_core::Limits::default().max_names_memory")]
+    pub session_memory: u64,
+
+    /// bytes the names of all sessions together may hold, freed as
+    /// sessions end; a request that would pass it is `ERR LimitError`
+    /// (default 268435456)
+    #[argh(option, default = "DEFAULT_NAMES_MEMORY")]
+    pub names_memory: u64,
 
     /// event-loop worker threads (default: one fewer than the CPUs, at
     /// least one)
@@ -172,6 +195,10 @@ mod tests {
         assert_eq!(a.max_clients, 10_000);
         assert_eq!(a.backlog, 1024);
         assert!(a.eval_threads.is_none());
+        assert_eq!(
+            (a.session_names, a.session_memory, a.names_memory),
+            (1000, 4 << 20, 256 << 20)
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::io;
 use std::net::Shutdown;
+use std::sync::Arc;
 use std::time::Instant;
 
 use mio::net::TcpStream;
@@ -14,6 +15,7 @@ use wire::{FrameError, LineDecoder, ReadBuffer, Request, WriteBuffer};
 
 use crate::answer;
 use crate::logging::Untrusted;
+use crate::names::{NamesPool, Namespace};
 use crate::pool::{Done, Job, Owner, Reply, Submitter};
 
 /// Once this many answer bytes wait for the client, the server stops
@@ -57,6 +59,8 @@ pub struct ConnConfig {
     /// The same limits with the part of the work budget a worker spends
     /// inline; a request that needs more goes to the evaluation pool.
     pub slice: calc_core::Limits,
+    /// The bytes all sessions' names may hold together.
+    pub names: Arc<NamesPool>,
 }
 
 impl ConnConfig {
@@ -102,6 +106,9 @@ pub struct Conn {
     /// A request of this connection is in the evaluation pool: nothing
     /// after it is answered until its answer is back.
     in_pool: bool,
+    /// The session's names; in the evaluation pool with the request
+    /// while `in_pool` (`None` then).
+    names: Option<Namespace>,
 }
 
 /// Why a turn stopped answering the lines already buffered.
@@ -146,12 +153,20 @@ impl Conn {
             read_closed: false,
             ending: None,
             in_pool: false,
+            names: Some(Namespace::new(Arc::clone(&cfg.names))),
         }
     }
 
     /// The reason the session is ending, if it is.
     pub fn ending(&self) -> Option<&CloseReason> {
         self.ending.as_ref()
+    }
+
+    /// Drops the session's names, giving back what they held to the
+    /// server-wide pool (if a request is in the evaluation pool, its
+    /// namespace is dropped when that answer comes back).
+    pub fn free_names(&mut self) {
+        self.names = None;
     }
 
     /// Whether a request of this connection is in the evaluation pool.
@@ -251,6 +266,7 @@ impl Conn {
     /// unread or unanswered, and no new event announces it.
     pub fn complete(&mut self, done: Done, log: &Logger) {
         self.in_pool = false;
+        self.names = Some(done.names);
         if self.ending.is_some() {
             // Shutdown has said BYE already: nothing may follow it.
             return;
@@ -333,6 +349,7 @@ impl Conn {
             out: self.out.buf_mut(),
             ending: &mut self.ending,
             in_pool: &mut self.in_pool,
+            names: &mut self.names,
         };
         (&mut self.decoder, &mut self.input, parts)
     }
@@ -346,6 +363,7 @@ struct Parts<'c> {
     out: &'c mut Vec<u8>,
     ending: &'c mut Option<CloseReason>,
     in_pool: &'c mut bool,
+    names: &'c mut Option<Namespace>,
 }
 
 /// Answers one decoded line into `out` and logs it, or hands it to the
@@ -364,6 +382,7 @@ fn respond(
         out,
         ending,
         in_pool,
+        names,
     } = parts;
     if ending.is_some() {
         return;
@@ -372,16 +391,31 @@ fn respond(
         Ok(Request::Eval(expr)) => {
             *work += REQUEST_WORK;
             let cfg = ctx.cfg;
+            // The namespace is here whenever a request is answered: it is
+            // away only while a request is in the pool, and nothing after
+            // that request is answered until it is back.
+            let Some(ns) = names.as_mut() else {
+                wire::encode_err(
+                    out,
+                    "InternalError",
+                    "the session's names are missing",
+                    None,
+                );
+                session.record_request(false);
+                return;
+            };
             let outcome = if cfg.escalates() {
-                answer::evaluate_within(expr, &cfg.slice, out, ctx.scratch)
+                answer::evaluate_within(expr, ns, &cfg.slice, out, ctx.scratch)
             } else {
-                Some(answer::evaluate(expr, &cfg.limits, out, ctx.scratch))
+                Some(answer::evaluate(expr, ns, &cfg.limits, out, ctx.scratch))
             };
             let Some(outcome) = outcome else {
                 // The slice was spent: that much work was done here.
                 *work += cfg.slice.work_budget;
+                let Some(ns) = names.take() else { return };
                 let job = Job {
                     text: expr.into(),
+                    names: ns,
                     owner: Owner {
                         slot,
                         session: session.id(),
@@ -390,7 +424,8 @@ fn respond(
                 };
                 match ctx.pool.submit(job) {
                     Ok(()) => *in_pool = true,
-                    Err(_) => {
+                    Err(job) => {
+                        *names = Some(job.names);
                         // The pool is closed: the server is shutting down,
                         // and this session ends with BYE in a moment.
                         *ending = Some(CloseReason::Shutdown);

@@ -7,6 +7,7 @@ mod answer;
 mod cli;
 mod conn;
 mod logging;
+mod names;
 mod pool;
 mod proxied;
 mod server;

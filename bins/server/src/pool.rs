@@ -27,6 +27,7 @@ use mio::Waker;
 use session::SessionId;
 
 use crate::answer;
+use crate::names::Namespace;
 
 /// How much nicer pool threads are than the workers: CFS then gives a
 /// worker about ten times a pool thread's share of a contended core.
@@ -36,6 +37,9 @@ const POOL_NICE: i32 = 10;
 pub struct Job {
     /// The request line.
     pub text: Box<str>,
+    /// The session's namespace, which travels with the request and comes
+    /// back with the answer.
+    pub names: Namespace,
     /// Where the answer goes.
     pub owner: Owner,
 }
@@ -68,6 +72,8 @@ pub struct Done {
     pub session: SessionId,
     /// The request line, for the log.
     pub text: Box<str>,
+    /// The session's namespace, back from the evaluation.
+    pub names: Namespace,
     /// The response line, encoded.
     pub answer: Vec<u8>,
     /// What the log shows: the repr, or `Class: message`.
@@ -186,7 +192,7 @@ impl Submitter {
 fn run(queue: &Queue) {
     let mut shown = String::new();
     loop {
-        let job = {
+        let mut job = {
             let mut state = queue.lock();
             loop {
                 if let Some(job) = state.jobs.pop_front() {
@@ -199,12 +205,19 @@ fn run(queue: &Queue) {
             }
         };
         let mut answer = Vec::new();
-        let outcome = answer::evaluate(&job.text, &queue.limits, &mut answer, &mut shown);
-        let Job { text, owner } = job;
+        let outcome = answer::evaluate(
+            &job.text,
+            &mut job.names,
+            &queue.limits,
+            &mut answer,
+            &mut shown,
+        );
+        let Job { text, names, owner } = job;
         let done = Done {
             slot: owner.slot,
             session: owner.session,
             text,
+            names,
             answer,
             shown: std::mem::take(&mut shown),
             ok: outcome.ok,

@@ -20,6 +20,7 @@ use sockets::ListenerBuilder;
 use crate::cli::Args;
 use crate::conn::ConnConfig;
 use crate::logging::{Logging, Options, Reopener, MAX_FIELD_RANGE};
+use crate::names::NamesPool;
 use crate::pool::EvalPool;
 use crate::shared::{HeaderSlot, Shared};
 use crate::worker::{Admission, Handle, NewConn, Worker};
@@ -133,10 +134,13 @@ fn serve(
     let limits = calc_core::Limits {
         max_source_len: args.max_request,
         max_memory: args.request_memory,
+        max_names: args.session_names,
+        max_names_memory: args.session_memory,
         ..calc_core::Limits::default()
     };
     let cfg = ConnConfig {
         max_request: args.max_request,
+        names: Arc::new(NamesPool::new(args.names_memory)),
         slice: calc_core::Limits {
             work_budget: limits.work_budget.min(INLINE_WORK),
             ..limits.clone()

@@ -385,6 +385,9 @@ impl Worker {
             Some(Some(Slot::Live(mut conn))) => {
                 let _ = self.poll.registry().deregister(&mut conn.stream);
                 self.free.push(slot);
+                // Names first: once the close is logged, what they held is
+                // free for other sessions.
+                conn.free_names();
                 conn.session.close(reason);
             }
             Some(Some(Slot::Header(mut pending))) => {

@@ -170,6 +170,10 @@ pub(crate) enum Node {
     /// One operand of a chain or argument of a call, with the operator
     /// before it in a `Compare` or `Chain`.
     Item(Link, NodeId),
+    /// `(name := value)`: an assignment expression, whose value is
+    /// `value`'s, bound to the name (index into `Tree::names`) from then
+    /// on.
+    Assign(u32, NodeId),
 }
 
 /// A parsed expression: an arena of nodes and the root's index.
@@ -196,6 +200,11 @@ impl PartialEq for Tree {
 }
 
 impl Tree {
+    /// Whether the expression has an assignment expression.
+    pub(crate) fn assigns(&self) -> bool {
+        self.nodes.iter().any(|n| matches!(n, Node::Assign(..)))
+    }
+
     /// The span of node `id`, if recorded.
     pub(crate) fn span(&self, id: NodeId) -> Option<(u32, u32)> {
         self.spans.get(id as usize).copied()

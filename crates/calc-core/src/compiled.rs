@@ -16,7 +16,7 @@
 //! apart.
 
 use crate::ast::{BinOp, BoolOp, CmpOp, Link, Node, NodeId, Tree, UnaryOp};
-use crate::env::Binding;
+use crate::env::{Binding, Bindings};
 use crate::num::float;
 use crate::{builtins, eval, Builtin, Env, EvalError, Int, Value};
 
@@ -266,11 +266,15 @@ impl Compiled {
         }
         // Every name a slot, a name of `env` or a built-in; user
         // functions only called, with arguments they accept.
-        let mut vars: Vec<(Box<str>, Binding)> = slots
+        let mut vars: Bindings = slots
             .iter()
             .map(|s| (Box::from(*s), Binding::Value(Value::Float(0.0))))
             .collect();
-        vars.extend(env.bindings.iter().cloned());
+        for (name, binding) in env.bindings.iter() {
+            if vars.get(name).is_none() {
+                vars.bind(name, binding.clone());
+            }
+        }
         eval::check(tree, &vars)?;
         let slot_of: Box<[Option<u32>]> = tree
             .names
@@ -283,7 +287,13 @@ impl Compiled {
             })
             .collect();
         let slot_names: Box<[Box<str>]> = slots.iter().map(|s| Box::from(*s)).collect();
-        let lane = LaneCompiler::new(tree, env, &slot_of, slots.len()).and_then(|c| c.finish());
+        // An assignment expression makes a name's value depend on where
+        // it is read: such expressions take the general path only.
+        let lane = if tree.assigns() {
+            None
+        } else {
+            LaneCompiler::new(tree, env, &slot_of, slots.len()).and_then(|c| c.finish())
+        };
         Ok(Compiled {
             tree: tree.clone(),
             env: env.clone(),
@@ -453,6 +463,7 @@ impl<'a> LaneCompiler<'a> {
                 Node::IfElse { body, test, orelse } => {
                     get(&dynamic, *body) || get(&dynamic, *test) || get(&dynamic, *orelse)
                 }
+                Node::Assign(..) => true,
             };
             *dynamic.get_mut(id)? = v;
         }
@@ -612,7 +623,7 @@ impl<'a> LaneCompiler<'a> {
                 Ok((d, bt.unify(ot).ok_or(Unsupported)?))
             }
             Node::Call(func, items) => self.call(*func, items.ids()),
-            Node::Const(_) | Node::Item(..) => Err(Unsupported),
+            Node::Const(_) | Node::Item(..) | Node::Assign(..) => Err(Unsupported),
         }
     }
 

@@ -1,11 +1,12 @@
 //! The caller's namespace: variables, user functions and the limits an
 //! evaluation runs under.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use crate::budget::Budget;
+use crate::budget::{held_bytes, Budget};
 use crate::{ErrorKind, EvalError, Limits, Value};
 
 /// The signature of a user function: `Fn(&[Value]) -> Result<Value, EvalError>`,
@@ -238,8 +239,132 @@ pub(crate) enum Binding {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    pub(crate) bindings: Vec<(Box<str>, Binding)>,
+    pub(crate) bindings: Bindings,
     limits: Limits,
+}
+
+/// Bytes a name of an [`Env`] counts against [`Limits::max_names_memory`]
+/// besides its text (twice: the list and the index hold a copy each) and
+/// its value: the entry itself.
+pub(crate) const ENTRY_BYTES: u64 = 64;
+
+/// What `name` bound to `binding` counts against
+/// [`Limits::max_names_memory`]: [`ENTRY_BYTES`], the name's text twice,
+/// and the bytes of an int outside the machine word (8 per 64-bit word of
+/// its magnitude, as [`Limits::max_memory`] counts them).
+pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
+    let value = match binding {
+        Binding::Value(v) => held_bytes(v),
+        Binding::Function(_) => 0,
+    };
+    ENTRY_BYTES + 2 * name.len() as u64 + value
+}
+
+/// The names of an [`Env`] in the order they were first bound, with an
+/// index by name once there are more than a few, so that a lookup costs
+/// the same however many names a session has made.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bindings {
+    list: Vec<(Box<str>, Binding)>,
+    /// Positions in `list` by name; `None` while `list` is short.
+    index: Option<HashMap<Box<str>, usize>>,
+}
+
+/// No names: what the one-shot functions evaluate with.
+pub(crate) static NO_BINDINGS: Bindings = Bindings {
+    list: Vec::new(),
+    index: None,
+};
+
+/// Names searched linearly before the index is built.
+const LINEAR: usize = 16;
+
+impl Bindings {
+    fn position(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.list.iter().position(|(n, _)| **n == *name),
+        }
+    }
+
+    /// What `name` is bound to.
+    pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
+        self.position(name)
+            .and_then(|i| self.list.get(i))
+            .map(|(_, b)| b)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Binding> {
+        let i = self.position(name)?;
+        self.list.get_mut(i).map(|(_, b)| b)
+    }
+
+    /// Binds `name` to `binding`, replacing what it was bound to.
+    pub(crate) fn bind(&mut self, name: &str, binding: Binding) {
+        if let Some(slot) = self.get_mut(name) {
+            *slot = binding;
+            return;
+        }
+        self.list.push((name.into(), binding));
+        let at = self.list.len() - 1;
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name.into(), at);
+            }
+            None if self.list.len() > LINEAR => self.reindex(),
+            None => {}
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        if self.position(name).is_some() {
+            self.list.retain(|(n, _)| **n != *name);
+            self.reindex();
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.list.len() > LINEAR).then(|| {
+            self.list
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (n.clone(), i))
+                .collect()
+        });
+    }
+
+    /// The bindings in the order their names were first bound.
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, (Box<str>, Binding)> {
+        self.list.iter()
+    }
+
+    /// How many names are bound.
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether no name is bound.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// What the names count against [`Limits::max_names_memory`].
+    pub(crate) fn memory(&self) -> u64 {
+        self.list
+            .iter()
+            .map(|(n, b)| entry_bytes(n, b))
+            .fold(0u64, u64::saturating_add)
+    }
+}
+
+impl FromIterator<(Box<str>, Binding)> for Bindings {
+    fn from_iter<I: IntoIterator<Item = (Box<str>, Binding)>>(iter: I) -> Bindings {
+        let mut b = Bindings::default();
+        for (name, binding) in iter {
+            b.bind(&name, binding);
+        }
+        b
+    }
 }
 
 impl Env {
@@ -337,10 +462,7 @@ impl Env {
     }
 
     fn bind(&mut self, name: &str, binding: Binding) {
-        match self.bindings.iter_mut().find(|(n, _)| **n == *name) {
-            Some(slot) => slot.1 = binding,
-            None => self.bindings.push((name.into(), binding)),
-        }
+        self.bindings.bind(name, binding);
     }
 
     /// Unbinds `name`, variable or function; a name not bound is ignored.
@@ -350,7 +472,7 @@ impl Env {
     /// assert!(env.remove("x").get("x").is_none());
     /// ```
     pub fn remove(&mut self, name: &str) -> &mut Env {
-        self.bindings.retain(|(n, _)| **n != *name);
+        self.bindings.remove(name);
         self
     }
 
@@ -372,13 +494,10 @@ impl Env {
     /// assert_eq!(env.get("n").map(|v| v.to_string()), Some("2".into()));
     /// ```
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
-        self.bindings
-            .iter_mut()
-            .find(|(n, _)| **n == *name)
-            .and_then(|(_, b)| match b {
-                Binding::Value(v) => Some(v),
-                Binding::Function(_) => None,
-            })
+        match self.bindings.get_mut(name) {
+            Some(Binding::Value(v)) => Some(v),
+            _ => None,
+        }
     }
 
     /// Whether `name` is bound to a user function.
@@ -413,6 +532,39 @@ impl Env {
         })
     }
 
+    /// How many names are bound, variables and functions.
+    ///
+    /// ```
+    /// let mut env = calc_core::Env::new().with("a", 1);
+    /// calc_core::eval_in(&mut env, "(b := 2)").unwrap();
+    /// assert_eq!(env.len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.bindings.len()
+    }
+
+    /// Whether no name is bound.
+    pub fn is_empty(&self) -> bool {
+        self.bindings.is_empty()
+    }
+
+    /// What the names count against [`Limits::max_names_memory`]: for
+    /// each, 64 bytes, twice its text and, for an int outside the machine
+    /// word (`-2**63 <= x < 2**63`), 8 bytes per 64-bit word of its
+    /// magnitude. A server adds these up over its sessions to bound the
+    /// memory all of them hold.
+    ///
+    /// ```
+    /// let mut env = calc_core::Env::new();
+    /// calc_core::eval_in(&mut env, "(x := 1)").unwrap();
+    /// assert_eq!(env.memory(), 64 + 2);
+    /// calc_core::eval_in(&mut env, "(x := 2**640)").unwrap();
+    /// assert_eq!(env.memory(), 64 + 2 + 88);
+    /// ```
+    pub fn memory(&self) -> u64 {
+        self.bindings.memory()
+    }
+
     /// Replaces the limits evaluations in this environment run under
     /// (builder form of [`Env::set_limits`]).
     pub fn with_limits(mut self, limits: Limits) -> Env {
@@ -432,10 +584,7 @@ impl Env {
     }
 
     pub(crate) fn lookup(&self, name: &str) -> Option<&Binding> {
-        self.bindings
-            .iter()
-            .find(|(n, _)| **n == *name)
-            .map(|(_, b)| b)
+        self.bindings.get(name)
     }
 }
 

@@ -12,23 +12,61 @@
 //! points.
 
 use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
-use crate::budget::{held_bytes, Budget};
-use crate::env::Binding;
+use crate::budget::{held_bytes, linear_cost, Budget};
+use crate::env::{Binding, Bindings, ENTRY_BYTES};
 use crate::{builtins, ops, EvalError, Limits, Value};
 
 /// The caller's variables and user functions, visible to one evaluation.
-pub(crate) type Vars = [(Box<str>, Binding)];
+pub(crate) type Vars = Bindings;
+
+/// The names one evaluation assigns with assignment expressions: from the
+/// assignment on they shadow the caller's variables, the slots and the
+/// built-ins. The caller's [`Bindings`] are not touched during the walk;
+/// [`Assigned::commit`] writes the assignments into them afterwards.
+#[derive(Debug, Default)]
+pub(crate) struct Assigned {
+    /// By name index of the tree: the value last assigned (empty until
+    /// the first assignment).
+    values: Vec<Option<Value>>,
+    /// The name indices, in the order of their first assignment.
+    order: Vec<u32>,
+    /// How many of them the caller's variables do not have.
+    new_names: usize,
+    /// What the caller's names, with these assignments, count against
+    /// `Limits::max_names_memory`; computed at the first assignment.
+    memory: Option<u64>,
+}
+
+impl Assigned {
+    /// Binds the assigned names in `vars`: names it had keep their place,
+    /// new ones follow in the order they were first assigned (the order
+    /// of a Python dict).
+    pub(crate) fn commit(mut self, tree: &Tree, vars: &mut Bindings) {
+        for index in self.order {
+            let value = self.values.get_mut(index as usize).and_then(Option::take);
+            if let (Some(value), Some(name)) = (value, tree.names.get(index as usize)) {
+                vars.bind(name, Binding::Value(value));
+            }
+        }
+    }
+}
 
 /// Evaluates `tree` with the caller's variables `vars` under `limits`.
 pub(crate) fn eval(tree: &Tree, vars: &Vars, limits: &Limits) -> Result<Value, EvalError> {
-    let mut walker = Walker {
-        tree,
-        vars,
-        slot_of: &[],
-        slots: &[],
-        budget: Budget::new(limits),
-    };
-    walker.node(tree.root)
+    Walker::new(tree, vars, limits).node(tree.root)
+}
+
+/// [`eval`], also returning the work units charged and the names the
+/// evaluation assigned, for the caller to [`commit`](Assigned::commit)
+/// or drop.
+pub(crate) fn eval_assigning(
+    tree: &Tree,
+    vars: &Vars,
+    limits: &Limits,
+) -> (Result<Value, EvalError>, u64, Assigned) {
+    let mut walker = Walker::new(tree, vars, limits);
+    let result = walker.node(tree.root);
+    (result, walker.budget.used(), walker.assigned)
 }
 
 /// [`eval`] with some names bound to slots: name `i` of the tree
@@ -41,13 +79,9 @@ pub(crate) fn eval_slots(
     slots: &[Value],
     limits: &Limits,
 ) -> Result<Value, EvalError> {
-    let mut walker = Walker {
-        tree,
-        vars,
-        slot_of,
-        slots,
-        budget: Budget::new(limits),
-    };
+    let mut walker = Walker::new(tree, vars, limits);
+    walker.slot_of = slot_of;
+    walker.slots = slots;
     walker.node(tree.root)
 }
 
@@ -59,13 +93,7 @@ pub(crate) fn eval_node_metered(
     vars: &Vars,
     limits: &Limits,
 ) -> (Result<Value, EvalError>, u64) {
-    let mut walker = Walker {
-        tree,
-        vars,
-        slot_of: &[],
-        slots: &[],
-        budget: Budget::new(limits),
-    };
+    let mut walker = Walker::new(tree, vars, limits);
     let result = walker.node(id);
     (result, walker.budget.used())
 }
@@ -77,13 +105,7 @@ pub(crate) fn eval_metered(
     vars: &Vars,
     limits: &Limits,
 ) -> (Result<Value, EvalError>, u64) {
-    let mut walker = Walker {
-        tree,
-        vars,
-        slot_of: &[],
-        slots: &[],
-        budget: Budget::new(limits),
-    };
+    let mut walker = Walker::new(tree, vars, limits);
     let result = walker.node(tree.root);
     (result, walker.budget.used())
 }
@@ -92,13 +114,8 @@ pub(crate) fn eval_metered(
 /// value's own, when every operand was taken as it was used).
 #[cfg(test)]
 pub(crate) fn eval_held(tree: &Tree, limits: &Limits) -> (Result<Value, EvalError>, u64) {
-    let mut walker = Walker {
-        tree,
-        vars: &[],
-        slot_of: &[],
-        slots: &[],
-        budget: Budget::new(limits),
-    };
+    let vars = Vars::default();
+    let mut walker = Walker::new(tree, &vars, limits);
     let result = walker.node(tree.root);
     (result, walker.budget.held())
 }
@@ -111,6 +128,21 @@ struct Walker<'t, 'l> {
     /// The slots' values.
     slots: &'t [Value],
     budget: Budget<'l>,
+    /// What the evaluation has assigned so far.
+    assigned: Assigned,
+}
+
+impl<'t, 'l> Walker<'t, 'l> {
+    fn new(tree: &'t Tree, vars: &'t Vars, limits: &'l Limits) -> Walker<'t, 'l> {
+        Walker {
+            tree,
+            vars,
+            slot_of: &[],
+            slots: &[],
+            budget: Budget::new(limits),
+            assigned: Assigned::default(),
+        }
+    }
 }
 
 impl<'t> Walker<'t, '_> {
@@ -158,8 +190,75 @@ impl<'t> Walker<'t, '_> {
             Node::Bool(op, items) => self.boolean(*op, *items),
             Node::IfElse { body, test, orelse } => self.if_else(*body, *test, *orelse),
             Node::Call(func, items) => self.call(*func, *items),
+            Node::Assign(index, value) => self.assign(*index, *value),
             Node::Item(..) => Err(internal()),
         }
+    }
+
+    /// `(name := value)`: evaluates `value`, then binds it to name
+    /// `index` for the rest of the evaluation, within
+    /// `Limits::max_names` and `Limits::max_names_memory` (counting the
+    /// caller's names and the ones assigned so far).
+    fn assign(&mut self, index: u32, value: NodeId) -> Result<Value, EvalError> {
+        let v = self.node(value)?;
+        let i = index as usize;
+        let name = self.tree.names.get(i).ok_or_else(internal)?;
+        let limits = self.budget.limits;
+        if self.assigned.values.len() < self.tree.names.len() {
+            self.assigned.values.resize(self.tree.names.len(), None);
+        }
+        let before = self.vars.get(name);
+        let earlier = self.assigned.values.get(i).ok_or_else(internal)?;
+        let first = earlier.is_none();
+        let fresh = first && before.is_none();
+        let old = match (earlier, before) {
+            (Some(old), _) => entry(name, old),
+            (None, Some(b)) => crate::env::entry_bytes(name, b),
+            (None, None) => 0,
+        };
+        if fresh && self.vars.len().saturating_add(self.assigned.new_names) >= limits.max_names {
+            return Err(EvalError::limit(format!(
+                "assignment would bind more than {} names",
+                limits.max_names
+            )));
+        }
+        let vars = self.vars;
+        let memory = *self.assigned.memory.get_or_insert_with(|| vars.memory());
+        let new = entry(name, &v);
+        let total = memory.saturating_sub(old).saturating_add(new);
+        if new > old && total > limits.max_names_memory {
+            return Err(EvalError::limit(format!(
+                "assignment would make the names hold more than {} bytes",
+                limits.max_names_memory
+            )));
+        }
+        self.copy_cost(&v)?;
+        self.assigned.memory = Some(total);
+        if first {
+            self.assigned.order.push(index);
+        }
+        if fresh {
+            self.assigned.new_names += 1;
+        }
+        if let Some(slot) = self.assigned.values.get_mut(i) {
+            *slot = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    /// Charges the copy of a stored value (a name's) that an int outside
+    /// the machine word costs: a name read many times copies it each time.
+    fn copy_cost(&mut self, v: &Value) -> Result<(), EvalError> {
+        match v {
+            Value::Int(i @ crate::Int::Big(_)) => self.budget.charge(linear_cost(i.bit_length())),
+            _ => Ok(()),
+        }
+    }
+
+    /// The value name `index` was assigned in this evaluation, if any.
+    #[inline]
+    fn assigned(&self, index: u32) -> Option<&Value> {
+        self.assigned.values.get(index as usize)?.as_ref()
     }
 
     /// `v`, a value just made, counted as held until an operation takes
@@ -271,7 +370,7 @@ impl<'t> Walker<'t, '_> {
     /// checked, as in CPython (`1(1/0)` is a ZeroDivisionError).
     fn call(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
         if let Node::Name(index) = self.tree.node(func)? {
-            if self.slot(*index).is_some() {
+            if self.slot(*index).is_some() || self.assigned(*index).is_some() {
                 return self.call_value(func, items);
             }
             let name = self.tree.names.get(*index as usize).ok_or_else(internal)?;
@@ -337,7 +436,7 @@ impl<'t> Walker<'t, '_> {
 
     /// What the caller bound `name` to, if anything.
     fn binding(&self, name: &str) -> Option<&'t Binding> {
-        self.vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b)
+        self.vars.get(name)
     }
 
     fn item(&self, id: usize) -> Result<(Link, NodeId), EvalError> {
@@ -349,17 +448,25 @@ impl<'t> Walker<'t, '_> {
 
     /// A caller's variable, else a name of the namespace: variables shadow
     /// the built-in names.
-    fn name(&self, index: u32) -> Result<Value, EvalError> {
+    fn name(&mut self, index: u32) -> Result<Value, EvalError> {
+        if let Some(v) = self.assigned(index) {
+            let v = v.clone();
+            self.copy_cost(&v)?;
+            return Ok(v);
+        }
         if let Some(v) = self.slot(index) {
             return Ok(v.clone());
         }
         let name = self.tree.names.get(index as usize).ok_or_else(internal)?;
         match self.binding(name) {
-            Some(Binding::Value(v)) => return Ok(v.clone()),
+            Some(Binding::Value(v)) => {
+                self.copy_cost(v)?;
+                return Ok(v.clone());
+            }
             Some(Binding::Function(_)) => return Err(function_as_value(name)),
             None => {}
         }
-        builtins::lookup(name).ok_or_else(|| EvalError::unbound(name))
+        namespace_name(name).ok_or_else(|| EvalError::unbound(name))
     }
 }
 
@@ -368,7 +475,25 @@ impl<'t> Walker<'t, '_> {
 /// a user function used other than as a callee or called with a number of
 /// arguments it does not take.
 pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
-    let binding = |name: &str| vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b);
+    let binding = |name: &str| vars.get(name);
+    // A name an assignment expression binds counts as bound wherever it
+    // is used. The names assignment expressions bind, by index, are
+    // found at the first name bound neither by `vars` nor as a built-in.
+    let mut assigned: Option<Vec<bool>> = None;
+    let mut is_assigned = |index: usize| {
+        let a = assigned.get_or_insert_with(|| {
+            let mut a = vec![false; tree.names.len()];
+            for node in &tree.nodes {
+                if let Node::Assign(i, _) = node {
+                    if let Some(slot) = a.get_mut(*i as usize) {
+                        *slot = true;
+                    }
+                }
+            }
+            a
+        });
+        a.get(index).copied().unwrap_or(false)
+    };
     let located = |e: EvalError, id: NodeId| match tree.span(id) {
         Some((start, end)) => e.at_span(start, end),
         None => e,
@@ -376,7 +501,8 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
     let name_of = |index: u32| tree.names.get(index as usize).ok_or_else(internal);
     // The first unbound name, at its first use.
     for (index, name) in tree.names.iter().enumerate() {
-        if binding(name).is_none() && builtins::lookup(name).is_none() {
+        let bound = binding(name).is_some() || namespace_name(name).is_some() || is_assigned(index);
+        if !bound {
             let first_use = tree
                 .nodes
                 .iter()
@@ -425,6 +551,23 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
 /// The `TypeError` for a user function's name used as a value.
 fn function_as_value(name: &str) -> EvalError {
     EvalError::type_error(format!("'{name}' is a function and can only be called"))
+}
+
+/// A name of the namespace every evaluation starts with: the built-ins,
+/// and `True` and `False`, which NS binds too and which source text can
+/// name only through a spelling that NFKC turns into them (`Ｔｒｕｅ`).
+fn namespace_name(name: &str) -> Option<Value> {
+    match name {
+        "True" => Some(Value::Bool(true)),
+        "False" => Some(Value::Bool(false)),
+        _ => builtins::lookup(name),
+    }
+}
+
+/// What `name` bound to `v` counts against `Limits::max_names_memory`
+/// (as [`entry_bytes`](crate::env::entry_bytes)).
+fn entry(name: &str, v: &Value) -> u64 {
+    ENTRY_BYTES + 2 * name.len() as u64 + held_bytes(v)
 }
 
 /// A malformed tree: a bug in calc-core, reported rather than panicking.

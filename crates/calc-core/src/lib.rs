@@ -25,6 +25,12 @@
 //! let err = calc_core::eval("1 // 0").unwrap_err();
 //! assert_eq!(err.to_string(), "ZeroDivisionError: integer division or modulo by zero");
 //!
+//! // A namespace that evaluations write into: Python's assignment
+//! // expressions bind names that later evaluations see.
+//! let mut env = calc_core::Env::new();
+//! calc_core::eval_in(&mut env, "(x := 2**64)").unwrap();
+//! assert_eq!(calc_core::eval_in(&mut env, "x * 2").unwrap().to_string(), "36893488147419103232");
+//!
 //! // A server's path: evaluate and append the repr in one call, under
 //! // limits (CPython's 4300-digit cap on int output included).
 //! let mut answer = String::new();
@@ -106,7 +112,7 @@ pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
 /// The general path alone: tokenizer, tree, walker.
 fn eval_general(source: &str, limits: &Limits) -> Result<Value, EvalError> {
     parse::with_tree(source, limits, |tree| {
-        eval::eval(tree, &[], limits).map_err(EvalError::without_span)
+        eval::eval(tree, &env::NO_BINDINGS, limits).map_err(EvalError::without_span)
     })
 }
 
@@ -181,7 +187,7 @@ pub fn eval_repr_metered(
         }
     }
     let result = parse::with_tree(source, limits, |tree| {
-        let (result, units) = eval::eval_metered(tree, &[], limits);
+        let (result, units) = eval::eval_metered(tree, &env::NO_BINDINGS, limits);
         used = used.saturating_add(units);
         result.map_err(EvalError::without_span)
     });
@@ -226,8 +232,124 @@ pub fn eval_metered(source: &str, limits: &Limits) -> (Result<Value, EvalError>,
     }
     let mut used = 0;
     let result = parse::with_tree(source, limits, |tree| {
-        let (result, units) = eval::eval_metered(tree, &[], limits);
+        let (result, units) = eval::eval_metered(tree, &env::NO_BINDINGS, limits);
         used = units;
+        result.map_err(EvalError::without_span)
+    });
+    (result, used)
+}
+
+/// Evaluates `source` in `env`, under `env`'s limits, writing the names
+/// its assignment expressions bind (`(x := 1)`) into `env`: CPython's
+/// `eval(source, namespace)` with `env` as the namespace.
+///
+/// A name is looked up among `env`'s names, then among the built-ins
+/// (which a name of `env` shadows: `(abs := 5)` makes `abs` 5 in `env`);
+/// from an assignment on, the name has the assigned value. When the
+/// evaluation fails, the assignments made before the error stay, as in
+/// CPython (`(x := 1) + 1/0` binds `x`), except after a `LimitError`:
+/// then `env` keeps exactly the names it had. The assignments of one
+/// evaluation may not take `env` past [`Limits::max_names`] names or
+/// [`Limits::max_names_memory`] bytes ([`Env::memory`]).
+///
+/// ```
+/// use calc_core::{eval_in, Env, Limits};
+/// let mut env = Env::new();
+/// assert_eq!(eval_in(&mut env, "(n := 10) * 2").unwrap().to_string(), "20");
+/// assert_eq!(eval_in(&mut env, "n + 1").unwrap().to_string(), "11");
+///
+/// // An ordinary error keeps what was assigned before it, as in CPython.
+/// let err = eval_in(&mut env, "(m := 1) + 1/0").unwrap_err();
+/// assert_eq!(err.class(), "ZeroDivisionError");
+/// assert_eq!(env.get("m").map(|v| v.to_string()), Some("1".into()));
+///
+/// // A limit undoes every assignment of the evaluation.
+/// env.set_limits(Limits { max_names: 2, ..Limits::default() });
+/// let err = eval_in(&mut env, "(n := 0) + (k := 1)").unwrap_err();
+/// assert_eq!(err.to_string(), "LimitError: assignment would bind more than 2 names");
+/// assert_eq!(env.get("n").map(|v| v.to_string()), Some("10".into()));
+/// assert!(env.get("k").is_none());
+/// ```
+pub fn eval_in(env: &mut Env, source: &str) -> Result<Value, EvalError> {
+    let limits = env.limits().clone();
+    if source.len() <= limits.max_source_len {
+        if let Some(value) = fast::eval(source, &limits) {
+            return Ok(value);
+        }
+        // The one-pass path knows the built-in names only, so it answers
+        // for a namespace without names of its own; it leaves an
+        // assignment expression to the general path.
+        if env.bindings.is_empty() {
+            if let Some(result) = direct::eval(source, &limits) {
+                return result;
+            }
+        }
+    }
+    eval_general_in(&mut env.bindings, source, &limits).0
+}
+
+/// [`eval_repr_metered`] in `env`, writing the names that assignment
+/// expressions bind into it as [`eval_in`] does (`limits` instead of
+/// `env`'s own): what a server does with the request of a session that
+/// keeps its names between requests. When the request fails with a
+/// `LimitError` (a work budget run out included), `env` keeps the names
+/// it had, so the request can be evaluated again under larger limits as
+/// if for the first time.
+///
+/// ```
+/// use calc_core::{eval_repr_metered_in, Env, Limits};
+/// let (mut env, limits, mut out) = (Env::new(), Limits::default(), String::new());
+/// let (result, _) = eval_repr_metered_in(&mut env, "(x := 3**5)", &limits, &mut out);
+/// assert!(result.is_ok());
+/// out.push(' ');
+/// let (result, _) = eval_repr_metered_in(&mut env, "x + 1", &limits, &mut out);
+/// assert!(result.is_ok());
+/// assert_eq!(out, "243 244");
+///
+/// let slice = Limits { work_budget: 1_000, ..Limits::default() };
+/// let (result, _) = eval_repr_metered_in(&mut env, "(y := 3**100000 % 7)", &slice, &mut out);
+/// assert!(result.unwrap_err().exceeded_work_budget());
+/// assert!(env.get("y").is_none());
+/// ```
+pub fn eval_repr_metered_in(
+    env: &mut Env,
+    source: &str,
+    limits: &Limits,
+    out: &mut String,
+) -> (Result<(), EvalError>, u64) {
+    let mut used = 0;
+    if source.len() <= limits.max_source_len {
+        if let Some(value) = fast::eval(source, limits) {
+            return (value.write_repr(out, limits), used);
+        }
+        if env.bindings.is_empty() {
+            if let Some(result) = direct::eval_repr_metered(source, limits, out, &mut used) {
+                return (result, used);
+            }
+        }
+    }
+    let (result, units) = eval_general_in(&mut env.bindings, source, limits);
+    (
+        result.and_then(|v| v.write_repr(out, limits)),
+        used.saturating_add(units),
+    )
+}
+
+/// The general path in a namespace: tokenizer, tree, walker, and then
+/// the assignments written into `bindings` unless a limit stopped the
+/// evaluation. Returns the work units charged too.
+fn eval_general_in(
+    bindings: &mut env::Bindings,
+    source: &str,
+    limits: &Limits,
+) -> (Result<Value, EvalError>, u64) {
+    let mut used = 0;
+    let result = parse::with_tree(source, limits, |tree| {
+        let (result, units, assigned) = eval::eval_assigning(tree, bindings, limits);
+        used = units;
+        if !matches!(&result, Err(e) if e.kind() == ErrorKind::Limit) {
+            assigned.commit(tree, bindings);
+        }
         result.map_err(EvalError::without_span)
     });
     (result, used)
@@ -300,8 +422,37 @@ impl Expr {
     /// let err = e.eval(&Env::new()).unwrap_err();
     /// assert_eq!(err.to_string(), "NameError: name 'r' is not defined");
     /// ```
+    ///
+    /// Names that assignment expressions bind (`(x := 1) + x`) are seen by
+    /// the rest of this evaluation only; [`eval_mut`](Self::eval_mut)
+    /// writes them into the `Env`.
     pub fn eval(&self, env: &Env) -> Result<Value, EvalError> {
         eval::eval(&self.tree, &env.bindings, env.limits())
+    }
+
+    /// Evaluates the expression as [`eval`](Self::eval) does, writing the
+    /// names its assignment expressions bind into `env`, as
+    /// [`eval_in`] does: after an error they stay as
+    /// CPython leaves them, after a `LimitError` `env` keeps exactly the
+    /// names it had.
+    ///
+    /// ```
+    /// use calc_core::{Env, Expr};
+    /// let step = Expr::parse("(total := total + x)").unwrap();
+    /// let mut env = Env::new().with("total", 0);
+    /// for x in 1..=4 {
+    ///     env.set("x", x);
+    ///     step.eval_mut(&mut env).unwrap();
+    /// }
+    /// assert_eq!(env.get("total").map(|v| v.to_string()), Some("10".into()));
+    /// ```
+    pub fn eval_mut(&self, env: &mut Env) -> Result<Value, EvalError> {
+        let limits = env.limits().clone();
+        let (result, _, assigned) = eval::eval_assigning(&self.tree, &env.bindings, &limits);
+        if !matches!(&result, Err(e) if e.kind() == ErrorKind::Limit) {
+            assigned.commit(&self.tree, &mut env.bindings);
+        }
+        result
     }
 
     /// The names the expression refers to, each once, in the order they

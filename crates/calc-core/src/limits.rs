@@ -62,6 +62,24 @@ pub struct Limits {
     /// computing (a few ints of at most `max_int_bits`), plus what the
     /// input's length bounds (the parse tree, ints that fit a word).
     pub max_memory: u64,
+    /// Maximum number of names an [`Env`](crate::Env) may hold once an
+    /// evaluation that writes into it ([`eval_in`](crate::eval_in),
+    /// [`Expr::eval_mut`](crate::Expr::eval_mut)) has bound new names with
+    /// assignment expressions (`(x := 1)`); counted while the evaluation
+    /// runs. Binding a name the `Env` already has never counts against
+    /// it. An assignment past the bound is a `LimitError`, and the `Env`
+    /// keeps the names it had before that evaluation, none of its
+    /// assignments (docs/grammar.md, "Assignment expressions").
+    pub max_names: usize,
+    /// Maximum bytes the names of an [`Env`](crate::Env) may hold once an
+    /// evaluation has assigned to it: for each name 64 bytes, twice its
+    /// text, and its value's ints as [`max_memory`](Self::max_memory)
+    /// counts them ([`Env::memory`](crate::Env::memory)). An assignment
+    /// that grows the total past the bound is a `LimitError`, with the
+    /// same rollback as [`max_names`](Self::max_names). The default,
+    /// 4 MiB, holds 32 ints of the largest size, or 1,000 names of small
+    /// values many times over.
+    pub max_names_memory: u64,
 }
 
 impl Default for Limits {
@@ -74,6 +92,8 @@ impl Default for Limits {
             max_source_len: 64 * 1024,
             max_nesting: 1000,
             max_memory: 8 << 20,
+            max_names: 1000,
+            max_names_memory: 4 << 20,
         }
     }
 }

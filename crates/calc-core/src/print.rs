@@ -27,6 +27,8 @@ fn node_prec(tree: &Tree, node: &Node) -> u8 {
         Node::Binary(op, ..) => binary_prec(*op),
         Node::Chain(_, items) => chain_prec(tree, *items),
         Node::Unary(..) => prec::UNARY,
+        // Printed in parentheses always, where Python requires them.
+        Node::Assign(..) => prec::PRIMARY,
         Node::Const(_) | Node::Name(_) | Node::Call(..) | Node::Item(..) => prec::PRIMARY,
     }
 }
@@ -131,6 +133,12 @@ impl Printer<'_, '_, '_> {
                 self.f.write_char(')')?;
             }
             Node::Item(_, x) => self.node(*x, min)?,
+            Node::Assign(i, value) => {
+                let name = self.tree.names.get(*i as usize).ok_or(fmt::Error)?;
+                write!(self.f, "({name} := ")?;
+                self.node(*value, prec::IF_ELSE)?;
+                self.f.write_char(')')?;
+            }
         }
         if parens {
             self.f.write_char(')')?;

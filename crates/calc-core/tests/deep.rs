@@ -267,6 +267,24 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             format!("f(x for x in y {})", "if 1 ".repeat((MAX - 20) / 5)),
             Error(Syntax),
         ),
+        (
+            "nested assignments 200",
+            nest("(a := ", "1", ")", Some(199)),
+            Repr("1"),
+        ),
+        (
+            "assignments of distinct names 64K",
+            (0..MAX / 16)
+                .map(|i| format!("(n{i} := {i})"))
+                .collect::<Vec<_>>()
+                .join("+"),
+            Error(Limit),
+        ),
+        (
+            "assignments of one name 64K",
+            format!("(a := 1){}", "+(a := a)".repeat((MAX - 8) / 9)),
+            Repr(""),
+        ),
     ]
 }
 

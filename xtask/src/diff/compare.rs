@@ -58,6 +58,59 @@ pub fn parsed_answer(text: &str, limits: &Limits) -> CoreAnswer {
     }
 }
 
+/// calc-core's answer for a session case (`Mode::Session`): the requests
+/// evaluated one after the other in one `Env`, as calc-server evaluates a
+/// session's requests (`eval_repr_metered_in`), or with `parse_once`
+/// through `Expr::parse` and `Expr::eval_mut`; the answer in the form of
+/// the oracle's `session` (each request's repr or error class, then the
+/// names whose repr differs from the built-in's).
+pub fn session_answer(text: &str, limits: &Limits, parse_once: bool) -> CoreAnswer {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut env = calc_core::Env::new().with_limits(limits.clone());
+        let mut steps = Vec::new();
+        for request in text.split(super::gen::SESSION_SEP) {
+            let mut out = String::new();
+            let result = if parse_once {
+                calc_core::Expr::parse_with(request, limits)
+                    .and_then(|e| e.eval_mut(&mut env))
+                    .and_then(|v| v.repr(limits))
+                    .map(|r| out = r)
+            } else {
+                calc_core::eval_repr_metered_in(&mut env, request, limits, &mut out).0
+            };
+            steps.push(match result {
+                Ok(()) => format!("OK {}", oneline(&out)),
+                Err(e) => format!("ERR {}", e.class()),
+            });
+        }
+        let mut names: Vec<(&str, String)> = env
+            .iter()
+            .map(|(name, v)| {
+                let shown = v.repr(limits).unwrap_or_else(|_| "!ValueError".into());
+                (name, oneline(&shown))
+            })
+            .filter(|(name, shown)| {
+                let builtin = calc_core::eval(name)
+                    .ok()
+                    .filter(|_| calc_core::is_builtin(name));
+                builtin.is_none_or(|b| b.to_string() != *shown)
+            })
+            .collect();
+        names.sort();
+        let names: Vec<String> = names.iter().map(|(n, s)| format!("{n}={s}")).collect();
+        format!("{} || {}", steps.join(" | "), names.join(" "))
+    }));
+    match result {
+        Ok(answer) => CoreAnswer::Ok(answer),
+        Err(payload) => CoreAnswer::Panic(panic_message(payload.as_ref())),
+    }
+}
+
+/// `text` on one line, as the oracle shows a repr.
+fn oneline(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()

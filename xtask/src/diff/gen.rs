@@ -52,15 +52,36 @@ pub const FOCUS: &[&str] = &[
     "literal-fuzz",
     "tokenizer",
     "math-delicate",
+    "session",
 ];
+
+/// Separates the requests of a session case (`Mode::Session`): a
+/// character no generated request contains.
+pub const SESSION_SEP: char = '\x1e';
+
+/// One case in this many (outside `--focus`) is a session: requests
+/// evaluated one after the other in one namespace. Decided by a stream
+/// of its own, so the other cases of a seed stay what they were.
+const SESSION_ONE_IN: u64 = 12;
 
 /// Generates case `index` of the run seeded with `seed`, from every
 /// generator or (with `focus`) only from the one named `FOCUS[focus]`.
 pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
+    let session = match focus {
+        Some(f) => FOCUS.get(f) == Some(&"session"),
+        None => Rng::for_case(seed ^ 0x5e55_1011, index).chance(1, SESSION_ONE_IN),
+    };
     let mut g = Gen {
         r: Rng::for_case(seed, index),
         int_mode: false,
+        names: Vec::new(),
     };
+    if session {
+        return Case {
+            text: g.session(),
+            mode: Mode::Session,
+        };
+    }
     let kind = match focus {
         None => g.r.weighted(&[52, 38, 10]),
         Some(0) => 0,
@@ -140,6 +161,10 @@ struct Gen {
     /// Draw atoms from ints and bools only: keeps the bitwise and shift
     /// operators (and integer arithmetic) away from a TypeError.
     int_mode: bool,
+    /// In a session case: the names its requests have assigned so far,
+    /// with the largest `lg` of the values assigned to each, drawn as
+    /// atoms too.
+    names: Vec<(&'static str, f64)>,
 }
 
 /// Ints whose neighbourhoods are where implementations differ.
@@ -637,6 +662,18 @@ impl Gen {
     }
 
     fn atom(&mut self) -> E {
+        // Not among the int-only atoms: a name may hold anything.
+        if !self.names.is_empty() && !self.int_mode && self.r.chance(1, 3) {
+            let &(name, lg) = self.r.pick(&self.names);
+            // `ｎ` (fullwidth) is `n` once NFKC-normalized, as Python
+            // reads names.
+            let name = if name == "n" && self.r.chance(1, 4) {
+                "\u{ff4e}"
+            } else {
+                name
+            };
+            return E::new(name, ATOM, lg);
+        }
         if self.int_mode {
             return match self.r.weighted(&[80, 8, 12]) {
                 0 => self.int_lit(),
@@ -683,6 +720,151 @@ impl Gen {
             E::new(format!("-{}", v.unsigned_abs()), UNARY, lg)
         } else {
             E::new(v.to_string(), ATOM, lg)
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // Sessions: requests in one namespace
+
+    /// 2 to 7 requests for one namespace, joined by [`SESSION_SEP`]:
+    /// assignment expressions (some shadowing built-ins) among reads of
+    /// what earlier requests bound, failures after an assignment, and
+    /// misplaced `:=`.
+    fn session(&mut self) -> String {
+        let steps = self.r.range(2, 7);
+        let mut out = Vec::new();
+        for _ in 0..steps {
+            let step = self.session_step();
+            out.push(step);
+        }
+        out.join(&SESSION_SEP.to_string())
+    }
+
+    /// A name to assign: mostly ones NS does not have, sometimes a
+    /// built-in's.
+    fn target(&mut self) -> &'static str {
+        const FRESH: &[&str] = &["a", "b", "n", "x", "total", "y2", "_t", "\u{e9}t\u{e9}"];
+        const BUILTIN: &[&str] = &["pi", "e", "abs", "sqrt", "max", "inf", "round"];
+        let pool = if self.r.chance(1, 5) { BUILTIN } else { FRESH };
+        let &name = self.r.pick(pool);
+        name
+    }
+
+    /// Notes that `name` may hold a value of `lg`.
+    fn note(&mut self, name: &'static str, lg: f64) {
+        match self.names.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 = entry.1.max(lg),
+            None => self.names.push((name, lg)),
+        }
+    }
+
+    /// `(name := value)`.
+    fn assign(&mut self, d: u32) -> E {
+        let name = self.target();
+        let value = if self.r.chance(1, 8) {
+            // Not the types (`int`, `float`, `complex`): `int | float` is a
+            // union type in CPython, outside the language.
+            let f = match *self.r.pick(FUNCTIONS) {
+                "int" | "float" | "complex" => "round",
+                f => f,
+            };
+            E::new(f, ATOM, 0.0)
+        } else {
+            self.expr(d)
+        };
+        self.note(name, value.lg);
+        let (a, b) = (self.ws(), self.ws());
+        E::new(format!("({name}{a}:={b}{})", value.t), ATOM, value.lg)
+    }
+
+    fn session_step(&mut self) -> String {
+        let d = self.r.weighted(&[25, 45, 20, 10]) as u32;
+        match self.r.weighted(&[30, 25, 8, 8, 8, 6, 6, 5, 4]) {
+            // An assignment, alone or inside an expression.
+            0 => self.assign(d).t,
+            1 => {
+                let e = self.expr(d);
+                self.frame(e.t)
+            }
+            2 => {
+                let a = self.assign(d);
+                let b = self.expr(d);
+                let op = *self
+                    .r
+                    .pick(&["+", "*", "-", "<", "==", "and", "or", "if 1 else"]);
+                let b = self.sub(&b, OR);
+                format!("{} {op} {b}", a.t)
+            }
+            // An assignment as a call's argument.
+            3 => {
+                let a = self.assign(d);
+                let f = *self
+                    .r
+                    .pick(&["abs", "float", "int", "round", "max", "sqrt"]);
+                let more = if self.r.chance(1, 3) {
+                    format!(", {}", self.expr(0).t)
+                } else {
+                    String::new()
+                };
+                let inner = a.t.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
+                format!("{f}({}{more})", inner.unwrap_or(&a.t))
+            }
+            // A failure after an assignment: the name stays bound.
+            4 => {
+                let a = self.assign(d);
+                let fail =
+                    *self
+                        .r
+                        .pick(&["1/0", "undefined_name", "sqrt(-1)", "1(2)", "10**400 * 1.0"]);
+                format!("{} + {fail}", a.t)
+            }
+            // Nested and self-updating assignments.
+            5 => {
+                let inner = self.assign(d);
+                let outer = self.target();
+                self.note(outer, inner.lg + 1.0);
+                format!("({outer} := {} + 1)", inner.t)
+            }
+            6 => {
+                let name = if self.names.is_empty() {
+                    self.target()
+                } else {
+                    self.r.pick(&self.names).0
+                };
+                let step = self.small_int(-3, 9);
+                let op = *self.r.pick(&["+", "*", "-", "//", "%"]);
+                let lg = self
+                    .names
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map_or(0.0, |e| e.1);
+                self.note(name, lg + 4.0);
+                format!("({name} := {name} {op} {})", step.t)
+            }
+            // Conditional assignments: only the evaluated ones bind.
+            7 => {
+                let a = self.assign(d);
+                let b = self.assign(d);
+                let c = self.expr(0);
+                let c = self.sub(&c, NOT);
+                match self.r.below(3) {
+                    0 => format!("{} if {c} else {}", a.t, b.t),
+                    1 => format!("{c} and {}", a.t),
+                    _ => format!("{c} or {}", a.t),
+                }
+            }
+            // `:=` where Python does not allow it.
+            _ => {
+                let name = self.target();
+                let v = self.expr(0);
+                match self.r.below(5) {
+                    0 => format!("{name} := {}", v.t),
+                    1 => format!("({} := {name})", v.t),
+                    2 => format!("(({name}) := {})", v.t),
+                    3 => format!("({name} := {} := 1)", v.t),
+                    _ => format!("abs({} := 2)", v.t),
+                }
+            }
         }
     }
 
@@ -2377,13 +2559,36 @@ mod tests {
 
     #[test]
     fn every_focus_generates() {
-        assert_eq!(FOCUS.len() as u64, TEMPLATES + 2);
+        // grammar, mutant, the templates, session.
+        assert_eq!(FOCUS.len() as u64, TEMPLATES + 3);
         for (f, name) in FOCUS.iter().enumerate() {
             for i in 0..50 {
                 let c = case_focused(3, i, Some(f));
                 assert!(!c.text.trim().is_empty(), "{name} case {i}");
+                assert_eq!(c.mode == Mode::Session, *name == "session", "{name}");
             }
         }
+    }
+
+    #[test]
+    fn sessions_are_a_share_of_every_run_and_read_what_they_assign() {
+        let cases: Vec<Case> = (0..1200).map(|i| case_focused(1, i, None)).collect();
+        let sessions: Vec<&Case> = cases.iter().filter(|c| c.mode == Mode::Session).collect();
+        // One in 12, give or take the draw.
+        assert!((60..140).contains(&sessions.len()), "{}", sessions.len());
+        for c in &sessions {
+            let steps = c.text.split(SESSION_SEP).count();
+            assert!((2..=7).contains(&steps), "{}", c.text);
+        }
+        // Some request reads a name an earlier request of its session
+        // assigned.
+        let reads = sessions.iter().any(|c| {
+            let steps: Vec<&str> = c.text.split(SESSION_SEP).collect();
+            steps.iter().enumerate().any(|(i, s)| {
+                i > 0 && steps[..i].iter().any(|p| p.contains("(x :=")) && s.contains('x')
+            })
+        });
+        assert!(reads);
     }
 
     #[test]
@@ -2391,6 +2596,7 @@ mod tests {
         let mut g = Gen {
             r: Rng::for_case(5, 5),
             int_mode: false,
+            names: Vec::new(),
         };
         for _ in 0..2000 {
             if let Some(t) = g.mutate("6 ** 2**-1074") {
@@ -2445,6 +2651,7 @@ mod tests {
         let mut g = Gen {
             r: Rng::for_case(0, 0),
             int_mode: false,
+            names: Vec::new(),
         };
         let e = E::new("1 if 2 else 3", IFEXP, 1.0);
         let s = g.sub(&e, OR);

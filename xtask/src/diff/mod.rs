@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use argh::FromArgs;
 
 use compare::{
-    core_answer, parsed_answer, show_core, show_py, verdict, Category, CoreAnswer, Verdict,
+    core_answer, parsed_answer, session_answer, show_core, show_py, verdict, Category, CoreAnswer,
+    Verdict,
 };
 use oracle::{Mode, Oracle, PyAnswer};
 
@@ -306,8 +307,9 @@ pub fn run(args: &Args) -> Result<Outcome, String> {
             let tag = match case.mode {
                 Mode::Eval => "",
                 Mode::Checked => "(mutant) ",
+                Mode::Session => "(session) ",
             };
-            println!("{tag}{}", case.text);
+            println!("{tag}{}", show_text(&case.text));
         }
         return Ok(Outcome {
             cases: 0,
@@ -468,7 +470,7 @@ fn worker(
         let requests: Vec<(Mode, &str)> = cases
             .iter()
             .map(|c| {
-                let mode = if o.check_subset {
+                let mode = if o.check_subset && c.mode != Mode::Session {
                     Mode::Checked
                 } else {
                     c.mode
@@ -489,8 +491,15 @@ fn worker(
                     }
                     slot.case_since.store(progress.now_ms(), Ordering::Relaxed);
                     slot.case.store(index, Ordering::Relaxed);
-                    let (answer, took) = core_answer(&c.text, &limits);
-                    let parsed = parsed_answer(&c.text, &limits);
+                    let (answer, took, parsed) = if c.mode == Mode::Session {
+                        let start = std::time::Instant::now();
+                        let answer = session_answer(&c.text, &limits, false);
+                        let took = start.elapsed();
+                        (answer, took, session_answer(&c.text, &limits, true))
+                    } else {
+                        let (answer, took) = core_answer(&c.text, &limits);
+                        (answer, took, parsed_answer(&c.text, &limits))
+                    };
                     slot.case.store(IDLE, Ordering::Relaxed);
                     (answer, took, parsed)
                 })
@@ -538,7 +547,10 @@ fn record(
     };
     *stats.py_classes.entry(class).or_default() += 1;
     stats.core_time += took;
-    if stats.slowest.len() < SLOW_KEPT || stats.slowest.iter().any(|(t, _)| took > *t) {
+    let timed_alone = case.mode != Mode::Session;
+    if timed_alone
+        && (stats.slowest.len() < SLOW_KEPT || stats.slowest.iter().any(|(t, _)| took > *t))
+    {
         note_slow(&mut stats.slowest, took, case.text.clone());
     }
     let make = |category| Diff {
@@ -590,13 +602,15 @@ fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
             d.category,
             d.index
         );
-        println!("  input:     {}", d.text);
+        println!("  input:     {}", show_text(&d.text));
         println!("  CPython:   {}", show_py(&d.py));
         println!("  calc-core: {}", show_core(&d.core));
         if let Some(parsed) = &d.parsed {
             println!("  Expr::parse+eval: {}", show_core(parsed));
         }
-        if let Some(oracle) = oracle.as_mut() {
+        // The shrinker cuts one expression; a session is shown whole.
+        let oracle = oracle.as_mut().filter(|_| d.mode != Mode::Session);
+        if let Some(oracle) = oracle {
             if let Some(small) = shrink::shrink(oracle, &limits, &d.text, d.mode, &d.category)? {
                 println!("  minimal:   {}", small.text);
                 println!("    CPython:   {}", show_py(&small.py));
@@ -612,6 +626,11 @@ fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
         println!("  calc-core: {}", show_core(&d.core));
     }
     Ok(shown)
+}
+
+/// A case's text for the report: a session's requests separated by ` ⏎ `.
+fn show_text(text: &str) -> String {
+    text.replace(gen::SESSION_SEP, " \u{23ce} ")
 }
 
 fn summary(o: &Options, stats: &Stats, elapsed: Duration, shown: usize) {

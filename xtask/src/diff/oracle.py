@@ -3,6 +3,11 @@
 #   E <text>  eval(text, NS)
 #   C <text>  same, but first answer OUT if the text parses to something
 #             outside calc-core's language (tuples, strings, keywords...)
+#   Q <text>  a session: the requests in <text>, separated by \x1e, each
+#             eval(request, ns) with one ns = dict(NS) for all of them;
+#             answered "OK " and what `session` below returns
+# Every E and C request is evaluated in its own copy of NS when it could
+# assign a name (`:=`), so that no case sees another's names.
 #   S <text>  the subexpressions, for the shrinker: "SEG start:end:parent ..."
 #   F         flush stdout (ends a batch)
 # Answers: "OK <repr>", "ERR <Class> <message>", "OUT", "SLOW" (CPython took
@@ -25,7 +30,7 @@ OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.UAdd, ast.USub, ast.Invert, ast.Not, ast.And, ast.Or,
        ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
-         ast.IfExp, ast.Call, ast.Name, ast.Constant) + OPS
+         ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store) + OPS
 
 
 def in_subset(tree):
@@ -102,11 +107,46 @@ def answer(line):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+SESSION_SEP = "\x1e"
+
+
+def session(text):
+    # Per request "OK <repr>" or "ERR <Class>" (no message: as for single
+    # cases only the class must agree), joined by " | "; then " || " and
+    # the names whose repr differs from NS's (or that NS lacks), sorted,
+    # as "name=repr" joined by spaces.
+    ns = dict(NS)
+    steps = []
+    for request in text.split(SESSION_SEP):
+        try:
+            steps.append("OK " + oneline(repr(eval(request, ns))))
+        except Slow:
+            raise
+        except MemoryError:
+            return "SLOW"
+        except Exception as e:
+            steps.append("ERR " + type(e).__name__)
+    names = []
+    for name in sorted(ns):
+        if name == "__builtins__":
+            continue
+        try:
+            shown = oneline(repr(ns[name]))
+        except ValueError:
+            shown = "!ValueError"
+        if name in NS and shown == oneline(repr(NS[name])):
+            continue
+        names.append(name + "=" + shown)
+    return "OK " + " | ".join(steps) + " || " + " ".join(names)
+
+
 def answer_untimed(line):
     mode, text = line[:1], unescape(line[2:])
     try:
         if mode == "S":
             return segments(text)
+        if mode == "Q":
+            return session(text)
         if mode == "C":
             # eval() skips leading blanks of a string; compile() does not.
             tree = compile(text.lstrip(" \t"), "<expr>", "eval", ast.PyCF_ONLY_AST)
@@ -115,9 +155,9 @@ def answer_untimed(line):
             # From the text, not the tree: a name spelled in compatibility
             # characters that normalizes to `True` is a Name node, which
             # compile() refuses to take from a tree, and eval() evaluates.
-            value = eval(text, NS)
+            value = eval(text, dict(NS) if ":=" in text else NS)
         else:
-            value = eval(text, NS)
+            value = eval(text, dict(NS) if ":=" in text else NS)
         return "OK " + oneline(repr(value))
     except SyntaxError as e:
         # IndentationError is a SyntaxError: its own class is compared.

@@ -31,6 +31,11 @@ pub enum Mode {
     Eval,
     /// Check the parse tree against the language first (for mutated text).
     Checked,
+    /// Requests separated by [`SESSION_SEP`](super::gen::SESSION_SEP),
+    /// evaluated one after the other in one copy of NS: the answer lists
+    /// each request's repr or error class, then the names that differ
+    /// from NS's at the end (see `session` in oracle.py).
+    Session,
 }
 
 /// A running `python3` oracle.
@@ -87,6 +92,7 @@ impl Oracle {
                     let tag = match mode {
                         Mode::Eval => "E ",
                         Mode::Checked => "C ",
+                        Mode::Session => "Q ",
                     };
                     stdin.write_all(tag.as_bytes())?;
                     stdin.write_all(escape(text).as_bytes())?;

@@ -15,9 +15,11 @@ fn direct(src: &str) -> Option<String> {
 /// The general path's answer: `Ok(repr and type)` or `Err` of the error
 /// (class, message and column).
 fn general(src: &str, limits: &Limits) -> Result<(String, &'static str), EvalError> {
-    crate::parse::with_tree(src, limits, |t| crate::eval::eval(t, &[], limits))
-        .map_err(EvalError::without_span)
-        .map(|v| (v.to_string(), v.type_name()))
+    crate::parse::with_tree(src, limits, |t| {
+        crate::eval::eval(t, &crate::env::NO_BINDINGS, limits)
+    })
+    .map_err(EvalError::without_span)
+    .map(|v| (v.to_string(), v.type_name()))
 }
 
 /// Inputs this path answers, with python3 3.11's `repr(eval(src, NS))`,
@@ -206,8 +208,10 @@ fn agrees_with_the_general_path_on_tokenizer_corners() {
             for suffix in suffixes {
                 let src = format!("{prefix}{body}{suffix}");
                 let want = show(
-                    crate::parse::with_tree(&src, &limits, |t| crate::eval::eval(t, &[], &limits))
-                        .map_err(EvalError::without_span),
+                    crate::parse::with_tree(&src, &limits, |t| {
+                        crate::eval::eval(t, &crate::env::NO_BINDINGS, &limits)
+                    })
+                    .map_err(EvalError::without_span),
                 );
                 if let Some(got) = eval(&src, &limits) {
                     answered += 1;

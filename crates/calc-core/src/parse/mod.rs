@@ -11,8 +11,13 @@
 //! factor      := ('+' | '-' | '~')* power
 //! power       := primary ['**' factor]
 //! primary     := atom ('(' [arguments] ')')*
-//! atom        := NAME | 'True' | 'False' | NUMBER | '(' expression ')'
+//! arguments   := named (',' named)* [',']
+//! atom        := NAME | 'True' | 'False' | NUMBER | '(' named ')'
+//! named       := NAME ':=' expression | expression
 //! ```
+//!
+//! `named` is Python's `named_expression`: an assignment expression is
+//! allowed in parentheses and as a call's argument, not at the top level.
 //!
 //! docs/grammar.md describes the accepted language, its errors and limits.
 //!
@@ -151,6 +156,7 @@ fn parse_into(
         name_index: None,
         branches: std::mem::take(&mut scratch.branches),
         deferred: None,
+        attribute_end: 0,
     };
     let result = parser.file().and_then(|root| match parser.deferred {
         // Python syntax outside the language, in an otherwise valid
@@ -298,6 +304,9 @@ struct Parser<'s, 'l> {
     /// a string), and why: reported if the rest parses, so that syntax
     /// errors elsewhere get CPython's columns.
     deferred: Option<(usize, &'static str)>,
+    /// Where the last attribute access (`x.y`, parsed on) ended, for the
+    /// message of `(x.y := 1)`; 0 before any.
+    attribute_end: usize,
 }
 
 /// What the arguments of a call so far were, for CPython's errors on
@@ -404,6 +413,8 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Unsupported(MATMUL | "strings are not supported" | "'...' is not supported") => {
                 "invalid syntax"
             }
+            // `:=` is in the language, where Python allows it.
+            _ if self.at_walrus() => "invalid syntax",
             Tok::Unsupported(message) => message,
             _ => "invalid syntax",
         };
@@ -506,8 +517,143 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn starred_item(&mut self) -> PResult<Sub> {
         if self.at(Tok::Op(Op::Star)) {
             self.bump()?;
+            return self.nested_expression();
         }
-        self.nested_expression()
+        self.named_expression(false)
+    }
+
+    /// Whether the lookahead is `:=`.
+    fn at_walrus(&self) -> bool {
+        matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == ":="
+    }
+
+    /// `NAME ':=' expression | expression`, where Python's grammar has a
+    /// `named_expression` (in parentheses, a display's item) or an
+    /// assignment expression (`in_call`: a call's argument): a recursion
+    /// of the parser, bounded. Anything but a bare name before `:=` is an
+    /// error; in a call plain "invalid syntax", elsewhere the message of
+    /// CPython's `invalid_named_expression` rule.
+    fn named_expression(&mut self, in_call: bool) -> PResult<Sub> {
+        let first = self.tok;
+        let before = self.nodes.len();
+        let sub = self.nested_expression()?;
+        if self.at_walrus() {
+            return self.walrus(in_call, first, before, sub);
+        }
+        Ok(sub)
+    }
+
+    /// At the `:=` after `sub`, which started at token `first` when
+    /// `before` nodes had been pushed. Out of line, and the callers on
+    /// the paths every bracket level repeats (parentheses, call
+    /// arguments) spell `named_expression` out, so that their stack
+    /// frames stay as small as without assignment expressions.
+    #[inline(never)]
+    fn walrus(&mut self, in_call: bool, first: Token, before: usize, sub: Sub) -> PResult<Sub> {
+        // A bare name, its node the last pushed, becomes the target; its
+        // node may be a constant when the name normalizes to `True` or
+        // `False`, which an assignment expression rebinds as names.
+        let bare = first.tok == Tok::Name
+            && self.prev_end == first.end
+            && self.nodes.len() == before + 1
+            && sub.id as usize == before;
+        if bare {
+            let index = match self.nodes.get(before) {
+                Some(&Node::Name(index)) => index,
+                _ => self.name(first),
+            };
+            self.nodes.truncate(before);
+            self.spans.truncate(before);
+            self.bump()?;
+            self.enter()?;
+            let value = self.expression();
+            self.depth -= 1;
+            let value = value?;
+            return self.push(Node::Assign(index, value.id), value.height + 1, first.start);
+        }
+        if in_call {
+            return Err(Failure::new(
+                Stage::Parser,
+                error_at(self.src, self.tok.start, "invalid syntax"),
+            ));
+        }
+        Err(self.assignment_target_error(sub))
+    }
+
+    /// At the `:=` after `target`, which is not a name: CPython reports
+    /// "cannot use assignment expressions with ..." at the target once
+    /// an expression follows, and "invalid syntax" at the `:=` when none
+    /// does.
+    #[cold]
+    fn assignment_target_error(&mut self, target: Sub) -> Failure {
+        let walrus = self.tok.start;
+        let message = self.walrus_target_message(target);
+        let at = self
+            .spans
+            .get(target.id as usize)
+            .map_or(target.start, |s| s.0 as usize);
+        if let Err(e) = self.bump() {
+            return e;
+        }
+        let first = self.tok;
+        let before = self.nodes.len();
+        match self.expression() {
+            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
+            Err(_) if !self.parsed_a_prefix(first, before) => {
+                return Failure::new(Stage::Parser, error_at(self.src, walrus, "invalid syntax"))
+            }
+            Err(_) => {}
+            // CPython's `invalid_expression` finds `1 2` while parsing
+            // the value, before this rule reports the target.
+            Ok(_) if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) => {
+                return self.adjacent_operand()
+            }
+            Ok(_) => {}
+        }
+        Failure::new(Stage::Parser, error_at(self.src, at, message))
+    }
+
+    /// CPython's message for `target := ...` (`_PyPegen_get_expr_name`).
+    fn walrus_target_message(&self, target: Sub) -> &'static str {
+        let start = self
+            .spans
+            .get(target.id as usize)
+            .map_or(target.start, |s| s.0 as usize);
+        let text = self.src.get(start..).unwrap_or("");
+        let attribute = self.attribute_end != 0 && self.attribute_end == self.prev_end;
+        match self.nodes.get(target.id as usize) {
+            Some(Node::Name(_) | Node::Call(..) | Node::Const(_)) if attribute => {
+                "cannot use assignment expressions with attribute"
+            }
+            Some(Node::Name(_)) => "cannot use assignment expressions with name",
+            Some(Node::Call(..)) => "cannot use assignment expressions with function call",
+            // `True`, `False`, and the stand-ins for atoms outside the
+            // language.
+            Some(Node::Const(Value::Bool(_))) => {
+                if text.starts_with("True") {
+                    "cannot use assignment expressions with True"
+                } else if text.starts_with("False") {
+                    "cannot use assignment expressions with False"
+                } else if text.starts_with("None") {
+                    "cannot use assignment expressions with None"
+                } else if text.starts_with("...") {
+                    "cannot use assignment expressions with ellipsis"
+                } else if text.starts_with('[') {
+                    "cannot use assignment expressions with list"
+                } else if text.starts_with('(') {
+                    "cannot use assignment expressions with tuple"
+                } else {
+                    "cannot use assignment expressions with literal"
+                }
+            }
+            Some(Node::Const(_)) => "cannot use assignment expressions with literal",
+            Some(Node::Compare(..)) => "cannot use assignment expressions with comparison",
+            Some(Node::IfElse { .. }) => {
+                "cannot use assignment expressions with conditional expression"
+            }
+            Some(Node::Assign(..)) => "cannot use assignment expressions with named expression",
+            _ => "cannot use assignment expressions with expression",
+        }
     }
 
     /// An expression inside brackets (or after `else`, `**`): a recursion
@@ -851,6 +997,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 }
                 self.defer(at, "attributes are not supported");
                 self.bump()?;
+                self.attribute_end = self.prev_end;
                 continue;
             }
             if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "[" {
@@ -860,87 +1007,103 @@ impl<'s, 'l> Parser<'s, 'l> {
             if !self.at(Tok::Op(Op::LParen)) {
                 break;
             }
-            self.bump()?;
-            let mark = self.pending.len();
-            let mut height = sub.height;
-            // Where a generator argument starts, and whether the
-            // arguments are more than it alone.
-            let mut generator = None;
-            let mut others = false;
-            // CPython's error for an argument out of order (positional
-            // after keyword, `*` after `**`), reported at the `)`.
-            let mut order = ArgOrder::default();
-            while !self.at(Tok::Op(Op::RParen)) {
-                let star = self.tok;
-                if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
-                    self.defer(self.tok.start, "argument unpacking is not supported");
-                    self.bump()?;
-                    // Unless a positional argument came after a `**`
-                    // already, reported at the `)`.
-                    if star.tok == Tok::Op(Op::Star) && order.double_star && order.error.is_none() {
-                        let message =
-                            "iterable argument unpacking follows keyword argument unpacking";
-                        let at = error_at(self.src, star.start, message);
-                        return Err(Failure::new(Stage::Parser, at));
-                    }
-                    order.double_star |= star.tok == Tok::Op(Op::DoubleStar);
-                }
-                let first = self.tok;
-                let arg_start = first.start;
-                let mut arg = self.nested_expression()?;
-                if self.at_for() {
-                    self.comprehension(star)?;
-                    others |= generator.is_some() || self.pending.len() > mark;
-                    generator = generator.or(Some(arg_start));
-                    if !self.at(Tok::Op(Op::Comma)) && !self.at(Tok::Op(Op::RParen)) {
-                        return Err(self.unexpected());
-                    }
-                } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
-                {
-                    if let Some(message) = self.keyword_message(first) {
-                        return Err(Failure::new(
-                            Stage::Parser,
-                            error_at(self.src, arg_start, message),
-                        ));
-                    }
-                    // A keyword argument: outside the language, parsed on.
-                    self.defer(self.tok.start, "keyword arguments are not supported");
-                    self.bump()?;
-                    arg = self.expression()?;
-                    order.keyword = true;
-                } else if !matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar))
-                    && (order.keyword || order.double_star)
-                {
-                    order.error.get_or_insert(if order.double_star {
-                        "positional argument follows keyword argument unpacking"
-                    } else {
-                        "positional argument follows keyword argument"
-                    });
-                }
-                height = height.max(arg.height);
-                self.pending.push((Link::None, arg.id));
-                if self.at(Tok::Op(Op::Comma)) {
-                    self.bump()?;
-                    // `f(x for x in y, )` too is more than a generator.
-                    others |= generator.is_some();
-                } else if !self.at(Tok::Op(Op::RParen)) {
-                    return Err(self.in_parens_error());
-                }
-            }
-            if let Some(message) = order.error {
-                return Err(self.error_here(message));
-            }
-            if let Some(at) = generator.filter(|_| others) {
-                return Err(Failure::new(
-                    Stage::Parser,
-                    error_at(self.src, at, "Generator expression must be parenthesized"),
-                ));
-            }
-            self.bump()?;
-            let items = self.items(mark)?;
-            sub = self.push(Node::Call(sub.id, items), height + 1, sub.start)?;
+            sub = self.call(sub)?;
         }
         Ok(sub)
+    }
+
+    /// The arguments of a call of `sub`, at its `(`. Out of line: its
+    /// locals would otherwise sit in `primary`'s frame, which every
+    /// bracket level repeats.
+    #[inline(never)]
+    fn call(&mut self, sub: Sub) -> PResult<Sub> {
+        self.bump()?;
+        let mark = self.pending.len();
+        let mut height = sub.height;
+        // Where a generator argument starts, and whether the
+        // arguments are more than it alone.
+        let mut generator = None;
+        let mut others = false;
+        // CPython's error for an argument out of order (positional
+        // after keyword, `*` after `**`), reported at the `)`.
+        let mut order = ArgOrder::default();
+        while !self.at(Tok::Op(Op::RParen)) {
+            let star = self.tok;
+            if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
+                self.defer(self.tok.start, "argument unpacking is not supported");
+                self.bump()?;
+                // Unless a positional argument came after a `**`
+                // already, reported at the `)`.
+                if star.tok == Tok::Op(Op::Star) && order.double_star && order.error.is_none() {
+                    let message = "iterable argument unpacking follows keyword argument unpacking";
+                    let at = error_at(self.src, star.start, message);
+                    return Err(Failure::new(Stage::Parser, at));
+                }
+                order.double_star |= star.tok == Tok::Op(Op::DoubleStar);
+            }
+            let first = self.tok;
+            let arg_start = first.start;
+            let before = self.nodes.len();
+            let mut arg = self.nested_expression()?;
+            if self.at_walrus() {
+                arg = self.walrus(true, first, before, arg)?;
+            }
+            if self.at_for() {
+                self.comprehension(star)?;
+                others |= generator.is_some() || self.pending.len() > mark;
+                generator = generator.or(Some(arg_start));
+                if !self.at(Tok::Op(Op::Comma)) && !self.at(Tok::Op(Op::RParen)) {
+                    return Err(self.unexpected());
+                }
+            } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+                if let Some(Node::Assign(..)) = self.nodes.get(arg.id as usize) {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(self.src, self.tok.start, "invalid syntax"),
+                    ));
+                }
+                if let Some(message) = self.keyword_message(first) {
+                    return Err(Failure::new(
+                        Stage::Parser,
+                        error_at(self.src, arg_start, message),
+                    ));
+                }
+                // A keyword argument: outside the language, parsed on.
+                self.defer(self.tok.start, "keyword arguments are not supported");
+                self.bump()?;
+                arg = self.expression()?;
+                order.keyword = true;
+            } else if !matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar))
+                && (order.keyword || order.double_star)
+            {
+                order.error.get_or_insert(if order.double_star {
+                    "positional argument follows keyword argument unpacking"
+                } else {
+                    "positional argument follows keyword argument"
+                });
+            }
+            height = height.max(arg.height);
+            self.pending.push((Link::None, arg.id));
+            if self.at(Tok::Op(Op::Comma)) {
+                self.bump()?;
+                // `f(x for x in y, )` too is more than a generator.
+                others |= generator.is_some();
+            } else if !self.at(Tok::Op(Op::RParen)) {
+                return Err(self.in_parens_error());
+            }
+        }
+        if let Some(message) = order.error {
+            return Err(self.error_here(message));
+        }
+        if let Some(at) = generator.filter(|_| others) {
+            return Err(Failure::new(
+                Stage::Parser,
+                error_at(self.src, at, "Generator expression must be parenthesized"),
+            ));
+        }
+        self.bump()?;
+        let items = self.items(mark)?;
+        self.push(Node::Call(sub.id, items), height + 1, sub.start)
     }
 
     /// At the `=` of a keyword argument whose first token is `first`:
@@ -1000,64 +1163,67 @@ impl<'s, 'l> Parser<'s, 'l> {
                     error_at(self.src, token.start, "invalid syntax"),
                 ))
             }
-            Tok::Op(Op::LParen) => {
-                // `'(' expression ')'`, recursing here rather than in a
-                // helper to save a stack frame per parenthesis.
-                self.bump()?;
-                if self.at(Tok::Op(Op::RParen)) {
-                    let node = self.defer(token.start, "tuples are not supported");
-                    self.bump()?;
-                    return self.push(node, 1, token.start);
-                }
-                let star = self.tok;
-                let starred = matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar));
-                if starred {
-                    self.bump()?;
-                }
-                let inner_start = self.tok.start;
-                let inner = self.nested_expression()?;
-                if self.at_for() {
-                    self.comprehension(star)?;
-                    if !self.at(Tok::Op(Op::RParen)) {
-                        return Err(self.unexpected());
-                    }
-                } else if self.at(Tok::Op(Op::Comma)) {
-                    self.rest_of_tuple(Tok::Op(Op::RParen))?;
-                } else if starred {
-                    return Err(starred_error(self.src, star));
-                } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "="
-                {
-                    if let Some(message) = self.assignment_message(inner) {
-                        return Err(self.assignment_error(inner_start, message));
-                    }
-                }
-                if !self.at(Tok::Op(Op::RParen)) {
-                    return Err(self.in_parens_error());
-                }
-                self.bump()?;
-                return Ok(Sub {
-                    start: token.start,
-                    ..inner
-                });
-            }
+            Tok::Op(Op::LParen) => return self.parenthesized(token),
             _ => return Err(self.unexpected()),
         };
         self.bump()?;
         self.push(node, 1, token.start)
     }
 
+    /// `'(' expression ')'` and the tuples, generators and assignment
+    /// expressions in parentheses, at the `(`. Out of line, so that the
+    /// frames every parenthesis repeats hold only what this needs, not
+    /// the other atoms' locals.
+    #[inline(never)]
+    fn parenthesized(&mut self, token: Token) -> PResult<Sub> {
+        self.bump()?;
+        if self.at(Tok::Op(Op::RParen)) {
+            let node = self.defer(token.start, "tuples are not supported");
+            self.bump()?;
+            return self.push(node, 1, token.start);
+        }
+        let star = self.tok;
+        let starred = matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar));
+        if starred {
+            self.bump()?;
+        }
+        let inner_start = self.tok.start;
+        let before = self.nodes.len();
+        let mut inner = self.nested_expression()?;
+        if !starred && self.at_walrus() {
+            inner = self.walrus(false, star, before, inner)?;
+        }
+        if self.at_for() {
+            self.comprehension(star)?;
+            if !self.at(Tok::Op(Op::RParen)) {
+                return Err(self.unexpected());
+            }
+        } else if self.at(Tok::Op(Op::Comma)) {
+            self.rest_of_tuple(Tok::Op(Op::RParen))?;
+        } else if starred && !self.at_walrus() {
+            return Err(starred_error(self.src, star));
+        } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+            if let Some(message) = self.assignment_message(inner) {
+                return Err(self.assignment_error(inner_start, message));
+            }
+        }
+        if !self.at(Tok::Op(Op::RParen)) {
+            return Err(self.in_parens_error());
+        }
+        self.bump()?;
+        Ok(Sub {
+            start: token.start,
+            ..inner
+        })
+    }
+
     /// The node a name token makes. A name spelled with compatibility
-    /// characters (`Ｔｒｕｅ`) is the name its NFKC form spells, and `True`
-    /// and `False` are bound to themselves in the namespace CPython
-    /// evaluates in. Out of line: the normalized text would otherwise sit
-    /// in `atom`'s frame, which every bracket level repeats.
+    /// characters (`Ｔｒｕｅ`) is the name its NFKC form spells (`True`),
+    /// which the namespace binds to the value `True` and an assignment
+    /// expression may rebind, as CPython's does.
     #[inline(never)]
     fn name_atom(&mut self, token: Token) -> Node {
-        match &*lex::normalized_name(self.text(token)) {
-            "True" => Node::Const(Value::Bool(true)),
-            "False" => Node::Const(Value::Bool(false)),
-            _ => Node::Name(self.name(token)),
-        }
+        Node::Name(self.name(token))
     }
 
     /// CPython's message for `(target = value)`, if `target` is one of the
@@ -1285,7 +1451,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 // reads the target as an expression.
                 Tok::Kw(Kw::And | Kw::Or) => Some("cannot assign to expression"),
                 Tok::Kw(Kw::If) => Some("cannot assign to conditional expression"),
-                _ => self.target_message(target, at),
+                _ => self.for_target_message(target, at),
             };
             if let Some(message) = message {
                 return Err(Failure::new(Stage::Parser, error_at(self.src, at, message)));
@@ -1334,7 +1500,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// CPython's message for a `for` target that cannot be assigned to.
     /// The stand-in of an atom outside the language (`false`) is told by
     /// its text.
-    fn target_message(&self, target: Sub, at: usize) -> Option<&'static str> {
+    fn for_target_message(&self, target: Sub, at: usize) -> Option<&'static str> {
         let text = self.src.get(at..).unwrap_or("");
         Some(match self.nodes.get(target.id as usize)? {
             Node::Name(_) => return None,
