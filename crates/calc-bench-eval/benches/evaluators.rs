@@ -10,7 +10,8 @@
 //!
 //! Ids: `eval/LIB/CASE`, `length/LIB/BYTES`, `embedding/LIB/FORMULA` (per
 //! 1,024 evaluations) and `embedding-oneshot/LIB/FORMULA`; `cargo xtask
-//! bench` reads the medians of the first two from target/criterion.
+//! bench` reads the medians from target/criterion (the first two for its
+//! evaluator suite, the last two for its embedding suite).
 
 use std::hint::black_box;
 use std::panic::AssertUnwindSafe;
@@ -174,7 +175,7 @@ fn bench_embedded<E: Embedded>(
 }
 
 fn embedding_group(c: &mut Criterion<CpuTime>) {
-    let pairs = embedding::pairs(1024);
+    let pairs = embedding::pairs(embedding::PAIRS);
     let mut group = c.benchmark_group("embedding");
     group.throughput(Throughput::Elements(pairs.len() as u64));
     for f in &FORMULAS {
@@ -214,6 +215,9 @@ fn embedding_group(c: &mut Criterion<CpuTime>) {
                 EmbedLib::Evalexpr => {
                     bench_embedded(&mut group, lib, name, embedding::evalexpr(f), &pairs, &want)
                 }
+                EmbedLib::Native => {
+                    bench_embedded(&mut group, lib, name, embedding::native(f), &pairs, &want)
+                }
             }
         }
     }
@@ -221,7 +225,7 @@ fn embedding_group(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("embedding-oneshot");
     let (x, y) = pairs[0];
     for f in &FORMULAS {
-        for lib in EmbedLib::ALL {
+        for lib in EmbedLib::PARSERS {
             if let Err(err) = embedding::one_shot(lib, f, x, y) {
                 eprintln!(
                     "skipping embedding-oneshot/{}/{}: {err}",
