@@ -17,7 +17,9 @@ use crate::runners::RunError;
 pub enum EmbedLib {
     /// calc-core's `Expr::compile` with slots `x`, `y`, `Compiled::eval_f64`.
     CalcCompiled,
-    /// calc-core's `Expr::eval` with an `Env` whose `x`, `y` are set per pair.
+    /// calc-core's `Expr::eval` with an `Env` whose `x`, `y` are set per
+    /// pair; one-shot, `Env::eval` (parse and evaluate in one call) with
+    /// an `Env` made for the call.
     CalcEnv,
     /// fasteval 0.2: `Parser`, `Slab`, `compile`, a closure namespace.
     Fasteval,
@@ -337,10 +339,7 @@ pub fn one_shot(lib: EmbedLib, f: &Formula, x: f64, y: f64) -> Result<f64, RunEr
     let src = f.source(lib);
     match lib {
         EmbedLib::CalcCompiled => calc_compiled(f)?.eval(x, y),
-        EmbedLib::CalcEnv => {
-            let e = Expr::parse(src).map_err(|e| fail(lib, e))?;
-            float(lib, e.eval(&Env::new().with("x", x).with("y", y)))
-        }
+        EmbedLib::CalcEnv => float(lib, Env::new().with("x", x).with("y", y).eval(src)),
         EmbedLib::Fasteval => {
             let mut ns = |name: &str, _args: Vec<f64>| match name {
                 "x" => Some(x),

@@ -202,6 +202,48 @@ impl fmt::Debug for Function {
     }
 }
 
+/// Whether `name` is a Python keyword: never looked up as a name.
+pub(crate) fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
+
 /// What a name of an [`Env`] is bound to.
 #[derive(Debug, Clone)]
 pub(crate) enum Binding {
@@ -431,6 +473,38 @@ impl Env {
         &self.limits
     }
 
+    /// Parses and evaluates `source` once with this environment's
+    /// variables, user functions and limits: the answer (value or error,
+    /// with its position) is the one [`Expr::parse_with`] under
+    /// [`limits`](Self::limits) and then [`Expr::eval`] give, computed
+    /// faster for a one-shot evaluation. Plain arithmetic over variables
+    /// and built-ins is evaluated as it is read, without building a tree;
+    /// anything else (a user function, an error, a keyword) is parsed into
+    /// a tree reused between calls on the thread.
+    ///
+    /// [`Expr::parse_with`]: crate::Expr::parse_with
+    /// [`Expr::eval`]: crate::Expr::eval
+    ///
+    /// ```
+    /// use calc_core::Env;
+    /// let env = Env::new().with("x", 3.0).with("y", 12);
+    /// assert_eq!(env.eval("x*2 + y/3 - sqrt(x*y)").unwrap().to_string(), "4.0");
+    /// let err = env.eval("y / (x - 3)").unwrap_err();
+    /// assert_eq!(err.to_string(), "ZeroDivisionError: float division by zero");
+    /// assert_eq!(err.span(), Some(0..11));
+    /// ```
+    pub fn eval(&self, source: &str) -> Result<Value, EvalError> {
+        let limits = &self.limits;
+        if source.len() <= limits.max_source_len {
+            if let Some(value) = crate::direct::eval_vars(source, &self.bindings, limits) {
+                return Ok(value);
+            }
+        }
+        crate::parse::with_tree(source, limits, |tree| {
+            crate::eval::eval(tree, &self.bindings, limits)
+        })
+    }
+
     pub(crate) fn lookup(&self, name: &str) -> Option<&Binding> {
         self.bindings
             .iter()
@@ -590,5 +664,126 @@ mod tests {
         assert_eq!(run("s()", &env), "!RuntimeError: s() panicked: static");
         assert_eq!(run("o(1, 2)", &env), "!RuntimeError: o() panicked: owned 2");
         assert_eq!(run("i()", &env), "!RuntimeError: i() panicked: no message");
+    }
+
+    /// `Env::eval` answers as `Expr::parse_with` + `Expr::eval` do: the
+    /// same value of the same type, or the same error at the same span,
+    /// on generated input over variables (floats, a big int, a bool, a
+    /// complex, a built-in's name and a keyword bound as variables, a
+    /// user function) under the default limits and tight ones; and the
+    /// one-pass path answers most of it, so the agreement is not vacuous.
+    #[test]
+    fn one_shot_eval_answers_as_parse_and_eval() {
+        use crate::testing::Rng;
+        const ATOMS: &[&str] = &[
+            "x",
+            "y",
+            "n",
+            "b",
+            "c",
+            "pi",
+            "e",
+            "not",
+            "f(x)",
+            "g",
+            "u",
+            "1",
+            "2",
+            "0",
+            "2.5",
+            "1e308",
+            "7",
+            "True",
+            "None",
+            "(x)",
+            "3j",
+            "0x1f",
+            "nope",
+            "x(1)",
+            "sqrt(y)",
+            "min(x, n, 2)",
+            "abs(c)",
+            "n**3",
+        ];
+        const BINARY: &[&str] = &[
+            "+",
+            "-",
+            "*",
+            "/",
+            "//",
+            "%",
+            "**",
+            "<<",
+            "&",
+            "^",
+            "<",
+            "==",
+            " and ",
+            " or ",
+            " if x else ",
+        ];
+        fn generate(rng: &mut Rng, depth: u32, out: &mut String) {
+            match if depth == 0 { 0 } else { rng.below(5) } {
+                0 | 1 => out.push_str(rng.pick(ATOMS)),
+                2 => {
+                    out.push_str(rng.pick(&["-", "~", "not ", "+"]));
+                    generate(rng, depth - 1, out);
+                }
+                3 => {
+                    out.push('(');
+                    generate(rng, depth - 1, out);
+                    out.push(')');
+                }
+                _ => {
+                    generate(rng, depth - 1, out);
+                    out.push_str(rng.pick(BINARY));
+                    generate(rng, depth - 1, out);
+                }
+            }
+        }
+        fn show(r: Result<Value, EvalError>) -> String {
+            match r {
+                Ok(v) => format!("{v:?}"),
+                Err(e) => format!("!{e} at {:?}", e.span()),
+            }
+        }
+        let base = Env::new()
+            .with("x", 1.5)
+            .with("y", 0.0)
+            .with("n", Value::from(num_bigint::BigInt::from(3u8).pow(200)))
+            .with("b", true)
+            .with("c", crate::Complex::new(1.0, -2.0))
+            .with("pi", 3)
+            .with("not", 4)
+            .with("g", Value::Builtin(crate::Builtin::ALL[0]))
+            .with_function("f", Arity::exact(1), |a| Ok(a[0].clone()));
+        let mut rng = Rng::seeded(7);
+        let (mut cases, mut one_pass) = (0u32, 0u32);
+        for i in 0..20_000u32 {
+            let mut src = String::new();
+            generate(&mut rng, 1 + i % 4, &mut src);
+            let mut env = base.clone();
+            if i % 3 == 0 {
+                env.set_limits(Limits {
+                    max_nesting: rng.below(6) as usize,
+                    max_depth: rng.below(3) as usize,
+                    max_int_bits: 64 + rng.below(400),
+                    max_memory: rng.below(200),
+                    work_budget: rng.below(300),
+                    max_source_len: 4 + rng.below(30) as usize,
+                    ..Limits::default()
+                });
+            }
+            let limits = env.limits().clone();
+            let want = show(Expr::parse_with(&src, &limits).and_then(|e| e.eval(&env)));
+            assert_eq!(show(env.eval(&src)), want, "{src:?} under {limits:?}");
+            cases += 1;
+            if src.len() <= limits.max_source_len
+                && crate::direct::eval_vars(&src, &env.bindings, &limits).is_some()
+            {
+                one_pass += 1;
+            }
+        }
+        assert!(one_pass > cases / 5, "{one_pass} of {cases} in one pass");
     }
 }
