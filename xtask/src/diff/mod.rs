@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use argh::FromArgs;
 
 use compare::{
-    core_answer, parsed_answer, show_core, show_py, verdict, Category, CoreAnswer, Verdict,
+    core_answer, other_paths, show_core, show_py, verdict, Category, CoreAnswer, PathsRun, Verdict,
 };
 use oracle::{Mode, Oracle, PyAnswer};
 
@@ -182,8 +182,9 @@ struct Diff {
     category: Category,
     py: PyAnswer,
     core: CoreAnswer,
-    /// The parse-once API's answer, where it differs from `core`.
-    parsed: Option<CoreAnswer>,
+    /// The first embedding API whose answer differs from `core`, and
+    /// that answer.
+    parsed: Option<(&'static str, CoreAnswer)>,
 }
 
 /// What one job saw.
@@ -201,6 +202,8 @@ struct Stats {
     /// The slowest cases as measured during the run (noisy: the oracles
     /// share the cores), re-timed quietly at the end.
     slowest: Vec<(Duration, String)>,
+    /// The cases the compiled paths ran.
+    paths: PathsRun,
 }
 
 impl Stats {
@@ -209,6 +212,7 @@ impl Stats {
         self.outside += other.outside;
         self.same += other.same;
         self.message_only += other.message_only;
+        self.paths.add(other.paths);
         self.message_examples.extend(other.message_examples);
         for (k, v) in other.categories {
             *self.categories.entry(k).or_default() += v;
@@ -478,6 +482,7 @@ fn worker(
             .collect();
         slot.batch_since.store(progress.now_ms(), Ordering::Relaxed);
         slot.batch.store(first, Ordering::Relaxed);
+        let mut ran = PathsRun::default();
         let answered = oracle.ask_batch(&requests, || {
             cases
                 .iter()
@@ -490,18 +495,18 @@ fn worker(
                     slot.case_since.store(progress.now_ms(), Ordering::Relaxed);
                     slot.case.store(index, Ordering::Relaxed);
                     let (answer, took) = core_answer(&c.text, &limits);
-                    let parsed = parsed_answer(&c.text, &limits);
+                    let parsed = other_paths(&c.text, &limits, &answer, &mut ran);
                     slot.case.store(IDLE, Ordering::Relaxed);
                     (answer, took, parsed)
                 })
                 .collect::<Vec<_>>()
         });
         slot.batch.store(IDLE, Ordering::Relaxed);
+        stats.paths.add(ran);
         let (py, core) = answered?;
         for (k, ((case, py), (core, took, parsed))) in
             cases.into_iter().zip(py).zip(core).enumerate()
         {
-            let parsed = (parsed != core).then_some(parsed);
             let answers = Answers { py, core, parsed };
             record(&mut stats, o, first + k as u64, case, answers, took);
         }
@@ -513,8 +518,8 @@ fn worker(
 struct Answers {
     py: PyAnswer,
     core: CoreAnswer,
-    /// The parse-once API's answer, if it differs from `core`.
-    parsed: Option<CoreAnswer>,
+    /// The first embedding API whose answer differs from `core`.
+    parsed: Option<(&'static str, CoreAnswer)>,
 }
 
 fn record(
@@ -593,8 +598,15 @@ fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
         println!("  input:     {}", d.text);
         println!("  CPython:   {}", show_py(&d.py));
         println!("  calc-core: {}", show_core(&d.core));
-        if let Some(parsed) = &d.parsed {
-            println!("  Expr::parse+eval: {}", show_core(parsed));
+        if let Some((path, parsed)) = &d.parsed {
+            if let Some((rewritten, vars)) = compare::slotted(&d.text) {
+                if !vars.is_empty() {
+                    let vars: Vec<String> =
+                        vars.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+                    println!("  as:        {rewritten}  with {}", vars.join(", "));
+                }
+            }
+            println!("  {path}: {}", show_core(parsed));
         }
         if let Some(oracle) = oracle.as_mut() {
             if let Some(small) = shrink::shrink(oracle, &limits, &d.text, d.mode, &d.category)? {
@@ -644,6 +656,12 @@ fn summary(o: &Options, stats: &Stats, elapsed: Duration, shown: usize) {
     for (category, n) in &stats.categories {
         println!("    {n:>8}  {category}");
     }
+    println!(
+        "  embedding APIs: every case through Expr::parse + Expr::eval; {} with literals and \
+         constants as variables ({} variables) through Expr::compile + Compiled::eval and \
+         Env::eval, {} of them with a float lane, {} also through Compiled::eval_f64",
+        stats.paths.compiled, stats.paths.slots, stats.paths.lane, stats.paths.floats
+    );
     if stats.differences() as usize > shown {
         println!("  ({} shown in full; --show K for more)", shown);
     }
