@@ -494,7 +494,7 @@ impl Env {
     /// assert_eq!(err.span(), Some(0..11));
     /// ```
     pub fn eval(&self, source: &str) -> Result<Value, EvalError> {
-        let limits = &self.limits;
+        let limits = &*self.limits.clamped();
         if source.len() <= limits.max_source_len {
             if let Some(value) = crate::direct::eval_vars(source, &self.bindings, limits) {
                 return Ok(value);
