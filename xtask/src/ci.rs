@@ -314,6 +314,12 @@ fn steps(args: &Args, summary: &mut Summary) -> Result<(), String> {
     )?;
 
     summary.step(
+        "api",
+        || crate::api::run(&crate::api::Args { bless: false }),
+        ok,
+    )?;
+
+    summary.step(
         "diff",
         || diff::run(&diff::Args::ci()),
         |o| {
