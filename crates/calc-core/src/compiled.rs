@@ -16,7 +16,7 @@
 //! apart.
 
 use crate::ast::{BinOp, BoolOp, CmpOp, Link, Node, NodeId, Tree, UnaryOp};
-use crate::env::Binding;
+use crate::env::{Binding, Name};
 use crate::num::float;
 use crate::{builtins, eval, Builtin, Env, EvalError, Int, Value};
 
@@ -266,9 +266,9 @@ impl Compiled {
         }
         // Every name a slot, a name of `env` or a built-in; user
         // functions only called, with arguments they accept.
-        let mut vars: Vec<(Box<str>, Binding)> = slots
+        let mut vars: Vec<(Name, Binding)> = slots
             .iter()
-            .map(|s| (Box::from(*s), Binding::Value(Value::Float(0.0))))
+            .map(|s| (Name::from(*s), Binding::Value(Value::Float(0.0))))
             .collect();
         vars.extend(env.bindings.iter().cloned());
         eval::check(tree, &vars)?;

@@ -813,10 +813,9 @@ impl<'a> Direct<'a> {
     /// the walker holds a name's value), else a built-in.
     #[inline(never)]
     fn variable(&mut self, name: &str, height: u32) -> Option<Operand> {
-        if is_keyword(name) {
-            return None;
-        }
-        match self.vars.iter().find(|(n, _)| **n == *name) {
+        // A keyword is no built-in either: only a bound one needs the test.
+        match self.vars.iter().find(|(n, _)| n.is(name)) {
+            Some(_) if is_keyword(name) => None,
             Some((_, Binding::Value(v))) => {
                 let operand = self.held.operand(v.clone(), height);
                 self.hold(operand)

@@ -244,6 +244,78 @@ pub(crate) fn is_keyword(name: &str) -> bool {
     )
 }
 
+/// A name bound in an [`Env`]: up to [`Name::INLINE`] bytes (every name
+/// a formula is likely to use) kept inline, so that binding a variable
+/// does not allocate; longer ones boxed.
+#[derive(Clone)]
+pub(crate) enum Name {
+    Inline { len: u8, bytes: [u8; Name::INLINE] },
+    Boxed(Box<str>),
+}
+
+impl Name {
+    /// The longest name kept inline.
+    pub(crate) const INLINE: usize = 22;
+
+    /// The name as a string.
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // The bytes were copied from a `&str` whole: valid UTF-8.
+            Name::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+            Name::Boxed(s) => s,
+        }
+    }
+
+    /// Whether this is `name` (compared as bytes, without a call to
+    /// `memcmp` for a short name).
+    #[inline]
+    pub(crate) fn is(&self, name: &str) -> bool {
+        match self {
+            Name::Inline { len, bytes } => {
+                usize::from(*len) == name.len()
+                    && bytes.iter().zip(name.as_bytes()).all(|(a, b)| a == b)
+            }
+            Name::Boxed(s) => **s == *name,
+        }
+    }
+}
+
+impl From<&str> for Name {
+    #[inline]
+    fn from(name: &str) -> Name {
+        match u8::try_from(name.len()) {
+            Ok(len) if name.len() <= Name::INLINE => {
+                let mut bytes = [0; Name::INLINE];
+                bytes
+                    .iter_mut()
+                    .zip(name.as_bytes())
+                    .for_each(|(d, s)| *d = *s);
+                Name::Inline { len, bytes }
+            }
+            _ => Name::Boxed(name.into()),
+        }
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// What a name of an [`Env`] is bound to.
 #[derive(Debug, Clone)]
 pub(crate) enum Binding {
@@ -280,7 +352,7 @@ pub(crate) enum Binding {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    pub(crate) bindings: Vec<(Box<str>, Binding)>,
+    pub(crate) bindings: Vec<(Name, Binding)>,
     limits: Limits,
 }
 
@@ -379,7 +451,7 @@ impl Env {
     }
 
     fn bind(&mut self, name: &str, binding: Binding) {
-        match self.bindings.iter_mut().find(|(n, _)| **n == *name) {
+        match self.bindings.iter_mut().find(|(n, _)| n.is(name)) {
             Some(slot) => slot.1 = binding,
             None => self.bindings.push((name.into(), binding)),
         }
@@ -392,7 +464,7 @@ impl Env {
     /// assert!(env.remove("x").get("x").is_none());
     /// ```
     pub fn remove(&mut self, name: &str) -> &mut Env {
-        self.bindings.retain(|(n, _)| **n != *name);
+        self.bindings.retain(|(n, _)| !n.is(name));
         self
     }
 
@@ -416,7 +488,7 @@ impl Env {
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
         self.bindings
             .iter_mut()
-            .find(|(n, _)| **n == *name)
+            .find(|(n, _)| n.is(name))
             .and_then(|(_, b)| match b {
                 Binding::Value(v) => Some(v),
                 Binding::Function(_) => None,
@@ -508,7 +580,7 @@ impl Env {
     pub(crate) fn lookup(&self, name: &str) -> Option<&Binding> {
         self.bindings
             .iter()
-            .find(|(n, _)| **n == *name)
+            .find(|(n, _)| n.is(name))
             .map(|(_, b)| b)
     }
 }
@@ -664,6 +736,39 @@ mod tests {
         assert_eq!(run("s()", &env), "!RuntimeError: s() panicked: static");
         assert_eq!(run("o(1, 2)", &env), "!RuntimeError: o() panicked: owned 2");
         assert_eq!(run("i()", &env), "!RuntimeError: i() panicked: no message");
+    }
+
+    #[test]
+    fn names_inline_and_boxed_read_back_and_compare() {
+        let short = "x".repeat(Name::INLINE);
+        let long = "x".repeat(Name::INLINE + 1);
+        for name in [
+            "",
+            "x",
+            "π_2",
+            short.as_str(),
+            long.as_str(),
+            "ünïcödé_ñame_of_23_bytes",
+        ] {
+            let n = Name::from(name);
+            assert_eq!(n.as_str(), name);
+            assert!(n.is(name), "{name}");
+            assert!(!n.is(&format!("{name}_")), "{name}");
+            assert_eq!(
+                matches!(n, Name::Inline { .. }),
+                name.len() <= Name::INLINE,
+                "{name}"
+            );
+        }
+        assert!(!Name::from("xy").is("x") && !Name::from("x").is("xy") && !Name::from("x").is("y"));
+        let mut env = Env::new().with(&long, 1).with("x", 2);
+        env.set(&long, 3);
+        let names: Vec<(&str, String)> = env.iter().map(|(n, v)| (n, v.to_string())).collect();
+        assert_eq!(
+            names,
+            [(long.as_str(), "3".to_string()), ("x", "2".to_string())]
+        );
+        assert_eq!(run(&format!("{long} + x"), &env), "5");
     }
 
     /// `Env::eval` answers as `Expr::parse_with` + `Expr::eval` do: the

@@ -13,11 +13,11 @@
 
 use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
 use crate::budget::{held_bytes, Budget};
-use crate::env::Binding;
+use crate::env::{Binding, Name};
 use crate::{builtins, ops, EvalError, Limits, Value};
 
 /// The caller's variables and user functions, visible to one evaluation.
-pub(crate) type Vars = [(Box<str>, Binding)];
+pub(crate) type Vars = [(Name, Binding)];
 
 /// Evaluates `tree` with the caller's variables `vars` under `limits`.
 pub(crate) fn eval(tree: &Tree, vars: &Vars, limits: &Limits) -> Result<Value, EvalError> {
@@ -337,7 +337,7 @@ impl<'t> Walker<'t, '_> {
 
     /// What the caller bound `name` to, if anything.
     fn binding(&self, name: &str) -> Option<&'t Binding> {
-        self.vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b)
+        self.vars.iter().find(|(n, _)| n.is(name)).map(|(_, b)| b)
     }
 
     fn item(&self, id: usize) -> Result<(Link, NodeId), EvalError> {
@@ -368,7 +368,7 @@ impl<'t> Walker<'t, '_> {
 /// a user function used other than as a callee or called with a number of
 /// arguments it does not take.
 pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
-    let binding = |name: &str| vars.iter().find(|(n, _)| **n == *name).map(|(_, b)| b);
+    let binding = |name: &str| vars.iter().find(|(n, _)| n.is(name)).map(|(_, b)| b);
     let located = |e: EvalError, id: NodeId| match tree.span(id) {
         Some((start, end)) => e.at_span(start, end),
         None => e,
