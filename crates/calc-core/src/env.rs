@@ -366,6 +366,7 @@ impl Env {
     ///
     /// Any name can be bound, even one that is not a Python identifier
     /// (it then cannot be referred to) or `True` (a keyword, never looked up).
+    #[inline]
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> Env {
         self.set(name, value);
         self
@@ -379,6 +380,7 @@ impl Env {
     /// env.set("x", 1).set("x", 2.5);
     /// assert_eq!(env.get("x"), Some(&calc_core::Value::Float(2.5)));
     /// ```
+    #[inline]
     pub fn set(&mut self, name: &str, value: impl Into<Value>) -> &mut Env {
         self.bind(name, Binding::Value(value.into()));
         self
@@ -450,6 +452,7 @@ impl Env {
         self
     }
 
+    #[inline]
     fn bind(&mut self, name: &str, binding: Binding) {
         match self.bindings.iter_mut().find(|(n, _)| n.is(name)) {
             Some(slot) => slot.1 = binding,
