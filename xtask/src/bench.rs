@@ -1,12 +1,15 @@
-//! `cargo xtask bench [--quick] [--only eval|server|isolation]`: the
-//! evaluator suite (criterion + CPython), the server suite (calc-server and
-//! Redis under calc-bench) and the isolation suite (cheap requests beside
-//! costly ones, on both servers), written to docs/benchmarks.md and
+//! `cargo xtask bench [--quick] [--only eval|embedding|server|isolation]`:
+//! the evaluator suite (criterion + CPython), the embedding suite
+//! (calc-core parsed once or one-shot with variables, against the crates an
+//! embedder would otherwise pick), the server suite (calc-server and Redis
+//! under calc-bench) and the isolation suite (cheap requests beside costly
+//! ones, on both servers), written to docs/benchmarks.md and
 //! docs/bench/*.svg.
 //!
 //! Only the part of docs/benchmarks.md between the two markers below is
 //! generated; the prose around it is kept.
 
+mod embedding;
 mod eval;
 mod isolation;
 mod json;
@@ -37,8 +40,8 @@ pub struct Args {
     /// short measurements and fewer points (under two minutes once built)
     #[argh(switch)]
     pub quick: bool,
-    /// run only this suite: eval, server or isolation (repeatable; default
-    /// all three)
+    /// run only this suite: eval, embedding, server or isolation
+    /// (repeatable; default all four)
     #[argh(option, from_str_fn(suite), arg_name = "SUITE")]
     pub only: Vec<Suite>,
     /// install redis-server (apt-get, as root) when it is missing, as under
@@ -53,6 +56,8 @@ pub struct Args {
 pub enum Suite {
     /// calc-core against the other evaluators and CPython.
     Eval,
+    /// calc-core as an embedded formula evaluator, against its peers.
+    Embedding,
     /// calc-server and Redis under calc-bench.
     Server,
     /// Cheap requests beside costly ones, on both servers.
@@ -60,11 +65,17 @@ pub enum Suite {
 }
 
 impl Suite {
-    const ALL: [Suite; 3] = [Suite::Eval, Suite::Server, Suite::Isolation];
+    const ALL: [Suite; 4] = [
+        Suite::Eval,
+        Suite::Embedding,
+        Suite::Server,
+        Suite::Isolation,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Suite::Eval => "eval",
+            Suite::Embedding => "embedding",
             Suite::Server => "server",
             Suite::Isolation => "isolation",
         }
@@ -75,7 +86,7 @@ fn suite(name: &str) -> Result<Suite, String> {
     Suite::ALL
         .into_iter()
         .find(|s| s.name() == name)
-        .ok_or_else(|| format!("--only takes eval, server or isolation, not {name:?}"))
+        .ok_or_else(|| format!("--only takes eval, embedding, server or isolation, not {name:?}"))
 }
 
 /// What to run.
@@ -85,6 +96,8 @@ pub struct Settings {
     pub quick: bool,
     /// Run the evaluator suite.
     pub eval: bool,
+    /// Run the embedding suite.
+    pub embedding: bool,
     /// Run the server suite.
     pub server: bool,
     /// Run the isolation suite.
@@ -100,6 +113,7 @@ impl Settings {
         Settings {
             quick: args.quick,
             eval: runs(Suite::Eval),
+            embedding: runs(Suite::Embedding),
             server: runs(Suite::Server),
             isolation: runs(Suite::Isolation),
             install_redis: args.install_redis,
@@ -151,6 +165,30 @@ pub fn bench(args: &Args) -> Result<(), String> {
         fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
         if let Err(e) = results {
             failures.push(format!("evaluator suite: {e}"));
+        }
+    }
+    if settings.embedding {
+        let started = machine::Machine {
+            commit: machine.commit.clone(),
+            ..machine::Machine::describe()
+        };
+        let results = embedding::run(&settings);
+        let files = match &results {
+            Ok(r) => plot::embedding(r, &plot_dir)?,
+            Err(_) => Vec::new(),
+        };
+        let run = report::Run {
+            command: command.clone(),
+            quick: settings.quick,
+            machine: &started,
+            load_end: machine::load(),
+        };
+        let block = report::embedding_block(&run, results.as_ref().map_err(String::as_str), &files);
+        print!("{block}");
+        text = splice(&text, "EMBEDDING", &block);
+        fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
+        if let Err(e) = results {
+            failures.push(format!("embedding suite: {e}"));
         }
     }
     if settings.server {
@@ -270,15 +308,18 @@ mod tests {
             Args::from_args(&["cargo xtask bench"], a).map(|a| (Settings::new(&a), command(&a)))
         };
         let (s, c) = parse(&["--quick", "--only", "eval"]).expect("valid");
-        assert!(s.quick && s.eval && !s.server && !s.isolation);
+        assert!(s.quick && s.eval && !s.embedding && !s.server && !s.isolation);
         assert_eq!(c, "cargo xtask bench --quick --only eval");
         let (s, _) = parse(&["--only", "isolation"]).expect("valid");
         assert!(!s.eval && !s.server && s.isolation);
         let (s, c) = parse(&["--only", "server", "--only", "isolation"]).expect("valid");
         assert!(!s.eval && s.server && s.isolation);
         assert_eq!(c, "cargo xtask bench --only server --only isolation");
+        let (s, c) = parse(&["--only", "embedding"]).expect("valid");
+        assert!(s.embedding && !s.eval && !s.server && !s.isolation);
+        assert_eq!(c, "cargo xtask bench --only embedding");
         let (s, c) = parse(&[]).expect("valid");
-        assert!(!s.quick && s.eval && s.server && s.isolation);
+        assert!(!s.quick && s.eval && s.embedding && s.server && s.isolation);
         assert_eq!(c, "cargo xtask bench");
         assert!(!s.install_redis);
         let (s, c) = parse(&["--install-redis", "--only", "server"]).expect("valid");

@@ -1,5 +1,6 @@
 //! `cargo xtask ci`: fmt --check, clippy (warnings denied), the tests, the
-//! docs (warnings denied) and the differential test, as CI runs them, then
+//! docs (warnings denied), the check of calc-core's public API listing
+//! (`cargo xtask api`) and the differential test, as CI runs them, then
 //! a summary: each step's outcome and time, and a last line
 //! `N passed, N failed` summing the tests.
 //!
@@ -16,8 +17,9 @@ use argh::FromArgs;
 
 use crate::{cargo, diff, haproxy, status};
 
-/// fmt --check, clippy -D warnings, tests, docs (warnings denied) and
-/// `diff --count 20000 --seed 1`, then a summary; what CI runs (`.ci/run`).
+/// fmt --check, clippy -D warnings, tests, docs (warnings denied), `api`
+/// and `diff --count 20000 --seed 1`, then a summary; what CI runs
+/// (`.ci/run`).
 #[derive(FromArgs, Debug, PartialEq, Eq)]
 #[argh(subcommand, name = "ci")]
 pub struct Args {
@@ -310,6 +312,12 @@ fn steps(args: &Args, summary: &mut Summary) -> Result<(), String> {
                 .env("RUSTDOCFLAGS", "-D warnings");
             status("cargo doc", doc)
         },
+        ok,
+    )?;
+
+    summary.step(
+        "api",
+        || crate::api::run(&crate::api::Args { bless: false }),
         ok,
     )?;
 

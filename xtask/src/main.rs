@@ -4,6 +4,7 @@
 //! Each task is an argh subcommand with its own `--help`; `cargo xtask`
 //! alone lists the tasks.
 
+mod api;
 mod apt;
 mod bench;
 mod ci;
@@ -33,6 +34,7 @@ struct Xtask {
 #[argh(subcommand)]
 enum Task {
     Ci(ci::Args),
+    Api(api::Args),
     Diff(diff::Args),
     Table(table::Args),
     Bench(bench::Args),
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
     };
     let result = match task {
         Task::Ci(a) => ci::run(&a),
+        Task::Api(a) => api::run(&a),
         Task::Diff(a) => diff::run(&a).map(drop),
         Task::Table(a) => table::run(&a),
         Task::Bench(a) => bench::bench(&a),

@@ -14,7 +14,8 @@
 //! Ids: `eval/LIB/CASE`, `length/LIB/BYTES`, `embedding/LIB/FORMULA` (per
 //! 1,024 evaluations), `embedding-oneshot/LIB/FORMULA`, `fast/with/CASE`,
 //! `fast/without/CASE` and `parse/calc-core/CASE`; `cargo xtask bench`
-//! reads the medians of the first two from target/criterion.
+//! reads the medians from target/criterion (the first two for its
+//! evaluator suite, the embedding ones for its embedding suite).
 
 use std::hint::black_box;
 use std::panic::AssertUnwindSafe;
@@ -178,7 +179,7 @@ fn bench_embedded<E: Embedded>(
 }
 
 fn embedding_group(c: &mut Criterion<CpuTime>) {
-    let pairs = embedding::pairs(1024);
+    let pairs = embedding::pairs(embedding::PAIRS);
     let mut group = c.benchmark_group("embedding");
     group.throughput(Throughput::Elements(pairs.len() as u64));
     for f in &FORMULAS {
@@ -218,6 +219,9 @@ fn embedding_group(c: &mut Criterion<CpuTime>) {
                 EmbedLib::Evalexpr => {
                     bench_embedded(&mut group, lib, name, embedding::evalexpr(f), &pairs, &want)
                 }
+                EmbedLib::Native => {
+                    bench_embedded(&mut group, lib, name, embedding::native(f), &pairs, &want)
+                }
             }
         }
     }
@@ -225,7 +229,7 @@ fn embedding_group(c: &mut Criterion<CpuTime>) {
     let mut group = c.benchmark_group("embedding-oneshot");
     let (x, y) = pairs[0];
     for f in &FORMULAS {
-        for lib in EmbedLib::ALL {
+        for lib in EmbedLib::PARSERS {
             if let Err(err) = embedding::one_shot(lib, f, x, y) {
                 eprintln!(
                     "skipping embedding-oneshot/{}/{}: {err}",

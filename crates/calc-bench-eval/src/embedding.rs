@@ -4,7 +4,8 @@
 //! documentation recommends for that: calc-core's [`Compiled`] form and its
 //! `Expr` with an `Env`, fasteval's compiled form over a `Slab`, meval's
 //! `bind2`, exmex's `FlatEx` and evalexpr's operator tree (`Node`) with a
-//! `HashMapContext`.
+//! `HashMapContext`; native Rust (the formula written as a Rust function)
+//! is the floor of the parse-once comparison.
 
 use calc_core::{Compiled, Env, Expr, Value};
 use evalexpr::ContextWithMutableVariables;
@@ -16,7 +17,9 @@ use crate::runners::RunError;
 pub enum EmbedLib {
     /// calc-core's `Expr::compile` with slots `x`, `y`, `Compiled::eval_f64`.
     CalcCompiled,
-    /// calc-core's `Expr::eval` with an `Env` whose `x`, `y` are set per pair.
+    /// calc-core's `Expr::eval` with an `Env` whose `x`, `y` are set per
+    /// pair; one-shot, `Env::eval` (parse and evaluate in one call) with
+    /// an `Env` made for the call.
     CalcEnv,
     /// fasteval 0.2: `Parser`, `Slab`, `compile`, a closure namespace.
     Fasteval,
@@ -26,11 +29,24 @@ pub enum EmbedLib {
     Exmex,
     /// evalexpr 13: `build_operator_tree`, `HashMapContext`.
     Evalexpr,
+    /// The formula as a Rust function (parse-once only: it has no parser).
+    Native,
 }
 
 impl EmbedLib {
-    /// Every library, calc-core first.
-    pub const ALL: [EmbedLib; 6] = [
+    /// Every library, calc-core first, native Rust last.
+    pub const ALL: [EmbedLib; 7] = [
+        EmbedLib::CalcCompiled,
+        EmbedLib::CalcEnv,
+        EmbedLib::Fasteval,
+        EmbedLib::Meval,
+        EmbedLib::Exmex,
+        EmbedLib::Evalexpr,
+        EmbedLib::Native,
+    ];
+
+    /// The libraries that parse text: the one-shot comparison's.
+    pub const PARSERS: [EmbedLib; 6] = [
         EmbedLib::CalcCompiled,
         EmbedLib::CalcEnv,
         EmbedLib::Fasteval,
@@ -48,6 +64,7 @@ impl EmbedLib {
             EmbedLib::Meval => "meval",
             EmbedLib::Exmex => "exmex",
             EmbedLib::Evalexpr => "evalexpr",
+            EmbedLib::Native => "native",
         }
     }
 }
@@ -65,13 +82,16 @@ pub struct Formula {
     pub caret: &'static str,
     /// evalexpr (`math::` function names).
     pub evalexpr: &'static str,
+    /// The formula as Rust code.
+    pub native: fn(f64, f64) -> f64,
 }
 
 impl Formula {
-    /// The source text for `lib`.
+    /// The source text for `lib` (native Rust's is the Python form, for
+    /// reports: it has none).
     pub fn source(&self, lib: EmbedLib) -> &'static str {
         match lib {
-            EmbedLib::CalcCompiled | EmbedLib::CalcEnv => self.python,
+            EmbedLib::CalcCompiled | EmbedLib::CalcEnv | EmbedLib::Native => self.python,
             EmbedLib::Fasteval => self.fasteval,
             EmbedLib::Meval | EmbedLib::Exmex => self.caret,
             EmbedLib::Evalexpr => self.evalexpr,
@@ -87,6 +107,7 @@ pub const FORMULAS: [Formula; 3] = [
         fasteval: "x*2 + y/3 - (x*y)^0.5",
         caret: "x*2 + y/3 - sqrt(x*y)",
         evalexpr: "x*2.0 + y/3.0 - math::sqrt(x*y)",
+        native: |x, y| x * 2.0 + y / 3.0 - (x * y).sqrt(),
     },
     Formula {
         name: "rational",
@@ -94,6 +115,7 @@ pub const FORMULAS: [Formula; 3] = [
         fasteval: "(x-y)*(x+y)/(1+x*x)+0.5*x*y-7.25",
         caret: "(x-y)*(x+y)/(1+x*x)+0.5*x*y-7.25",
         evalexpr: "(x-y)*(x+y)/(1.0+x*x)+0.5*x*y-7.25",
+        native: |x, y| (x - y) * (x + y) / (1.0 + x * x) + 0.5 * x * y - 7.25,
     },
     Formula {
         name: "cosine",
@@ -101,8 +123,12 @@ pub const FORMULAS: [Formula; 3] = [
         fasteval: "x^2+y^2-2*x*y*cos(0.5)",
         caret: "x^2+y^2-2*x*y*cos(0.5)",
         evalexpr: "x^2.0+y^2.0-2.0*x*y*math::cos(0.5)",
+        native: |x, y| x * x + y * y - 2.0 * x * y * 0.5f64.cos(),
     },
 ];
+
+/// The number of `(x, y)` pairs one parse-once iteration evaluates.
+pub const PAIRS: usize = 1024;
 
 /// `n` changing `(x, y)` pairs in `[0.5, 10.5)`, the same on every run.
 pub fn pairs(n: usize) -> Vec<(f64, f64)> {
@@ -180,6 +206,16 @@ impl Embedded for Fasteval {
         self.compiled
             .eval(&self.slab, &mut ns)
             .map_err(|e| fail(EmbedLib::Fasteval, e))
+    }
+}
+
+/// The formula as a Rust function.
+pub struct Native(fn(f64, f64) -> f64);
+
+impl Embedded for Native {
+    #[inline]
+    fn eval(&mut self, x: f64, y: f64) -> Result<f64, RunError> {
+        Ok((self.0)(x, y))
     }
 }
 
@@ -292,16 +328,18 @@ pub fn evalexpr(f: &Formula) -> Result<Evalexpr, RunError> {
     Ok(Evalexpr { node, ctx })
 }
 
+/// The Rust function of `f`.
+pub fn native(f: &Formula) -> Result<Native, RunError> {
+    Ok(Native(f.native))
+}
+
 /// Parses `f` in `lib` and evaluates it once at `(x, y)`: the one-shot
 /// use with variables.
 pub fn one_shot(lib: EmbedLib, f: &Formula, x: f64, y: f64) -> Result<f64, RunError> {
     let src = f.source(lib);
     match lib {
         EmbedLib::CalcCompiled => calc_compiled(f)?.eval(x, y),
-        EmbedLib::CalcEnv => {
-            let e = Expr::parse(src).map_err(|e| fail(lib, e))?;
-            float(lib, e.eval(&Env::new().with("x", x).with("y", y)))
-        }
+        EmbedLib::CalcEnv => float(lib, Env::new().with("x", x).with("y", y).eval(src)),
         EmbedLib::Fasteval => {
             let mut ns = |name: &str, _args: Vec<f64>| match name {
                 "x" => Some(x),
@@ -325,6 +363,7 @@ pub fn one_shot(lib: EmbedLib, f: &Formula, x: f64, y: f64) -> Result<f64, RunEr
         }
         EmbedLib::Exmex => exmex(f)?.eval(x, y),
         EmbedLib::Evalexpr => evalexpr(f)?.eval(x, y),
+        EmbedLib::Native => Err(fail(lib, "native Rust has no parser")),
     }
 }
 
@@ -374,11 +413,12 @@ mod tests {
             check(EmbedLib::Fasteval, &mut fasteval(f).unwrap(), &pairs, &want).unwrap();
             check(EmbedLib::Exmex, &mut exmex(f).unwrap(), &pairs, &want).unwrap();
             check(EmbedLib::Evalexpr, &mut evalexpr(f).unwrap(), &pairs, &want).unwrap();
+            check(EmbedLib::Native, &mut native(f).unwrap(), &pairs, &want).unwrap();
             if crate::MEVAL {
                 check(EmbedLib::Meval, &mut meval(f).unwrap(), &pairs, &want).unwrap();
             }
             let (x, y) = pairs[0];
-            for lib in EmbedLib::ALL {
+            for lib in EmbedLib::PARSERS {
                 if lib == EmbedLib::Meval && !crate::MEVAL {
                     continue;
                 }

@@ -9,8 +9,9 @@
 //! path answers only when its answer is certainly the general path's:
 //!
 //! - It accepts a subset of the language: decimal int, float and imaginary
-//!   literals without underscores, `True`, `False`, the built-in names,
-//!   the operators, comparisons, calls with positional arguments,
+//!   literals without underscores, `True`, `False`, the built-in names
+//!   (and, for [`Env::eval`](crate::Env::eval), the variables of the
+//!   `Env`, which shadow them), the operators, comparisons, calls with positional arguments,
 //!   parentheses, blanks (space, tab) and a comment that ends the input.
 //!   Anything else (keywords, other names, prefixed or underscored
 //!   numbers, tuples, other comments, newlines, non-ASCII text, syntax
@@ -48,6 +49,8 @@ mod wide;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::budget::{held_bytes, Budget};
+use crate::env::{is_keyword, Binding};
+use crate::eval::Vars;
 use crate::grammar::{self, level, Op};
 use crate::num::{self, float};
 use crate::parse::lex::continues_token;
@@ -70,6 +73,19 @@ pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Result<Value, EvalEr
         Some(result) => direct.held.value(result).map(Ok),
         None => direct.failure(),
     }
+}
+
+/// [`eval`] with the caller's variables `vars` (an [`Env`](crate::Env)'s
+/// bindings): `Some` of the value when this path computes it, `None` to
+/// leave the input to the general path, which also answers every error
+/// (with the span `Expr::eval` gives it). A name is a variable of `vars`
+/// first, then a built-in, as in the walker; a user function, a keyword
+/// bound as a variable, or any name this path does not know gives up.
+pub(crate) fn eval_vars(source: &str, vars: &Vars, limits: &Limits) -> Option<Value> {
+    let mut direct = Direct::new(source, limits);
+    direct.vars = vars;
+    let result = direct.whole()?;
+    direct.held.value(result)
 }
 
 /// [`eval`], then Python's `repr` of the value appended to `out` as
@@ -149,6 +165,8 @@ struct Direct<'a> {
     held: Held,
     /// The error evaluation stopped at, if it did.
     error: Option<EvalError>,
+    /// The caller's variables (none for a one-shot `eval`).
+    vars: &'a Vars,
 }
 
 impl<'a> Direct<'a> {
@@ -165,6 +183,7 @@ impl<'a> Direct<'a> {
             recursion: 0,
             held: Held::default(),
             error: None,
+            vars: &crate::env::NO_BINDINGS,
         }
     }
 
@@ -785,11 +804,34 @@ impl<'a> Direct<'a> {
         Some(match self.src.get(start..self.i)? {
             "True" => Operand::bool(true, height),
             "False" => Operand::bool(false, height),
+            name if !self.vars.is_empty() => return self.variable(name, height),
             name => {
                 let value = builtins::lookup(name)?;
                 self.held.operand(value, height)
             }
         })
+    }
+
+    /// A name with the caller's variables in scope: a variable (held as
+    /// the walker holds a name's value), else a built-in.
+    #[inline(never)]
+    fn variable(&mut self, name: &str, height: u32) -> Option<Operand> {
+        // A keyword is no built-in either: only a bound one needs the test.
+        match self.vars.get(name) {
+            Some(_) if is_keyword(name) => None,
+            Some(Binding::Value(v)) => {
+                // A name read copies its value: an int past the machine
+                // word is charged per copy, as the walker charges it.
+                if let Value::Int(i @ crate::Int::Big(_)) = v {
+                    let r = self.budget.charge(crate::budget::linear_cost(i.bit_length()));
+                    self.ok(r)?;
+                }
+                let operand = self.held.operand(v.clone(), height);
+                self.hold(operand)
+            }
+            Some(Binding::Function(_)) => None,
+            None => Some(self.held.operand(builtins::lookup(name)?, height)),
+        }
     }
 
     /// A decimal int, float or imaginary literal without underscores, as

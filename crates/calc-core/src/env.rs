@@ -203,6 +203,120 @@ impl fmt::Debug for Function {
     }
 }
 
+/// Whether `name` is a Python keyword: never looked up as a name.
+pub(crate) fn is_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
+}
+
+/// A name bound in an [`Env`]: up to [`Name::INLINE`] bytes (every name
+/// a formula is likely to use) kept inline, so that binding a variable
+/// does not allocate; longer ones boxed.
+#[derive(Clone)]
+pub(crate) enum Name {
+    Inline { len: u8, bytes: [u8; Name::INLINE] },
+    Boxed(Box<str>),
+}
+
+impl Name {
+    /// The longest name kept inline.
+    pub(crate) const INLINE: usize = 22;
+
+    /// The name as a string.
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            // The bytes were copied from a `&str` whole: valid UTF-8.
+            Name::Inline { len, bytes } => bytes
+                .get(..usize::from(*len))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+            Name::Boxed(s) => s,
+        }
+    }
+
+    /// Whether this is `name` (compared as bytes, without a call to
+    /// `memcmp` for a short name).
+    #[inline]
+    pub(crate) fn is(&self, name: &str) -> bool {
+        match self {
+            Name::Inline { len, bytes } => {
+                usize::from(*len) == name.len()
+                    && bytes.iter().zip(name.as_bytes()).all(|(a, b)| a == b)
+            }
+            Name::Boxed(s) => **s == *name,
+        }
+    }
+}
+
+impl From<&str> for Name {
+    #[inline]
+    fn from(name: &str) -> Name {
+        match u8::try_from(name.len()) {
+            Ok(len) if name.len() <= Name::INLINE => {
+                let mut bytes = [0; Name::INLINE];
+                bytes
+                    .iter_mut()
+                    .zip(name.as_bytes())
+                    .for_each(|(d, s)| *d = *s);
+                Name::Inline { len, bytes }
+            }
+            _ => Name::Boxed(name.into()),
+        }
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// What a name of an [`Env`] is bound to.
 #[derive(Debug, Clone)]
 pub(crate) enum Binding {
@@ -265,7 +379,7 @@ pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
 /// the same however many names a session has made.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bindings {
-    list: Vec<(Box<str>, Binding)>,
+    list: Vec<(Name, Binding)>,
     /// Positions in `list` by name; `None` while `list` is short.
     index: Option<HashMap<Box<str>, usize>>,
 }
@@ -283,7 +397,7 @@ impl Bindings {
     fn position(&self, name: &str) -> Option<usize> {
         match &self.index {
             Some(index) => index.get(name).copied(),
-            None => self.list.iter().position(|(n, _)| **n == *name),
+            None => self.list.iter().position(|(n, _)| n.is(name)),
         }
     }
 
@@ -318,7 +432,7 @@ impl Bindings {
 
     fn remove(&mut self, name: &str) {
         if self.position(name).is_some() {
-            self.list.retain(|(n, _)| **n != *name);
+            self.list.retain(|(n, _)| !n.is(name));
             self.reindex();
         }
     }
@@ -328,13 +442,13 @@ impl Bindings {
             self.list
                 .iter()
                 .enumerate()
-                .map(|(i, (n, _))| (n.clone(), i))
+                .map(|(i, (n, _))| (Box::<str>::from(&**n), i))
                 .collect()
         });
     }
 
     /// The bindings in the order their names were first bound.
-    pub(crate) fn iter(&self) -> std::slice::Iter<'_, (Box<str>, Binding)> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, (Name, Binding)> {
         self.list.iter()
     }
 
@@ -377,6 +491,7 @@ impl Env {
     ///
     /// Any name can be bound, even one that is not a Python identifier
     /// (it then cannot be referred to) or `True` (a keyword, never looked up).
+    #[inline]
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> Env {
         self.set(name, value);
         self
@@ -390,6 +505,7 @@ impl Env {
     /// env.set("x", 1).set("x", 2.5);
     /// assert_eq!(env.get("x"), Some(&calc_core::Value::Float(2.5)));
     /// ```
+    #[inline]
     pub fn set(&mut self, name: &str, value: impl Into<Value>) -> &mut Env {
         self.bind(name, Binding::Value(value.into()));
         self
@@ -461,6 +577,7 @@ impl Env {
         self
     }
 
+    #[inline]
     fn bind(&mut self, name: &str, binding: Binding) {
         self.bindings.bind(name, binding);
     }
@@ -581,6 +698,38 @@ impl Env {
     /// The limits evaluations in this environment run under.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Parses and evaluates `source` once with this environment's
+    /// variables, user functions and limits: the answer (value or error,
+    /// with its position) is the one [`Expr::parse_with`] under
+    /// [`limits`](Self::limits) and then [`Expr::eval`] give, computed
+    /// faster for a one-shot evaluation. Plain arithmetic over variables
+    /// and built-ins is evaluated as it is read, without building a tree;
+    /// anything else (a user function, an error, a keyword) is parsed into
+    /// a tree reused between calls on the thread.
+    ///
+    /// [`Expr::parse_with`]: crate::Expr::parse_with
+    /// [`Expr::eval`]: crate::Expr::eval
+    ///
+    /// ```
+    /// use calc_core::Env;
+    /// let env = Env::new().with("x", 3.0).with("y", 12);
+    /// assert_eq!(env.eval("x*2 + y/3 - sqrt(x*y)").unwrap().to_string(), "4.0");
+    /// let err = env.eval("y / (x - 3)").unwrap_err();
+    /// assert_eq!(err.to_string(), "ZeroDivisionError: float division by zero");
+    /// assert_eq!(err.span(), Some(0..11));
+    /// ```
+    pub fn eval(&self, source: &str) -> Result<Value, EvalError> {
+        let limits = &*self.limits.clamped();
+        if source.len() <= limits.max_source_len {
+            if let Some(value) = crate::direct::eval_vars(source, &self.bindings, limits) {
+                return Ok(value);
+            }
+        }
+        crate::parse::with_tree(source, limits, |tree| {
+            crate::eval::eval(tree, &self.bindings, limits)
+        })
     }
 
     pub(crate) fn lookup(&self, name: &str) -> Option<&Binding> {
@@ -739,5 +888,159 @@ mod tests {
         assert_eq!(run("s()", &env), "!RuntimeError: s() panicked: static");
         assert_eq!(run("o(1, 2)", &env), "!RuntimeError: o() panicked: owned 2");
         assert_eq!(run("i()", &env), "!RuntimeError: i() panicked: no message");
+    }
+
+    #[test]
+    fn names_inline_and_boxed_read_back_and_compare() {
+        let short = "x".repeat(Name::INLINE);
+        let long = "x".repeat(Name::INLINE + 1);
+        for name in [
+            "",
+            "x",
+            "π_2",
+            short.as_str(),
+            long.as_str(),
+            "ünïcödé_ñame_of_23_bytes",
+        ] {
+            let n = Name::from(name);
+            assert_eq!(n.as_str(), name);
+            assert!(n.is(name), "{name}");
+            assert!(!n.is(&format!("{name}_")), "{name}");
+            assert_eq!(
+                matches!(n, Name::Inline { .. }),
+                name.len() <= Name::INLINE,
+                "{name}"
+            );
+        }
+        assert!(!Name::from("xy").is("x") && !Name::from("x").is("xy") && !Name::from("x").is("y"));
+        let mut env = Env::new().with(&long, 1).with("x", 2);
+        env.set(&long, 3);
+        let names: Vec<(&str, String)> = env.iter().map(|(n, v)| (n, v.to_string())).collect();
+        assert_eq!(
+            names,
+            [(long.as_str(), "3".to_string()), ("x", "2".to_string())]
+        );
+        assert_eq!(run(&format!("{long} + x"), &env), "5");
+    }
+
+    /// `Env::eval` answers as `Expr::parse_with` + `Expr::eval` do: the
+    /// same value of the same type, or the same error at the same span,
+    /// on generated input over variables (floats, a big int, a bool, a
+    /// complex, a built-in's name and a keyword bound as variables, a
+    /// user function) under the default limits and tight ones; and the
+    /// one-pass path answers most of it, so the agreement is not vacuous.
+    #[test]
+    fn one_shot_eval_answers_as_parse_and_eval() {
+        use crate::testing::Rng;
+        const ATOMS: &[&str] = &[
+            "x",
+            "y",
+            "n",
+            "b",
+            "c",
+            "pi",
+            "e",
+            "not",
+            "f(x)",
+            "g",
+            "u",
+            "1",
+            "2",
+            "0",
+            "2.5",
+            "1e308",
+            "7",
+            "True",
+            "None",
+            "(x)",
+            "3j",
+            "0x1f",
+            "nope",
+            "x(1)",
+            "sqrt(y)",
+            "min(x, n, 2)",
+            "abs(c)",
+            "n**3",
+        ];
+        const BINARY: &[&str] = &[
+            "+",
+            "-",
+            "*",
+            "/",
+            "//",
+            "%",
+            "**",
+            "<<",
+            "&",
+            "^",
+            "<",
+            "==",
+            " and ",
+            " or ",
+            " if x else ",
+        ];
+        fn generate(rng: &mut Rng, depth: u32, out: &mut String) {
+            match if depth == 0 { 0 } else { rng.below(5) } {
+                0 | 1 => out.push_str(rng.pick(ATOMS)),
+                2 => {
+                    out.push_str(rng.pick(&["-", "~", "not ", "+"]));
+                    generate(rng, depth - 1, out);
+                }
+                3 => {
+                    out.push('(');
+                    generate(rng, depth - 1, out);
+                    out.push(')');
+                }
+                _ => {
+                    generate(rng, depth - 1, out);
+                    out.push_str(rng.pick(BINARY));
+                    generate(rng, depth - 1, out);
+                }
+            }
+        }
+        fn show(r: Result<Value, EvalError>) -> String {
+            match r {
+                Ok(v) => format!("{v:?}"),
+                Err(e) => format!("!{e} at {:?}", e.span()),
+            }
+        }
+        let base = Env::new()
+            .with("x", 1.5)
+            .with("y", 0.0)
+            .with("n", Value::from(num_bigint::BigInt::from(3u8).pow(200)))
+            .with("b", true)
+            .with("c", crate::Complex::new(1.0, -2.0))
+            .with("pi", 3)
+            .with("not", 4)
+            .with("g", Value::Builtin(crate::Builtin::ALL[0]))
+            .with_function("f", Arity::exact(1), |a| Ok(a[0].clone()));
+        let mut rng = Rng::seeded(7);
+        let (mut cases, mut one_pass) = (0u32, 0u32);
+        for i in 0..20_000u32 {
+            let mut src = String::new();
+            generate(&mut rng, 1 + i % 4, &mut src);
+            let mut env = base.clone();
+            if i % 3 == 0 {
+                env.set_limits(Limits {
+                    max_nesting: rng.below(6) as usize,
+                    max_depth: rng.below(3) as usize,
+                    max_int_bits: 64 + rng.below(400),
+                    max_memory: rng.below(200),
+                    work_budget: rng.below(300),
+                    max_source_len: 4 + rng.below(30) as usize,
+                    ..Limits::default()
+                });
+            }
+            let limits = env.limits().clone();
+            let want = show(Expr::parse_with(&src, &limits).and_then(|e| e.eval(&env)));
+            assert_eq!(show(env.eval(&src)), want, "{src:?} under {limits:?}");
+            cases += 1;
+            if src.len() <= limits.max_source_len
+                && crate::direct::eval_vars(&src, &env.bindings, &limits).is_some()
+            {
+                one_pass += 1;
+            }
+        }
+        assert!(one_pass > cases / 5, "{one_pass} of {cases} in one pass");
     }
 }

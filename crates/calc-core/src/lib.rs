@@ -91,6 +91,7 @@ pub fn eval(source: &str) -> Result<Value, EvalError> {
 /// assert_eq!(err.class(), "LimitError");
 /// ```
 pub fn eval_with(source: &str, limits: &Limits) -> Result<Value, EvalError> {
+    let limits = &*limits.clamped();
     // Two shortcuts answer what they certainly answer as the general path
     // would, and leave the rest to it: `fast` a flat sum of products of
     // small ints (`1+2*3`, ~100 instructions), `direct` most arithmetic in
@@ -133,6 +134,7 @@ fn eval_general(source: &str, limits: &Limits) -> Result<Value, EvalError> {
 /// assert_eq!((err.class(), out.as_str()), ("ZeroDivisionError", ""));
 /// ```
 pub fn eval_repr_with(source: &str, limits: &Limits, out: &mut String) -> Result<(), EvalError> {
+    let limits = &*limits.clamped();
     // The shortcuts of `eval_with`, the direct one writing the repr itself.
     if source.len() <= limits.max_source_len {
         if let Some(value) = fast::eval(source, limits) {
@@ -177,6 +179,7 @@ pub fn eval_repr_metered(
     limits: &Limits,
     out: &mut String,
 ) -> (Result<(), EvalError>, u64) {
+    let limits = &*limits.clamped();
     let mut used = 0;
     if source.len() <= limits.max_source_len {
         if let Some(value) = fast::eval(source, limits) {
@@ -225,6 +228,7 @@ pub fn eval_repr_without_fast_path(
 /// example, `tests/cost.rs`); not part of the stable API.
 #[doc(hidden)]
 pub fn eval_metered(source: &str, limits: &Limits) -> (Result<Value, EvalError>, u64) {
+    let limits = &*limits.clamped();
     if source.len() <= limits.max_source_len {
         if let Some(value) = fast::eval(source, limits) {
             return (Ok(value), 0);
@@ -404,7 +408,7 @@ impl Expr {
     /// assert_eq!(err.to_string(), "SyntaxError: too many nested parentheses");
     /// ```
     pub fn parse_with(source: &str, limits: &Limits) -> Result<Expr, EvalError> {
-        parse::parse(source, limits).map(|tree| Expr { tree })
+        parse::parse(source, &limits.clamped()).map(|tree| Expr { tree })
     }
 
     /// Evaluates the expression with the variables and limits of `env`.

@@ -1,5 +1,7 @@
 //! Resource limits of one parse or evaluation.
 
+use std::borrow::Cow;
+
 /// Bounds that keep every evaluation small in time and memory.
 ///
 /// docs/security.md lists the defaults and what each bounds; embedders
@@ -15,7 +17,8 @@
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Maximum nesting of parentheses and calls (CPython: 200).
+    /// Maximum nesting of parentheses and calls (CPython: 200). At most
+    /// [`Limits::MAX_DEPTH`]: a larger value acts as that bound.
     pub max_depth: usize,
     /// Maximum decimal digits of an int converted from or to a string
     /// (CPython 3.11's `sys.get_int_max_str_digits()`: 4300).
@@ -41,6 +44,7 @@ pub struct Limits {
     /// but fails (`RecursionError`, `MemoryError`) somewhere past about
     /// 1000-3000 levels; this bound keeps evaluation's stack use small.
     /// `and`/`or`/`not` and comparison chains are flat and not bounded by it.
+    /// At most [`Limits::MAX_NESTING`]: a larger value acts as that bound.
     pub max_nesting: usize,
     /// Maximum bytes of ints one evaluation holds at once: the values it
     /// has computed and not yet used (the left operand of `+` while the
@@ -80,6 +84,51 @@ pub struct Limits {
     /// 4 MiB, holds 32 ints of the largest size, or 1,000 names of small
     /// values many times over.
     pub max_names_memory: u64,
+}
+
+impl Limits {
+    /// The largest `max_depth` honoured. Parsing recurses once per
+    /// bracket level, and deeper nesting than this could overflow a
+    /// 2 MiB thread stack in a debug build and abort the process; a
+    /// larger `max_depth` acts as this one (deeper brackets are the
+    /// `SyntaxError` of `max_depth`).
+    ///
+    /// ```
+    /// use calc_core::Limits;
+    /// let no_bound = Limits { max_depth: usize::MAX, max_source_len: usize::MAX, ..Limits::default() };
+    /// let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    /// let err = calc_core::eval_with(&deep, &no_bound).unwrap_err();
+    /// assert_eq!(err.to_string(), "SyntaxError: too many nested parentheses");
+    /// ```
+    pub const MAX_DEPTH: usize = 200;
+
+    /// The largest `max_nesting` honoured, for the same reason as
+    /// [`Limits::MAX_DEPTH`]: parsing and evaluation recurse on the
+    /// tree's height. A larger `max_nesting` acts as this one.
+    ///
+    /// ```
+    /// use calc_core::Limits;
+    /// let no_bound = Limits { max_nesting: usize::MAX, max_source_len: usize::MAX, ..Limits::default() };
+    /// let deep = format!("{}1", "-".repeat(100_000));
+    /// assert_eq!(calc_core::eval_with(&deep, &no_bound).unwrap_err().class(), "LimitError");
+    /// ```
+    pub const MAX_NESTING: usize = 1000;
+
+    /// These limits with `max_depth` and `max_nesting` at most
+    /// [`Limits::MAX_DEPTH`] and [`Limits::MAX_NESTING`]: what every entry
+    /// point evaluates under.
+    #[inline]
+    pub(crate) fn clamped(&self) -> Cow<'_, Limits> {
+        if self.max_depth <= Limits::MAX_DEPTH && self.max_nesting <= Limits::MAX_NESTING {
+            Cow::Borrowed(self)
+        } else {
+            Cow::Owned(Limits {
+                max_depth: self.max_depth.min(Limits::MAX_DEPTH),
+                max_nesting: self.max_nesting.min(Limits::MAX_NESTING),
+                ..self.clone()
+            })
+        }
+    }
 }
 
 impl Default for Limits {

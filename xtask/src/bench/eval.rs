@@ -12,7 +12,7 @@ use super::Settings;
 /// calc-bench-eval's feature that compiles meval in; every cargo command
 /// here builds the crate with it (the same features each time, so it is
 /// built once).
-const MEVAL_FEATURE: &str = "meval";
+pub(super) const MEVAL_FEATURE: &str = "meval";
 
 /// The libraries of the criterion benchmark, in table order.
 pub const LIBS: [&str; 4] = ["calc-core", "fasteval", "evalexpr", "meval"];
@@ -294,7 +294,7 @@ fn instructions_per_input(eval_loop: &Path, lib: &str, case: &str, bytes: usize)
 
 /// criterion's median for `GROUP/CASE` of `lib`: the id is
 /// `GROUP/LIB/CASE` and its estimates live in a directory of that path.
-fn estimate(criterion_dir: &Path, id: &str, lib: &str) -> Option<f64> {
+pub(super) fn estimate(criterion_dir: &Path, id: &str, lib: &str) -> Option<f64> {
     let (group, case) = id.split_once('/')?;
     let path = criterion_dir
         .join(group)
@@ -315,6 +315,19 @@ fn export_cases() -> Result<Vec<(String, String)>, String> {
 
 /// The standard output of a calc-bench-eval binary run in release mode.
 fn bench_binary(bin: &str, args: &[&str]) -> Result<String, String> {
+    let (ok, stdout, stderr) = bench_binary_output(bin, args)?;
+    if !ok {
+        return Err(format!("{bin} failed: {stderr}"));
+    }
+    Ok(stdout)
+}
+
+/// Whether a calc-bench-eval binary run in release mode succeeded, and its
+/// standard output and error.
+pub(super) fn bench_binary_output(
+    bin: &str,
+    args: &[&str],
+) -> Result<(bool, String, String), String> {
     let mut cmd = crate::cargo();
     cmd.args([
         "run",
@@ -332,13 +345,11 @@ fn bench_binary(bin: &str, args: &[&str]) -> Result<String, String> {
     let out = cmd
         .output()
         .map_err(|e| format!("{bin}: could not start: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "{bin} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
 }
 
 /// Runs the CPython script on `inputs`; returns `(id, ns)` pairs.

@@ -6,6 +6,7 @@ use plotters::coord::combinators::LogCoord;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
+use super::embedding::{self, EmbeddingResults};
 use super::eval::{EvalResults, LIBS};
 use super::server::{Kind, ServerResults};
 
@@ -288,6 +289,146 @@ pub fn eval_length(results: &EvalResults, dir: &Path) -> Result<Vec<String>, Str
     Ok(vec![name])
 }
 
+/// One library's bars in a bar chart: one value per group.
+struct Bars {
+    label: String,
+    color: RGBColor,
+    values: Vec<Option<f64>>,
+}
+
+/// Grouped bars on a log-y axis: one group per entry of `groups`, one bar
+/// per series in each, a legend, and each group's name under its bars.
+fn bar_chart(
+    path: &Path,
+    title: &str,
+    y_desc: &str,
+    groups: &[&str],
+    bars: &[Bars],
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    let values: Vec<f64> = bars
+        .iter()
+        .flat_map(|b| b.values.iter().flatten().copied())
+        .filter(|v| *v > 0.0)
+        .collect();
+    if values.is_empty() || groups.is_empty() {
+        return Ok(());
+    }
+    let y0 = values.iter().copied().fold(f64::MAX, f64::min) * 0.5;
+    let y1 = values.iter().copied().fold(f64::MIN, f64::max) * 3.0;
+    let root = SVGBackend::new(path, (820, 500)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0f64..groups.len() as f64, (y0..y1).log_scale())
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc(y_desc)
+        .y_label_formatter(&compact)
+        .draw()
+        .map_err(|e| err(&e))?;
+    // Each group is one unit wide: the bars side by side, a bar's width of
+    // space on either side.
+    let width = 1.0 / (bars.len() + 2) as f64;
+    for (k, b) in bars.iter().enumerate() {
+        let color = b.color;
+        let rects: Vec<Rectangle<(f64, f64)>> = b
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(g, v)| {
+                let v = (*v)?;
+                let x = g as f64 + width * (k + 1) as f64;
+                Some(Rectangle::new(
+                    [(x, y0), (x + width * 0.9, v)],
+                    color.filled(),
+                ))
+            })
+            .collect();
+        chart
+            .draw_series(rects)
+            .map_err(|e| err(&e))?
+            .label(b.label.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 15, y + 5)], color.filled()));
+    }
+    chart
+        .draw_series(groups.iter().enumerate().map(|(g, name)| {
+            Text::new(
+                (*name).to_string(),
+                (g as f64 + width, y0 * 1.15),
+                ("monospace", 13),
+            )
+        }))
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// The embedding suite's two bar charts: time per evaluation parsed once,
+/// and per one-shot parse + evaluation, per formula and library.
+pub fn embedding(results: &EmbeddingResults, dir: &Path) -> Result<Vec<String>, String> {
+    let groups: Vec<&str> = results.rows.iter().map(|r| r.formula).collect();
+    let series = |one_shot: bool| -> Vec<Bars> {
+        embedding::LIBS
+            .iter()
+            .enumerate()
+            .filter(|(_, lib)| !one_shot || **lib != "native")
+            .map(|(i, lib)| Bars {
+                label: (*lib).into(),
+                color: if i < PALETTE.len() {
+                    PALETTE[i]
+                } else {
+                    RGBColor(0x7f, 0x7f, 0x7f)
+                },
+                values: results
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        if one_shot {
+                            r.one_shot(lib)
+                        } else {
+                            r.once(lib)
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    };
+    let mut written = Vec::new();
+    let name = "embedding_once.svg".to_string();
+    bar_chart(
+        &dir.join(&name),
+        "Parsed once: time per evaluation at changing (x, y)",
+        "ns per evaluation",
+        &groups,
+        &series(false),
+    )?;
+    written.push(name);
+    let name = "embedding_oneshot.svg".to_string();
+    bar_chart(
+        &dir.join(&name),
+        "One-shot parse + evaluate with x and y",
+        "ns per parse + evaluation",
+        &groups,
+        &series(true),
+    )?;
+    written.push(name);
+    Ok(written)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +460,24 @@ mod tests {
                 assert!(svg.contains(text), "{text} in the {log_y} chart");
             }
             assert_eq!(svg.matches("<circle").count(), 5, "one mark per point");
+        }
+        let path = dir.join("bars.svg");
+        let bars = [
+            Bars {
+                label: "lib one".into(),
+                color: PALETTE[0],
+                values: vec![Some(10.0), Some(20.0)],
+            },
+            Bars {
+                label: "lib two".into(),
+                color: PALETTE[1],
+                values: vec![Some(300.0), None],
+            },
+        ];
+        bar_chart(&path, "bars", "ns", &["group a", "group b"], &bars).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        for text in ["bars", "ns", "lib one", "lib two", "group a", "group b"] {
+            assert!(svg.contains(text), "{text} in the bar chart");
         }
         let _ = std::fs::remove_dir_all(&dir);
     }

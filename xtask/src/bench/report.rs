@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::embedding::{self, EmbeddingResults};
 use super::eval::{EvalResults, Pair, Row, LIBS};
 use super::isolation::{self, IsolationResults, CASES};
 use super::machine::Machine;
@@ -460,6 +461,138 @@ fn server_section(out: &mut String, s: &ServerResults) {
     }
 }
 
+/// The generated block of the embedding suite.
+pub fn embedding_block(
+    run: &Run<'_>,
+    results: Result<&EmbeddingResults, &str>,
+    files: &[String],
+) -> String {
+    block(run, results, embedding_section, files)
+}
+
+/// The one-shot table's column names, one per library that parses (the
+/// first six of [`embedding::LIBS`]).
+const ONE_SHOT_LABELS: [&str; 6] = [
+    "calc-core `Compiled`",
+    "calc-core `Env::eval`",
+    "fasteval `ez_eval`",
+    "meval",
+    "exmex",
+    "evalexpr",
+];
+
+/// The embedding suite's column names, one per [`embedding::LIBS`].
+const EMBED_LABELS: [&str; 7] = [
+    "calc-core `Compiled`",
+    "calc-core `Expr` + `Env`",
+    "fasteval",
+    "meval",
+    "exmex",
+    "evalexpr",
+    "native Rust",
+];
+
+fn embedding_section(out: &mut String, e: &EmbeddingResults) {
+    let _ = writeln!(
+        out,
+        "Commands: `{}`, then `{}`. meval is compiled in by calc-bench-eval's `meval` feature \
+         (meval 0.2 depends on nom 1.2, which a future Rust will reject), which `cargo xtask \
+         bench` enables and the default workspace build does not.\n",
+        e.check_cmd, e.criterion_cmd
+    );
+    let total = e.checked + e.differs.len();
+    let _ = writeln!(
+        out,
+        "Values checked before timing: {} of {total} (library, formula) pairs equal \
+         calc-core's compiled values (relative difference at most 1e-12) at all 1,024 pairs \
+         and, for the libraries that parse, at the one-shot pair.\n",
+        e.checked
+    );
+    for d in &e.differs {
+        let _ = writeln!(out, "- **differs** (not timed): {d}");
+    }
+    if !e.differs.is_empty() {
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(
+        out,
+        "Parsed once, evaluated at 1,024 changing `(x, y)` float pairs: median CPU time per \
+         evaluation. calc-core `Compiled` is `Expr::compile(&[\"x\", \"y\"])` then \
+         `Compiled::eval_f64`; `Expr` + `Env` sets `x` and `y` in an `Env` and calls \
+         `Expr::eval`; fasteval is its compiled form over a `Slab`, meval `Expr::bind2`, exmex \
+         `FlatEx::eval`, evalexpr an operator tree with a `HashMapContext`; native Rust is the \
+         formula written in Rust, called through a function pointer.\n"
+    );
+    let _ = write!(out, "| formula |");
+    for l in EMBED_LABELS {
+        let _ = write!(out, " {l} |");
+    }
+    let _ = writeln!(out, " fastest peer ÷ calc-core `Compiled` |");
+    let _ = writeln!(out, "|---|{}--:|", "--:|".repeat(EMBED_LABELS.len()));
+    let (mut met, mut half, mut measured) = (0, 0, 0);
+    for row in &e.rows {
+        let _ = write!(out, "| `{}` |", row.formula);
+        for t in &row.once {
+            let cell = t.map_or_else(|| "—".into(), |ns| format!("{ns:.1} ns"));
+            let _ = write!(out, " {cell} |");
+        }
+        let calc = row.once(embedding::LIBS[0]);
+        let peer = row.fastest_peer();
+        let r = ratio(peer.map(|p| p.0), calc);
+        if let Some(r) = r {
+            measured += 1;
+            met += usize::from(r >= 1.0);
+            half += usize::from(r >= 2.0);
+        }
+        let cell = match (r, peer) {
+            (Some(r), Some((_, name))) => format!("{r:.2}× ({name})"),
+            _ => "—".into(),
+        };
+        let _ = writeln!(out, " {cell} |");
+    }
+    let _ = writeln!(
+        out,
+        "\nGoal \"calc-core's compiled form at or below the fastest of fasteval, meval and exmex \
+         on every formula\": met on {met} of {measured} formulas; stretch \"half of it\": met on \
+         {half} of {measured}.\n"
+    );
+
+    let _ = writeln!(
+        out,
+        "One-shot: parse, then evaluate once with `x` and `y` bound (median CPU time per parse + \
+         evaluation, one pair). calc-core `Env::eval` parses and evaluates in one call with an \
+         `Env` holding `x` and `y`, built for the call; calc-core `Compiled` parses and \
+         compiles, then calls `eval_f64`; fasteval is `ez_eval` with a closure namespace; meval \
+         parses and evaluates with a `Context`; exmex and evalexpr parse and evaluate as \
+         above.\n"
+    );
+    let _ = write!(out, "| formula |");
+    for l in ONE_SHOT_LABELS {
+        let _ = write!(out, " {l} |");
+    }
+    let _ = writeln!(out, " fasteval `ez_eval` ÷ calc-core `Env::eval` |");
+    let _ = writeln!(out, "|---|{}--:|", "--:|".repeat(6));
+    let (mut met, mut measured) = (0, 0);
+    for row in &e.rows {
+        let _ = write!(out, "| `{}` |", row.formula);
+        for t in row.one_shot.iter().take(6) {
+            let _ = write!(out, " {} |", opt_time(*t));
+        }
+        let r = ratio(row.one_shot("fasteval"), row.one_shot(embedding::LIBS[1]));
+        if let Some(r) = r {
+            measured += 1;
+            met += usize::from(r >= 2.0);
+        }
+        let _ = writeln!(out, " {} |", opt_ratio(r));
+    }
+    let _ = writeln!(
+        out,
+        "\nGoal \"one-shot parse + evaluation with variables in at most half of fasteval \
+         `ez_eval`'s time\" (calc-core `Env::eval`): met on {met} of {measured} formulas.\n"
+    );
+}
+
 /// The generated block of the isolation suite.
 pub fn isolation_block(run: &Run<'_>, results: Result<&IsolationResults, &str>) -> String {
     block(run, results, isolation_section, &[])
@@ -837,6 +970,68 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("FAILED: 1 cheap_wrong"), "{out}");
+    }
+
+    #[test]
+    fn embedding_goals_count_the_fastest_peer() {
+        use super::embedding::Row as EmbedRow;
+        let lib = |v: &[Option<f64>]| v.to_vec();
+        let results = EmbeddingResults {
+            rows: vec![
+                EmbedRow {
+                    formula: "x*2",
+                    // compiled 20, env 200, fasteval 60, meval 70, exmex 40
+                    once: lib(&[
+                        Some(20.0),
+                        Some(200.0),
+                        Some(60.0),
+                        Some(70.0),
+                        Some(40.0),
+                        Some(600.0),
+                        Some(3.0),
+                    ]),
+                    one_shot: lib(&[
+                        Some(900.0),
+                        Some(400.0),
+                        Some(800.0),
+                        None,
+                        Some(2000.0),
+                        Some(3000.0),
+                        None,
+                    ]),
+                },
+                EmbedRow {
+                    formula: "y",
+                    once: lib(&[Some(50.0), None, Some(60.0), None, Some(45.0), None, None]),
+                    one_shot: lib(&[None, Some(500.0), Some(800.0), None, None, None, None]),
+                },
+            ],
+            differs: vec!["evalexpr, y, at (1, 2): 3 instead of 4".into()],
+            checked: 13,
+            check_cmd: "check".into(),
+            criterion_cmd: "crit".into(),
+        };
+        let mut out = String::new();
+        embedding_section(&mut out, &results);
+        assert!(out.contains("| `x*2` | 20.0 ns | 200.0 ns | 60.0 ns | 70.0 ns | 40.0 ns | 600.0 ns | 3.0 ns | 2.00× (exmex) |"), "{out}");
+        assert!(out.contains("| `y` | 50.0 ns | — |"), "{out}");
+        assert!(
+            out.contains("met on 1 of 2 formulas; stretch \"half of it\": met on 1 of 2"),
+            "{out}"
+        );
+        assert!(
+            out.contains("| `x*2` | 900 ns | 400 ns | 800 ns | — | 2.00 µs | 3.00 µs | 2.00× |"),
+            "{out}"
+        );
+        assert!(
+            out.contains("`ez_eval`'s time\" (calc-core `Env::eval`): met on 1 of 2"),
+            "{out}"
+        );
+        assert!(out.contains("13 of 14 (library, formula) pairs"), "{out}");
+        assert!(
+            out.contains("- **differs** (not timed): evalexpr, y,"),
+            "{out}"
+        );
     }
 
     #[test]

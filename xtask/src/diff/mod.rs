@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use argh::FromArgs;
 
 use compare::{
-    core_answer, parsed_answer, session_answer, show_core, show_py, verdict, Category, CoreAnswer,
-    Verdict,
+    core_answer, other_paths, session_answer, show_core, show_py, verdict, Category, CoreAnswer,
+    PathsRun, Verdict,
 };
 use oracle::{Mode, Oracle, PyAnswer};
 
@@ -183,8 +183,9 @@ struct Diff {
     category: Category,
     py: PyAnswer,
     core: CoreAnswer,
-    /// The parse-once API's answer, where it differs from `core`.
-    parsed: Option<CoreAnswer>,
+    /// The first embedding API whose answer differs from `core`, and
+    /// that answer.
+    parsed: Option<(&'static str, CoreAnswer)>,
 }
 
 /// What one job saw.
@@ -202,6 +203,8 @@ struct Stats {
     /// The slowest cases as measured during the run (noisy: the oracles
     /// share the cores), re-timed quietly at the end.
     slowest: Vec<(Duration, String)>,
+    /// The cases the compiled paths ran.
+    paths: PathsRun,
 }
 
 impl Stats {
@@ -210,6 +213,7 @@ impl Stats {
         self.outside += other.outside;
         self.same += other.same;
         self.message_only += other.message_only;
+        self.paths.add(other.paths);
         self.message_examples.extend(other.message_examples);
         for (k, v) in other.categories {
             *self.categories.entry(k).or_default() += v;
@@ -480,6 +484,7 @@ fn worker(
             .collect();
         slot.batch_since.store(progress.now_ms(), Ordering::Relaxed);
         slot.batch.store(first, Ordering::Relaxed);
+        let mut ran = PathsRun::default();
         let answered = oracle.ask_batch(&requests, || {
             cases
                 .iter()
@@ -495,10 +500,13 @@ fn worker(
                         let start = std::time::Instant::now();
                         let answer = session_answer(&c.text, &limits, false);
                         let took = start.elapsed();
-                        (answer, took, session_answer(&c.text, &limits, true))
+                        let parsed = session_answer(&c.text, &limits, true);
+                        let parsed = (parsed != answer).then_some(("Expr::parse+eval_mut", parsed));
+                        (answer, took, parsed)
                     } else {
                         let (answer, took) = core_answer(&c.text, &limits);
-                        (answer, took, parsed_answer(&c.text, &limits))
+                        let parsed = other_paths(&c.text, &limits, &answer, &mut ran);
+                        (answer, took, parsed)
                     };
                     slot.case.store(IDLE, Ordering::Relaxed);
                     (answer, took, parsed)
@@ -506,11 +514,11 @@ fn worker(
                 .collect::<Vec<_>>()
         });
         slot.batch.store(IDLE, Ordering::Relaxed);
+        stats.paths.add(ran);
         let (py, core) = answered?;
         for (k, ((case, py), (core, took, parsed))) in
             cases.into_iter().zip(py).zip(core).enumerate()
         {
-            let parsed = (parsed != core).then_some(parsed);
             let answers = Answers { py, core, parsed };
             record(&mut stats, o, first + k as u64, case, answers, took);
         }
@@ -522,8 +530,8 @@ fn worker(
 struct Answers {
     py: PyAnswer,
     core: CoreAnswer,
-    /// The parse-once API's answer, if it differs from `core`.
-    parsed: Option<CoreAnswer>,
+    /// The first embedding API whose answer differs from `core`.
+    parsed: Option<(&'static str, CoreAnswer)>,
 }
 
 fn record(
@@ -605,8 +613,15 @@ fn report_differences(o: &Options, stats: &Stats) -> Result<usize, String> {
         println!("  input:     {}", show_text(&d.text));
         println!("  CPython:   {}", show_py(&d.py));
         println!("  calc-core: {}", show_core(&d.core));
-        if let Some(parsed) = &d.parsed {
-            println!("  Expr::parse+eval: {}", show_core(parsed));
+        if let Some((path, parsed)) = &d.parsed {
+            if let Some((rewritten, vars)) = compare::slotted(&d.text) {
+                if !vars.is_empty() {
+                    let vars: Vec<String> =
+                        vars.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+                    println!("  as:        {rewritten}  with {}", vars.join(", "));
+                }
+            }
+            println!("  {path}: {}", show_core(parsed));
         }
         // The shrinker cuts one expression; a session is shown whole.
         let oracle = oracle.as_mut().filter(|_| d.mode != Mode::Session);
@@ -663,6 +678,12 @@ fn summary(o: &Options, stats: &Stats, elapsed: Duration, shown: usize) {
     for (category, n) in &stats.categories {
         println!("    {n:>8}  {category}");
     }
+    println!(
+        "  embedding APIs: every case through Expr::parse + Expr::eval; {} with literals and \
+         constants as variables ({} variables) through Expr::compile + Compiled::eval and \
+         Env::eval, {} of them with a float lane, {} also through Compiled::eval_f64",
+        stats.paths.compiled, stats.paths.slots, stats.paths.lane, stats.paths.floats
+    );
     if stats.differences() as usize > shown {
         println!("  ({} shown in full; --show K for more)", shown);
     }

@@ -7,7 +7,7 @@
 
 use calc_core::Limits;
 
-use super::compare::{core_answer, parsed_answer, verdict, Category, CoreAnswer, Verdict};
+use super::compare::{core_answer, other_paths, verdict, Category, CoreAnswer, PathsRun, Verdict};
 use super::oracle::{Mode, Oracle, PyAnswer};
 
 /// Oracle queries one shrink may spend.
@@ -64,7 +64,9 @@ pub fn shrink(
             }
             let (core, _) = core_answer(&cand, limits);
             let same_kind = match (category, verdict(&py, &core)) {
-                (Category::Paths, _) => parsed_answer(&cand, limits) != core,
+                (Category::Paths, _) => {
+                    other_paths(&cand, limits, &core, &mut PathsRun::default()).is_some()
+                }
                 (_, Verdict::Differ(c)) => c == *category,
                 _ => false,
             };

@@ -4,8 +4,14 @@
 //! one sweep over 1,024 `(x, y)` pairs, divided by 1,024; then one-shot
 //! parse + evaluate with variables. Prints a Markdown table.
 //!
+//! With `--check` it times nothing: it evaluates every formula in every
+//! library at the 1,024 pairs and the one-shot pair, and prints one line per
+//! formula and library, `ok<TAB>LIB<TAB>FORMULA` or
+//! `differs<TAB>LIB<TAB>FORMULA<TAB>why` (what `cargo xtask bench` checks
+//! before it times the libraries); it fails when any differs.
+//!
 //! ```sh
-//! cargo run --release -p calc-bench-eval --features meval --bin eval-embedding
+//! cargo run --release -p calc-bench-eval --features meval --bin eval-embedding [-- --check]
 //! ```
 
 use std::hint::black_box;
@@ -14,7 +20,7 @@ use std::process::ExitCode;
 use calc_bench_eval::embedding::{self, EmbedLib, Embedded, Formula, FORMULAS};
 use calc_bench_eval::{thread_cpu_ns, RunError, MEVAL};
 
-const PAIRS: usize = 1024;
+use calc_bench_eval::embedding::PAIRS;
 const ROUNDS: usize = 201;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -52,6 +58,7 @@ fn per_pair(
         EmbedLib::Meval => time(lib, embedding::meval(f)?, pairs, want),
         EmbedLib::Exmex => time(lib, embedding::exmex(f)?, pairs, want),
         EmbedLib::Evalexpr => time(lib, embedding::evalexpr(f)?, pairs, want),
+        EmbedLib::Native => time(lib, embedding::native(f)?, pairs, want),
     }
 }
 
@@ -68,12 +75,76 @@ fn one_shot(lib: EmbedLib, f: &Formula, pairs: &[(f64, f64)]) -> Result<f64, Run
     Ok(median(samples))
 }
 
+/// Checks `lib` on `f` at every pair (parse once) and at the first pair
+/// (one-shot), against calc-core's compiled values `want`.
+fn check(lib: EmbedLib, f: &Formula, pairs: &[(f64, f64)], want: &[f64]) -> Result<(), RunError> {
+    match lib {
+        EmbedLib::CalcCompiled => {
+            embedding::check(lib, &mut embedding::calc_compiled(f)?, pairs, want)
+        }
+        EmbedLib::CalcEnv => embedding::check(lib, &mut embedding::calc_env(f)?, pairs, want),
+        EmbedLib::Fasteval => embedding::check(lib, &mut embedding::fasteval(f)?, pairs, want),
+        EmbedLib::Meval => embedding::check(lib, &mut embedding::meval(f)?, pairs, want),
+        EmbedLib::Exmex => embedding::check(lib, &mut embedding::exmex(f)?, pairs, want),
+        EmbedLib::Evalexpr => embedding::check(lib, &mut embedding::evalexpr(f)?, pairs, want),
+        EmbedLib::Native => embedding::check(lib, &mut embedding::native(f)?, pairs, want),
+    }?;
+    if EmbedLib::PARSERS.contains(&lib) {
+        let (&(x, y), &w) = pairs.first().zip(want.first()).ok_or_else(|| RunError {
+            lib: lib.name(),
+            message: "no pairs".into(),
+        })?;
+        let got = embedding::one_shot(lib, f, x, y)?;
+        if (got - w).abs() > 1e-12 * w.abs().max(1.0) {
+            return Err(RunError {
+                lib: lib.name(),
+                message: format!("one-shot at ({x}, {y}): {got} instead of {w}"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// calc-core's compiled values of `f` at `pairs`: the reference.
+fn reference(f: &Formula, pairs: &[(f64, f64)]) -> Result<Vec<f64>, RunError> {
+    let mut c = embedding::calc_compiled(f)?;
+    pairs.iter().map(|&(x, y)| c.eval(x, y)).collect()
+}
+
 fn main() -> ExitCode {
     let pairs = embedding::pairs(PAIRS);
     let libs: Vec<EmbedLib> = EmbedLib::ALL
         .into_iter()
         .filter(|l| *l != EmbedLib::Meval || MEVAL)
         .collect();
+    if std::env::args().skip(1).any(|a| a == "--check") {
+        let mut failed = false;
+        for f in &FORMULAS {
+            let want = match reference(f, &pairs) {
+                Ok(w) => w,
+                Err(e) => {
+                    println!("differs\t{}\t{}\t{}", e.lib, f.name, e.message);
+                    failed = true;
+                    continue;
+                }
+            };
+            for &lib in &libs {
+                match check(lib, f, &pairs, &want) {
+                    Ok(()) => println!("ok\t{}\t{}", lib.name(), f.name),
+                    Err(e) => {
+                        let why = e.message.replace(['\t', '\n'], " ");
+                        println!("differs\t{}\t{}\t{why}", lib.name(), f.name);
+                        failed = true;
+                    }
+                }
+            }
+        }
+        return if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
     let header = |title: &str| {
         let names: Vec<&str> = libs.iter().map(|l| l.name()).collect();
         println!("| {title} | {} |", names.join(" | "));
@@ -82,12 +153,7 @@ fn main() -> ExitCode {
     let mut failed = false;
     header("parse once, ns per evaluation");
     for f in &FORMULAS {
-        let want = match embedding::calc_compiled(f).and_then(|mut c| {
-            pairs
-                .iter()
-                .map(|&(x, y)| c.eval(x, y))
-                .collect::<Result<Vec<_>, _>>()
-        }) {
+        let want = match reference(f, &pairs) {
             Ok(w) => w,
             Err(e) => {
                 eprintln!("{e}");
@@ -113,6 +179,7 @@ fn main() -> ExitCode {
         let cells: Vec<String> = libs
             .iter()
             .map(|&lib| match one_shot(lib, f, &pairs) {
+                Err(_) if !EmbedLib::PARSERS.contains(&lib) => "—".to_string(),
                 Ok(ns) => format!("{ns:.0}"),
                 Err(e) => {
                     eprintln!("{e}");

@@ -1,0 +1,203 @@
+//! The embedding suite: calc-core as a program embeds it, against the
+//! crates such a program would otherwise pick. Three formulas over `x` and
+//! `y`, parsed once and evaluated at 1,024 changing float pairs, and parsed
+//! and evaluated once with variables (criterion's `embedding` and
+//! `embedding-oneshot` groups of calc-bench-eval's `evaluators` bench),
+//! after `eval-embedding --check` has confirmed every library's values
+//! equal calc-core's.
+
+use std::fs;
+
+use super::eval::{bench_binary_output, estimate, MEVAL_FEATURE};
+use super::Settings;
+
+/// The libraries of the parse-once table, in table order (criterion's
+/// names, calc-bench-eval's `EmbedLib::name`).
+pub const LIBS: [&str; 7] = [
+    "calc-core-compiled",
+    "calc-core-env",
+    "fasteval",
+    "meval",
+    "exmex",
+    "evalexpr",
+    "native",
+];
+
+/// The peers of calc-core's goals: the fastest of them on each formula is
+/// the bar for the compiled form.
+pub const PEERS: [&str; 3] = ["fasteval", "meval", "exmex"];
+
+/// Pairs per parse-once iteration (calc-bench-eval's `embedding::PAIRS`).
+pub const PAIRS: f64 = 1024.0;
+
+/// The formulas: criterion's name and the Python form.
+pub const FORMULAS: [(&str, &str); 3] = [
+    ("sqrt", "x*2 + y/3 - sqrt(x*y)"),
+    ("rational", "(x-y)*(x+y)/(1+x*x)+0.5*x*y-7.25"),
+    ("cosine", "x**2+y**2-2*x*y*cos(0.5)"),
+];
+
+/// One formula's medians, in nanoseconds, one entry per [`LIBS`] (`None`
+/// where the library was not measured).
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The Python form.
+    pub formula: &'static str,
+    /// Per evaluation, parsed once.
+    pub once: Vec<Option<f64>>,
+    /// Per parse + evaluation (native Rust has none).
+    pub one_shot: Vec<Option<f64>>,
+}
+
+impl Row {
+    /// `lib`'s parse-once time.
+    pub fn once(&self, lib: &str) -> Option<f64> {
+        let i = LIBS.iter().position(|l| *l == lib)?;
+        self.once.get(i).copied().flatten()
+    }
+
+    /// `lib`'s one-shot time.
+    pub fn one_shot(&self, lib: &str) -> Option<f64> {
+        let i = LIBS.iter().position(|l| *l == lib)?;
+        self.one_shot.get(i).copied().flatten()
+    }
+
+    /// The fastest peer's parse-once time and name.
+    pub fn fastest_peer(&self) -> Option<(f64, &'static str)> {
+        PEERS
+            .iter()
+            .filter_map(|p| self.once(p).map(|t| (t, *p)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
+/// Everything the embedding suite measured.
+#[derive(Debug, Clone)]
+pub struct EmbeddingResults {
+    /// One row per formula.
+    pub rows: Vec<Row>,
+    /// The check's lines that were not `ok` (library, formula, why).
+    pub differs: Vec<String>,
+    /// How many (library, formula) pairs the check found equal.
+    pub checked: usize,
+    /// The check and criterion command lines.
+    pub check_cmd: String,
+    pub criterion_cmd: String,
+}
+
+/// Checks the libraries' values, runs criterion's embedding groups, and
+/// reads back the medians.
+pub fn run(settings: &Settings) -> Result<EmbeddingResults, String> {
+    let check_cmd = format!(
+        "cargo run --release -q -p calc-bench-eval --features {MEVAL_FEATURE} --bin eval-embedding -- --check"
+    );
+    eprintln!("==> {check_cmd}");
+    // A library whose values differ is left out of criterion's run (the
+    // bench skips it), so its cells stay empty; the report lists why.
+    let (_, checked_out, stderr) = bench_binary_output("eval-embedding", &["--check"])?;
+    let mut checked = 0;
+    let mut differs = Vec::new();
+    for line in checked_out.lines() {
+        let mut f = line.split('\t');
+        match f.next() {
+            Some("ok") => checked += 1,
+            Some("differs") => differs.push(f.collect::<Vec<_>>().join(", ")),
+            _ => {}
+        }
+    }
+    if checked == 0 {
+        return Err(format!("eval-embedding --check: {}", stderr.trim()));
+    }
+
+    let criterion_dir = super::target_dir().join("criterion");
+    for group in ["embedding", "embedding-oneshot"] {
+        let _ = fs::remove_dir_all(criterion_dir.join(group));
+    }
+    let crit_args: &[&str] = if settings.quick {
+        &[
+            "--warm-up-time",
+            "0.2",
+            "--measurement-time",
+            "0.5",
+            "--sample-size",
+            "10",
+        ]
+    } else {
+        &[
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "3",
+            "--sample-size",
+            "50",
+        ]
+    };
+    let filter = "^embedding";
+    let mut bench = crate::cargo();
+    bench
+        .args([
+            "bench",
+            "-p",
+            "calc-bench-eval",
+            "--features",
+            MEVAL_FEATURE,
+            "--bench",
+            "evaluators",
+            "--",
+            "--noplot",
+        ])
+        .args(crit_args)
+        .arg(filter);
+    let criterion_cmd = format!(
+        "cargo bench -p calc-bench-eval --features {MEVAL_FEATURE} --bench evaluators -- --noplot {} '{filter}'",
+        crit_args.join(" ")
+    );
+    crate::run("criterion: the embedding groups", bench)?;
+
+    let rows = FORMULAS
+        .iter()
+        .map(|&(name, formula)| Row {
+            formula,
+            once: LIBS
+                .iter()
+                .map(|lib| {
+                    estimate(&criterion_dir, &format!("embedding/{name}"), lib).map(|t| t / PAIRS)
+                })
+                .collect(),
+            one_shot: LIBS
+                .iter()
+                .map(|lib| estimate(&criterion_dir, &format!("embedding-oneshot/{name}"), lib))
+                .collect(),
+        })
+        .collect();
+    Ok(EmbeddingResults {
+        rows,
+        differs,
+        checked,
+        check_cmd,
+        criterion_cmd,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fastest_peer_is_among_the_peers_measured() {
+        let mut once = vec![None; LIBS.len()];
+        once[0] = Some(10.0); // calc-core-compiled: not a peer
+        once[2] = Some(60.0); // fasteval
+        once[4] = Some(40.0); // exmex
+        once[6] = Some(3.0); // native: not a peer
+        let row = Row {
+            formula: "x",
+            once,
+            one_shot: vec![None; LIBS.len()],
+        };
+        assert_eq!(row.fastest_peer(), Some((40.0, "exmex")));
+        assert_eq!(row.once("calc-core-compiled"), Some(10.0));
+        assert_eq!(row.once("meval"), None);
+        assert_eq!(row.one_shot("fasteval"), None);
+    }
+}
