@@ -3,6 +3,7 @@
 //! or allocate much is refused instead of performed; and the ints the
 //! evaluation holds at once, against `Limits::max_memory`.
 
+use crate::value::IntRepr;
 use crate::{EvalError, Int, Limits, Value};
 
 /// The running cost of one evaluation, shared by every operation in it.
@@ -196,7 +197,7 @@ pub(crate) const UNGATED_SHARE: u64 = 4096;
 #[inline]
 pub(crate) fn held_bytes(v: &Value) -> u64 {
     match v {
-        Value::Int(Int::Big(b)) => 8 * limbs(b.bits()),
+        Value::Int(Int(IntRepr::Big(b))) => 8 * limbs(b.bits()),
         _ => 0,
     }
 }

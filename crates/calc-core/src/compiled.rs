@@ -18,6 +18,7 @@
 use crate::ast::{BinOp, BoolOp, CmpOp, Link, Node, NodeId, Tree, UnaryOp};
 use crate::env::{Binding, Bindings};
 use crate::num::float;
+use crate::value::IntRepr;
 use crate::{builtins, eval, Builtin, Env, EvalError, Int, Value};
 
 /// A register of the lane.
@@ -136,7 +137,7 @@ impl Lane {
             Ty::Float => Value::Float(r),
             Ty::Bool => Value::Bool(r != 0.0),
             // |r| <= 2**53: exact.
-            Ty::Int => Value::Int(Int::Small(r as i64)),
+            Ty::Int => Value::Int(Int(IntRepr::Small(r as i64))),
             Ty::Never => return None,
         })
     }
@@ -640,7 +641,9 @@ impl<'a> LaneCompiler<'a> {
         let (x, ty) = match result {
             Ok(Value::Float(x)) => (x, Ty::Float),
             Ok(Value::Bool(b)) => (f64::from(u8::from(b)), Ty::Bool),
-            Ok(Value::Int(Int::Small(i))) if i.unsigned_abs() <= EXACT_INT => (i as f64, Ty::Int),
+            Ok(Value::Int(Int(IntRepr::Small(i)))) if i.unsigned_abs() <= EXACT_INT => {
+                (i as f64, Ty::Int)
+            }
             Ok(_) => return Err(Unsupported),
             Err(_) => {
                 self.emit(Ins::Bail);

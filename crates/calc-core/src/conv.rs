@@ -17,6 +17,7 @@
 //! found, or that an int was out of the target's range; `?` turns it into
 //! an [`EvalError`] (a `TypeError` or `OverflowError`) in a user function.
 
+use crate::value::IntRepr;
 use num_bigint::{BigInt, BigUint};
 
 use crate::{Complex, EvalError, Int, Value};
@@ -166,9 +167,9 @@ macro_rules! int_conversions {
             fn try_from(v: &Value) -> Result<$t, ConversionError> {
                 match v {
                     Value::Bool(b) => Ok(<$t>::from(*b)),
-                    Value::Int(Int::Small(i)) => <$t>::try_from(*i)
+                    Value::Int(Int(IntRepr::Small(i))) => <$t>::try_from(*i)
                         .map_err(|_| ConversionError::overflow(stringify!($t), "int")),
-                    Value::Int(Int::Big(b)) => <$t>::try_from(b)
+                    Value::Int(Int(IntRepr::Big(b))) => <$t>::try_from(b)
                         .map_err(|_| ConversionError::overflow(stringify!($t), "int")),
                     other => Err(ConversionError::mismatch("int", other)),
                 }
@@ -185,7 +186,7 @@ macro_rules! int_conversions {
         impl From<$t> for Value {
             fn from(v: $t) -> Value {
                 match i64::try_from(v) {
-                    Ok(small) => Value::Int(Int::Small(small)),
+                    Ok(small) => Value::Int(Int(IntRepr::Small(small))),
                     Err(_) => Value::Int(Int::from_bigint(BigInt::from(v))),
                 }
             }
@@ -206,7 +207,7 @@ impl TryFrom<Value> for BigInt {
     type Error = ConversionError;
     fn try_from(v: Value) -> Result<BigInt, ConversionError> {
         match v {
-            Value::Int(Int::Big(b)) => Ok(b),
+            Value::Int(Int(IntRepr::Big(b))) => Ok(b),
             other => BigInt::try_from(&other),
         }
     }

@@ -55,6 +55,7 @@ use crate::grammar::{self, level, Op};
 use crate::num::{self, float};
 use crate::parse::lex::continues_token;
 use crate::parse::number;
+use crate::value::IntRepr;
 use crate::{builtins, ops, Builtin, Complex, EvalError, Limits, Value};
 use operand::{Held, Operand, MAX_HEIGHT};
 
@@ -822,8 +823,10 @@ impl<'a> Direct<'a> {
             Some(Binding::Value(v)) => {
                 // A name read copies its value: an int past the machine
                 // word is charged per copy, as the walker charges it.
-                if let Value::Int(i @ crate::Int::Big(_)) = v {
-                    let r = self.budget.charge(crate::budget::linear_cost(i.bit_length()));
+                if let Value::Int(i @ crate::Int(IntRepr::Big(_))) = v {
+                    let r = self
+                        .budget
+                        .charge(crate::budget::linear_cost(i.bit_length()));
                     self.ok(r)?;
                 }
                 let operand = self.held.operand(v.clone(), height);

@@ -14,6 +14,7 @@
 use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
 use crate::budget::{held_bytes, linear_cost, Budget};
 use crate::env::{Binding, Bindings, ENTRY_BYTES};
+use crate::value::IntRepr;
 use crate::{builtins, ops, EvalError, Limits, Value};
 
 /// The caller's variables and user functions, visible to one evaluation.
@@ -250,7 +251,9 @@ impl<'t> Walker<'t, '_> {
     /// the machine word costs: a name read many times copies it each time.
     fn copy_cost(&mut self, v: &Value) -> Result<(), EvalError> {
         match v {
-            Value::Int(i @ crate::Int::Big(_)) => self.budget.charge(linear_cost(i.bit_length())),
+            Value::Int(i @ crate::Int(IntRepr::Big(_))) => {
+                self.budget.charge(linear_cost(i.bit_length()))
+            }
             _ => Ok(()),
         }
     }

@@ -15,6 +15,7 @@
 //! ints. Anything else, errors included, returns `None` and is decided by
 //! the general path.
 
+use crate::value::IntRepr;
 use crate::{Int, Limits, Value};
 
 /// The value of `source` if it is a flat sum of products of small decimal
@@ -44,7 +45,7 @@ pub(crate) fn eval(source: &str, limits: &Limits) -> Option<Value> {
             sum.checked_add(product)?
         };
         subtract = match s.get(i) {
-            None => return Some(Value::Int(Int::Small(sum))),
+            None => return Some(Value::Int(Int(IntRepr::Small(sum)))),
             Some(b'+') => false,
             Some(b'-') => true,
             Some(_) => return None,

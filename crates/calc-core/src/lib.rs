@@ -632,7 +632,7 @@ pub fn paths_disagree(source: &str, limits: &Limits) -> Option<String> {
     // as `Expr::eval` with `x` bound.
     let slots = parsed.as_ref().ok().and_then(|e| {
         [
-            Value::Int(Int::Small(3)),
+            Value::Int(Int::from(3)),
             Value::Float(2.5),
             Value::Float(-0.0),
             Value::Float(1e308),

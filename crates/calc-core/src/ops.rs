@@ -14,6 +14,7 @@
 //! OverflowError). Two small ints and two floats take allocation-free fast
 //! paths.
 
+use crate::value::IntRepr;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -48,7 +49,9 @@ pub(crate) fn binary_owned(
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
     match (a, b) {
-        (Value::Int(Int::Big(x)), Value::Int(y)) if matches!(op, BinOp::Add | BinOp::Sub) => {
+        (Value::Int(Int(IntRepr::Big(x))), Value::Int(y))
+            if matches!(op, BinOp::Add | BinOp::Sub) =>
+        {
             Int::add_sub_owned(x, y, op == BinOp::Sub, budget).map(Value::Int)
         }
         (a, b) => binary(op, &a, b, budget),
@@ -69,14 +72,14 @@ pub(crate) fn inline_binary(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
             BinOp::Div if *y != 0.0 => Some(Value::Float(x / y)),
             _ => None,
         },
-        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => {
+        (Value::Int(Int(IntRepr::Small(x))), Value::Int(Int(IntRepr::Small(y)))) => {
             let v = match op {
                 BinOp::Add => x.checked_add(*y),
                 BinOp::Sub => x.checked_sub(*y),
                 BinOp::Mul => x.checked_mul(*y),
                 _ => None,
             };
-            v.map(|v| Value::Int(Int::Small(v)))
+            v.map(|v| Value::Int(Int(IntRepr::Small(v))))
         }
         _ => None,
     }
@@ -94,7 +97,7 @@ fn binary_out_of_line(
         // Two ints go straight to `int_binary`, as through `num` below
         // but without building the `Num`s.
         (Value::Int(i), Value::Int(j)) => {
-            if let (Int::Small(x), Int::Small(y)) = (i, j) {
+            if let (Int(IntRepr::Small(x)), Int(IntRepr::Small(y))) = (i, j) {
                 if let Some(v) = small_binary(op, *x, *y) {
                     return Ok(v);
                 }
@@ -103,10 +106,10 @@ fn binary_out_of_line(
         }
         (Value::Float(x), Value::Float(y)) => return float_binary(op, *x, *y, a, b),
         // `as` rounds an i64 to the nearest float, as `Int::to_f64` does.
-        (Value::Int(Int::Small(x)), Value::Float(y)) => {
+        (Value::Int(Int(IntRepr::Small(x))), Value::Float(y)) => {
             return float_binary(op, *x as f64, *y, a, b);
         }
-        (Value::Float(x), Value::Int(Int::Small(y))) => {
+        (Value::Float(x), Value::Int(Int(IntRepr::Small(y)))) => {
             return float_binary(op, *x, *y as f64, a, b);
         }
         (Value::Bool(x), Value::Bool(y)) => match op {
@@ -199,7 +202,7 @@ fn small_binary(op: BinOp, x: i64, y: i64) -> Option<Value> {
         BinOp::BitOr => x | y,
         BinOp::BitXor => x ^ y,
     };
-    Some(Value::Int(Int::Small(v)))
+    Some(Value::Int(Int(IntRepr::Small(v))))
 }
 
 /// A numeric operand, with bool read as int.
@@ -211,7 +214,7 @@ enum Num<'a> {
 
 fn num(v: &Value) -> Option<Num<'_>> {
     match v {
-        Value::Bool(b) => Some(Num::Int(Cow::Owned(Int::Small(i64::from(*b))))),
+        Value::Bool(b) => Some(Num::Int(Cow::Owned(Int(IntRepr::Small(i64::from(*b)))))),
         Value::Int(i) => Some(Num::Int(Cow::Borrowed(i))),
         Value::Float(x) => Some(Num::Float(*x)),
         Value::Complex(c) => Some(Num::Complex(*c)),
@@ -324,15 +327,15 @@ pub(crate) fn unary(op: UnaryOp, a: &Value, budget: &mut Budget<'_>) -> Result<V
     Ok(match (op, a) {
         (_, Value::Bool(b)) => {
             let v = i64::from(*b);
-            Value::Int(Int::Small(match op {
+            Value::Int(Int(IntRepr::Small(match op {
                 UnaryOp::Neg => -v,
                 UnaryOp::Pos => v,
                 UnaryOp::Invert => !v,
-            }))
+            })))
         }
         (UnaryOp::Pos, Value::Float(_) | Value::Complex(_)) => a.clone(),
         (_, Value::Int(i)) => {
-            if let Int::Big(b) = i {
+            if let Int(IntRepr::Big(b)) = i {
                 // Even `+x` copies the digits.
                 budget.charge(linear_cost(b.bits()))?;
             }
@@ -347,7 +350,7 @@ pub(crate) fn unary(op: UnaryOp, a: &Value, budget: &mut Budget<'_>) -> Result<V
             // `~(2**n - 1)` is `-2**n`, a bit longer; `-(-2**63)` leaves
             // the machine word.
             Value::Int(match r {
-                Int::Big(_) => crate::num::int::exact(r, budget)?,
+                Int(IntRepr::Big(_)) => crate::num::int::exact(r, budget)?,
                 small => small,
             })
         }
@@ -364,16 +367,16 @@ pub(crate) fn compare(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<bool, EvalError> {
-    if let (Value::Int(Int::Big(x)), Value::Int(Int::Big(y))) = (a, b) {
+    if let (Value::Int(Int(IntRepr::Big(x))), Value::Int(Int(IntRepr::Big(y)))) = (a, b) {
         budget.charge(linear_cost(x.bits().min(y.bits())))?;
     }
     let ord = match (a, b) {
-        (Value::Int(Int::Small(x)), Value::Int(Int::Small(y))) => Some(x.cmp(y)),
+        (Value::Int(Int(IntRepr::Small(x))), Value::Int(Int(IntRepr::Small(y)))) => Some(x.cmp(y)),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
-        (Value::Int(i @ Int::Small(_)), Value::Float(f)) => {
+        (Value::Int(i @ Int(IntRepr::Small(_))), Value::Float(f)) => {
             float::cmp_float_int(*f, i).map(Ordering::reverse)
         }
-        (Value::Float(f), Value::Int(i @ Int::Small(_))) => float::cmp_float_int(*f, i),
+        (Value::Float(f), Value::Int(i @ Int(IntRepr::Small(_)))) => float::cmp_float_int(*f, i),
         _ => match (num(a), num(b)) {
             (Some(x), Some(y)) => match (x, y) {
                 (Num::Int(i), Num::Int(j)) => Some(i.cmp(&j)),

@@ -2,6 +2,7 @@
 //! parentheses the precedence rules need, so that parsing the output gives
 //! back the same tree.
 
+use crate::value::IntRepr;
 use std::fmt::{self, Display, Formatter, Write};
 
 use crate::ast::{BoolOp, Items, Link, Node, NodeId, Tree};
@@ -177,7 +178,7 @@ fn constant(v: &Value, f: &mut Formatter<'_>) -> fmt::Result {
         Value::Float(x) if x.is_infinite() => f.write_str("1e999"),
         Value::Complex(c) if c.re == 0.0 && c.im.is_infinite() => f.write_str("1e999j"),
         // A hex literal may exceed the decimal digit limit of repr.
-        Value::Int(Int::Big(b)) if b.bits() > 14_000 => write!(f, "{b:#x}"),
+        Value::Int(Int(IntRepr::Big(b))) if b.bits() > 14_000 => write!(f, "{b:#x}"),
         _ => write!(f, "{v}"),
     }
 }

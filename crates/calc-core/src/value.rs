@@ -26,15 +26,39 @@ use crate::{EvalError, Limits};
 
 /// A Python int of arbitrary precision.
 ///
-/// Invariant: `Big` only holds values outside the `i64` range, so equal ints
-/// have equal representations and the common case stays a machine word.
-/// Build big values with [`Int::from_bigint`], which keeps the invariant.
+/// Opaque: build one with `From` (any Rust integer, [`BigInt`]) or
+/// [`Int::from_bigint`], read it with [`Int::as_i64`], [`Int::to_bigint`]
+/// or the `TryFrom` conversions. Equal ints are equal values (`==`, `Hash`).
+///
+/// ```
+/// use calc_core::Int;
+/// let small = Int::from(7);
+/// let big = Int::from_bigint(calc_core::num_bigint::BigInt::from(u64::MAX) * 2);
+/// assert_eq!(small.as_i64(), Some(7));
+/// assert_eq!(big.as_i64(), None);
+/// assert_eq!(big.to_bigint().to_string(), "36893488147419103230");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Int(pub(crate) IntRepr);
+
+/// How an [`Int`] is held. Invariant: `Big` only holds values outside the
+/// `i64` range, so equal ints have equal representations and the common
+/// case stays a machine word; [`Int::from_bigint`] keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Int {
+pub(crate) enum IntRepr {
     /// A value that fits in an `i64`.
     Small(i64),
     /// A value outside the `i64` range.
     Big(BigInt),
+}
+
+impl fmt::Debug for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            IntRepr::Small(v) => write!(f, "Int({v})"),
+            IntRepr::Big(b) => write!(f, "Int({b})"),
+        }
+    }
 }
 
 /// A Python complex number: two f64 parts.
@@ -123,7 +147,7 @@ impl Value {
     /// The value as an [`Int`] if it is an int or a bool.
     pub fn as_int(&self) -> Option<Int> {
         match self {
-            Value::Bool(b) => Some(Int::Small(i64::from(*b))),
+            Value::Bool(b) => Some(Int(IntRepr::Small(i64::from(*b)))),
             Value::Int(i) => Some(i.clone()),
             _ => None,
         }
@@ -213,7 +237,7 @@ impl fmt::Display for Value {
         // Written straight to the formatter: no intermediate allocation.
         match self {
             Value::Bool(b) => f.write_str(if *b { "True" } else { "False" }),
-            Value::Int(Int::Small(v)) => fmt::Display::fmt(v, f),
+            Value::Int(Int(IntRepr::Small(v))) => fmt::Display::fmt(v, f),
             Value::Int(i) => {
                 let limit = Limits::default().max_str_digits;
                 let mut s = String::new();
@@ -243,8 +267,8 @@ impl fmt::Display for Int {
     /// Decimal digits, without any digit limit.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Int::Small(v) => fmt::Display::fmt(v, f),
-            Int::Big(b) => repr::fmt_big(b, f),
+            Int(IntRepr::Small(v)) => fmt::Display::fmt(v, f),
+            Int(IntRepr::Big(b)) => repr::fmt_big(b, f),
         }
     }
 }
@@ -301,7 +325,7 @@ mod tests {
 
     #[test]
     fn accessors() {
-        assert_eq!(Value::Bool(false).as_int(), Some(Int::Small(0)));
+        assert_eq!(Value::Bool(false).as_int(), Some(Int(IntRepr::Small(0))));
         assert_eq!(Value::Float(0.0).as_int(), None);
     }
 

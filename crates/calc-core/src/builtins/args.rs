@@ -3,6 +3,7 @@
 //! ("must be real number") and `PyNumber_Index` ("cannot be interpreted as
 //! an integer").
 
+use crate::value::IntRepr;
 use crate::{EvalError, Int, Value};
 
 /// A `METH_O` function's single argument: `abs() takes exactly one
@@ -46,7 +47,7 @@ pub(super) fn real(v: &Value) -> Result<f64, EvalError> {
 pub(super) fn index(v: &Value) -> Result<Int, EvalError> {
     match v {
         Value::Int(i) => Ok(i.clone()),
-        Value::Bool(b) => Ok(Int::Small(i64::from(*b))),
+        Value::Bool(b) => Ok(Int(IntRepr::Small(i64::from(*b)))),
         _ => Err(EvalError::type_error(format!(
             "'{}' object cannot be interpreted as an integer",
             v.type_name()
@@ -58,7 +59,7 @@ pub(super) fn index(v: &Value) -> Result<Int, EvalError> {
 pub(super) fn as_int(v: &Value) -> Option<Int> {
     match v {
         Value::Int(i) => Some(i.clone()),
-        Value::Bool(b) => Some(Int::Small(i64::from(*b))),
+        Value::Bool(b) => Some(Int(IntRepr::Small(i64::from(*b)))),
         _ => None,
     }
 }

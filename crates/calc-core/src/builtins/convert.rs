@@ -3,6 +3,7 @@
 //! arguments of the language (there are no strings), as CPython 3.11's
 //! `long_new`, `float_new`, `complex_new` and `bool_new` treat them.
 
+use crate::value::IntRepr;
 use num_bigint::BigInt;
 
 use crate::budget::Budget;
@@ -15,13 +16,15 @@ use super::num;
 pub(super) fn abs(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalError> {
     let x = one("abs", args)?;
     match x {
-        Value::Bool(b) => Ok(Value::Int(Int::Small(i64::from(*b)))),
-        Value::Int(Int::Small(s)) => Ok(Value::Int(match s.checked_abs() {
-            Some(a) => Int::Small(a),
+        Value::Bool(b) => Ok(Value::Int(Int(IntRepr::Small(i64::from(*b))))),
+        Value::Int(Int(IntRepr::Small(s))) => Ok(Value::Int(match s.checked_abs() {
+            Some(a) => Int(IntRepr::Small(a)),
             // `abs(-2**63)` leaves the machine word: 64 bits.
-            None => crate::num::int::exact(Int::Big(-BigInt::from(*s)), budget)?,
+            None => crate::num::int::exact(Int(IntRepr::Big(-BigInt::from(*s))), budget)?,
         })),
-        Value::Int(Int::Big(b)) => Ok(Value::Int(Int::Big(num_traits::Signed::abs(b)))),
+        Value::Int(Int(IntRepr::Big(b))) => {
+            Ok(Value::Int(Int(IntRepr::Big(num_traits::Signed::abs(b)))))
+        }
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Complex(c) => complex_abs(*c).map(Value::Float),
         Value::Builtin(_) => Err(EvalError::type_error(format!(
@@ -67,10 +70,12 @@ pub(super) fn bool(args: &[Value]) -> Result<Value, EvalError> {
 /// language does not have.
 pub(super) fn int(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalError> {
     match args {
-        [] => Ok(Value::Int(Int::Small(0))),
+        [] => Ok(Value::Int(Int(IntRepr::Small(0)))),
         [x] => match x {
             Value::Float(f) => num::f64_to_int_within(f.trunc(), budget).map(Value::Int),
-            Value::Int(_) | Value::Bool(_) => Ok(Value::Int(as_int(x).unwrap_or(Int::Small(0)))),
+            Value::Int(_) | Value::Bool(_) => {
+                Ok(Value::Int(as_int(x).unwrap_or(Int(IntRepr::Small(0)))))
+            }
             _ => Err(EvalError::type_error(format!(
                 "int() argument must be a string, a bytes-like object or a real number, not '{}'",
                 x.type_name()
@@ -81,8 +86,8 @@ pub(super) fn int(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalErro
             // PyNumber_AsSsize_t does); only then is x found not a string.
             let base = index(base)?;
             let valid = match base {
-                Int::Small(b) => b == 0 || (2..=36).contains(&b),
-                Int::Big(_) => false,
+                Int(IntRepr::Small(b)) => b == 0 || (2..=36).contains(&b),
+                Int(IntRepr::Big(_)) => false,
             };
             if !valid {
                 return Err(EvalError::value("int() base must be >= 2 and <= 36, or 0"));
@@ -195,7 +200,7 @@ mod tests {
     }
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::Int(Int(IntRepr::Small(v)))
     }
 
     fn msg(r: Result<Value, EvalError>) -> String {
@@ -238,7 +243,7 @@ mod tests {
         assert_eq!(abs(&[i(-5)]).unwrap(), i(5));
         assert_eq!(abs(&[Value::Bool(true)]).unwrap(), i(1));
         assert_eq!(abs(&[Value::Float(-0.0)]).unwrap(), Value::Float(0.0));
-        let Value::Int(Int::Big(b)) = abs(&[i(i64::MIN)]).unwrap() else {
+        let Value::Int(Int(IntRepr::Big(b))) = abs(&[i(i64::MIN)]).unwrap() else {
             panic!()
         };
         assert_eq!(b.to_string(), "9223372036854775808");

@@ -4,6 +4,7 @@
 //! Modules/mathmodule.c computes them (all exact: no rounding but
 //! `ldexp`'s into the subnormal range, which C's `ldexp` does).
 
+use crate::value::IntRepr;
 use crate::{EvalError, Int, Value};
 
 use super::args::{one, real, two};
@@ -90,8 +91,8 @@ pub(super) fn ldexp(args: &[Value]) -> Result<Value, EvalError> {
     let (x, i) = two("ldexp", args)?;
     let x = real(x)?;
     let exp = match i {
-        Value::Int(Int::Small(v)) => *v,
-        Value::Int(Int::Big(b)) => {
+        Value::Int(Int(IntRepr::Small(v))) => *v,
+        Value::Int(Int(IntRepr::Big(b))) => {
             if b.sign() == num_bigint::Sign::Minus {
                 i64::MIN
             } else {
@@ -259,7 +260,7 @@ mod tests {
     }
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::Int(Int(IntRepr::Small(v)))
     }
 
     fn big(s: &str) -> Value {

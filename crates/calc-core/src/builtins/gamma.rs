@@ -284,6 +284,7 @@ fn m_lgamma(x: f64) -> (f64, Errno) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::IntRepr;
     use crate::Int;
 
     fn run(f: fn(&[Value]) -> Result<Value, EvalError>, x: f64) -> String {
@@ -317,7 +318,7 @@ mod tests {
         // gamma(True) == 1.0 ; gamma(1j) -> TypeError ; gamma() -> TypeError
         assert_eq!(gamma(&[Value::Bool(true)]), Ok(Value::Float(1.0)));
         assert_eq!(
-            gamma(&[Value::Int(Int::Small(3)), Value::Float(1.0)])
+            gamma(&[Value::Int(Int(IntRepr::Small(3))), Value::Float(1.0)])
                 .unwrap_err()
                 .to_string(),
             "TypeError: math.gamma() takes exactly one argument (2 given)"

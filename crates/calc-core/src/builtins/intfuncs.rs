@@ -3,6 +3,7 @@
 //! 3.11's argument checks and error messages, and with every costly case
 //! estimated and charged to the budget before it is computed.
 
+use crate::value::IntRepr;
 use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_traits::{One, ToPrimitive};
@@ -51,18 +52,18 @@ pub(super) fn factorial(args: &[Value], budget: &mut Budget<'_>) -> Result<Value
 
 fn factorial_of(n: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
     let n = match n {
-        Int::Small(s) if *s < 0 => {
+        Int(IntRepr::Small(s)) if *s < 0 => {
             return Err(EvalError::value(
                 "factorial() not defined for negative values",
             ))
         }
-        Int::Small(s) => *s as u64,
-        Int::Big(_) if n.is_negative() => {
+        Int(IntRepr::Small(s)) => *s as u64,
+        Int(IntRepr::Big(_)) if n.is_negative() => {
             return Err(EvalError::value(
                 "factorial() not defined for negative values",
             ))
         }
-        Int::Big(_) => {
+        Int(IntRepr::Big(_)) => {
             return Err(EvalError::overflow(
                 "factorial() argument should not exceed 9223372036854775807",
             ))
@@ -142,7 +143,7 @@ fn product(mut leaves: Vec<BigUint>) -> BigUint {
 /// result has reached 1; the result is never negative.
 pub(super) fn gcd(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, EvalError> {
     let ints = args.iter().map(index).collect::<Result<Vec<_>, _>>()?;
-    let mut acc = Int::Small(0);
+    let mut acc = Int(IntRepr::Small(0));
     for i in &ints {
         acc = gcd2(&acc, i, budget)?;
     }
@@ -150,12 +151,12 @@ pub(super) fn gcd(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eval
 }
 
 fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-    if let (Int::Small(x), Int::Small(y)) = (a, b) {
+    if let (Int(IntRepr::Small(x)), Int(IntRepr::Small(y))) = (a, b) {
         let g = x.unsigned_abs().gcd(&y.unsigned_abs());
         return match i64::try_from(g) {
-            Ok(s) => Ok(Int::Small(s)),
+            Ok(s) => Ok(Int(IntRepr::Small(s))),
             // `gcd(-2**63, 0)` leaves the machine word.
-            Err(_) => crate::num::int::exact(Int::Big(BigInt::from(g)), budget),
+            Err(_) => crate::num::int::exact(Int(IntRepr::Big(BigInt::from(g))), budget),
         };
     }
     let a = a.to_bigint();
@@ -185,7 +186,7 @@ fn gcd2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
 pub(super) fn lcm(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, EvalError> {
     let ints = args.iter().map(index).collect::<Result<Vec<_>, _>>()?;
     let Some((first, rest)) = ints.split_first() else {
-        return Ok(Value::Int(Int::Small(1)));
+        return Ok(Value::Int(Int(IntRepr::Small(1))));
     };
     let mut acc = int_abs(first.clone(), budget)?;
     for x in rest {
@@ -200,7 +201,7 @@ pub(super) fn lcm(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eval
 /// CPython's `long_lcm`.
 fn lcm2(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
     if a.is_zero() || b.is_zero() {
-        return Ok(Int::Small(0));
+        return Ok(Int(IntRepr::Small(0)));
     }
     let g = gcd2(a, b, budget)?;
     let f = a.floor_div(&g, budget)?;
@@ -222,8 +223,8 @@ pub(super) fn isqrt(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Ev
     if n.is_negative() {
         return Err(EvalError::value("isqrt() argument must be nonnegative"));
     }
-    if let Int::Small(s) = n {
-        return Ok(Value::Int(Int::Small(isqrt_u64(s as u64) as i64)));
+    if let Int(IntRepr::Small(s)) = n {
+        return Ok(Value::Int(Int(IntRepr::Small(isqrt_u64(s as u64) as i64))));
     }
     let big = n.to_bigint();
     budget.charge(cost::isqrt(cost::words(big.bits())))?;
@@ -318,7 +319,7 @@ pub(super) fn comb(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
     let (n, k) = two("comb", args)?;
     let (n, k) = n_and_k(n, k)?;
     if k > n {
-        return Ok(Value::Int(Int::Small(0)));
+        return Ok(Value::Int(Int(IntRepr::Small(0))));
     }
     let k = std::cmp::min(&n - &k, k);
     let Some(k) = k.to_i64() else {
@@ -366,7 +367,7 @@ pub(super) fn perm(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
     };
     let (n, k) = n_and_k(n, k)?;
     if k > n {
-        return Ok(Value::Int(Int::Small(0)));
+        return Ok(Value::Int(Int(IntRepr::Small(0))));
     }
     let Some(k) = k.to_i64() else {
         return Err(EvalError::overflow("k must not exceed 9223372036854775807"));
@@ -385,7 +386,7 @@ mod tests {
     use crate::Limits;
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::Int(Int(IntRepr::Small(v)))
     }
 
     fn big(s: &str) -> Value {
@@ -474,8 +475,8 @@ mod tests {
         let limits = Limits::default();
         let mut budget = Budget::new(&limits);
         match f(args, &mut budget) {
-            Ok(Value::Int(Int::Small(s))) => s.to_string(),
-            Ok(Value::Int(Int::Big(b))) => b.to_string(),
+            Ok(Value::Int(Int(IntRepr::Small(s)))) => s.to_string(),
+            Ok(Value::Int(Int(IntRepr::Big(b)))) => b.to_string(),
             Ok(other) => format!("{other:?}"),
             Err(e) => e.to_string(),
         }

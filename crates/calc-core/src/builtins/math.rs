@@ -8,6 +8,7 @@
 //! no method or computes its own) from the C functions declared in
 //! `libm`, so results agree bit for bit on the same machine.
 
+use crate::value::IntRepr;
 use crate::{EvalError, Int, Value};
 
 use super::args::{one, real, two};
@@ -99,7 +100,7 @@ fn special_log(x: f64, f: fn(f64) -> f64) -> f64 {
 fn loghelper(v: &Value, f: fn(f64) -> f64) -> Result<f64, EvalError> {
     let int = match v {
         Value::Int(i) => i.clone(),
-        Value::Bool(b) => Int::Small(i64::from(*b)),
+        Value::Bool(b) => Int(IntRepr::Small(i64::from(*b))),
         _ => return apply_1(real(v)?, f, false),
     };
     if int.is_negative() || int.is_zero() {
@@ -378,10 +379,10 @@ mod tests {
         let exp = |a: &[Value]| math_1("math.exp", a, f64::exp, true);
         // exp(1000) -> OverflowError: math range error; exp(-1000) -> 0.0
         assert_eq!(
-            err(exp(&[Value::Int(Int::Small(1000))])),
+            err(exp(&[Value::Int(Int(IntRepr::Small(1000)))])),
             "OverflowError: math range error"
         );
-        assert_eq!(f(exp(&[Value::Int(Int::Small(-1000))])), 0.0);
+        assert_eq!(f(exp(&[Value::Int(Int(IntRepr::Small(-1000)))])), 0.0);
         // exp(inf) -> inf (infinite input, no error)
         assert_eq!(f(exp(&[Value::Float(f64::INFINITY)])), f64::INFINITY);
         let sin = |a: &[Value]| math_1("math.sin", a, f64::sin, false);
@@ -400,7 +401,7 @@ mod tests {
             2302.585092994045
         );
         // log(8, 2) == 3.0 ; log(8, 1) -> ZeroDivisionError
-        let i = |v: i64| Value::Int(Int::Small(v));
+        let i = |v: i64| Value::Int(Int(IntRepr::Small(v)));
         assert_eq!(f(log(&[i(8), i(2)])), 3.0);
         assert_eq!(
             err(log(&[i(8), i(1)])),

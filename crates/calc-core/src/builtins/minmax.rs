@@ -40,7 +40,7 @@ pub(super) fn min_max(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Builtin, Int, Limits};
+    use crate::{Builtin, Limits};
 
     fn call(name: &str, op: CmpOp, args: &[Value]) -> Result<Value, EvalError> {
         let limits = Limits::default();
@@ -49,7 +49,7 @@ mod tests {
     }
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::from(v)
     }
 
     #[test]

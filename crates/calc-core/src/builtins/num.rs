@@ -131,7 +131,7 @@ mod tests {
             f64_to_int_within(1e30, &budget).unwrap_err().class(),
             "LimitError"
         );
-        assert_eq!(f64_to_int_within(-2.5, &budget).unwrap(), Int::Small(-2));
+        assert_eq!(f64_to_int_within(-2.5, &budget).unwrap(), Int::from(-2));
         assert_eq!(
             f64_to_int_within(f64::NAN, &budget).unwrap_err().class(),
             "ValueError"

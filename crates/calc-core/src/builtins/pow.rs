@@ -3,6 +3,7 @@
 //! in turn) and, for ints, `long_pow`'s modular exponentiation, including a
 //! negative exponent through the modular inverse (Python 3.8+).
 
+use crate::value::IntRepr;
 use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -106,7 +107,7 @@ fn modpow(b: &Int, e: &Int, m: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     }
     let modulus = m.to_bigint().magnitude().clone();
     if modulus.is_one() {
-        return Ok(Int::Small(0));
+        return Ok(Int(IntRepr::Small(0)));
     }
     let mw = cost::words(modulus.bits());
     let bw = cost::words(b.bit_length());
@@ -189,7 +190,7 @@ mod tests {
     }
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::Int(Int(IntRepr::Small(v)))
     }
 
     fn big(b: BigInt) -> Value {

@@ -5,6 +5,7 @@
 //! calc-core's namespace (python/calc_namespace.py). The test fails (it
 //! does not skip) when python3 is missing.
 
+use crate::value::IntRepr;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -107,8 +108,10 @@ impl Rng {
 
     fn int(&mut self) -> Int {
         match self.below(4) {
-            0 => Int::Small((self.next() as i64) >> (self.below(63) as u32)),
-            1 => Int::Small(self.below(41) as i64 - 20),
+            0 => Int(IntRepr::Small(
+                (self.next() as i64) >> (self.below(63) as u32),
+            )),
+            1 => Int(IntRepr::Small(self.below(41) as i64 - 20)),
             _ => {
                 let max_words = if self.below(8) == 0 { 40 } else { 3 };
                 let words = 1 + self.below(max_words);
@@ -176,7 +179,7 @@ impl Rng {
     /// A small non-negative or slightly negative int, for the integer
     /// functions whose cost grows with the argument.
     fn small_int(&mut self, max: u64) -> Value {
-        Value::Int(Int::Small(self.below(max) as i64 - 3))
+        Value::Int(Int(IntRepr::Small(self.below(max) as i64 - 3)))
     }
 }
 
@@ -190,8 +193,8 @@ fn encode_f64(x: f64) -> String {
 
 fn encode_int(i: &Int) -> String {
     match i {
-        Int::Small(s) => s.to_string(),
-        Int::Big(b) => b.to_string(),
+        Int(IntRepr::Small(s)) => s.to_string(),
+        Int(IntRepr::Big(b)) => b.to_string(),
     }
 }
 
@@ -293,8 +296,8 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
         // ldexp with exponents around the float range, beyond C's int and
         // beyond C's long, and of the wrong type.
         let e = match rng.below(4) {
-            0 => Value::Int(Int::Small(rng.below(2300) as i64 - 1150)),
-            1 => Value::Int(Int::Small((rng.next() as i64) >> rng.below(40))),
+            0 => Value::Int(Int(IntRepr::Small(rng.below(2300) as i64 - 1150))),
+            1 => Value::Int(Int(IntRepr::Small((rng.next() as i64) >> rng.below(40)))),
             2 => Value::Int(rng.int()),
             _ => rng.value(),
         };
@@ -313,20 +316,20 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
             B::Hypot,
             (0..n).map(|_| Value::Float(rng.float())).collect(),
         ));
-        let nd = Value::Int(Int::Small(rng.below(700) as i64 - 350));
+        let nd = Value::Int(Int(IntRepr::Small(rng.below(700) as i64 - 350)));
         calls.push((B::Round, vec![Value::Float(rng.float()), nd.clone()]));
         calls.push((B::Round, vec![Value::Int(rng.int()), nd]));
-        let small_nd = Value::Int(Int::Small(rng.below(40) as i64 - 20));
+        let small_nd = Value::Int(Int(IntRepr::Small(rng.below(40) as i64 - 20)));
         calls.push((B::Round, vec![Value::Float(rng.float()), small_nd]));
         // Short decimal fractions: where round()'s ties and near-ties are.
         let decimal = (rng.below(2_000_000) as f64 - 1_000_000.0)
             / [8.0, 100.0, 1000.0][rng.below(3) as usize];
-        let nd = Value::Int(Int::Small(rng.below(6) as i64 - 1));
+        let nd = Value::Int(Int(IntRepr::Small(rng.below(6) as i64 - 1)));
         calls.push((B::Round, vec![Value::Float(decimal), nd]));
         let (a, b) = (Value::Int(rng.int()), Value::Int(rng.int()));
         calls.push((B::Gcd, vec![a.clone(), b.clone()]));
         calls.push((B::Pow, vec![a, b, Value::Int(rng.int())]));
-        let e = Value::Int(Int::Small(rng.below(2000) as i64 - 100));
+        let e = Value::Int(Int(IntRepr::Small(rng.below(2000) as i64 - 100)));
         calls.push((
             B::Pow,
             vec![Value::Int(rng.int()), e, Value::Int(rng.int())],
@@ -342,7 +345,7 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
         calls.push((B::Min, items.clone()));
         calls.push((B::Max, items));
         calls.push((B::Pow, vec![rng.value(), Value::Float(rng.float())]));
-        let e = Value::Int(Int::Small(rng.below(40) as i64 - 10));
+        let e = Value::Int(Int(IntRepr::Small(rng.below(40) as i64 - 10)));
         calls.push((B::Pow, vec![rng.value(), e]));
     }
     calls
@@ -430,9 +433,9 @@ fn builtins_match_python3_bit_for_bit() {
 #[test]
 fn error_messages_match_python3() {
     let values = [
-        Value::Int(Int::Small(1)),
-        Value::Int(Int::Small(-1)),
-        Value::Int(Int::Small(0)),
+        Value::Int(Int(IntRepr::Small(1))),
+        Value::Int(Int(IntRepr::Small(-1))),
+        Value::Int(Int(IntRepr::Small(0))),
         Value::Float(1.5),
         Value::Float(f64::NAN),
         Value::Complex(Complex { re: 0.0, im: 1.0 }),
@@ -451,7 +454,7 @@ fn error_messages_match_python3() {
                 // LimitError here, the evaluator's concern, not the oracle's.
                 let huge_power = f == Builtin::Pow
                     && matches!(a, Value::Int(_) | Value::Bool(_))
-                    && matches!(b, Value::Int(Int::Big(_)));
+                    && matches!(b, Value::Int(Int(IntRepr::Big(_))));
                 if !huge_power {
                     calls.push((f, vec![a.clone(), b.clone()]));
                 }

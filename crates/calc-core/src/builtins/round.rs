@@ -3,6 +3,7 @@
 //! 2.67 because 2.675 is really 2.67499999...) and `int.__round__`
 //! (`long_round`, half to even at a negative number of digits).
 
+use crate::value::IntRepr;
 use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 
@@ -64,9 +65,9 @@ fn round_float(x: f64, ndigits: &Int) -> Result<f64, EvalError> {
     const NDIGITS_MAX: i64 = 323;
     const NDIGITS_MIN: i64 = -308;
     let nd = match ndigits {
-        Int::Small(s) => *s,
-        Int::Big(_) if ndigits.is_negative() => i64::MIN,
-        Int::Big(_) => i64::MAX,
+        Int(IntRepr::Small(s)) => *s,
+        Int(IntRepr::Big(_)) if ndigits.is_negative() => i64::MIN,
+        Int(IntRepr::Big(_)) => i64::MAX,
     };
     if !x.is_finite() {
         return Ok(x);
@@ -185,12 +186,12 @@ fn round_int(i: &Int, ndigits: &Int, budget: &mut Budget<'_>) -> Result<Int, Eva
     // When 10**k > 2*|i| the nearest multiple is 0; deciding that from the
     // sizes avoids building a power of ten far larger than `i`.
     let k = match ndigits {
-        Int::Small(s) => s.unsigned_abs(),
-        Int::Big(_) => return Ok(Int::Small(0)),
+        Int(IntRepr::Small(s)) => s.unsigned_abs(),
+        Int(IntRepr::Big(_)) => return Ok(Int(IntRepr::Small(0))),
     };
     // 10**k >= 2**(3.32k) > 2 * 2**bits(i) as soon as 3.32k >= bits(i) + 2.
     if k.saturating_mul(332) / 100 >= i.bit_length() + 2 {
-        return Ok(Int::Small(0));
+        return Ok(Int(IntRepr::Small(0)));
     }
     let value = i.to_bigint();
     let w = cost::words(value.bits());
@@ -232,7 +233,7 @@ mod tests {
     }
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::Int(Int(IntRepr::Small(v)))
     }
 
     fn float_of(v: Result<Value, EvalError>) -> f64 {

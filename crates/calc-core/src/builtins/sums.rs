@@ -7,6 +7,7 @@
 
 use crate::ast::BinOp;
 use crate::budget::Budget;
+use crate::value::IntRepr;
 use crate::{ops, EvalError, Int, Value};
 
 use super::args::{one, real, two};
@@ -44,7 +45,7 @@ pub(super) fn prod(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eva
             )))
         }
     };
-    prod_of(items(iterable)?, Value::Int(Int::Small(1)), budget)
+    prod_of(items(iterable)?, Value::Int(Int(IntRepr::Small(1))), budget)
 }
 
 /// `math.dist(p, q)`.
@@ -201,7 +202,7 @@ mod tests {
     }
 
     fn i(v: i64) -> Value {
-        Value::Int(Int::Small(v))
+        Value::Int(Int(IntRepr::Small(v)))
     }
 
     fn err<T: std::fmt::Debug>(r: Result<T, EvalError>) -> String {

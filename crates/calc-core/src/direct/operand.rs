@@ -9,6 +9,7 @@
 //! where the run is, and bigger ints and complex numbers as values, the
 //! payload holding their index.
 
+use crate::value::IntRepr;
 use std::num::NonZeroU32;
 
 use std::cell::Cell;
@@ -270,11 +271,11 @@ impl Held {
     #[inline]
     pub(super) fn operand(&mut self, value: Value, height: u32) -> Operand {
         match value {
-            Value::Int(Int::Small(x)) => Operand::int(x, height),
+            Value::Int(Int(IntRepr::Small(x))) => Operand::int(x, height),
             Value::Float(x) => Operand::float(x, height),
             Value::Bool(x) => Operand::bool(x, height),
             Value::Builtin(b) => Operand::new(Kind::Builtin, height, b as u64),
-            Value::Int(Int::Big(b)) => self.big_int(b, height),
+            Value::Int(Int(IntRepr::Big(b))) => self.big_int(b, height),
             other => self.push_value(other, height),
         }
     }
@@ -291,7 +292,7 @@ impl Held {
                 return self.finish_wide(offset, b.sign() == Sign::Minus, len, height);
             }
         }
-        self.push_value(Value::Int(Int::Big(b)), height)
+        self.push_value(Value::Int(Int(IntRepr::Big(b))), height)
     }
 
     fn push_value(&mut self, value: Value, height: u32) -> Operand {
@@ -444,7 +445,7 @@ impl Held {
     pub(super) fn value(&mut self, operand: Operand) -> Option<Value> {
         let bits = operand.bits;
         Some(match operand.kind_bits() {
-            k if k == Kind::Int as u32 => Value::Int(Int::Small(bits as i64)),
+            k if k == Kind::Int as u32 => Value::Int(Int(IntRepr::Small(bits as i64))),
             k if k == Kind::Float as u32 => Value::Float(f64::from_bits(bits)),
             k if k == Kind::Bool as u32 => Value::Bool(bits != 0),
             _ => return self.value_out_of_line(operand),
@@ -495,10 +496,10 @@ mod tests {
 
     #[test]
     fn every_value_comes_back_with_its_height() {
-        let big = Value::Int(Int::Big(BigInt::from(u64::MAX) * 3u8));
+        let big = Value::Int(Int(IntRepr::Big(BigInt::from(u64::MAX) * 3u8)));
         let values = [
-            Value::Int(Int::Small(i64::MIN)),
-            Value::Int(Int::Small(-1)),
+            Value::Int(Int(IntRepr::Small(i64::MIN))),
+            Value::Int(Int(IntRepr::Small(-1))),
             Value::Float(-0.0),
             Value::Float(f64::NAN),
             Value::Bool(true),
@@ -544,12 +545,12 @@ mod tests {
         let mut held = Held::default();
         let operands: Vec<Operand> = ints
             .iter()
-            .map(|b| held.operand(Value::Int(Int::Big(b.clone())), 1))
+            .map(|b| held.operand(Value::Int(Int(IntRepr::Big(b.clone()))), 1))
             .collect();
         assert_eq!((held.wides, held.limbs.len()), (3, 2 + 4 + 3));
         let take = |held: &mut Held, i: usize| {
             let back = held.value(operands[i]);
-            assert_eq!(back, Some(Value::Int(Int::Big(ints[i].clone()))));
+            assert_eq!(back, Some(Value::Int(Int(IntRepr::Big(ints[i].clone())))));
         };
         take(&mut held, 1);
         assert_eq!((held.wides, held.limbs.len()), (2, 2 + 4 + 3));
@@ -558,7 +559,7 @@ mod tests {
         take(&mut held, 0);
         assert_eq!((held.wides, held.limbs.len()), (0, 0));
         // Past 512 bits: a value.
-        let huge = Value::Int(Int::Big(BigInt::from(1) << 600));
+        let huge = Value::Int(Int(IntRepr::Big(BigInt::from(1) << 600)));
         let o = held.operand(huge.clone(), 1);
         assert_eq!((held.wides, held.values.len()), (0, 1));
         assert_eq!(held.value(o), Some(huge));
@@ -580,11 +581,11 @@ mod tests {
         use crate::Limits;
         let limits = Limits::default();
         let values = [
-            Value::Int(Int::Small(i64::MAX)),
-            Value::Int(Int::Small(i64::MIN)),
-            Value::Int(Int::Small(-7)),
-            Value::Int(Int::Small(0)),
-            Value::Int(Int::Small(1 << 53 | 1)),
+            Value::Int(Int(IntRepr::Small(i64::MAX))),
+            Value::Int(Int(IntRepr::Small(i64::MIN))),
+            Value::Int(Int(IntRepr::Small(-7))),
+            Value::Int(Int(IntRepr::Small(0))),
+            Value::Int(Int(IntRepr::Small(1 << 53 | 1))),
             Value::Float(2.5),
             Value::Float(-0.0),
             Value::Float(0.0),

@@ -8,6 +8,7 @@
 //! `Int::add`, `Int::sub` and `Int::mul` (see [`binary`]); every other
 //! operation converts a wide int to a `BigInt` first.
 
+use crate::value::IntRepr;
 use std::cmp::Ordering;
 
 use num_bigint::{BigInt, BigUint, Sign};
@@ -44,10 +45,10 @@ impl<'a> WideRef<'a> {
         int::limbs_bit_length(self.magnitude)
     }
 
-    /// The value as the general path holds it (`Int::Small` when it fits).
+    /// The value as the general path holds it (`IntRepr::Small` when it fits).
     pub(super) fn to_value(self) -> Value {
         if let Some(v) = small(self.negative, self.magnitude) {
-            return Value::Int(Int::Small(v));
+            return Value::Int(Int(IntRepr::Small(v)));
         }
         // Past LIMBS limbs (not made by this path's arithmetic) through a
         // vector of 32-bit digits.
@@ -232,7 +233,7 @@ fn mul(a: WideRef<'_>, b: WideRef<'_>, out: &mut Limbs) -> Option<Shape> {
 
 /// `a op b` for `op` in `+ - *` into `out`, with the checks and charges
 /// the general path makes for the same operands (`both_small`: both are
-/// `Int::Small`, whose overflow `Int::add` and friends only check for
+/// `IntRepr::Small`, whose overflow `Int::add` and friends only check for
 /// size). `Ok(None)` when the result does not fit [`LIMBS`] or `op` is
 /// another operator: nothing has been charged then, and the caller takes
 /// the general way.
@@ -342,7 +343,10 @@ mod tests {
         let big: BigInt = -(BigInt::from(3) << 700u32);
         let parts = limbs_of(&big);
         assert!(parts.1.len() > LIMBS);
-        assert_eq!(as_wide(&parts).to_value(), Value::Int(Int::Big(big)));
+        assert_eq!(
+            as_wide(&parts).to_value(),
+            Value::Int(Int(IntRepr::Big(big)))
+        );
     }
 
     /// Against num-bigint, and with the charges `Int::add`, `Int::sub` and
@@ -356,7 +360,8 @@ mod tests {
             for b in &values {
                 for op in [BinOp::Add, BinOp::Sub, BinOp::Mul] {
                     let (ia, ib) = (Int::from_bigint(a.clone()), Int::from_bigint(b.clone()));
-                    let both_small = matches!((&ia, &ib), (Int::Small(_), Int::Small(_)));
+                    let both_small =
+                        matches!((&ia, &ib), (Int(IntRepr::Small(_)), Int(IntRepr::Small(_))));
                     let limits = Limits {
                         max_int_bits: 200 + rng.below(400),
                         work_budget: rng.below(200),

@@ -6,6 +6,7 @@
 //! sticky bit, round the low bits by hand (half to even), then scale the
 //! exact result by a power of two.
 
+use crate::value::IntRepr;
 use num_bigint::BigUint;
 use num_integer::Integer;
 use num_traits::{ToPrimitive, Zero};
@@ -28,7 +29,7 @@ pub(crate) fn true_div(a: &Int, b: &Int, budget: &mut Budget<'_>) -> Result<f64,
     if b.is_zero() {
         return Err(EvalError::zero_division("division by zero"));
     }
-    if let (Int::Small(x), Int::Small(y)) = (a, b) {
+    if let (Int(IntRepr::Small(x)), Int(IntRepr::Small(y))) = (a, b) {
         if x.unsigned_abs() <= EXACT && y.unsigned_abs() <= EXACT {
             return Ok(*x as f64 / *y as f64);
         }

@@ -6,6 +6,7 @@
 //! Python) and needs no helper; `+` and `*` are too, but for the sign of a
 //! NaN made of two NaNs ([`add`], [`mul`]).
 
+use crate::value::IntRepr;
 use std::cmp::Ordering;
 
 use crate::num::complex;
@@ -197,7 +198,7 @@ pub(crate) fn cmp_float_int(f: f64, i: &Int) -> Option<Ordering> {
             Ordering::Less
         });
     }
-    if let Int::Small(v) = i {
+    if let Int(IntRepr::Small(v)) = i {
         // Ints up to 2**53 convert exactly.
         if v.unsigned_abs() <= 1 << 53 {
             return f.partial_cmp(&(*v as f64));
@@ -357,20 +358,20 @@ pub(crate) mod tests {
         let big = |s: &str| Int::from_bigint(s.parse().unwrap());
         // 2**53 + 1 == 2.0**53 is False; 2**53 + 1 > 2.0**53
         assert_eq!(
-            cmp_float_int(9007199254740992.0, &Int::Small(9007199254740993)),
+            cmp_float_int(9007199254740992.0, &Int(IntRepr::Small(9007199254740993))),
             Some(Ordering::Less)
         );
         assert_eq!(
-            cmp_float_int(9007199254740992.0, &Int::Small(9007199254740992)),
+            cmp_float_int(9007199254740992.0, &Int(IntRepr::Small(9007199254740992))),
             Some(Ordering::Equal)
         );
-        assert_eq!(cmp_float_int(f64::NAN, &Int::Small(0)), None);
+        assert_eq!(cmp_float_int(f64::NAN, &Int(IntRepr::Small(0))), None);
         assert_eq!(
             cmp_float_int(f64::INFINITY, &big("1".repeat(400).as_str())),
             Some(Ordering::Greater)
         );
         assert_eq!(
-            cmp_float_int(f64::NEG_INFINITY, &Int::Small(-1)),
+            cmp_float_int(f64::NEG_INFINITY, &Int(IntRepr::Small(-1))),
             Some(Ordering::Less)
         );
         // 1e20 == 10**20 ; 1e23 != 10**23 (1e23 is 99999999999999991611392)
@@ -387,16 +388,25 @@ pub(crate) mod tests {
             Some(Ordering::Equal)
         );
         // 2.5 vs 2 and 3, -2.5 vs -3 and -2
-        assert_eq!(cmp_float_int(2.5, &Int::Small(2)), Some(Ordering::Greater));
-        assert_eq!(cmp_float_int(2.5, &Int::Small(3)), Some(Ordering::Less));
         assert_eq!(
-            cmp_float_int(-2.5, &Int::Small(-3)),
+            cmp_float_int(2.5, &Int(IntRepr::Small(2))),
             Some(Ordering::Greater)
         );
-        assert_eq!(cmp_float_int(-2.5, &Int::Small(-2)), Some(Ordering::Less));
+        assert_eq!(
+            cmp_float_int(2.5, &Int(IntRepr::Small(3))),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp_float_int(-2.5, &Int(IntRepr::Small(-3))),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            cmp_float_int(-2.5, &Int(IntRepr::Small(-2))),
+            Some(Ordering::Less)
+        );
         // 9223372036854775807 < 9.223372036854775808e18
         assert_eq!(
-            cmp_float_int(9.223_372_036_854_776e18, &Int::Small(i64::MAX)),
+            cmp_float_int(9.223_372_036_854_776e18, &Int(IntRepr::Small(i64::MAX))),
             Some(Ordering::Greater)
         );
         assert_eq!(

@@ -11,6 +11,7 @@
 //! always refused. Results that fit an `i64` are not checked at all: a
 //! bound below 64 bits applies only to ints outside the machine word.
 
+use crate::value::IntRepr;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -291,61 +292,61 @@ impl Int {
     ///
     /// ```
     /// use calc_core::Int;
-    /// assert_eq!(Int::from_bigint(42.into()), Int::Small(42));
+    /// assert_eq!(Int::from_bigint(42.into()), Int::from(42));
     /// ```
     pub fn from_bigint(b: BigInt) -> Int {
         match b.to_i64() {
-            Some(v) => Int::Small(v),
-            None => Int::Big(b),
+            Some(v) => Int(IntRepr::Small(v)),
+            None => Int(IntRepr::Big(b)),
         }
     }
 
     /// The value as a `BigInt` (allocates for big values).
     pub fn to_bigint(&self) -> BigInt {
         match self {
-            Int::Small(v) => BigInt::from(*v),
-            Int::Big(b) => b.clone(),
+            Int(IntRepr::Small(v)) => BigInt::from(*v),
+            Int(IntRepr::Big(b)) => b.clone(),
         }
     }
 
     /// A `BigInt` view: borrowed when big, built when small.
     pub(crate) fn big(&self) -> Cow<'_, BigInt> {
         match self {
-            Int::Small(v) => Cow::Owned(BigInt::from(*v)),
-            Int::Big(b) => Cow::Borrowed(b),
+            Int(IntRepr::Small(v)) => Cow::Owned(BigInt::from(*v)),
+            Int(IntRepr::Big(b)) => Cow::Borrowed(b),
         }
     }
 
     /// The value as an `i64`, if it fits.
     pub fn as_i64(&self) -> Option<i64> {
         match self {
-            Int::Small(v) => Some(*v),
-            Int::Big(_) => None,
+            Int(IntRepr::Small(v)) => Some(*v),
+            Int(IntRepr::Big(_)) => None,
         }
     }
 
     /// Whether the value is 0.
     pub fn is_zero(&self) -> bool {
-        matches!(self, Int::Small(0))
+        matches!(self, Int(IntRepr::Small(0)))
     }
 
     /// Whether the value is below 0.
     pub fn is_negative(&self) -> bool {
         match self {
-            Int::Small(v) => *v < 0,
-            Int::Big(b) => b.is_negative(),
+            Int(IntRepr::Small(v)) => *v < 0,
+            Int(IntRepr::Big(b)) => b.is_negative(),
         }
     }
 
     /// Python's `int.bit_length()`: bits of the absolute value, 0 for 0.
     ///
     /// ```
-    /// assert_eq!(calc_core::Int::Small(-8).bit_length(), 4);
+    /// assert_eq!(calc_core::Int::from(-8).bit_length(), 4);
     /// ```
     pub fn bit_length(&self) -> u64 {
         match self {
-            Int::Small(v) => u64::from(64 - v.unsigned_abs().leading_zeros()),
-            Int::Big(b) => b.bits(),
+            Int(IntRepr::Small(v)) => u64::from(64 - v.unsigned_abs().leading_zeros()),
+            Int(IntRepr::Big(b)) => b.bits(),
         }
     }
 
@@ -355,13 +356,13 @@ impl Int {
     /// ```
     /// use calc_core::Int;
     /// // 2**53 + 1 rounds to the even neighbour 2**53.
-    /// assert_eq!(Int::Small((1 << 53) + 1).to_f64().unwrap(), 9007199254740992.0);
+    /// assert_eq!(Int::from((1 << 53) + 1).to_f64().unwrap(), 9007199254740992.0);
     /// ```
     pub fn to_f64(&self) -> Result<f64, EvalError> {
         match self {
             // `as` rounds to nearest, ties to even.
-            Int::Small(v) => Ok(*v as f64),
-            Int::Big(b) => big_to_f64(b),
+            Int(IntRepr::Small(v)) => Ok(*v as f64),
+            Int(IntRepr::Big(b)) => big_to_f64(b),
         }
     }
 
@@ -371,7 +372,7 @@ impl Int {
     ///
     /// ```
     /// use calc_core::Int;
-    /// assert_eq!(Int::from_f64(-2.7).unwrap(), Int::Small(-2));
+    /// assert_eq!(Int::from_f64(-2.7).unwrap(), Int::from(-2));
     /// assert_eq!(Int::from_f64(f64::NAN).unwrap_err().class(), "ValueError");
     /// ```
     pub fn from_f64(x: f64) -> Result<Int, EvalError> {
@@ -385,7 +386,7 @@ impl Int {
         }
         let t = x.trunc();
         if t.abs() < TWO_POW_63 {
-            return Ok(Int::Small(t as i64));
+            return Ok(Int(IntRepr::Small(t as i64)));
         }
         // |t| >= 2**63: an integer mantissa times a positive power of two.
         let bits = t.to_bits();
@@ -407,7 +408,7 @@ impl Int {
     /// ```
     /// use calc_core::{Int, Limits};
     /// let limits = Limits::default();
-    /// assert_eq!(Int::from_str_radix("ff", 16, &limits).unwrap(), Int::Small(255));
+    /// assert_eq!(Int::from_str_radix("ff", 16, &limits).unwrap(), Int::from(255));
     /// let big = Int::from_str_radix("18446744073709551616", 10, &limits).unwrap();
     /// assert_eq!(big.to_string(), "18446744073709551616");
     /// ```
@@ -439,9 +440,9 @@ impl Int {
         }
         if fits {
             if let Ok(v) = i64::try_from(acc) {
-                return Ok(Int::Small(v));
+                return Ok(Int(IntRepr::Small(v)));
             }
-            return Ok(Int::Big(BigInt::from(acc)));
+            return Ok(Int(IntRepr::Big(BigInt::from(acc))));
         }
         // CPython's compiler reads literals that fit a C long without the
         // digit limit (so `000...0` of any length is fine), then applies it.
@@ -471,9 +472,9 @@ impl Int {
 
     /// `self + other`.
     pub(crate) fn add(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+        if let (Int(IntRepr::Small(a)), Int(IntRepr::Small(b))) = (self, other) {
             return match a.checked_add(*b) {
-                Some(s) => Ok(Int::Small(s)),
+                Some(s) => Ok(Int(IntRepr::Small(s))),
                 None => wide(i128::from(*a) + i128::from(*b), budget),
             };
         }
@@ -483,9 +484,9 @@ impl Int {
 
     /// `self - other`.
     pub(crate) fn sub(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+        if let (Int(IntRepr::Small(a)), Int(IntRepr::Small(b))) = (self, other) {
             return match a.checked_sub(*b) {
-                Some(s) => Ok(Int::Small(s)),
+                Some(s) => Ok(Int(IntRepr::Small(s))),
                 None => wide(i128::from(*a) - i128::from(*b), budget),
             };
         }
@@ -504,19 +505,19 @@ impl Int {
     ) -> Result<Int, EvalError> {
         budget.charge(linear_cost(a.bits().max(other.bit_length()) + 1))?;
         let sum = Int::from_bigint(match (other, subtract) {
-            (Int::Small(v), false) => a + *v,
-            (Int::Small(v), true) => a - *v,
-            (Int::Big(b), false) => a + b,
-            (Int::Big(b), true) => a - b,
+            (Int(IntRepr::Small(v)), false) => a + *v,
+            (Int(IntRepr::Small(v)), true) => a - *v,
+            (Int(IntRepr::Big(b)), false) => a + b,
+            (Int(IntRepr::Big(b)), true) => a - b,
         });
         exact(sum, budget)
     }
 
     /// `self * other`.
     pub(crate) fn mul(&self, other: &Int, budget: &mut Budget<'_>) -> Result<Int, EvalError> {
-        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+        if let (Int(IntRepr::Small(a)), Int(IntRepr::Small(b))) = (self, other) {
             return match a.checked_mul(*b) {
-                Some(p) => Ok(Int::Small(p)),
+                Some(p) => Ok(Int(IntRepr::Small(p))),
                 None => wide(i128::from(*a) * i128::from(*b), budget),
             };
         }
@@ -536,15 +537,19 @@ impl Int {
     /// 3**100` takes ~550 instructions instead of ~720. `None` otherwise.
     fn mul_power_of_two(&self, other: &Int) -> Option<Int> {
         let (power, factor) = match (self, other) {
-            (Int::Big(p), f) if p.magnitude().trailing_zeros() == Some(p.bits() - 1) => (p, f),
-            (f, Int::Big(p)) if p.magnitude().trailing_zeros() == Some(p.bits() - 1) => (p, f),
+            (Int(IntRepr::Big(p)), f) if p.magnitude().trailing_zeros() == Some(p.bits() - 1) => {
+                (p, f)
+            }
+            (f, Int(IntRepr::Big(p))) if p.magnitude().trailing_zeros() == Some(p.bits() - 1) => {
+                (p, f)
+            }
             _ => return None,
         };
         let k = usize::try_from(power.bits() - 1).ok()?;
         let negative = power.is_negative() != factor.is_negative();
         let magnitude = match factor {
-            Int::Small(v) => BigUint::from(v.unsigned_abs()) << k,
-            Int::Big(f) => f.magnitude() << k,
+            Int(IntRepr::Small(v)) => BigUint::from(v.unsigned_abs()) << k,
+            Int(IntRepr::Big(f)) => f.magnitude() << k,
         };
         let sign = if negative {
             num_bigint::Sign::Minus
@@ -558,19 +563,19 @@ impl Int {
     /// `-self`.
     pub(crate) fn neg(&self) -> Int {
         match self {
-            Int::Small(v) => match v.checked_neg() {
-                Some(n) => Int::Small(n),
-                None => Int::Big(-BigInt::from(*v)),
+            Int(IntRepr::Small(v)) => match v.checked_neg() {
+                Some(n) => Int(IntRepr::Small(n)),
+                None => Int(IntRepr::Big(-BigInt::from(*v))),
             },
-            Int::Big(b) => Int::from_bigint(-b),
+            Int(IntRepr::Big(b)) => Int::from_bigint(-b),
         }
     }
 
     /// `~self`, i.e. `-(self + 1)`.
     pub(crate) fn invert(&self) -> Int {
         match self {
-            Int::Small(v) => Int::Small(!v),
-            Int::Big(b) => Int::from_bigint(-(b + 1u32)),
+            Int(IntRepr::Small(v)) => Int(IntRepr::Small(!v)),
+            Int(IntRepr::Big(b)) => Int::from_bigint(-(b + 1u32)),
         }
     }
 
@@ -580,7 +585,7 @@ impl Int {
         // No longer than `self`, but `-2**63 // -1` leaves the machine
         // word.
         match q {
-            Int::Big(_) => exact(q, budget),
+            Int(IntRepr::Big(_)) => exact(q, budget),
             small => Ok(small),
         }
     }
@@ -599,12 +604,12 @@ impl Int {
         if other.is_zero() {
             return Err(EvalError::zero_division(zero_msg));
         }
-        if let (Int::Small(a), Int::Small(b)) = (self, other) {
+        if let (Int(IntRepr::Small(a)), Int(IntRepr::Small(b))) = (self, other) {
             if let (Some(q), Some(r)) = (a.checked_div(*b), a.checked_rem(*b)) {
                 return Ok(if r != 0 && ((r < 0) != (*b < 0)) {
-                    (Int::Small(q - 1), Int::Small(r + b))
+                    (Int(IntRepr::Small(q - 1)), Int(IntRepr::Small(r + b)))
                 } else {
-                    (Int::Small(q), Int::Small(r))
+                    (Int(IntRepr::Small(q)), Int(IntRepr::Small(r)))
                 });
             }
         }
@@ -623,26 +628,28 @@ impl Int {
             return Err(EvalError::value("negative exponent for an int power"));
         }
         if exp.is_zero() {
-            return Ok(Int::Small(1));
+            return Ok(Int(IntRepr::Small(1)));
         }
         match self {
-            Int::Small(0) | Int::Small(1) => return Ok(self.clone()),
-            Int::Small(-1) => return Ok(Int::Small(if exp.is_odd() { -1 } else { 1 })),
+            Int(IntRepr::Small(0)) | Int(IntRepr::Small(1)) => return Ok(self.clone()),
+            Int(IntRepr::Small(-1)) => {
+                return Ok(Int(IntRepr::Small(if exp.is_odd() { -1 } else { 1 })))
+            }
             _ => {}
         }
         let e = match exp {
-            Int::Small(e) => *e as u64,
-            Int::Big(_) => return Err(too_many_bits(budget)),
+            Int(IntRepr::Small(e)) => *e as u64,
+            Int(IntRepr::Big(_)) => return Err(too_many_bits(budget)),
         };
         // |self| >= 2 here, so a power from exponent 64 on leaves i64:
         // `checked_pow` would only find that out by squaring until it
         // overflows.
-        if let (Int::Small(a), Ok(e32 @ 0..=63)) = (self, u32::try_from(e)) {
+        if let (Int(IntRepr::Small(a)), Ok(e32 @ 0..=63)) = (self, u32::try_from(e)) {
             if let Some(p) = a.checked_pow(e32) {
-                return Ok(Int::Small(p));
+                return Ok(Int(IntRepr::Small(p)));
             }
         }
-        if let Int::Small(a) = self {
+        if let Int(IntRepr::Small(a)) = self {
             if let Some(result) = short_power(*a, e, budget) {
                 return result;
             }
@@ -664,7 +671,7 @@ impl Int {
             return exact(Int::from_bigint(if negative { -mag } else { mag }), budget);
         }
         budget.charge(power_cost(bits, e))?;
-        if let (Int::Small(a), true) = (self, bits <= WORD_POWER_BITS) {
+        if let (Int(IntRepr::Small(a)), true) = (self, bits <= WORD_POWER_BITS) {
             let a_abs = a.unsigned_abs();
             // `bits` is an estimate: a result that outgrows the small
             // buffer is redone in the big one.
@@ -692,8 +699,8 @@ impl Int {
     /// `k` when `|self| == 2**k`.
     fn power_of_two_exponent(&self) -> Option<u64> {
         let is_pow2 = match self {
-            Int::Small(v) => v.unsigned_abs().is_power_of_two(),
-            Int::Big(b) => b.magnitude().trailing_zeros() == Some(b.bits() - 1),
+            Int(IntRepr::Small(v)) => v.unsigned_abs().is_power_of_two(),
+            Int(IntRepr::Big(b)) => b.magnitude().trailing_zeros() == Some(b.bits() - 1),
         };
         is_pow2.then(|| self.bit_length() - 1)
     }
@@ -715,8 +722,8 @@ impl Int {
     /// `log2(|self|)` for `|self| >= 2`, accurate enough for size estimates.
     fn log2_abs(&self) -> f64 {
         match self {
-            Int::Small(v) => (v.unsigned_abs() as f64).log2(),
-            Int::Big(b) => {
+            Int(IntRepr::Small(v)) => (v.unsigned_abs() as f64).log2(),
+            Int(IntRepr::Big(b)) => {
                 let bits = b.bits();
                 let shift = bits.saturating_sub(64);
                 let top = (b.magnitude() >> shift).to_u64().unwrap_or(u64::MAX);
@@ -731,20 +738,20 @@ impl Int {
             return Err(EvalError::value("negative shift count"));
         }
         if self.is_zero() {
-            return Ok(Int::Small(0));
+            return Ok(Int(IntRepr::Small(0)));
         }
         if self.shl_exceeds_cpython(n) {
             return Err(EvalError::overflow("too many digits in integer"));
         }
         let n = match n {
-            Int::Small(n) => *n as u64,
-            Int::Big(_) => return Err(too_many_bits(budget)),
+            Int(IntRepr::Small(n)) => *n as u64,
+            Int(IntRepr::Big(_)) => return Err(too_many_bits(budget)),
         };
-        if let Int::Small(a) = self {
+        if let Int(IntRepr::Small(a)) = self {
             if n < 63 {
                 let shifted = a << n;
                 if shifted >> n == *a {
-                    return Ok(Int::Small(shifted));
+                    return Ok(Int(IntRepr::Small(shifted)));
                 }
             }
         }
@@ -772,11 +779,11 @@ impl Int {
         /// ob_digit)) / sizeof(digit)`, the digits after a 24-byte header.
         const MAX_LONG_DIGITS: u128 = (i64::MAX as u128 - 24) / 4;
         let (words, rem) = match n {
-            Int::Small(n) => {
+            Int(IntRepr::Small(n)) => {
                 let n = n.unsigned_abs();
                 (u128::from(n / 30), n % 30)
             }
-            Int::Big(b) => {
+            Int(IntRepr::Big(b)) => {
                 let (q, r) = b.div_rem(&BigInt::from(30));
                 (q.to_u128().unwrap_or(u128::MAX), r.to_u64().unwrap_or(0))
             }
@@ -797,11 +804,11 @@ impl Int {
             return Err(EvalError::value("negative shift count"));
         }
         let n = match n {
-            Int::Small(n) if (*n as u64) < self.bit_length() => *n as u64,
-            _ => return Ok(Int::Small(if self.is_negative() { -1 } else { 0 })),
+            Int(IntRepr::Small(n)) if (*n as u64) < self.bit_length() => *n as u64,
+            _ => return Ok(Int(IntRepr::Small(if self.is_negative() { -1 } else { 0 }))),
         };
-        if let Int::Small(a) = self {
-            return Ok(Int::Small(a >> n));
+        if let Int(IntRepr::Small(a)) = self {
+            return Ok(Int(IntRepr::Small(a >> n)));
         }
         budget.charge(linear_cost(self.bit_length()))?;
         let n = usize::try_from(n).map_err(|_| too_many_bits(budget))?;
@@ -830,8 +837,8 @@ impl Int {
         small: impl Fn(i64, i64) -> i64,
         big: impl Fn(&BigInt, &BigInt) -> BigInt,
     ) -> Result<Int, EvalError> {
-        if let (Int::Small(a), Int::Small(b)) = (self, other) {
-            return Ok(Int::Small(small(*a, *b)));
+        if let (Int(IntRepr::Small(a)), Int(IntRepr::Small(b))) = (self, other) {
+            return Ok(Int(IntRepr::Small(small(*a, *b))));
         }
         budget.charge(linear_cost(self.bit_length().max(other.bit_length())))?;
         // `&` and `^` of two negative ints can be a bit longer than both
@@ -842,8 +849,8 @@ impl Int {
     /// Whether the value is odd.
     pub(crate) fn is_odd(&self) -> bool {
         match self {
-            Int::Small(v) => v & 1 == 1,
-            Int::Big(b) => b.is_odd(),
+            Int(IntRepr::Small(v)) => v & 1 == 1,
+            Int(IntRepr::Big(b)) => b.is_odd(),
         }
     }
 }
@@ -857,30 +864,30 @@ impl PartialOrd for Int {
 impl Ord for Int {
     fn cmp(&self, other: &Int) -> Ordering {
         match (self, other) {
-            (Int::Small(a), Int::Small(b)) => a.cmp(b),
+            (Int(IntRepr::Small(a)), Int(IntRepr::Small(b))) => a.cmp(b),
             // A big value is outside the i64 range, so its sign decides.
-            (Int::Small(_), Int::Big(b)) => {
+            (Int(IntRepr::Small(_)), Int(IntRepr::Big(b))) => {
                 if b.is_negative() {
                     Ordering::Greater
                 } else {
                     Ordering::Less
                 }
             }
-            (Int::Big(a), Int::Small(_)) => {
+            (Int(IntRepr::Big(a)), Int(IntRepr::Small(_))) => {
                 if a.is_negative() {
                     Ordering::Less
                 } else {
                     Ordering::Greater
                 }
             }
-            (Int::Big(a), Int::Big(b)) => a.cmp(b),
+            (Int(IntRepr::Big(a)), Int(IntRepr::Big(b))) => a.cmp(b),
         }
     }
 }
 
 impl From<i64> for Int {
     fn from(v: i64) -> Int {
-        Int::Small(v)
+        Int(IntRepr::Small(v))
     }
 }
 
@@ -920,7 +927,7 @@ pub(crate) fn product_bits_at_least(x: u64, y: u64) -> u64 {
 /// bit bound's check, which embedders may set below 128 bits).
 fn wide(v: i128, budget: &Budget<'_>) -> Result<Int, EvalError> {
     budget.check_bits(u64::from(128 - v.unsigned_abs().leading_zeros()))?;
-    Ok(Int::Big(BigInt::from(v)))
+    Ok(Int(IntRepr::Big(BigInt::from(v))))
 }
 
 fn too_many_bits(budget: &Budget<'_>) -> EvalError {
@@ -1052,7 +1059,7 @@ mod tests {
                 }
             }
             for e in exponents {
-                let y = Value::Int(Int::Small(e));
+                let y = Value::Int(Int(IntRepr::Small(e)));
                 let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Pow, &x, &y, budget);
                 check(&format!("{a} ** {e}"), Pow::pow(a, e as u32), &f);
                 let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Shl, &x, &y, budget);
@@ -1065,7 +1072,10 @@ mod tests {
             }
         }
         // Past the machine word from inside it: `-2**63 // -1`.
-        let (min, minus_one) = (Value::Int(Int::Small(i64::MIN)), Value::Int(Int::Small(-1)));
+        let (min, minus_one) = (
+            Value::Int(Int(IntRepr::Small(i64::MIN))),
+            Value::Int(Int(IntRepr::Small(-1))),
+        );
         let f =
             |budget: &mut Budget<'_>| crate::ops::binary(BinOp::FloorDiv, &min, &minus_one, budget);
         let at_63 = at(63, &f).map_err(|e| e.class());
@@ -1075,11 +1085,14 @@ mod tests {
             Ok(Value::Int(Int::from_bigint(BigInt::from(1u8) << 63u8)))
         );
         let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Mod, &min, &minus_one, budget);
-        assert_eq!(at(63, &f), Ok(Value::Int(Int::Small(0))));
+        assert_eq!(at(63, &f), Ok(Value::Int(Int(IntRepr::Small(0)))));
         // The bases of the short powers and the estimate, near the bound.
         for base in [3i64, 7, 10, 1000, 12345, -3, -1000, 1 << 40] {
             for e in [10i64, 50, 100, 300, 1000] {
-                let (x, y) = (Value::Int(Int::Small(base)), Value::Int(Int::Small(e)));
+                let (x, y) = (
+                    Value::Int(Int(IntRepr::Small(base))),
+                    Value::Int(Int(IntRepr::Small(e))),
+                );
                 let f = |budget: &mut Budget<'_>| crate::ops::binary(BinOp::Pow, &x, &y, budget);
                 check(
                     &format!("{base} ** {e}"),
@@ -1140,7 +1153,7 @@ mod tests {
             let mut p = BigUint::from(1u32);
             for e in 1..=per_chunk * WORD_POWER_FEW_LIMBS as u64 {
                 p *= a;
-                let est = Int::Small(a as i64).estimated_power_bits(e);
+                let est = Int(IntRepr::Small(a as i64)).estimated_power_bits(e);
                 assert_eq!(est, p.bits() as f64, "{a}**{e}");
             }
         }
@@ -1149,7 +1162,7 @@ mod tests {
             let a = 1u64 << k;
             for base in [a as i64, (a as i64).wrapping_neg()] {
                 for e in [1u64, 2, 3, 64, 1000, 1 << 20, u64::from(u32::MAX)] {
-                    let est = Int::Small(base).estimated_power_bits(e);
+                    let est = Int(IntRepr::Small(base)).estimated_power_bits(e);
                     assert_eq!(est, (u64::from(k) * e + 1) as f64, "{base}**{e}");
                 }
             }
@@ -1163,7 +1176,7 @@ mod tests {
         if e == 0 || matches!(a, -1..=1) || fits {
             return 0;
         }
-        let bits = Int::Small(a).estimated_power_bits(e) as u64;
+        let bits = Int(IntRepr::Small(a)).estimated_power_bits(e) as u64;
         if a.unsigned_abs().is_power_of_two() {
             linear_cost(bits)
         } else {
@@ -1187,7 +1200,8 @@ mod tests {
                     continue;
                 }
                 let mut budget = Budget::new(&limits);
-                let got = Int::Small(a).pow(&Int::Small(i64::from(e)), &mut budget);
+                let got =
+                    Int(IntRepr::Small(a)).pow(&Int(IntRepr::Small(i64::from(e))), &mut budget);
                 let want = Int::from_bigint(Pow::pow(BigInt::from(a), e));
                 assert_eq!(got.unwrap(), want, "{a}**{e}");
                 assert_eq!(
@@ -1200,8 +1214,8 @@ mod tests {
         // Powers of two up to the exponents `short_power` takes.
         for (a, e) in [(2i64, 1_000_000u64), (-8, 333_333), (i64::MIN, 16_000)] {
             let mut budget = Budget::new(&limits);
-            let got = Int::Small(a)
-                .pow(&Int::Small(e as i64), &mut budget)
+            let got = Int(IntRepr::Small(a))
+                .pow(&Int(IntRepr::Small(e as i64)), &mut budget)
                 .unwrap();
             let want = Int::from_bigint(Pow::pow(BigInt::from(a), e as u32));
             assert_eq!(got, want, "{a}**{e}");
@@ -1247,7 +1261,7 @@ mod tests {
                     ..Limits::default()
                 };
                 let mut budget = Budget::new(&limits);
-                Int::Small(a).pow(&Int::Small(e as i64), &mut budget)
+                Int(IntRepr::Small(a)).pow(&Int(IntRepr::Small(e as i64)), &mut budget)
             };
             assert_eq!(run(bits, charge).unwrap(), want, "{a}**{e}");
             let e1 = run(bits - 1, charge).unwrap_err();
@@ -1299,7 +1313,9 @@ mod tests {
         // num-bigint result just past the word-power bound.
         with_budget(|b| {
             for (base, e) in [(-3i64, 101u32), (-3, 100), (5, 150), (-7, 1455), (7, 1460)] {
-                let got = Int::Small(base).pow(&Int::Small(i64::from(e)), b).unwrap();
+                let got = Int(IntRepr::Small(base))
+                    .pow(&Int(IntRepr::Small(i64::from(e))), b)
+                    .unwrap();
                 let want = Int::from_bigint(Pow::pow(BigInt::from(base), e));
                 assert_eq!(got, want, "{base}**{e}");
             }
@@ -1308,33 +1324,43 @@ mod tests {
 
     #[test]
     fn normalises() {
-        assert_eq!(int("9223372036854775807"), Int::Small(i64::MAX));
-        assert!(matches!(int("9223372036854775808"), Int::Big(_)));
-        assert_eq!(int("-9223372036854775808"), Int::Small(i64::MIN));
+        assert_eq!(int("9223372036854775807"), Int(IntRepr::Small(i64::MAX)));
+        assert!(matches!(int("9223372036854775808"), Int(IntRepr::Big(_))));
+        assert_eq!(int("-9223372036854775808"), Int(IntRepr::Small(i64::MIN)));
         // -(-2**63) leaves i64, and back.
-        assert!(matches!(Int::Small(i64::MIN).neg(), Int::Big(_)));
-        assert_eq!(Int::Small(i64::MIN).neg().neg(), Int::Small(i64::MIN));
+        assert!(matches!(
+            Int(IntRepr::Small(i64::MIN)).neg(),
+            Int(IntRepr::Big(_))
+        ));
+        assert_eq!(
+            Int(IntRepr::Small(i64::MIN)).neg().neg(),
+            Int(IntRepr::Small(i64::MIN))
+        );
     }
 
     #[test]
     fn small_arithmetic_overflows_into_big() {
         with_budget(|b| {
             // 9223372036854775807 + 1
-            let s = Int::Small(i64::MAX).add(&Int::Small(1), b).unwrap();
+            let s = Int(IntRepr::Small(i64::MAX))
+                .add(&Int(IntRepr::Small(1)), b)
+                .unwrap();
             assert_eq!(s, int("9223372036854775808"));
             // -9223372036854775808 - 1
-            let d = Int::Small(i64::MIN).sub(&Int::Small(1), b).unwrap();
+            let d = Int(IntRepr::Small(i64::MIN))
+                .sub(&Int(IntRepr::Small(1)), b)
+                .unwrap();
             assert_eq!(d, int("-9223372036854775809"));
             // 3037000500 * 3037000500 == 9223372037000250000
-            let p = Int::Small(3037000500)
-                .mul(&Int::Small(3037000500), b)
+            let p = Int(IntRepr::Small(3037000500))
+                .mul(&Int(IntRepr::Small(3037000500)), b)
                 .unwrap();
             assert_eq!(p, int("9223372037000250000"));
             // (2**64) - (2**64 - 1) == 1, normalised back to Small
             let x = int("18446744073709551616")
                 .sub(&int("18446744073709551615"), b)
                 .unwrap();
-            assert_eq!(x, Int::Small(1));
+            assert_eq!(x, Int(IntRepr::Small(1)));
         });
     }
 
@@ -1346,8 +1372,12 @@ mod tests {
         };
         let mut b = Budget::new(&limits);
         // 2**63 - 1 + 1 has 64 bits; (2**62) * 8 has 66
-        assert!(Int::Small(i64::MAX).add(&Int::Small(1), &mut b).is_ok());
-        let e = Int::Small(1 << 62).mul(&Int::Small(8), &mut b).unwrap_err();
+        assert!(Int(IntRepr::Small(i64::MAX))
+            .add(&Int(IntRepr::Small(1)), &mut b)
+            .is_ok());
+        let e = Int(IntRepr::Small(1 << 62))
+            .mul(&Int(IntRepr::Small(8)), &mut b)
+            .unwrap_err();
         assert_eq!(e.class(), "LimitError");
     }
 
@@ -1365,40 +1395,56 @@ mod tests {
         ];
         with_budget(|b| {
             for &(x, y, q, r) in cases {
-                let (xi, yi) = (Int::Small(x), Int::Small(y));
-                assert_eq!(xi.floor_div(&yi, b).unwrap(), Int::Small(q), "{x}//{y}");
-                assert_eq!(xi.modulo(&yi, b).unwrap(), Int::Small(r), "{x}%{y}");
+                let (xi, yi) = (Int(IntRepr::Small(x)), Int(IntRepr::Small(y)));
+                assert_eq!(
+                    xi.floor_div(&yi, b).unwrap(),
+                    Int(IntRepr::Small(q)),
+                    "{x}//{y}"
+                );
+                assert_eq!(
+                    xi.modulo(&yi, b).unwrap(),
+                    Int(IntRepr::Small(r)),
+                    "{x}%{y}"
+                );
             }
             // -9223372036854775808 // -1 == 9223372036854775808
-            let q = Int::Small(i64::MIN).floor_div(&Int::Small(-1), b).unwrap();
+            let q = Int(IntRepr::Small(i64::MIN))
+                .floor_div(&Int(IntRepr::Small(-1)), b)
+                .unwrap();
             assert_eq!(q, int("9223372036854775808"));
             assert_eq!(
-                Int::Small(i64::MIN).modulo(&Int::Small(-1), b).unwrap(),
-                Int::Small(0)
+                Int(IntRepr::Small(i64::MIN))
+                    .modulo(&Int(IntRepr::Small(-1)), b)
+                    .unwrap(),
+                Int(IntRepr::Small(0))
             );
             // -10**30 // 7 == -142857142857142857142857142858 ; -10**30 % 7 == 6
             let big = int("-1000000000000000000000000000000");
             let (q, r) = (
-                big.floor_div(&Int::Small(7), b).unwrap(),
-                big.modulo(&Int::Small(7), b).unwrap(),
+                big.floor_div(&Int(IntRepr::Small(7)), b).unwrap(),
+                big.modulo(&Int(IntRepr::Small(7)), b).unwrap(),
             );
             assert_eq!(q, int("-142857142857142857142857142858"));
-            assert_eq!(r, Int::Small(6));
+            assert_eq!(r, Int(IntRepr::Small(6)));
         });
     }
 
     #[test]
     fn division_by_zero_messages() {
         with_budget(|b| {
-            let e = Int::Small(1).floor_div(&Int::Small(0), b).unwrap_err();
+            let e = Int(IntRepr::Small(1))
+                .floor_div(&Int(IntRepr::Small(0)), b)
+                .unwrap_err();
             assert_eq!(
                 e.to_string(),
                 "ZeroDivisionError: integer division or modulo by zero"
             );
-            let e = Int::Small(1).modulo(&Int::Small(0), b).unwrap_err();
+            let e = Int(IntRepr::Small(1))
+                .modulo(&Int(IntRepr::Small(0)), b)
+                .unwrap_err();
             assert_eq!(e.to_string(), "ZeroDivisionError: integer modulo by zero");
             let e = int("100000000000000000000")
-                .floor_div(&Int::Small(0), b)
+                .floor_div(&Int(IntRepr::Small(0)), b)
                 .unwrap_err();
             assert_eq!(e.message(), "integer division or modulo by zero");
         });
@@ -1409,59 +1455,76 @@ mod tests {
         with_budget(|b| {
             // 3 ** 40 == 12157665459056928801
             assert_eq!(
-                Int::Small(3).pow(&Int::Small(40), b).unwrap(),
+                Int(IntRepr::Small(3))
+                    .pow(&Int(IntRepr::Small(40)), b)
+                    .unwrap(),
                 int("12157665459056928801")
             );
             assert_eq!(
-                Int::Small(-2).pow(&Int::Small(63), b).unwrap(),
-                Int::Small(i64::MIN)
+                Int(IntRepr::Small(-2))
+                    .pow(&Int(IntRepr::Small(63)), b)
+                    .unwrap(),
+                Int(IntRepr::Small(i64::MIN))
             );
-            assert_eq!(Int::Small(0).pow(&Int::Small(0), b).unwrap(), Int::Small(1)); // 0**0
             assert_eq!(
-                Int::Small(-1)
+                Int(IntRepr::Small(0))
+                    .pow(&Int(IntRepr::Small(0)), b)
+                    .unwrap(),
+                Int(IntRepr::Small(1))
+            ); // 0**0
+            assert_eq!(
+                Int(IntRepr::Small(-1))
                     .pow(&int("100000000000000000001"), b)
                     .unwrap(),
-                Int::Small(-1)
+                Int(IntRepr::Small(-1))
             );
             assert_eq!(
-                Int::Small(1).pow(&int("100000000000000000001"), b).unwrap(),
-                Int::Small(1)
+                Int(IntRepr::Small(1))
+                    .pow(&int("100000000000000000001"), b)
+                    .unwrap(),
+                Int(IntRepr::Small(1))
             );
             // (-2)**65 == -36893488147419103232 ; 4**40 == 1208925819614629174706176
             assert_eq!(
-                Int::Small(-2).pow(&Int::Small(65), b).unwrap(),
+                Int(IntRepr::Small(-2))
+                    .pow(&Int(IntRepr::Small(65)), b)
+                    .unwrap(),
                 int("-36893488147419103232")
             );
             assert_eq!(
-                Int::Small(-4).pow(&Int::Small(40), b).unwrap(),
+                Int(IntRepr::Small(-4))
+                    .pow(&Int(IntRepr::Small(40)), b)
+                    .unwrap(),
                 int("1208925819614629174706176")
             );
             // 2**1000000 has 1000001 bits: under the bound
-            let p = Int::Small(2).pow(&Int::Small(1_000_000), b).unwrap();
+            let p = Int(IntRepr::Small(2))
+                .pow(&Int(IntRepr::Small(1_000_000)), b)
+                .unwrap();
             assert_eq!(p.bit_length(), 1_000_001);
         });
         with_budget(|b| {
             // 10**10**10, 9**9**9 and 2**(2**20) are refused before any work
-            let e = Int::Small(10)
-                .pow(&Int::Small(10_000_000_000), b)
+            let e = Int(IntRepr::Small(10))
+                .pow(&Int(IntRepr::Small(10_000_000_000)), b)
                 .unwrap_err();
             assert_eq!(e.class(), "LimitError");
             assert_eq!(
-                Int::Small(9)
-                    .pow(&Int::Small(387420489), b)
+                Int(IntRepr::Small(9))
+                    .pow(&Int(IntRepr::Small(387420489)), b)
                     .unwrap_err()
                     .class(),
                 "LimitError"
             );
             assert_eq!(
-                Int::Small(2)
-                    .pow(&Int::Small(1 << 20), b)
+                Int(IntRepr::Small(2))
+                    .pow(&Int(IntRepr::Small(1 << 20)), b)
                     .unwrap_err()
                     .class(),
                 "LimitError"
             );
             assert_eq!(
-                Int::Small(2)
+                Int(IntRepr::Small(2))
                     .pow(&int("100000000000000000000"), b)
                     .unwrap_err()
                     .class(),
@@ -1482,34 +1545,50 @@ mod tests {
                 |x: Int, n: &str, b: &mut Budget<'_>| x.shl(&int(n), b).map_err(|e| e.to_string());
             let overflow = Err("OverflowError: too many digits in integer".to_string());
             // 2305843009213693945 words: with `1`'s one word, one too many.
-            assert_eq!(sh(Int::Small(1), "69175290276410818350", b), overflow);
-            assert_eq!(sh(Int::Small(-1), "69175290276410818350", b), overflow);
-            // A partial word counts as one more.
-            assert_eq!(sh(Int::Small(1), "69175290276410818349", b), overflow);
-            // One word fewer: CPython tries (MemoryError); we refuse by size.
-            let at_limit = sh(Int::Small(1), "69175290276410818320", b);
-            assert!(at_limit.is_err_and(|e| e.starts_with("LimitError")));
-            // ... unless the shifted value has two words (2**30).
-            assert_eq!(sh(Int::Small(1 << 30), "69175290276410818320", b), overflow);
-            // 2**63 is 307445734561825860 words and a bit: CPython tries.
-            let tried = sh(Int::Small(1), "9223372036854775808", b);
-            assert!(tried.is_err_and(|e| e.starts_with("LimitError")));
-            // Clipped: 2**100, 10**30.
             assert_eq!(
-                sh(Int::Small(1), "1267650600228229401496703205376", b),
+                sh(Int(IntRepr::Small(1)), "69175290276410818350", b),
                 overflow
             );
             assert_eq!(
-                sh(Int::Small(1), "1000000000000000000000000000000", b),
+                sh(Int(IntRepr::Small(-1)), "69175290276410818350", b),
+                overflow
+            );
+            // A partial word counts as one more.
+            assert_eq!(
+                sh(Int(IntRepr::Small(1)), "69175290276410818349", b),
+                overflow
+            );
+            // One word fewer: CPython tries (MemoryError); we refuse by size.
+            let at_limit = sh(Int(IntRepr::Small(1)), "69175290276410818320", b);
+            assert!(at_limit.is_err_and(|e| e.starts_with("LimitError")));
+            // ... unless the shifted value has two words (2**30).
+            assert_eq!(
+                sh(Int(IntRepr::Small(1 << 30)), "69175290276410818320", b),
+                overflow
+            );
+            // 2**63 is 307445734561825860 words and a bit: CPython tries.
+            let tried = sh(Int(IntRepr::Small(1)), "9223372036854775808", b);
+            assert!(tried.is_err_and(|e| e.starts_with("LimitError")));
+            // Clipped: 2**100, 10**30.
+            assert_eq!(
+                sh(Int(IntRepr::Small(1)), "1267650600228229401496703205376", b),
+                overflow
+            );
+            assert_eq!(
+                sh(Int(IntRepr::Small(1)), "1000000000000000000000000000000", b),
                 overflow
             );
             // Zero first, a negative count before that.
             assert_eq!(
-                sh(Int::Small(0), "1267650600228229401496703205376", b),
-                Ok(Int::Small(0))
+                sh(Int(IntRepr::Small(0)), "1267650600228229401496703205376", b),
+                Ok(Int(IntRepr::Small(0)))
             );
             assert_eq!(
-                sh(Int::Small(0), "-1267650600228229401496703205376", b),
+                sh(
+                    Int(IntRepr::Small(0)),
+                    "-1267650600228229401496703205376",
+                    b
+                ),
                 Err("ValueError: negative shift count".to_string())
             );
         });
@@ -1518,46 +1597,62 @@ mod tests {
     #[test]
     fn shifts() {
         with_budget(|b| {
-            let sh = |x: Int, n: i64, b: &mut Budget<'_>| x.shl(&Int::Small(n), b);
-            assert_eq!(sh(Int::Small(1), 62, b).unwrap(), Int::Small(1 << 62));
+            let sh = |x: Int, n: i64, b: &mut Budget<'_>| x.shl(&Int(IntRepr::Small(n)), b);
             assert_eq!(
-                sh(Int::Small(1), 63, b).unwrap(),
+                sh(Int(IntRepr::Small(1)), 62, b).unwrap(),
+                Int(IntRepr::Small(1 << 62))
+            );
+            assert_eq!(
+                sh(Int(IntRepr::Small(1)), 63, b).unwrap(),
                 int("9223372036854775808")
             );
-            assert_eq!(sh(Int::Small(-1), 63, b).unwrap(), Int::Small(i64::MIN));
             assert_eq!(
-                sh(Int::Small(3), 100, b).unwrap(),
+                sh(Int(IntRepr::Small(-1)), 63, b).unwrap(),
+                Int(IntRepr::Small(i64::MIN))
+            );
+            assert_eq!(
+                sh(Int(IntRepr::Small(3)), 100, b).unwrap(),
                 int("3802951800684688204490109616128")
             );
-            assert_eq!(sh(Int::Small(0), 1 << 40, b).unwrap(), Int::Small(0)); // 0 << (1<<40)
             assert_eq!(
-                sh(Int::Small(1), 1 << 40, b).unwrap_err().class(),
+                sh(Int(IntRepr::Small(0)), 1 << 40, b).unwrap(),
+                Int(IntRepr::Small(0))
+            ); // 0 << (1<<40)
+            assert_eq!(
+                sh(Int(IntRepr::Small(1)), 1 << 40, b).unwrap_err().class(),
                 "LimitError"
             );
             assert_eq!(
-                sh(Int::Small(1), -1, b).unwrap_err().to_string(),
+                sh(Int(IntRepr::Small(1)), -1, b).unwrap_err().to_string(),
                 "ValueError: negative shift count"
             );
             let sr = |x: Int, n: Int, b: &mut Budget<'_>| x.shr(&n, b);
             assert_eq!(
-                sr(Int::Small(-7), Int::Small(1), b).unwrap(),
-                Int::Small(-4)
+                sr(Int(IntRepr::Small(-7)), Int(IntRepr::Small(1)), b).unwrap(),
+                Int(IntRepr::Small(-4))
             ); // -7 >> 1
             assert_eq!(
-                sr(Int::Small(-7), Int::Small(100), b).unwrap(),
-                Int::Small(-1)
+                sr(Int(IntRepr::Small(-7)), Int(IntRepr::Small(100)), b).unwrap(),
+                Int(IntRepr::Small(-1))
             );
             assert_eq!(
-                sr(Int::Small(7), int("100000000000000000000"), b).unwrap(),
-                Int::Small(0)
+                sr(Int(IntRepr::Small(7)), int("100000000000000000000"), b).unwrap(),
+                Int(IntRepr::Small(0))
             );
             // -(2**100) - 1 >> 99 == -3
             assert_eq!(
-                sr(int("-1267650600228229401496703205377"), Int::Small(99), b).unwrap(),
-                Int::Small(-3)
+                sr(
+                    int("-1267650600228229401496703205377"),
+                    Int(IntRepr::Small(99)),
+                    b
+                )
+                .unwrap(),
+                Int(IntRepr::Small(-3))
             );
             assert_eq!(
-                sr(Int::Small(1), Int::Small(-1), b).unwrap_err().class(),
+                sr(Int(IntRepr::Small(1)), Int(IntRepr::Small(-1)), b)
+                    .unwrap_err()
+                    .class(),
                 "ValueError"
             );
         });
@@ -1569,17 +1664,17 @@ mod tests {
             // -2**70 & 2**70 - 1 == 0 ; -2**70 | 5 == -1180591620717411303419 ; ~(2**70) == -(2**70)-1
             let m = int("-1180591620717411303424");
             let p = int("1180591620717411303423");
-            assert_eq!(m.bitand(&p, b).unwrap(), Int::Small(0));
+            assert_eq!(m.bitand(&p, b).unwrap(), Int(IntRepr::Small(0)));
             assert_eq!(
-                m.bitor(&Int::Small(5), b).unwrap(),
+                m.bitor(&Int(IntRepr::Small(5)), b).unwrap(),
                 int("-1180591620717411303419")
             );
-            assert_eq!(m.bitxor(&Int::Small(-1), b).unwrap(), p);
+            assert_eq!(m.bitxor(&Int(IntRepr::Small(-1)), b).unwrap(), p);
             assert_eq!(
                 int("1180591620717411303424").invert(),
                 int("-1180591620717411303425")
             );
-            assert_eq!(Int::Small(5).invert(), Int::Small(-6));
+            assert_eq!(Int(IntRepr::Small(5)).invert(), Int(IntRepr::Small(-6)));
         });
     }
 
@@ -1617,9 +1712,9 @@ mod tests {
         assert_eq!(Int::from_f64(1e20).unwrap(), int("100000000000000000000"));
         assert_eq!(
             Int::from_f64(-9.223_372_036_854_776e18).unwrap(),
-            Int::Small(i64::MIN)
+            Int(IntRepr::Small(i64::MIN))
         );
-        assert_eq!(Int::from_f64(-0.9).unwrap(), Int::Small(0));
+        assert_eq!(Int::from_f64(-0.9).unwrap(), Int(IntRepr::Small(0)));
         // int(1.7976931348623157e+308) has 309 digits
         assert_eq!(Int::from_f64(f64::MAX).unwrap().to_string().len(), 309);
         assert_eq!(
@@ -1635,9 +1730,18 @@ mod tests {
     #[test]
     fn literals() {
         let l = Limits::default();
-        assert_eq!(Int::from_str_radix("0", 10, &l).unwrap(), Int::Small(0));
-        assert_eq!(Int::from_str_radix("777", 8, &l).unwrap(), Int::Small(511));
-        assert_eq!(Int::from_str_radix("101", 2, &l).unwrap(), Int::Small(5));
+        assert_eq!(
+            Int::from_str_radix("0", 10, &l).unwrap(),
+            Int(IntRepr::Small(0))
+        );
+        assert_eq!(
+            Int::from_str_radix("777", 8, &l).unwrap(),
+            Int(IntRepr::Small(511))
+        );
+        assert_eq!(
+            Int::from_str_radix("101", 2, &l).unwrap(),
+            Int(IntRepr::Small(5))
+        );
         assert_eq!(
             Int::from_str_radix("FFffFFffFFffFFff", 16, &l).unwrap(),
             int("18446744073709551615")
@@ -1666,7 +1770,7 @@ mod tests {
         // eval('0' * 5000) == 0: literals that fit a C long skip the limit
         assert_eq!(
             Int::from_str_radix("0".repeat(5000).as_str(), 10, &l).unwrap(),
-            Int::Small(0)
+            Int(IntRepr::Small(0))
         );
         assert!(Int::from_str_radix("", 10, &l).is_err());
     }
@@ -1675,17 +1779,17 @@ mod tests {
     fn ordering() {
         let mut v = vec![
             int("18446744073709551616"),
-            Int::Small(3),
+            Int(IntRepr::Small(3)),
             int("-18446744073709551616"),
-            Int::Small(-3),
+            Int(IntRepr::Small(-3)),
         ];
         v.sort();
         assert_eq!(
             v,
             vec![
                 int("-18446744073709551616"),
-                Int::Small(-3),
-                Int::Small(3),
+                Int(IntRepr::Small(-3)),
+                Int(IntRepr::Small(3)),
                 int("18446744073709551616")
             ]
         );
@@ -1727,14 +1831,14 @@ mod calibrate {
         };
         let mut b = Budget::new(&unlimited);
         let big = |bits: u64, b: &mut Budget<'_>| {
-            Int::Small(3)
-                .pow(&Int::Small((bits as f64 / 3f64.log2()) as i64), b)
+            Int(IntRepr::Small(3))
+                .pow(&Int(IntRepr::Small((bits as f64 / 3f64.log2()) as i64)), b)
                 .unwrap()
         };
         for &bits in &[2_000u64, 5_000, 20_000, 50_000, 100_000, 200_000, 500_000] {
             let x = big(bits, &mut b);
             let y = big(bits / 2, &mut b);
-            let s = Int::Small(7);
+            let s = Int(IntRepr::Small(7));
             let report = |name: &str, (u, t): (u64, f64)| {
                 println!(
                     "{name:>10} {bits:>8} bits: {u:>12} units {:>10.3} ms {:>8.3} ns/unit",
@@ -1749,28 +1853,37 @@ mod calibrate {
             report("add", units_and_time(|b| x.add(&y, b)));
             report("div", units_and_time(|b| x.floor_div(&y, b)));
             let z = x
-                .sub(&Int::Small(1), &mut b)
+                .sub(&Int(IntRepr::Small(1)), &mut b)
                 .unwrap()
-                .shr(&Int::Small(500), &mut b)
+                .shr(&Int(IntRepr::Small(500)), &mut b)
                 .unwrap();
             report("div near", units_and_time(|b| x.floor_div(&z, b)));
             report(
                 "truediv",
                 units_and_time(|b| {
-                    crate::num::division::true_div(&x, &z, b).map(|_| Int::Small(0))
+                    crate::num::division::true_div(&x, &z, b).map(|_| Int(IntRepr::Small(0)))
                 }),
             );
             report(
                 "pow 10",
-                units_and_time(|b| Int::Small(10).pow(&Int::Small((bits as f64 / 3.33) as i64), b)),
+                units_and_time(|b| {
+                    Int(IntRepr::Small(10))
+                        .pow(&Int(IntRepr::Small((bits as f64 / 3.33) as i64)), b)
+                }),
             );
             report("div small", units_and_time(|b| x.floor_div(&s, b)));
             report("mod small", units_and_time(|b| x.modulo(&s, b)));
             report("and", units_and_time(|b| x.bitand(&y, b)));
-            report("shl", units_and_time(|b| y.shl(&Int::Small(1000), b)));
+            report(
+                "shl",
+                units_and_time(|b| y.shl(&Int(IntRepr::Small(1000)), b)),
+            );
             report(
                 "pow",
-                units_and_time(|b| Int::Small(3).pow(&Int::Small((bits as f64 / 1.585) as i64), b)),
+                units_and_time(|b| {
+                    Int(IntRepr::Small(3))
+                        .pow(&Int(IntRepr::Small((bits as f64 / 1.585) as i64)), b)
+                }),
             );
             let t = Instant::now();
             let mut out = String::new();
@@ -1807,15 +1920,15 @@ mod budget_examples {
     fn print_budget_examples() {
         println!(
             "3**600000: {:?}",
-            used(|b| Int::Small(3).pow(&Int::Small(600_000), b))
+            used(|b| Int(IntRepr::Small(3)).pow(&Int(IntRepr::Small(600_000)), b))
         );
         println!(
             "2**1000000: {:?}",
-            used(|b| Int::Small(2).pow(&Int::Small(1_000_000), b))
+            used(|b| Int(IntRepr::Small(2)).pow(&Int(IntRepr::Small(1_000_000)), b))
         );
         println!(
             "7**350000: {:?}",
-            used(|b| Int::Small(7).pow(&Int::Small(350_000), b))
+            used(|b| Int(IntRepr::Small(7)).pow(&Int(IntRepr::Small(350_000)), b))
         );
     }
 }

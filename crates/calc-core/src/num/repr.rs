@@ -9,6 +9,7 @@
 //! - complex: `complex_repr`, parts without `.0`, no parentheses when the real
 //!   part is +0.0.
 
+use crate::value::IntRepr;
 use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::{Complex, EvalError, Int};
@@ -21,7 +22,7 @@ const LOG10_2: f64 = std::f64::consts::LOG10_2;
 pub(crate) fn write_int(out: &mut String, i: &Int, limit: Option<usize>) -> Result<(), EvalError> {
     let limit = limit.filter(|&l| l > 0);
     match i {
-        Int::Small(v) => {
+        Int(IntRepr::Small(v)) => {
             if let Some(l) = limit {
                 if l < 20 && v.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1 > l {
                     return Err(too_many_digits(l));
@@ -29,7 +30,7 @@ pub(crate) fn write_int(out: &mut String, i: &Int, limit: Option<usize>) -> Resu
             }
             push_small(out, *v);
         }
-        Int::Big(b) => {
+        Int(IntRepr::Big(b)) => {
             if let Some(l) = limit {
                 // A lower bound on the digit count refuses huge ints before
                 // the (quadratic) conversion.
@@ -267,7 +268,7 @@ impl<const L: usize, const C: usize> DigitBuf<L, C> {
             len += 1;
         }
         if len == 0 {
-            // Not reached from `Int::Big`, which is never 0; kept exact anyway.
+            // Not reached from `IntRepr::Big`, which is never 0; kept exact anyway.
             return Some("0");
         }
         let mut used = 0;
@@ -594,11 +595,11 @@ mod tests {
     #[test]
     fn int_repr_limit() {
         let mut s = String::new();
-        assert!(write_int(&mut s, &Int::Small(-12345), Some(5)).is_ok());
+        assert!(write_int(&mut s, &Int(IntRepr::Small(-12345)), Some(5)).is_ok());
         assert_eq!(s, "-12345");
-        assert!(write_int(&mut s, &Int::Small(123456), Some(5)).is_err());
-        assert!(write_int(&mut s, &Int::Small(0), Some(1)).is_ok());
-        assert!(write_int(&mut s, &Int::Small(i64::MIN), None).is_ok());
+        assert!(write_int(&mut s, &Int(IntRepr::Small(123456)), Some(5)).is_err());
+        assert!(write_int(&mut s, &Int(IntRepr::Small(0)), Some(1)).is_ok());
+        assert!(write_int(&mut s, &Int(IntRepr::Small(i64::MIN)), None).is_ok());
         assert_eq!(s, "-123450-9223372036854775808");
     }
 

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::builtins::Builtin;
+use crate::value::IntRepr;
 use crate::Limits;
 use num_bigint::BigInt;
 use rand::rngs::ChaCha8Rng;
@@ -276,10 +277,10 @@ fn owned_left_operand_matches_binary() {
         int("-9223372036854775809"),
         int("18446744073709551616"),
         int("-18446744073709551616"),
-        Value::Int(Int::Small(i64::MAX)),
-        Value::Int(Int::Small(i64::MIN)),
-        Value::Int(Int::Small(0)),
-        Value::Int(Int::Small(-1)),
+        Value::Int(Int(IntRepr::Small(i64::MAX))),
+        Value::Int(Int(IntRepr::Small(i64::MIN))),
+        Value::Int(Int(IntRepr::Small(0))),
+        Value::Int(Int(IntRepr::Small(-1))),
         Value::Bool(true),
         f(1.5),
         c(1.0, 2.0),
@@ -461,8 +462,8 @@ fn random_value(rng: &mut ChaCha8Rng) -> (Value, String) {
 /// Would python3 take long (or run out of memory) computing this?
 fn too_big_for_python(op: BinOp, a: &Value, b: &Value) -> bool {
     let big_exp = |v: &Value| match v {
-        Value::Int(Int::Small(e)) => *e > 2000,
-        Value::Int(Int::Big(_)) => true,
+        Value::Int(Int(IntRepr::Small(e))) => *e > 2000,
+        Value::Int(Int(IntRepr::Big(_))) => true,
         _ => false,
     };
     matches!(op, BinOp::Pow | BinOp::Shl) && a.as_int().is_some() && big_exp(b)

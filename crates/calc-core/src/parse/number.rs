@@ -1,5 +1,6 @@
 //! Values of number literals, from the text the tokenizer accepted.
 
+use crate::value::IntRepr;
 use std::borrow::Cow;
 
 use num_bigint::BigInt;
@@ -23,7 +24,7 @@ pub(crate) fn int(text: &str, radix: u32, limits: &Limits) -> Result<Value, Eval
     if radix == 10 && text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) {
         // Fast path: at most 18 digits always fit an i64.
         let n = text.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
-        return Ok(Value::Int(Int::Small(n)));
+        return Ok(Value::Int(Int(IntRepr::Small(n))));
     }
     let body = if radix == 10 {
         text
@@ -33,7 +34,7 @@ pub(crate) fn int(text: &str, radix: u32, limits: &Limits) -> Result<Value, Eval
     let body = digits(body);
     // Fast path: anything that fits a machine word needs no bigint.
     if let Ok(small) = i64::from_str_radix(&body, radix) {
-        return Ok(Value::Int(Int::Small(small)));
+        return Ok(Value::Int(Int(IntRepr::Small(small))));
     }
     if radix == 10 && body.len() > limits.max_str_digits {
         // CPython 3.11 checks decimal literals against the int string
@@ -57,7 +58,7 @@ pub(crate) fn int(text: &str, radix: u32, limits: &Limits) -> Result<Value, Eval
     if big.bits() > limits.max_int_bits {
         return Err(crate::num::int::literal_too_big(limits));
     }
-    Ok(Value::Int(Int::Big(big)))
+    Ok(Value::Int(Int(IntRepr::Big(big))))
 }
 
 /// A float literal: Rust's parser is correctly rounded, as CPython's is,
@@ -81,7 +82,7 @@ mod tests {
 
     fn small(v: &Value) -> Option<i64> {
         match v {
-            Value::Int(Int::Small(n)) => Some(*n),
+            Value::Int(Int(IntRepr::Small(n))) => Some(*n),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 
 use super::parse;
 use crate::ast::{Link, Node, NodeId, Tree};
+use crate::value::IntRepr;
 use crate::{ErrorKind, Int, Limits, Value};
 
 /// The tree of `src` as an S-expression, e.g. `(+ 1 (* 2 3))`.
@@ -26,8 +27,8 @@ fn show(t: &Tree, id: NodeId) -> String {
             .collect()
     };
     match &t.nodes[id as usize] {
-        Node::Const(Value::Int(Int::Small(n))) => n.to_string(),
-        Node::Const(Value::Int(Int::Big(n))) => n.to_string(),
+        Node::Const(Value::Int(Int(IntRepr::Small(n)))) => n.to_string(),
+        Node::Const(Value::Int(Int(IntRepr::Big(n)))) => n.to_string(),
         Node::Const(Value::Float(x)) => format!("{x:?}"),
         Node::Const(Value::Complex(c)) => format!("{:?}j", c.im),
         Node::Const(Value::Bool(b)) => if *b { "True" } else { "False" }.to_string(),
