@@ -1,5 +1,6 @@
 //! The parser: Python 3.11's expression grammar, restricted to the
-//! language, by recursive descent with one function per precedence level.
+//! language, as nom combinators over the tokenizer's tokens, one parser
+//! per precedence level.
 //!
 //! ```text
 //! expression  := disjunction ['if' disjunction 'else' expression]
@@ -21,14 +22,28 @@
 //!
 //! docs/grammar.md describes the accepted language, its errors and limits.
 //!
+//! How it is built: the input is tokenized first, into a reused buffer
+//! (up to the first tokenizer error, which is raised when the parser
+//! moves onto it, where a tokenizer producing tokens on demand would
+//! raise it), and the parsers are nom parsers over [`Toks`], a slice of
+//! those tokens. The tree being built and the error state are in
+//! [`Parser`], behind `Cell`s and a `RefCell`, and every parser is a
+//! method or closure borrowing it shared, so that nom's combinators can
+//! own any number of them. A nom `Error` means "not this one", a
+//! `Failure` is a syntax error (or a limit) and ends the parse: after an
+//! operator every operand is `cut`, since the language's grammar needs
+//! one token of lookahead only.
+//!
 //! Depth: only brackets make the parser recurse, at most `max_depth` times
 //! (the tokenizer counts them) and at most `max_nesting` times. Unary and
 //! `not` chains, `**` towers, `else` chains and the runs of one binary level
-//! are collected by loops, the last into flat nodes. `max_nesting` also
-//! bounds the height of the tree, so evaluation, which recurses on it, is
-//! bounded too. In a debug build one bracket level costs a few KiB of
-//! stack, a dozen frames; `and`/`or` share one function and the binary
-//! levels share one precedence-climbing function to keep it so.
+//! are collected by loops (`fold_many0`, `many0_count`), the last into flat
+//! nodes. `max_nesting` also bounds the height of the tree, so evaluation,
+//! which recurses on it, is bounded too. In a debug build one bracket level
+//! costs a few KiB of stack, a dozen frames; `and`/`or` share one function,
+//! the binary levels share one precedence-climbing function, and the loops
+//! of each level are out of line, called only once an operator of the
+//! level is found, to keep it so.
 //!
 //! Errors follow CPython's two-stage reporting: a tokenizer error found
 //! anywhere in the input wins over a parser error (see
@@ -36,7 +51,12 @@
 //! is parsed on with its error deferred, so that the columns of real syntax
 //! errors are CPython's.
 
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+
+use nom::error::{ErrorKind, ParseError};
+use nom::multi::{fold_many0, many0_count};
+use nom::{IResult, Needed, Parser as _};
 
 pub(crate) mod lex;
 pub(crate) mod number;
@@ -83,10 +103,11 @@ struct Scratch {
     tower: Vec<Floor>,
     branches: Vec<(Sub, Sub)>,
     open: Vec<(u8, usize)>,
+    tokens: Vec<Token>,
 }
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
 /// Runs `f` with this thread's scratch buffers, borrowed in place (moving
@@ -119,6 +140,48 @@ fn recycle<T>(mut v: Vec<T>) -> Vec<T> {
     }
 }
 
+/// The token before the first: what [`Toks::prev_end`] reads at the
+/// start.
+const BEFORE: Token = Token {
+    tok: Tok::Newline,
+    start: 0,
+    end: 0,
+};
+
+/// Tokenizes `source` into `tokens` (emptied first): [`BEFORE`], the
+/// tokens, and a last token `Eof`. If the tokenizer fails, the last token
+/// stands where it failed and the error is returned with the tokens.
+fn tokenize(
+    source: &str,
+    max_depth: usize,
+    open: Vec<(u8, usize)>,
+    tokens: &mut Vec<Token>,
+) -> (Option<EvalError>, Vec<(u8, usize)>) {
+    tokens.clear();
+    tokens.push(BEFORE);
+    let mut lexer = Lexer::new(source, max_depth, open);
+    let error = loop {
+        match lexer.next_token() {
+            Ok(token) => {
+                tokens.push(token);
+                if token.tok == Tok::Eof {
+                    break None;
+                }
+            }
+            Err(e) => {
+                let at = tokens.last().map_or(0, |t| t.end);
+                tokens.push(Token {
+                    tok: Tok::Eof,
+                    start: at,
+                    end: at,
+                });
+                break Some(e);
+            }
+        }
+    };
+    (error, lexer.into_buffer())
+}
+
 fn parse_into(
     source: &str,
     limits: &Limits,
@@ -136,57 +199,81 @@ fn parse_into(
     // its columns on the first line count from the first other character;
     // ours count from the first character as given (docs/protocol.md), and
     // the tokenizer skips the blanks.
-    let mut lexer = Lexer::new(source, limits.max_depth, std::mem::take(&mut scratch.open));
-    let tok = lexer.next_token()?;
-    let mut parser = Parser {
+    let mut tokens = std::mem::take(&mut scratch.tokens);
+    let (lex_error, open) = tokenize(
+        source,
+        limits.max_depth,
+        std::mem::take(&mut scratch.open),
+        &mut tokens,
+    );
+    scratch.open = recycle(open);
+    let parser = Parser {
         src: source,
-        lexer,
-        tok,
         limits,
-        nodes,
-        spans: std::mem::take(&mut scratch.spans),
-        prev_end: 0,
-        names,
-        pending: std::mem::take(&mut scratch.pending),
-        depth: 0,
-        lambdas: 0,
-        last_disjunction: 0,
-        unary_ops: std::mem::take(&mut scratch.unary_ops),
-        tower: std::mem::take(&mut scratch.tower),
-        name_index: None,
-        branches: std::mem::take(&mut scratch.branches),
-        deferred: None,
-        attribute_end: 0,
+        token_count: tokens.len(),
+        lex_error: RefCell::new(lex_error),
+        reached: Cell::new(tokens.len()),
+        arena: RefCell::new(Arena {
+            nodes,
+            spans: std::mem::take(&mut scratch.spans),
+            names,
+            pending: std::mem::take(&mut scratch.pending),
+            unary_ops: std::mem::take(&mut scratch.unary_ops),
+            tower: std::mem::take(&mut scratch.tower),
+            branches: std::mem::take(&mut scratch.branches),
+            name_index: None,
+        }),
+        depth: Cell::new(0),
+        lambdas: Cell::new(0),
+        last_disjunction: Cell::new(0),
+        deferred: Cell::new(None),
+        attribute_end: Cell::new(0),
     };
-    let result = parser.file().and_then(|root| match parser.deferred {
-        // Python syntax outside the language, in an otherwise valid
-        // expression.
-        Some((at, message)) => Err(Failure::new(Stage::Other, error_at(source, at, message))),
-        None => Ok(root),
-    });
-    scratch.pending = recycle(std::mem::take(&mut parser.pending));
-    scratch.unary_ops = recycle(std::mem::take(&mut parser.unary_ops));
-    scratch.tower = recycle(std::mem::take(&mut parser.tower));
-    scratch.branches = recycle(std::mem::take(&mut parser.branches));
+    let input = Toks(&tokens);
+    let result =
+        parser
+            .start(input)
+            .and_then(|i| parser.file(i))
+            .and_then(|(_, root)| match parser.deferred.get() {
+                // Python syntax outside the language, in an otherwise valid
+                // expression.
+                Some((at, message)) => Err(fail(Stage::Other, error_at(source, at, message))),
+                None => Ok(root),
+            });
     let result = match result {
+        Ok(root) => Ok(root),
+        Err(e) => Err(match e {
+            nom::Err::Failure(PErr::Hard(failure)) | nom::Err::Error(PErr::Hard(failure)) => {
+                match *failure {
+                    // As CPython does, prefer an error the tokenizer finds
+                    // in the rest of the input over the parser's.
+                    (Stage::Parser, e) => {
+                        parser.lexer_at_stop().0.first_error_in_rest().unwrap_or(e)
+                    }
+                    (_, e) => e,
+                }
+            }
+            _ => EvalError::limit("internal error: parser stopped without an error"),
+        }),
+    };
+    let arena = parser.arena.into_inner();
+    scratch.pending = recycle(arena.pending);
+    scratch.unary_ops = recycle(arena.unary_ops);
+    scratch.tower = recycle(arena.tower);
+    scratch.branches = recycle(arena.branches);
+    scratch.tokens = recycle(tokens);
+    match result {
         Ok(root) => Ok(Tree {
-            nodes: parser.nodes,
-            spans: std::mem::take(&mut parser.spans),
-            names: parser.names,
+            nodes: arena.nodes,
+            spans: arena.spans,
+            names: arena.names,
             root,
         }),
-        Err(Failure(failure)) => match *failure {
-            // As CPython does, prefer an error the tokenizer finds in the
-            // rest of the input over the parser's.
-            (Stage::Parser, e) => Err(parser.lexer.first_error_in_rest().unwrap_or(e)),
-            (_, e) => Err(e),
-        },
-    };
-    if result.is_err() {
-        scratch.spans = recycle(std::mem::take(&mut parser.spans));
+        Err(e) => {
+            scratch.spans = recycle(arena.spans);
+            Err(e)
+        }
     }
-    scratch.open = recycle(parser.lexer.into_buffer());
-    result
 }
 
 /// A byte offset as stored in a span, saturating.
@@ -205,20 +292,136 @@ enum Stage {
     Other,
 }
 
-/// Why parsing stopped. Boxed so that `PResult` stays two words: the
+/// The parsers' error. `Soft` is nom's "this parser does not apply here"
+/// (an operator of another level, say), which costs nothing to make;
+/// `Hard` is why parsing stopped, boxed so that results stay small: the
 /// parser recurses once per parenthesis through a dozen functions, and in
 /// a debug build every `?` keeps its own copy of the result on the stack.
 #[derive(Debug)]
-struct Failure(Box<(Stage, EvalError)>);
+enum PErr {
+    Soft,
+    Hard(Box<(Stage, EvalError)>),
+}
 
-impl Failure {
-    #[cold]
-    fn new(stage: Stage, error: EvalError) -> Failure {
-        Failure(Box::new((stage, error)))
+impl<'t> ParseError<Toks<'t>> for PErr {
+    fn from_error_kind(_: Toks<'t>, _: ErrorKind) -> Self {
+        PErr::Soft
+    }
+
+    fn append(_: Toks<'t>, _: ErrorKind, other: Self) -> Self {
+        other
     }
 }
 
-type PResult<T> = Result<T, Failure>;
+/// nom's error around [`PErr`].
+type NErr = nom::Err<PErr>;
+
+/// A parser's result.
+type Res<'t, O> = IResult<Toks<'t>, O, PErr>;
+
+/// A syntax error (or limit) that ends the parse.
+#[cold]
+fn fail(stage: Stage, error: EvalError) -> NErr {
+    nom::Err::Failure(PErr::Hard(Box::new((stage, error))))
+}
+
+/// The stage and error of a failure, if it is one.
+fn hard(e: &NErr) -> Option<&(Stage, EvalError)> {
+    match e {
+        nom::Err::Failure(PErr::Hard(f)) | nom::Err::Error(PErr::Hard(f)) => Some(f),
+        _ => None,
+    }
+}
+
+/// Whether `e` ends the parse with a tokenizer error or one of CPython's
+/// specific messages, which the rules that look past a parser error
+/// report as they are.
+fn is_final(e: &NErr) -> bool {
+    hard(e).is_some_and(|f| f.0 == Stage::Lexer || is_specific(&f.1))
+}
+
+/// The parser's input: the tokens from the lookahead on, and the token
+/// before it (for where the text parsed so far ends). Always holds at
+/// least those two; the last token is `Eof`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Toks<'t>(&'t [Token]);
+
+const EOF: Token = Token {
+    tok: Tok::Eof,
+    start: 0,
+    end: 0,
+};
+
+impl<'t> Toks<'t> {
+    /// The lookahead token.
+    #[inline]
+    fn tok(self) -> Token {
+        self.0.get(1).copied().unwrap_or(EOF)
+    }
+
+    /// Whether the lookahead is `tok`.
+    #[inline]
+    fn at(self, tok: Tok) -> bool {
+        self.tok().tok == tok
+    }
+
+    /// The end of the last token moved past.
+    #[inline]
+    fn prev_end(self) -> usize {
+        self.0.first().map_or(0, |t| t.end)
+    }
+
+    /// The token after the lookahead.
+    fn second(self) -> Option<Token> {
+        self.0.get(2).copied()
+    }
+}
+
+impl<'t> nom::Input for Toks<'t> {
+    type Item = Token;
+    type Iter = std::iter::Copied<std::slice::Iter<'t, Token>>;
+    type IterIndices = std::iter::Enumerate<Self::Iter>;
+
+    fn input_len(&self) -> usize {
+        self.0.len().saturating_sub(1)
+    }
+
+    fn take(&self, index: usize) -> Self {
+        Toks(self.0.get(..index + 1).unwrap_or(self.0))
+    }
+
+    fn take_from(&self, index: usize) -> Self {
+        Toks(self.0.get(index..).unwrap_or(&[]))
+    }
+
+    fn take_split(&self, index: usize) -> (Self, Self) {
+        (self.take_from(index), self.take(index))
+    }
+
+    fn position<P>(&self, predicate: P) -> Option<usize>
+    where
+        P: Fn(Self::Item) -> bool,
+    {
+        self.0.get(1..)?.iter().position(|&t| predicate(t))
+    }
+
+    fn iter_elements(&self) -> Self::Iter {
+        self.0.get(1..).unwrap_or(&[]).iter().copied()
+    }
+
+    fn iter_indices(&self) -> Self::IterIndices {
+        self.iter_elements().enumerate()
+    }
+
+    fn slice_index(&self, count: usize) -> Result<usize, Needed> {
+        let len = self.input_len();
+        if count <= len {
+            Ok(count)
+        } else {
+            Err(Needed::new(count - len))
+        }
+    }
+}
 
 /// A parsed subexpression: its node, the height of its tree and where its
 /// text starts.
@@ -268,45 +471,57 @@ fn starts_operand(tok: Tok) -> bool {
     )
 }
 
-struct Parser<'s, 'l> {
-    src: &'s str,
-    lexer: Lexer<'s>,
-    /// The lookahead token.
-    tok: Token,
-    limits: &'l Limits,
+/// The tree being built and the buffers of the loops building it.
+struct Arena {
     nodes: Vec<Node>,
     /// The span of each node, by id.
     spans: Vec<(u32, u32)>,
-    /// The end of the last token moved past.
-    prev_end: usize,
     names: Vec<Box<str>>,
     /// Operands of the chains and argument lists being parsed; each list
     /// pushes its items here and moves them into `nodes` when complete.
     pending: Vec<(Link, NodeId)>,
-    /// `expression`/`factor` recursion depth.
-    depth: usize,
-    /// `lambda`s being parsed, one inside the other: the one construct
-    /// that recurses without a bracket, bounded as brackets are (by
-    /// `max_depth`), since a level of it costs about as much stack.
-    lambdas: usize,
-    /// Start of the last disjunction completed (for CPython's
-    /// "Perhaps you forgot a comma?").
-    last_disjunction: usize,
     /// The unary operators of the chains being parsed.
     unary_ops: Vec<UnaryOp>,
     /// The floors of the `**` towers being parsed.
     tower: Vec<Floor>,
-    /// `names` by text, once there are many.
-    name_index: Option<HashMap<Box<str>, usize>>,
     /// The `body if test else` parts of the `else` chains being parsed.
     branches: Vec<(Sub, Sub)>,
+    /// `names` by text, once there are many.
+    name_index: Option<HashMap<Box<str>, usize>>,
+}
+
+/// The state the parsers share: every parser borrows it shared, and
+/// borrows `arena` only for the moment of a push, never across a call of
+/// another parser.
+struct Parser<'s, 'l> {
+    src: &'s str,
+    limits: &'l Limits,
+    /// How many tokens the input holds, [`BEFORE`] and `Eof` included:
+    /// an input's position is `token_count - len`.
+    token_count: usize,
+    /// The tokenizer's error, raised when the parser moves onto the last
+    /// token.
+    lex_error: RefCell<Option<EvalError>>,
+    /// The length of the input at the furthest token moved to: where a
+    /// tokenizer producing tokens on demand would stand.
+    reached: Cell<usize>,
+    arena: RefCell<Arena>,
+    /// `expression`/`factor` recursion depth.
+    depth: Cell<usize>,
+    /// `lambda`s being parsed, one inside the other: the one construct
+    /// that recurses without a bracket, bounded as brackets are (by
+    /// `max_depth`), since a level of it costs about as much stack.
+    lambdas: Cell<usize>,
+    /// Start of the last disjunction completed (for CPython's
+    /// "Perhaps you forgot a comma?").
+    last_disjunction: Cell<usize>,
     /// The first atom CPython accepts but the language does not (`None`,
     /// a string), and why: reported if the rest parses, so that syntax
     /// errors elsewhere get CPython's columns.
-    deferred: Option<(usize, &'static str)>,
+    deferred: Cell<Option<(usize, &'static str)>>,
     /// Where the last attribute access (`x.y`, parsed on) ended, for the
     /// message of `(x.y := 1)`; 0 before any.
-    attribute_end: usize,
+    attribute_end: Cell<usize>,
 }
 
 /// What the arguments of a call so far were, for CPython's errors on
@@ -331,46 +546,85 @@ struct Floor {
 }
 
 impl<'s, 'l> Parser<'s, 'l> {
-    /// Moves to the next token.
-    fn bump(&mut self) -> PResult<()> {
-        self.prev_end = self.tok.end;
-        self.tok = self
-            .lexer
-            .next_token()
-            .map_err(|e| Failure::new(Stage::Lexer, e))?;
-        Ok(())
+    /// The start of the input: the tokenizer's error if it failed on the
+    /// first token.
+    fn start<'t>(&self, i: Toks<'t>) -> Result<Toks<'t>, NErr> {
+        if i.0.len() <= 2 {
+            if let Some(e) = self.lex_error.borrow_mut().take() {
+                return Err(fail(Stage::Lexer, e));
+            }
+        }
+        Ok(i)
     }
 
-    fn at(&self, tok: Tok) -> bool {
-        self.tok.tok == tok
+    /// Moves past the lookahead: the tokenizer's error if the next token
+    /// is where it failed.
+    #[inline]
+    fn bump<'t>(&self, i: Toks<'t>) -> Result<Toks<'t>, NErr> {
+        let next = match i.0.get(1..) {
+            Some(next) if next.len() >= 2 => next,
+            // At `Eof`.
+            _ => return Ok(i),
+        };
+        if next.len() == 2 {
+            if let Some(e) = self.lex_error.borrow_mut().take() {
+                return Err(fail(Stage::Lexer, e));
+            }
+        }
+        self.reached.set(next.len());
+        Ok(Toks(next))
+    }
+
+    /// A tokenizer stopped where the parser stopped (its lookahead
+    /// tokenized), for the questions about brackets that the parser asks
+    /// after a syntax error: tokenizing again is cheaper than tracking
+    /// brackets for every token of every parse.
+    #[cold]
+    fn lexer_at_stop(&self) -> (Lexer<'s>, Token) {
+        let mut lexer = Lexer::new(self.src, self.limits.max_depth, Vec::new());
+        let count = self.token_count + 1 - self.reached.get();
+        let mut last = EOF;
+        for _ in 0..count {
+            match lexer.next_token() {
+                Ok(token) => last = token,
+                Err(_) => break,
+            }
+        }
+        (lexer, last)
+    }
+
+    /// The token kind `tok`, moved past.
+    fn token<'t>(&self, tok: Tok) -> impl Fn(Toks<'t>) -> Res<'t, Token> + '_ {
+        move |i: Toks<'t>| {
+            let t = i.tok();
+            if t.tok != tok {
+                return Err(nom::Err::Error(PErr::Soft));
+            }
+            Ok((self.bump(i)?, t))
+        }
     }
 
     fn text(&self, token: Token) -> &'s str {
         self.src.get(token.start..token.end).unwrap_or("")
     }
 
-    /// The token after the lookahead, if it can be tokenized.
-    fn peek_second(&self) -> Option<Token> {
-        self.lexer.clone().next_token().ok()
-    }
-
     /// Whether the lookahead starts an expression that CPython would take
     /// for a second operand missing its comma (`f(1 2)`): the operands of
     /// the language, and a dict or set display or a lambda.
-    fn starts_operand(&self) -> bool {
-        match self.tok.tok {
+    fn starts_operand(&self, i: Toks<'_>) -> bool {
+        match i.tok().tok {
             Tok::Unsupported("dicts and sets are not supported" | "'...' is not supported") => true,
             // Except right after a name (CPython's `!(NAME STRING)`).
-            Tok::Unsupported("strings are not supported") => !self.after_name(),
-            Tok::Kw(Kw::Other) => matches!(self.text(self.tok), "lambda" | "None"),
+            Tok::Unsupported("strings are not supported") => !self.after_name(i),
+            Tok::Kw(Kw::Other) => matches!(self.text(i.tok()), "lambda" | "None"),
             tok => starts_operand(tok),
         }
     }
 
-    /// Whether the token that ends at `prev_end` is a name (not a
-    /// keyword or a number).
-    fn after_name(&self) -> bool {
-        let before = self.src.get(..self.prev_end).unwrap_or("");
+    /// Whether the token before the lookahead is a name (not a keyword or
+    /// a number).
+    fn after_name(&self, i: Toks<'_>) -> bool {
+        let before = self.src.get(..i.prev_end()).unwrap_or("");
         let word_start = before
             .rfind(|c: char| !(c == '_' || c.is_alphanumeric()))
             .map_or(0, |i| {
@@ -391,59 +645,113 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// The error for an unexpected lookahead token after a complete
     /// operand.
     #[cold]
-    fn unexpected_after_operand(&self) -> Failure {
-        if self.at(Tok::Kw(Kw::Not)) {
+    fn unexpected_after_operand(&self, i: Toks<'_>) -> NErr {
+        if i.at(Tok::Kw(Kw::Not)) {
             // CPython looks one token further, for `not in`, and reports
             // the error there.
-            if let Some(next) = self.peek_second() {
-                return Failure::new(
+            if let Some(next) = self.peek_second(i) {
+                return fail(
                     Stage::Parser,
                     error_at(self.src, next.start, "invalid syntax"),
                 );
             }
         }
-        self.unexpected()
+        self.unexpected(i)
+    }
+
+    /// The token after the lookahead, if it can be tokenized.
+    fn peek_second(&self, i: Toks<'_>) -> Option<Token> {
+        let next = i.second()?;
+        // The last token stands for the tokenizer's error, if any.
+        let is_error = i.0.len() == 3 && self.lex_error.borrow().is_some();
+        (!is_error).then_some(next)
     }
 
     /// The error for an unexpected lookahead token.
     #[cold]
-    fn unexpected(&self) -> Failure {
-        let message = match self.tok.tok {
+    fn unexpected(&self, i: Toks<'_>) -> NErr {
+        let message = match i.tok().tok {
             // Atoms outside the language, where no atom may stand.
             Tok::Unsupported(MATMUL | "strings are not supported" | "'...' is not supported") => {
                 "invalid syntax"
             }
             // `:=` is in the language, where Python allows it.
-            _ if self.at_walrus() => "invalid syntax",
+            _ if self.at_walrus(i) => "invalid syntax",
             Tok::Unsupported(message) => message,
             _ => "invalid syntax",
         };
-        Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
+        fail(Stage::Parser, error_at(self.src, i.tok().start, message))
     }
 
-    fn push(&mut self, node: Node, height: u32, start: usize) -> PResult<Sub> {
+    /// A syntax error with `message` at the lookahead token.
+    #[cold]
+    fn error_here(&self, i: Toks<'_>, message: &'static str) -> NErr {
+        fail(Stage::Parser, error_at(self.src, i.tok().start, message))
+    }
+
+    /// A syntax error with `message` at byte `at`.
+    #[cold]
+    fn error_at(&self, at: usize, message: &'static str) -> NErr {
+        fail(Stage::Parser, error_at(self.src, at, message))
+    }
+
+    /// Pushes `node`, spanning from `start` to the end of the last token
+    /// moved past in `i`.
+    fn push(&self, i: Toks<'_>, node: Node, height: u32, start: usize) -> Result<Sub, NErr> {
         if height as usize > self.limits.max_nesting {
             return Err(too_deep(self.limits));
         }
-        let id = NodeId::try_from(self.nodes.len())
-            .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
-        self.nodes.push(node);
-        self.spans.push((offset(start), offset(self.prev_end)));
+        let mut arena = self.arena.borrow_mut();
+        let id = NodeId::try_from(arena.nodes.len())
+            .map_err(|_| fail(Stage::Other, EvalError::limit("expression too large")))?;
+        arena.nodes.push(node);
+        arena.spans.push((offset(start), offset(i.prev_end())));
         Ok(Sub { id, height, start })
     }
 
+    /// Adds an item to the list being parsed.
+    #[inline]
+    fn pend(&self, link: Link, id: NodeId) {
+        self.arena.borrow_mut().pending.push((link, id));
+    }
+
+    fn pending_len(&self) -> usize {
+        self.arena.borrow().pending.len()
+    }
+
+    fn node_count(&self) -> usize {
+        self.arena.borrow().nodes.len()
+    }
+
+    /// The node `id`, if there is one.
+    fn node(&self, id: NodeId) -> Option<Node> {
+        self.arena.borrow().nodes.get(id as usize).cloned()
+    }
+
+    /// Where the text of node `id` starts, or `default`.
+    fn span_start(&self, id: NodeId, default: usize) -> usize {
+        self.arena
+            .borrow()
+            .spans
+            .get(id as usize)
+            .map_or(default, |s| s.0 as usize)
+    }
+
     /// Moves the pending items from `mark` on into `nodes` as one run.
-    fn items(&mut self, mark: usize) -> PResult<Items> {
-        let start = NodeId::try_from(self.nodes.len())
-            .map_err(|_| Failure::new(Stage::Other, EvalError::limit("expression too large")))?;
-        let len = u32::try_from(self.pending.len().saturating_sub(mark)).unwrap_or(u32::MAX);
-        for i in mark..self.pending.len() {
-            let operand = self.pending[i].1 as usize;
-            let span = self.spans.get(operand).copied().unwrap_or((0, 0));
-            self.spans.push(span);
+    fn items(&self, mark: usize) -> Result<Items, NErr> {
+        let mut arena = self.arena.borrow_mut();
+        let arena = &mut *arena;
+        let start = NodeId::try_from(arena.nodes.len())
+            .map_err(|_| fail(Stage::Other, EvalError::limit("expression too large")))?;
+        let len = u32::try_from(arena.pending.len().saturating_sub(mark)).unwrap_or(u32::MAX);
+        for i in mark..arena.pending.len() {
+            let operand = arena.pending[i].1 as usize;
+            let span = arena.spans.get(operand).copied().unwrap_or((0, 0));
+            arena.spans.push(span);
         }
-        self.nodes.extend(
-            self.pending
+        arena.nodes.extend(
+            arena
+                .pending
                 .drain(mark..)
                 .map(|(op, id)| Node::Item(op, id)),
         );
@@ -455,76 +763,86 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// find: something was built, and the failure is not inside a bracket
     /// that `first` opened (still open, or closed by the lookahead, the
     /// token the parse failed at).
+    #[cold]
     fn parsed_a_prefix(&self, first: Token, nodes_before: usize) -> bool {
+        if self.node_count() <= nodes_before {
+            return false;
+        }
+        let (lexer, stop) = self.lexer_at_stop();
         let closing =
-            matches!(self.tok.tok, Tok::Op(Op::RParen)) || matches!(self.text(self.tok), "]" | "}");
-        let inside =
-            self.lexer.is_open(first.start) || (closing && self.lexer.closed_last(first.start));
-        self.nodes.len() > nodes_before && !inside
+            matches!(stop.tok, Tok::Op(Op::RParen)) || matches!(self.text(stop), "]" | "}");
+        let inside = lexer.is_open(first.start) || (closing && lexer.closed_last(first.start));
+        !inside
     }
 
     /// Guards a recursive descent.
-    fn enter(&mut self) -> PResult<()> {
-        self.depth += 1;
-        if self.depth > self.limits.max_nesting {
+    fn enter(&self) -> Result<(), NErr> {
+        let depth = self.depth.get() + 1;
+        self.depth.set(depth);
+        if depth > self.limits.max_nesting {
             return Err(too_deep(self.limits));
         }
         Ok(())
     }
 
+    fn leave(&self) {
+        self.depth.set(self.depth.get() - 1);
+    }
+
     /// The whole input: one expression, then only newlines and comments.
-    fn file(&mut self) -> PResult<NodeId> {
-        while self.at(Tok::Newline) {
-            self.bump()?;
+    fn file<'t>(&self, i: Toks<'t>) -> Res<'t, NodeId> {
+        let (i, _) = many0_count(self.token(Tok::Newline)).parse(i)?;
+        let (mut i, e) = self.expression(i)?;
+        if i.at(Tok::Op(Op::Comma)) {
+            i = self.rest_of_tuple(i, Tok::Eof)?;
         }
-        let e = self.expression()?;
-        if self.at(Tok::Op(Op::Comma)) {
-            self.rest_of_tuple(Tok::Eof)?;
-        }
-        while self.at(Tok::Newline) {
-            self.bump()?;
-        }
-        if !self.at(Tok::Eof) {
-            if self.starts_operand() && !self.at(Tok::Kw(Kw::Not)) {
-                return Err(self.adjacent_operand());
+        let (i, _) = many0_count(self.token(Tok::Newline)).parse(i)?;
+        if !i.at(Tok::Eof) {
+            if self.starts_operand(i) && !i.at(Tok::Kw(Kw::Not)) {
+                return Err(self.adjacent_operand(i));
             }
-            return Err(self.unexpected_after_operand());
+            return Err(self.unexpected_after_operand(i));
         }
-        Ok(e.id)
+        Ok((i, e.id))
     }
 
     /// At the `,` after the first item of a tuple (outside the language,
     /// parsed on so that later syntax errors are CPython's): the other
     /// items, up to `close` or the end of the line.
-    fn rest_of_tuple(&mut self, close: Tok) -> PResult<()> {
-        self.defer(self.tok.start, "tuples are not supported");
-        while self.at(Tok::Op(Op::Comma)) {
-            self.bump()?;
-            if self.at(close) || self.at(Tok::Newline) || self.at(Tok::Eof) {
+    fn rest_of_tuple<'t>(&self, mut i: Toks<'t>, close: Tok) -> Result<Toks<'t>, NErr> {
+        self.defer(i.tok().start, "tuples are not supported");
+        while i.at(Tok::Op(Op::Comma)) {
+            i = self.bump(i)?;
+            if i.at(close) || i.at(Tok::Newline) || i.at(Tok::Eof) {
                 break;
             }
             // `eval` input allows `*x` in a parenthesized tuple only.
-            if close == Tok::Eof {
-                self.nested_expression()?;
+            i = if close == Tok::Eof {
+                self.nested_expression(i)?.0
             } else {
-                self.starred_item()?;
-            }
+                self.starred_item(i)?.0
+            };
         }
-        Ok(())
+        Ok(i)
     }
 
     /// An item of a tuple or list display, which may be starred (`*x`).
-    fn starred_item(&mut self) -> PResult<Sub> {
-        if self.at(Tok::Op(Op::Star)) {
-            self.bump()?;
-            return self.nested_expression();
+    fn starred_item<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        if i.at(Tok::Op(Op::Star)) {
+            let i = self.bump(i)?;
+            return self.nested_expression(i);
         }
-        self.named_expression(false)
+        self.named_expression(i, false)
     }
 
     /// Whether the lookahead is `:=`.
-    fn at_walrus(&self) -> bool {
-        matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == ":="
+    fn at_walrus(&self, i: Toks<'_>) -> bool {
+        matches!(i.tok().tok, Tok::Unsupported(_)) && self.text(i.tok()) == ":="
+    }
+
+    /// Whether the lookahead is the unsupported token spelled `text`.
+    fn at_unsupported(&self, i: Toks<'_>, text: &str) -> bool {
+        matches!(i.tok().tok, Tok::Unsupported(_)) && self.text(i.tok()) == text
     }
 
     /// `NAME ':=' expression | expression`, where Python's grammar has a
@@ -533,14 +851,14 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// of the parser, bounded. Anything but a bare name before `:=` is an
     /// error; in a call plain "invalid syntax", elsewhere the message of
     /// CPython's `invalid_named_expression` rule.
-    fn named_expression(&mut self, in_call: bool) -> PResult<Sub> {
-        let first = self.tok;
-        let before = self.nodes.len();
-        let sub = self.nested_expression()?;
-        if self.at_walrus() {
-            return self.walrus(in_call, first, before, sub);
+    fn named_expression<'t>(&self, i: Toks<'t>, in_call: bool) -> Res<'t, Sub> {
+        let first = i.tok();
+        let before = self.node_count();
+        let (i, sub) = self.nested_expression(i)?;
+        if self.at_walrus(i) {
+            return self.walrus(i, in_call, first, before, sub);
         }
-        Ok(sub)
+        Ok((i, sub))
     }
 
     /// At the `:=` after `sub`, which started at token `first` when
@@ -549,35 +867,48 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// arguments) spell `named_expression` out, so that their stack
     /// frames stay as small as without assignment expressions.
     #[inline(never)]
-    fn walrus(&mut self, in_call: bool, first: Token, before: usize, sub: Sub) -> PResult<Sub> {
+    fn walrus<'t>(
+        &self,
+        i: Toks<'t>,
+        in_call: bool,
+        first: Token,
+        before: usize,
+        sub: Sub,
+    ) -> Res<'t, Sub> {
         // A bare name, its node the last pushed, becomes the target; its
         // node may be a constant when the name normalizes to `True` or
         // `False`, which an assignment expression rebinds as names.
         let bare = first.tok == Tok::Name
-            && self.prev_end == first.end
-            && self.nodes.len() == before + 1
+            && i.prev_end() == first.end
+            && self.node_count() == before + 1
             && sub.id as usize == before;
         if bare {
-            let index = match self.nodes.get(before) {
-                Some(&Node::Name(index)) => index,
+            let index = match self.node(before as NodeId) {
+                Some(Node::Name(index)) => index,
                 _ => self.name(first),
             };
-            self.nodes.truncate(before);
-            self.spans.truncate(before);
-            self.bump()?;
+            {
+                let mut arena = self.arena.borrow_mut();
+                arena.nodes.truncate(before);
+                arena.spans.truncate(before);
+            }
+            let i = self.bump(i)?;
             self.enter()?;
-            let value = self.expression();
-            self.depth -= 1;
-            let value = value?;
-            return self.push(Node::Assign(index, value.id), value.height + 1, first.start);
+            let value = self.expression(i);
+            self.leave();
+            let (i, value) = value?;
+            let sub = self.push(
+                i,
+                Node::Assign(index, value.id),
+                value.height + 1,
+                first.start,
+            )?;
+            return Ok((i, sub));
         }
         if in_call {
-            return Err(Failure::new(
-                Stage::Parser,
-                error_at(self.src, self.tok.start, "invalid syntax"),
-            ));
+            return Err(self.error_here(i, "invalid syntax"));
         }
-        Err(self.assignment_target_error(sub))
+        Err(self.assignment_target_error(i, sub))
     }
 
     /// At the `:=` after `target`, which is not a name: CPython reports
@@ -585,43 +916,38 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// an expression follows, and "invalid syntax" at the `:=` when none
     /// does.
     #[cold]
-    fn assignment_target_error(&mut self, target: Sub) -> Failure {
-        let walrus = self.tok.start;
-        let message = self.walrus_target_message(target);
-        let at = self
-            .spans
-            .get(target.id as usize)
-            .map_or(target.start, |s| s.0 as usize);
-        if let Err(e) = self.bump() {
-            return e;
-        }
-        let first = self.tok;
-        let before = self.nodes.len();
-        match self.expression() {
-            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
+    fn assignment_target_error(&self, i: Toks<'_>, target: Sub) -> NErr {
+        let walrus = i.tok().start;
+        let message = self.walrus_target_message(i, target);
+        let at = self.span_start(target.id, target.start);
+        let i = match self.bump(i) {
+            Ok(i) => i,
+            Err(e) => return e,
+        };
+        let first = i.tok();
+        let before = self.node_count();
+        match self.expression(i) {
+            Err(e) if is_final(&e) => return e,
             Err(_) if !self.parsed_a_prefix(first, before) => {
-                return Failure::new(Stage::Parser, error_at(self.src, walrus, "invalid syntax"))
+                return self.error_at(walrus, "invalid syntax")
             }
             Err(_) => {}
             // CPython's `invalid_expression` finds `1 2` while parsing
             // the value, before this rule reports the target.
-            Ok(_) if starts_operand(self.tok.tok) && !self.at(Tok::Kw(Kw::Not)) => {
-                return self.adjacent_operand()
+            Ok((i, _)) if starts_operand(i.tok().tok) && !i.at(Tok::Kw(Kw::Not)) => {
+                return self.adjacent_operand(i)
             }
             Ok(_) => {}
         }
-        Failure::new(Stage::Parser, error_at(self.src, at, message))
+        self.error_at(at, message)
     }
 
     /// CPython's message for `target := ...` (`_PyPegen_get_expr_name`).
-    fn walrus_target_message(&self, target: Sub) -> &'static str {
-        let start = self
-            .spans
-            .get(target.id as usize)
-            .map_or(target.start, |s| s.0 as usize);
+    fn walrus_target_message(&self, i: Toks<'_>, target: Sub) -> &'static str {
+        let start = self.span_start(target.id, target.start);
         let text = self.src.get(start..).unwrap_or("");
-        let attribute = self.attribute_end != 0 && self.attribute_end == self.prev_end;
-        match self.nodes.get(target.id as usize) {
+        let attribute = self.attribute_end.get() != 0 && self.attribute_end.get() == i.prev_end();
+        match self.node(target.id) {
             Some(Node::Name(_) | Node::Call(..) | Node::Const(_)) if attribute => {
                 "cannot use assignment expressions with attribute"
             }
@@ -658,10 +984,10 @@ impl<'s, 'l> Parser<'s, 'l> {
 
     /// An expression inside brackets (or after `else`, `**`): a recursion
     /// of the parser, bounded.
-    fn nested_expression(&mut self) -> PResult<Sub> {
+    fn nested_expression<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
         self.enter()?;
-        let sub = self.expression();
-        self.depth -= 1;
+        let sub = self.expression(i);
+        self.leave();
         sub
     }
 
@@ -671,241 +997,352 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// inside brackets, "Perhaps you forgot a comma?" at the first operand,
     /// and at the top level "invalid syntax" at the second.
     #[cold]
-    fn adjacent_operand(&mut self) -> Failure {
-        let second = self.tok.start;
-        let first = self.last_disjunction;
+    fn adjacent_operand(&self, i: Toks<'_>) -> NErr {
+        let second = i.tok().start;
+        let first = self.last_disjunction.get();
         // Brackets open before the second operand (which may open one).
-        let in_brackets = self.lexer.open_before(second);
-        let before = self.nodes.len();
-        let first_token = self.tok;
-        match self.nested_expression() {
-            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => Failure(f),
+        let in_brackets = self.lexer_at_stop().0.open_before(second);
+        let before = self.node_count();
+        let first_token = i.tok();
+        match self.nested_expression(i) {
+            Err(e) if is_final(&e) => e,
             // The second operand does not parse: CPython reports the
             // position its first pass stopped at.
             Err(_) if !self.parsed_a_prefix(first_token, before) => {
-                Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax"))
+                self.error_at(second, "invalid syntax")
             }
-            _ if in_brackets => Failure::new(
-                Stage::Parser,
-                error_at(
-                    self.src,
-                    first,
-                    "invalid syntax. Perhaps you forgot a comma?",
-                ),
-            ),
-            _ => Failure::new(Stage::Parser, error_at(self.src, second, "invalid syntax")),
+            _ if in_brackets => self.error_at(first, "invalid syntax. Perhaps you forgot a comma?"),
+            _ => self.error_at(second, "invalid syntax"),
         }
     }
 
     /// `disjunction ['if' disjunction 'else' expression]`: a chain of
     /// `else` branches is collected by a loop and built from the right.
-    fn expression(&mut self) -> PResult<Sub> {
-        let mark = self.branches.len();
-        let mut last = loop {
-            if self.at(Tok::Kw(Kw::Other)) && self.text(self.tok) == "lambda" {
-                break self.lambda()?;
-            }
-            let body = self.disjunction()?;
-            if !self.at(Tok::Kw(Kw::If)) {
-                break body;
-            }
-            self.bump()?;
-            let before = self.nodes.len();
-            let first = self.tok;
-            let test = match self.disjunction() {
-                Ok(test) => test,
-                // CPython's second pass takes the longest test that parses,
-                // and then finds no `else`.
-                Err(Failure(f))
-                    if f.0 == Stage::Parser
-                        && !is_specific(&f.1)
-                        && self.parsed_a_prefix(first, before) =>
-                {
-                    return Err(Failure::new(
-                        Stage::Parser,
-                        error_at(
-                            self.src,
-                            body.start,
-                            "expected 'else' after 'if' expression",
-                        ),
-                    ));
+    fn expression<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let first = i.tok();
+        if first.tok == Tok::Kw(Kw::Other) && self.text(first) == "lambda" {
+            return self.lambda(i);
+        }
+        let (i, body) = self.disjunction(i)?;
+        if !i.at(Tok::Kw(Kw::If)) {
+            return Ok((i, body));
+        }
+        self.else_chain(i, body)
+    }
+
+    /// The rest of an `expression` at the `if` after its first `body`:
+    /// `('if' disjunction 'else' body)*`, then the branches built from
+    /// the right.
+    #[inline(never)]
+    fn else_chain<'t>(&self, i: Toks<'t>, body: Sub) -> Res<'t, Sub> {
+        let mark = self.arena.borrow().branches.len();
+        // The body the next `if` follows.
+        let current = Cell::new(body);
+        let (i, ()) = fold_many0(
+            |i| self.conditional(i, current.get().start, mark),
+            || (),
+            |(), (test, next)| {
+                self.arena.borrow_mut().branches.push((current.get(), test));
+                current.set(next);
+            },
+        )
+        .parse(i)?;
+        let mut last = current.get();
+        loop {
+            let branch = {
+                let mut arena = self.arena.borrow_mut();
+                if arena.branches.len() > mark {
+                    arena.branches.pop()
+                } else {
+                    None
                 }
-                Err(e) => return Err(e),
             };
-            if !self.at(Tok::Kw(Kw::Else)) {
-                return Err(self.missing_else(body.start));
-            }
-            self.bump()?;
-            self.branches.push((body, test));
-            if self.branches.len() - mark > self.limits.max_nesting {
-                return Err(too_deep(self.limits));
-            }
-        };
-        while self.branches.len() > mark {
-            let Some((body, test)) = self.branches.pop() else {
-                break;
-            };
+            let Some((body, test)) = branch else { break };
             let height = 1 + body.height.max(test.height).max(last.height);
             let node = Node::IfElse {
                 body: body.id,
                 test: test.id,
                 orelse: last.id,
             };
-            last = self.push(node, height, body.start)?;
+            last = self.push(i, node, height, body.start)?;
         }
-        Ok(last)
+        Ok((i, last))
+    }
+
+    /// `'if' disjunction 'else' body` after a body that starts at
+    /// `body_start`: the test and the next body. `mark` is where the
+    /// chain's branches start.
+    fn conditional<'t>(&self, i: Toks<'t>, body_start: usize, mark: usize) -> Res<'t, (Sub, Sub)> {
+        if !i.at(Tok::Kw(Kw::If)) {
+            return Err(nom::Err::Error(PErr::Soft));
+        }
+        let i = self.bump(i)?;
+        let before = self.node_count();
+        let first = i.tok();
+        let (i, test) = match self.disjunction(i) {
+            Ok(ok) => ok,
+            Err(e) => return Err(self.test_error(e, first, before, body_start)),
+        };
+        if !i.at(Tok::Kw(Kw::Else)) {
+            return Err(self.missing_else(i, body_start));
+        }
+        let i = self.bump(i)?;
+        if self.arena.borrow().branches.len() + 1 - mark > self.limits.max_nesting {
+            return Err(too_deep(self.limits));
+        }
+        let first = i.tok();
+        let (i, next) = if first.tok == Tok::Kw(Kw::Other) && self.text(first) == "lambda" {
+            self.lambda(i)?
+        } else {
+            self.disjunction(i)?
+        };
+        Ok((i, (test, next)))
+    }
+
+    /// The error for an `if` test that does not parse, which started at
+    /// token `first` when `before` nodes had been pushed: CPython's second
+    /// pass takes the longest test that parses, and then finds no `else`.
+    #[cold]
+    #[inline(never)]
+    fn test_error(&self, e: NErr, first: Token, before: usize, body_start: usize) -> NErr {
+        if hard(&e).is_some_and(|f| f.0 == Stage::Parser && !is_specific(&f.1))
+            && self.parsed_a_prefix(first, before)
+        {
+            return self.error_at(body_start, "expected 'else' after 'if' expression");
+        }
+        e
     }
 
     #[cold]
-    fn missing_else(&self, start: usize) -> Failure {
-        if self.text(self.tok) == ":" {
-            return self.unexpected();
+    fn missing_else(&self, i: Toks<'_>, start: usize) -> NErr {
+        if self.text(i.tok()) == ":" {
+            return self.unexpected(i);
         }
-        Failure::new(
-            Stage::Parser,
-            error_at(self.src, start, "expected 'else' after 'if' expression"),
-        )
+        self.error_at(start, "expected 'else' after 'if' expression")
     }
 
     /// `conjunction ('or' conjunction)*`
-    fn disjunction(&mut self) -> PResult<Sub> {
-        let sub = self.bool_chain(BoolOp::Or)?;
-        self.last_disjunction = sub.start;
-        Ok(sub)
+    fn disjunction<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let (i, sub) = self.bool_chain(i, BoolOp::Or)?;
+        self.last_disjunction.set(sub.start);
+        Ok((i, sub))
     }
 
     /// A flat `or` chain of `and` chains (`conjunction`), or a flat `and`
     /// chain of inversions. One function for both levels keeps the stack
     /// used per parenthesis small.
-    fn bool_chain(&mut self, op: BoolOp) -> PResult<Sub> {
-        let keyword = match op {
-            BoolOp::Or => Kw::Or,
-            BoolOp::And => Kw::And,
+    fn bool_chain<'t>(&self, i: Toks<'t>, op: BoolOp) -> Res<'t, Sub> {
+        let (i, first) = match op {
+            BoolOp::Or => self.bool_chain(i, BoolOp::And)?,
+            BoolOp::And => self.inversion(i)?,
         };
-        let first = match op {
-            BoolOp::Or => self.bool_chain(BoolOp::And)?,
-            BoolOp::And => self.inversion()?,
-        };
-        if !self.at(Tok::Kw(keyword)) {
-            return Ok(first);
+        if !i.at(Tok::Kw(bool_keyword(op))) {
+            return Ok((i, first));
         }
-        let mark = self.pending.len();
-        self.pending.push((Link::None, first.id));
-        let mut height = first.height;
-        while self.at(Tok::Kw(keyword)) {
-            self.bump()?;
-            let next = match op {
-                BoolOp::Or => self.bool_chain(BoolOp::And)?,
-                BoolOp::And => self.inversion()?,
-            };
-            height = height.max(next.height);
-            self.pending.push((Link::None, next.id));
-        }
+        self.bool_run(i, op, first)
+    }
+
+    /// The rest of an `op` chain after its `first` operand, at the
+    /// keyword: `(keyword operand)*`.
+    #[inline(never)]
+    fn bool_run<'t>(&self, i: Toks<'t>, op: BoolOp, first: Sub) -> Res<'t, Sub> {
+        let mark = self.pending_len();
+        self.pend(Link::None, first.id);
+        let (i, height) = fold_many0(
+            |i| self.bool_step(i, op),
+            || first.height,
+            |height, next: Sub| {
+                self.pend(Link::None, next.id);
+                height.max(next.height)
+            },
+        )
+        .parse(i)?;
         let items = self.items(mark)?;
-        self.push(Node::Bool(op, items), height + 1, first.start)
+        let sub = self.push(i, Node::Bool(op, items), height + 1, first.start)?;
+        Ok((i, sub))
+    }
+
+    /// `keyword operand` of an `op` chain, the operand cut.
+    fn bool_step<'t>(&self, i: Toks<'t>, op: BoolOp) -> Res<'t, Sub> {
+        let (i, _) = self.token(Tok::Kw(bool_keyword(op)))(i)?;
+        cut_err(match op {
+            BoolOp::Or => self.bool_chain(i, BoolOp::And),
+            BoolOp::And => self.inversion(i),
+        })
     }
 
     /// `'not'* comparison`, flat.
-    fn inversion(&mut self) -> PResult<Sub> {
-        let start = self.tok.start;
-        let mut count: u32 = 0;
-        while self.at(Tok::Kw(Kw::Not)) {
-            count = count.saturating_add(1);
-            self.bump()?;
+    fn inversion<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        if !i.at(Tok::Kw(Kw::Not)) {
+            return self.comparison(i);
         }
-        let operand = self.comparison()?;
-        if count == 0 {
-            return Ok(operand);
-        }
-        self.push(Node::Not(count, operand.id), operand.height + 1, start)
+        self.not_chain(i)
+    }
+
+    #[inline(never)]
+    fn not_chain<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let start = i.tok().start;
+        let (i, count) = many0_count(self.token(Tok::Kw(Kw::Not))).parse(i)?;
+        let (i, operand) = self.comparison(i)?;
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        let sub = self.push(i, Node::Not(count, operand.id), operand.height + 1, start)?;
+        Ok((i, sub))
     }
 
     /// `bitwise_or (cmp_op bitwise_or)*`, flat.
-    fn comparison(&mut self) -> PResult<Sub> {
-        let first = self.binary(level::BIT_OR)?;
-        let mark = self.pending.len();
-        let mut height = first.height;
-        loop {
-            let op = match compare_op(self.tok.tok) {
-                Some(op) => op,
-                // `in`, `not in`, `is`, `is not`: outside the language, but
-                // parsed on so that syntax errors after them are CPython's.
-                None if self.at(Tok::Kw(Kw::InIs)) => {
-                    self.defer(self.tok.start, IN_IS);
-                    let is_not = self.text(self.tok) == "is"
-                        && self
-                            .peek_second()
-                            .is_some_and(|t| t.tok == Tok::Kw(Kw::Not));
-                    if is_not {
-                        self.bump()?;
-                    }
-                    CmpOp::Eq
-                }
-                None if self.at(Tok::Kw(Kw::Not)) => {
-                    // Any other `not` ends the expression (and is an error
-                    // there). CPython looks one token further for the `in`.
-                    match self.peek_second() {
-                        Some(next) if self.text(next) == "in" => {
-                            self.defer(self.tok.start, IN_IS);
-                            self.bump()?;
-                            CmpOp::Eq
-                        }
-                        _ => break,
-                    }
-                }
-                None => break,
-            };
-            self.bump()?;
-            let next = self.binary(level::BIT_OR)?;
-            height = height.max(next.height);
-            self.pending.push((Link::Cmp(op), next.id));
+    fn comparison<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let (i, first) = self.binary(i, level::BIT_OR)?;
+        let t = i.tok().tok;
+        if compare_op(t).is_none() && !matches!(t, Tok::Kw(Kw::InIs | Kw::Not)) {
+            return Ok((i, first));
         }
-        if self.pending.len() == mark {
-            return Ok(first);
+        self.compare_run(i, first)
+    }
+
+    /// The comparisons after `first`.
+    #[inline(never)]
+    fn compare_run<'t>(&self, i: Toks<'t>, first: Sub) -> Res<'t, Sub> {
+        let mark = self.pending_len();
+        let (i, height) = fold_many0(
+            |i| self.compare_step(i),
+            || first.height,
+            |height, (op, next): (CmpOp, Sub)| {
+                self.pend(Link::Cmp(op), next.id);
+                height.max(next.height)
+            },
+        )
+        .parse(i)?;
+        if self.pending_len() == mark {
+            return Ok((i, first));
         }
         let items = self.items(mark)?;
-        self.push(Node::Compare(first.id, items), height + 1, first.start)
+        let sub = self.push(i, Node::Compare(first.id, items), height + 1, first.start)?;
+        Ok((i, sub))
+    }
+
+    /// `cmp_op bitwise_or`, the operand cut.
+    fn compare_step<'t>(&self, i: Toks<'t>) -> Res<'t, (CmpOp, Sub)> {
+        let (i, op) = self.compare_operator(i)?;
+        let (i, next) = cut_err(self.binary(i, level::BIT_OR))?;
+        Ok((i, (op, next)))
+    }
+
+    /// A comparison operator, moved past. `in`, `not in`, `is`, `is not`
+    /// are outside the language, but parsed on (as `==`) so that syntax
+    /// errors after them are CPython's. Any other `not` ends the
+    /// expression (and is an error there).
+    fn compare_operator<'t>(&self, i: Toks<'t>) -> Res<'t, CmpOp> {
+        if let Some(op) = compare_op(i.tok().tok) {
+            return Ok((self.bump(i)?, op));
+        }
+        let mut i = i;
+        if i.at(Tok::Kw(Kw::InIs)) {
+            self.defer(i.tok().start, IN_IS);
+            let is_not = self.text(i.tok()) == "is"
+                && self
+                    .peek_second(i)
+                    .is_some_and(|t| t.tok == Tok::Kw(Kw::Not));
+            if is_not {
+                i = self.bump(i)?;
+            }
+        } else if i.at(Tok::Kw(Kw::Not)) {
+            // CPython looks one token further for the `in`.
+            match self.peek_second(i) {
+                Some(next) if self.text(next) == "in" => {
+                    self.defer(i.tok().start, IN_IS);
+                    i = self.bump(i)?;
+                }
+                _ => return Err(nom::Err::Error(PErr::Soft)),
+            }
+        } else {
+            return Err(nom::Err::Error(PErr::Soft));
+        }
+        Ok((self.bump(i)?, CmpOp::Eq))
     }
 
     /// `bitwise_or` and the five left-associative levels below it, by
     /// precedence climbing: operators of precedence `min` or tighter. The
     /// operators of one level form one flat chain, `1 - 2 - 3` being
     /// `(1 - 2) - 3`.
-    fn binary(&mut self, min: u8) -> PResult<Sub> {
-        let mut left = self.factor()?;
-        while let Some((_, prec)) = binary_op(self.tok.tok) {
+    fn binary<'t>(&self, i: Toks<'t>, min: u8) -> Res<'t, Sub> {
+        let (mut i, mut left) = self.factor(i)?;
+        while let Some((_, prec)) = binary_op(i.tok().tok) {
             if prec < min {
                 break;
             }
-            let mark = self.pending.len();
-            let mut height = left.height;
-            while let Some((op, p)) = binary_op(self.tok.tok) {
-                if p != prec {
-                    break;
-                }
-                if self.tok.tok == Tok::Unsupported(MATMUL) {
-                    self.defer(self.tok.start, MATMUL);
-                }
-                self.bump()?;
-                let right = if prec == level::TERM {
-                    self.factor()?
-                } else {
-                    self.binary(prec + 1)?
-                };
-                height = height.max(right.height);
-                self.pending.push((Link::Bin(op), right.id));
-            }
-            left = if self.pending.len() == mark + 1 {
-                let Some((Link::Bin(op), right)) = self.pending.pop() else {
-                    return Err(internal());
-                };
-                self.push(Node::Binary(op, left.id, right), height + 1, left.start)?
-            } else {
-                let items = self.items(mark)?;
-                self.push(Node::Chain(left.id, items), height + 1, left.start)?
-            };
+            (i, left) = self.binary_run(i, left, prec)?;
         }
-        Ok(left)
+        Ok((i, left))
+    }
+
+    /// The run of operators of level `prec` after `left`: the level's
+    /// parser, `left (op operand)*` with each operand of the next
+    /// tighter level.
+    #[inline(never)]
+    fn binary_run<'t>(&self, i: Toks<'t>, left: Sub, prec: u8) -> Res<'t, Sub> {
+        let mark = self.pending_len();
+        let (i, height) = fold_many0(
+            |i| self.binary_step(i, prec),
+            || left.height,
+            |height, (op, right): (BinOp, Sub)| {
+                self.pend(Link::Bin(op), right.id);
+                height.max(right.height)
+            },
+        )
+        .parse(i)?;
+        let sub = self.binary_node(i, left, mark, height)?;
+        Ok((i, sub))
+    }
+
+    /// The node of a run of one level after `left`, its operands pending
+    /// from `mark` on: `Binary` for one operator, `Chain` for more.
+    #[inline(never)]
+    fn binary_node(&self, i: Toks<'_>, left: Sub, mark: usize, height: u32) -> Result<Sub, NErr> {
+        let single = {
+            let mut arena = self.arena.borrow_mut();
+            if arena.pending.len() == mark + 1 {
+                arena.pending.pop()
+            } else {
+                None
+            }
+        };
+        let sub = match single {
+            Some((Link::Bin(op), right)) => {
+                self.push(i, Node::Binary(op, left.id, right), height + 1, left.start)?
+            }
+            Some(_) => return Err(internal()),
+            None => {
+                let items = self.items(mark)?;
+                self.push(i, Node::Chain(left.id, items), height + 1, left.start)?
+            }
+        };
+        Ok(sub)
+    }
+
+    /// `op operand` of level `prec`, the operand (of the next tighter
+    /// level) cut.
+    fn binary_step<'t>(&self, i: Toks<'t>, prec: u8) -> Res<'t, (BinOp, Sub)> {
+        let (i, op) = self.binary_operator(i, prec)?;
+        let (i, right) = cut_err(if prec == level::TERM {
+            self.factor(i)
+        } else {
+            self.binary(i, prec + 1)
+        })?;
+        Ok((i, (op, right)))
+    }
+
+    /// A left-associative binary operator of level `prec`, moved past.
+    #[inline]
+    fn binary_operator<'t>(&self, i: Toks<'t>, prec: u8) -> Res<'t, BinOp> {
+        match binary_op(i.tok().tok) {
+            Some((op, p)) if p == prec => {
+                if i.at(Tok::Unsupported(MATMUL)) {
+                    self.defer(i.tok().start, MATMUL);
+                }
+                Ok((self.bump(i)?, op))
+            }
+            _ => Err(nom::Err::Error(PErr::Soft)),
+        }
     }
 
     /// `('+' | '-' | '~')* primary ['**' factor]`. `**` is
@@ -913,112 +1350,166 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// left (`-2**2 == -(2**2)`), looser than one on its right
     /// (`2**-1`). A tower `a ** -b ** c` is collected by a loop, then built
     /// from the right, so neither it nor a unary chain recurses.
-    fn factor(&mut self) -> PResult<Sub> {
-        if unary_op(self.tok.tok).is_none() {
+    fn factor<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        if unary_op(i.tok().tok).is_none() {
             // Fast path: a plain operand, no unary operator, no `**`.
-            let base = self.primary()?;
-            if !self.at(Tok::Op(Op::DoubleStar)) {
-                return Ok(base);
+            let (i, base) = self.primary(i)?;
+            if !i.at(Tok::Op(Op::DoubleStar)) {
+                return Ok((i, base));
             }
-            return self.tower(Some(base));
+            return self.tower(i, Some(base));
         }
-        self.tower(None)
+        self.tower(i, None)
+    }
+
+    /// One floor of a `**` tower: its unary operators (onto `unary_ops`)
+    /// and its primary, or `first` if given.
+    fn floor<'t>(&self, i: Toks<'t>, first: Option<Sub>) -> Res<'t, Floor> {
+        let ops = self.arena.borrow().unary_ops.len();
+        let start = i.tok().start;
+        if let Some(base) = first {
+            return Ok((i, Floor { ops, base, start }));
+        }
+        let (i, ()) = self.unary_prefix(i)?;
+        let (i, base) = self.primary(i)?;
+        Ok((i, Floor { ops, base, start }))
+    }
+
+    /// `('+' | '-' | '~')*`, onto `unary_ops`.
+    #[inline(never)]
+    fn unary_prefix<'t>(&self, i: Toks<'t>) -> Res<'t, ()> {
+        let (i, _) = many0_count(|i: Toks<'t>| {
+            let Some(op) = unary_op(i.tok().tok) else {
+                return Err(nom::Err::Error(PErr::Soft));
+            };
+            let mut arena = self.arena.borrow_mut();
+            arena.unary_ops.push(op);
+            if arena.unary_ops.len() > self.limits.max_nesting {
+                return Err(too_deep(self.limits));
+            }
+            drop(arena);
+            Ok((self.bump(i)?, ()))
+        })
+        .parse(i)?;
+        Ok((i, ()))
+    }
+
+    /// `'**' floor`, the floor cut; `mark` is where the tower's floors
+    /// start.
+    fn tower_step<'t>(&self, i: Toks<'t>, mark: usize) -> Res<'t, Floor> {
+        let (i, _) = self.token(Tok::Op(Op::DoubleStar))(i)?;
+        if self.arena.borrow().tower.len() - mark > self.limits.max_nesting {
+            return Err(too_deep(self.limits));
+        }
+        cut_err(self.floor(i, None))
     }
 
     /// The general case of `factor`, after its first operand if that is
-    /// `first`.
-    fn tower(&mut self, mut first: Option<Sub>) -> PResult<Sub> {
-        let mark = self.tower.len();
+    /// `first`: `floor ('**' floor)*`, built from the right.
+    #[inline(never)]
+    fn tower<'t>(&self, i: Toks<'t>, first: Option<Sub>) -> Res<'t, Sub> {
+        let (i, floor) = self.floor(i, first)?;
+        self.tower_rest(i, floor)
+    }
+
+    /// A tower after its first `floor`: `('**' floor)*`, then built from
+    /// the right. Out of line, so that the frames of the recursion
+    /// through the first floor stay small.
+    #[inline(never)]
+    fn tower_rest<'t>(&self, i: Toks<'t>, floor: Floor) -> Res<'t, Sub> {
+        let mark = {
+            let mut arena = self.arena.borrow_mut();
+            arena.tower.push(floor);
+            arena.tower.len() - 1
+        };
+        let (i, ()) = fold_many0(
+            |i| self.tower_step(i, mark),
+            || (),
+            |(), floor| self.arena.borrow_mut().tower.push(floor),
+        )
+        .parse(i)?;
+        let mut result: Option<Sub> = None;
         loop {
-            let ops = self.unary_ops.len();
-            let start = self.tok.start;
-            let base = match first.take() {
-                Some(base) => base,
-                None => {
-                    while let Some(op) = unary_op(self.tok.tok) {
-                        self.unary_ops.push(op);
-                        self.bump()?;
-                        if self.unary_ops.len() > self.limits.max_nesting {
-                            return Err(too_deep(self.limits));
-                        }
-                    }
-                    self.primary()?
+            let floor = {
+                let mut arena = self.arena.borrow_mut();
+                if arena.tower.len() > mark {
+                    arena.tower.pop()
+                } else {
+                    None
                 }
             };
-            self.tower.push(Floor { ops, base, start });
-            if !self.at(Tok::Op(Op::DoubleStar)) {
-                break;
-            }
-            self.bump()?;
-            if self.tower.len() - mark > self.limits.max_nesting {
-                return Err(too_deep(self.limits));
-            }
-        }
-        let mut result: Option<Sub> = None;
-        while self.tower.len() > mark {
-            let Some(floor) = self.tower.pop() else { break };
+            let Some(floor) = floor else { break };
             let mut sub = match result {
                 None => floor.base,
                 Some(exponent) => {
                     let height = 1 + floor.base.height.max(exponent.height);
                     let node = Node::Binary(BinOp::Pow, floor.base.id, exponent.id);
-                    self.push(node, height, floor.base.start)?
+                    self.push(i, node, height, floor.base.start)?
                 }
             };
-            while self.unary_ops.len() > floor.ops {
-                let Some(op) = self.unary_ops.pop() else {
-                    break;
+            loop {
+                let op = {
+                    let mut arena = self.arena.borrow_mut();
+                    if arena.unary_ops.len() > floor.ops {
+                        arena.unary_ops.pop().map(|op| (op, arena.unary_ops.len()))
+                    } else {
+                        None
+                    }
                 };
-                let start = if self.unary_ops.len() == floor.ops {
+                let Some((op, left)) = op else { break };
+                let start = if left == floor.ops {
                     floor.start
                 } else {
                     sub.start
                 };
-                sub = self.push(Node::Unary(op, sub.id), sub.height + 1, start)?;
+                sub = self.push(i, Node::Unary(op, sub.id), sub.height + 1, start)?;
             }
             result = Some(sub);
         }
-        result.ok_or_else(internal)
+        result.map(|sub| (i, sub)).ok_or_else(internal)
     }
 
-    /// `atom ('(' [arguments] ')')*`
-    fn primary(&mut self) -> PResult<Sub> {
-        let mut sub = self.atom()?;
+    /// `atom ('(' [arguments] ')')*`, and the attributes and subscripts
+    /// outside the language, parsed on.
+    fn primary<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let (mut i, mut sub) = self.atom(i)?;
         loop {
-            if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "." {
-                // An attribute: outside the language, parsed on.
-                let at = self.tok.start;
-                self.bump()?;
-                if !self.at(Tok::Name) {
-                    return Err(Failure::new(
-                        Stage::Parser,
-                        error_at(self.src, self.tok.start, "invalid syntax"),
-                    ));
-                }
-                self.defer(at, "attributes are not supported");
-                self.bump()?;
-                self.attribute_end = self.prev_end;
-                continue;
+            match i.tok().tok {
+                Tok::Op(Op::LParen) => (i, sub) = self.call(i, sub)?,
+                Tok::Unsupported(_) => match self.text(i.tok()) {
+                    "." => i = self.attribute(i)?,
+                    "[" => i = self.subscript(i)?,
+                    _ => break,
+                },
+                _ => break,
             }
-            if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "[" {
-                self.subscript()?;
-                continue;
-            }
-            if !self.at(Tok::Op(Op::LParen)) {
-                break;
-            }
-            sub = self.call(sub)?;
         }
-        Ok(sub)
+        Ok((i, sub))
+    }
+
+    /// An attribute `.name` after a primary: outside the language, parsed
+    /// on.
+    #[cold]
+    #[inline(never)]
+    fn attribute<'t>(&self, i: Toks<'t>) -> Result<Toks<'t>, NErr> {
+        let at = i.tok().start;
+        let i = self.bump(i)?;
+        if !i.at(Tok::Name) {
+            return Err(self.error_here(i, "invalid syntax"));
+        }
+        self.defer(at, "attributes are not supported");
+        let i = self.bump(i)?;
+        self.attribute_end.set(i.prev_end());
+        Ok(i)
     }
 
     /// The arguments of a call of `sub`, at its `(`. Out of line: its
     /// locals would otherwise sit in `primary`'s frame, which every
     /// bracket level repeats.
     #[inline(never)]
-    fn call(&mut self, sub: Sub) -> PResult<Sub> {
-        self.bump()?;
-        let mark = self.pending.len();
+    fn call<'t>(&self, i: Toks<'t>, sub: Sub) -> Res<'t, Sub> {
+        let mut i = self.bump(i)?;
+        let mark = self.pending_len();
         let mut height = sub.height;
         // Where a generator argument starts, and whether the
         // arguments are more than it alone.
@@ -1027,51 +1518,45 @@ impl<'s, 'l> Parser<'s, 'l> {
         // CPython's error for an argument out of order (positional
         // after keyword, `*` after `**`), reported at the `)`.
         let mut order = ArgOrder::default();
-        while !self.at(Tok::Op(Op::RParen)) {
-            let star = self.tok;
-            if self.at(Tok::Op(Op::Star)) || self.at(Tok::Op(Op::DoubleStar)) {
-                self.defer(self.tok.start, "argument unpacking is not supported");
-                self.bump()?;
+        while !i.at(Tok::Op(Op::RParen)) {
+            let star = i.tok();
+            if i.at(Tok::Op(Op::Star)) || i.at(Tok::Op(Op::DoubleStar)) {
+                self.defer(star.start, "argument unpacking is not supported");
+                i = self.bump(i)?;
                 // Unless a positional argument came after a `**`
                 // already, reported at the `)`.
                 if star.tok == Tok::Op(Op::Star) && order.double_star && order.error.is_none() {
                     let message = "iterable argument unpacking follows keyword argument unpacking";
-                    let at = error_at(self.src, star.start, message);
-                    return Err(Failure::new(Stage::Parser, at));
+                    return Err(self.error_at(star.start, message));
                 }
                 order.double_star |= star.tok == Tok::Op(Op::DoubleStar);
             }
-            let first = self.tok;
+            let first = i.tok();
             let arg_start = first.start;
-            let before = self.nodes.len();
-            let mut arg = self.nested_expression()?;
-            if self.at_walrus() {
-                arg = self.walrus(true, first, before, arg)?;
+            let before = self.node_count();
+            let mut arg;
+            (i, arg) = self.nested_expression(i)?;
+            if self.at_walrus(i) {
+                (i, arg) = self.walrus(i, true, first, before, arg)?;
             }
-            if self.at_for() {
-                self.comprehension(star)?;
-                others |= generator.is_some() || self.pending.len() > mark;
+            if self.at_for(i) {
+                i = self.comprehension(i, star)?;
+                others |= generator.is_some() || self.pending_len() > mark;
                 generator = generator.or(Some(arg_start));
-                if !self.at(Tok::Op(Op::Comma)) && !self.at(Tok::Op(Op::RParen)) {
-                    return Err(self.unexpected());
+                if !i.at(Tok::Op(Op::Comma)) && !i.at(Tok::Op(Op::RParen)) {
+                    return Err(self.unexpected(i));
                 }
-            } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
-                if let Some(Node::Assign(..)) = self.nodes.get(arg.id as usize) {
-                    return Err(Failure::new(
-                        Stage::Parser,
-                        error_at(self.src, self.tok.start, "invalid syntax"),
-                    ));
+            } else if self.at_unsupported(i, "=") {
+                if let Some(Node::Assign(..)) = self.node(arg.id) {
+                    return Err(self.error_here(i, "invalid syntax"));
                 }
-                if let Some(message) = self.keyword_message(first) {
-                    return Err(Failure::new(
-                        Stage::Parser,
-                        error_at(self.src, arg_start, message),
-                    ));
+                if let Some(message) = self.keyword_message(i, first) {
+                    return Err(self.error_at(arg_start, message));
                 }
                 // A keyword argument: outside the language, parsed on.
-                self.defer(self.tok.start, "keyword arguments are not supported");
-                self.bump()?;
-                arg = self.expression()?;
+                self.defer(i.tok().start, "keyword arguments are not supported");
+                i = self.bump(i)?;
+                (i, arg) = self.expression(i)?;
                 order.keyword = true;
             } else if !matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar))
                 && (order.keyword || order.double_star)
@@ -1083,33 +1568,31 @@ impl<'s, 'l> Parser<'s, 'l> {
                 });
             }
             height = height.max(arg.height);
-            self.pending.push((Link::None, arg.id));
-            if self.at(Tok::Op(Op::Comma)) {
-                self.bump()?;
+            self.pend(Link::None, arg.id);
+            if i.at(Tok::Op(Op::Comma)) {
+                i = self.bump(i)?;
                 // `f(x for x in y, )` too is more than a generator.
                 others |= generator.is_some();
-            } else if !self.at(Tok::Op(Op::RParen)) {
-                return Err(self.in_parens_error());
+            } else if !i.at(Tok::Op(Op::RParen)) {
+                return Err(self.in_parens_error(i));
             }
         }
         if let Some(message) = order.error {
-            return Err(self.error_here(message));
+            return Err(self.error_here(i, message));
         }
         if let Some(at) = generator.filter(|_| others) {
-            return Err(Failure::new(
-                Stage::Parser,
-                error_at(self.src, at, "Generator expression must be parenthesized"),
-            ));
+            return Err(self.error_at(at, "Generator expression must be parenthesized"));
         }
-        self.bump()?;
+        let i = self.bump(i)?;
         let items = self.items(mark)?;
-        self.push(Node::Call(sub.id, items), height + 1, sub.start)
+        let sub = self.push(i, Node::Call(sub.id, items), height + 1, sub.start)?;
+        Ok((i, sub))
     }
 
     /// At the `=` of a keyword argument whose first token is `first`:
     /// CPython's error if the argument is not a single name.
-    fn keyword_message(&self, first: Token) -> Option<&'static str> {
-        let single = first.end == self.prev_end;
+    fn keyword_message(&self, i: Toks<'_>, first: Token) -> Option<&'static str> {
+        let single = first.end == i.prev_end();
         Some(match self.text(first) {
             "True" if single => "cannot assign to True",
             "False" if single => "cannot assign to False",
@@ -1122,24 +1605,36 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// The error for a token that cannot follow an expression inside
     /// parentheses.
     #[cold]
-    fn in_parens_error(&mut self) -> Failure {
-        if self.starts_operand() {
-            return self.adjacent_operand();
+    fn in_parens_error(&self, i: Toks<'_>) -> NErr {
+        if self.starts_operand(i) {
+            return self.adjacent_operand(i);
         }
-        if self.at(Tok::Op(Op::Comma)) {
-            return tuple_error(self.src, self.tok.start);
+        if i.at(Tok::Op(Op::Comma)) {
+            return tuple_error(self.src, i.tok().start);
         }
-        self.unexpected_after_operand()
+        self.unexpected_after_operand(i)
     }
 
-    /// `NAME | 'True' | 'False' | NUMBER | '(' expression ')'`
-    fn atom(&mut self) -> PResult<Sub> {
-        let token = self.tok;
+    /// `NAME | 'True' | 'False' | NUMBER | '(' expression ')'`, and the
+    /// atoms outside the language, parsed on: a dispatch on the token.
+    fn atom<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        match i.tok().tok {
+            Tok::Op(Op::LParen) => self.parenthesized(i),
+            _ => self.literal(i),
+        }
+    }
+
+    /// The atoms but a parenthesized expression: one token each, but for
+    /// the displays outside the language. Out of line, so that the frames
+    /// every parenthesis repeats do not hold its locals.
+    #[inline(never)]
+    fn literal<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let token = i.tok();
         let node = match token.tok {
             Tok::Int(radix) => Node::Const(
                 number::int(self.text(token), radix, self.limits).map_err(|e| match e.kind() {
-                    crate::ErrorKind::Syntax => Failure::new(Stage::Parser, e),
-                    _ => Failure::new(Stage::Other, e),
+                    crate::ErrorKind::Syntax => fail(Stage::Parser, e),
+                    _ => fail(Stage::Other, e),
                 })?,
             ),
             Tok::Float => Node::Const(Value::Float(number::float(self.text(token)))),
@@ -1153,21 +1648,18 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Unsupported(
                 message @ ("strings are not supported" | "'...' is not supported"),
             ) => self.defer(token.start, message),
-            Tok::Unsupported("lists are not supported") => return self.list(token),
-            Tok::Unsupported("dicts and sets are not supported") => return self.dict_or_set(token),
+            Tok::Unsupported("lists are not supported") => return self.list(i),
+            Tok::Unsupported("dicts and sets are not supported") => return self.dict_or_set(i),
             // `.5` is a number; a `.` where an operand should be is not an
             // attribute.
             Tok::Unsupported(_) if self.text(token) == "." => {
-                return Err(Failure::new(
-                    Stage::Parser,
-                    error_at(self.src, token.start, "invalid syntax"),
-                ))
+                return Err(self.error_at(token.start, "invalid syntax"))
             }
-            Tok::Op(Op::LParen) => return self.parenthesized(token),
-            _ => return Err(self.unexpected()),
+            _ => return Err(self.unexpected(i)),
         };
-        self.bump()?;
-        self.push(node, 1, token.start)
+        let i = self.bump(i)?;
+        let sub = self.push(i, node, 1, token.start)?;
+        Ok((i, sub))
     }
 
     /// `'(' expression ')'` and the tuples, generators and assignment
@@ -1175,46 +1667,90 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// frames every parenthesis repeats hold only what this needs, not
     /// the other atoms' locals.
     #[inline(never)]
-    fn parenthesized(&mut self, token: Token) -> PResult<Sub> {
-        self.bump()?;
-        if self.at(Tok::Op(Op::RParen)) {
-            let node = self.defer(token.start, "tuples are not supported");
-            self.bump()?;
-            return self.push(node, 1, token.start);
+    fn parenthesized<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let open = i.tok();
+        let i = self.bump(i)?;
+        let star = i.tok();
+        if matches!(star.tok, Tok::Op(Op::RParen | Op::Star | Op::DoubleStar)) {
+            return self.parenthesized_special(i, open);
         }
-        let star = self.tok;
-        let starred = matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar));
-        if starred {
-            self.bump()?;
+        let before = self.node_count();
+        let (i, inner) = self.nested_expression(i)?;
+        if !i.at(Tok::Op(Op::RParen)) {
+            return self.parenthesized_rest(i, open, star, before, inner, false);
         }
-        let inner_start = self.tok.start;
-        let before = self.nodes.len();
-        let mut inner = self.nested_expression()?;
-        if !starred && self.at_walrus() {
-            inner = self.walrus(false, star, before, inner)?;
+        let i = self.bump(i)?;
+        Ok((
+            i,
+            Sub {
+                start: open.start,
+                ..inner
+            },
+        ))
+    }
+
+    /// `()` and `(*x ...)`, after the `(` at token `open`.
+    #[cold]
+    #[inline(never)]
+    fn parenthesized_special<'t>(&self, i: Toks<'t>, open: Token) -> Res<'t, Sub> {
+        if i.at(Tok::Op(Op::RParen)) {
+            let node = self.defer(open.start, "tuples are not supported");
+            let i = self.bump(i)?;
+            let sub = self.push(i, node, 1, open.start)?;
+            return Ok((i, sub));
         }
-        if self.at_for() {
-            self.comprehension(star)?;
-            if !self.at(Tok::Op(Op::RParen)) {
-                return Err(self.unexpected());
+        let star = i.tok();
+        let i = self.bump(i)?;
+        let before = self.node_count();
+        let (i, inner) = self.nested_expression(i)?;
+        self.parenthesized_rest(i, open, star, before, inner, true)
+    }
+
+    /// A parenthesized expression after its `inner` expression (which
+    /// starts after token `star`, a `*` or `**` if `starred`, and made
+    /// the nodes from `before` on), at a token other than `)`: an
+    /// assignment expression, a generator, a tuple or an error.
+    #[inline(never)]
+    fn parenthesized_rest<'t>(
+        &self,
+        mut i: Toks<'t>,
+        open: Token,
+        star: Token,
+        before: usize,
+        mut inner: Sub,
+        starred: bool,
+    ) -> Res<'t, Sub> {
+        // Where the inner expression starts, if not starred (only then
+        // is `=` after it looked at).
+        let inner_start = star.start;
+        if !starred && self.at_walrus(i) {
+            (i, inner) = self.walrus(i, false, star, before, inner)?;
+        }
+        if self.at_for(i) {
+            i = self.comprehension(i, star)?;
+            if !i.at(Tok::Op(Op::RParen)) {
+                return Err(self.unexpected(i));
             }
-        } else if self.at(Tok::Op(Op::Comma)) {
-            self.rest_of_tuple(Tok::Op(Op::RParen))?;
-        } else if starred && !self.at_walrus() {
+        } else if i.at(Tok::Op(Op::Comma)) {
+            i = self.rest_of_tuple(i, Tok::Op(Op::RParen))?;
+        } else if starred && !self.at_walrus(i) {
             return Err(starred_error(self.src, star));
-        } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
+        } else if self.at_unsupported(i, "=") {
             if let Some(message) = self.assignment_message(inner) {
-                return Err(self.assignment_error(inner_start, message));
+                return Err(self.assignment_error(i, inner_start, message));
             }
         }
-        if !self.at(Tok::Op(Op::RParen)) {
-            return Err(self.in_parens_error());
+        if !i.at(Tok::Op(Op::RParen)) {
+            return Err(self.in_parens_error(i));
         }
-        self.bump()?;
-        Ok(Sub {
-            start: token.start,
-            ..inner
-        })
+        let i = self.bump(i)?;
+        Ok((
+            i,
+            Sub {
+                start: open.start,
+                ..inner
+            },
+        ))
     }
 
     /// The node a name token makes. A name spelled with compatibility
@@ -1222,14 +1758,14 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// which the namespace binds to the value `True` and an assignment
     /// expression may rebind, as CPython's does.
     #[inline(never)]
-    fn name_atom(&mut self, token: Token) -> Node {
+    fn name_atom(&self, token: Token) -> Node {
         Node::Name(self.name(token))
     }
 
     /// CPython's message for `(target = value)`, if `target` is one of the
     /// expressions its `invalid_named_expression` rule names.
     fn assignment_message(&self, target: Sub) -> Option<&'static str> {
-        Some(match self.nodes.get(target.id as usize)? {
+        Some(match self.node(target.id)? {
             Node::Name(_) => "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
             Node::Const(Value::Bool(_)) => return None,
             Node::Const(_) => "cannot assign to literal here. Maybe you meant '==' instead of '='?",
@@ -1246,55 +1782,55 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// At the `=` of `(target = value)`: CPython reports `message` at the
     /// target once the value parses, and "invalid syntax" otherwise.
     #[cold]
-    fn assignment_error(&mut self, target_start: usize, message: &'static str) -> Failure {
-        let equals = self.tok.start;
-        match self.bump().and_then(|()| self.binary(level::BIT_OR)) {
-            Err(Failure(f)) if f.0 == Stage::Lexer || is_specific(&f.1) => return Failure(f),
-            Err(_) => {
-                return Failure::new(Stage::Parser, error_at(self.src, equals, "invalid syntax"))
-            }
+    fn assignment_error(&self, i: Toks<'_>, target_start: usize, message: &'static str) -> NErr {
+        let equals = i.tok().start;
+        match self.bump(i).and_then(|i| self.binary(i, level::BIT_OR)) {
+            Err(e) if is_final(&e) => return e,
+            Err(_) => return self.error_at(equals, "invalid syntax"),
             Ok(_) => {}
         }
-        Failure::new(Stage::Parser, error_at(self.src, target_start, message))
+        self.error_at(target_start, message)
     }
 
     /// A list display `[a, b]`, at the `[`: outside the language, parsed
     /// on so that later syntax errors are CPython's.
-    fn list(&mut self, token: Token) -> PResult<Sub> {
+    fn list<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let token = i.tok();
         let node = self.defer(token.start, "lists are not supported");
-        self.bump()?;
+        let mut i = self.bump(i)?;
         let mut first = true;
-        while self.text(self.tok) != "]" {
-            let star = self.tok;
-            self.starred_item()?;
-            if first && self.at_for() {
-                self.comprehension(star)?;
-                if self.text(self.tok) != "]" {
-                    return Err(self.unexpected());
+        while self.text(i.tok()) != "]" {
+            let star = i.tok();
+            i = self.starred_item(i)?.0;
+            if first && self.at_for(i) {
+                i = self.comprehension(i, star)?;
+                if self.text(i.tok()) != "]" {
+                    return Err(self.unexpected(i));
                 }
                 break;
             }
             first = false;
-            if self.at(Tok::Op(Op::Comma)) {
-                self.bump()?;
-            } else if self.text(self.tok) != "]" {
-                return Err(self.in_parens_error());
+            if i.at(Tok::Op(Op::Comma)) {
+                i = self.bump(i)?;
+            } else if self.text(i.tok()) != "]" {
+                return Err(self.in_parens_error(i));
             }
         }
-        self.bump()?;
-        self.push(node, 1, token.start)
+        let i = self.bump(i)?;
+        let sub = self.push(i, node, 1, token.start)?;
+        Ok((i, sub))
     }
 
     /// `lambda [parameters]: expression`, at `lambda`: outside the
     /// language, parsed on with CPython's errors for its parameters.
     #[cold]
     #[inline(never)]
-    fn lambda(&mut self) -> PResult<Sub> {
-        let start = self.tok.start;
+    fn lambda<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let start = i.tok().start;
         let node = self.defer(start, "lambda is not supported");
-        self.lambdas += 1;
-        if self.lambdas > self.limits.max_depth {
-            return Err(Failure::new(
+        self.lambdas.set(self.lambdas.get() + 1);
+        if self.lambdas.get() > self.limits.max_depth {
+            return Err(fail(
                 Stage::Other,
                 EvalError::limit(format!(
                     "lambda nested too deeply (more than {} levels)",
@@ -1302,83 +1838,78 @@ impl<'s, 'l> Parser<'s, 'l> {
                 )),
             ));
         }
-        self.bump()?;
+        let mut i = self.bump(i)?;
         // After `*` alone, a named parameter must follow; after `**k`,
         // nothing.
         let (mut bare_star, mut var_keyword, mut any) = (None, false, false);
-        while self.text(self.tok) != ":" {
+        while self.text(i.tok()) != ":" {
             if var_keyword {
-                return Err(self.error_here("arguments cannot follow var-keyword argument"));
+                return Err(self.error_here(i, "arguments cannot follow var-keyword argument"));
             }
-            match self.tok.tok {
+            match i.tok().tok {
                 Tok::Name => {
-                    self.bump()?;
+                    i = self.bump(i)?;
                     bare_star = None;
-                    if self.text(self.tok) == "=" {
-                        self.bump()?;
-                        self.nested_expression()?;
+                    if self.text(i.tok()) == "=" {
+                        i = self.bump(i)?;
+                        i = self.nested_expression(i)?.0;
                     }
                 }
                 Tok::Op(Op::Star) => {
-                    self.bump()?;
-                    if self.at(Tok::Name) {
-                        self.bump()?;
+                    i = self.bump(i)?;
+                    if i.at(Tok::Name) {
+                        i = self.bump(i)?;
                     } else {
                         bare_star = Some(());
                     }
                 }
                 Tok::Op(Op::DoubleStar) => {
-                    self.bump()?;
-                    if !self.at(Tok::Name) {
-                        return Err(self.unexpected());
+                    i = self.bump(i)?;
+                    if !i.at(Tok::Name) {
+                        return Err(self.unexpected(i));
                     }
-                    self.bump()?;
+                    i = self.bump(i)?;
                     var_keyword = true;
                 }
-                Tok::Op(Op::Slash) if any => self.bump()?,
+                Tok::Op(Op::Slash) if any => i = self.bump(i)?,
                 Tok::Op(Op::LParen) => {
                     return Err(
-                        self.error_here("Lambda expression parameters cannot be parenthesized")
+                        self.error_here(i, "Lambda expression parameters cannot be parenthesized")
                     );
                 }
-                _ => return Err(self.unexpected()),
+                _ => return Err(self.unexpected(i)),
             }
             any = true;
-            if self.at(Tok::Op(Op::Comma)) {
-                self.bump()?;
-            } else if self.text(self.tok) != ":" {
-                return Err(self.unexpected());
+            if i.at(Tok::Op(Op::Comma)) {
+                i = self.bump(i)?;
+            } else if self.text(i.tok()) != ":" {
+                return Err(self.unexpected(i));
             }
         }
         if bare_star.is_some() {
-            return Err(self.error_here("named arguments must follow bare *"));
+            return Err(self.error_here(i, "named arguments must follow bare *"));
         }
-        self.bump()?;
-        let body = self.nested_expression()?;
-        self.lambdas -= 1;
-        self.push(node, body.height + 1, start)
-    }
-
-    /// A syntax error with `message` at the lookahead token.
-    #[cold]
-    fn error_here(&self, message: &'static str) -> Failure {
-        Failure::new(Stage::Parser, error_at(self.src, self.tok.start, message))
+        let i = self.bump(i)?;
+        let (i, body) = self.nested_expression(i)?;
+        self.lambdas.set(self.lambdas.get() - 1);
+        let sub = self.push(i, node, body.height + 1, start)?;
+        Ok((i, sub))
     }
 
     /// Whether the lookahead starts the `for` clause of a comprehension
     /// (`for`, or `async for`).
-    fn at_for(&self) -> bool {
-        self.at(Tok::Kw(Kw::Other))
-            && match self.text(self.tok) {
+    fn at_for(&self, i: Toks<'_>) -> bool {
+        i.at(Tok::Kw(Kw::Other))
+            && match self.text(i.tok()) {
                 "for" => true,
-                "async" => self.peek_second().is_some_and(|t| self.text(t) == "for"),
+                "async" => self.peek_second(i).is_some_and(|t| self.text(t) == "for"),
                 _ => false,
             }
     }
 
     /// Whether the lookahead is the keyword `in`.
-    fn at_in(&self) -> bool {
-        self.at(Tok::Kw(Kw::InIs)) && self.text(self.tok) == "in"
+    fn at_in(&self, i: Toks<'_>) -> bool {
+        i.at(Tok::Kw(Kw::InIs)) && self.text(i.tok()) == "in"
     }
 
     /// After the element of a comprehension (generator expression, list,
@@ -1387,66 +1918,58 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// token before the element, a `*` if it was starred.
     #[cold]
     #[inline(never)]
-    fn comprehension(&mut self, star: Token) -> PResult<()> {
+    fn comprehension<'t>(&self, i: Toks<'t>, star: Token) -> Result<Toks<'t>, NErr> {
         if star.tok == Tok::Op(Op::Star) {
-            return Err(Failure::new(
-                Stage::Parser,
-                error_at(self.src, star.start, UNPACKING_IN_COMPREHENSION),
-            ));
+            return Err(self.error_at(star.start, UNPACKING_IN_COMPREHENSION));
         }
-        self.defer(self.tok.start, COMPREHENSIONS);
-        while self.at_for() {
-            if self.text(self.tok) == "async" {
-                self.bump()?;
+        self.defer(i.tok().start, COMPREHENSIONS);
+        let mut i = i;
+        while self.at_for(i) {
+            if self.text(i.tok()) == "async" {
+                i = self.bump(i)?;
             }
-            self.bump()?;
-            self.for_targets()?;
-            if !self.at_in() {
-                return Err(self.unexpected());
+            i = self.bump(i)?;
+            i = self.for_targets(i)?;
+            if !self.at_in(i) {
+                return Err(self.unexpected(i));
             }
-            self.bump()?;
+            i = self.bump(i)?;
             self.enter()?;
-            self.disjunction()?;
-            while self.at(Tok::Kw(Kw::If)) {
-                self.bump()?;
-                self.disjunction()?;
+            i = self.disjunction(i)?.0;
+            while i.at(Tok::Kw(Kw::If)) {
+                i = self.bump(i)?;
+                i = self.disjunction(i)?.0;
             }
-            self.depth -= 1;
+            self.leave();
         }
-        Ok(())
+        Ok(i)
     }
 
     /// The targets of a `for` clause, up to its `in`, with CPython's
     /// errors for a target that cannot be assigned to
     /// (`invalid_for_target`).
-    fn for_targets(&mut self) -> PResult<()> {
+    fn for_targets<'t>(&self, mut i: Toks<'t>) -> Result<Toks<'t>, NErr> {
         let mut count = 0;
         let mut first_star = None;
         loop {
-            let star = self.tok;
-            let starred = self.at(Tok::Op(Op::Star));
-            if starred {
-                self.bump()?;
+            let star = i.tok();
+            if i.at(Tok::Op(Op::Star)) {
+                i = self.bump(i)?;
                 first_star = first_star.or(Some(star.start));
             }
             self.enter()?;
-            let target = self.binary(level::BIT_OR)?;
-            self.depth -= 1;
+            let target;
+            (i, target) = self.binary(i, level::BIT_OR)?;
+            self.leave();
             // CPython points at the target itself, inside any parentheses.
-            let at = self
-                .spans
-                .get(target.id as usize)
-                .map_or(target.start, |s| s.0 as usize);
-            if compare_op(self.tok.tok).is_some() {
+            let at = self.span_start(target.id, target.start);
+            if compare_op(i.tok().tok).is_some() {
                 // `for a < b in y`: a comparison other than `in` is no
                 // target CPython names; it fails where a target stops.
                 let stop = self.target_stop(target.id);
-                return Err(Failure::new(
-                    Stage::Parser,
-                    error_at(self.src, stop, "invalid syntax"),
-                ));
+                return Err(self.error_at(stop, "invalid syntax"));
             }
-            let message = match self.tok.tok {
+            let message = match i.tok().tok {
                 // `for a and b in y`, `for a if b else c in y`: CPython
                 // reads the target as an expression.
                 Tok::Kw(Kw::And | Kw::Or) => Some("cannot assign to expression"),
@@ -1454,28 +1977,23 @@ impl<'s, 'l> Parser<'s, 'l> {
                 _ => self.for_target_message(target, at),
             };
             if let Some(message) = message {
-                return Err(Failure::new(Stage::Parser, error_at(self.src, at, message)));
+                return Err(self.error_at(at, message));
             }
             count += 1;
-            if !self.at(Tok::Op(Op::Comma)) {
+            if !i.at(Tok::Op(Op::Comma)) {
                 break;
             }
-            self.bump()?;
+            i = self.bump(i)?;
             count += 1;
-            if self.at_in() {
+            if self.at_in(i) {
                 break;
             }
         }
         match first_star {
-            Some(at) if count == 1 => Err(Failure::new(
-                Stage::Parser,
-                error_at(
-                    self.src,
-                    at,
-                    "starred assignment target must be in a list or tuple",
-                ),
-            )),
-            _ => Ok(()),
+            Some(at) if count == 1 => {
+                Err(self.error_at(at, "starred assignment target must be in a list or tuple"))
+            }
+            _ => Ok(i),
         }
     }
 
@@ -1483,9 +2001,10 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// reads as a target: at a unary operator on its left, or after its
     /// leftmost primary.
     fn target_stop(&self, mut id: NodeId) -> usize {
+        let arena = self.arena.borrow();
         loop {
-            let span = self.spans.get(id as usize).copied().unwrap_or((0, 0));
-            match self.nodes.get(id as usize) {
+            let span = arena.spans.get(id as usize).copied().unwrap_or((0, 0));
+            match arena.nodes.get(id as usize) {
                 Some(Node::Binary(_, left, _) | Node::Chain(left, _)) => id = *left,
                 Some(Node::Unary(..)) | None => return span.0 as usize,
                 Some(_) => {
@@ -1502,7 +2021,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// its text.
     fn for_target_message(&self, target: Sub, at: usize) -> Option<&'static str> {
         let text = self.src.get(at..).unwrap_or("");
-        Some(match self.nodes.get(target.id as usize)? {
+        Some(match self.node(target.id)? {
             Node::Name(_) => return None,
             Node::Const(Value::Bool(_)) if text.starts_with("True") => "cannot assign to True",
             Node::Const(Value::Bool(_)) if text.starts_with("False") => "cannot assign to False",
@@ -1528,130 +2047,114 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// parsed on with CPython's errors for malformed ones.
     #[cold]
     #[inline(never)]
-    fn dict_or_set(&mut self, token: Token) -> PResult<Sub> {
+    fn dict_or_set<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
+        let token = i.tok();
         let node = self.defer(token.start, "dicts and sets are not supported");
-        self.bump()?;
+        let mut i = self.bump(i)?;
         // Whether the display is a dict, once its first item says.
         let mut dict = None;
-        while self.text(self.tok) != "}" {
-            let star = self.tok;
-            let key_start = self.tok.start;
+        while self.text(i.tok()) != "}" {
+            let star = i.tok();
+            let key_start = star.start;
             let first = dict.is_none();
-            if self.at(Tok::Op(Op::DoubleStar)) && dict != Some(false) {
-                self.bump()?;
+            if i.at(Tok::Op(Op::DoubleStar)) && dict != Some(false) {
+                i = self.bump(i)?;
                 self.enter()?;
-                self.binary(level::BIT_OR)?;
-                self.depth -= 1;
-                if first && self.at_for() {
-                    return Err(Failure::new(
-                        Stage::Parser,
-                        error_at(
-                            self.src,
-                            star.start,
-                            "dict unpacking cannot be used in dict comprehension",
-                        ),
+                i = self.binary(i, level::BIT_OR)?.0;
+                self.leave();
+                if first && self.at_for(i) {
+                    return Err(self.error_at(
+                        star.start,
+                        "dict unpacking cannot be used in dict comprehension",
                     ));
                 }
                 dict = Some(true);
             } else {
-                self.starred_item()?;
-                if star.tok != Tok::Op(Op::Star) && self.text(self.tok) == ":" {
-                    let colon = self.tok.start;
-                    self.bump()?;
-                    if self.at(Tok::Op(Op::Comma)) || self.text(self.tok) == "}" {
-                        return Err(Failure::new(
-                            Stage::Parser,
-                            error_at(
-                                self.src,
-                                colon,
-                                "expression expected after dictionary key and ':'",
-                            ),
-                        ));
+                i = self.starred_item(i)?.0;
+                if star.tok != Tok::Op(Op::Star) && self.text(i.tok()) == ":" {
+                    let colon = i.tok().start;
+                    i = self.bump(i)?;
+                    if i.at(Tok::Op(Op::Comma)) || self.text(i.tok()) == "}" {
+                        return Err(self
+                            .error_at(colon, "expression expected after dictionary key and ':'"));
                     }
-                    if self.at(Tok::Op(Op::Star)) {
-                        return Err(Failure::new(
-                            Stage::Parser,
-                            error_at(
-                                self.src,
-                                self.tok.start,
-                                "cannot use a starred expression in a dictionary value",
-                            ),
+                    if i.at(Tok::Op(Op::Star)) {
+                        return Err(self.error_here(
+                            i,
+                            "cannot use a starred expression in a dictionary value",
                         ));
                     }
                     if dict == Some(false) {
-                        return Err(Failure::new(
-                            Stage::Parser,
-                            error_at(self.src, colon, "invalid syntax"),
-                        ));
+                        return Err(self.error_at(colon, "invalid syntax"));
                     }
-                    self.nested_expression()?;
+                    i = self.nested_expression(i)?.0;
                     dict = Some(true);
                 } else if dict == Some(true) {
-                    return Err(Failure::new(
-                        Stage::Parser,
-                        error_at(self.src, key_start, "':' expected after dictionary key"),
-                    ));
+                    return Err(self.error_at(key_start, "':' expected after dictionary key"));
                 } else {
                     dict = Some(false);
                 }
             }
-            if first && self.at_for() {
-                self.comprehension(star)?;
-                if self.text(self.tok) != "}" {
-                    return Err(self.unexpected());
+            if first && self.at_for(i) {
+                i = self.comprehension(i, star)?;
+                if self.text(i.tok()) != "}" {
+                    return Err(self.unexpected(i));
                 }
                 break;
             }
-            if self.at(Tok::Op(Op::Comma)) {
-                self.bump()?;
-            } else if self.text(self.tok) != "}" {
-                return Err(self.in_parens_error());
+            if i.at(Tok::Op(Op::Comma)) {
+                i = self.bump(i)?;
+            } else if self.text(i.tok()) != "}" {
+                return Err(self.in_parens_error(i));
             }
         }
-        self.bump()?;
-        self.push(node, 1, token.start)
+        let i = self.bump(i)?;
+        let sub = self.push(i, node, 1, token.start)?;
+        Ok((i, sub))
     }
 
     /// A subscript `[...]` after a primary, at the `[`: outside the
     /// language, parsed on (CPython's `slices`).
     #[cold]
     #[inline(never)]
-    fn subscript(&mut self) -> PResult<()> {
-        self.defer(self.tok.start, "subscripts are not supported");
-        self.bump()?;
+    fn subscript<'t>(&self, i: Toks<'t>) -> Result<Toks<'t>, NErr> {
+        self.defer(i.tok().start, "subscripts are not supported");
+        let mut i = self.bump(i)?;
         loop {
-            if self.text(self.tok) != ":" {
-                self.starred_item()?;
+            if self.text(i.tok()) != ":" {
+                i = self.starred_item(i)?.0;
             }
-            if self.text(self.tok) == ":" {
-                self.bump()?;
-                if !matches!(self.text(self.tok), ":" | "," | "]") {
-                    self.nested_expression()?;
+            if self.text(i.tok()) == ":" {
+                i = self.bump(i)?;
+                if !matches!(self.text(i.tok()), ":" | "," | "]") {
+                    i = self.nested_expression(i)?.0;
                 }
-                if self.text(self.tok) == ":" {
-                    self.bump()?;
-                    if !matches!(self.text(self.tok), "," | "]") {
-                        self.nested_expression()?;
+                if self.text(i.tok()) == ":" {
+                    i = self.bump(i)?;
+                    if !matches!(self.text(i.tok()), "," | "]") {
+                        i = self.nested_expression(i)?.0;
                     }
                 }
             }
-            if self.at(Tok::Op(Op::Comma)) {
-                self.bump()?;
-                if self.text(self.tok) == "]" {
+            if i.at(Tok::Op(Op::Comma)) {
+                i = self.bump(i)?;
+                if self.text(i.tok()) == "]" {
                     break;
                 }
-            } else if self.text(self.tok) == "]" {
+            } else if self.text(i.tok()) == "]" {
                 break;
             } else {
-                return Err(self.in_parens_error());
+                return Err(self.in_parens_error(i));
             }
         }
-        self.bump()
+        self.bump(i)
     }
 
     /// Notes the first unsupported atom and stands in for it.
-    fn defer(&mut self, at: usize, message: &'static str) -> Node {
-        self.deferred.get_or_insert((at, message));
+    fn defer(&self, at: usize, message: &'static str) -> Node {
+        if self.deferred.get().is_none() {
+            self.deferred.set(Some((at, message)));
+        }
         Node::Const(Value::Bool(false))
     }
 
@@ -1659,15 +2162,17 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// parser does) in `names`, adding it if new. A few
     /// names are searched linearly; past that, through a map, so that many
     /// distinct names do not cost quadratic time.
-    fn name(&mut self, token: Token) -> u32 {
+    fn name(&self, token: Token) -> u32 {
         const LINEAR: usize = 16;
         let normalized = lex::normalized_name(self.text(token));
         let text: &str = &normalized;
-        let found = if self.names.len() <= LINEAR {
-            self.names.iter().position(|n| **n == *text)
+        let mut arena = self.arena.borrow_mut();
+        let arena = &mut *arena;
+        let found = if arena.names.len() <= LINEAR {
+            arena.names.iter().position(|n| **n == *text)
         } else {
-            let names = &self.names;
-            let index = self.name_index.get_or_insert_with(|| {
+            let names = &arena.names;
+            let index = arena.name_index.get_or_insert_with(|| {
                 names
                     .iter()
                     .enumerate()
@@ -1677,14 +2182,32 @@ impl<'s, 'l> Parser<'s, 'l> {
             index.get(text).copied()
         };
         let index = found.unwrap_or_else(|| {
-            self.names.push(text.into());
-            let i = self.names.len() - 1;
-            if let Some(index) = &mut self.name_index {
+            arena.names.push(text.into());
+            let i = arena.names.len() - 1;
+            if let Some(index) = &mut arena.name_index {
                 index.insert(text.into(), i);
             }
             i
         });
         u32::try_from(index).unwrap_or(u32::MAX)
+    }
+}
+
+/// nom's `cut` on a result: after an operator, an operand that does not
+/// parse is a syntax error, not the end of the loop.
+#[inline]
+fn cut_err<T>(result: Result<T, NErr>) -> Result<T, NErr> {
+    match result {
+        Err(nom::Err::Error(e)) => Err(nom::Err::Failure(e)),
+        other => other,
+    }
+}
+
+/// The keyword of a boolean operator.
+fn bool_keyword(op: BoolOp) -> Kw {
+    match op {
+        BoolOp::Or => Kw::Or,
+        BoolOp::And => Kw::And,
     }
 }
 
@@ -1705,8 +2228,8 @@ const COMPREHENSIONS: &str = "comprehensions are not supported";
 const UNPACKING_IN_COMPREHENSION: &str = "iterable unpacking cannot be used in comprehension";
 
 #[cold]
-fn internal() -> Failure {
-    Failure::new(
+fn internal() -> NErr {
+    fail(
         Stage::Other,
         EvalError::limit("internal error: malformed expression tree"),
     )
@@ -1714,26 +2237,26 @@ fn internal() -> Failure {
 
 /// CPython's error for `(*x)` and `(**x)`.
 #[cold]
-fn starred_error(src: &str, star: Token) -> Failure {
+fn starred_error(src: &str, star: Token) -> NErr {
     let message = if star.tok == Tok::Op(Op::DoubleStar) {
         "cannot use double starred expression here"
     } else {
         "cannot use starred expression here"
     };
-    Failure::new(Stage::Parser, error_at(src, star.start, message))
+    fail(Stage::Parser, error_at(src, star.start, message))
 }
 
 #[cold]
-fn tuple_error(src: &str, start: usize) -> Failure {
-    Failure::new(
+fn tuple_error(src: &str, start: usize) -> NErr {
+    fail(
         Stage::Parser,
         error_at(src, start, "tuples are not supported"),
     )
 }
 
 #[cold]
-fn too_deep(limits: &Limits) -> Failure {
-    Failure::new(
+fn too_deep(limits: &Limits) -> NErr {
+    fail(
         Stage::Other,
         EvalError::limit(format!(
             "expression nested too deeply (more than {} levels)",
