@@ -1,11 +1,13 @@
 //! The tokenizer: CPython 3.11's tokenizer rules for the tokens of the
 //! language, with its error messages and columns.
 //!
-//! Tokens are produced on demand (the parser keeps one token of lookahead),
-//! borrow nothing and allocate nothing. Like CPython's tokenizer, this one
-//! tracks parenthesis depth itself: newlines inside parentheses are
-//! whitespace, a `)` without `(` is an error here, and so is nesting deeper
-//! than [`Limits::max_depth`](crate::Limits).
+//! Tokens are produced on demand, borrow nothing and allocate nothing; the
+//! parser takes them into a reused buffer before it parses (up to the
+//! first error, which it raises where it reaches it), and the one-pass
+//! evaluator reads its numbers with [`scan_number`]. Like CPython's
+//! tokenizer, this one tracks parenthesis depth itself: newlines inside
+//! parentheses are whitespace, a `)` without `(` is an error here, and so
+//! is nesting deeper than [`Limits::max_depth`](crate::Limits).
 
 use unicode_general_category::{get_general_category, GeneralCategory};
 use unicode_normalization::UnicodeNormalization;
