@@ -158,6 +158,9 @@ fn tokenize(
     tokens: &mut Vec<Token>,
 ) -> (Option<EvalError>, Vec<(u8, usize)>) {
     tokens.clear();
+    // About one token per two bytes in arithmetic: one allocation for
+    // most inputs longer than the kept buffer.
+    tokens.reserve(source.len() / 2 + 8);
     tokens.push(BEFORE);
     let mut lexer = Lexer::new(source, max_depth, open);
     let error = loop {
