@@ -40,10 +40,11 @@
 //! are collected by loops (`fold_many0`, `many0_count`), the last into flat
 //! nodes. `max_nesting` also bounds the height of the tree, so evaluation,
 //! which recurses on it, is bounded too. In a debug build one bracket level
-//! costs a few KiB of stack, a dozen frames; `and`/`or` share one function,
-//! the binary levels share one precedence-climbing function, and the loops
-//! of each level are out of line, called only once an operator of the
-//! level is found, to keep it so.
+//! costs 5 to 8 KiB of stack, about twenty frames; `and`/`or` share one
+//! function, the binary levels share one precedence-climbing function,
+//! and the loops of each level and the rare paths of a parenthesis are out
+//! of line, entered only when needed, to keep it so (docs/architecture.md
+//! has the figures).
 //!
 //! Errors follow CPython's two-stage reporting: a tokenizer error found
 //! anywhere in the input wins over a parser error (see
