@@ -190,6 +190,19 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             "1 2 ".repeat(MAX / 4),
             Error(Syntax),
         ),
+        // An operand missing its comma at every level, each after a long
+        // run: every level's error rule looks back at the brackets open
+        // where the parse stopped, which must not cost a pass over the
+        // input each.
+        (
+            "missing commas in nested brackets 64K",
+            {
+                let level = format!("({}1 2(", "1+".repeat(350));
+                let n = (MAX - 8) / level.len();
+                format!("{}1 2 :{}", level.repeat(n), "))".repeat(n))
+            },
+            Error(Syntax),
+        ),
         (
             "unclosed after calls",
             format!("{}(", "()".repeat(500)),

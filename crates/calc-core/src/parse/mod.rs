@@ -217,6 +217,7 @@ fn parse_into(
         token_count: tokens.len(),
         lex_error: RefCell::new(lex_error),
         reached: Cell::new(tokens.len()),
+        stop: RefCell::new(None),
         arena: RefCell::new(Arena {
             nodes,
             spans: std::mem::take(&mut scratch.spans),
@@ -251,9 +252,9 @@ fn parse_into(
                 match *failure {
                     // As CPython does, prefer an error the tokenizer finds
                     // in the rest of the input over the parser's.
-                    (Stage::Parser, e) => {
-                        parser.lexer_at_stop().0.first_error_in_rest().unwrap_or(e)
-                    }
+                    (Stage::Parser, e) => parser
+                        .at_stop(|lexer, _| lexer.first_error_in_rest())
+                        .unwrap_or(e),
                     (_, e) => e,
                 }
             }
@@ -509,6 +510,8 @@ struct Parser<'s, 'l> {
     /// The length of the input at the furthest token moved to: where a
     /// tokenizer producing tokens on demand would stand.
     reached: Cell<usize>,
+    /// The tokenizer of [`Parser::at_stop`], once asked.
+    stop: RefCell<Option<Stop<'s>>>,
     arena: RefCell<Arena>,
     /// `expression`/`factor` recursion depth.
     depth: Cell<usize>,
@@ -526,6 +529,13 @@ struct Parser<'s, 'l> {
     /// Where the last attribute access (`x.y`, parsed on) ended, for the
     /// message of `(x.y := 1)`; 0 before any.
     attribute_end: Cell<usize>,
+}
+
+/// A tokenizer that has produced `count` tokens, the last `last`.
+struct Stop<'s> {
+    lexer: Lexer<'s>,
+    count: usize,
+    last: Token,
 }
 
 /// What the arguments of a call so far were, for CPython's errors on
@@ -579,26 +589,39 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok(Toks(next))
     }
 
-    /// A tokenizer stopped where the parser stopped (its lookahead
-    /// tokenized), for the questions about brackets that the parser asks
-    /// after a syntax error: tokenizing again is cheaper than tracking
-    /// brackets for every token of every parse.
+    /// Runs `f` on a tokenizer stopped where the parser stopped (its
+    /// lookahead tokenized) and that lookahead, for the questions about
+    /// brackets that the parser asks after a syntax error: tokenizing
+    /// again is cheaper than tracking brackets for every token of every
+    /// parse. The parser never moves back, so one tokenizer, moved on
+    /// from where the last question left it, answers all the questions of
+    /// a parse in one pass over the input.
     #[cold]
-    fn lexer_at_stop(&self) -> (Lexer<'s>, Token) {
-        let mut lexer = Lexer::new(self.src, self.limits.max_depth, Vec::new());
-        let count = self.token_count + 1 - self.reached.get();
-        let mut last = EOF;
-        for _ in 0..count {
-            match lexer.next_token() {
-                Ok(token) => last = token,
-                Err(_) => break,
+    fn at_stop<T>(&self, f: impl FnOnce(&mut Lexer<'s>, Token) -> T) -> T {
+        let target = self.token_count + 1 - self.reached.get();
+        let mut cache = self.stop.borrow_mut();
+        if cache.as_ref().is_some_and(|stop| stop.count > target) {
+            *cache = None;
+        }
+        let stop = cache.get_or_insert_with(|| Stop {
+            lexer: Lexer::new(self.src, self.limits.max_depth, Vec::new()),
+            count: 0,
+            last: EOF,
+        });
+        while stop.count < target {
+            stop.count += 1;
+            match stop.lexer.next_token() {
+                Ok(token) => stop.last = token,
+                // Not reached: the parser stands only on tokens that were
+                // tokenized.
+                Err(_) => stop.count = target,
             }
         }
-        (lexer, last)
+        f(&mut stop.lexer, stop.last)
     }
 
     /// The token kind `tok`, moved past.
-    fn token<'t>(&self, tok: Tok) -> impl Fn(Toks<'t>) -> Res<'t, Token> + '_ {
+    fn token<'t>(&self, tok: Tok) -> impl Fn(Toks<'t>) -> Res<'t, Token> + use<'_, 's, 'l, 't> {
         move |i: Toks<'t>| {
             let t = i.tok();
             if t.tok != tok {
@@ -772,10 +795,11 @@ impl<'s, 'l> Parser<'s, 'l> {
         if self.node_count() <= nodes_before {
             return false;
         }
-        let (lexer, stop) = self.lexer_at_stop();
-        let closing =
-            matches!(stop.tok, Tok::Op(Op::RParen)) || matches!(self.text(stop), "]" | "}");
-        let inside = lexer.is_open(first.start) || (closing && lexer.closed_last(first.start));
+        let inside = self.at_stop(|lexer, stop| {
+            let closing =
+                matches!(stop.tok, Tok::Op(Op::RParen)) || matches!(self.text(stop), "]" | "}");
+            lexer.is_open(first.start) || (closing && lexer.closed_last(first.start))
+        });
         !inside
     }
 
@@ -1005,7 +1029,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         let second = i.tok().start;
         let first = self.last_disjunction.get();
         // Brackets open before the second operand (which may open one).
-        let in_brackets = self.lexer_at_stop().0.open_before(second);
+        let in_brackets = self.at_stop(|lexer, _| lexer.open_before(second));
         let before = self.node_count();
         let first_token = i.tok();
         match self.nested_expression(i) {
