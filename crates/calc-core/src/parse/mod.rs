@@ -477,9 +477,9 @@ impl<'s, 'l> Parser<'s, 'l> {
         while self.at(Tok::Newline) {
             self.bump()?;
         }
-        let e = self.expression()?;
+        let mut e = self.expression()?;
         if self.at(Tok::Op(Op::Comma)) {
-            self.rest_of_tuple(Tok::Eof)?;
+            e = self.rest_of_tuple(e, Tok::Eof)?;
         }
         while self.at(Tok::Newline) {
             self.bump()?;
@@ -493,29 +493,35 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok(e.id)
     }
 
-    /// At the `,` after the first item of a tuple (outside the language,
-    /// parsed on so that later syntax errors are CPython's): the other
-    /// items, up to `close` or the end of the line.
-    fn rest_of_tuple(&mut self, close: Tok) -> PResult<()> {
-        self.defer(self.tok.start, "tuples are not supported");
+    /// At the `,` after `first`, the first item of a tuple: the other
+    /// items, up to `close` or the end of the line, and the tuple.
+    fn rest_of_tuple(&mut self, first: Sub, close: Tok) -> PResult<Sub> {
+        let mark = self.pending.len();
+        self.pending.push((Link::None, first.id));
+        let mut height = first.height;
         while self.at(Tok::Op(Op::Comma)) {
             self.bump()?;
             if self.at(close) || self.at(Tok::Newline) || self.at(Tok::Eof) {
                 break;
             }
             // `eval` input allows `*x` in a parenthesized tuple only.
-            if close == Tok::Eof {
-                self.nested_expression()?;
+            let item = if close == Tok::Eof {
+                self.nested_expression()?
             } else {
-                self.starred_item()?;
-            }
+                self.starred_item()?
+            };
+            height = height.max(item.height);
+            self.pending.push((Link::None, item.id));
         }
-        Ok(())
+        let items = self.items(mark)?;
+        self.push(Node::Tuple(items), height + 1, first.start)
     }
 
-    /// An item of a tuple or list display, which may be starred (`*x`).
+    /// An item of a tuple or list display, which may be starred (`*x`,
+    /// outside the language, parsed on).
     fn starred_item(&mut self) -> PResult<Sub> {
         if self.at(Tok::Op(Op::Star)) {
+            self.defer(self.tok.start, STARRED);
             self.bump()?;
             return self.nested_expression();
         }
@@ -830,6 +836,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 Some(op) => op,
                 // `in`, `not in`, `is`, `is not`: outside the language, but
                 // parsed on so that syntax errors after them are CPython's.
+                None if self.at(Tok::Kw(Kw::InIs)) && self.text(self.tok) == "in" => CmpOp::In,
                 None if self.at(Tok::Kw(Kw::InIs)) => {
                     self.defer(self.tok.start, IN_IS);
                     let is_not = self.text(self.tok) == "is"
@@ -846,9 +853,8 @@ impl<'s, 'l> Parser<'s, 'l> {
                     // there). CPython looks one token further for the `in`.
                     match self.peek_second() {
                         Some(next) if self.text(next) == "in" => {
-                            self.defer(self.tok.start, IN_IS);
                             self.bump()?;
-                            CmpOp::Eq
+                            CmpOp::NotIn
                         }
                         _ => break,
                     }
@@ -1001,7 +1007,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 continue;
             }
             if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "[" {
-                self.subscript()?;
+                sub = self.subscript(sub)?;
                 continue;
             }
             if !self.at(Tok::Op(Op::LParen)) {
@@ -1178,13 +1184,14 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn parenthesized(&mut self, token: Token) -> PResult<Sub> {
         self.bump()?;
         if self.at(Tok::Op(Op::RParen)) {
-            let node = self.defer(token.start, "tuples are not supported");
             self.bump()?;
-            return self.push(node, 1, token.start);
+            let empty = Node::Const(Value::Tuple(crate::Tuple::default()));
+            return self.push(empty, 1, token.start);
         }
         let star = self.tok;
         let starred = matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar));
         if starred {
+            self.defer(star.start, STARRED);
             self.bump()?;
         }
         let inner_start = self.tok.start;
@@ -1199,7 +1206,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 return Err(self.unexpected());
             }
         } else if self.at(Tok::Op(Op::Comma)) {
-            self.rest_of_tuple(Tok::Op(Op::RParen))?;
+            inner = self.rest_of_tuple(inner, Tok::Op(Op::RParen))?;
         } else if starred && !self.at_walrus() {
             return Err(starred_error(self.src, star));
         } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
@@ -1612,17 +1619,35 @@ impl<'s, 'l> Parser<'s, 'l> {
         self.push(node, 1, token.start)
     }
 
-    /// A subscript `[...]` after a primary, at the `[`: outside the
-    /// language, parsed on (CPython's `slices`).
+    /// A subscript `[...]` after the primary `value`, at the `[`: an
+    /// index `value[i]`, or (outside the language, parsed on) a slice or
+    /// a tuple of them (CPython's `slices`).
+    #[inline(never)]
+    fn subscript(&mut self, value: Sub) -> PResult<Sub> {
+        let open = self.tok.start;
+        self.bump()?;
+        let parsed = self.text(self.tok) != ":" && !self.at(Tok::Op(Op::Star));
+        if parsed {
+            let index = self.named_expression(false)?;
+            if self.text(self.tok) == "]" {
+                self.bump()?;
+                let height = 1 + value.height.max(index.height);
+                return self.push(Node::Subscript(value.id, index.id), height, value.start);
+            }
+        }
+        self.defer(open, "slices are not supported");
+        self.rest_of_slices(value, parsed)
+    }
+
+    /// The rest of a subscript that is not a plain index, parsed on.
     #[cold]
     #[inline(never)]
-    fn subscript(&mut self) -> PResult<()> {
-        self.defer(self.tok.start, "subscripts are not supported");
-        self.bump()?;
+    fn rest_of_slices(&mut self, value: Sub, mut parsed: bool) -> PResult<Sub> {
         loop {
-            if self.text(self.tok) != ":" {
+            if !parsed && self.text(self.tok) != ":" {
                 self.starred_item()?;
             }
+            parsed = false;
             if self.text(self.tok) == ":" {
                 self.bump()?;
                 if !matches!(self.text(self.tok), ":" | "," | "]") {
@@ -1646,7 +1671,8 @@ impl<'s, 'l> Parser<'s, 'l> {
                 return Err(self.in_parens_error());
             }
         }
-        self.bump()
+        self.bump()?;
+        Ok(value)
     }
 
     /// Notes the first unsupported atom and stands in for it.
@@ -1694,7 +1720,10 @@ fn is_specific(e: &EvalError) -> bool {
     e.message() != "invalid syntax"
 }
 
-const IN_IS: &str = "the 'in' and 'is' operators are not supported";
+const IN_IS: &str = "the 'is' operator is not supported";
+
+/// The deferred error of a starred item (`(*x, 1)`).
+const STARRED: &str = "iterable unpacking is not supported";
 
 /// The tokenizer's message for `@`, an operator only between operands.
 const MATMUL: &str = "the '@' operator is not supported";
