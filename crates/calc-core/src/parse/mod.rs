@@ -505,11 +505,20 @@ impl<'s, 'l> Parser<'s, 'l> {
                 break;
             }
             // `eval` input allows `*x` in a parenthesized tuple only.
+            let item_start = self.tok.start;
             let item = if close == Tok::Eof {
                 self.nested_expression()?
             } else {
                 self.starred_item()?
             };
+            if close != Tok::Eof
+                && matches!(self.tok.tok, Tok::Unsupported(_))
+                && self.text(self.tok) == "="
+            {
+                if let Some(message) = self.assignment_message(item) {
+                    return Err(self.assignment_error(item_start, message));
+                }
+            }
             height = height.max(item.height);
             self.pending.push((Link::None, item.id));
         }
@@ -652,6 +661,10 @@ impl<'s, 'l> Parser<'s, 'l> {
                     "cannot use assignment expressions with literal"
                 }
             }
+            Some(Node::Const(Value::Tuple(_)) | Node::Tuple(_)) => {
+                "cannot use assignment expressions with tuple"
+            }
+            Some(Node::Subscript(..)) => "cannot use assignment expressions with subscript",
             Some(Node::Const(_)) => "cannot use assignment expressions with literal",
             Some(Node::Compare(..)) => "cannot use assignment expressions with comparison",
             Some(Node::IfElse { .. }) => {
@@ -1206,7 +1219,12 @@ impl<'s, 'l> Parser<'s, 'l> {
                 return Err(self.unexpected());
             }
         } else if self.at(Tok::Op(Op::Comma)) {
-            inner = self.rest_of_tuple(inner, Tok::Op(Op::RParen))?;
+            // The tuple's text starts at the `(`.
+            let first = Sub {
+                start: token.start,
+                ..inner
+            };
+            inner = self.rest_of_tuple(first, Tok::Op(Op::RParen))?;
         } else if starred && !self.at_walrus() {
             return Err(starred_error(self.src, star));
         } else if matches!(self.tok.tok, Tok::Unsupported(_)) && self.text(self.tok) == "=" {
@@ -1236,9 +1254,17 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// CPython's message for `(target = value)`, if `target` is one of the
     /// expressions its `invalid_named_expression` rule names.
     fn assignment_message(&self, target: Sub) -> Option<&'static str> {
+        if self.starts_with_tuple(target.id) {
+            // CPython's rule looks ahead for a tuple first and then does
+            // not apply.
+            return None;
+        }
         Some(match self.nodes.get(target.id as usize)? {
             Node::Name(_) => "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
             Node::Const(Value::Bool(_)) => return None,
+            Node::Subscript(..) => {
+                "cannot assign to subscript here. Maybe you meant '==' instead of '='?"
+            }
             Node::Const(_) => "cannot assign to literal here. Maybe you meant '==' instead of '='?",
             Node::Call(..) => {
                 "cannot assign to function call here. Maybe you meant '==' instead of '='?"
@@ -1248,6 +1274,25 @@ impl<'s, 'l> Parser<'s, 'l> {
             }
             _ => return None,
         })
+    }
+
+    /// Whether the expression `id` starts with a tuple display (its
+    /// leftmost operand, through calls, indexes and binary operators, is
+    /// one).
+    fn starts_with_tuple(&self, mut id: NodeId) -> bool {
+        loop {
+            match self.nodes.get(id as usize) {
+                Some(Node::Tuple(_) | Node::Const(Value::Tuple(_))) => return true,
+                Some(
+                    Node::Subscript(first, _)
+                    | Node::Call(first, _)
+                    | Node::Binary(_, first, _)
+                    | Node::Chain(first, _)
+                    | Node::Compare(first, _),
+                ) => id = *first,
+                _ => return false,
+            }
+        }
     }
 
     /// At the `=` of `(target = value)`: CPython reports `message` at the

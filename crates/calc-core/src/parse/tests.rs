@@ -263,6 +263,33 @@ fn outside_the_language() {
 /// leading blanks before compiling; our columns count from the first
 /// character as given.
 const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
+    (
+        "(x[0] = 1)",
+        "cannot assign to subscript here. Maybe you meant '==' instead of '='?",
+        2,
+    ),
+    (
+        "(1, x[0] = 2)",
+        "cannot assign to subscript here. Maybe you meant '==' instead of '='?",
+        5,
+    ),
+    (
+        "(1, 2 = 3)",
+        "cannot assign to literal here. Maybe you meant '==' instead of '='?",
+        5,
+    ),
+    ("((1,)[0] = 1)", "invalid syntax", 10),
+    ("((1,) + 1 = 2)", "invalid syntax", 11),
+    ("(() = 1)", "invalid syntax", 5),
+    ("((1,2) = 3)", "invalid syntax", 8),
+    ("((1, 2) := 3)", "cannot use assignment expressions with tuple", 2),
+    ("(() := 1)", "cannot use assignment expressions with tuple", 2),
+    ("(x[0] := 1)", "cannot use assignment expressions with subscript", 2),
+    ("x[1 2]", "invalid syntax. Perhaps you forgot a comma?", 3),
+    ("(1, 2 3)", "invalid syntax. Perhaps you forgot a comma?", 5),
+    ("1, 2 3", "invalid syntax", 6),
+    ("1,,", "invalid syntax", 3),
+    ("x[]", "invalid syntax", 3),
     ("1__0", "invalid decimal literal", 2),
     ("1_", "invalid decimal literal", 2),
     ("012", "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", 1),
