@@ -106,8 +106,14 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
             "round(x[, n])",
             "nearest int, halves to even; with n, a float rounded to n decimals",
         ),
-        "min" => ("min(a, b, ...)", "the smallest of two or more arguments"),
-        "max" => ("max(a, b, ...)", "the largest of two or more arguments"),
+        "min" => (
+            "min(a, b, ...)",
+            "the smallest of two or more arguments, or of a tuple's items",
+        ),
+        "max" => (
+            "max(a, b, ...)",
+            "the largest of two or more arguments, or of a tuple's items",
+        ),
         "pow" => ("pow(b, e[, m])", "b ** e; with m, (b ** e) % m for ints"),
         "int" => ("int(x)", "an int: a float is truncated toward zero"),
         "float" => ("float(x)", "a float"),
@@ -180,17 +186,24 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
             "x minus the nearest multiple of y (IEEE 754 remainder)",
         ),
         "lcm" => ("lcm(a, b, ...)", "least common multiple of ints"),
-        "fsum" => (
-            "fsum(iterable)",
-            "exact float sum of an iterable (the language has none)",
-        ),
-        "prod" => (
-            "prod(iterable)",
-            "product of an iterable (the language has none)",
-        ),
+        "fsum" => ("fsum(iterable)", "exact float sum of a tuple's items"),
+        "prod" => ("prod(iterable)", "product of a tuple's items"),
         "dist" => (
             "dist(p, q)",
-            "distance between two points (the language has none)",
+            "distance between two points given as tuples of coordinates",
+        ),
+        "divmod" => ("divmod(a, b)", "the pair (a // b, a % b)"),
+        "sum" => (
+            "sum(iterable[, start])",
+            "start (0) plus a tuple's items, added left to right",
+        ),
+        "frexp" => (
+            "frexp(x)",
+            "the pair (m, e) with x == m * 2**e and 0.5 <= abs(m) < 1",
+        ),
+        "modf" => (
+            "modf(x)",
+            "the pair (fractional part, integral part) of x, both floats",
         ),
         _ => return None,
     })

@@ -21,7 +21,8 @@ FUNCTIONS = (
     "degrees", "radians", "fabs", "fmod", "copysign", "bool", "acosh", "asinh",
     "atanh", "cbrt", "erf", "erfc", "exp2", "expm1", "log1p", "gamma",
     "lgamma", "isfinite", "isinf", "isnan", "isclose", "ldexp", "nextafter", "ulp",
-    "remainder", "lcm", "fsum", "prod", "dist",
+    "remainder", "lcm", "fsum", "prod", "dist", "divmod", "sum", "frexp",
+    "modf",
 )
 
 # calc_core::CONSTANTS.

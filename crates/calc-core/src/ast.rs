@@ -70,12 +70,20 @@ pub enum CmpOp {
     Eq,
     /// `!=`
     Ne,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
 }
 
 impl CmpOp {
     /// The operator as written in Python.
     pub fn symbol(self) -> &'static str {
-        crate::grammar::compare_text(self)
+        match self {
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+            _ => crate::grammar::compare_text(self),
+        }
     }
 }
 
@@ -170,6 +178,11 @@ pub(crate) enum Node {
     /// One operand of a chain or argument of a call, with the operator
     /// before it in a `Compare` or `Chain`.
     Item(Link, NodeId),
+    /// `(x1, x2, ...)` or `x1, x2` at the top level: a tuple display of
+    /// at least one item (op `None`); `()` is a constant.
+    Tuple(Items),
+    /// `value[index]`.
+    Subscript(NodeId, NodeId),
     /// `(name := value)`: an assignment expression, whose value is
     /// `value`'s, bound to the name (index into `Tree::names`) from then
     /// on.

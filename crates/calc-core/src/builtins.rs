@@ -9,7 +9,9 @@
 //! (`gamma`), functions of the float format (`fp`: `isnan`, `ldexp`,
 //! `nextafter`, `remainder`, ...), functions of an iterable (`sums`:
 //! `fsum`, `prod`, `dist`), integer functions (`intfuncs`), `round`, the
-//! type constructors and `abs` (`convert`), `min`/`max` and `pow`.
+//! type constructors and `abs` (`convert`), `min`/`max`, `pow`, and the
+//! functions that make or take tuples (`seq`: `divmod`, `sum`, `frexp`,
+//! `modf`).
 
 mod args;
 mod convert;
@@ -26,6 +28,7 @@ mod pow;
 #[cfg(test)]
 mod pysample;
 mod round;
+mod seq;
 mod sums;
 
 use crate::ast::CmpOp;
@@ -109,11 +112,15 @@ pub enum Builtin {
     Fsum,
     Prod,
     Dist,
+    Divmod,
+    Sum,
+    Frexp,
+    Modf,
 }
 
 impl Builtin {
     /// Every builtin, in declaration order.
-    pub const ALL: [Builtin; 61] = [
+    pub const ALL: [Builtin; 65] = [
         Builtin::Abs,
         Builtin::Round,
         Builtin::Min,
@@ -175,6 +182,10 @@ impl Builtin {
         Builtin::Fsum,
         Builtin::Prod,
         Builtin::Dist,
+        Builtin::Divmod,
+        Builtin::Sum,
+        Builtin::Frexp,
+        Builtin::Modf,
     ];
 
     /// The name the function is bound to, e.g. `"sqrt"`.
@@ -241,6 +252,10 @@ impl Builtin {
             Builtin::Fsum => "fsum",
             Builtin::Prod => "prod",
             Builtin::Dist => "dist",
+            Builtin::Divmod => "divmod",
+            Builtin::Sum => "sum",
+            Builtin::Frexp => "frexp",
+            Builtin::Modf => "modf",
         }
     }
 
@@ -343,6 +358,10 @@ pub(crate) fn lookup(name: &str) -> Option<Value> {
         "fsum" => Builtin::Fsum,
         "prod" => Builtin::Prod,
         "dist" => Builtin::Dist,
+        "divmod" => Builtin::Divmod,
+        "sum" => Builtin::Sum,
+        "frexp" => Builtin::Frexp,
+        "modf" => Builtin::Modf,
         _ => return None,
     };
     Some(Value::Builtin(b))
@@ -453,9 +472,13 @@ pub(crate) fn call(
         Builtin::Ulp => fp::ulp(args),
         Builtin::Remainder => fp::remainder(args),
         Builtin::Lcm => intfuncs::lcm(args, budget),
-        Builtin::Fsum => sums::fsum(args),
+        Builtin::Fsum => sums::fsum(args, budget),
         Builtin::Prod => sums::prod(args, budget),
-        Builtin::Dist => sums::dist(args),
+        Builtin::Dist => sums::dist(args, budget),
+        Builtin::Divmod => seq::divmod(args, budget),
+        Builtin::Sum => seq::sum(args, budget),
+        Builtin::Frexp => seq::frexp(args),
+        Builtin::Modf => seq::modf(args),
     }
 }
 

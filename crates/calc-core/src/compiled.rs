@@ -202,6 +202,8 @@ impl Lane {
                         CmpOp::Ge => x >= y,
                         CmpOp::Eq => x == y,
                         CmpOp::Ne => x != y,
+                        // Never compiled: a number is not a container.
+                        CmpOp::In | CmpOp::NotIn => return None,
                     };
                     set!(d, if holds { 1.0 } else { 0.0 })
                 }
@@ -464,7 +466,7 @@ impl<'a> LaneCompiler<'a> {
                 Node::IfElse { body, test, orelse } => {
                     get(&dynamic, *body) || get(&dynamic, *test) || get(&dynamic, *orelse)
                 }
-                Node::Assign(..) => true,
+                Node::Assign(..) | Node::Tuple(_) | Node::Subscript(..) => true,
             };
             *dynamic.get_mut(id)? = v;
         }
@@ -577,6 +579,9 @@ impl<'a> LaneCompiler<'a> {
                     let (Link::Cmp(op), x) = self.item(item)? else {
                         return Err(Unsupported);
                     };
+                    if matches!(op, CmpOp::In | CmpOp::NotIn) {
+                        return Err(Unsupported);
+                    }
                     let (right, _) = self.node(x)?;
                     self.emit(Ins::Cmp(op, d, left, right));
                     if k + 1 < items.len as usize {
@@ -624,7 +629,11 @@ impl<'a> LaneCompiler<'a> {
                 Ok((d, bt.unify(ot).ok_or(Unsupported)?))
             }
             Node::Call(func, items) => self.call(*func, items.ids()),
-            Node::Const(_) | Node::Item(..) | Node::Assign(..) => Err(Unsupported),
+            Node::Const(_)
+            | Node::Item(..)
+            | Node::Assign(..)
+            | Node::Tuple(_)
+            | Node::Subscript(..) => Err(Unsupported),
         }
     }
 

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Value,
     /// An operation applied to a value of the wrong type, a bad call (CPython `TypeError`).
     Type,
+    /// A tuple index outside the tuple (CPython `IndexError`).
+    Index,
     /// A name that is neither a variable nor a known function or constant (CPython `NameError`).
     Name,
     /// Indentation where the language has none, e.g. blanks after a form
@@ -46,6 +48,7 @@ impl ErrorKind {
             ErrorKind::Value => "ValueError",
             ErrorKind::Type => "TypeError",
             ErrorKind::Name => "NameError",
+            ErrorKind::Index => "IndexError",
             ErrorKind::Limit => "LimitError",
             ErrorKind::Runtime => "RuntimeError",
         }

@@ -192,6 +192,8 @@ impl<'t> Walker<'t, '_> {
             Node::IfElse { body, test, orelse } => self.if_else(*body, *test, *orelse),
             Node::Call(func, items) => self.call(*func, *items),
             Node::Assign(index, value) => self.assign(*index, *value),
+            Node::Tuple(items) => self.tuple(*items),
+            Node::Subscript(value, index) => self.subscript(*value, *index),
             Node::Item(..) => Err(internal()),
         }
     }
@@ -424,6 +426,32 @@ impl<'t> Walker<'t, '_> {
             self.release(arg);
         }
         let r = f.call(name, &args, &mut self.budget)?;
+        self.hold(r)
+    }
+
+    /// A tuple display: the items left to right, then the tuple, no
+    /// deeper than `Limits::max_nesting` (a tuple built from a name's
+    /// tuple can be deeper than the text's brackets).
+    fn tuple(&mut self, items: Items) -> Result<Value, EvalError> {
+        let mut values = Vec::with_capacity(items.len as usize);
+        for item in items.ids() {
+            let (_, x) = self.item(item)?;
+            values.push(self.node(x)?);
+        }
+        for v in &values {
+            self.release(v);
+        }
+        let r = crate::value::Tuple::build(values, &mut self.budget)?;
+        self.hold(r)
+    }
+
+    /// `value[index]`.
+    fn subscript(&mut self, value: NodeId, index: NodeId) -> Result<Value, EvalError> {
+        let v = self.node(value)?;
+        let i = self.node(index)?;
+        self.release(&v);
+        self.release(&i);
+        let r = ops::subscript(&v, &i, &mut self.budget)?;
         self.hold(r)
     }
 

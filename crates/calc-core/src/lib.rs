@@ -65,7 +65,7 @@ pub use conv::ConversionError;
 pub use env::{Arity, Env};
 pub use error::{ErrorKind, EvalError};
 pub use limits::Limits;
-pub use value::{Complex, Int, Value};
+pub use value::{Complex, Int, Tuple, Value};
 
 /// The big-integer crate of [`Int`]'s and the conversions' `BigInt` and
 /// `BigUint`, re-exported so that embedders use the same version.

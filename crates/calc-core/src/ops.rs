@@ -23,6 +23,9 @@ use crate::budget::{linear_cost, Budget};
 use crate::num::{complex, division, float};
 use crate::{Complex, EvalError, Int, Value};
 
+mod seq;
+pub(crate) use seq::subscript;
+
 /// `a op b` with Python semantics.
 #[inline]
 pub(crate) fn binary(
@@ -119,6 +122,9 @@ fn binary_out_of_line(
             _ => {}
         },
         _ => {}
+    }
+    if matches!(a, Value::Tuple(_)) || matches!(b, Value::Tuple(_)) {
+        return seq::binary(op, a, b, budget);
     }
     let (Some(x), Some(y)) = (num(a), num(b)) else {
         return Err(unsupported(op, a, b));
@@ -218,7 +224,7 @@ fn num(v: &Value) -> Option<Num<'_>> {
         Value::Int(i) => Some(Num::Int(Cow::Borrowed(i))),
         Value::Float(x) => Some(Num::Float(*x)),
         Value::Complex(c) => Some(Num::Complex(*c)),
-        Value::Builtin(_) => None,
+        Value::Builtin(_) | Value::Tuple(_) => None,
     }
 }
 
@@ -367,6 +373,12 @@ pub(crate) fn compare(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<bool, EvalError> {
+    if matches!(op, CmpOp::In | CmpOp::NotIn)
+        || matches!(a, Value::Tuple(_))
+        || matches!(b, Value::Tuple(_))
+    {
+        return seq::compare(op, a, b, budget);
+    }
     if let (Value::Int(Int(IntRepr::Big(x))), Value::Int(Int(IntRepr::Big(y)))) = (a, b) {
         budget.charge(linear_cost(x.bits().min(y.bits())))?;
     }
@@ -409,7 +421,8 @@ pub(crate) fn compare(
             CmpOp::Gt => o == Ordering::Greater,
             CmpOp::Ge => o != Ordering::Less,
             CmpOp::Eq => o == Ordering::Equal,
-            CmpOp::Ne => o != Ordering::Equal,
+            // `!=`; `in` and `not in` went to `seq::compare`.
+            _ => o != Ordering::Equal,
         },
     })
 }

@@ -31,6 +31,8 @@ fn node_prec(tree: &Tree, node: &Node) -> u8 {
         // Printed in parentheses always, where Python requires them.
         Node::Assign(..) => prec::PRIMARY,
         Node::Const(_) | Node::Name(_) | Node::Call(..) | Node::Item(..) => prec::PRIMARY,
+        // Printed in parentheses always.
+        Node::Tuple(_) | Node::Subscript(..) => prec::PRIMARY,
     }
 }
 
@@ -134,6 +136,23 @@ impl Printer<'_, '_, '_> {
                 self.f.write_char(')')?;
             }
             Node::Item(_, x) => self.node(*x, min)?,
+            Node::Tuple(items) => {
+                self.f.write_char('(')?;
+                for id in items.ids() {
+                    self.item(id, prec::IF_ELSE)?;
+                    self.f.write_char(',')?;
+                    if id + 1 < items.ids().end {
+                        self.f.write_char(' ')?;
+                    }
+                }
+                self.f.write_char(')')?;
+            }
+            Node::Subscript(value, index) => {
+                self.node(*value, prec::PRIMARY)?;
+                self.f.write_char('[')?;
+                self.node(*index, prec::IF_ELSE)?;
+                self.f.write_char(']')?;
+            }
             Node::Assign(i, value) => {
                 let name = self.tree.names.get(*i as usize).ok_or(fmt::Error)?;
                 write!(self.f, "({name} := ")?;

@@ -216,7 +216,96 @@ fn cases() -> Vec<(&'static str, String, Want)> {
         (
             "tuple 64K",
             format!("({})", "1,".repeat((MAX - 2) / 2)),
+            Repr(""),
+        ),
+        ("bare tuple 64K", "1,".repeat(MAX / 2), Repr("")),
+        (
+            "nested tuples 199",
+            nest("(1, ", "1", ")", Some(199)),
+            Repr(""),
+        ),
+        (
+            "nested tuples 64K",
+            nest("(1,", "1", ")", None),
             Error(Syntax),
+        ),
+        ("open tuples 64K", "(1,".repeat(MAX / 3), Error(Syntax)),
+        (
+            "tuple repetitions 64K",
+            format!("(1,){}", "*2".repeat((MAX - 4) / 2)),
+            Error(Limit),
+        ),
+        (
+            "tuple repetition chains 64K",
+            format!("(1,){}", "*(1,)".repeat((MAX - 4) / 5)),
+            Error(Type),
+        ),
+        (
+            "tuple concatenations 64K",
+            format!("(){}", "+(1,)".repeat((MAX - 2) / 5)),
+            // Each `+` copies the tuple so far: quadratic work.
+            Error(Limit),
+        ),
+        (
+            "doubling a tuple 64K",
+            format!(
+                "(t := (1,)*1000){}",
+                " and (t := t + t)".repeat((MAX - 16) / 17)
+            ),
+            Error(Limit),
+        ),
+        (
+            "sharing a tuple 64K",
+            format!("(t := (1,)*1000) and ({})", "t,".repeat((MAX - 24) / 2)),
+            Error(Limit),
+        ),
+        (
+            "deepening a tuple 64K",
+            format!(
+                "(t := ()) or {}t",
+                "(t := (t,)) and ".repeat((MAX - 16) / 17)
+            ),
+            Error(Limit),
+        ),
+        (
+            "a tuple 999 deep",
+            format!(
+                "(t := ()) or {}t == (t[0],) and t",
+                "(t := (t,)) and ".repeat(999)
+            ),
+            Repr(""),
+        ),
+        (
+            "indexing a tuple 64K",
+            format!(
+                "(t := (1,)*10000) and {}0",
+                "t[".repeat(MAX / 3) + &"]".repeat(0)
+            ),
+            Error(Syntax),
+        ),
+        (
+            "many indexes 64K",
+            format!(
+                "(t := (1,)*100) and t[0]{}",
+                "+t[-1]".repeat((MAX - 30) / 6)
+            ),
+            Repr(""),
+        ),
+        (
+            "membership 64K",
+            format!(
+                "(t := (1,)*100000) and 0{}",
+                "+(0 in t)".repeat((MAX - 30) / 9)
+            ),
+            Error(Limit),
+        ),
+        (
+            "sums 64K",
+            format!(
+                "(t := (1.5,)*100000) and 0{}",
+                "+sum(t)".repeat((MAX - 40) / 7)
+            ),
+            Error(Limit),
         ),
         (
             "list 64K",
@@ -267,7 +356,12 @@ fn cases() -> Vec<(&'static str, String, Want)> {
         ),
         (
             "subscripts 199",
-            nest("x[", "1", "]", Some(199)),
+            nest("(0,)[", "0", "]", Some(199)),
+            Repr("0"),
+        ),
+        (
+            "slices 199",
+            nest("x[", "1:", "]", Some(199)),
             Error(Syntax),
         ),
         (

@@ -46,12 +46,12 @@ const ATOMS: &[&str] = &[
 ];
 const BINARY: &[&str] = &[
     "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "<", "<=", ">", ">=", "==",
-    "!=", " and ", " or ",
+    "!=", " and ", " or ", " in ", " not in ",
 ];
 const UNARY: &[&str] = &["-", "+", "~", "not "];
 const FUNCTIONS: &[&str] = &[
     "abs", "min", "max", "pow", "round", "sqrt", "floor", "int", "float", "divmod", "gcd", "hypot",
-    "log", "nope",
+    "log", "nope", "sum", "frexp", "modf", "fsum", "dist",
 ];
 const BLANKS: &[&str] = &["", "", "", " ", "\t"];
 /// Characters a mutation inserts: tokens of the language and of Python,
@@ -70,7 +70,7 @@ fn generate(rng: &mut ChaCha8Rng, depth: u32, out: &mut String) {
     let choice = if depth == 0 {
         0
     } else {
-        rng.random_range(0..8)
+        rng.random_range(0..10)
     };
     match choice {
         0 | 1 => out.push_str(pick(rng, ATOMS)),
@@ -93,6 +93,38 @@ fn generate(rng: &mut ChaCha8Rng, depth: u32, out: &mut String) {
                 generate(rng, depth - 1, out);
             }
             out.push(')');
+        }
+        8 => {
+            // A tuple: `()`, `(x,)`, `(x, y, ...)`, or bare at the top.
+            let n = rng.random_range(0..4);
+            let bare = n > 1 && out.is_empty() && rng.random_range(0..4) == 0;
+            if !bare {
+                out.push('(');
+            }
+            for k in 0..n {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                generate(rng, depth - 1, out);
+            }
+            if n == 1 {
+                out.push(',');
+            }
+            if !bare {
+                out.push(')');
+            }
+        }
+        9 => {
+            // An index, or a tuple times an int.
+            generate(rng, depth - 1, out);
+            if rng.random_range(0..2) == 0 {
+                out.push('[');
+                generate(rng, depth - 1, out);
+                out.push(']');
+            } else {
+                out.push_str(" * ");
+                out.push_str(pick(rng, &["2", "3", "-1", "True", "10**9"]));
+            }
         }
         5 => {
             generate(rng, depth - 1, out);

@@ -28,9 +28,11 @@ warnings.simplefilter("ignore")
 OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.LShift, ast.RShift, ast.BitOr, ast.BitXor, ast.BitAnd,
        ast.UAdd, ast.USub, ast.Invert, ast.Not, ast.And, ast.Or,
-       ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Load)
+       ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+       ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
-         ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store) + OPS
+         ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store,
+         ast.Tuple, ast.Subscript) + OPS
 
 
 def in_subset(tree):
@@ -42,6 +44,9 @@ def in_subset(tree):
         if isinstance(node, ast.Call) and node.keywords:
             return False
         if isinstance(node, ast.Name) and node.id.startswith("__"):
+            return False
+        # An index, not a slice nor a tuple of them (`x[1, 2]`).
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, (ast.Slice, ast.Tuple)):
             return False
     return True
 

@@ -1,5 +1,5 @@
 //! `min` and `max` with positional arguments, as CPython's `min_max`: one
-//! argument must be an iterable (no value of the language is), and each
+//! argument must be an iterable (a tuple), whose items are compared; each
 //! later item replaces the best so far only when `item < best` (`min`) or
 //! `item > best` (`max`) holds, so NaNs and equal items keep the first.
 
@@ -20,12 +20,14 @@ pub(super) fn min_max(
                 "{name} expected at least 1 argument, got 0"
             )))
         }
-        [x] => {
-            return Err(EvalError::type_error(format!(
-                "'{}' object is not iterable",
-                x.type_name()
-            )))
-        }
+        [x] => match super::sums::items(x, super::sums::ITEM, budget)? {
+            [] => {
+                return Err(EvalError::value(format!(
+                    "{name}() arg is an empty sequence"
+                )))
+            }
+            [first, rest @ ..] => (first, rest),
+        },
         [first, rest @ ..] => (first, rest),
     };
     let mut best = first;

@@ -40,7 +40,9 @@ def dec(a):
         re, im = v.split(",")
         return complex(dec("f:" + re), dec("f:" + im))
     if t == "?": return NS[v]
+    if t == "t": return tuple(dec(x) for x in v.split(";")) if v else ()
 def enc(r):
+    if isinstance(r, tuple): return "t:" + ";".join(enc(x) for x in r)
     if isinstance(r, bool): return "b:" + str(int(r))
     if isinstance(r, int): return "i:" + str(r)
     if isinstance(r, float): return "f:" + bits(r)
@@ -206,18 +208,34 @@ fn encode_arg(v: &Value) -> String {
         Value::Bool(b) => format!("b:{}", u8::from(*b)),
         Value::Complex(c) => format!("c:{},{}", c.re.to_bits(), c.im.to_bits()),
         Value::Builtin(b) => format!("?:{}", b.name()),
+        // Flat tuples only: the items are separated by `;`.
+        Value::Tuple(t) => {
+            let items: Vec<String> = t.items().iter().map(encode_arg).collect();
+            format!("t:{}", items.join(";"))
+        }
     }
 }
 
 /// A result as the oracle prints it.
 fn encode_result(r: &Result<Value, crate::EvalError>) -> String {
     match r {
-        Ok(Value::Float(x)) => format!("f:{}", encode_f64(*x)),
-        Ok(Value::Int(i)) => format!("i:{}", encode_int(i)),
-        Ok(Value::Bool(b)) => format!("b:{}", u8::from(*b)),
-        Ok(Value::Complex(c)) => format!("c:{},{}", encode_f64(c.re), encode_f64(c.im)),
-        Ok(Value::Builtin(b)) => format!("?:{}", b.repr()),
+        Ok(v) => encode_value(v),
         Err(e) => format!("E:{}|{}", e.class(), e.message()),
+    }
+}
+
+/// A value as the oracle prints it.
+fn encode_value(v: &Value) -> String {
+    match v {
+        Value::Float(x) => format!("f:{}", encode_f64(*x)),
+        Value::Int(i) => format!("i:{}", encode_int(i)),
+        Value::Bool(b) => format!("b:{}", u8::from(*b)),
+        Value::Complex(c) => format!("c:{},{}", encode_f64(c.re), encode_f64(c.im)),
+        Value::Builtin(b) => format!("?:{}", b.repr()),
+        Value::Tuple(t) => {
+            let items: Vec<String> = t.items().iter().map(encode_value).collect();
+            format!("t:{}", items.join(";"))
+        }
     }
 }
 
@@ -347,6 +365,27 @@ fn sample_calls(rng: &mut Rng) -> Vec<(Builtin, Vec<Value>)> {
         calls.push((B::Pow, vec![rng.value(), Value::Float(rng.float())]));
         let e = Value::Int(Int(IntRepr::Small(rng.below(40) as i64 - 10)));
         calls.push((B::Pow, vec![rng.value(), e]));
+        // The functions that make or take tuples.
+        calls.push((B::Divmod, vec![rng.value(), rng.value()]));
+        calls.push((B::Divmod, vec![rng.real_arg(), rng.real_arg()]));
+        calls.push((
+            B::Divmod,
+            vec![Value::Int(rng.int()), Value::Int(rng.int())],
+        ));
+        calls.push((B::Frexp, vec![rng.value()]));
+        calls.push((B::Modf, vec![rng.value()]));
+        let n = rng.below(5) as usize;
+        let items: Vec<Value> = (0..n).map(|_| rng.value()).collect();
+        let reals: Vec<Value> = (0..n).map(|_| rng.real_arg()).collect();
+        let others: Vec<Value> = (0..n).map(|_| rng.real_arg()).collect();
+        let tuple = |v: &[Value]| Value::Tuple(crate::Tuple::from(v.to_vec()));
+        for f in [B::Sum, B::Min, B::Max, B::Fsum, B::Prod] {
+            calls.push((f, vec![tuple(&items)]));
+            calls.push((f, vec![tuple(&reals)]));
+        }
+        calls.push((B::Sum, vec![tuple(&reals), rng.value()]));
+        calls.push((B::Dist, vec![tuple(&reals), tuple(&others)]));
+        calls.push((B::Dist, vec![tuple(&items), tuple(&reals)]));
     }
     calls
 }

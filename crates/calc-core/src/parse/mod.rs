@@ -820,9 +820,9 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// The whole input: one expression, then only newlines and comments.
     fn file<'t>(&self, i: Toks<'t>) -> Res<'t, NodeId> {
         let (i, _) = many0_count(self.token(Tok::Newline)).parse(i)?;
-        let (mut i, e) = self.expression(i)?;
+        let (mut i, mut e) = self.expression(i)?;
         if i.at(Tok::Op(Op::Comma)) {
-            i = self.rest_of_tuple(i, Tok::Eof)?;
+            (i, e) = self.rest_of_tuple(i, e, Tok::Eof)?;
         }
         let (i, _) = many0_count(self.token(Tok::Newline)).parse(i)?;
         if !i.at(Tok::Eof) {
@@ -834,29 +834,43 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok((i, e.id))
     }
 
-    /// At the `,` after the first item of a tuple (outside the language,
-    /// parsed on so that later syntax errors are CPython's): the other
-    /// items, up to `close` or the end of the line.
-    fn rest_of_tuple<'t>(&self, mut i: Toks<'t>, close: Tok) -> Result<Toks<'t>, NErr> {
-        self.defer(i.tok().start, "tuples are not supported");
+    /// At the `,` after `first`, the first item of a tuple: the other
+    /// items, up to `close` or the end of the line, and the tuple.
+    fn rest_of_tuple<'t>(&self, mut i: Toks<'t>, first: Sub, close: Tok) -> Res<'t, Sub> {
+        let mark = self.pending_len();
+        self.pend(Link::None, first.id);
+        let mut height = first.height;
         while i.at(Tok::Op(Op::Comma)) {
             i = self.bump(i)?;
             if i.at(close) || i.at(Tok::Newline) || i.at(Tok::Eof) {
                 break;
             }
             // `eval` input allows `*x` in a parenthesized tuple only.
-            i = if close == Tok::Eof {
-                self.nested_expression(i)?.0
+            let item_start = i.tok().start;
+            let (rest, item) = if close == Tok::Eof {
+                self.nested_expression(i)?
             } else {
-                self.starred_item(i)?.0
+                self.starred_item(i)?
             };
+            i = rest;
+            if close != Tok::Eof && self.at_unsupported(i, "=") {
+                if let Some(message) = self.assignment_message(item) {
+                    return Err(self.assignment_error(i, item_start, message));
+                }
+            }
+            height = height.max(item.height);
+            self.pend(Link::None, item.id);
         }
-        Ok(i)
+        let items = self.items(mark)?;
+        let tuple = self.push(i, Node::Tuple(items), height + 1, first.start)?;
+        Ok((i, tuple))
     }
 
-    /// An item of a tuple or list display, which may be starred (`*x`).
+    /// An item of a tuple or list display, which may be starred (`*x`,
+    /// outside the language, parsed on).
     fn starred_item<'t>(&self, i: Toks<'t>) -> Res<'t, Sub> {
         if i.at(Tok::Op(Op::Star)) {
+            self.defer(i.tok().start, STARRED);
             let i = self.bump(i)?;
             return self.nested_expression(i);
         }
@@ -1000,6 +1014,10 @@ impl<'s, 'l> Parser<'s, 'l> {
                     "cannot use assignment expressions with literal"
                 }
             }
+            Some(Node::Const(Value::Tuple(_)) | Node::Tuple(_)) => {
+                "cannot use assignment expressions with tuple"
+            }
+            Some(Node::Subscript(..)) => "cannot use assignment expressions with subscript",
             Some(Node::Const(_)) => "cannot use assignment expressions with literal",
             Some(Node::Compare(..)) => "cannot use assignment expressions with comparison",
             Some(Node::IfElse { .. }) => {
@@ -1264,6 +1282,9 @@ impl<'s, 'l> Parser<'s, 'l> {
             return Ok((self.bump(i)?, op));
         }
         let mut i = i;
+        if i.at(Tok::Kw(Kw::InIs)) && self.text(i.tok()) == "in" {
+            return Ok((self.bump(i)?, CmpOp::In));
+        }
         if i.at(Tok::Kw(Kw::InIs)) {
             self.defer(i.tok().start, IN_IS);
             let is_not = self.text(i.tok()) == "is"
@@ -1277,8 +1298,8 @@ impl<'s, 'l> Parser<'s, 'l> {
             // CPython looks one token further for the `in`.
             match self.peek_second(i) {
                 Some(next) if self.text(next) == "in" => {
-                    self.defer(i.tok().start, IN_IS);
-                    i = self.bump(i)?;
+                    let i = self.bump(i)?;
+                    return Ok((self.bump(i)?, CmpOp::NotIn));
                 }
                 _ => return Err(nom::Err::Error(PErr::Soft)),
             }
@@ -1506,7 +1527,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 Tok::Op(Op::LParen) => (i, sub) = self.call(i, sub)?,
                 Tok::Unsupported(_) => match self.text(i.tok()) {
                     "." => i = self.attribute(i)?,
-                    "[" => i = self.subscript(i)?,
+                    "[" => (i, sub) = self.subscript(i, sub)?,
                     _ => break,
                 },
                 _ => break,
@@ -1722,12 +1743,13 @@ impl<'s, 'l> Parser<'s, 'l> {
     #[inline(never)]
     fn parenthesized_special<'t>(&self, i: Toks<'t>, open: Token) -> Res<'t, Sub> {
         if i.at(Tok::Op(Op::RParen)) {
-            let node = self.defer(open.start, "tuples are not supported");
             let i = self.bump(i)?;
-            let sub = self.push(i, node, 1, open.start)?;
+            let empty = Node::Const(Value::Tuple(crate::Tuple::default()));
+            let sub = self.push(i, empty, 1, open.start)?;
             return Ok((i, sub));
         }
         let star = i.tok();
+        self.defer(star.start, STARRED);
         let i = self.bump(i)?;
         let before = self.node_count();
         let (i, inner) = self.nested_expression(i)?;
@@ -1760,7 +1782,12 @@ impl<'s, 'l> Parser<'s, 'l> {
                 return Err(self.unexpected(i));
             }
         } else if i.at(Tok::Op(Op::Comma)) {
-            i = self.rest_of_tuple(i, Tok::Op(Op::RParen))?;
+            // The tuple's text starts at the `(`.
+            let first = Sub {
+                start: open.start,
+                ..inner
+            };
+            (i, inner) = self.rest_of_tuple(i, first, Tok::Op(Op::RParen))?;
         } else if starred && !self.at_walrus(i) {
             return Err(starred_error(self.src, star));
         } else if self.at_unsupported(i, "=") {
@@ -1793,9 +1820,17 @@ impl<'s, 'l> Parser<'s, 'l> {
     /// CPython's message for `(target = value)`, if `target` is one of the
     /// expressions its `invalid_named_expression` rule names.
     fn assignment_message(&self, target: Sub) -> Option<&'static str> {
+        if self.starts_with_tuple(target.id) {
+            // CPython's rule looks ahead for a tuple first and then does
+            // not apply.
+            return None;
+        }
         Some(match self.node(target.id)? {
             Node::Name(_) => "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
             Node::Const(Value::Bool(_)) => return None,
+            Node::Subscript(..) => {
+                "cannot assign to subscript here. Maybe you meant '==' instead of '='?"
+            }
             Node::Const(_) => "cannot assign to literal here. Maybe you meant '==' instead of '='?",
             Node::Call(..) => {
                 "cannot assign to function call here. Maybe you meant '==' instead of '='?"
@@ -1805,6 +1840,25 @@ impl<'s, 'l> Parser<'s, 'l> {
             }
             _ => return None,
         })
+    }
+
+    /// Whether the expression `id` starts with a tuple display (its
+    /// leftmost operand, through calls, indexes and binary operators, is
+    /// one).
+    fn starts_with_tuple(&self, mut id: NodeId) -> bool {
+        loop {
+            match self.node(id) {
+                Some(Node::Tuple(_) | Node::Const(Value::Tuple(_))) => return true,
+                Some(
+                    Node::Subscript(first, _)
+                    | Node::Call(first, _)
+                    | Node::Binary(_, first, _)
+                    | Node::Chain(first, _)
+                    | Node::Compare(first, _),
+                ) => id = first,
+                _ => return false,
+            }
+        }
     }
 
     /// At the `=` of `(target = value)`: CPython reports `message` at the
@@ -2141,17 +2195,38 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok((i, sub))
     }
 
-    /// A subscript `[...]` after a primary, at the `[`: outside the
-    /// language, parsed on (CPython's `slices`).
+    /// A subscript `[...]` after the primary `value`, at the `[`: an
+    /// index `value[i]`, or (outside the language, parsed on) a slice or
+    /// a tuple of them (CPython's `slices`).
+    #[inline(never)]
+    fn subscript<'t>(&self, i: Toks<'t>, value: Sub) -> Res<'t, Sub> {
+        let open = i.tok().start;
+        let mut i = self.bump(i)?;
+        let parsed = self.text(i.tok()) != ":" && !i.at(Tok::Op(Op::Star));
+        if parsed {
+            let (rest, index) = self.named_expression(i, false)?;
+            i = rest;
+            if self.text(i.tok()) == "]" {
+                let i = self.bump(i)?;
+                let height = 1 + value.height.max(index.height);
+                let node = Node::Subscript(value.id, index.id);
+                let sub = self.push(i, node, height, value.start)?;
+                return Ok((i, sub));
+            }
+        }
+        self.defer(open, "slices are not supported");
+        self.rest_of_slices(i, value, parsed)
+    }
+
+    /// The rest of a subscript that is not a plain index, parsed on.
     #[cold]
     #[inline(never)]
-    fn subscript<'t>(&self, i: Toks<'t>) -> Result<Toks<'t>, NErr> {
-        self.defer(i.tok().start, "subscripts are not supported");
-        let mut i = self.bump(i)?;
+    fn rest_of_slices<'t>(&self, mut i: Toks<'t>, value: Sub, mut parsed: bool) -> Res<'t, Sub> {
         loop {
-            if self.text(i.tok()) != ":" {
+            if !parsed && self.text(i.tok()) != ":" {
                 i = self.starred_item(i)?.0;
             }
+            parsed = false;
             if self.text(i.tok()) == ":" {
                 i = self.bump(i)?;
                 if !matches!(self.text(i.tok()), ":" | "," | "]") {
@@ -2175,7 +2250,8 @@ impl<'s, 'l> Parser<'s, 'l> {
                 return Err(self.in_parens_error(i));
             }
         }
-        self.bump(i)
+        let i = self.bump(i)?;
+        Ok((i, value))
     }
 
     /// Notes the first unsupported atom and stands in for it.
@@ -2245,7 +2321,10 @@ fn is_specific(e: &EvalError) -> bool {
     e.message() != "invalid syntax"
 }
 
-const IN_IS: &str = "the 'in' and 'is' operators are not supported";
+const IN_IS: &str = "the 'is' operator is not supported";
+
+/// The deferred error of a starred item (`(*x, 1)`).
+const STARRED: &str = "iterable unpacking is not supported";
 
 /// The tokenizer's message for `@`, an operator only between operands.
 const MATMUL: &str = "the '@' operator is not supported";

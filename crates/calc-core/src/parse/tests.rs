@@ -51,7 +51,25 @@ fn show(t: &Tree, id: NodeId) -> String {
         Node::Call(f, it) => format!("(call {} {})", show(t, *f), items(*it).join(" ")),
         Node::Item(..) => "?item".to_string(),
         Node::Assign(i, x) => format!("(:= {} {})", t.names[*i as usize], show(t, *x)),
+        Node::Tuple(it) => format!("(tuple {})", items(*it).join(" ")),
+        Node::Subscript(v, i) => format!("([] {} {})", show(t, *v), show(t, *i)),
     }
+}
+
+#[test]
+fn tuples_and_subscripts() {
+    assert_eq!(sx("(1, 2)"), "(tuple 1 2)");
+    assert_eq!(sx("1, 2,"), "(tuple 1 2)");
+    assert_eq!(sx("(1,)"), "(tuple 1)");
+    assert_eq!(sx("((1,), ())"), "(tuple (tuple 1) Tuple(Tuple([])))");
+    assert_eq!(sx("(x := 1, 2)"), "(tuple (:= x 1) 2)");
+    assert_eq!(sx("x[1][y]"), "([] ([] x 1) y)");
+    assert_eq!(sx("f(1)[0](2)"), "(call ([] (call f 1) 0) 2)");
+    assert_eq!(sx("x[y := 1]"), "([] x (:= y 1))");
+    assert_eq!(sx("1 in x not in y"), "(cmp 1 in x not in y)");
+    assert_eq!(sx("1,,"), "SyntaxError@Some(3): invalid syntax");
+    assert_eq!(sx("(1,,)"), "SyntaxError@Some(4): invalid syntax");
+    assert_eq!(sx("x[]"), "SyntaxError@Some(3): invalid syntax");
 }
 
 #[test]
@@ -192,9 +210,6 @@ fn chains_are_flat() {
 #[test]
 fn outside_the_language() {
     let cases = [
-        ("(1, 2)", "tuples are not supported", 3),
-        ("1, 2", "tuples are not supported", 2),
-        ("()", "tuples are not supported", 1),
         ("'a'", "strings are not supported", 1),
         ("1 + \"a ( b\"", "strings are not supported", 5),
         ("[1]", "lists are not supported", 1),
@@ -207,8 +222,9 @@ fn outside_the_language() {
         ("f(lambda: 1, 2)", "lambda is not supported", 3),
         ("{1}", "dicts and sets are not supported", 1),
         ("{1: 2 for x in y}", "dicts and sets are not supported", 1),
-        ("x[1:2, ::3]", "subscripts are not supported", 2),
-        ("x[1](2)", "subscripts are not supported", 2),
+        ("x[1:2, ::3]", "slices are not supported", 2),
+        ("x[1:2](2)", "slices are not supported", 2),
+        ("x[1, 2]", "slices are not supported", 2),
         ("f(x for x in y)", "comprehensions are not supported", 5),
         (
             "(x for a, b in y if a for c in d)",
@@ -220,21 +236,13 @@ fn outside_the_language() {
         ("None", "'None' is not supported", 1),
         ("1 + None", "'None' is not supported", 5),
         ("abs('a', ...)", "strings are not supported", 5),
-        ("1 is 1", "the 'in' and 'is' operators are not supported", 3),
-        ("1 in x", "the 'in' and 'is' operators are not supported", 3),
-        (
-            "1 not in x",
-            "the 'in' and 'is' operators are not supported",
-            3,
-        ),
-        (
-            "1 is not x",
-            "the 'in' and 'is' operators are not supported",
-            3,
-        ),
+        ("1 is 1", "the 'is' operator is not supported", 3),
+        ("1 in x is 2", "the 'is' operator is not supported", 8),
+        ("1 is not x", "the 'is' operator is not supported", 3),
         ("x.real + abs(x).imag", "attributes are not supported", 2),
         ("abs(x, y=1 + 2)", "keyword arguments are not supported", 9),
-        ("(1, *x)", "tuples are not supported", 3),
+        ("(1, *x)", "iterable unpacking is not supported", 5),
+        ("(*x, 1)", "iterable unpacking is not supported", 2),
         ("[*x, 2]", "lists are not supported", 1),
         ("1 @ 2", "the '@' operator is not supported", 3),
         ("...", "'...' is not supported", 1),
@@ -255,6 +263,33 @@ fn outside_the_language() {
 /// leading blanks before compiling; our columns count from the first
 /// character as given.
 const CPYTHON_SYNTAX_ERRORS: &[(&str, &str, usize)] = &[
+    (
+        "(x[0] = 1)",
+        "cannot assign to subscript here. Maybe you meant '==' instead of '='?",
+        2,
+    ),
+    (
+        "(1, x[0] = 2)",
+        "cannot assign to subscript here. Maybe you meant '==' instead of '='?",
+        5,
+    ),
+    (
+        "(1, 2 = 3)",
+        "cannot assign to literal here. Maybe you meant '==' instead of '='?",
+        5,
+    ),
+    ("((1,)[0] = 1)", "invalid syntax", 10),
+    ("((1,) + 1 = 2)", "invalid syntax", 11),
+    ("(() = 1)", "invalid syntax", 5),
+    ("((1,2) = 3)", "invalid syntax", 8),
+    ("((1, 2) := 3)", "cannot use assignment expressions with tuple", 2),
+    ("(() := 1)", "cannot use assignment expressions with tuple", 2),
+    ("(x[0] := 1)", "cannot use assignment expressions with subscript", 2),
+    ("x[1 2]", "invalid syntax. Perhaps you forgot a comma?", 3),
+    ("(1, 2 3)", "invalid syntax. Perhaps you forgot a comma?", 5),
+    ("1, 2 3", "invalid syntax", 6),
+    ("1,,", "invalid syntax", 3),
+    ("x[]", "invalid syntax", 3),
     ("1__0", "invalid decimal literal", 2),
     ("1_", "invalid decimal literal", 2),
     ("012", "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers", 1),
