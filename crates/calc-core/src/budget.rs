@@ -193,11 +193,13 @@ impl<'a> Budget<'a> {
 pub(crate) const UNGATED_SHARE: u64 = 4096;
 
 /// What `v` counts against `Limits::max_memory`: 8 bytes per 64-bit
-/// word of an int outside the machine word, nothing for other values.
+/// word of an int outside the machine word, a string's length in bytes,
+/// nothing for other values.
 #[inline]
 pub(crate) fn held_bytes(v: &Value) -> u64 {
     match v {
         Value::Int(Int(IntRepr::Big(b))) => 8 * limbs(b.bits()),
+        Value::Str(s) => s.len() as u64,
         _ => 0,
     }
 }

@@ -57,6 +57,7 @@ mod parse;
 mod print;
 #[cfg(test)]
 mod testing;
+mod text;
 mod value;
 
 pub use builtins::{Builtin, CONSTANTS};

@@ -118,6 +118,7 @@ fn binary_out_of_line(
             BinOp::BitXor => return Ok(Value::Bool(x ^ y)),
             _ => {}
         },
+        (Value::Str(_), _) | (_, Value::Str(_)) => return str_binary(op, a, b, budget),
         _ => {}
     }
     let (Some(x), Some(y)) = (num(a), num(b)) else {
@@ -218,7 +219,7 @@ fn num(v: &Value) -> Option<Num<'_>> {
         Value::Int(i) => Some(Num::Int(Cow::Borrowed(i))),
         Value::Float(x) => Some(Num::Float(*x)),
         Value::Complex(c) => Some(Num::Complex(*c)),
-        Value::Builtin(_) => None,
+        Value::Builtin(_) | Value::Str(_) => None,
     }
 }
 
@@ -301,6 +302,40 @@ fn complex_binary(op: BinOp, x: Complex, y: Complex) -> Result<Value, EvalError>
     Ok(Value::Complex(r))
 }
 
+/// `a op b` when either operand is a string: `+` of two strings, `*` of
+/// a string and an int (either side), and CPython's TypeErrors for the
+/// rest. `%` with a string on the left is printf-style formatting, outside
+/// the language unless the string has no `%` in it (then CPython's
+/// TypeError, whatever the right operand).
+#[inline(never)]
+fn str_binary(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    budget: &mut Budget<'_>,
+) -> Result<Value, EvalError> {
+    match (op, a, b) {
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => crate::text::concat(x, y, budget),
+        (BinOp::Add, Value::Str(_), _) => Err(EvalError::type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            b.type_name()
+        ))),
+        (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) => match n.as_int() {
+            Some(n) => crate::text::repeat(s, &n, budget),
+            None => Err(EvalError::type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                n.type_name()
+            ))),
+        },
+        (BinOp::Mod, Value::Str(s), _) => Err(EvalError::type_error(if s.contains('%') {
+            "printf-style formatting of strings is not supported"
+        } else {
+            "not all arguments converted during string formatting"
+        })),
+        _ => Err(unsupported(op, a, b)),
+    }
+}
+
 /// CPython's TypeError for a binary operator without an implementation.
 fn unsupported(op: BinOp, a: &Value, b: &Value) -> EvalError {
     let sym = if op == BinOp::Pow {
@@ -372,6 +407,7 @@ pub(crate) fn compare(
     }
     let ord = match (a, b) {
         (Value::Int(Int(IntRepr::Small(x))), Value::Int(Int(IntRepr::Small(y)))) => Some(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Some(crate::text::compare(x, y, budget)?),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
         (Value::Int(i @ Int(IntRepr::Small(_))), Value::Float(f)) => {
             float::cmp_float_int(*f, i).map(Ordering::reverse)

@@ -17,6 +17,7 @@
 //! | repr under the digit limit | [`Value::repr`], [`Value::write_repr`] |
 
 use std::fmt;
+use std::sync::Arc;
 
 use num_bigint::BigInt;
 
@@ -105,6 +106,9 @@ pub enum Value {
     Complex(Complex),
     /// A built-in function or type, e.g. `abs` or `int`.
     Builtin(Builtin),
+    /// A string (`'abc'`): Unicode code points, shared rather than copied
+    /// when a value is passed on.
+    Str(Arc<str>),
 }
 
 impl Value {
@@ -123,6 +127,7 @@ impl Value {
             Value::Float(x) => *x != 0.0,
             Value::Complex(c) => c.re != 0.0 || c.im != 0.0,
             Value::Builtin(_) => true,
+            Value::Str(s) => !s.is_empty(),
         }
     }
 
@@ -141,6 +146,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Complex(_) => "complex",
             Value::Builtin(b) => builtin_type_name(*b),
+            Value::Str(_) => "str",
         }
     }
 
@@ -207,6 +213,7 @@ impl Value {
             }
             Value::Float(x) => repr::write_float(out, *x, true, false),
             Value::Complex(c) => repr::write_complex(out, *c),
+            Value::Str(s) => crate::text::write_repr(out, s),
             Value::Builtin(b) => {
                 if builtin_type_name(*b) == "type" {
                     out.push_str("<class '");
@@ -254,7 +261,7 @@ impl fmt::Display for Value {
                 repr::write_complex(f, *c);
                 Ok(())
             }
-            Value::Builtin(_) => {
+            Value::Builtin(_) | Value::Str(_) => {
                 let mut s = String::new();
                 self.write_unlimited(&mut s);
                 f.write_str(&s)
@@ -276,6 +283,17 @@ impl fmt::Display for Int {
 impl From<Int> for Value {
     fn from(v: Int) -> Value {
         Value::Int(v)
+    }
+}
+
+impl From<&str> for Value {
+    /// A string value.
+    ///
+    /// ```
+    /// assert_eq!(calc_core::Value::from("it's").to_string(), r#""it's""#);
+    /// ```
+    fn from(s: &str) -> Value {
+        Value::Str(Arc::from(s))
     }
 }
 

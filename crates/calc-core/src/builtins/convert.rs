@@ -27,7 +27,7 @@ pub(super) fn abs(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalErro
         }
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Complex(c) => complex_abs(*c).map(Value::Float),
-        Value::Builtin(_) => Err(EvalError::type_error(format!(
+        Value::Builtin(_) | Value::Str(_) => Err(EvalError::type_error(format!(
             "bad operand type for abs(): '{}'",
             x.type_name()
         ))),

@@ -206,6 +206,7 @@ fn encode_arg(v: &Value) -> String {
         Value::Bool(b) => format!("b:{}", u8::from(*b)),
         Value::Complex(c) => format!("c:{},{}", c.re.to_bits(), c.im.to_bits()),
         Value::Builtin(b) => format!("?:{}", b.name()),
+        Value::Str(s) => format!("?:{s:?}"),
     }
 }
 
@@ -217,6 +218,7 @@ fn encode_result(r: &Result<Value, crate::EvalError>) -> String {
         Ok(Value::Bool(b)) => format!("b:{}", u8::from(*b)),
         Ok(Value::Complex(c)) => format!("c:{},{}", encode_f64(c.re), encode_f64(c.im)),
         Ok(Value::Builtin(b)) => format!("?:{}", b.repr()),
+        Ok(v @ Value::Str(_)) => format!("?:{v}"),
         Err(e) => format!("E:{}|{}", e.class(), e.message()),
     }
 }

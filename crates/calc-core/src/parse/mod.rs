@@ -361,7 +361,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         match self.tok.tok {
             Tok::Unsupported("dicts and sets are not supported" | "'...' is not supported") => true,
             // Except right after a name (CPython's `!(NAME STRING)`).
-            Tok::Unsupported("strings are not supported") => !self.after_name(),
+            Tok::Str => !self.after_name(),
             Tok::Kw(Kw::Other) => matches!(self.text(self.tok), "lambda" | "None"),
             tok => starts_operand(tok),
         }
@@ -410,9 +410,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn unexpected(&self) -> Failure {
         let message = match self.tok.tok {
             // Atoms outside the language, where no atom may stand.
-            Tok::Unsupported(MATMUL | "strings are not supported" | "'...' is not supported") => {
-                "invalid syntax"
-            }
+            Tok::Str | Tok::Unsupported(MATMUL | "'...' is not supported") => "invalid syntax",
             // `:=` is in the language, where Python allows it.
             _ if self.at_walrus() => "invalid syntax",
             Tok::Unsupported(message) => message,
@@ -1150,9 +1148,10 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Kw(Kw::Other) if self.text(token) == "None" => {
                 self.defer(token.start, "'None' is not supported")
             }
-            Tok::Unsupported(
-                message @ ("strings are not supported" | "'...' is not supported"),
-            ) => self.defer(token.start, message),
+            Tok::Str => return self.strings(token),
+            Tok::Unsupported(message @ "'...' is not supported") => {
+                self.defer(token.start, message)
+            }
             Tok::Unsupported("lists are not supported") => return self.list(token),
             Tok::Unsupported("dicts and sets are not supported") => return self.dict_or_set(token),
             // `.5` is a number; a `.` where an operand should be is not an
@@ -1168,6 +1167,63 @@ impl<'s, 'l> Parser<'s, 'l> {
         };
         self.bump()?;
         self.push(node, 1, token.start)
+    }
+
+    /// One or more adjacent string literals, from `first`: one string,
+    /// their values concatenated (`'a' 'b'` is `'ab'`). Bytes literals and
+    /// f-strings are outside the language. A bad escape is CPython's
+    /// SyntaxError, reported where CPython's parser stands once it has
+    /// read the literals: at the token after them.
+    #[inline(never)]
+    fn strings(&mut self, first: Token) -> PResult<Sub> {
+        let mut value = String::new();
+        let mut escape: Option<crate::text::EscapeError> = None;
+        let mut outside = None;
+        while self.at(Tok::Str) {
+            let text = self.text(self.tok);
+            let quote = text.find(['\'', '"']).unwrap_or(0);
+            let prefix = text.get(..quote).unwrap_or("").to_ascii_lowercase();
+            let q = if text
+                .get(quote..)
+                .is_some_and(|t| t.starts_with("'''") || t.starts_with("\"\"\""))
+            {
+                3
+            } else {
+                1
+            };
+            let body = text
+                .get(quote + q..text.len().saturating_sub(q))
+                .unwrap_or("");
+            if prefix.contains('b') {
+                outside.get_or_insert((self.tok.start, "bytes literals are not supported"));
+            } else if prefix.contains('f') {
+                outside.get_or_insert((self.tok.start, "f-strings are not supported"));
+            } else if escape.is_none() {
+                if let Err(e) = crate::text::decode_literal(body, prefix.contains('r'), &mut value)
+                {
+                    escape = Some(e);
+                }
+            }
+            self.bump()?;
+        }
+        if let Some((at, message)) = outside {
+            let node = self.defer(at, message);
+            return self.push(node, 1, first.start);
+        }
+        if let Some(e) = escape {
+            // CPython's column: the next token's, or at the end of the
+            // input the last character's.
+            let at = self.tok.start;
+            let column = match self.tok.tok {
+                Tok::Eof => lex::column0(self.src, at),
+                _ => lex::column0(self.src, at) + 1,
+            };
+            let error =
+                EvalError::syntax(e.message(), column).with_line(lex::line_of(self.src, at));
+            return Err(Failure::new(Stage::Other, error));
+        }
+        let node = Node::Const(Value::Str(std::sync::Arc::from(value)));
+        self.push(node, 1, first.start)
     }
 
     /// `'(' expression ')'` and the tuples, generators and assignment
