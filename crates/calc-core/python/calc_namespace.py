@@ -21,7 +21,7 @@ FUNCTIONS = (
     "degrees", "radians", "fabs", "fmod", "copysign", "bool", "acosh", "asinh",
     "atanh", "cbrt", "erf", "erfc", "exp2", "expm1", "log1p", "gamma",
     "lgamma", "isfinite", "isinf", "isnan", "isclose", "ldexp", "nextafter", "ulp",
-    "remainder", "lcm", "fsum", "prod", "dist",
+    "remainder", "lcm", "fsum", "prod", "dist", "hex", "oct", "bin",
 )
 
 # calc_core::CONSTANTS.

@@ -70,12 +70,20 @@ pub enum CmpOp {
     Eq,
     /// `!=`
     Ne,
+    /// `in` (membership: a substring of a string)
+    In,
+    /// `not in`
+    NotIn,
 }
 
 impl CmpOp {
     /// The operator as written in Python.
     pub fn symbol(self) -> &'static str {
-        crate::grammar::compare_text(self)
+        match self {
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+            _ => crate::grammar::compare_text(self),
+        }
     }
 }
 

@@ -9,7 +9,9 @@
 //! (`gamma`), functions of the float format (`fp`: `isnan`, `ldexp`,
 //! `nextafter`, `remainder`, ...), functions of an iterable (`sums`:
 //! `fsum`, `prod`, `dist`), integer functions (`intfuncs`), `round`, the
-//! type constructors and `abs` (`convert`), `min`/`max` and `pow`.
+//! type constructors and `abs` (`convert`), `min`/`max` and `pow`, and
+//! the conversions between numbers and strings (`strconv`: `hex`, `oct`,
+//! `bin`, `int`/`float`/`complex` of a string).
 
 mod args;
 mod convert;
@@ -26,6 +28,7 @@ mod pow;
 #[cfg(test)]
 mod pysample;
 mod round;
+mod strconv;
 mod sums;
 
 use crate::ast::CmpOp;
@@ -34,7 +37,7 @@ use crate::{EvalError, Value};
 
 /// A built-in function or type of the namespace.
 ///
-/// `abs`, `round`, `min`, `max` and `pow` are Python builtins, `int`,
+/// `abs`, `round`, `min`, `max`, `pow`, `hex`, `oct` and `bin` are Python builtins, `int`,
 /// `float`, `complex` and `bool` are types (their repr is
 /// `<class 'int'>`), and the rest are functions of the `math` module.
 ///
@@ -109,11 +112,14 @@ pub enum Builtin {
     Fsum,
     Prod,
     Dist,
+    Hex,
+    Oct,
+    Bin,
 }
 
 impl Builtin {
     /// Every builtin, in declaration order.
-    pub const ALL: [Builtin; 61] = [
+    pub const ALL: [Builtin; 64] = [
         Builtin::Abs,
         Builtin::Round,
         Builtin::Min,
@@ -175,6 +181,9 @@ impl Builtin {
         Builtin::Fsum,
         Builtin::Prod,
         Builtin::Dist,
+        Builtin::Hex,
+        Builtin::Oct,
+        Builtin::Bin,
     ];
 
     /// The name the function is bound to, e.g. `"sqrt"`.
@@ -241,6 +250,9 @@ impl Builtin {
             Builtin::Fsum => "fsum",
             Builtin::Prod => "prod",
             Builtin::Dist => "dist",
+            Builtin::Hex => "hex",
+            Builtin::Oct => "oct",
+            Builtin::Bin => "bin",
         }
     }
 
@@ -343,6 +355,9 @@ pub(crate) fn lookup(name: &str) -> Option<Value> {
         "fsum" => Builtin::Fsum,
         "prod" => Builtin::Prod,
         "dist" => Builtin::Dist,
+        "hex" => Builtin::Hex,
+        "oct" => Builtin::Oct,
+        "bin" => Builtin::Bin,
         _ => return None,
     };
     Some(Value::Builtin(b))
@@ -399,9 +414,25 @@ pub(crate) fn call(
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),
         Builtin::Max => minmax::min_max("max", CmpOp::Gt, args, budget),
         Builtin::Pow => pow::pow(args, budget),
-        Builtin::Int => convert::int(args, budget),
-        Builtin::Float => convert::float(args),
-        Builtin::Complex => convert::complex(args),
+        Builtin::Int => match args {
+            [Value::Str(s)] => strconv::int(s, 10, budget),
+            [Value::Str(s), base] => strconv::int(s, strconv::int_base(base)?, budget),
+            _ => convert::int(args, budget),
+        },
+        Builtin::Float => match args {
+            [Value::Str(s)] => strconv::float(s, budget),
+            _ => convert::float(args),
+        },
+        Builtin::Complex => match args {
+            [Value::Str(s)] => strconv::complex(s, budget),
+            [Value::Str(_), _] => Err(EvalError::type_error(
+                "complex() can't take second arg if first is a string",
+            )),
+            [_, Value::Str(_)] => Err(EvalError::type_error(
+                "complex() second arg can't be a string",
+            )),
+            _ => convert::complex(args),
+        },
         Builtin::Sqrt => math_1("math.sqrt", args, f64::sqrt, false),
         Builtin::Exp => math_1("math.exp", args, f64::exp, true),
         Builtin::Log => math::log(args),
@@ -456,6 +487,9 @@ pub(crate) fn call(
         Builtin::Fsum => sums::fsum(args),
         Builtin::Prod => sums::prod(args, budget),
         Builtin::Dist => sums::dist(args),
+        Builtin::Hex => strconv::radix_repr("hex", 16, args, budget),
+        Builtin::Oct => strconv::radix_repr("oct", 8, args, budget),
+        Builtin::Bin => strconv::radix_repr("bin", 2, args, budget),
     }
 }
 

@@ -202,6 +202,8 @@ impl Lane {
                         CmpOp::Ge => x >= y,
                         CmpOp::Eq => x == y,
                         CmpOp::Ne => x != y,
+                        // Never compiled: membership needs a container.
+                        CmpOp::In | CmpOp::NotIn => return None,
                     };
                     set!(d, if holds { 1.0 } else { 0.0 })
                 }
@@ -577,6 +579,9 @@ impl<'a> LaneCompiler<'a> {
                     let (Link::Cmp(op), x) = self.item(item)? else {
                         return Err(Unsupported);
                     };
+                    if matches!(op, CmpOp::In | CmpOp::NotIn) {
+                        return Err(Unsupported);
+                    }
                     let (right, _) = self.node(x)?;
                     self.emit(Ins::Cmp(op, d, left, right));
                     if k + 1 < items.len as usize {

@@ -402,6 +402,9 @@ pub(crate) fn compare(
     b: &Value,
     budget: &mut Budget<'_>,
 ) -> Result<bool, EvalError> {
+    if matches!(op, CmpOp::In | CmpOp::NotIn) {
+        return contains(a, b, budget).map(|found| found == (op == CmpOp::In));
+    }
     if let (Value::Int(Int(IntRepr::Big(x))), Value::Int(Int(IntRepr::Big(y)))) = (a, b) {
         budget.charge(linear_cost(x.bits().min(y.bits())))?;
     }
@@ -446,8 +449,28 @@ pub(crate) fn compare(
             CmpOp::Ge => o != Ordering::Less,
             CmpOp::Eq => o == Ordering::Equal,
             CmpOp::Ne => o != Ordering::Equal,
+            CmpOp::In | CmpOp::NotIn => false,
         },
     })
+}
+
+/// `item in container`: of the language's values only a string is a
+/// container, and a string contains only strings (its substrings).
+#[inline(never)]
+fn contains(item: &Value, container: &Value, budget: &mut Budget<'_>) -> Result<bool, EvalError> {
+    match (item, container) {
+        (Value::Str(needle), Value::Str(haystack)) => {
+            crate::text::contains(haystack, needle, budget)
+        }
+        (_, Value::Str(_)) => Err(EvalError::type_error(format!(
+            "'in <string>' requires string as left operand, not {}",
+            item.type_name()
+        ))),
+        _ => Err(EvalError::type_error(format!(
+            "argument of type '{}' is not iterable",
+            container.type_name()
+        ))),
+    }
 }
 
 /// `x == y` when at least one side is complex (`complex_richcompare`): an

@@ -332,7 +332,6 @@ pub(crate) fn compare(a: &str, b: &str, budget: &mut Budget<'_>) -> Result<Order
 }
 
 /// `needle in haystack` for two strings: whether `needle` is a substring.
-#[allow(dead_code)] // `in` comes next
 pub(crate) fn contains(
     haystack: &str,
     needle: &str,

@@ -15,6 +15,13 @@ use super::args::{one, real, two};
 /// `PyObject_GetIter` on an argument: its items, or CPython's TypeError
 /// for a value that is not iterable (none of the language's values is).
 fn items(v: &Value) -> Result<&[Value], EvalError> {
+    if let Value::Str(_) = v {
+        // A string is iterable in Python; its characters as the items of
+        // these functions are outside the language.
+        return Err(EvalError::type_error(
+            "a string as an iterable of characters is not supported",
+        ));
+    }
     Err(EvalError::type_error(format!(
         "'{}' object is not iterable",
         v.type_name()

@@ -826,10 +826,11 @@ impl<'s, 'l> Parser<'s, 'l> {
         loop {
             let op = match compare_op(self.tok.tok) {
                 Some(op) => op,
-                // `in`, `not in`, `is`, `is not`: outside the language, but
-                // parsed on so that syntax errors after them are CPython's.
+                None if self.at(Tok::Kw(Kw::InIs)) && self.text(self.tok) == "in" => CmpOp::In,
+                // `is`, `is not`: outside the language, but parsed on so
+                // that syntax errors after them are CPython's.
                 None if self.at(Tok::Kw(Kw::InIs)) => {
-                    self.defer(self.tok.start, IN_IS);
+                    self.defer(self.tok.start, IS);
                     let is_not = self.text(self.tok) == "is"
                         && self
                             .peek_second()
@@ -844,9 +845,8 @@ impl<'s, 'l> Parser<'s, 'l> {
                     // there). CPython looks one token further for the `in`.
                     match self.peek_second() {
                         Some(next) if self.text(next) == "in" => {
-                            self.defer(self.tok.start, IN_IS);
                             self.bump()?;
-                            CmpOp::Eq
+                            CmpOp::NotIn
                         }
                         _ => break,
                     }
@@ -1750,7 +1750,7 @@ fn is_specific(e: &EvalError) -> bool {
     e.message() != "invalid syntax"
 }
 
-const IN_IS: &str = "the 'in' and 'is' operators are not supported";
+const IS: &str = "the 'is' operator is not supported";
 
 /// The tokenizer's message for `@`, an operator only between operands.
 const MATMUL: &str = "the '@' operator is not supported";
