@@ -408,6 +408,9 @@ pub(crate) fn call(
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
     use math::math_1;
+    if let Some(r) = strconv::over_chars(f, args, budget) {
+        return r;
+    }
     match f {
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),

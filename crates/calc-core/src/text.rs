@@ -84,8 +84,7 @@ impl EscapeError {
 /// reads its source; in a raw literal nothing else changes, otherwise the
 /// backslash escapes decode as CPython's `decode_unicode_with_escapes`
 /// does. An unknown escape (`\q`) keeps its backslash (CPython warns);
-/// `\N{name}` is refused with a codec error of its own, since calc-core
-/// carries no table of character names.
+/// `\N{name}` looks the name up as CPython's `unicodedata` does.
 pub(crate) fn decode_literal(body: &str, raw: bool, out: &mut String) -> Result<(), EscapeError> {
     if raw || !body.contains('\\') {
         push_translated(body, out);
@@ -213,7 +212,7 @@ pub(crate) fn decode_literal(body: &str, raw: bool, out: &mut String) -> Result<
                 }
                 chars.next();
                 pos += 1;
-                let mut len = 0;
+                let mut name = String::new();
                 loop {
                     match chars.next() {
                         None => {
@@ -226,11 +225,11 @@ pub(crate) fn decode_literal(body: &str, raw: bool, out: &mut String) -> Result<
                         Some('}') => break,
                         Some(c) => {
                             pos += codec_len(c);
-                            len += 1;
+                            name.push(c);
                         }
                     }
                 }
-                if len == 0 {
+                if name.is_empty() {
                     return Err(EscapeError {
                         start,
                         end: pos,
@@ -238,11 +237,16 @@ pub(crate) fn decode_literal(body: &str, raw: bool, out: &mut String) -> Result<
                     });
                 }
                 pos += 1;
-                return Err(EscapeError {
-                    start,
-                    end: pos,
-                    reason: "\\N{...} escapes are not supported",
-                });
+                match character_named(&name) {
+                    Some(c) => out.push(c),
+                    None => {
+                        return Err(EscapeError {
+                            start,
+                            end: pos,
+                            reason: "unknown Unicode character name",
+                        })
+                    }
+                }
             }
             other => {
                 out.push('\\');
@@ -251,6 +255,78 @@ pub(crate) fn decode_literal(body: &str, raw: bool, out: &mut String) -> Result<
         }
     }
     Ok(())
+}
+
+/// The character `\N{name}` names, as CPython 3.11's `unicodedata`
+/// finds it: the name or an alias, in any case, spelled exactly (no
+/// looser matching of blanks, hyphens or underscores), of a character
+/// Unicode 14.0 has. `unicode_names2` follows a later Unicode and
+/// matches loosely, so its answer is checked against the name.
+fn character_named(name: &str) -> Option<char> {
+    let strict = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b'-')
+        && !name.starts_with(' ')
+        && !name.ends_with(' ')
+        && !name.contains("  ");
+    if !strict {
+        return None;
+    }
+    // The two families CPython names by rule, in capitals only (its
+    // `_getcode` compares them case-sensitively).
+    const CJK: &str = "CJK UNIFIED IDEOGRAPH-";
+    const HANGUL: &str = "HANGUL SYLLABLE ";
+    if let Some(hex) = name.strip_prefix(CJK) {
+        let digits = (4..=5).contains(&hex.len())
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b));
+        let v = u32::from_str_radix(hex, 16).ok().filter(|_| digits)?;
+        // `is_unified_ideograph` of CPython 3.11.
+        const RANGES: [(u32, u32); 8] = [
+            (0x3400, 0x4DBF),
+            (0x4E00, 0x9FFF),
+            (0x20000, 0x2A6DF),
+            (0x2A700, 0x2B738),
+            (0x2B740, 0x2B81D),
+            (0x2B820, 0x2CEA1),
+            (0x2CEB0, 0x2EBE0),
+            (0x30000, 0x3134A),
+        ];
+        return RANGES
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&v))
+            .then(|| char::from_u32(v))
+            .flatten();
+    }
+    let upper = name.to_ascii_uppercase();
+    if upper.starts_with(CJK) || (upper.starts_with(HANGUL) && !name.starts_with(HANGUL)) {
+        return None;
+    }
+    if name.starts_with(HANGUL) {
+        let c = unicode_names2::character(name)?;
+        let exact = unicode_names2::name(c).is_some_and(|n| n.to_string() == name);
+        return exact.then_some(c);
+    }
+    let c = unicode_names2::character(name)?;
+    if !crate::parse::lex::known_to_cpython(c) {
+        return None;
+    }
+    if let Some(canonical) = unicode_names2::name(c) {
+        let canonical = canonical.to_string();
+        if canonical == upper {
+            return Some(c);
+        }
+        // Found by a loose match of its own name: CPython does not.
+        let squeeze =
+            |s: &str| -> String { s.chars().filter(|c| !matches!(c, ' ' | '-')).collect() };
+        if squeeze(&canonical) == squeeze(&upper) {
+            return None;
+        }
+    }
+    // Found by one of its aliases (`LATIN CAPITAL LETTER GHA`), or a
+    // name made from the code point (CJK ideographs, Hangul syllables).
+    Some(c)
 }
 
 /// Bytes the codec's buffer holds for `c` (see [`decode_literal`]).
@@ -399,6 +475,30 @@ mod tests {
             decode(r"\N{").unwrap_err(),
             "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-2: malformed \\N character escape"
         );
+        assert_eq!(
+            decode(r"\N{LATIN SMALL LETTER A}\N{latin capital letter gha}").unwrap(),
+            "aƢ"
+        );
+        assert_eq!(
+            decode(r"\N{HANGUL SYLLABLE GAG}\N{CJK UNIFIED IDEOGRAPH-04E00}").unwrap(),
+            "각一"
+        );
+        // Unicode 15.0's, and loose spellings: unknown to CPython 3.11.
+        for bad in [
+            r"\N{hangul syllable gag}",
+            r"\N{CJK UNIFIED IDEOGRAPH-4e00}",
+            r"\N{WIRELESS}",
+            r"\N{ LATIN SMALL LETTER A}",
+            r"\N{LATIN_SMALL_LETTER_A}",
+            r"\N{LATINSMALL LETTER A}",
+        ] {
+            assert!(
+                decode(bad)
+                    .unwrap_err()
+                    .ends_with("unknown Unicode character name"),
+                "{bad}"
+            );
+        }
         assert_eq!(
             decode(r"\N{}").unwrap_err(),
             "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-2: malformed \\N character escape"

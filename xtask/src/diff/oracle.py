@@ -2,7 +2,7 @@
 # for each expression. Protocol, one request per stdin line:
 #   E <text>  eval(text, NS)
 #   C <text>  same, but first answer OUT if the text parses to something
-#             outside calc-core's language (tuples, strings, keywords...)
+#             outside calc-core's language (tuples, bytes, keywords...)
 #   Q <text>  a session: the requests in <text>, separated by \x1e, each
 #             eval(request, ns) with one ns = dict(NS) for all of them;
 #             answered "OK " and what `session` below returns
@@ -28,7 +28,8 @@ warnings.simplefilter("ignore")
 OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.LShift, ast.RShift, ast.BitOr, ast.BitXor, ast.BitAnd,
        ast.UAdd, ast.USub, ast.Invert, ast.Not, ast.And, ast.Or,
-       ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Load)
+       ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+       ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
          ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store) + OPS
 
@@ -37,7 +38,13 @@ def in_subset(tree):
     for node in ast.walk(tree):
         if not isinstance(node, NODES):
             return False
-        if isinstance(node, ast.Constant) and type(node.value) not in (int, float, complex, bool):
+        if isinstance(node, ast.Constant) and type(node.value) not in (int, float, complex, bool, str):
+            return False
+        # printf-style formatting (a string with a `%` in it on the left
+        # of `%`) is outside the language.
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+                and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+                and "%" in node.left.value):
             return False
         if isinstance(node, ast.Call) and node.keywords:
             return False

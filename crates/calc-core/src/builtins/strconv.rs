@@ -146,6 +146,13 @@ fn short_repr(s: &str) -> String {
     }
 }
 
+/// `%R` of `s`: its repr.
+fn full_repr(s: &str) -> String {
+    let mut r = String::new();
+    write_repr(&mut r, s);
+    r
+}
+
 /// `int(s, base)` for a string `s` and a base already checked (0 or
 /// 2..=36), as `PyLong_FromString`: blanks around, a sign, the base's
 /// prefix (base 0 takes it from the prefix, decimal without one, where
@@ -346,7 +353,7 @@ pub(super) fn float(s: &str, budget: &mut Budget<'_>) -> Result<Value, EvalError
     let error = || {
         EvalError::value(format!(
             "could not convert string to float: {}",
-            short_repr(s)
+            full_repr(s)
         ))
     };
     let body = without_underscores(trim(&bytes)).ok_or_else(error)?;
@@ -364,7 +371,7 @@ pub(super) fn complex(s: &str, budget: &mut Budget<'_>) -> Result<Value, EvalErr
     let body = without_underscores(&bytes).ok_or_else(|| {
         EvalError::value(format!(
             "could not convert string to complex: {}",
-            short_repr(s)
+            full_repr(s)
         ))
     })?;
     let malformed = || EvalError::value("complex() arg is a malformed string");
@@ -435,6 +442,70 @@ pub(super) fn complex(s: &str, budget: &mut Budget<'_>) -> Result<Value, EvalErr
         return Err(malformed());
     }
     Ok(Value::Complex(Complex::new(re, im)))
+}
+
+/// `math.fsum`, `math.prod` and `math.dist` called with a string as an
+/// iterable (of its characters, each a one-character string), when the
+/// call has the right number of arguments: `None` for any other call.
+/// A character is never a real number, so only the empty string sums
+/// (`fsum('') == 0.0`), a product is its one character or a TypeError
+/// (`prod('ab')` multiplies two strings), and `dist` of two strings of
+/// the same length is `0.0` only when they are empty.
+pub(super) fn over_chars(
+    f: super::Builtin,
+    args: &[Value],
+    budget: &mut Budget<'_>,
+) -> Option<Result<Value, EvalError>> {
+    use super::Builtin;
+    let not_real = || EvalError::type_error("must be real number, not str");
+    Some(match (f, args) {
+        (Builtin::Fsum, [Value::Str(s)]) => {
+            if s.is_empty() {
+                Ok(Value::Float(0.0))
+            } else {
+                Err(not_real())
+            }
+        }
+        (Builtin::Prod, [Value::Str(s)]) => {
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (None, _) => Ok(Value::Int(Int::from(1))),
+                (Some(_), None) => Ok(Value::Str(s.clone())),
+                (Some(_), Some(_)) => Err(EvalError::type_error(
+                    "can't multiply sequence by non-int of type 'str'",
+                )),
+            }
+        }
+        (Builtin::Dist, [p, q]) if matches!(p, Value::Str(_)) || matches!(q, Value::Str(_)) => {
+            // Each point becomes a sequence first, `p` then `q`.
+            let mut len = |v: &Value| -> Result<usize, EvalError> {
+                match v {
+                    Value::Str(s) => {
+                        budget.charge(str_cost(s.len()))?;
+                        Ok(s.chars().count())
+                    }
+                    other => Err(EvalError::type_error(format!(
+                        "'{}' object is not iterable",
+                        other.type_name()
+                    ))),
+                }
+            };
+            let (m, n) = match (len(p), len(q)) {
+                (Err(e), _) | (_, Err(e)) => return Some(Err(e)),
+                (Ok(m), Ok(n)) => (m, n),
+            };
+            if m != n {
+                Err(EvalError::value(
+                    "both points must have the same number of dimensions",
+                ))
+            } else if m == 0 {
+                Ok(Value::Float(0.0))
+            } else {
+                Err(not_real())
+            }
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
