@@ -10,10 +10,12 @@ use crate::budget::Budget;
 use crate::parse::lex::is_printable;
 use crate::{EvalError, Int, Value};
 
-/// Bytes of string a work unit pays for: copying and comparing run at
-/// well under a nanosecond for 8 bytes, as a word of a linear int pass
-/// (`budget::linear_cost`) does.
-const BYTES_PER_UNIT: u64 = 8;
+/// Bytes of string a work unit pays for: one, as a linear int pass
+/// (`budget::linear_cost`) pays 8 units for a 64-bit word. Building a
+/// string touches fresh memory (about 0.9 ns a byte for a sum of
+/// megabyte strings, `tests/deep.rs`'s "repetitions summed", release
+/// build); comparing and searching read it, faster.
+const BYTES_PER_UNIT: u64 = 1;
 
 /// Fixed work of any string operation (allocation, dispatch).
 const OVERHEAD: u64 = 16;
