@@ -1,5 +1,5 @@
-//! Values of the language: bool, int, float, complex, and the built-in
-//! functions themselves (so `abs` alone evaluates, as in Python).
+//! Values of the language: bool, int, float, complex, str, and the
+//! built-in functions themselves (so `abs` alone evaluates, as in Python).
 //!
 //! # Conversions for the rest of the crate
 //!
@@ -92,6 +92,7 @@ impl Complex {
 /// assert_eq!(calc_core::eval("0.1 + 0.2").unwrap().to_string(), "0.30000000000000004");
 /// assert_eq!(calc_core::eval("(1+2j) * 1j").unwrap().to_string(), "(-2+1j)");
 /// assert_eq!(calc_core::eval("True + 1").unwrap().to_string(), "2");
+/// assert_eq!(calc_core::eval(r"'it\'s' + '\n'").unwrap().to_string(), r#""it's\n""#);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -112,10 +113,12 @@ pub enum Value {
 }
 
 impl Value {
-    /// Python truthiness: `bool(value)`. NaN is true, as in Python.
+    /// Python truthiness: `bool(value)`. NaN is true, as in Python; only
+    /// the empty string is a false string.
     ///
     /// ```
     /// use calc_core::Value;
+    /// assert!(!Value::from("").is_truthy());
     /// assert!(!Value::Float(0.0).is_truthy());
     /// assert!(Value::Float(f64::NAN).is_truthy());
     /// assert!(!Value::from(0).is_truthy());
@@ -132,7 +135,7 @@ impl Value {
     }
 
     /// Python's name of the value's type, as used in `TypeError` messages:
-    /// `'int'`, `'float'`, `'complex'`, `'bool'`, and for built-ins
+    /// `'int'`, `'float'`, `'complex'`, `'bool'`, `'str'`, and for built-ins
     /// `'builtin_function_or_method'` or, for `int`/`float`/`complex`, `'type'`.
     ///
     /// ```
