@@ -109,9 +109,15 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
         "min" => ("min(a, b, ...)", "the smallest of two or more arguments"),
         "max" => ("max(a, b, ...)", "the largest of two or more arguments"),
         "pow" => ("pow(b, e[, m])", "b ** e; with m, (b ** e) % m for ints"),
-        "int" => ("int(x)", "an int: a float is truncated toward zero"),
-        "float" => ("float(x)", "a float"),
-        "complex" => ("complex(re[, im])", "the complex number re + im*1j"),
+        "int" => (
+            "int(x[, base])",
+            "an int: a float is truncated toward zero, a string read in base (10)",
+        ),
+        "float" => ("float(x)", "a float (of a number or a string)"),
+        "complex" => (
+            "complex(re[, im])",
+            "the complex number re + im*1j, or read from a string",
+        ),
         "sqrt" => ("sqrt(x)", "square root, a float (x >= 0)"),
         "exp" => ("exp(x)", "e ** x, a float"),
         "log" => (
@@ -182,16 +188,19 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
         "lcm" => ("lcm(a, b, ...)", "least common multiple of ints"),
         "fsum" => (
             "fsum(iterable)",
-            "exact float sum of an iterable (the language has none)",
+            "exact float sum of an iterable (of the language's values, a string)",
         ),
         "prod" => (
             "prod(iterable)",
-            "product of an iterable (the language has none)",
+            "product of an iterable (of the language's values, a string)",
         ),
         "dist" => (
             "dist(p, q)",
-            "distance between two points (the language has none)",
+            "distance between two points (of the language's values, strings)",
         ),
+        "hex" => ("hex(x)", "an int as a string in base 16: '0xff'"),
+        "oct" => ("oct(x)", "an int as a string in base 8: '0o17'"),
+        "bin" => ("bin(x)", "an int as a string in base 2: '0b101'"),
         _ => return None,
     })
 }

@@ -1,9 +1,10 @@
 //! The `math` functions of an iterable: `fsum(seq)`, `prod(iterable)` and
 //! `dist(p, q)`. Each takes its items through [`items`], CPython's
-//! `PyObject_GetIter`; no value of the language is iterable, so every
-//! call is CPython's `TypeError: 'int' object is not iterable` (or its
-//! arity error), and the arithmetic behind it is the functions over a
-//! slice of values: [`fsum_of`], [`prod_of`], [`dist_of`].
+//! `PyObject_GetIter`; of the language's values only a string is
+//! iterable, and `strconv::over_chars` answers for strings before these
+//! run, so every call here is CPython's `TypeError: 'int' object is not
+//! iterable` (or its arity error), and the arithmetic behind it is the
+//! functions over a slice of values: [`fsum_of`], [`prod_of`], [`dist_of`].
 
 use crate::ast::BinOp;
 use crate::budget::Budget;
