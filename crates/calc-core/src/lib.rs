@@ -39,6 +39,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod aliases;
 mod ast;
 mod budget;
 mod builtins;

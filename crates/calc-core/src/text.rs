@@ -6,6 +6,7 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+use crate::aliases::ALIASES;
 use crate::budget::Budget;
 use crate::parse::lex::is_printable;
 use crate::{EvalError, Int, Value};
@@ -263,7 +264,8 @@ pub(crate) fn decode_literal(body: &str, raw: bool, out: &mut String) -> Result<
 /// finds it: the name or an alias, in any case, spelled exactly (no
 /// looser matching of blanks, hyphens or underscores), of a character
 /// Unicode 14.0 has. `unicode_names2` follows a later Unicode and
-/// matches loosely, so its answer is checked against the name.
+/// matches loosely, so its answer is checked against the name, and the
+/// aliases are looked up in [`ALIASES`], 3.11's own.
 fn character_named(name: &str) -> Option<char> {
     let strict = name
         .bytes()
@@ -310,25 +312,16 @@ fn character_named(name: &str) -> Option<char> {
         let exact = unicode_names2::name(c).is_some_and(|n| n.to_string() == name);
         return exact.then_some(c);
     }
+    if let Ok(i) = ALIASES.binary_search_by(|&(alias, _)| alias.cmp(upper.as_str())) {
+        return ALIASES.get(i).map(|&(_, c)| c);
+    }
+    // A character's own name, matched exactly.
     let c = unicode_names2::character(name)?;
-    if !crate::parse::lex::known_to_cpython(c) {
-        return None;
-    }
-    if let Some(canonical) = unicode_names2::name(c) {
-        let canonical = canonical.to_string();
-        if canonical == upper {
-            return Some(c);
-        }
-        // Found by a loose match of its own name: CPython does not.
-        let squeeze =
-            |s: &str| -> String { s.chars().filter(|c| !matches!(c, ' ' | '-')).collect() };
-        if squeeze(&canonical) == squeeze(&upper) {
-            return None;
-        }
-    }
-    // Found by one of its aliases (`LATIN CAPITAL LETTER GHA`), or a
-    // name made from the code point (CJK ideographs, Hangul syllables).
-    Some(c)
+    let exact = unicode_names2::name(c).is_some_and(|n| n.to_string() == upper);
+    // Assigned in Unicode 14.0 (the general category table is 14.0's).
+    let assigned = unicode_general_category::get_general_category(c)
+        != unicode_general_category::GeneralCategory::Unassigned;
+    (exact && assigned).then_some(c)
 }
 
 /// Bytes the codec's buffer holds for `c` (see [`decode_literal`]).

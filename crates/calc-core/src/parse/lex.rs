@@ -162,7 +162,7 @@ static IDENT_BYTE: [bool; 256] = {
 /// characters Unicode 15.1 added to `XID_Continue` (ZWNJ, ZWJ and the two
 /// katakana middle dots, which 14.0 has as format and punctuation).
 /// `unicode-ident` follows the current Unicode; this narrows it to 3.11's.
-pub(crate) fn known_to_cpython(c: char) -> bool {
+fn known_to_cpython(c: char) -> bool {
     get_general_category(c) != GeneralCategory::Unassigned
         && !matches!(c, '\u{200c}' | '\u{200d}' | '\u{30fb}' | '\u{ff65}')
 }
