@@ -445,6 +445,56 @@ mod tests {
         assert_eq!(repr(""), "''");
     }
 
+    /// Every character name python3 (3.11: Unicode 14.0) knows, in
+    /// capitals and in small letters, and every alias, decodes in
+    /// `\N{...}` to python3's character or error; fails (does not skip)
+    /// when python3 is missing.
+    #[test]
+    fn every_name_python3_knows() {
+        const SCRIPT: &str = r#"
+import sys, unicodedata
+from calc_aliases import ALIASES
+out = []
+names = [unicodedata.name(chr(cp), "") for cp in range(0x110000)]
+for n in [n for n in names if n] + [a for a, _ in ALIASES]:
+    for spelling in (n, n.lower()):
+        try:
+            out.append("%s\t%x" % (spelling, ord(unicodedata.lookup(spelling))))
+        except KeyError:
+            out.append("%s\t-" % spelling)
+print("\n".join(out))
+"#;
+        // The alias table, as python reads it, for the script.
+        let dir = std::env::temp_dir().join(format!("calc-aliases-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let table: Vec<String> = ALIASES
+            .iter()
+            .map(|(a, c)| format!("({a:?}, {})", u32::from(*c)))
+            .collect();
+        std::fs::write(
+            dir.join("calc_aliases.py"),
+            format!("ALIASES = [{}]\n", table.join(", ")),
+        )
+        .unwrap();
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(SCRIPT)
+            .env("PYTHONPATH", &dir)
+            .output()
+            .expect("python3 must be installed to run this test");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(out.status.success(), "python3 failed");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let mut checked = 0;
+        for line in text.lines() {
+            let (name, want) = line.split_once('\t').unwrap();
+            let got = character_named(name).map(|c| format!("{:x}", u32::from(c)));
+            assert_eq!(got.as_deref().unwrap_or("-"), want, "{name}");
+            checked += 1;
+        }
+        assert!(checked > 270_000, "{checked}");
+    }
+
     #[test]
     fn escapes_decode_as_cpythons() {
         // eval of each literal in python3
