@@ -1220,7 +1220,9 @@ impl<'s, 'l> Parser<'s, 'l> {
             };
             let error =
                 EvalError::syntax(e.message(), column).with_line(lex::line_of(self.src, at));
-            return Err(Failure::new(Stage::Other, error));
+            // A SyntaxError of the parser's: a tokenizer error later in
+            // the input wins over it, as in CPython.
+            return Err(Failure::new(Stage::Parser, error));
         }
         let node = Node::Const(Value::Str(std::sync::Arc::from(value)));
         self.push(node, 1, first.start)
