@@ -374,8 +374,9 @@ pub(crate) fn concat(a: &str, b: &str, budget: &mut Budget<'_>) -> Result<Value,
 
 /// `s * n` (and `n * s`): `n` copies of `s`, none for `n <= 0`. As in
 /// CPython, a count outside `Py_ssize_t` is an OverflowError even for
-/// an empty string; a result past `Limits::max_memory` is a LimitError
-/// found before anything is allocated.
+/// an empty string, and so is a result of more than `Py_ssize_t`
+/// characters; a result past `Limits::max_memory` is a LimitError found
+/// before anything is allocated.
 pub(crate) fn repeat(s: &Arc<str>, n: &Int, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
     let Some(n) = n.as_i64() else {
         return Err(EvalError::overflow(
@@ -391,6 +392,14 @@ pub(crate) fn repeat(s: &Arc<str>, n: &Int, budget: &mut Budget<'_>) -> Result<V
         return Ok(Value::Str(s.clone()));
     }
     let len = (s.len() as u64).saturating_mul(n as u64);
+    if len > i64::MAX as u64 {
+        // CPython's own bound, in characters: `Py_ssize_t`.
+        budget.charge(str_cost(s.len()))?;
+        let chars = s.chars().count() as u64;
+        if chars.saturating_mul(n as u64) > i64::MAX as u64 {
+            return Err(EvalError::overflow("repeated string is too long"));
+        }
+    }
     check_len(len, budget)?;
     Ok(Value::Str(Arc::from(s.repeat(n as usize))))
 }
