@@ -212,9 +212,11 @@ fn overview(history: &str) -> String {
 
   numbers     ints of any size (1_000, 0xff, 0o17, 0b101), floats (1.5, 1e-3),
               complex numbers (2j, 1+2j), True and False
+  strings     'abc', \"it's\", r'raw', escapes ('\\n', '\\x41'): + and * by an int,
+              comparisons, 'a' in 'cat'; int('12'), hex(255)
   operators   + - * / // % ** (power), unary - + ~, << >> & | ^,
-              == != < <= > >= (chained: 1 < x < 3), and or not, a if c else b,
-              parentheses; # starts a comment
+              == != < <= > >= (chained: 1 < x < 3), in, not in, and or not,
+              a if c else b, parentheses; # starts a comment
   functions   ",
     );
     wrap_names(&mut s, Kind::Function, "              ");
