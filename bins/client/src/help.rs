@@ -115,9 +115,15 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
             "the largest of two or more arguments, or of a tuple's items",
         ),
         "pow" => ("pow(b, e[, m])", "b ** e; with m, (b ** e) % m for ints"),
-        "int" => ("int(x)", "an int: a float is truncated toward zero"),
-        "float" => ("float(x)", "a float"),
-        "complex" => ("complex(re[, im])", "the complex number re + im*1j"),
+        "int" => (
+            "int(x[, base])",
+            "an int: a float is truncated toward zero, a string read in base (10)",
+        ),
+        "float" => ("float(x)", "a float (of a number or a string)"),
+        "complex" => (
+            "complex(re[, im])",
+            "the complex number re + im*1j, or read from a string",
+        ),
         "sqrt" => ("sqrt(x)", "square root, a float (x >= 0)"),
         "exp" => ("exp(x)", "e ** x, a float"),
         "log" => (
@@ -205,6 +211,9 @@ fn function_text(name: &str) -> Option<(&'static str, &'static str)> {
             "modf(x)",
             "the pair (fractional part, integral part) of x, both floats",
         ),
+        "hex" => ("hex(x)", "an int as a string in base 16: '0xff'"),
+        "oct" => ("oct(x)", "an int as a string in base 8: '0o17'"),
+        "bin" => ("bin(x)", "an int as a string in base 2: '0b101'"),
         _ => return None,
     })
 }
@@ -216,9 +225,11 @@ fn overview(history: &str) -> String {
 
   numbers     ints of any size (1_000, 0xff, 0o17, 0b101), floats (1.5, 1e-3),
               complex numbers (2j, 1+2j), True and False
+  strings     'abc', \"it's\", r'raw', escapes ('\\n', '\\x41'): + and * by an int,
+              comparisons, 'a' in 'cat'; int('12'), hex(255)
   operators   + - * / // % ** (power), unary - + ~, << >> & | ^,
-              == != < <= > >= (chained: 1 < x < 3), and or not, a if c else b,
-              parentheses; # starts a comment
+              == != < <= > >= (chained: 1 < x < 3), in, not in, and or not,
+              a if c else b, parentheses; # starts a comment
   functions   ",
     );
     wrap_names(&mut s, Kind::Function, "              ");

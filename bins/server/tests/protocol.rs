@@ -28,6 +28,23 @@ fn evaluates_and_errors_keep_the_session() {
     assert_eq!(c.ask("  1 + 1\r"), "OK 2");
 }
 
+/// A string's repr is one line whatever the string holds; a literal
+/// cannot hold a raw line break (the request ends there), its escapes can.
+#[test]
+fn strings_answer_on_one_line() {
+    let server = Server::start(&[]);
+    let mut c = server.connect();
+    assert_eq!(c.ask(r"'a\nb' + '\r\x00'"), r"OK 'a\nb\r\x00'");
+    assert_eq!(c.ask(r#""it's" * 2"#), r#"OK "it'sit's""#);
+    assert_eq!(c.ask("hex(255) + oct(8)"), "OK '0xff0o10'");
+    assert_eq!(c.ask("int(' 1_000 ') + float('-inf') "), "OK -inf");
+    assert_eq!(
+        c.ask("'abc"),
+        "ERR SyntaxError: unterminated string literal (detected at line 1) (column 1)"
+    );
+    assert_eq!(c.ask("'a' in 'cat'"), "OK True");
+}
+
 #[test]
 fn exit_says_bye_with_the_session_length_and_closes() {
     let server = Server::start(&[]);

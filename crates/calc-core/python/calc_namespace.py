@@ -22,7 +22,7 @@ FUNCTIONS = (
     "atanh", "cbrt", "erf", "erfc", "exp2", "expm1", "log1p", "gamma",
     "lgamma", "isfinite", "isinf", "isnan", "isclose", "ldexp", "nextafter", "ulp",
     "remainder", "lcm", "fsum", "prod", "dist", "divmod", "sum", "frexp",
-    "modf",
+    "modf", "hex", "oct", "bin",
 )
 
 # calc_core::CONSTANTS.

@@ -70,7 +70,7 @@ pub enum CmpOp {
     Eq,
     /// `!=`
     Ne,
-    /// `in`
+    /// `in` (membership: an item of a tuple, a substring of a string)
     In,
     /// `not in`
     NotIn,

@@ -194,12 +194,14 @@ pub(crate) const UNGATED_SHARE: u64 = 4096;
 
 /// What `v` counts against `Limits::max_memory`: 8 bytes per 64-bit
 /// word of an int outside the machine word, a tuple's own count
-/// ([`Tuple`](crate::Tuple)), nothing for other values.
+/// ([`Tuple`](crate::Tuple)), a string's length in bytes, nothing for
+/// other values.
 #[inline]
 pub(crate) fn held_bytes(v: &Value) -> u64 {
     match v {
         Value::Int(Int(IntRepr::Big(b))) => 8 * limbs(b.bits()),
         Value::Tuple(t) => t.held_bytes(),
+        Value::Str(s) => s.len() as u64,
         _ => 0,
     }
 }

@@ -9,9 +9,10 @@
 //! (`gamma`), functions of the float format (`fp`: `isnan`, `ldexp`,
 //! `nextafter`, `remainder`, ...), functions of an iterable (`sums`:
 //! `fsum`, `prod`, `dist`), integer functions (`intfuncs`), `round`, the
-//! type constructors and `abs` (`convert`), `min`/`max`, `pow`, and the
+//! type constructors and `abs` (`convert`), `min`/`max`, `pow`, the
 //! functions that make or take tuples (`seq`: `divmod`, `sum`, `frexp`,
-//! `modf`).
+//! `modf`), and the conversions between numbers and strings (`strconv`:
+//! `hex`, `oct`, `bin`, `int`/`float`/`complex` of a string).
 
 mod args;
 mod convert;
@@ -29,6 +30,7 @@ mod pow;
 mod pysample;
 mod round;
 mod seq;
+mod strconv;
 mod sums;
 
 use crate::ast::CmpOp;
@@ -37,7 +39,7 @@ use crate::{EvalError, Value};
 
 /// A built-in function or type of the namespace.
 ///
-/// `abs`, `round`, `min`, `max` and `pow` are Python builtins, `int`,
+/// `abs`, `round`, `min`, `max`, `pow`, `hex`, `oct` and `bin` are Python builtins, `int`,
 /// `float`, `complex` and `bool` are types (their repr is
 /// `<class 'int'>`), and the rest are functions of the `math` module.
 ///
@@ -116,11 +118,14 @@ pub enum Builtin {
     Sum,
     Frexp,
     Modf,
+    Hex,
+    Oct,
+    Bin,
 }
 
 impl Builtin {
     /// Every builtin, in declaration order.
-    pub const ALL: [Builtin; 65] = [
+    pub const ALL: [Builtin; 68] = [
         Builtin::Abs,
         Builtin::Round,
         Builtin::Min,
@@ -186,6 +191,9 @@ impl Builtin {
         Builtin::Sum,
         Builtin::Frexp,
         Builtin::Modf,
+        Builtin::Hex,
+        Builtin::Oct,
+        Builtin::Bin,
     ];
 
     /// The name the function is bound to, e.g. `"sqrt"`.
@@ -256,6 +264,9 @@ impl Builtin {
             Builtin::Sum => "sum",
             Builtin::Frexp => "frexp",
             Builtin::Modf => "modf",
+            Builtin::Hex => "hex",
+            Builtin::Oct => "oct",
+            Builtin::Bin => "bin",
         }
     }
 
@@ -362,6 +373,9 @@ pub(crate) fn lookup(name: &str) -> Option<Value> {
         "sum" => Builtin::Sum,
         "frexp" => Builtin::Frexp,
         "modf" => Builtin::Modf,
+        "hex" => Builtin::Hex,
+        "oct" => Builtin::Oct,
+        "bin" => Builtin::Bin,
         _ => return None,
     };
     Some(Value::Builtin(b))
@@ -412,15 +426,34 @@ pub(crate) fn call(
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
     use math::math_1;
+    if let Some(r) = strconv::over_chars(f, args, budget) {
+        return r;
+    }
     match f {
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),
         Builtin::Max => minmax::min_max("max", CmpOp::Gt, args, budget),
         Builtin::Pow => pow::pow(args, budget),
-        Builtin::Int => convert::int(args, budget),
-        Builtin::Float => convert::float(args),
-        Builtin::Complex => convert::complex(args),
+        Builtin::Int => match args {
+            [Value::Str(s)] => strconv::int(s, 10, budget),
+            [Value::Str(s), base] => strconv::int(s, strconv::int_base(base)?, budget),
+            _ => convert::int(args, budget),
+        },
+        Builtin::Float => match args {
+            [Value::Str(s)] => strconv::float(s, budget),
+            _ => convert::float(args),
+        },
+        Builtin::Complex => match args {
+            [Value::Str(s)] => strconv::complex(s, budget),
+            [Value::Str(_), _] => Err(EvalError::type_error(
+                "complex() can't take second arg if first is a string",
+            )),
+            [_, Value::Str(_)] => Err(EvalError::type_error(
+                "complex() second arg can't be a string",
+            )),
+            _ => convert::complex(args),
+        },
         Builtin::Sqrt => math_1("math.sqrt", args, f64::sqrt, false),
         Builtin::Exp => math_1("math.exp", args, f64::exp, true),
         Builtin::Log => math::log(args),
@@ -479,6 +512,9 @@ pub(crate) fn call(
         Builtin::Sum => seq::sum(args, budget),
         Builtin::Frexp => seq::frexp(args),
         Builtin::Modf => seq::modf(args),
+        Builtin::Hex => strconv::radix_repr("hex", 16, args, budget),
+        Builtin::Oct => strconv::radix_repr("oct", 8, args, budget),
+        Builtin::Bin => strconv::radix_repr("bin", 2, args, budget),
     }
 }
 

@@ -365,7 +365,8 @@ pub(crate) const ENTRY_BYTES: u64 = 64;
 /// What `name` bound to `binding` counts against
 /// [`Limits::max_names_memory`]: [`ENTRY_BYTES`], the name's text twice,
 /// and the bytes of an int outside the machine word (8 per 64-bit word of
-/// its magnitude, as [`Limits::max_memory`] counts them).
+/// its magnitude) or of a string (its length), as [`Limits::max_memory`]
+/// counts them.
 pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
     let value = match binding {
         Binding::Value(v) => held_bytes(v),
@@ -668,8 +669,8 @@ impl Env {
     /// What the names count against [`Limits::max_names_memory`]: for
     /// each, 64 bytes, twice its text and, for an int outside the machine
     /// word (`-2**63 <= x < 2**63`), 8 bytes per 64-bit word of its
-    /// magnitude. A server adds these up over its sessions to bound the
-    /// memory all of them hold.
+    /// magnitude, and for a string its length in bytes. A server adds
+    /// these up over its sessions to bound the memory all of them hold.
     ///
     /// ```
     /// let mut env = calc_core::Env::new();
@@ -677,6 +678,8 @@ impl Env {
     /// assert_eq!(env.memory(), 64 + 2);
     /// calc_core::eval_in(&mut env, "(x := 2**640)").unwrap();
     /// assert_eq!(env.memory(), 64 + 2 + 88);
+    /// calc_core::eval_in(&mut env, "(x := 'abcd')").unwrap();
+    /// assert_eq!(env.memory(), 64 + 2 + 4);
     /// ```
     pub fn memory(&self) -> u64 {
         self.bindings.memory()

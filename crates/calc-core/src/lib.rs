@@ -39,6 +39,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod aliases;
 mod ast;
 mod budget;
 mod builtins;
@@ -57,6 +58,7 @@ mod parse;
 mod print;
 #[cfg(test)]
 mod testing;
+mod text;
 mod value;
 
 pub use builtins::{Builtin, CONSTANTS};

@@ -46,14 +46,16 @@ pub struct Limits {
     /// `and`/`or`/`not` and comparison chains are flat and not bounded by it.
     /// At most [`Limits::MAX_NESTING`]: a larger value acts as that bound.
     pub max_nesting: usize,
-    /// Maximum bytes of ints one evaluation holds at once: the values it
-    /// has computed and not yet used (the left operand of `+` while the
-    /// right one is computed, the arguments of a call so far, the left
-    /// side of a comparison), with the one just made. Each int outside
-    /// the machine word counts 8 bytes per 64-bit word of its magnitude
-    /// (an int of `max_int_bits` = 2**20 bits, 128 KiB); other values
-    /// count nothing. A value that would take the total past the bound is
-    /// a `LimitError`.
+    /// Maximum bytes of ints and strings one evaluation holds at once: the
+    /// values it has computed and not yet used (the left operand of `+`
+    /// while the right one is computed, the arguments of a call so far,
+    /// the left side of a comparison), with the one just made. Each int
+    /// outside the machine word counts 8 bytes per 64-bit word of its
+    /// magnitude (an int of `max_int_bits` = 2**20 bits, 128 KiB), each
+    /// string its length in bytes; other values count nothing. A value
+    /// that would take the total past the bound is a `LimitError`, and a
+    /// string operation whose result alone would be longer is refused
+    /// before it allocates.
     ///
     /// It bounds what the bit and work limits leave open: a request can
     /// build about 500 ints of 2**20 bits within the default work budget,

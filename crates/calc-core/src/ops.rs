@@ -121,6 +121,11 @@ fn binary_out_of_line(
             BinOp::BitXor => return Ok(Value::Bool(x ^ y)),
             _ => {}
         },
+        // A tuple on the left answers first (`sq_concat` and
+        // `sq_repeat` of the left operand, as CPython tries them).
+        (Value::Str(_), _) | (_, Value::Str(_)) if !matches!(a, Value::Tuple(_)) => {
+            return str_binary(op, a, b, budget)
+        }
         _ => {}
     }
     if matches!(a, Value::Tuple(_)) || matches!(b, Value::Tuple(_)) {
@@ -224,7 +229,7 @@ fn num(v: &Value) -> Option<Num<'_>> {
         Value::Int(i) => Some(Num::Int(Cow::Borrowed(i))),
         Value::Float(x) => Some(Num::Float(*x)),
         Value::Complex(c) => Some(Num::Complex(*c)),
-        Value::Builtin(_) | Value::Tuple(_) => None,
+        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => None,
     }
 }
 
@@ -307,6 +312,40 @@ fn complex_binary(op: BinOp, x: Complex, y: Complex) -> Result<Value, EvalError>
     Ok(Value::Complex(r))
 }
 
+/// `a op b` when either operand is a string: `+` of two strings, `*` of
+/// a string and an int (either side), and CPython's TypeErrors for the
+/// rest. `%` with a string on the left is printf-style formatting, outside
+/// the language unless the string has no `%` in it (then CPython's
+/// TypeError, whatever the right operand).
+#[inline(never)]
+fn str_binary(
+    op: BinOp,
+    a: &Value,
+    b: &Value,
+    budget: &mut Budget<'_>,
+) -> Result<Value, EvalError> {
+    match (op, a, b) {
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => crate::text::concat(x, y, budget),
+        (BinOp::Add, Value::Str(_), _) => Err(EvalError::type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            b.type_name()
+        ))),
+        (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) => match n.as_int() {
+            Some(n) => crate::text::repeat(s, &n, budget),
+            None => Err(EvalError::type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                n.type_name()
+            ))),
+        },
+        (BinOp::Mod, Value::Str(s), _) => Err(EvalError::type_error(if s.contains('%') {
+            "printf-style formatting of strings is not supported"
+        } else {
+            "not all arguments converted during string formatting"
+        })),
+        _ => Err(unsupported(op, a, b)),
+    }
+}
+
 /// CPython's TypeError for a binary operator without an implementation.
 fn unsupported(op: BinOp, a: &Value, b: &Value) -> EvalError {
     let sym = if op == BinOp::Pow {
@@ -367,6 +406,11 @@ pub(crate) fn unary(op: UnaryOp, a: &Value, budget: &mut Budget<'_>) -> Result<V
 }
 
 /// One comparison `a op b` with Python semantics (exact int/float comparison).
+///
+/// A thin dispatch: tuples compare item by item through this function
+/// again, so its own frame is what each level of nested tuples costs on
+/// the stack.
+#[inline]
 pub(crate) fn compare(
     op: CmpOp,
     a: &Value,
@@ -377,13 +421,41 @@ pub(crate) fn compare(
         || matches!(a, Value::Tuple(_))
         || matches!(b, Value::Tuple(_))
     {
-        return seq::compare(op, a, b, budget);
+        return sequence_compare(op, a, b, budget);
     }
+    scalar_compare(op, a, b, budget)
+}
+
+/// `in`/`not in`, and comparisons with a tuple on either side.
+#[inline(never)]
+fn sequence_compare(
+    op: CmpOp,
+    a: &Value,
+    b: &Value,
+    budget: &mut Budget<'_>,
+) -> Result<bool, EvalError> {
+    // A string container: a substring test (its own TypeError for a left
+    // operand that is no string); any other: `seq::compare`.
+    if matches!(op, CmpOp::In | CmpOp::NotIn) && matches!(b, Value::Str(_)) {
+        return contains(a, b, budget).map(|found| found == (op == CmpOp::In));
+    }
+    seq::compare(op, a, b, budget)
+}
+
+/// A comparison of two values neither of which is a tuple.
+#[inline(never)]
+fn scalar_compare(
+    op: CmpOp,
+    a: &Value,
+    b: &Value,
+    budget: &mut Budget<'_>,
+) -> Result<bool, EvalError> {
     if let (Value::Int(Int(IntRepr::Big(x))), Value::Int(Int(IntRepr::Big(y)))) = (a, b) {
         budget.charge(linear_cost(x.bits().min(y.bits())))?;
     }
     let ord = match (a, b) {
         (Value::Int(Int(IntRepr::Small(x))), Value::Int(Int(IntRepr::Small(y)))) => Some(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Some(crate::text::compare(x, y, budget)?),
         (Value::Float(x), Value::Float(y)) => x.partial_cmp(y),
         (Value::Int(i @ Int(IntRepr::Small(_))), Value::Float(f)) => {
             float::cmp_float_int(*f, i).map(Ordering::reverse)
@@ -421,10 +493,29 @@ pub(crate) fn compare(
             CmpOp::Gt => o == Ordering::Greater,
             CmpOp::Ge => o != Ordering::Less,
             CmpOp::Eq => o == Ordering::Equal,
-            // `!=`; `in` and `not in` went to `seq::compare`.
-            _ => o != Ordering::Equal,
+            CmpOp::Ne => o != Ordering::Equal,
+            CmpOp::In | CmpOp::NotIn => false,
         },
     })
+}
+
+/// `item in container`: of the language's values only a string is a
+/// container, and a string contains only strings (its substrings).
+#[inline(never)]
+fn contains(item: &Value, container: &Value, budget: &mut Budget<'_>) -> Result<bool, EvalError> {
+    match (item, container) {
+        (Value::Str(needle), Value::Str(haystack)) => {
+            crate::text::contains(haystack, needle, budget)
+        }
+        (_, Value::Str(_)) => Err(EvalError::type_error(format!(
+            "'in <string>' requires string as left operand, not {}",
+            item.type_name()
+        ))),
+        _ => Err(EvalError::type_error(format!(
+            "argument of type '{}' is not iterable",
+            container.type_name()
+        ))),
+    }
 }
 
 /// `x == y` when at least one side is complex (`complex_richcompare`): an

@@ -1,5 +1,5 @@
-//! Values of the language: bool, int, float, complex, and the built-in
-//! functions themselves (so `abs` alone evaluates, as in Python).
+//! Values of the language: bool, int, float, complex, str, and the
+//! built-in functions themselves (so `abs` alone evaluates, as in Python).
 //!
 //! # Conversions for the rest of the crate
 //!
@@ -92,6 +92,7 @@ impl Complex {
 /// assert_eq!(calc_core::eval("0.1 + 0.2").unwrap().to_string(), "0.30000000000000004");
 /// assert_eq!(calc_core::eval("(1+2j) * 1j").unwrap().to_string(), "(-2+1j)");
 /// assert_eq!(calc_core::eval("True + 1").unwrap().to_string(), "2");
+/// assert_eq!(calc_core::eval(r"'it\'s' + '\n'").unwrap().to_string(), r#""it's\n""#);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -108,6 +109,9 @@ pub enum Value {
     Builtin(Builtin),
     /// A tuple: an immutable sequence of values.
     Tuple(Tuple),
+    /// A string (`'abc'`): Unicode code points, shared rather than copied
+    /// when a value is passed on.
+    Str(Arc<str>),
 }
 
 /// A Python tuple: an immutable sequence of values, shared (cloning one
@@ -250,10 +254,12 @@ impl From<Tuple> for Value {
 }
 
 impl Value {
-    /// Python truthiness: `bool(value)`. NaN is true, as in Python.
+    /// Python truthiness: `bool(value)`. NaN is true, as in Python; only
+    /// the empty string is a false string.
     ///
     /// ```
     /// use calc_core::Value;
+    /// assert!(!Value::from("").is_truthy());
     /// assert!(!Value::Float(0.0).is_truthy());
     /// assert!(Value::Float(f64::NAN).is_truthy());
     /// assert!(!Value::from(0).is_truthy());
@@ -266,11 +272,12 @@ impl Value {
             Value::Complex(c) => c.re != 0.0 || c.im != 0.0,
             Value::Builtin(_) => true,
             Value::Tuple(t) => !t.is_empty(),
+            Value::Str(s) => !s.is_empty(),
         }
     }
 
     /// Python's name of the value's type, as used in `TypeError` messages:
-    /// `'int'`, `'float'`, `'complex'`, `'bool'`, and for built-ins
+    /// `'int'`, `'float'`, `'complex'`, `'bool'`, `'str'`, and for built-ins
     /// `'builtin_function_or_method'` or, for `int`/`float`/`complex`, `'type'`.
     ///
     /// ```
@@ -285,6 +292,7 @@ impl Value {
             Value::Complex(_) => "complex",
             Value::Builtin(b) => builtin_type_name(*b),
             Value::Tuple(_) => "tuple",
+            Value::Str(_) => "str",
         }
     }
 
@@ -372,6 +380,7 @@ impl Value {
                     Ok(())
                 });
             }
+            Value::Str(s) => crate::text::write_repr(out, s),
             Value::Builtin(b) => {
                 if builtin_type_name(*b) == "type" {
                     out.push_str("<class '");
@@ -464,7 +473,7 @@ impl fmt::Display for Value {
                 repr::write_complex(f, *c);
                 Ok(())
             }
-            Value::Builtin(_) => {
+            Value::Builtin(_) | Value::Str(_) => {
                 let mut s = String::new();
                 self.write_unlimited(&mut s);
                 f.write_str(&s)
@@ -500,6 +509,17 @@ impl fmt::Display for Int {
 impl From<Int> for Value {
     fn from(v: Int) -> Value {
         Value::Int(v)
+    }
+}
+
+impl From<&str> for Value {
+    /// A string value.
+    ///
+    /// ```
+    /// assert_eq!(calc_core::Value::from("it's").to_string(), r#""it's""#);
+    /// ```
+    fn from(s: &str) -> Value {
+        Value::Str(Arc::from(s))
     }
 }
 

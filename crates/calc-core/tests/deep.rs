@@ -392,6 +392,97 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             format!("(a := 1){}", "+(a := a)".repeat((MAX - 8) / 9)),
             Repr(""),
         ),
+        (
+            "string literal 64K",
+            format!("'{}'", "a".repeat(MAX - 2)),
+            Repr(""),
+        ),
+        (
+            "escapes 64K",
+            format!("'{}'", "\\x41".repeat((MAX - 2) / 4)),
+            Repr(""),
+        ),
+        (
+            "named escapes 64K",
+            format!("'{}'", "\\N{LATIN SMALL LETTER A}".repeat((MAX - 2) / 24)),
+            Repr(""),
+        ),
+        (
+            "unterminated string 64K",
+            format!("'{}", "a".repeat(MAX - 1)),
+            Error(Syntax),
+        ),
+        (
+            "implicit concatenation of 30,000 literals",
+            "''".repeat(30_000),
+            Repr("''"),
+        ),
+        (
+            "implicit concatenation 64K",
+            "'a'".repeat(MAX / 3),
+            Repr(""),
+        ),
+        (
+            "concatenation chain 8,000",
+            format!("'a'{}", "+'a'".repeat(8_000)),
+            Repr(""),
+        ),
+        // Each `+` copies both strings: 16,000 of them copy 128 MB, past
+        // the work budget.
+        (
+            "concatenation chain 64K",
+            format!("'a'{}", "+'a'".repeat((MAX - 3) / 4)),
+            Error(Limit),
+        ),
+        (
+            "repetition chain 64K",
+            format!("'a'{}", "*9".repeat((MAX - 3) / 2)),
+            Error(Limit),
+        ),
+        (
+            "repetition by ones 64K",
+            format!("'ab'{}", "*1".repeat((MAX - 4) / 2)),
+            Repr("'ab'"),
+        ),
+        ("repetition by 10**9", "'a'*10**9".to_string(), Error(Limit)),
+        (
+            "repetitions summed 64K",
+            format!("''{}", "+'a'*999999".repeat((MAX - 2) / 11)),
+            Error(Limit),
+        ),
+        (
+            "string comparisons 64K",
+            format!("'a'{}", "<='a'".repeat((MAX - 3) / 5)),
+            Repr("True"),
+        ),
+        (
+            "substring searches 64K",
+            format!("'{}' in 'b'*999999", "ab".repeat((MAX - 20) / 2)),
+            Repr("False"),
+        ),
+        (
+            "int of a long string",
+            format!("int('{}')", "1".repeat(MAX - 7)),
+            Error(Value),
+        ),
+        (
+            "float of a long string",
+            format!("float('{}')", "1".repeat(MAX - 9)),
+            Repr("inf"),
+        ),
+        (
+            "complex of a long string",
+            format!("complex('{}j')", "1".repeat(MAX - 12)),
+            Repr("infj"),
+        ),
+        (
+            "hex of big ints 64K",
+            format!(
+                "hex(2**1048575){}",
+                "+hex(2**1048575)".repeat((MAX - 15) / 16)
+            ),
+            Error(Limit),
+        ),
     ]
 }
 

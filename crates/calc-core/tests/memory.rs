@@ -142,3 +142,37 @@ fn long_chains_hold_two_ints() {
     let chain = format!("{x}{}", format!(" + {x} + {x} - {x} - {x}").repeat(50));
     assert_eq!(answer(&format!("({chain}) % 7"), &limits), "4");
 }
+
+/// Strings count their bytes: two of 5 MB are more than the 8 MiB
+/// default holds at once (the left one is held while the right one is
+/// made), one of 9 MB is refused before it is built, and a string held
+/// by one operation is released by the next.
+#[test]
+fn strings_count_their_bytes() {
+    let limits = Limits::default();
+    assert_eq!(
+        answer("'ab' * 2_500_000 + 'ab' * 2_500_000", &limits),
+        refused(&limits)
+    );
+    assert_eq!(
+        answer("'a' * 9_000_000", &limits),
+        "LimitError: string result would exceed 8388608 bytes"
+    );
+    assert_eq!(
+        answer(
+            "('ab' * 2_000_000 < 'b') + ('ab' * 2_000_000 < 'b')",
+            &limits
+        ),
+        "2"
+    );
+    let tight = Limits {
+        max_memory: 1000,
+        ..Limits::default()
+    };
+    assert_eq!(answer("'a' * 1000 == 'a' * 999", &tight), refused(&tight));
+    assert_eq!(answer("'a' * 500 == 'a' * 499", &tight), "False");
+    assert_eq!(
+        answer(&format!("'{}'", "x".repeat(1001)), &tight),
+        refused(&tight)
+    );
+}

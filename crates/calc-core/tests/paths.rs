@@ -43,6 +43,17 @@ const ATOMS: &[&str] = &[
     "nan",
     "x",
     "int",
+    "'a'",
+    "''",
+    "\"b'\"",
+    "'\\x41\\n'",
+    "r'\\d'",
+    "'ab' 'c'",
+    "'12'",
+    "' 1_5 '",
+    "'1e3'",
+    "'1+2j'",
+    "'\\N{EM SPACE}'",
 ];
 const BINARY: &[&str] = &[
     "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "<", "<=", ">", ">=", "==",
@@ -51,7 +62,7 @@ const BINARY: &[&str] = &[
 const UNARY: &[&str] = &["-", "+", "~", "not "];
 const FUNCTIONS: &[&str] = &[
     "abs", "min", "max", "pow", "round", "sqrt", "floor", "int", "float", "divmod", "gcd", "hypot",
-    "log", "nope", "sum", "frexp", "modf", "fsum", "dist",
+    "log", "nope", "sum", "frexp", "modf", "fsum", "dist", "hex", "oct", "bin", "complex", "prod",
 ];
 const BLANKS: &[&str] = &["", "", "", " ", "\t"];
 /// Characters a mutation inserts: tokens of the language and of Python,

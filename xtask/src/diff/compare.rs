@@ -151,9 +151,10 @@ const MAX_SLOTS: usize = 12;
 /// constants were. A literal glued to a letter, a `.` or a non-ASCII
 /// character (`1j`, `0x1f`, `1.real`, `1if`) is left as it is, as is one
 /// that does not evaluate alone (a syntax error, an over-long int).
-/// `None` when the text is not ASCII.
+/// `None` when the text is not ASCII or has a string literal (whose
+/// digits are text, not literals).
 pub fn slotted(text: &str) -> Option<(String, Vec<(String, calc_core::Value)>)> {
-    if !text.is_ascii() {
+    if !text.is_ascii() || text.contains(['\'', '"']) {
         return None;
     }
     let s = text.as_bytes();

@@ -53,6 +53,7 @@ pub const FOCUS: &[&str] = &[
     "tokenizer",
     "math-delicate",
     "tuples",
+    "strings",
     "session",
 ];
 
@@ -76,6 +77,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
         r: Rng::for_case(seed, index),
         int_mode: false,
         names: Vec::new(),
+        strings: !session,
     };
     if session {
         return Case {
@@ -115,7 +117,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 24;
+const TEMPLATES: u64 = 25;
 
 /// The number of the literal-fuzz template.
 const LITERAL_FUZZ: u64 = 20;
@@ -146,13 +148,32 @@ struct E {
     /// Upper bound of log2(|v| + 1) if the value may be an int; 0 if it
     /// cannot be (floats, complex numbers, errors).
     lg: f64,
+    /// Upper bound of the length in characters if the value may be a
+    /// string; 0 if it cannot be.
+    s: f64,
 }
 
 impl E {
     fn new(t: impl Into<String>, p: u8, lg: f64) -> E {
-        E { t: t.into(), p, lg }
+        E {
+            t: t.into(),
+            p,
+            lg,
+            s: 0.0,
+        }
+    }
+
+    /// The same expression, which may be a string of up to `s` characters.
+    fn string(mut self, s: f64) -> E {
+        self.s = s;
+        self
     }
 }
+
+/// Longest string (in characters) a subexpression may build: far below
+/// calc-core's memory bound (8 MiB), so a `LimitError` is a difference,
+/// and quick for CPython.
+const MAX_STR: f64 = 100_000.0;
 
 /// Bits of a float converted to int (`int(1e308)`).
 const FLOAT_INT_BITS: f64 = 1025.0;
@@ -166,6 +187,9 @@ struct Gen {
     /// with the largest `lg` of the values assigned to each, drawn as
     /// atoms too.
     names: Vec<(&'static str, f64)>,
+    /// Whether atoms may be strings (not in sessions, whose names do not
+    /// track a string's length).
+    strings: bool,
 }
 
 /// Ints whose neighbourhoods are where implementations differ.
@@ -346,6 +370,9 @@ const FUNCTIONS: &[&str] = &[
     "sum",
     "frexp",
     "modf",
+    "hex",
+    "oct",
+    "bin",
 ];
 
 /// The functions of [`FUNCTIONS`] that return a tuple: left to the
@@ -695,6 +722,10 @@ impl Gen {
                 }
             };
         }
+        if self.strings && self.r.chance(1, 14) {
+            let (t, len) = self.str_lit();
+            return E::new(t, ATOM, 0.0).string(len as f64);
+        }
         match self.r.weighted(&[30, 24, 4, 12, 12, 1, 1]) {
             0 => self.int_lit(),
             1 => self.float_lit(),
@@ -958,14 +989,23 @@ impl Gen {
             3 => 0.0,
             _ => a.lg.max(b.lg),
         };
-        if lg(&a, &b) > MAX_BITS {
+        // A string repeated: `s * n` is `n` copies.
+        let len = |a: &E, b: &E| match i {
+            0 => a.s + b.s,
+            2 => a.s * b.lg.exp2() + b.s * a.lg.exp2(),
+            _ => 0.0,
+        };
+        if lg(&a, &b) > MAX_BITS || len(&a, &b) > MAX_STR {
             b = self.small_int(-9, 99);
         }
-        let res = lg(&a, &b);
+        if len(&a, &b) > MAX_STR {
+            b = self.small_int(-3, 3);
+        }
+        let (res, chars) = (lg(&a, &b), len(&a, &b));
         let sa = self.sub(&a, prec);
         let sb = self.sub(&b, prec + 1);
         let o = self.op(op);
-        E::new(format!("{sa}{o}{sb}"), prec, res)
+        E::new(format!("{sa}{o}{sb}"), prec, res).string(chars)
     }
 
     /// An exponent for a base of `base_lg` bits: small literals, floats,
@@ -1042,8 +1082,13 @@ impl Gen {
         let first = self.expr(d);
         let mut t = self.sub(&first, BOR);
         for _ in 1..n {
-            let op = *self.r.pick(&["<", "<=", ">", ">=", "==", "!="]);
-            let o = self.op(op);
+            let o = if self.r.chance(1, 16) {
+                let op = *self.r.pick(&["in", "not in"]);
+                self.kw(op)
+            } else {
+                let op = *self.r.pick(&["<", "<=", ">", ">=", "==", "!="]);
+                self.op(op)
+            };
             let b = self.expr(d);
             let sb = self.sub(&b, BOR);
             t.push_str(&o);
@@ -1060,14 +1105,16 @@ impl Gen {
         };
         let n = self.r.weighted(&[0, 0, 75, 25]);
         let mut lg: f64 = 0.0;
+        let mut chars: f64 = 0.0;
         let mut parts = Vec::new();
         for _ in 0..n {
             let e = self.expr(d);
             lg = lg.max(e.lg);
+            chars = chars.max(e.s);
             parts.push(self.sub(&e, prec + 1));
         }
         let sep = self.kw(kw);
-        E::new(parts.join(&sep), prec, lg)
+        E::new(parts.join(&sep), prec, lg).string(chars)
     }
 
     fn ifexp(&mut self, d: u32) -> E {
@@ -1075,9 +1122,10 @@ impl Gen {
         let c = self.expr(d);
         let b = self.expr(d);
         let lg = a.lg.max(b.lg);
+        let chars = a.s.max(b.s);
         let (sa, sc, sb) = (self.sub(&a, OR), self.sub(&c, OR), self.sub(&b, IFEXP));
         let (k1, k2) = (self.kw("if"), self.kw("else"));
-        E::new(format!("{sa}{k1}{sc}{k2}{sb}"), IFEXP, lg)
+        E::new(format!("{sa}{k1}{sc}{k2}{sb}"), IFEXP, lg).string(chars)
     }
 
     // ---------------------------------------------------------------------
@@ -1125,8 +1173,13 @@ impl Gen {
     }
 
     fn call(&mut self, d: u32) -> E {
-        let name = self.scalar_function();
+        let name = match self.scalar_function() {
+            // Strings stay out of sessions.
+            "hex" | "oct" | "bin" if !self.strings => "abs",
+            name => name,
+        };
         let mut args: Vec<E> = Vec::new();
+        let mut chars = 0.0;
         let lg;
         match name {
             "factorial" | "comb" | "perm" | "isqrt" => {
@@ -1232,8 +1285,17 @@ impl Gen {
                     args[1] = self.small_int(-1100, 1100);
                 }
                 let m = args.iter().map(|a| a.lg).fold(0.0, f64::max);
+                // A string of `s` characters is an int of fewer than
+                // `6 * s` bits in any base.
+                let from_str = args.iter().map(|a| a.s * 6.0).fold(0.0, f64::max);
+                chars = match name {
+                    "hex" | "oct" | "bin" => m + 3.0,
+                    "min" | "max" => args.iter().map(|a| a.s).fold(0.0, f64::max),
+                    _ => 0.0,
+                };
                 lg = match name {
-                    "int" | "floor" | "ceil" | "trunc" => m.max(FLOAT_INT_BITS),
+                    "int" => m.max(FLOAT_INT_BITS).max(from_str),
+                    "floor" | "ceil" | "trunc" => m.max(FLOAT_INT_BITS),
                     "abs" | "min" | "max" | "gcd" => m,
                     // Bools, which are ints.
                     "bool" | "isfinite" | "isinf" | "isnan" | "isclose" => 1.0,
@@ -1257,7 +1319,7 @@ impl Gen {
             t.push(',');
         }
         t.push(')');
-        E::new(t, ATOM, lg)
+        E::new(t, ATOM, lg).string(chars)
     }
 
     /// Calls of things that are not functions: `(1)(2)`, `pi(1)`, `abs(1)(2)`.
@@ -1310,9 +1372,418 @@ impl Gen {
             20 => self.t_literal_fuzz(),
             21 => self.t_tokenizer(),
             22 => self.t_math_delicate(),
-            _ => self.t_tuples(),
+            23 => self.t_tuples(),
+            _ => self.t_strings(),
         };
         self.frame(t)
+    }
+
+    // ---------------------------------------------------------------------
+    // Strings
+
+    /// One piece of the body of a string literal quoted with `q`: plain
+    /// text, escapes of every kind (in a raw literal, a backslash only
+    /// before a letter), the other quote, odd characters, random code
+    /// points escaped, a line continuation.
+    fn str_piece(&mut self, q: char, raw: bool, triple: bool) -> String {
+        const PLAIN: &[&str] = &[
+            "a", "abc", "Z", " ", "0", "12", "x y", "_", "é", "😀", "\u{a0}", "\t", "-",
+        ];
+        const ESCAPES: &[&str] = &[
+            r"\n",
+            r"\t",
+            r"\r",
+            r"\\",
+            r"\'",
+            r#"\""#,
+            r"\a",
+            r"\b",
+            r"\f",
+            r"\v",
+            r"\0",
+            r"\x00",
+            r"\x1f",
+            r"\x7f",
+            r"\x80",
+            r"\xa0",
+            r"\xad",
+            r"\xff",
+            r"\x41",
+            r"\101",
+            r"\7",
+            r"\08",
+            r"\1234",
+            r"\777",
+            r"\400",
+            r"\u00e9",
+            r"\u2028",
+            r"\u200b",
+            r"\ue000",
+            r"\uffff",
+            r"\U0001F600",
+            r"\U000e0001",
+            r"\U0010ffff",
+            r"\U00031350",
+            r"\q",
+            r"\d",
+            r"\ ",
+            r"\é",
+            r"\8",
+            r"\u0378",
+            r"\N{LATIN SMALL LETTER A}",
+            r"\N{latin capital letter gha}",
+            r"\N{EM SPACE}",
+            r"\N{HANGUL SYLLABLE GAG}",
+            r"\N{CJK UNIFIED IDEOGRAPH-4E00}",
+            r"\N{cjk unified ideograph-2a6df}",
+            r"\N{BYTE ORDER MARK}",
+            r"\N{NULL}",
+            r"\N{LINE FEED}",
+            r"\N{WIRELESS}",
+            r"\N{NO SUCH NAME}",
+            r"\N{LATIN_SMALL_LETTER_A}",
+            r"\N{ LATIN SMALL LETTER A}",
+            r"\N{ZERO WIDTH NO BREAK SPACE}",
+            r"\N{ZERO WIDTH NO-BREAK SPACE}",
+            r"\N{SNOWMAN}",
+            r"\N{GRINNING FACE}",
+            r"\N{DIGIT ONE}",
+        ];
+        let other = if q == '\'' { '"' } else { '\'' };
+        match self.r.weighted(&[30, 35, 8, 12, 10, 5]) {
+            0 => (*self.r.pick(PLAIN)).to_string(),
+            1 if raw => format!("\\{}", *self.r.pick(&['n', 't', 'x', 'd', 'q', 'N', 'u'])),
+            1 => (*self.r.pick(ESCAPES)).to_string(),
+            2 => other.to_string(),
+            3 => self.odd_char().to_string(),
+            4 if !raw => {
+                // A random code point, escaped (no surrogates: calc-core's
+                // strings are Rust strings).
+                let cp = loop {
+                    let cp = match self.r.below(4) {
+                        0 => self.r.range(0, 0x100),
+                        1 => self.r.range(0x100, 0x10000),
+                        2 => self.r.range(0x10000, 0x30000),
+                        _ => self.r.range(0xE0000, 0x10FFFF),
+                    };
+                    if !(0xD800..0xE000).contains(&cp) {
+                        break cp;
+                    }
+                };
+                match self.r.below(3) {
+                    0 if cp < 0x100 => format!("\\x{cp:02x}"),
+                    1 if cp < 0x10000 => format!("\\u{cp:04X}"),
+                    _ => format!("\\U{cp:08x}"),
+                }
+            }
+            // A line break inside a triple-quoted literal (CR: cases hold
+            // no LF), or a line continuation.
+            5 if triple => (*self.r.pick(&["\r", "\r", "\\\r"])).to_string(),
+            5 if !raw => "\\\r".to_string(),
+            _ => "b".to_string(),
+        }
+    }
+
+    /// A string literal: a prefix (`r`, `u`, none), one or three quotes
+    /// of either kind, a body of [`Gen::str_piece`]s; and an upper bound
+    /// of its value's length.
+    fn str_lit(&mut self) -> (String, usize) {
+        let prefix = *self
+            .r
+            .pick(&["", "", "", "", "", "r", "u", "R", "U", "r", "u"]);
+        let raw = prefix.eq_ignore_ascii_case("r");
+        let q = if self.r.chance(1, 2) { '\'' } else { '"' };
+        let triple = self.r.chance(1, 6);
+        let n = self.r.weighted(&[10, 30, 25, 15, 10, 5, 5]);
+        let mut body = String::new();
+        for _ in 0..n {
+            let piece = self.str_piece(q, raw, triple);
+            body.push_str(&piece);
+        }
+        if triple {
+            // The closing quotes must not run on from the body's.
+            while body.ends_with(q) || body.ends_with('\\') {
+                body.push('.');
+            }
+        }
+        let quotes: String = std::iter::repeat_n(q, if triple { 3 } else { 1 }).collect();
+        let len = body.chars().count();
+        (format!("{prefix}{quotes}{body}{quotes}"), len)
+    }
+
+    /// Adjacent string literals (implicit concatenation), with blanks or
+    /// a line continuation between them now and then.
+    fn str_lits(&mut self) -> (String, usize) {
+        let n = self.r.weighted(&[0, 70, 20, 10]);
+        let mut out = String::new();
+        let mut len = 0;
+        for k in 0..n {
+            if k > 0 {
+                let sep: &str = self.r.pick::<&str>(&[" ", "", "  ", "\t", " \\\r "]);
+                out.push_str(sep);
+            }
+            let (t, l) = self.str_lit();
+            out.push_str(&t);
+            len += l;
+        }
+        (out, len)
+    }
+
+    /// Text for `int()`, `float()` and `complex()` to read: numbers with
+    /// signs, blanks (Unicode ones too), underscores, base prefixes,
+    /// Unicode digits, exponents, `inf`/`nan` spellings, `j`, and
+    /// near-misses of all of these.
+    fn number_text(&mut self) -> String {
+        const PARTS: &[&str] = &[
+            "0",
+            "1",
+            "7",
+            "9",
+            "12",
+            "00",
+            "010",
+            "1_000",
+            "1__0",
+            "_1",
+            "1_",
+            "0x",
+            "0X1f",
+            "0o17",
+            "0b101",
+            "0b_1",
+            "0x_",
+            "ff",
+            "z",
+            "Z9",
+            ".",
+            ".5",
+            "1.",
+            "1.5",
+            "e",
+            "e5",
+            "E-3",
+            "e+",
+            "inf",
+            "-inf",
+            "Infinity",
+            "iNF",
+            "nan",
+            "-NaN",
+            "infinity",
+            "in",
+            "j",
+            "J",
+            "+",
+            "-",
+            "+-",
+            "(",
+            ")",
+            " ",
+            "  ",
+            "\\t",
+            "\\n",
+            "\\x0b",
+            "\\x0c",
+            "\\x1c",
+            "\\xa0",
+            "\\u3000",
+            "\\u2003",
+            "\\u0661",
+            "\\u0662",
+            "\\uff11",
+            "\\U0001D7D9",
+            "\\u0e53",
+            "\\xb2",
+            "\\u2155",
+            "_",
+            "x",
+            "1e309",
+            "2e-400",
+            "12345678901234567890",
+            "0.1",
+            "1j",
+            "+2j",
+            "-3.5J",
+            "1+2j",
+            "1-j",
+            "(1+2j)",
+        ];
+        let n = self.r.weighted(&[3, 30, 30, 20, 10, 7]);
+        let mut out = String::new();
+        for _ in 0..n {
+            let part: &str = self.r.pick::<&str>(PARTS);
+            out.push_str(part);
+        }
+        if self.r.chance(1, 20) {
+            // Long digit strings, at and past the 4300-digit limit.
+            let len = *self.r.pick(&[20, 300, 4299, 4300, 4301, 5000]);
+            let digits = self.random_digits(len, 10);
+            out.push_str(&digits);
+        }
+        out
+    }
+
+    /// The string family: literals of every kind and their reprs, bad
+    /// escapes and unterminated literals (CPython's SyntaxErrors), the
+    /// string operators (`+`, `*` by an int, comparisons, `in`), `%` with
+    /// a string that has no `%`, the builtins that read a number from a
+    /// string, and `hex`/`oct`/`bin`.
+    fn t_strings(&mut self) -> String {
+        match self.r.weighted(&[20, 10, 8, 12, 8, 8, 8, 14, 6, 6]) {
+            0 => self.str_lits().0,
+            1 => {
+                // A literal of one odd character, as itself or escaped.
+                let c = self.odd_char();
+                match self.r.below(3) {
+                    0 => format!("'{c}'"),
+                    1 => format!("'\\U{:08x}'", u32::from(c)),
+                    _ => format!("'{c}' + '\\x{:02x}'", self.r.below(256)),
+                }
+            }
+            2 => {
+                // Bad escapes and literals that do not end.
+                const BAD: &[&str] = &[
+                    r"'\x4'",
+                    r"'\x'",
+                    r"'a\xZZ'",
+                    r"'\u12'",
+                    r"'\U0011ffff'",
+                    r"'\U0001F60'",
+                    r"'\N'",
+                    r"'\N{'",
+                    r"'\N{}'",
+                    r"'\Nx'",
+                    r"'\N{NO SUCH NAME}'",
+                    r"'é\x4'",
+                    "'abc",
+                    "\"abc",
+                    "'''abc",
+                    "r'abc",
+                    "'abc\\'",
+                    "u'a\\",
+                    "'a\rb'",
+                    "'''a\rb",
+                    "\"\"\"a'''",
+                    r"'\x4' + 1",
+                    r"1 + '\x4'",
+                    r"'a' '\u00'",
+                    r"('\x4')",
+                ];
+                let t = *self.r.pick(BAD);
+                match self.r.below(3) {
+                    0 => format!("{t}   "),
+                    1 => format!("1 + {t}"),
+                    _ => t.to_string(),
+                }
+            }
+            3 => {
+                let base = self.r.weighted(&[40, 15, 10, 10, 10, 8, 7]);
+                let s = self.number_text();
+                let quoted = if s.contains('\'') {
+                    format!("\"{s}\"")
+                } else {
+                    format!("'{s}'")
+                };
+                match base {
+                    0 => format!("int({quoted})"),
+                    1 => format!("int({quoted}, 0)"),
+                    2 => format!("int({quoted}, 16)"),
+                    3 => format!("int({quoted}, 2)"),
+                    4 => format!("int({quoted}, 8)"),
+                    5 => format!("int({quoted}, {})", self.r.range(-1, 40)),
+                    _ => format!(
+                        "int({quoted}, {})",
+                        *self.r.pick(&["36", "True", "2.0", "10**20", "'10'"])
+                    ),
+                }
+            }
+            4 => format!("float('{}')", self.number_text()),
+            5 => {
+                let s = self.number_text();
+                match self.r.below(6) {
+                    0 => format!("complex('{s}', 1)"),
+                    1 => format!("complex(1, '{s}')"),
+                    _ => format!("complex('{s}')"),
+                }
+            }
+            6 => {
+                let f = *self.r.pick(&["hex", "oct", "bin"]);
+                let x = match self.r.below(5) {
+                    0 => self.small_int(-300, 300).t,
+                    1 => self.int_lit().t,
+                    2 => format!("-{}", self.big_int_text(3000)),
+                    3 => (*self.r.pick(&[
+                        "True", "False", "1.5", "1j", "'1'", "abs", "2**63", "-2**63", "2**64-1",
+                    ]))
+                    .to_string(),
+                    _ => String::new(),
+                };
+                format!("{f}({x})")
+            }
+            7 => {
+                // Operators between strings, and with other values.
+                let (a, la) = self.str_lits();
+                let op = *self.r.pick(&[
+                    "+", "+", "*", "<", "<=", ">", ">=", "==", "!=", " in ", " not in ", "-",
+                    " and ", " or ", "%", "/", "**",
+                ]);
+                let b = match self.r.below(4) {
+                    0 | 1 => self.str_lits(),
+                    // A count that keeps a repetition small.
+                    _ if op == "*" => (self.r.range(-3, 40).to_string(), 0),
+                    2 => {
+                        let e = self.atom();
+                        (e.t, 0)
+                    }
+                    _ => {
+                        let v = self.r.range(-3, 5);
+                        (v.to_string(), 0)
+                    }
+                };
+                let a = if a.contains('\r') || self.r.chance(1, 3) {
+                    format!("({a})")
+                } else {
+                    a
+                };
+                // `%` formats a string that has a `%` in it: outside the
+                // language.
+                let op = if op == "%" && (a.contains('%') || la > 40) {
+                    "+"
+                } else {
+                    op
+                };
+                match self.r.below(4) {
+                    0 => format!("{} {op} {a}", b.0),
+                    1 if op == "*" => {
+                        format!("{a} * {} * {}", self.r.range(-2, 9), self.r.range(0, 9))
+                    }
+                    _ => format!("{a}{op}{}", b.0),
+                }
+            }
+            8 => {
+                // Truthiness, conditionals, min and max of strings.
+                let (a, _) = self.str_lits();
+                let (b, _) = self.str_lits();
+                match self.r.below(6) {
+                    0 => format!("not {a}"),
+                    1 => format!("{a} if {b} else 0"),
+                    2 => format!("max({a})"),
+                    3 => format!("min({a}, {b})"),
+                    4 => format!("bool({a}) + ({a} or 1)"),
+                    _ => format!("{a} and {b}"),
+                }
+            }
+            _ => {
+                // Other builtins given a string.
+                let (a, _) = self.str_lits();
+                let f = *self.r.pick(FUNCTIONS);
+                match self.r.below(3) {
+                    0 => format!("{f}({a})"),
+                    1 => format!("{f}({a}, {a})"),
+                    _ => format!("{f}(2, {a})"),
+                }
+            }
+        }
     }
 
     /// The tokenizer's corners beyond number literals: names in
@@ -2877,6 +3348,7 @@ mod tests {
             r: Rng::for_case(5, 5),
             int_mode: false,
             names: Vec::new(),
+            strings: true,
         };
         for _ in 0..2000 {
             if let Some(t) = g.mutate("6 ** 2**-1074") {
@@ -2932,6 +3404,7 @@ mod tests {
             r: Rng::for_case(0, 0),
             int_mode: false,
             names: Vec::new(),
+            strings: true,
         };
         let e = E::new("1 if 2 else 3", IFEXP, 1.0);
         let s = g.sub(&e, OR);

@@ -2,7 +2,7 @@
 # for each expression. Protocol, one request per stdin line:
 #   E <text>  eval(text, NS)
 #   C <text>  same, but first answer OUT if the text parses to something
-#             outside calc-core's language (tuples, strings, keywords...)
+#             outside calc-core's language (tuples, bytes, keywords...)
 #   Q <text>  a session: the requests in <text>, separated by \x1e, each
 #             eval(request, ns) with one ns = dict(NS) for all of them;
 #             answered "OK " and what `session` below returns
@@ -39,7 +39,13 @@ def in_subset(tree):
     for node in ast.walk(tree):
         if not isinstance(node, NODES):
             return False
-        if isinstance(node, ast.Constant) and type(node.value) not in (int, float, complex, bool):
+        if isinstance(node, ast.Constant) and type(node.value) not in (int, float, complex, bool, str):
+            return False
+        # printf-style formatting (a string with a `%` in it on the left
+        # of `%`) is outside the language.
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+                and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+                and "%" in node.left.value):
             return False
         if isinstance(node, ast.Call) and node.keywords:
             return False

@@ -1,7 +1,8 @@
 //! `abs` and the numeric types called as constructors: `int(x)`,
 //! `float(x)`, `complex(real, imag)` and `bool(x)`, for the numeric
-//! arguments of the language (there are no strings), as CPython 3.11's
-//! `long_new`, `float_new`, `complex_new` and `bool_new` treat them.
+//! arguments of the language (`strconv` reads strings), as CPython
+//! 3.11's `long_new`, `float_new`, `complex_new` and `bool_new` treat
+//! them.
 
 use crate::value::IntRepr;
 use num_bigint::BigInt;
@@ -27,7 +28,7 @@ pub(super) fn abs(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalErro
         }
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Complex(c) => complex_abs(*c).map(Value::Float),
-        Value::Builtin(_) | Value::Tuple(_) => Err(EvalError::type_error(format!(
+        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => Err(EvalError::type_error(format!(
             "bad operand type for abs(): '{}'",
             x.type_name()
         ))),

@@ -1,5 +1,6 @@
 //! `min` and `max` with positional arguments, as CPython's `min_max`: one
-//! argument must be an iterable (a tuple), whose items are compared; each
+//! argument must be an iterable (a tuple, whose items are compared, or a
+//! string, whose characters are), and each
 //! later item replaces the best so far only when `item < best` (`min`) or
 //! `item > best` (`max`) holds, so NaNs and equal items keep the first.
 
@@ -20,6 +21,7 @@ pub(super) fn min_max(
                 "{name} expected at least 1 argument, got 0"
             )))
         }
+        [Value::Str(s)] => return of_chars(name, op, s, budget),
         [x] => match super::sums::items(x, super::sums::ITEM, budget)? {
             [] => {
                 return Err(EvalError::value(format!(
@@ -37,6 +39,24 @@ pub(super) fn min_max(
         }
     }
     Ok(best.clone())
+}
+
+/// `min(s)` / `max(s)` of one string: the least or greatest of its
+/// characters (code points), as a string; an empty string is CPython's
+/// ValueError.
+fn of_chars(name: &str, op: CmpOp, s: &str, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
+    budget.charge(crate::text::str_cost(s.len()))?;
+    let best = if op == CmpOp::Lt {
+        s.chars().min()
+    } else {
+        s.chars().max()
+    };
+    match best {
+        Some(c) => Ok(Value::Str(std::sync::Arc::from(c.to_string()))),
+        None => Err(EvalError::value(format!(
+            "{name}() arg is an empty sequence"
+        ))),
+    }
 }
 
 #[cfg(test)]

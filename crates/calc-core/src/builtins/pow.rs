@@ -47,7 +47,7 @@ fn kind(v: &Value) -> Kind {
         Value::Bool(_) | Value::Int(_) => Kind::Int,
         Value::Float(_) => Kind::Float,
         Value::Complex(_) => Kind::Complex,
-        Value::Builtin(_) | Value::Tuple(_) => Kind::Other,
+        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => Kind::Other,
     }
 }
 

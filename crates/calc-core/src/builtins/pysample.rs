@@ -213,6 +213,7 @@ fn encode_arg(v: &Value) -> String {
             let items: Vec<String> = t.items().iter().map(encode_arg).collect();
             format!("t:{}", items.join(";"))
         }
+        Value::Str(s) => format!("?:{s:?}"),
     }
 }
 
@@ -236,6 +237,7 @@ fn encode_value(v: &Value) -> String {
             let items: Vec<String> = t.items().iter().map(encode_value).collect();
             format!("t:{}", items.join(";"))
         }
+        v @ Value::Str(_) => format!("?:{v}"),
     }
 }
 

@@ -67,7 +67,20 @@ pub(super) fn sum(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eval
             )))
         }
     };
+    // CPython's `builtin_sum_impl`: the iterator first, then the start
+    // checked (a string start is refused), then the additions.
+    if let Value::Str(text) = iterable {
+        refuse_string_start(&start)?;
+        let mut acc = start;
+        for c in text.chars() {
+            budget.charge(ITEM)?;
+            let c = Value::Str(std::sync::Arc::from(c.to_string()));
+            acc = ops::binary_owned(BinOp::Add, acc, &c, budget)?;
+        }
+        return Ok(acc);
+    }
     let values = items(iterable, ITEM, budget)?;
+    refuse_string_start(&start)?;
     let mut acc = start;
     for v in values {
         acc = match ops::inline_binary(BinOp::Add, &acc, v) {
@@ -76,6 +89,16 @@ pub(super) fn sum(args: &[Value], budget: &mut Budget<'_>) -> Result<Value, Eval
         };
     }
     Ok(acc)
+}
+
+/// `sum`'s refusal of a string as its start value.
+fn refuse_string_start(start: &Value) -> Result<(), EvalError> {
+    match start {
+        Value::Str(_) => Err(EvalError::type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `math.frexp(x)`: `(m, e)` with `x == m * 2**e` and `0.5 <= |m| < 1`;

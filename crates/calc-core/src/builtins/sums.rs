@@ -1,9 +1,10 @@
 //! The `math` functions of an iterable: `fsum(seq)`, `prod(iterable)` and
 //! `dist(p, q)`. Each takes its items through [`items`], CPython's
-//! `PyObject_GetIter`: a tuple's items, and for any other value CPython's
-//! `TypeError: 'int' object is not iterable`; the arithmetic behind them
-//! is the functions over a slice of values: [`fsum_of`], [`prod_of`],
-//! [`dist_of`].
+//! `PyObject_GetIter`: a tuple's items; a string is iterable too, and
+//! `strconv::over_chars` answers for strings before these run; for any
+//! other value CPython's `TypeError: 'int' object is not iterable`. The
+//! arithmetic behind them is the functions over a slice of values:
+//! [`fsum_of`], [`prod_of`], [`dist_of`].
 
 use crate::ast::BinOp;
 use crate::budget::Budget;
@@ -26,6 +27,11 @@ pub(super) fn items<'a>(
             budget.charge((t.len() as u64).saturating_mul(per_item))?;
             Ok(t.items())
         }
+        // A string is iterable in Python; its characters as the items of
+        // these functions are outside the language.
+        Value::Str(_) => Err(EvalError::type_error(
+            "a string as an iterable of characters is not supported",
+        )),
         _ => Err(EvalError::type_error(format!(
             "'{}' object is not iterable",
             v.type_name()

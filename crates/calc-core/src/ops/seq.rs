@@ -186,6 +186,7 @@ pub(crate) fn subscript(
 ) -> Result<Value, EvalError> {
     let t = match v {
         Value::Tuple(t) => t,
+        Value::Str(s) => return str_subscript(s, index, budget),
         Value::Builtin(b) if b.is_type() => {
             return Err(EvalError::type_error(format!(
                 "type '{}' is not subscriptable",
@@ -225,4 +226,41 @@ pub(crate) fn subscript(
     // digits.
     budget.charge(1 + held_bytes(item) / 8)?;
     Ok(item.clone())
+}
+
+/// `s[index]` of a string: the character at code point `index` (from the
+/// end when negative), as CPython's `unicode_getitem`; found by a walk
+/// over the text, charged as a pass over it.
+fn str_subscript(s: &str, index: &Value, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
+    let i = match index {
+        Value::Bool(b) => i64::from(*b),
+        Value::Int(Int(IntRepr::Small(i))) => *i,
+        Value::Int(_) => {
+            return Err(EvalError::new(
+                ErrorKind::Index,
+                "cannot fit 'int' into an index-sized integer",
+            ))
+        }
+        other => {
+            return Err(EvalError::type_error(format!(
+                "string indices must be integers, not '{}'",
+                other.type_name()
+            )))
+        }
+    };
+    budget.charge(crate::text::str_cost(s.len()))?;
+    let found = if i < 0 {
+        i.checked_neg()
+            .and_then(|back| usize::try_from(back - 1).ok())
+            .and_then(|back| s.chars().rev().nth(back))
+    } else {
+        usize::try_from(i).ok().and_then(|i| s.chars().nth(i))
+    };
+    match found {
+        Some(c) => Ok(Value::Str(std::sync::Arc::from(c.to_string()))),
+        None => Err(EvalError::new(
+            ErrorKind::Index,
+            "string index out of range",
+        )),
+    }
 }

@@ -26,6 +26,9 @@ pub(crate) enum Tok {
     Imag,
     /// An identifier that is not a keyword.
     Name,
+    /// A string literal, its prefix (`r`, `b`, `f`, `u`, ...) and quotes
+    /// included; `parse::string` reads its value.
+    Str,
     /// A keyword.
     Kw(Kw),
     /// An operator or delimiter of the language.
@@ -183,7 +186,7 @@ pub(crate) fn is_xid_continue(c: char) -> bool {
 /// Python's `str.isprintable` for one character, as 3.11 has it: not a
 /// control, format, surrogate, private-use, unassigned, line, paragraph or
 /// (other than the space) space separator character.
-fn is_printable(c: char) -> bool {
+pub(crate) fn is_printable(c: char) -> bool {
     use GeneralCategory as G;
     c == ' '
         || !matches!(
@@ -197,6 +200,48 @@ fn is_printable(c: char) -> bool {
                 | G::ParagraphSeparator
                 | G::SpaceSeparator
         )
+}
+
+/// Whether `word`, right before a quote, is a string prefix CPython's
+/// tokenizer takes: `b`, `r`, `u`, `f` in any case, and `br`, `rb`, `fr`,
+/// `rf` in any order and case (`ur`, `bu`, `fb` are not prefixes).
+fn is_string_prefix(word: &str) -> bool {
+    let lower = word.as_bytes();
+    let l = |i: usize| lower.get(i).map(u8::to_ascii_lowercase);
+    match lower.len() {
+        1 => matches!(l(0), Some(b'b' | b'r' | b'u' | b'f')),
+        2 => matches!(
+            (l(0), l(1)),
+            (Some(b'b'), Some(b'r'))
+                | (Some(b'r'), Some(b'b'))
+                | (Some(b'f'), Some(b'r'))
+                | (Some(b'r'), Some(b'f'))
+        ),
+        _ => false,
+    }
+}
+
+/// CPython's error for a string literal starting at byte `start` that
+/// does not end: at its first character, naming the line of byte `at`,
+/// where the tokenizer found the end of the line or of the input.
+fn unterminated(src: &str, start: usize, at: usize, triple: bool) -> EvalError {
+    // A line break that ends the input starts no line of its own.
+    let at = if at == src.len() && src.ends_with(['\n', '\r']) {
+        at - 1
+    } else {
+        at
+    };
+    let detected = line_of(src, at);
+    let kind = if triple {
+        "triple-quoted string"
+    } else {
+        "string"
+    };
+    error_at(
+        src,
+        start,
+        format!("unterminated {kind} literal (detected at line {detected})"),
+    )
 }
 
 /// CPython's tokenizer error for the character `c` at byte `pos`, which
@@ -444,11 +489,7 @@ impl<'s> Lexer<'s> {
                 Tok::Op(op)
             }
         } else if c == '\'' || c == '"' {
-            // Skip the whole string so its contents are not tokenized.
-            let body = rest.get(1..).unwrap_or("");
-            let len = body.find([c, '\n', '\r']).map_or(body.len(), |i| i + 1);
-            self.pos += 1 + len;
-            Tok::Unsupported("strings are not supported")
+            self.string(start, start)?
         } else if let Some((len, message)) = unsupported(rest) {
             self.pos += len;
             self.bracket(self.byte(start), start)?;
@@ -484,6 +525,9 @@ impl<'s> Lexer<'s> {
         // Every byte of a non-ASCII character is taken, so `end` is on a
         // character boundary.
         let word = self.src.get(start..end).unwrap_or("");
+        if ascii && matches!(self.byte(end), b'\'' | b'"') && is_string_prefix(word) {
+            return self.string(start, end);
+        }
         if !ascii {
             verify_identifier(self.src, start, word)?;
         }
@@ -492,6 +536,55 @@ impl<'s> Lexer<'s> {
             Some(kw) if ascii => Tok::Kw(kw),
             _ => Tok::Name,
         })
+    }
+
+    /// The string literal whose prefix starts at `start` and whose first
+    /// quote is at `quote`, as CPython's tokenizer scans one (`letter_quote`):
+    /// one or three quotes open it, a backslash takes the character after
+    /// it along, and a line break (in a single-quoted literal) or the end
+    /// of the input before the closing quotes is an error at the literal's
+    /// start that names the line where it was found.
+    fn string(&mut self, start: usize, quote: usize) -> Result<Tok, EvalError> {
+        let q = self.byte(quote);
+        let triple = self.byte(quote + 1) == q && self.byte(quote + 2) == q;
+        let mut i = quote + 1;
+        if !triple && self.byte(i) == q {
+            self.pos = i + 1;
+            return Ok(Tok::Str);
+        }
+        if triple {
+            i = quote + 3;
+        }
+        let bytes = self.src.as_bytes();
+        let mut closing = 0;
+        let needed = if triple { 3 } else { 1 };
+        loop {
+            let Some(&b) = bytes.get(i) else {
+                return Err(unterminated(self.src, start, i, triple));
+            };
+            if !triple && (b == b'\n' || b == b'\r') {
+                return Err(unterminated(self.src, start, i, triple));
+            }
+            i += 1;
+            if b == q {
+                closing += 1;
+                if closing == needed {
+                    break;
+                }
+                continue;
+            }
+            closing = 0;
+            if b == b'\\' {
+                match bytes.get(i) {
+                    None => return Err(unterminated(self.src, start, i, triple)),
+                    // `\r\n` is one line break, which the backslash takes.
+                    Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => i += 2,
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        self.pos = i;
+        Ok(Tok::Str)
     }
 
     /// At the start of a logical line outside brackets: CPython's

@@ -642,7 +642,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         match i.tok().tok {
             Tok::Unsupported("dicts and sets are not supported" | "'...' is not supported") => true,
             // Except right after a name (CPython's `!(NAME STRING)`).
-            Tok::Unsupported("strings are not supported") => !self.after_name(i),
+            Tok::Str => !self.after_name(i),
             Tok::Kw(Kw::Other) => matches!(self.text(i.tok()), "lambda" | "None"),
             tok => starts_operand(tok),
         }
@@ -699,9 +699,7 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn unexpected(&self, i: Toks<'_>) -> NErr {
         let message = match i.tok().tok {
             // Atoms outside the language, where no atom may stand.
-            Tok::Unsupported(MATMUL | "strings are not supported" | "'...' is not supported") => {
-                "invalid syntax"
-            }
+            Tok::Str | Tok::Unsupported(MATMUL | "'...' is not supported") => "invalid syntax",
             // `:=` is in the language, where Python allows it.
             _ if self.at_walrus(i) => "invalid syntax",
             Tok::Unsupported(message) => message,
@@ -1286,7 +1284,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             return Ok((self.bump(i)?, CmpOp::In));
         }
         if i.at(Tok::Kw(Kw::InIs)) {
-            self.defer(i.tok().start, IN_IS);
+            self.defer(i.tok().start, IS);
             let is_not = self.text(i.tok()) == "is"
                 && self
                     .peek_second(i)
@@ -1694,9 +1692,10 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Kw(Kw::Other) if self.text(token) == "None" => {
                 self.defer(token.start, "'None' is not supported")
             }
-            Tok::Unsupported(
-                message @ ("strings are not supported" | "'...' is not supported"),
-            ) => self.defer(token.start, message),
+            Tok::Str => return self.strings(i),
+            Tok::Unsupported(message @ "'...' is not supported") => {
+                self.defer(token.start, message)
+            }
             Tok::Unsupported("lists are not supported") => return self.list(i),
             Tok::Unsupported("dicts and sets are not supported") => return self.dict_or_set(i),
             // `.5` is a number; a `.` where an operand should be is not an
@@ -1708,6 +1707,68 @@ impl<'s, 'l> Parser<'s, 'l> {
         };
         let i = self.bump(i)?;
         let sub = self.push(i, node, 1, token.start)?;
+        Ok((i, sub))
+    }
+
+    /// One or more adjacent string literals, from `first`: one string,
+    /// their values concatenated (`'a' 'b'` is `'ab'`). Bytes literals and
+    /// f-strings are outside the language. A bad escape is CPython's
+    /// SyntaxError, reported where CPython's parser stands once it has
+    /// read the literals: at the token after them.
+    #[inline(never)]
+    fn strings<'t>(&self, mut i: Toks<'t>) -> Res<'t, Sub> {
+        let first = i.tok();
+        let mut value = String::new();
+        let mut escape: Option<crate::text::EscapeError> = None;
+        let mut outside = None;
+        while i.at(Tok::Str) {
+            let text = self.text(i.tok());
+            let quote = text.find(['\'', '"']).unwrap_or(0);
+            let prefix = text.get(..quote).unwrap_or("").to_ascii_lowercase();
+            let q = if text
+                .get(quote..)
+                .is_some_and(|t| t.starts_with("'''") || t.starts_with("\"\"\""))
+            {
+                3
+            } else {
+                1
+            };
+            let body = text
+                .get(quote + q..text.len().saturating_sub(q))
+                .unwrap_or("");
+            if prefix.contains('b') {
+                outside.get_or_insert((i.tok().start, "bytes literals are not supported"));
+            } else if prefix.contains('f') {
+                outside.get_or_insert((i.tok().start, "f-strings are not supported"));
+            } else if escape.is_none() {
+                if let Err(e) = crate::text::decode_literal(body, prefix.contains('r'), &mut value)
+                {
+                    escape = Some(e);
+                }
+            }
+            i = self.bump(i)?;
+        }
+        if let Some((at, message)) = outside {
+            let node = self.defer(at, message);
+            let sub = self.push(i, node, 1, first.start)?;
+            return Ok((i, sub));
+        }
+        if let Some(e) = escape {
+            // CPython's column: the next token's, or at the end of the
+            // input the last character's.
+            let at = i.tok().start;
+            let column = match i.tok().tok {
+                Tok::Eof => lex::column0(self.src, at),
+                _ => lex::column0(self.src, at) + 1,
+            };
+            let error =
+                EvalError::syntax(e.message(), column).with_line(lex::line_of(self.src, at));
+            // A SyntaxError of the parser's: a tokenizer error later in
+            // the input wins over it, as in CPython.
+            return Err(fail(Stage::Parser, error));
+        }
+        let node = Node::Const(Value::Str(std::sync::Arc::from(value)));
+        let sub = self.push(i, node, 1, first.start)?;
         Ok((i, sub))
     }
 
@@ -2321,7 +2382,7 @@ fn is_specific(e: &EvalError) -> bool {
     e.message() != "invalid syntax"
 }
 
-const IN_IS: &str = "the 'is' operator is not supported";
+const IS: &str = "the 'is' operator is not supported";
 
 /// The deferred error of a starred item (`(*x, 1)`).
 const STARRED: &str = "iterable unpacking is not supported";

@@ -210,8 +210,9 @@ fn chains_are_flat() {
 #[test]
 fn outside_the_language() {
     let cases = [
-        ("'a'", "strings are not supported", 1),
-        ("1 + \"a ( b\"", "strings are not supported", 5),
+        ("b'a'", "bytes literals are not supported", 1),
+        ("1 + f\"a ( b\"", "f-strings are not supported", 5),
+        ("'a' Rb'b'", "bytes literals are not supported", 5),
         ("[1]", "lists are not supported", 1),
         ("{}", "dicts and sets are not supported", 1),
         ("x.y", "attributes are not supported", 2),
@@ -235,7 +236,8 @@ fn outside_the_language() {
         ("1 + 2 @ x", "the '@' operator is not supported", 7),
         ("None", "'None' is not supported", 1),
         ("1 + None", "'None' is not supported", 5),
-        ("abs('a', ...)", "strings are not supported", 5),
+        ("abs(b'a', ...)", "bytes literals are not supported", 5),
+        ("abs('a', ...)", "'...' is not supported", 10),
         ("1 is 1", "the 'is' operator is not supported", 3),
         ("1 in x is 2", "the 'is' operator is not supported", 8),
         ("1 is not x", "the 'is' operator is not supported", 3),
