@@ -379,29 +379,52 @@ pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
 /// the same however many names a session has made.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bindings {
-    list: Vec<(Name, Binding)>,
+    list: Vec<Entry>,
     /// Positions in `list` by name; `None` while `list` is short.
     index: Option<HashMap<Box<str>, usize>>,
+    /// Whether a keyword (`if`, `True`, ...) is bound: only then does a
+    /// name found here need the test that it is not one.
+    keyword: bool,
 }
+
+/// A name and what it is bound to.
+type Entry = (Name, Binding);
 
 /// No names: what the one-shot functions evaluate with.
 pub(crate) static NO_BINDINGS: Bindings = Bindings {
     list: Vec::new(),
     index: None,
+    keyword: false,
 };
 
 /// Names searched linearly before the index is built.
 const LINEAR: usize = 16;
 
 impl Bindings {
+    /// Where `name` is in `list`: a linear search, inline, while the
+    /// list is short (the hashing of the index out of line, so that the
+    /// search needs few registers).
+    #[inline]
     fn position(&self, name: &str) -> Option<usize> {
         match &self.index {
-            Some(index) => index.get(name).copied(),
+            Some(index) => Self::indexed(index, name),
             None => self.list.iter().position(|(n, _)| n.is(name)),
         }
     }
 
+    #[inline(never)]
+    fn indexed(index: &HashMap<Box<str>, usize>, name: &str) -> Option<usize> {
+        index.get(name).copied()
+    }
+
+    /// Whether a keyword may be bound: `false` when none is.
+    #[inline]
+    pub(crate) fn has_keyword(&self) -> bool {
+        self.keyword
+    }
+
     /// What `name` is bound to.
+    #[inline]
     pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
         self.position(name)
             .and_then(|i| self.list.get(i))
@@ -419,8 +442,11 @@ impl Bindings {
             *slot = binding;
             return;
         }
+        // Every keyword has two letters or more: a one-letter name, the
+        // commonest variable, skips the test.
+        self.keyword |= name.len() > 1 && is_keyword(name);
         self.list.push((name.into(), binding));
-        let at = self.list.len() - 1;
+        let at = self.len() - 1;
         match &mut self.index {
             Some(index) => {
                 index.insert(name.into(), at);
@@ -433,12 +459,13 @@ impl Bindings {
     fn remove(&mut self, name: &str) {
         if self.position(name).is_some() {
             self.list.retain(|(n, _)| !n.is(name));
+            self.keyword = self.iter().any(|(n, _)| is_keyword(n));
             self.reindex();
         }
     }
 
     fn reindex(&mut self) {
-        self.index = (self.list.len() > LINEAR).then(|| {
+        self.index = (self.len() > LINEAR).then(|| {
             self.list
                 .iter()
                 .enumerate()
@@ -464,8 +491,7 @@ impl Bindings {
 
     /// What the names count against [`Limits::max_names_memory`].
     pub(crate) fn memory(&self) -> u64 {
-        self.list
-            .iter()
+        self.iter()
             .map(|(n, b)| entry_bytes(n, b))
             .fold(0u64, u64::saturating_add)
     }

@@ -121,7 +121,8 @@ pub(crate) enum Pow {
     Complex(Complex),
 }
 
-fn pow_real(iv: f64, iw: f64) -> Result<Pow, EvalError> {
+/// [`pow`], its usual result a bare float.
+pub(crate) fn pow_real(iv: f64, iw: f64) -> Result<Pow, EvalError> {
     use Pow::Real;
     if iw == 0.0 {
         return Ok(Real(1.0));
