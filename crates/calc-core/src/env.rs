@@ -431,12 +431,19 @@ impl Bindings {
             .map(|(_, b)| b)
     }
 
+    #[inline]
     fn get_mut(&mut self, name: &str) -> Option<&mut Binding> {
         let i = self.position(name)?;
         self.list.get_mut(i).map(|(_, b)| b)
     }
 
     /// Binds `name` to `binding`, replacing what it was bound to.
+    ///
+    /// Inline, with the index's upkeep out of line: an `Env` built for
+    /// one evaluation (`Env::new().with("x", x).with("y", y)`) is bound
+    /// where the list's contents are known, and the search for a name
+    /// bound already folds away.
+    #[inline]
     pub(crate) fn bind(&mut self, name: &str, binding: Binding) {
         if let Some(slot) = self.get_mut(name) {
             *slot = binding;
@@ -446,13 +453,21 @@ impl Bindings {
         // commonest variable, skips the test.
         self.keyword |= name.len() > 1 && is_keyword(name);
         self.list.push((name.into(), binding));
-        let at = self.len() - 1;
+        if self.index.is_some() || self.list.len() > LINEAR {
+            self.index_last(name);
+        }
+    }
+
+    /// Indexes the name just bound, `name`: into the index, or the whole
+    /// list into a new one when it has just grown past [`LINEAR`].
+    #[inline(never)]
+    fn index_last(&mut self, name: &str) {
+        let at = self.list.len() - 1;
         match &mut self.index {
             Some(index) => {
                 index.insert(name.into(), at);
             }
-            None if self.list.len() > LINEAR => self.reindex(),
-            None => {}
+            None => self.reindex(),
         }
     }
 
@@ -777,6 +792,22 @@ mod tests {
 
     fn zero(_: &[Value]) -> Result<Value, EvalError> {
         Ok(Value::from(0))
+    }
+
+    #[test]
+    fn a_bound_keyword_is_never_read() {
+        let mut env = Env::new().with("x", 1.0).with("y", 2.0);
+        assert!(!env.bindings.has_keyword());
+        env.set("True", 5.0).set("if", 3.0);
+        assert!(env.bindings.has_keyword());
+        assert_eq!(env.eval("True + x").unwrap(), Value::Float(2.0));
+        assert_eq!(env.eval("x + y").unwrap(), Value::Float(3.0));
+        assert!(env.eval("if + 1").is_err());
+        env.remove("True");
+        assert!(env.bindings.has_keyword());
+        env.remove("if");
+        assert!(!env.bindings.has_keyword());
+        assert_eq!(env.eval("True + y").unwrap(), Value::Float(3.0));
     }
 
     #[test]
