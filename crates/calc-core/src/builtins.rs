@@ -37,6 +37,7 @@ use crate::{EvalError, Value};
 /// `abs`, `round`, `min`, `max` and `pow` are Python builtins, `int`,
 /// `float`, `complex` and `bool` are types (their repr is
 /// `<class 'int'>`), and the rest are functions of the `math` module.
+/// Non-exhaustive: more functions of the namespace become variants.
 ///
 /// ```
 /// use calc_core::Builtin;
@@ -47,6 +48,7 @@ use crate::{EvalError, Value};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum Builtin {
     Abs,
     Round,
