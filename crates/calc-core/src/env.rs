@@ -380,8 +380,9 @@ pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bindings {
     list: Vec<Entry>,
-    /// Positions in `list` by name; `None` while `list` is short.
-    index: Option<HashMap<Box<str>, usize>>,
+    /// Positions in `list` by name; `None` while `list` is short. Boxed,
+    /// as the builder methods move an `Env` whole ([`Env::with`]).
+    index: Option<Box<Index>>,
     /// Whether a keyword (`if`, `True`, ...) is bound: only then does a
     /// name found here need the test that it is not one.
     keyword: bool,
@@ -389,6 +390,10 @@ pub(crate) struct Bindings {
 
 /// A name and what it is bound to.
 type Entry = (Name, Binding);
+
+/// Positions in [`Bindings`]'s list by name.
+#[derive(Debug, Clone, Default)]
+struct Index(HashMap<Box<str>, usize>);
 
 /// No names: what the one-shot functions evaluate with.
 pub(crate) static NO_BINDINGS: Bindings = Bindings {
@@ -413,8 +418,8 @@ impl Bindings {
     }
 
     #[inline(never)]
-    fn indexed(index: &HashMap<Box<str>, usize>, name: &str) -> Option<usize> {
-        index.get(name).copied()
+    fn indexed(index: &Index, name: &str) -> Option<usize> {
+        index.0.get(name).copied()
     }
 
     /// Whether a keyword may be bound: `false` when none is.
@@ -465,7 +470,7 @@ impl Bindings {
         let at = self.list.len() - 1;
         match &mut self.index {
             Some(index) => {
-                index.insert(name.into(), at);
+                index.0.insert(name.into(), at);
             }
             None => self.reindex(),
         }
@@ -481,11 +486,13 @@ impl Bindings {
 
     fn reindex(&mut self) {
         self.index = (self.len() > LINEAR).then(|| {
-            self.list
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _))| (Box::<str>::from(&**n), i))
-                .collect()
+            Box::new(Index(
+                self.list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _))| (Box::<str>::from(&**n), i))
+                    .collect(),
+            ))
         });
     }
 
