@@ -26,7 +26,20 @@ fn main() {
     // `hotpath SRC N`: only parse+evaluate SRC N times, for instruction
     // counts under `valgrind --tool=callgrind` (a loaded machine makes
     // wall-clock times noisy).
+    // `hotpath --env SRC N`: the same with `x` and `y` bound to floats in
+    // an `Env` built for each call, through `Env::eval` (the embedding
+    // suite's one-shot).
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, src, n] = args.as_slice() {
+        if flag == "--env" {
+            for i in 0..n.parse::<u32>().unwrap_or(1) {
+                let x = 1.25 + f64::from(i) * 0.001;
+                let env = Env::new().with("x", x).with("y", 0.75 * x);
+                let _ = black_box(env.eval(black_box(src)));
+            }
+            return;
+        }
+    }
     if let [src, n] = args.as_slice() {
         for _ in 0..n.parse::<u32>().unwrap_or(1) {
             let _ = black_box(calc_core::eval(black_box(src)));

@@ -42,6 +42,7 @@ use crate::{EvalError, Value};
 /// `abs`, `round`, `min`, `max`, `pow`, `hex`, `oct` and `bin` are Python builtins, `int`,
 /// `float`, `complex` and `bool` are types (their repr is
 /// `<class 'int'>`), and the rest are functions of the `math` module.
+/// Non-exhaustive: more functions of the namespace become variants.
 ///
 /// ```
 /// use calc_core::Builtin;
@@ -52,6 +53,7 @@ use crate::{EvalError, Value};
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum Builtin {
     Abs,
     Round,
@@ -302,83 +304,118 @@ pub const CONSTANTS: [&str; 5] = ["pi", "e", "tau", "inf", "nan"];
 
 /// The value bound to `name` in the namespace, if any.
 pub(crate) fn lookup(name: &str) -> Option<Value> {
-    let b = match name {
-        "pi" => return Some(Value::Float(std::f64::consts::PI)),
-        "e" => return Some(Value::Float(std::f64::consts::E)),
-        "tau" => return Some(Value::Float(std::f64::consts::TAU)),
-        "inf" => return Some(Value::Float(f64::INFINITY)),
-        "nan" => return Some(Value::Float(f64::NAN)),
-        "abs" => Builtin::Abs,
-        "round" => Builtin::Round,
-        "min" => Builtin::Min,
-        "max" => Builtin::Max,
-        "pow" => Builtin::Pow,
-        "int" => Builtin::Int,
-        "float" => Builtin::Float,
-        "complex" => Builtin::Complex,
-        "sqrt" => Builtin::Sqrt,
-        "exp" => Builtin::Exp,
-        "log" => Builtin::Log,
-        "log2" => Builtin::Log2,
-        "log10" => Builtin::Log10,
-        "sin" => Builtin::Sin,
-        "cos" => Builtin::Cos,
-        "tan" => Builtin::Tan,
-        "asin" => Builtin::Asin,
-        "acos" => Builtin::Acos,
-        "atan" => Builtin::Atan,
-        "atan2" => Builtin::Atan2,
-        "sinh" => Builtin::Sinh,
-        "cosh" => Builtin::Cosh,
-        "tanh" => Builtin::Tanh,
-        "hypot" => Builtin::Hypot,
-        "floor" => Builtin::Floor,
-        "ceil" => Builtin::Ceil,
-        "trunc" => Builtin::Trunc,
-        "factorial" => Builtin::Factorial,
-        "gcd" => Builtin::Gcd,
-        "isqrt" => Builtin::Isqrt,
-        "comb" => Builtin::Comb,
-        "perm" => Builtin::Perm,
-        "degrees" => Builtin::Degrees,
-        "radians" => Builtin::Radians,
-        "fabs" => Builtin::Fabs,
-        "fmod" => Builtin::Fmod,
-        "copysign" => Builtin::Copysign,
-        "bool" => Builtin::Bool,
-        "acosh" => Builtin::Acosh,
-        "asinh" => Builtin::Asinh,
-        "atanh" => Builtin::Atanh,
-        "cbrt" => Builtin::Cbrt,
-        "erf" => Builtin::Erf,
-        "erfc" => Builtin::Erfc,
-        "exp2" => Builtin::Exp2,
-        "expm1" => Builtin::Expm1,
-        "log1p" => Builtin::Log1p,
-        "gamma" => Builtin::Gamma,
-        "lgamma" => Builtin::Lgamma,
-        "isfinite" => Builtin::Isfinite,
-        "isinf" => Builtin::Isinf,
-        "isnan" => Builtin::Isnan,
-        "isclose" => Builtin::Isclose,
-        "ldexp" => Builtin::Ldexp,
-        "nextafter" => Builtin::Nextafter,
-        "ulp" => Builtin::Ulp,
-        "remainder" => Builtin::Remainder,
-        "lcm" => Builtin::Lcm,
-        "fsum" => Builtin::Fsum,
-        "prod" => Builtin::Prod,
-        "dist" => Builtin::Dist,
-        "divmod" => Builtin::Divmod,
-        "sum" => Builtin::Sum,
-        "frexp" => Builtin::Frexp,
-        "modf" => Builtin::Modf,
-        "hex" => Builtin::Hex,
-        "oct" => Builtin::Oct,
-        "bin" => Builtin::Bin,
-        _ => return None,
+    lookup_namespace(name)
+}
+
+/// The 8-byte key of a name of at most 8 bytes: its bytes, little-endian.
+const fn key(name: &[u8]) -> u64 {
+    let mut k = 0;
+    let mut i = 0;
+    while i < name.len() && i < 8 {
+        k |= (name[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+/// The namespace's names and values, as [`lookup`]: a name of up to 8
+/// bytes by its [`key`] first, which the compiler turns into a search
+/// tree of integer comparisons, then compared whole (a `match` on the
+/// string compares it with every name of its length).
+macro_rules! namespace {
+    ($($name:literal => $value:expr,)*) => {
+        fn lookup_namespace(name: &str) -> Option<Value> {
+            if name.len() <= 8 {
+                let k = key(name.as_bytes());
+                $(
+                    if k == const { key($name.as_bytes()) } {
+                        return (name == $name).then_some($value);
+                    }
+                )*
+                return None;
+            }
+            match name {
+                $($name => Some($value),)*
+                _ => None,
+            }
+        }
     };
-    Some(Value::Builtin(b))
+}
+
+namespace! {
+    "pi" => Value::Float(std::f64::consts::PI),
+    "e" => Value::Float(std::f64::consts::E),
+    "tau" => Value::Float(std::f64::consts::TAU),
+    "inf" => Value::Float(f64::INFINITY),
+    "nan" => Value::Float(f64::NAN),
+    "abs" => Value::Builtin(Builtin::Abs),
+    "round" => Value::Builtin(Builtin::Round),
+    "min" => Value::Builtin(Builtin::Min),
+    "max" => Value::Builtin(Builtin::Max),
+    "pow" => Value::Builtin(Builtin::Pow),
+    "int" => Value::Builtin(Builtin::Int),
+    "float" => Value::Builtin(Builtin::Float),
+    "complex" => Value::Builtin(Builtin::Complex),
+    "sqrt" => Value::Builtin(Builtin::Sqrt),
+    "exp" => Value::Builtin(Builtin::Exp),
+    "log" => Value::Builtin(Builtin::Log),
+    "log2" => Value::Builtin(Builtin::Log2),
+    "log10" => Value::Builtin(Builtin::Log10),
+    "sin" => Value::Builtin(Builtin::Sin),
+    "cos" => Value::Builtin(Builtin::Cos),
+    "tan" => Value::Builtin(Builtin::Tan),
+    "asin" => Value::Builtin(Builtin::Asin),
+    "acos" => Value::Builtin(Builtin::Acos),
+    "atan" => Value::Builtin(Builtin::Atan),
+    "atan2" => Value::Builtin(Builtin::Atan2),
+    "sinh" => Value::Builtin(Builtin::Sinh),
+    "cosh" => Value::Builtin(Builtin::Cosh),
+    "tanh" => Value::Builtin(Builtin::Tanh),
+    "hypot" => Value::Builtin(Builtin::Hypot),
+    "floor" => Value::Builtin(Builtin::Floor),
+    "ceil" => Value::Builtin(Builtin::Ceil),
+    "trunc" => Value::Builtin(Builtin::Trunc),
+    "factorial" => Value::Builtin(Builtin::Factorial),
+    "gcd" => Value::Builtin(Builtin::Gcd),
+    "isqrt" => Value::Builtin(Builtin::Isqrt),
+    "comb" => Value::Builtin(Builtin::Comb),
+    "perm" => Value::Builtin(Builtin::Perm),
+    "degrees" => Value::Builtin(Builtin::Degrees),
+    "radians" => Value::Builtin(Builtin::Radians),
+    "fabs" => Value::Builtin(Builtin::Fabs),
+    "fmod" => Value::Builtin(Builtin::Fmod),
+    "copysign" => Value::Builtin(Builtin::Copysign),
+    "bool" => Value::Builtin(Builtin::Bool),
+    "acosh" => Value::Builtin(Builtin::Acosh),
+    "asinh" => Value::Builtin(Builtin::Asinh),
+    "atanh" => Value::Builtin(Builtin::Atanh),
+    "cbrt" => Value::Builtin(Builtin::Cbrt),
+    "erf" => Value::Builtin(Builtin::Erf),
+    "erfc" => Value::Builtin(Builtin::Erfc),
+    "exp2" => Value::Builtin(Builtin::Exp2),
+    "expm1" => Value::Builtin(Builtin::Expm1),
+    "log1p" => Value::Builtin(Builtin::Log1p),
+    "gamma" => Value::Builtin(Builtin::Gamma),
+    "lgamma" => Value::Builtin(Builtin::Lgamma),
+    "isfinite" => Value::Builtin(Builtin::Isfinite),
+    "isinf" => Value::Builtin(Builtin::Isinf),
+    "isnan" => Value::Builtin(Builtin::Isnan),
+    "isclose" => Value::Builtin(Builtin::Isclose),
+    "ldexp" => Value::Builtin(Builtin::Ldexp),
+    "nextafter" => Value::Builtin(Builtin::Nextafter),
+    "ulp" => Value::Builtin(Builtin::Ulp),
+    "remainder" => Value::Builtin(Builtin::Remainder),
+    "lcm" => Value::Builtin(Builtin::Lcm),
+    "fsum" => Value::Builtin(Builtin::Fsum),
+    "prod" => Value::Builtin(Builtin::Prod),
+    "dist" => Value::Builtin(Builtin::Dist),
+    "divmod" => Value::Builtin(Builtin::Divmod),
+    "sum" => Value::Builtin(Builtin::Sum),
+    "frexp" => Value::Builtin(Builtin::Frexp),
+    "modf" => Value::Builtin(Builtin::Modf),
+    "hex" => Value::Builtin(Builtin::Hex),
+    "oct" => Value::Builtin(Builtin::Oct),
+    "bin" => Value::Builtin(Builtin::Bin),
 }
 
 /// For a builtin that, given one float, applies `f` to it under
@@ -518,9 +555,80 @@ pub(crate) fn call(
     }
 }
 
+/// `f(x)` for a float `x` when `f` is one of the built-ins that are
+/// CPython's `math_1` of a libm function (`sqrt`, `cos`, ...): the answer
+/// [`call`] gives for the argument list `[x]`, without making one; `None`
+/// for the other built-ins.
+#[inline]
+pub(crate) fn call_float_1(f: Builtin, x: f64) -> Option<Result<f64, EvalError>> {
+    let (func, can_overflow): (fn(f64) -> f64, bool) = match f {
+        Builtin::Sqrt => (f64::sqrt, false),
+        Builtin::Exp => (f64::exp, true),
+        Builtin::Sin => (f64::sin, false),
+        Builtin::Cos => (f64::cos, false),
+        Builtin::Tan => (f64::tan, false),
+        Builtin::Asin => (f64::asin, false),
+        Builtin::Acos => (f64::acos, false),
+        Builtin::Atan => (f64::atan, false),
+        Builtin::Sinh => (f64::sinh, true),
+        Builtin::Cosh => (f64::cosh, true),
+        Builtin::Tanh => (f64::tanh, false),
+        Builtin::Fabs => (f64::abs, false),
+        Builtin::Acosh => (libm::c_acosh, false),
+        Builtin::Asinh => (libm::c_asinh, false),
+        Builtin::Atanh => (libm::c_atanh, false),
+        Builtin::Cbrt => (libm::c_cbrt, false),
+        Builtin::Exp2 => (libm::c_exp2, true),
+        Builtin::Expm1 => (libm::c_expm1, true),
+        Builtin::Log1p => (libm::m_log1p, false),
+        _ => return None,
+    };
+    Some(math::apply_1(x, func, can_overflow))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_float_1_is_call_on_one_float() {
+        let limits = crate::Limits::default();
+        let xs = [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.0,
+            1e-310,
+            710.0,
+            -710.0,
+            1e308,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let mut some = 0;
+        for b in Builtin::ALL {
+            for x in xs {
+                let Some(fast) = call_float_1(b, x) else {
+                    continue;
+                };
+                some += 1;
+                let mut budget = Budget::new(&limits);
+                let slow = call(b, &[Value::Float(x)], &mut budget);
+                match (fast, slow) {
+                    (Ok(r), Ok(Value::Float(s))) => {
+                        assert_eq!(r.to_bits(), s.to_bits(), "{}({x})", b.name());
+                    }
+                    (Err(r), Err(s)) => assert_eq!(r.to_string(), s.to_string()),
+                    (r, s) => panic!("{}({x}): {r:?} against {s:?}", b.name()),
+                }
+            }
+        }
+        assert_eq!(some, 19 * xs.len());
+    }
 
     #[test]
     fn every_builtin_is_found_by_its_name() {

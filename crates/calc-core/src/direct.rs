@@ -130,6 +130,31 @@ pub(crate) fn committable(source: &str, limits: &Limits) -> bool {
     scan::committable(source, limits)
 }
 
+/// Bytes that start a name this path reads: ASCII letters and `_`.
+static NAME_START: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'_' || c.is_ascii_alphabetic();
+        b += 1;
+    }
+    table
+};
+
+/// Bytes that continue a name this path reads: ASCII letters, digits and
+/// `_` (a byte past ASCII stops it, and the name goes to the general path).
+static NAME_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c == b'_' || c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
 /// The token after an operand, read once and then looked at by every
 /// precedence level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -565,7 +590,18 @@ impl<'a> Direct<'a> {
     /// literal not followed by `**`, inline.
     #[inline(always)]
     fn operand(&mut self) -> Option<Operand> {
-        if !self.peek().is_ascii_digit() {
+        let first = self.peek();
+        if NAME_START[usize::from(first)] {
+            // A name, the other common operand: no trip through `factor`'s
+            // unary operators and `atom`'s cases.
+            let base = self.name(self.height(1)?)?;
+            self.lex_next();
+            if matches!(self.next, Next::Pow | Next::LParen) {
+                return self.postfix(base);
+            }
+            return Some(base);
+        }
+        if !first.is_ascii_digit() {
             return self.factor();
         }
         let literal = self.number(self.height(1)?)?;
@@ -618,11 +654,21 @@ impl<'a> Direct<'a> {
         let exponent = self.operand()?;
         self.recursion -= 1;
         let height = self.height(1 + base.height().max(exponent.height()))?;
-        if let (Some(x), Some(y)) = (base.as_float(), exponent.as_float()) {
-            // What `ops::binary` comes to for two floats, without the
-            // trip through values.
-            let value = self.ok(float::pow(x, y))?;
-            return Some(self.held.operand(value, height));
+        // What `ops::binary` comes to for two floats, or a float and an
+        // int in the word (converted as `float_binary`'s caller converts
+        // it: `int.__pow__` declines a float), without the trip through
+        // values.
+        let floats = match (base.as_float(), exponent.as_float()) {
+            (Some(x), Some(y)) => Some((x, y)),
+            (Some(x), None) => exponent.as_int().map(|y| (x, y as f64)),
+            (None, Some(y)) => base.as_int().map(|x| (x as f64, y)),
+            (None, None) => None,
+        };
+        if let Some((x, y)) = floats {
+            return match self.ok(float::pow_real(x, y))? {
+                float::Pow::Real(r) => Some(Operand::float(r, height)),
+                float::Pow::Complex(c) => Some(self.held.operand(Value::Complex(c), height)),
+            };
         }
         if let (Some(a), Some(e)) = (base.as_int(), exponent.as_int()) {
             if let Some(power) = self.short_power(a, e, height) {
@@ -686,6 +732,19 @@ impl<'a> Direct<'a> {
         Some(sub)
     }
 
+    /// The calls and the `**` after a name that [`operand`](Self::operand)
+    /// has read: the rest of `factor`'s `primary ['**' factor]`.
+    #[inline(never)]
+    fn postfix(&mut self, mut sub: Operand) -> Option<Operand> {
+        while matches!(self.next, Next::LParen) {
+            sub = self.call(sub)?;
+        }
+        if matches!(self.next, Next::Pow) {
+            return self.power(sub);
+        }
+        Some(sub)
+    }
+
     /// `f(args)`, at the `(`. Up to four arguments are kept on the stack;
     /// more move to a vector.
     fn call(&mut self, func: Operand) -> Option<Operand> {
@@ -701,6 +760,12 @@ impl<'a> Direct<'a> {
         // One argument, the commonest call: no array of them.
         self.close()?;
         let height = self.height(func.height().max(first.height()) + 1)?;
+        if let Some(x) = first.as_float() {
+            // `sqrt`, `cos`, ... of a float: the libm call and its checks.
+            if let Some(r) = builtins::call_float_1(f, x) {
+                return Some(Operand::float(self.ok(r)?, height));
+            }
+        }
         self.release(first);
         let arg = self.held.value(first)?;
         let r = builtins::call(f, std::slice::from_ref(&arg), &mut self.budget);
@@ -793,11 +858,18 @@ impl<'a> Direct<'a> {
 
     /// `True`, `False` or a built-in name; other names and keywords are
     /// left to the general path.
+    #[inline(never)]
     fn name(&mut self, height: u32) -> Option<Operand> {
         let start = self.i;
-        while matches!(self.peek(), b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
-            self.i += 1;
+        let s = self.s;
+        let mut i = start;
+        while let Some(&b) = s.get(i) {
+            if !NAME_BYTE[usize::from(b)] {
+                break;
+            }
+            i += 1;
         }
+        self.i = i;
         if self.peek() >= 0x80 {
             // A non-ASCII identifier character (NFKC matters there).
             return None;
@@ -815,11 +887,17 @@ impl<'a> Direct<'a> {
 
     /// A name with the caller's variables in scope: a variable (held as
     /// the walker holds a name's value), else a built-in.
-    #[inline(never)]
+    #[inline]
     fn variable(&mut self, name: &str, height: u32) -> Option<Operand> {
         // A keyword is no built-in either: only a bound one needs the test.
         match self.vars.get(name) {
-            Some(_) if is_keyword(name) => None,
+            Some(_) if self.vars.has_keyword() && is_keyword(name) => None,
+            // The commonest values fit the operand's word: no copy to
+            // make and nothing held.
+            Some(Binding::Value(Value::Float(x))) => Some(Operand::float(*x, height)),
+            Some(Binding::Value(Value::Int(crate::Int(IntRepr::Small(i))))) => {
+                Some(Operand::int(*i, height))
+            }
             Some(Binding::Value(v)) => {
                 // A name read copies its value: an int past the machine
                 // word is charged per copy, as the walker charges it.

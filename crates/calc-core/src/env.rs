@@ -380,71 +380,120 @@ pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
 /// the same however many names a session has made.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bindings {
-    list: Vec<(Name, Binding)>,
-    /// Positions in `list` by name; `None` while `list` is short.
-    index: Option<HashMap<Box<str>, usize>>,
+    list: Vec<Entry>,
+    /// Positions in `list` by name; `None` while `list` is short. Boxed,
+    /// as the builder methods move an `Env` whole ([`Env::with`]).
+    index: Option<Box<Index>>,
+    /// Whether a keyword (`if`, `True`, ...) is bound: only then does a
+    /// name found here need the test that it is not one.
+    keyword: bool,
 }
+
+/// A name and what it is bound to.
+type Entry = (Name, Binding);
+
+/// Positions in [`Bindings`]'s list by name.
+#[derive(Debug, Clone, Default)]
+struct Index(HashMap<Box<str>, usize>);
 
 /// No names: what the one-shot functions evaluate with.
 pub(crate) static NO_BINDINGS: Bindings = Bindings {
     list: Vec::new(),
     index: None,
+    keyword: false,
 };
 
 /// Names searched linearly before the index is built.
 const LINEAR: usize = 16;
 
 impl Bindings {
+    /// Where `name` is in `list`: a linear search, inline, while the
+    /// list is short (the hashing of the index out of line, so that the
+    /// search needs few registers).
+    #[inline]
     fn position(&self, name: &str) -> Option<usize> {
         match &self.index {
-            Some(index) => index.get(name).copied(),
+            Some(index) => Self::indexed(index, name),
             None => self.list.iter().position(|(n, _)| n.is(name)),
         }
     }
 
+    #[inline(never)]
+    fn indexed(index: &Index, name: &str) -> Option<usize> {
+        index.0.get(name).copied()
+    }
+
+    /// Whether a keyword may be bound: `false` when none is.
+    #[inline]
+    pub(crate) fn has_keyword(&self) -> bool {
+        self.keyword
+    }
+
     /// What `name` is bound to.
+    #[inline]
     pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
         self.position(name)
             .and_then(|i| self.list.get(i))
             .map(|(_, b)| b)
     }
 
+    #[inline]
     fn get_mut(&mut self, name: &str) -> Option<&mut Binding> {
         let i = self.position(name)?;
         self.list.get_mut(i).map(|(_, b)| b)
     }
 
     /// Binds `name` to `binding`, replacing what it was bound to.
+    ///
+    /// Inline, with the index's upkeep out of line: an `Env` built for
+    /// one evaluation (`Env::new().with("x", x).with("y", y)`) is bound
+    /// where the list's contents are known, and the search for a name
+    /// bound already folds away.
+    #[inline]
     pub(crate) fn bind(&mut self, name: &str, binding: Binding) {
         if let Some(slot) = self.get_mut(name) {
             *slot = binding;
             return;
         }
+        // Every keyword has two letters or more: a one-letter name, the
+        // commonest variable, skips the test.
+        self.keyword |= name.len() > 1 && is_keyword(name);
         self.list.push((name.into(), binding));
+        if self.index.is_some() || self.list.len() > LINEAR {
+            self.index_last(name);
+        }
+    }
+
+    /// Indexes the name just bound, `name`: into the index, or the whole
+    /// list into a new one when it has just grown past [`LINEAR`].
+    #[inline(never)]
+    fn index_last(&mut self, name: &str) {
         let at = self.list.len() - 1;
         match &mut self.index {
             Some(index) => {
-                index.insert(name.into(), at);
+                index.0.insert(name.into(), at);
             }
-            None if self.list.len() > LINEAR => self.reindex(),
-            None => {}
+            None => self.reindex(),
         }
     }
 
     fn remove(&mut self, name: &str) {
         if self.position(name).is_some() {
             self.list.retain(|(n, _)| !n.is(name));
+            self.keyword = self.iter().any(|(n, _)| is_keyword(n));
             self.reindex();
         }
     }
 
     fn reindex(&mut self) {
-        self.index = (self.list.len() > LINEAR).then(|| {
-            self.list
-                .iter()
-                .enumerate()
-                .map(|(i, (n, _))| (Box::<str>::from(&**n), i))
-                .collect()
+        self.index = (self.len() > LINEAR).then(|| {
+            Box::new(Index(
+                self.list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _))| (Box::<str>::from(&**n), i))
+                    .collect(),
+            ))
         });
     }
 
@@ -465,8 +514,7 @@ impl Bindings {
 
     /// What the names count against [`Limits::max_names_memory`].
     pub(crate) fn memory(&self) -> u64 {
-        self.list
-            .iter()
+        self.iter()
             .map(|(n, b)| entry_bytes(n, b))
             .fold(0u64, u64::saturating_add)
     }
@@ -754,6 +802,22 @@ mod tests {
 
     fn zero(_: &[Value]) -> Result<Value, EvalError> {
         Ok(Value::from(0))
+    }
+
+    #[test]
+    fn a_bound_keyword_is_never_read() {
+        let mut env = Env::new().with("x", 1.0).with("y", 2.0);
+        assert!(!env.bindings.has_keyword());
+        env.set("True", 5.0).set("if", 3.0);
+        assert!(env.bindings.has_keyword());
+        assert_eq!(env.eval("True + x").unwrap(), Value::Float(2.0));
+        assert_eq!(env.eval("x + y").unwrap(), Value::Float(3.0));
+        assert!(env.eval("if + 1").is_err());
+        env.remove("True");
+        assert!(env.bindings.has_keyword());
+        env.remove("if");
+        assert!(!env.bindings.has_keyword());
+        assert_eq!(env.eval("True + y").unwrap(), Value::Float(3.0));
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub(super) fn math_1(
     apply_1(x, f, can_overflow).map(Value::Float)
 }
 
-fn apply_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> Result<f64, EvalError> {
+/// `math_1` on a float argument.
+#[inline]
+pub(super) fn apply_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> Result<f64, EvalError> {
     let r = f(x);
     if r.is_nan() && !x.is_nan() {
         return Err(domain_error());

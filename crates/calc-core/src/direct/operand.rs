@@ -142,8 +142,8 @@ impl Operand {
 
 /// `a op b` when it is a plain IEEE operation or an exact small-int one,
 /// as [`crate::ops::inline_binary`] decides for values (plus an int and a
-/// float under `+ - *`, which convert the int as the out-of-line path
-/// does); `None` for everything else.
+/// float under `+ - *` and `/` by nonzero, which convert the int as the
+/// out-of-line path does); `None` for everything else.
 #[inline(always)]
 pub(super) fn inline_binary(op: BinOp, a: Operand, b: Operand) -> Option<Operand> {
     const INT: u32 = Kind::Int as u32;
@@ -152,18 +152,18 @@ pub(super) fn inline_binary(op: BinOp, a: Operand, b: Operand) -> Option<Operand
     const II: u32 = INT << KIND_BITS | INT;
     const IF: u32 = INT << KIND_BITS | FLOAT;
     const FI: u32 = FLOAT << KIND_BITS | INT;
-    let float = |x: f64, y: f64, div: bool| -> Option<Operand> {
+    let float = |x: f64, y: f64| -> Option<Operand> {
         let r = match op {
             BinOp::Add => crate::num::float::add(x, y),
             BinOp::Sub => x - y,
             BinOp::Mul => crate::num::float::mul(x, y),
-            BinOp::Div if div && y != 0.0 => x / y,
+            BinOp::Div if y != 0.0 => x / y,
             _ => return None,
         };
         Some(Operand::float(r, 0))
     };
     match a.kind_bits() << KIND_BITS | b.kind_bits() {
-        FF => float(f64::from_bits(a.bits), f64::from_bits(b.bits), true),
+        FF => float(f64::from_bits(a.bits), f64::from_bits(b.bits)),
         II => {
             let (x, y) = (a.bits as i64, b.bits as i64);
             let r = match op {
@@ -175,8 +175,10 @@ pub(super) fn inline_binary(op: BinOp, a: Operand, b: Operand) -> Option<Operand
             Some(Operand::int(r, 0))
         }
         // `as` rounds an i64 to the nearest float, as `Int::to_f64` does.
-        IF => float(a.bits as i64 as f64, f64::from_bits(b.bits), false),
-        FI => float(f64::from_bits(a.bits), b.bits as i64 as f64, false),
+        // `int / float` and `float / int` are `float_div` on the
+        // converted int too (`int.__truediv__` declines a float).
+        IF => float(a.bits as i64 as f64, f64::from_bits(b.bits)),
+        FI => float(f64::from_bits(a.bits), b.bits as i64 as f64),
         _ => None,
     }
 }
@@ -268,7 +270,7 @@ impl Held {
     }
 
     /// `value` as an operand of `height`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn operand(&mut self, value: Value, height: u32) -> Operand {
         match value {
             Value::Int(Int(IntRepr::Small(x))) => Operand::int(x, height),
@@ -281,6 +283,7 @@ impl Held {
     }
 
     /// A big int as an operand: a wide int when its limbs fit.
+    #[inline(never)]
     fn big_int(&mut self, b: BigInt, height: u32) -> Operand {
         let digits = b.magnitude().iter_u64_digits();
         let len = digits.len();
@@ -295,6 +298,7 @@ impl Held {
         self.push_value(Value::Int(Int(IntRepr::Big(b))), height)
     }
 
+    #[inline(never)]
     fn push_value(&mut self, value: Value, height: u32) -> Operand {
         self.values.push(value);
         #[cfg(test)]
