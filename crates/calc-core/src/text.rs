@@ -12,11 +12,21 @@ use crate::parse::lex::is_printable;
 use crate::{EvalError, Int, Value};
 
 /// Bytes of string a work unit pays for: one, as a linear int pass
-/// (`budget::linear_cost`) pays 8 units for a 64-bit word. Building a
-/// string touches fresh memory (about 0.9 ns a byte for a sum of
-/// megabyte strings, `tests/deep.rs`'s "repetitions summed", release
-/// build); comparing and searching read it, faster.
+/// (`budget::linear_cost`) pays 8 units for a 64-bit word. Comparing and
+/// searching read strings at well under 0.75 ns a byte (the budget's
+/// calibration, tests/cost.rs); copying into a string the allocator has
+/// at hand costs less still (a chain of 11,000 `+'a'`: 0.06 ns a byte).
 const BYTES_PER_UNIT: u64 = 1;
+
+/// A string longer than this is built in memory fresh from the system
+/// (glibc's allocator maps blocks of 128 KiB and more), whose first
+/// touch costs about 2.4 ns a byte (`'a' * 8000000 == 'a' * 8000000`,
+/// release build, the shared build machine): its bytes past this
+/// count [`FRESH_UNITS`] units each.
+const FRESH_FROM: u64 = 128 * 1024;
+
+/// Units a byte of a string built past [`FRESH_FROM`] costs.
+const FRESH_UNITS: u64 = 4;
 
 /// Fixed work of any string operation (allocation, dispatch).
 const OVERHEAD: u64 = 16;
@@ -360,7 +370,8 @@ fn check_len(len: u64, budget: &mut Budget<'_>) -> Result<(), EvalError> {
             budget.limits.max_memory
         )));
     }
-    budget.charge(OVERHEAD + len / BYTES_PER_UNIT)
+    let fresh = len.saturating_sub(FRESH_FROM);
+    budget.charge(OVERHEAD + len / BYTES_PER_UNIT + (FRESH_UNITS - 1) * fresh)
 }
 
 /// `a + b` for two strings.
