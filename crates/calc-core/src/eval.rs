@@ -15,7 +15,7 @@ use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
 use crate::budget::{held_bytes, linear_cost, Budget};
 use crate::env::{Binding, Bindings, ENTRY_BYTES};
 use crate::value::IntRepr;
-use crate::{builtins, ops, EvalError, Limits, Value};
+use crate::{builtins, ops, text, EvalError, Limits, Value};
 
 /// The caller's variables and user functions, visible to one evaluation.
 pub(crate) type Vars = Bindings;
@@ -303,19 +303,50 @@ impl<'t> Walker<'t, '_> {
         self.hold(r)
     }
 
-    /// `((first op1 x1) op2 x2) ...`, left to right.
+    /// `((first op1 x1) op2 x2) ...`, left to right. A run of `+` between
+    /// strings grows one buffer ([`text::Concat`]) instead of copying the
+    /// whole string at each `+`; the values and errors are the same.
     fn chain(&mut self, first: NodeId, items: Items) -> Result<Value, EvalError> {
         let mut acc = self.node(first)?;
+        // While a run of string `+` lasts, `acc` is stale: the run holds
+        // the value (and its bytes are counted as held).
+        let mut run: Option<text::Concat> = None;
         for item in items.ids() {
             let (Link::Bin(op), x) = self.item(item)? else {
                 return Err(internal());
             };
             let b = self.node(x)?;
+            if op == BinOp::Add {
+                if let Value::Str(right) = &b {
+                    if let Some(r) = run.as_mut() {
+                        self.release(&b);
+                        r.push(right, &mut self.budget)
+                            .and_then(|()| self.budget.hold(right.len() as u64))
+                            .map_err(|e| self.locate_link(e, first, x))?;
+                        continue;
+                    }
+                    if let Value::Str(left) = &acc {
+                        self.release(&acc);
+                        self.release(&b);
+                        let r = text::Concat::start(left, right, &mut self.budget)
+                            .and_then(|r| self.budget.hold(r.len() as u64).map(|()| r))
+                            .map_err(|e| self.locate_link(e, first, x))?;
+                        run = Some(r);
+                        continue;
+                    }
+                }
+            }
+            if let Some(r) = run.take() {
+                acc = r.finish(&mut self.budget)?;
+            }
             self.release(&acc);
             self.release(&b);
             acc = ops::binary(op, &acc, &b, &mut self.budget)
                 .and_then(|v| self.hold(v))
                 .map_err(|e| self.locate_link(e, first, x))?;
+        }
+        if let Some(r) = run.take() {
+            acc = r.finish(&mut self.budget)?;
         }
         Ok(acc)
     }

@@ -12,11 +12,21 @@ use crate::parse::lex::is_printable;
 use crate::{EvalError, Int, Value};
 
 /// Bytes of string a work unit pays for: one, as a linear int pass
-/// (`budget::linear_cost`) pays 8 units for a 64-bit word. Building a
-/// string touches fresh memory (about 0.9 ns a byte for a sum of
-/// megabyte strings, `tests/deep.rs`'s "repetitions summed", release
-/// build); comparing and searching read it, faster.
+/// (`budget::linear_cost`) pays 8 units for a 64-bit word. Comparing and
+/// searching read strings at well under 0.75 ns a byte (the budget's
+/// calibration, tests/cost.rs); copying into a string the allocator has
+/// at hand costs less still (a chain of 11,000 `+'a'`: 0.06 ns a byte).
 const BYTES_PER_UNIT: u64 = 1;
+
+/// A string longer than this is built in memory fresh from the system
+/// (glibc's allocator maps blocks of 128 KiB and more), whose first
+/// touch costs about 2.4 ns a byte (`'a' * 8000000 == 'a' * 8000000`,
+/// release build, the shared build machine): its bytes past this
+/// count [`FRESH_UNITS`] units each.
+const FRESH_FROM: u64 = 128 * 1024;
+
+/// Units a byte of a string built past [`FRESH_FROM`] costs.
+const FRESH_UNITS: u64 = 4;
 
 /// Fixed work of any string operation (allocation, dispatch).
 const OVERHEAD: u64 = 16;
@@ -355,12 +365,18 @@ fn push_translated(s: &str, out: &mut String) {
 /// alone would pass `Limits::max_memory`; charges its copy.
 fn check_len(len: u64, budget: &mut Budget<'_>) -> Result<(), EvalError> {
     if len > budget.limits.max_memory {
-        return Err(EvalError::limit(format!(
-            "string result would exceed {} bytes",
-            budget.limits.max_memory
-        )));
+        return Err(too_long(budget));
     }
-    budget.charge(OVERHEAD + len / BYTES_PER_UNIT)
+    let fresh = len.saturating_sub(FRESH_FROM);
+    budget.charge(OVERHEAD + len / BYTES_PER_UNIT + (FRESH_UNITS - 1) * fresh)
+}
+
+/// The `LimitError` of a string longer than `Limits::max_memory`.
+fn too_long(budget: &Budget<'_>) -> EvalError {
+    EvalError::limit(format!(
+        "string result would exceed {} bytes",
+        budget.limits.max_memory
+    ))
 }
 
 /// `a + b` for two strings.
@@ -370,6 +386,53 @@ pub(crate) fn concat(a: &str, b: &str, budget: &mut Budget<'_>) -> Result<Value,
     s.push_str(a);
     s.push_str(b);
     Ok(Value::Str(Arc::from(s)))
+}
+
+/// A run of string `+` in a left-to-right chain (`'a' + s + 'b' + ...`),
+/// built in one growing buffer, as CPython appends in place to a string
+/// only its expression holds: linear in the result, where a new string
+/// for each `+` would copy quadratically. The evaluator makes the string
+/// once the run ends ([`Concat::finish`]).
+#[derive(Debug)]
+pub(crate) struct Concat {
+    text: String,
+}
+
+impl Concat {
+    /// `a + b`, the first `+` of a run.
+    pub(crate) fn start(a: &str, b: &str, budget: &mut Budget<'_>) -> Result<Concat, EvalError> {
+        check_len(a.len() as u64 + b.len() as u64, budget)?;
+        let mut text = String::with_capacity(a.len() + b.len());
+        text.push_str(a);
+        text.push_str(b);
+        Ok(Concat { text })
+    }
+
+    /// `+ b`: checked against `Limits::max_memory` as [`concat`] is, and
+    /// charged for `b` (twice: the buffer's growth copies each byte about
+    /// once more) rather than for the whole result.
+    pub(crate) fn push(&mut self, b: &str, budget: &mut Budget<'_>) -> Result<(), EvalError> {
+        let len = self.text.len() as u64 + b.len() as u64;
+        if len > budget.limits.max_memory {
+            return Err(too_long(budget));
+        }
+        // The bytes of `b` that land past `FRESH_FROM`.
+        let fresh = len.saturating_sub(FRESH_FROM).min(b.len() as u64);
+        budget.charge(OVERHEAD + 2 * b.len() as u64 + (FRESH_UNITS - 1) * fresh)?;
+        self.text.push_str(b);
+        Ok(())
+    }
+
+    /// Bytes built so far.
+    pub(crate) fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The string: one more copy, charged as building it.
+    pub(crate) fn finish(self, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
+        check_len(self.text.len() as u64, budget)?;
+        Ok(Value::Str(Arc::from(self.text)))
+    }
 }
 
 /// `s * n` (and `n * s`): `n` copies of `s`, none for `n <= 0`. As in

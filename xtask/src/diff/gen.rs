@@ -1777,10 +1777,14 @@ impl Gen {
                 // Other builtins given a string.
                 let (a, _) = self.str_lits();
                 let f = *self.r.pick(FUNCTIONS);
-                match self.r.below(3) {
+                let other = self.atom().t;
+                match self.r.below(6) {
                     0 => format!("{f}({a})"),
                     1 => format!("{f}({a}, {a})"),
-                    _ => format!("{f}(2, {a})"),
+                    2 => format!("{f}({other}, {a})"),
+                    3 => format!("{f}({a}, {other})"),
+                    4 => format!("{f}({a}, {other}, {other})"),
+                    _ => format!("{f}({other}, {a}, {other})"),
                 }
             }
         }

@@ -244,6 +244,9 @@ pub(super) fn int(s: &str, base: u32, budget: &mut Budget<'_>) -> Result<Value, 
         return Err(invalid());
     }
     let bits = (digits.len() as f64 * f64::from(base).log2()) as u64 + 1;
+    // Reading the digits: 6-9 ns a digit in a power-of-two base (60,000
+    // hex digits, release build, tests/cost.rs), a work unit being 0.75 ns.
+    budget.charge(14 * digits.len() as u64)?;
     if base.is_power_of_two() {
         budget.charge(linear_cost(bits))?;
     } else {
@@ -357,6 +360,8 @@ pub(super) fn float(s: &str, budget: &mut Budget<'_>) -> Result<Value, EvalError
         ))
     };
     let body = without_underscores(trim(&bytes)).ok_or_else(error)?;
+    // Rust's float parser: 2.6-4 ns a byte of a long text (tests/cost.rs).
+    budget.charge(6 * body.len() as u64)?;
     match strtod_prefix(&body) {
         Some((v, len)) if len == body.len() => Ok(Value::Float(v)),
         _ => Err(error()),
@@ -374,6 +379,8 @@ pub(super) fn complex(s: &str, budget: &mut Budget<'_>) -> Result<Value, EvalErr
             full_repr(s)
         ))
     })?;
+    // As `float`'s.
+    budget.charge(6 * body.len() as u64)?;
     let malformed = || EvalError::value("complex() arg is a malformed string");
     let at = |i: usize| body.get(i).copied().unwrap_or(0);
     let rest = |i: usize| body.get(i..).unwrap_or(&[]);
