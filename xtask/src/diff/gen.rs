@@ -739,6 +739,12 @@ impl Gen {
                 } else {
                     0.0
                 };
+                // A session may have rebound the constant (`(pi := 13159)`).
+                let lg = self
+                    .names
+                    .iter()
+                    .find(|(n, _)| *n == c)
+                    .map_or(lg, |&(_, assigned)| assigned.max(lg));
                 E::new(c, ATOM, lg)
             }
             4 => {
