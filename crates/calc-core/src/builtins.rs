@@ -416,6 +416,8 @@ namespace! {
     "hex" => Value::Builtin(Builtin::Hex),
     "oct" => Value::Builtin(Builtin::Oct),
     "bin" => Value::Builtin(Builtin::Bin),
+    "math" => Value::Module(crate::Module::Math),
+    "cmath" => Value::Module(crate::Module::Cmath),
 }
 
 /// For a builtin that, given one float, applies `f` to it under
