@@ -252,6 +252,11 @@ fn module_attribute(m: Module, name: &str) -> Result<Value, EvalError> {
         (Module::Cmath, "pi" | "e" | "tau" | "inf" | "nan") => {
             builtins::lookup(name).ok_or_else(|| unsupported(m.name(), name))
         }
+        (Module::Cmath, "phase") => Ok(Value::Builtin(Builtin::CmathPhase)),
+        (Module::Cmath, "polar") => Ok(Value::Builtin(Builtin::CmathPolar)),
+        (Module::Cmath, "isfinite") => Ok(Value::Builtin(Builtin::CmathIsfinite)),
+        (Module::Cmath, "isinf") => Ok(Value::Builtin(Builtin::CmathIsinf)),
+        (Module::Cmath, "isnan") => Ok(Value::Builtin(Builtin::CmathIsnan)),
         (Module::Cmath, "infj") => Ok(Value::Complex(Complex::new(0.0, f64::INFINITY))),
         (Module::Cmath, "nanj") => Ok(Value::Complex(Complex::new(0.0, f64::NAN))),
         (Module::Cmath, _) => Err(unsupported(m.name(), name)),
