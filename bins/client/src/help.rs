@@ -96,7 +96,9 @@ pub fn describe(name: &str) -> Option<String> {
 fn module_text(name: &str) -> Option<&'static str> {
     Some(match name {
         "math" => "the math module: math.sqrt(2), math.pi are sqrt(2), pi (all but math.pow)",
-        "cmath" => "the cmath module: constants (cmath.infj), phase polar isfinite isinf isnan",
+        "cmath" => {
+            "the cmath module: constants (cmath.infj), phase polar isfinite isinf isnan isclose"
+        }
         _ => return None,
     })
 }

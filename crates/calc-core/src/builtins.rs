@@ -137,6 +137,8 @@ pub enum Builtin {
     CmathIsinf,
     /// `cmath.isnan`, as [`Builtin::CmathPhase`].
     CmathIsnan,
+    /// `cmath.isclose`, as [`Builtin::CmathPhase`].
+    CmathIsclose,
 }
 
 impl Builtin {
@@ -289,6 +291,7 @@ impl Builtin {
             Builtin::CmathIsfinite => "isfinite",
             Builtin::CmathIsinf => "isinf",
             Builtin::CmathIsnan => "isnan",
+            Builtin::CmathIsclose => "isclose",
         }
     }
 
@@ -494,7 +497,8 @@ pub(crate) fn call(
         | Builtin::CmathPolar
         | Builtin::CmathIsfinite
         | Builtin::CmathIsinf
-        | Builtin::CmathIsnan => cmath::call(f, args),
+        | Builtin::CmathIsnan
+        | Builtin::CmathIsclose => cmath::call(f, args),
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),

@@ -257,6 +257,7 @@ fn module_attribute(m: Module, name: &str) -> Result<Value, EvalError> {
         (Module::Cmath, "isfinite") => Ok(Value::Builtin(Builtin::CmathIsfinite)),
         (Module::Cmath, "isinf") => Ok(Value::Builtin(Builtin::CmathIsinf)),
         (Module::Cmath, "isnan") => Ok(Value::Builtin(Builtin::CmathIsnan)),
+        (Module::Cmath, "isclose") => Ok(Value::Builtin(Builtin::CmathIsclose)),
         (Module::Cmath, "infj") => Ok(Value::Complex(Complex::new(0.0, f64::INFINITY))),
         (Module::Cmath, "nanj") => Ok(Value::Complex(Complex::new(0.0, f64::NAN))),
         (Module::Cmath, _) => Err(unsupported(m.name(), name)),

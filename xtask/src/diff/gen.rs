@@ -2442,8 +2442,18 @@ impl Gen {
             6 => {
                 let f = *self
                     .r
-                    .pick(&["sqrt", "exp", "log", "phase", "polar", "isnan", "sin"]);
+                    .pick(&["sqrt", "exp", "log", "phase", "polar", "isnan", "isclose"]);
                 let z = self.random_complex();
+                if f == "isclose" {
+                    // Near `z` as often as not.
+                    let w = if self.r.chance(1, 2) {
+                        let (d, e) = (self.r.range(1, 9), self.r.range(8, 11));
+                        format!("{z} * (1 + {d}e-{e})")
+                    } else {
+                        self.random_complex()
+                    };
+                    return format!("cmath.isclose({z}, {w})");
+                }
                 format!("cmath.{f}({z})")
             }
             _ => {

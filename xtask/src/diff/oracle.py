@@ -52,7 +52,7 @@ class Unsupported(Exception):
 MODULE_NAMES = {
     "math": [n for n in dir(NS["math"]) if not n.startswith("_") and n != "pow"],
     "cmath": ["pi", "e", "tau", "inf", "nan", "infj", "nanj",
-              "phase", "polar", "isfinite", "isinf", "isnan"],
+              "phase", "polar", "isfinite", "isinf", "isnan", "isclose"],
 }
 
 

@@ -1,5 +1,6 @@
 //! The functions of `cmath` calc-core implements, as CPython 3.11's
-//! Modules/cmathmodule.c: `phase`, `polar`, `isfinite`, `isinf`, `isnan`.
+//! Modules/cmathmodule.c: `phase`, `polar`, `isfinite`, `isinf`, `isnan`,
+//! `isclose`.
 
 use std::f64::consts::PI;
 
@@ -8,6 +9,9 @@ use crate::{Complex, EvalError, Tuple, Value};
 
 /// A `cmath` function `f` applied to `args`.
 pub(super) fn call(f: Builtin, args: &[Value]) -> Result<Value, EvalError> {
+    if f == Builtin::CmathIsclose {
+        return isclose(args);
+    }
     let [z] = args else {
         return Err(EvalError::type_error(format!(
             "cmath.{}() takes exactly one argument ({} given)",
@@ -31,6 +35,36 @@ pub(super) fn call(f: Builtin, args: &[Value]) -> Result<Value, EvalError> {
         Builtin::CmathIsnan => Value::Bool(z.re.is_nan() || z.im.is_nan()),
         _ => return Err(EvalError::limit("internal error: not a cmath function")),
     })
+}
+
+/// `cmath.isclose(a, b)` with the default tolerances (`rel_tol=1e-09`,
+/// `abs_tol=0.0`), as `cmath_isclose_impl`. Its argument errors are
+/// `math.isclose`'s, word for word.
+fn isclose(args: &[Value]) -> Result<Value, EvalError> {
+    let [a, b] = args else {
+        return super::fp::isclose(args);
+    };
+    let (a, b) = (complex_arg(a)?, complex_arg(b)?);
+    if a.re == b.re && a.im == b.im {
+        return Ok(Value::Bool(true));
+    }
+    if [a.re, a.im, b.re, b.im].iter().any(|x| x.is_infinite()) {
+        return Ok(Value::Bool(false));
+    }
+    // `_Py_c_abs` without its errno, which isclose does not read: an
+    // overflowing modulus is inf.
+    let abs = |z: Complex| {
+        if z.re.is_nan() || z.im.is_nan() {
+            f64::NAN
+        } else {
+            z.re.hypot(z.im)
+        }
+    };
+    let diff = abs(Complex::new(a.re - b.re, a.im - b.im));
+    let rel_tol = 1e-09;
+    Ok(Value::Bool(
+        diff <= rel_tol * abs(b) || diff <= rel_tol * abs(a) || diff <= 0.0,
+    ))
 }
 
 /// The `D` argument format: a complex number, or a real one converted.
