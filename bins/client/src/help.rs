@@ -2,7 +2,8 @@
 //! functions and constants, the limits, how sessions end.
 //!
 //! The names come from calc-core ([`calc_core::Builtin::ALL`] for the
-//! functions, [`calc_core::CONSTANTS`] for the constants), the library
+//! functions, [`calc_core::CONSTANTS`] for the constants,
+//! [`calc_core::Module::ALL`] for the modules), the library
 //! calc-server evaluates with, so the list and the completion of names
 //! follow the language without a copy to keep in step; the one-line
 //! descriptions are written here, and unit tests check that every name has
@@ -10,14 +11,16 @@
 
 use std::fmt::Write as _;
 
-use calc_core::{Builtin, CONSTANTS};
+use calc_core::{Builtin, Module, CONSTANTS};
 
-/// Every name of a function or constant, functions first.
+/// Every name of a function, constant or module: functions first, then
+/// constants, then modules.
 pub fn names() -> impl Iterator<Item = (&'static str, Kind)> {
     Builtin::ALL
         .iter()
         .map(|b| (b.name(), Kind::Function))
         .chain(CONSTANTS.iter().map(|name| (*name, Kind::Constant)))
+        .chain(Module::ALL.iter().map(|m| (m.name(), Kind::Module)))
 }
 
 /// What a name stands for.
@@ -27,6 +30,8 @@ pub enum Kind {
     Function,
     /// A value: `pi`.
     Constant,
+    /// A module, whose attributes are named: `math.sqrt`.
+    Module,
 }
 
 /// A request for help, as typed at the prompt.
@@ -69,8 +74,12 @@ pub fn answer(request: &Request<'_>, history: &str) -> String {
     }
 }
 
-/// `help NAME` for a function or constant; `None` for other names.
+/// `help NAME` for a function, constant or module; `None` for other
+/// names.
 pub fn describe(name: &str) -> Option<String> {
+    if let Some(text) = module_text(name) {
+        return Some(format!("{name}: {text}"));
+    }
     if CONSTANTS.contains(&name) {
         let text = constant_text(name).unwrap_or("see docs/functions.md");
         return Some(format!("{name}: {text}"));
@@ -80,6 +89,17 @@ pub fn describe(name: &str) -> Option<String> {
         Some((signature, text)) => format!("{signature}: {text}"),
         None if builtin.is_type() => format!("{name}(x): converts x to {name}"),
         None => format!("{name}(...): see docs/functions.md"),
+    })
+}
+
+/// One line about a module, by name.
+fn module_text(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "math" => "the math module: math.sqrt(2), math.pi are sqrt(2), pi (all but math.pow)",
+        "cmath" => {
+            "the cmath module: constants (cmath.infj), phase polar isfinite isinf isnan isclose"
+        }
+        _ => return None,
     })
 }
 
@@ -235,6 +255,9 @@ fn overview(history: &str) -> String {
     wrap_names(&mut s, Kind::Function, "              ");
     s.push_str("\n  constants   ");
     wrap_names(&mut s, Kind::Constant, "              ");
+    s.push_str("\n  modules     ");
+    wrap_names(&mut s, Kind::Module, "              ");
+    s.push_str(" (math.sqrt(2), cmath.infj)");
     let _ = write!(
         s,
         "
@@ -320,6 +343,7 @@ mod tests {
             match kind {
                 Kind::Function => assert!(matches!(value, calc_core::Value::Builtin(_)), "{name}"),
                 Kind::Constant => assert!(matches!(value, calc_core::Value::Float(_)), "{name}"),
+                Kind::Module => assert!(matches!(value, calc_core::Value::Module(_)), "{name}"),
             }
         }
         for name in ["sqrt", "pow", "isqrt", "copysign", "pi", "nan"] {

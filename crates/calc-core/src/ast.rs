@@ -183,6 +183,8 @@ pub(crate) enum Node {
     Tuple(Items),
     /// `value[index]`.
     Subscript(NodeId, NodeId),
+    /// `value.name`: an attribute, its name NFKC-normalized.
+    Attr(NodeId, Box<str>),
     /// `(name := value)`: an assignment expression, whose value is
     /// `value`'s, bound to the name (index into `Tree::names`) from then
     /// on.

@@ -15,6 +15,7 @@
 //! `hex`, `oct`, `bin`, `int`/`float`/`complex` of a string).
 
 mod args;
+mod cmath;
 mod convert;
 mod cost;
 mod fp;
@@ -41,7 +42,9 @@ use crate::{EvalError, Value};
 ///
 /// `abs`, `round`, `min`, `max`, `pow`, `hex`, `oct` and `bin` are Python builtins, `int`,
 /// `float`, `complex` and `bool` are types (their repr is
-/// `<class 'int'>`), and the rest are functions of the `math` module.
+/// `<class 'int'>`), the `Cmath...` variants are functions of the `cmath`
+/// module (attributes only: `cmath.phase`), and the rest are functions of
+/// the `math` module.
 /// Non-exhaustive: more functions of the namespace become variants.
 ///
 /// ```
@@ -123,10 +126,24 @@ pub enum Builtin {
     Hex,
     Oct,
     Bin,
+    /// `cmath.phase`: not a name of the namespace, so not in
+    /// [`Builtin::ALL`]; reached as an attribute of `cmath`.
+    CmathPhase,
+    /// `cmath.polar`, as [`Builtin::CmathPhase`].
+    CmathPolar,
+    /// `cmath.isfinite`, as [`Builtin::CmathPhase`].
+    CmathIsfinite,
+    /// `cmath.isinf`, as [`Builtin::CmathPhase`].
+    CmathIsinf,
+    /// `cmath.isnan`, as [`Builtin::CmathPhase`].
+    CmathIsnan,
+    /// `cmath.isclose`, as [`Builtin::CmathPhase`].
+    CmathIsclose,
 }
 
 impl Builtin {
-    /// Every builtin, in declaration order.
+    /// Every builtin bound to a name of the namespace, in declaration
+    /// order (the functions of `cmath`, attributes only, are not).
     pub const ALL: [Builtin; 68] = [
         Builtin::Abs,
         Builtin::Round,
@@ -269,6 +286,12 @@ impl Builtin {
             Builtin::Hex => "hex",
             Builtin::Oct => "oct",
             Builtin::Bin => "bin",
+            Builtin::CmathPhase => "phase",
+            Builtin::CmathPolar => "polar",
+            Builtin::CmathIsfinite => "isfinite",
+            Builtin::CmathIsinf => "isinf",
+            Builtin::CmathIsnan => "isnan",
+            Builtin::CmathIsclose => "isclose",
         }
     }
 
@@ -294,7 +317,8 @@ impl Builtin {
 
 /// The names of the namespace's constants, all floats; the functions are
 /// [`Builtin::ALL`]. Together they are every name an expression can use
-/// (besides `True` and `False`, which are keywords).
+/// (besides `True` and `False`, which are keywords, and the modules of
+/// [`Module::ALL`](crate::Module::ALL)).
 ///
 /// ```
 /// assert_eq!(calc_core::eval("tau").unwrap().to_string(), "6.283185307179586");
@@ -416,6 +440,8 @@ namespace! {
     "hex" => Value::Builtin(Builtin::Hex),
     "oct" => Value::Builtin(Builtin::Oct),
     "bin" => Value::Builtin(Builtin::Bin),
+    "math" => Value::Module(crate::Module::Math),
+    "cmath" => Value::Module(crate::Module::Cmath),
 }
 
 /// For a builtin that, given one float, applies `f` to it under
@@ -467,6 +493,12 @@ pub(crate) fn call(
         return r;
     }
     match f {
+        Builtin::CmathPhase
+        | Builtin::CmathPolar
+        | Builtin::CmathIsfinite
+        | Builtin::CmathIsinf
+        | Builtin::CmathIsnan
+        | Builtin::CmathIsclose => cmath::call(f, args),
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),

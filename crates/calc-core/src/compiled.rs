@@ -466,7 +466,7 @@ impl<'a> LaneCompiler<'a> {
                 Node::IfElse { body, test, orelse } => {
                     get(&dynamic, *body) || get(&dynamic, *test) || get(&dynamic, *orelse)
                 }
-                Node::Assign(..) | Node::Tuple(_) | Node::Subscript(..) => true,
+                Node::Assign(..) | Node::Tuple(_) | Node::Subscript(..) | Node::Attr(..) => true,
             };
             *dynamic.get_mut(id)? = v;
         }
@@ -633,7 +633,8 @@ impl<'a> LaneCompiler<'a> {
             | Node::Item(..)
             | Node::Assign(..)
             | Node::Tuple(_)
-            | Node::Subscript(..) => Err(Unsupported),
+            | Node::Subscript(..)
+            | Node::Attr(..) => Err(Unsupported),
         }
     }
 

@@ -24,6 +24,9 @@ pub enum ErrorKind {
     Type,
     /// A tuple index outside the tuple (CPython `IndexError`).
     Index,
+    /// An attribute the value does not have, e.g. `math.nope` (CPython
+    /// `AttributeError`).
+    Attribute,
     /// A name that is neither a variable nor a known function or constant (CPython `NameError`).
     Name,
     /// Indentation where the language has none, e.g. blanks after a form
@@ -48,6 +51,7 @@ impl ErrorKind {
             ErrorKind::Value => "ValueError",
             ErrorKind::Type => "TypeError",
             ErrorKind::Name => "NameError",
+            ErrorKind::Attribute => "AttributeError",
             ErrorKind::Index => "IndexError",
             ErrorKind::Limit => "LimitError",
             ErrorKind::Runtime => "RuntimeError",
@@ -183,6 +187,11 @@ impl EvalError {
     /// A `TypeError`.
     pub fn type_error(message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ErrorKind::Type, message)
+    }
+
+    /// An `AttributeError`.
+    pub fn attribute(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::Attribute, message)
     }
 
     /// Python's `NameError` for the unbound `name`.

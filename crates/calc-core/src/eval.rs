@@ -194,6 +194,7 @@ impl<'t> Walker<'t, '_> {
             Node::Assign(index, value) => self.assign(*index, *value),
             Node::Tuple(items) => self.tuple(*items),
             Node::Subscript(value, index) => self.subscript(*value, *index),
+            Node::Attr(value, name) => self.attribute(*value, name),
             Node::Item(..) => Err(internal()),
         }
     }
@@ -483,6 +484,13 @@ impl<'t> Walker<'t, '_> {
         self.release(&v);
         self.release(&i);
         let r = ops::subscript(&v, &i, &mut self.budget)?;
+        self.hold(r)
+    }
+
+    fn attribute(&mut self, value: NodeId, name: &str) -> Result<Value, EvalError> {
+        let v = self.node(value)?;
+        self.release(&v);
+        let r = crate::module::attribute(&v, name)?;
         self.hold(r)
     }
 

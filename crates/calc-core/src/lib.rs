@@ -52,6 +52,7 @@ mod eval;
 mod fast;
 mod grammar;
 mod limits;
+mod module;
 mod num;
 mod ops;
 mod parse;
@@ -67,6 +68,7 @@ pub use conv::ConversionError;
 pub use env::{Arity, Env};
 pub use error::{ErrorKind, EvalError};
 pub use limits::Limits;
+pub use module::Module;
 pub use value::{Complex, Int, Tuple, Value};
 
 /// The big-integer crate of [`Int`]'s and the conversions' `BigInt` and

@@ -229,7 +229,7 @@ fn num(v: &Value) -> Option<Num<'_>> {
         Value::Int(i) => Some(Num::Int(Cow::Borrowed(i))),
         Value::Float(x) => Some(Num::Float(*x)),
         Value::Complex(c) => Some(Num::Complex(*c)),
-        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => None,
+        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) | Value::Module(_) => None,
     }
 }
 

@@ -32,7 +32,7 @@ fn node_prec(tree: &Tree, node: &Node) -> u8 {
         Node::Assign(..) => prec::PRIMARY,
         Node::Const(_) | Node::Name(_) | Node::Call(..) | Node::Item(..) => prec::PRIMARY,
         // Printed in parentheses always.
-        Node::Tuple(_) | Node::Subscript(..) => prec::PRIMARY,
+        Node::Tuple(_) | Node::Subscript(..) | Node::Attr(..) => prec::PRIMARY,
     }
 }
 
@@ -146,6 +146,19 @@ impl Printer<'_, '_, '_> {
                     }
                 }
                 self.f.write_char(')')?;
+            }
+            Node::Attr(value, name) => {
+                // `1.x` would read as the float `1.` and a name.
+                let int = matches!(self.tree.node(*value), Ok(Node::Const(Value::Int(_))));
+                if int {
+                    self.f.write_char('(')?;
+                }
+                self.node(*value, prec::PRIMARY)?;
+                if int {
+                    self.f.write_char(')')?;
+                }
+                self.f.write_char('.')?;
+                write_name(name, self.f)?;
             }
             Node::Subscript(value, index) => {
                 self.node(*value, prec::PRIMARY)?;

@@ -112,6 +112,8 @@ pub enum Value {
     /// A string (`'abc'`): Unicode code points, shared rather than copied
     /// when a value is passed on.
     Str(Arc<str>),
+    /// A module of the namespace, `math` or `cmath`.
+    Module(crate::Module),
 }
 
 /// A Python tuple: an immutable sequence of values, shared (cloning one
@@ -270,7 +272,7 @@ impl Value {
             Value::Int(i) => !i.is_zero(),
             Value::Float(x) => *x != 0.0,
             Value::Complex(c) => c.re != 0.0 || c.im != 0.0,
-            Value::Builtin(_) => true,
+            Value::Builtin(_) | Value::Module(_) => true,
             Value::Tuple(t) => !t.is_empty(),
             Value::Str(s) => !s.is_empty(),
         }
@@ -293,6 +295,7 @@ impl Value {
             Value::Builtin(b) => builtin_type_name(*b),
             Value::Tuple(_) => "tuple",
             Value::Str(_) => "str",
+            Value::Module(_) => "module",
         }
     }
 
@@ -381,6 +384,11 @@ impl Value {
                 });
             }
             Value::Str(s) => crate::text::write_repr(out, s),
+            Value::Module(m) => {
+                out.push_str("<module '");
+                out.push_str(m.name());
+                out.push_str("' (built-in)>");
+            }
             Value::Builtin(b) => {
                 if builtin_type_name(*b) == "type" {
                     out.push_str("<class '");
@@ -473,7 +481,7 @@ impl fmt::Display for Value {
                 repr::write_complex(f, *c);
                 Ok(())
             }
-            Value::Builtin(_) | Value::Str(_) => {
+            Value::Builtin(_) | Value::Str(_) | Value::Module(_) => {
                 let mut s = String::new();
                 self.write_unlimited(&mut s);
                 f.write_str(&s)

@@ -115,6 +115,16 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             Error(Limit),
         ),
         (
+            "attributes 150",
+            format!("abs{}", ".x".repeat(150)),
+            Error(Attribute),
+        ),
+        (
+            "attributes 64K",
+            format!("(1){}", ".x".repeat((MAX - 3) / 2)),
+            Error(Limit),
+        ),
+        (
             "parens around unary",
             format!("{}{}1{}", "(".repeat(200), "-".repeat(780), ")".repeat(200)),
             Repr("1"),

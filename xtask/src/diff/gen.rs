@@ -54,6 +54,7 @@ pub const FOCUS: &[&str] = &[
     "math-delicate",
     "tuples",
     "strings",
+    "modules",
     "session",
 ];
 
@@ -101,8 +102,9 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
                 Some(f) => f as u64 - 2,
                 None => g.r.below(TEMPLATES),
             };
-            // Literal fuzz easily spells attributes (`1.e.x`): checked.
-            let mode = if which == LITERAL_FUZZ {
+            // Literal fuzz easily spells attributes (`1.e.x`), and the
+            // modules family spells methods and dunders: checked.
+            let mode = if which == LITERAL_FUZZ || which == MODULES {
                 Mode::Checked
             } else {
                 Mode::Eval
@@ -117,10 +119,13 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 25;
+const TEMPLATES: u64 = 26;
 
 /// The number of the literal-fuzz template.
 const LITERAL_FUZZ: u64 = 20;
+
+/// The number of the modules template.
+const MODULES: u64 = 25;
 
 // Precedence levels, loosest first: a subexpression whose level is below
 // what its position needs is parenthesized.
@@ -1379,7 +1384,8 @@ impl Gen {
             21 => self.t_tokenizer(),
             22 => self.t_math_delicate(),
             23 => self.t_tuples(),
-            _ => self.t_strings(),
+            24 => self.t_strings(),
+            _ => self.t_modules(),
         };
         self.frame(t)
     }
@@ -2319,6 +2325,156 @@ impl Gen {
             _ => args,
         };
         format!("{f}({})", args.join(", "))
+    }
+
+    /// The modules and attribute access: `math.f(...)` spellings of the
+    /// namespace's functions (and of the builtins `math` lacks, an
+    /// AttributeError), the constants of `math` and `cmath`, attributes of
+    /// every kind of value, modules as operands, and `cmath` functions on
+    /// random and special complex numbers.
+    fn t_modules(&mut self) -> String {
+        const VALUES: &[&str] = &[
+            "1",
+            "(1)",
+            "1.5",
+            "1j",
+            "True",
+            "abs",
+            "int",
+            "float",
+            "(1,)",
+            "'a'",
+            "math",
+            "cmath",
+            "math.pi",
+            "math.sqrt",
+            "(m := math)",
+            "(cmath if 1 else math)",
+        ];
+        const ATTRS: &[&str] = &[
+            "x",
+            "nope",
+            "real",
+            "sqrt",
+            "pi",
+            "e",
+            "tau",
+            "inf",
+            "nan",
+            "infj",
+            "nanj",
+            "upper",
+            "count",
+            "abs",
+            "round",
+            "min",
+            "int",
+            "hex",
+            "sum",
+            "divmod",
+            "bool",
+            "pow",
+            "phase",
+            "polar",
+            "exp",
+            "log",
+            "__class__",
+            "mro",
+            "math",
+            "True_",
+            "\u{1d42c}\u{1d42a}\u{1d42b}\u{1d42d}",
+        ];
+        const OPERANDS: &[&str] = &[
+            "math == cmath",
+            "math != math",
+            "math == math",
+            "math + 1",
+            "-math",
+            "not math",
+            "math(1)",
+            "math[0]",
+            "abs(math)",
+            "int(math)",
+            "(math, 1)[1]",
+            "math if 0 else 1",
+            "min(math, math)",
+            "math < math",
+            "math in (1, math)",
+            "(m := math).e",
+            "sum((math,))",
+            "round(math)",
+            "float(math)",
+            "complex(math)",
+            "pow(math, 2)",
+            "divmod(math, 1)",
+            "hex(math)",
+            "math * 2",
+            "'a' + math",
+            "math ** 2",
+            "~math",
+            "math.pi * 2",
+            "cmath.infj",
+            "cmath.nanj + 1",
+            "cmath.inf == math.inf",
+            "cmath.tau - math.tau",
+            "math.sqrt(math)",
+            "bool(cmath)",
+            "max(math)",
+            "(math,) * 2 == (math, math)",
+            "math.nope(1)",
+            "math.pi.x",
+            "math.sqrt.x",
+            "math.e ** math.pi",
+            "(1, 2).x[0]",
+            "cmath.sqrt(-1)",
+            "cmath.phase(-1)",
+        ];
+        match self.r.below(8) {
+            0..=2 => {
+                let call = self.t_math_random();
+                format!("math.{call}")
+            }
+            3 | 4 => {
+                let v = *self.r.pick(VALUES);
+                let a = *self.r.pick(ATTRS);
+                let sep = if v.bytes().all(|b| b.is_ascii_digit()) {
+                    " ."
+                } else {
+                    "."
+                };
+                format!("{v}{sep}{a}")
+            }
+            5 => self.r.pick(OPERANDS).to_string(),
+            6 => {
+                let f = *self
+                    .r
+                    .pick(&["sqrt", "exp", "log", "phase", "polar", "isnan", "isclose"]);
+                let z = self.random_complex();
+                if f == "isclose" {
+                    // Near `z` as often as not.
+                    let w = if self.r.chance(1, 2) {
+                        let (d, e) = (self.r.range(1, 9), self.r.range(8, 11));
+                        format!("{z} * (1 + {d}e-{e})")
+                    } else {
+                        self.random_complex()
+                    };
+                    return format!("cmath.isclose({z}, {w})");
+                }
+                format!("cmath.{f}({z})")
+            }
+            _ => {
+                let f = *self
+                    .r
+                    .pick(&["sqrt", "exp", "log", "phase", "isinf", "isfinite"]);
+                let x = *self
+                    .r
+                    .pick(&["inf", "-inf", "nan", "0.0", "-0.0", "1.0", "-1.0"]);
+                let y = *self
+                    .r
+                    .pick(&["inf", "-inf", "nan", "0.0", "-0.0", "1.0", "-1.0"]);
+                format!("cmath.{f}(complex({x}, {y}))")
+            }
+        }
     }
 
     /// A float where `math`'s functions are delicate, as literal text:

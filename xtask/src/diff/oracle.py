@@ -18,6 +18,7 @@ import ast
 import re
 import signal
 import sys
+import types
 import warnings
 
 warnings.simplefilter("ignore")
@@ -32,7 +33,48 @@ OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
          ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store,
-         ast.Tuple, ast.Subscript) + OPS
+         ast.Tuple, ast.Subscript, ast.Attribute) + OPS
+
+# The attributes of the language's values but modules: methods and
+# properties, outside the language (calc-core's TypeError "... is not
+# supported").
+TYPE_ATTRS = {name for t in (int, bool, float, complex, tuple, str, type(abs), type)
+              for name in dir(t) if not name.startswith("__")}
+
+
+class Unsupported(Exception):
+    """A module attribute CPython has and calc-core does not implement."""
+
+
+# The names of each module calc-core implements, as calc-core's
+# src/module.rs: math's every name but `pow` (a float power, not the
+# builtin), cmath's constants and some of its functions.
+MODULE_NAMES = {
+    "math": [n for n in dir(NS["math"]) if not n.startswith("_") and n != "pow"],
+    "cmath": ["pi", "e", "tau", "inf", "nan", "infj", "nanj",
+              "phase", "polar", "isfinite", "isinf", "isnan", "isclose"],
+}
+
+
+def module_proxy(module):
+    # A module with the implemented attributes of `module`, whose other
+    # attributes raise Unsupported (the case is outside the language) and
+    # whose missing ones are CPython's AttributeError.
+    proxy = types.ModuleType(module.__name__)
+    for name in MODULE_NAMES[module.__name__]:
+        setattr(proxy, name, getattr(module, name))
+
+    def missing(name):
+        if hasattr(module, name):
+            raise Unsupported(name)
+        raise AttributeError("module '%s' has no attribute '%s'" % (module.__name__, name))
+
+    proxy.__getattr__ = missing
+    return proxy
+
+
+for _module in MODULE_NAMES:
+    NS[_module] = module_proxy(NS[_module])
 
 
 def in_subset(tree):
@@ -50,6 +92,8 @@ def in_subset(tree):
         if isinstance(node, ast.Call) and node.keywords:
             return False
         if isinstance(node, ast.Name) and node.id.startswith("__"):
+            return False
+        if isinstance(node, ast.Attribute) and (node.attr.startswith("__") or node.attr in TYPE_ATTRS):
             return False
         # An index, not a slice nor a tuple of them (`x[1, 2]`).
         if isinstance(node, ast.Subscript) and isinstance(node.slice, (ast.Slice, ast.Tuple)):
@@ -131,7 +175,7 @@ def session(text):
     for request in text.split(SESSION_SEP):
         try:
             steps.append("OK " + oneline(repr(eval(request, ns))))
-        except Slow:
+        except (Slow, Unsupported):
             raise
         except MemoryError:
             return "SLOW"
@@ -148,6 +192,10 @@ def session(text):
         if name in NS and shown == oneline(repr(NS[name])):
             continue
         names.append(name + "=" + shown)
+    # A module's repr is not compared (calc-core prints CPython's for a
+    # built-in module).
+    if any("<module " in s for s in steps + names):
+        return "OUT"
     return "OK " + " | ".join(steps) + " || " + " ".join(names)
 
 
@@ -186,12 +234,19 @@ def answer_untimed(line):
             if "%" in text and ("'" in text or '"' in text) and printf_style(text):
                 return "OUT"
             value = eval(text, dict(NS) if ":=" in text else NS)
-        return "OK " + oneline(repr(value))
+        shown = oneline(repr(value))
+        # A module's repr is not compared (calc-core prints CPython's for a
+        # built-in module).
+        if "<module " in shown:
+            return "OUT"
+        return "OK " + shown
     except SyntaxError as e:
         # IndentationError is a SyntaxError: its own class is compared.
         return "ERR %s %s" % (type(e).__name__, oneline(str(e.msg)))
     except Slow:
         raise
+    except Unsupported:
+        return "OUT"
     except MemoryError:
         # CPython could not build the value (e.g. a huge mutated shift
         # count): no answer to compare with, so skip it like a slow case.

@@ -36,9 +36,14 @@ pub(super) fn real(v: &Value) -> Result<f64, EvalError> {
         Value::Float(x) => Ok(*x),
         Value::Bool(b) => Ok(f64::from(u8::from(*b))),
         Value::Int(i) => i.to_f64(),
-        Value::Complex(_) | Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => Err(
-            EvalError::type_error(format!("must be real number, not {}", v.type_name())),
-        ),
+        Value::Complex(_)
+        | Value::Builtin(_)
+        | Value::Tuple(_)
+        | Value::Str(_)
+        | Value::Module(_) => Err(EvalError::type_error(format!(
+            "must be real number, not {}",
+            v.type_name()
+        ))),
     }
 }
 

@@ -28,10 +28,9 @@ pub(super) fn abs(args: &[Value], budget: &Budget<'_>) -> Result<Value, EvalErro
         }
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Complex(c) => complex_abs(*c).map(Value::Float),
-        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => Err(EvalError::type_error(format!(
-            "bad operand type for abs(): '{}'",
-            x.type_name()
-        ))),
+        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) | Value::Module(_) => Err(
+            EvalError::type_error(format!("bad operand type for abs(): '{}'", x.type_name())),
+        ),
     }
 }
 
@@ -129,10 +128,12 @@ pub(super) fn float(args: &[Value]) -> Result<Value, EvalError> {
 /// Complex values never reach it: `complex()` takes their parts apart first.
 fn real_part(v: &Value) -> Result<f64, EvalError> {
     match v {
-        Value::Complex(_) | Value::Builtin(_) => Err(EvalError::type_error(format!(
-            "complex() argument must be a real number, not '{}'",
-            v.type_name()
-        ))),
+        Value::Complex(_) | Value::Builtin(_) | Value::Module(_) => {
+            Err(EvalError::type_error(format!(
+                "complex() argument must be a real number, not '{}'",
+                v.type_name()
+            )))
+        }
         _ => super::args::real(v),
     }
 }
@@ -152,13 +153,13 @@ pub(super) fn complex(args: &[Value]) -> Result<Value, EvalError> {
             )))
         }
     };
-    if let Value::Builtin(_) = r {
+    if let Value::Builtin(_) | Value::Module(_) = r {
         return Err(EvalError::type_error(format!(
             "complex() first argument must be a string or a number, not '{}'",
             r.type_name()
         )));
     }
-    if let Some(i @ Value::Builtin(_)) = i {
+    if let Some(i @ (Value::Builtin(_) | Value::Module(_))) = i {
         return Err(EvalError::type_error(format!(
             "complex() second argument must be a number, not '{}'",
             i.type_name()

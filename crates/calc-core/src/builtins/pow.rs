@@ -47,7 +47,7 @@ fn kind(v: &Value) -> Kind {
         Value::Bool(_) | Value::Int(_) => Kind::Int,
         Value::Float(_) => Kind::Float,
         Value::Complex(_) => Kind::Complex,
-        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) => Kind::Other,
+        Value::Builtin(_) | Value::Tuple(_) | Value::Str(_) | Value::Module(_) => Kind::Other,
     }
 }
 
@@ -95,7 +95,7 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
 fn complex_operand(v: &Value) -> Result<bool, EvalError> {
     match v {
         Value::Int(i) => i.to_f64().map(|_| true),
-        Value::Builtin(_) | Value::Str(_) => Ok(false),
+        Value::Builtin(_) | Value::Str(_) | Value::Module(_) => Ok(false),
         _ => Ok(true),
     }
 }

@@ -214,6 +214,7 @@ fn encode_arg(v: &Value) -> String {
             format!("t:{}", items.join(";"))
         }
         Value::Str(s) => format!("?:{s:?}"),
+        Value::Module(m) => format!("?:{}", m.name()),
     }
 }
 
@@ -237,7 +238,7 @@ fn encode_value(v: &Value) -> String {
             let items: Vec<String> = t.items().iter().map(encode_value).collect();
             format!("t:{}", items.join(";"))
         }
-        v @ Value::Str(_) => format!("?:{v}"),
+        v @ (Value::Str(_) | Value::Module(_)) => format!("?:{v}"),
     }
 }
 

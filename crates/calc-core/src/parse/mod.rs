@@ -1016,6 +1016,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 "cannot use assignment expressions with tuple"
             }
             Some(Node::Subscript(..)) => "cannot use assignment expressions with subscript",
+            Some(Node::Attr(..)) => "cannot use assignment expressions with attribute",
             Some(Node::Const(_)) => "cannot use assignment expressions with literal",
             Some(Node::Compare(..)) => "cannot use assignment expressions with comparison",
             Some(Node::IfElse { .. }) => {
@@ -1524,7 +1525,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             match i.tok().tok {
                 Tok::Op(Op::LParen) => (i, sub) = self.call(i, sub)?,
                 Tok::Unsupported(_) => match self.text(i.tok()) {
-                    "." => i = self.attribute(i)?,
+                    "." => (i, sub) = self.attribute(i, sub)?,
                     "[" => (i, sub) = self.subscript(i, sub)?,
                     _ => break,
                 },
@@ -1534,20 +1535,21 @@ impl<'s, 'l> Parser<'s, 'l> {
         Ok((i, sub))
     }
 
-    /// An attribute `.name` after a primary: outside the language, parsed
-    /// on.
-    #[cold]
+    /// An attribute `.name` after the primary `value`, at the `.`. The
+    /// name is NFKC-normalized as CPython's identifiers are, and kept in
+    /// the node rather than among the tree's names, which are the ones
+    /// looked up in the namespace.
     #[inline(never)]
-    fn attribute<'t>(&self, i: Toks<'t>) -> Result<Toks<'t>, NErr> {
-        let at = i.tok().start;
+    fn attribute<'t>(&self, i: Toks<'t>, value: Sub) -> Res<'t, Sub> {
         let i = self.bump(i)?;
         if !i.at(Tok::Name) {
             return Err(self.error_here(i, "invalid syntax"));
         }
-        self.defer(at, "attributes are not supported");
+        let name: Box<str> = lex::normalized_name(self.text(i.tok())).as_ref().into();
         let i = self.bump(i)?;
         self.attribute_end.set(i.prev_end());
-        Ok(i)
+        let sub = self.push(i, Node::Attr(value.id, name), value.height + 1, value.start)?;
+        Ok((i, sub))
     }
 
     /// The arguments of a call of `sub`, at its `(`. Out of line: its
@@ -1889,6 +1891,9 @@ impl<'s, 'l> Parser<'s, 'l> {
         Some(match self.node(target.id)? {
             Node::Name(_) => "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
             Node::Const(Value::Bool(_)) => return None,
+            Node::Attr(..) => {
+                "cannot assign to attribute here. Maybe you meant '==' instead of '='?"
+            }
             Node::Subscript(..) => {
                 "cannot assign to subscript here. Maybe you meant '==' instead of '='?"
             }
@@ -1912,6 +1917,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 Some(Node::Tuple(_) | Node::Const(Value::Tuple(_))) => return true,
                 Some(
                     Node::Subscript(first, _)
+                    | Node::Attr(first, _)
                     | Node::Call(first, _)
                     | Node::Binary(_, first, _)
                     | Node::Chain(first, _)

@@ -53,6 +53,7 @@ fn show(t: &Tree, id: NodeId) -> String {
         Node::Assign(i, x) => format!("(:= {} {})", t.names[*i as usize], show(t, *x)),
         Node::Tuple(it) => format!("(tuple {})", items(*it).join(" ")),
         Node::Subscript(v, i) => format!("([] {} {})", show(t, *v), show(t, *i)),
+        Node::Attr(v, name) => format!("(. {} {name})", show(t, *v)),
     }
 }
 
@@ -70,6 +71,24 @@ fn tuples_and_subscripts() {
     assert_eq!(sx("1,,"), "SyntaxError@Some(3): invalid syntax");
     assert_eq!(sx("(1,,)"), "SyntaxError@Some(4): invalid syntax");
     assert_eq!(sx("x[]"), "SyntaxError@Some(3): invalid syntax");
+}
+
+#[test]
+fn attributes() {
+    assert_eq!(sx("math.sqrt(2)"), "(call (. math sqrt) 2)");
+    assert_eq!(sx("f(1).x.y[0]"), "([] (. (. (call f 1) x) y) 0)");
+    assert_eq!(sx("1 .x ** 2"), "(** (. 1 x) 2)");
+    assert_eq!(sx("-x.y"), "(- (. x y))");
+    assert_eq!(sx("x.\u{ff49}"), "(. x i)");
+    assert_eq!(sx("x.1"), "SyntaxError@Some(2): invalid syntax");
+    assert_eq!(
+        sx("(x.y = 1)"),
+        "SyntaxError@Some(2): cannot assign to attribute here. Maybe you meant '==' instead of '='?"
+    );
+    assert_eq!(
+        sx("(x.y := 1)"),
+        "SyntaxError@Some(2): cannot use assignment expressions with attribute"
+    );
 }
 
 #[test]
@@ -215,7 +234,6 @@ fn outside_the_language() {
         ("'a' Rb'b'", "bytes literals are not supported", 5),
         ("[1]", "lists are not supported", 1),
         ("{}", "dicts and sets are not supported", 1),
-        ("x.y", "attributes are not supported", 2),
         ("f(x=1)", "keyword arguments are not supported", 4),
         ("f(*x)", "argument unpacking is not supported", 3),
         ("lambda: 1", "lambda is not supported", 1),
@@ -241,7 +259,6 @@ fn outside_the_language() {
         ("1 is 1", "the 'is' operator is not supported", 3),
         ("1 in x is 2", "the 'is' operator is not supported", 8),
         ("1 is not x", "the 'is' operator is not supported", 3),
-        ("x.real + abs(x).imag", "attributes are not supported", 2),
         ("abs(x, y=1 + 2)", "keyword arguments are not supported", 9),
         ("(1, *x)", "iterable unpacking is not supported", 5),
         ("(*x, 1)", "iterable unpacking is not supported", 2),

@@ -1,0 +1,217 @@
+//! The functions of `cmath` calc-core implements, as CPython 3.11's
+//! Modules/cmathmodule.c: `phase`, `polar`, `isfinite`, `isinf`, `isnan`,
+//! `isclose`.
+
+use std::f64::consts::PI;
+
+use super::Builtin;
+use crate::{Complex, EvalError, Tuple, Value};
+
+/// A `cmath` function `f` applied to `args`.
+pub(super) fn call(f: Builtin, args: &[Value]) -> Result<Value, EvalError> {
+    if f == Builtin::CmathIsclose {
+        return isclose(args);
+    }
+    let [z] = args else {
+        return Err(EvalError::type_error(format!(
+            "cmath.{}() takes exactly one argument ({} given)",
+            f.name(),
+            args.len()
+        )));
+    };
+    let z = complex_arg(z)?;
+    Ok(match f {
+        Builtin::CmathPhase => Value::Float(phase(z)?),
+        Builtin::CmathPolar => {
+            // CPython computes the angle first, then the modulus, whose
+            // `_Py_c_abs` clears `errno` where it succeeds: only the
+            // modulus can fail.
+            let phi = c_atan2(z);
+            let r = c_abs(z)?;
+            Value::Tuple(Tuple::from(vec![Value::Float(r), Value::Float(phi)]))
+        }
+        Builtin::CmathIsfinite => Value::Bool(z.re.is_finite() && z.im.is_finite()),
+        Builtin::CmathIsinf => Value::Bool(z.re.is_infinite() || z.im.is_infinite()),
+        Builtin::CmathIsnan => Value::Bool(z.re.is_nan() || z.im.is_nan()),
+        _ => return Err(EvalError::limit("internal error: not a cmath function")),
+    })
+}
+
+/// `cmath.isclose(a, b)` with the default tolerances (`rel_tol=1e-09`,
+/// `abs_tol=0.0`), as `cmath_isclose_impl`. Its argument errors are
+/// `math.isclose`'s, word for word.
+fn isclose(args: &[Value]) -> Result<Value, EvalError> {
+    let [a, b] = args else {
+        return super::fp::isclose(args);
+    };
+    let (a, b) = (complex_arg(a)?, complex_arg(b)?);
+    if a.re == b.re && a.im == b.im {
+        return Ok(Value::Bool(true));
+    }
+    if [a.re, a.im, b.re, b.im].iter().any(|x| x.is_infinite()) {
+        return Ok(Value::Bool(false));
+    }
+    // `_Py_c_abs` without its errno, which isclose does not read: an
+    // overflowing modulus is inf.
+    let abs = |z: Complex| {
+        if z.re.is_nan() || z.im.is_nan() {
+            f64::NAN
+        } else {
+            z.re.hypot(z.im)
+        }
+    };
+    let diff = abs(Complex::new(a.re - b.re, a.im - b.im));
+    let rel_tol = 1e-09;
+    Ok(Value::Bool(
+        diff <= rel_tol * abs(b) || diff <= rel_tol * abs(a) || diff <= 0.0,
+    ))
+}
+
+/// The `D` argument format: a complex number, or a real one converted.
+fn complex_arg(v: &Value) -> Result<Complex, EvalError> {
+    match v {
+        Value::Complex(c) => Ok(*c),
+        Value::Float(x) => Ok(Complex::new(*x, 0.0)),
+        Value::Bool(b) => Ok(Complex::new(f64::from(u8::from(*b)), 0.0)),
+        Value::Int(i) => Ok(Complex::new(i.to_f64()?, 0.0)),
+        _ => Err(EvalError::type_error(format!(
+            "must be real number, not {}",
+            v.type_name()
+        ))),
+    }
+}
+
+/// `c_atan2` with the error CPython raises from libm's `errno`: glibc's
+/// `atan2` sets `ERANGE` when its result underflows to zero for a
+/// nonzero `y` and a finite `x` (`math range error`); `c_atan2` reaches
+/// `atan2` only for finite parts and a nonzero imaginary part.
+fn phase(z: Complex) -> Result<f64, EvalError> {
+    let phi = c_atan2(z);
+    if phi == 0.0 && z.im != 0.0 && z.re.is_finite() && z.im.is_finite() {
+        return Err(EvalError::overflow("math range error"));
+    }
+    Ok(phi)
+}
+
+/// cmathmodule.c's `c_atan2`: the angle of `z`, with C99's answers for
+/// the infinities and a NaN for a NaN part.
+fn c_atan2(z: Complex) -> f64 {
+    if z.re.is_nan() || z.im.is_nan() {
+        return f64::NAN;
+    }
+    if z.im.is_infinite() {
+        if z.re.is_infinite() {
+            return if z.re.is_sign_positive() {
+                (0.25 * PI).copysign(z.im)
+            } else {
+                (0.75 * PI).copysign(z.im)
+            };
+        }
+        return (0.5 * PI).copysign(z.im);
+    }
+    if z.re.is_infinite() || z.im == 0.0 {
+        return if z.re.is_sign_positive() {
+            0.0f64.copysign(z.im)
+        } else {
+            PI.copysign(z.im)
+        };
+    }
+    z.im.atan2(z.re)
+}
+
+/// `_Py_c_abs` with `cmath_polar_impl`'s error: an infinite part wins over
+/// a NaN, and a finite `z` whose modulus overflows is `math range error`.
+fn c_abs(z: Complex) -> Result<f64, EvalError> {
+    if z.re.is_infinite() || z.im.is_infinite() {
+        return Ok(f64::INFINITY);
+    }
+    if z.re.is_nan() || z.im.is_nan() {
+        return Ok(f64::NAN);
+    }
+    let r = z.re.hypot(z.im);
+    if r.is_infinite() {
+        return Err(EvalError::overflow("math range error"));
+    }
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    fn show(src: &str) -> String {
+        match crate::eval(src) {
+            Ok(v) => v.to_string(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn answers_are_cpythons() {
+        let cases = [
+            ("cmath.phase(-1)", "3.141592653589793"),
+            ("cmath.phase(complex(-1, -0.0))", "-3.141592653589793"),
+            ("cmath.phase(complex(-inf, inf))", "2.356194490192345"),
+            ("cmath.phase(complex(nan, 1))", "nan"),
+            ("cmath.polar(1j)", "(1.0, 1.5707963267948966)"),
+            ("cmath.polar(complex(inf, nan))", "(inf, nan)"),
+            (
+                "cmath.polar(complex(1e308, 1e308))",
+                "(1.4142135623730951e+308, 0.7853981633974483)",
+            ),
+            (
+                "cmath.polar(complex(1.5e308, 1.5e308))",
+                "OverflowError: math range error",
+            ),
+            ("cmath.isnan(complex(1, nan))", "True"),
+            ("cmath.isinf(complex(nan, -inf))", "True"),
+            ("cmath.isfinite(2)", "True"),
+            (
+                "cmath.phase(10**400)",
+                "OverflowError: int too large to convert to float",
+            ),
+            (
+                "cmath.phase('a')",
+                "TypeError: must be real number, not str",
+            ),
+            (
+                "cmath.phase(1, 2)",
+                "TypeError: cmath.phase() takes exactly one argument (2 given)",
+            ),
+            ("cmath.phase", "<built-in function phase>"),
+            ("cmath.isnan == isnan", "False"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(show(src), want, "{src}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod env_tests {
+    use crate::{Builtin, Env, Expr, Value};
+
+    /// A cmath function bound to a variable reaches every path: the
+    /// one-pass evaluator and the compiled form decline it (it is not a
+    /// name of the namespace), the general evaluator calls it.
+    #[test]
+    fn a_cmath_function_in_a_variable() {
+        let env = Env::new()
+            .with("p", Value::Builtin(Builtin::CmathPhase))
+            .with("x", Value::Float(-1.0));
+        for src in ["p(x)", "p(-1)", "p(x) + 0", "(p)(x)", "p"] {
+            let general = Expr::parse(src)
+                .and_then(|e| e.eval(&env))
+                .map(|v| v.to_string());
+            assert_eq!(
+                env.eval(src).map(|v| v.to_string()),
+                general.clone(),
+                "{src}"
+            );
+            let compiled = Expr::parse(src).and_then(|e| e.compile_with(&["x"], &env));
+            if let Ok(compiled) = compiled {
+                let v = compiled.eval(&[Value::Float(-1.0)]).map(|v| v.to_string());
+                assert_eq!(v, general, "{src}");
+            }
+        }
+        assert_eq!(env.eval("p(x)").unwrap().to_string(), "3.141592653589793");
+    }
+}
