@@ -32,7 +32,7 @@ OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
          ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store,
-         ast.Tuple, ast.Subscript) + OPS
+         ast.Tuple, ast.Subscript, ast.keyword) + OPS
 
 
 def in_subset(tree):
@@ -47,7 +47,8 @@ def in_subset(tree):
                 and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
                 and "%" in node.left.value):
             return False
-        if isinstance(node, ast.Call) and node.keywords:
+        # Keyword arguments, but not `**` unpacking.
+        if isinstance(node, ast.keyword) and node.arg is None:
             return False
         if isinstance(node, ast.Name) and node.id.startswith("__"):
             return False

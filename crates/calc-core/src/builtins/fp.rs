@@ -67,6 +67,22 @@ pub(super) fn isclose(args: &[Value]) -> Result<Value, EvalError> {
     is_close(a, b, REL_TOL, ABS_TOL).map(Value::Bool)
 }
 
+/// `math.isclose(a, b, rel_tol=..., abs_tol=...)`: the arguments
+/// converted in order (Argument Clinic's `double` converter), a missing
+/// tolerance its default.
+pub(super) fn isclose_tol(
+    a: &Value,
+    b: &Value,
+    rel_tol: Option<&Value>,
+    abs_tol: Option<&Value>,
+) -> Result<Value, EvalError> {
+    let a = real(a)?;
+    let b = real(b)?;
+    let rel_tol = rel_tol.map_or(Ok(REL_TOL), real)?;
+    let abs_tol = abs_tol.map_or(Ok(ABS_TOL), real)?;
+    is_close(a, b, rel_tol, abs_tol).map(Value::Bool)
+}
+
 /// `math_isclose_impl`: Boost's "weak" test, `|a - b|` within either
 /// tolerance; infinities are close only to themselves, NaN to nothing.
 fn is_close(a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> Result<bool, EvalError> {
