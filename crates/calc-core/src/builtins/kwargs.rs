@@ -272,6 +272,14 @@ fn min_max(
             "{name} expected at least 1 argument, got 0"
         )));
     }
+    // `PyArg_ParseTupleAndKeywords` of no positional arguments and the
+    // keywords, against `|$OO`.
+    if kw.len() > 2 {
+        return Err(EvalError::type_error(format!(
+            "{name}() takes at most 2 keyword arguments ({} given)",
+            kw.len()
+        )));
+    }
     let mut key = None;
     let mut default = None;
     for (k, v) in kw {
