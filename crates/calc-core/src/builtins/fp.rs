@@ -34,7 +34,7 @@ const REL_TOL: f64 = 1e-09;
 const ABS_TOL: f64 = 0.0;
 
 /// `math.isclose(a, b)` with positional arguments (its tolerances are
-/// keyword-only, so they take their defaults). The arity errors are
+/// keyword-only: `isclose_tol` takes them). The arity errors are
 /// Argument Clinic's for `isclose(a, b, *, rel_tol, abs_tol)`.
 pub(super) fn isclose(args: &[Value]) -> Result<Value, EvalError> {
     let (a, b) = match args {

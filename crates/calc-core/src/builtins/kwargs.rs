@@ -122,6 +122,18 @@ pub(crate) fn call_kw(
         Builtin::Prod => {
             let bound = unpack(&PROD, args, kw)?;
             return match bound.as_slice() {
+                [Some(Value::Str(s)), Some(start)] => {
+                    // The characters, each a one-character string:
+                    // `start * c` for the first, and a TypeError from the
+                    // second on unless `start * c` is a number.
+                    budget.charge(crate::text::str_cost(s.len()))?;
+                    let mut acc = start.clone();
+                    for c in s.chars() {
+                        let c = Value::Str(Arc::from(c.to_string()));
+                        acc = ops::binary(crate::ast::BinOp::Mul, &acc, &c, budget)?;
+                    }
+                    Ok(acc)
+                }
                 [Some(iterable), Some(start)] => {
                     let values = sums::items(iterable, sums::ITEM, budget)?;
                     sums::prod_of(values, start.clone(), budget)
