@@ -228,6 +228,7 @@ fn parse_into(
             branches: std::mem::take(&mut scratch.branches),
             name_index: None,
             keywords: Vec::new(),
+            keyword_index: None,
             keyword_starts: Vec::new(),
         }),
         depth: Cell::new(0),
@@ -499,6 +500,8 @@ struct Arena {
     name_index: Option<HashMap<Box<str>, usize>>,
     /// The keywords of keyword arguments, each once.
     keywords: Vec<Box<str>>,
+    /// `keywords` by text, once there are many.
+    keyword_index: Option<HashMap<Box<str>, usize>>,
     /// The keyword arguments of the calls being parsed: keyword and
     /// where each starts.
     keyword_starts: Vec<(u32, usize)>,
@@ -2343,15 +2346,31 @@ impl<'s, 'l> Parser<'s, 'l> {
     fn keyword(&self, token: Token) -> u32 {
         let normalized = lex::normalized_name(self.text(token));
         let text: &str = &normalized;
+        const LINEAR: usize = 16;
         let mut arena = self.arena.borrow_mut();
-        let keywords = &mut arena.keywords;
-        let index = keywords
-            .iter()
-            .position(|k| **k == *text)
-            .unwrap_or_else(|| {
-                keywords.push(text.into());
-                keywords.len() - 1
+        let arena = &mut *arena;
+        let found = if arena.keywords.len() <= LINEAR {
+            arena.keywords.iter().position(|k| **k == *text)
+        } else {
+            // Many distinct keywords: through a map, not quadratic time.
+            let keywords = &arena.keywords;
+            let index = arena.keyword_index.get_or_insert_with(|| {
+                keywords
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.clone(), i))
+                    .collect()
             });
+            index.get(text).copied()
+        };
+        let index = found.unwrap_or_else(|| {
+            arena.keywords.push(text.into());
+            let i = arena.keywords.len() - 1;
+            if let Some(index) = &mut arena.keyword_index {
+                index.insert(text.into(), i);
+            }
+            i
+        });
         u32::try_from(index).unwrap_or(u32::MAX)
     }
 
