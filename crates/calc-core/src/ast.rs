@@ -136,6 +136,8 @@ pub(crate) enum Link {
     Cmp(CmpOp),
     /// An operand of a binary chain.
     Bin(BinOp),
+    /// A call's keyword argument `name=value`: index into `Tree::keywords`.
+    Keyword(u32),
 }
 
 /// One node of the expression tree.
@@ -204,13 +206,19 @@ pub(crate) struct Tree {
     pub spans: Vec<(u32, u32)>,
     /// The names the expression mentions (each once).
     pub names: Vec<Box<str>>,
+    /// The keywords of the calls' keyword arguments (each once): not
+    /// names the expression refers to.
+    pub keywords: Vec<Box<str>>,
     /// The node the expression evaluates.
     pub root: NodeId,
 }
 
 impl PartialEq for Tree {
     fn eq(&self, other: &Tree) -> bool {
-        self.nodes == other.nodes && self.names == other.names && self.root == other.root
+        self.nodes == other.nodes
+            && self.names == other.names
+            && self.keywords == other.keywords
+            && self.root == other.root
     }
 }
 

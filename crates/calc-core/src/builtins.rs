@@ -2,7 +2,8 @@
 //! DESIGN.md section 2's `NS`, with CPython 3.11's semantics.
 //!
 //! - [`lookup`] maps a name to its value (`pi`, `abs`, ...).
-//! - [`call`] applies a builtin to positional arguments.
+//! - [`call`] applies a builtin to positional arguments, [`call_kw`] to
+//!   positional and keyword arguments.
 //!
 //! Each family lives in its own submodule: float functions (`math`), the
 //! platform libm functions Rust's `f64` lacks (`libm`), `gamma`/`lgamma`
@@ -22,6 +23,7 @@ mod fp;
 mod gamma;
 mod gcd;
 mod intfuncs;
+mod kwargs;
 mod libm;
 mod math;
 mod minmax;
@@ -37,6 +39,7 @@ mod sums;
 use crate::ast::CmpOp;
 use crate::budget::Budget;
 use crate::{EvalError, Value};
+pub(crate) use kwargs::call_kw;
 
 /// A built-in function or type of the namespace.
 ///

@@ -704,7 +704,11 @@ impl<'a> LaneCompiler<'a> {
         };
         let mut regs = Vec::with_capacity(args.len());
         for item in args {
-            let (_, x) = self.item(item)?;
+            let (link, x) = self.item(item)?;
+            if link != Link::None {
+                // A keyword argument: left to the general path.
+                return Err(Unsupported);
+            }
             let (r, t) = self.node(x)?;
             if !matches!(t, Ty::Float | Ty::Never) {
                 return Err(Unsupported);

@@ -863,6 +863,10 @@ mod tests {
                 "y() takes from 0 to 1 positional arguments but 2 were given",
             ),
             ("u(1)", "u() missing 1 required positional argument"),
+            // Arguments are positional only, whatever the names.
+            ("h(a=1)", "h() takes no keyword arguments"),
+            ("f(1, 2, a=3)", "f() takes no keyword arguments"),
+            ("g(x=1)", "g() takes no keyword arguments"),
         ];
         for (src, want) in cases {
             assert_eq!(run(src, &env), format!("!TypeError: {want}"), "{src}");

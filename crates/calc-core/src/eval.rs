@@ -420,6 +420,13 @@ impl<'t> Walker<'t, '_> {
 
     /// A call of what node `func` evaluates to (not a user function).
     fn call_value(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
+        // Keyword arguments follow the positional ones: a call has some
+        // when its last argument is one.
+        if let Some(last) = items.ids().last() {
+            if let (Link::Keyword(_), _) = self.item(last)? {
+                return self.call_value_kw(func, items);
+            }
+        }
         let func = self.node(func)?;
         let mut args = Vec::with_capacity(items.len as usize);
         for item in items.ids() {
@@ -442,6 +449,38 @@ impl<'t> Walker<'t, '_> {
         self.hold(r)
     }
 
+    /// A call with keyword arguments of what node `func` evaluates to
+    /// (not a user function): out of line, so that the positional calls'
+    /// frames stay small.
+    #[inline(never)]
+    fn call_value_kw(&mut self, func: NodeId, items: Items) -> Result<Value, EvalError> {
+        let func = self.node(func)?;
+        let mut args = Vec::with_capacity(items.len as usize);
+        let mut kw: Vec<(&'t str, Value)> = Vec::new();
+        for item in items.ids() {
+            let (link, x) = self.item(item)?;
+            let v = self.node(x)?;
+            match link {
+                Link::Keyword(k) => kw.push((self.keyword(k)?, v)),
+                _ => args.push(v),
+            }
+        }
+        self.release(&func);
+        for arg in args.iter().chain(kw.iter().map(|(_, v)| v)) {
+            self.release(arg);
+        }
+        let r = match func {
+            Value::Builtin(f) => builtins::call_kw(f, &args, &kw, &mut self.budget)?,
+            other => {
+                return Err(EvalError::type_error(format!(
+                    "'{}' object is not callable",
+                    other.type_name()
+                )))
+            }
+        };
+        self.hold(r)
+    }
+
     /// A call of the user function `f` bound to `name`.
     fn call_user(
         &mut self,
@@ -450,12 +489,17 @@ impl<'t> Walker<'t, '_> {
         items: Items,
     ) -> Result<Value, EvalError> {
         let mut args = Vec::with_capacity(items.len as usize);
+        let mut keywords = false;
         for item in items.ids() {
-            let (_, x) = self.item(item)?;
+            let (link, x) = self.item(item)?;
+            keywords |= matches!(link, Link::Keyword(_));
             args.push(self.node(x)?);
         }
         for arg in &args {
             self.release(arg);
+        }
+        if keywords {
+            return Err(no_keywords(name));
         }
         let r = f.call(name, &args, &mut self.budget)?;
         self.hold(r)
@@ -507,6 +551,15 @@ impl<'t> Walker<'t, '_> {
     /// What the caller bound `name` to, if anything.
     fn binding(&self, name: &str) -> Option<&'t Binding> {
         self.vars.get(name)
+    }
+
+    /// Keyword `index` of the tree.
+    fn keyword(&self, index: u32) -> Result<&'t str, EvalError> {
+        self.tree
+            .keywords
+            .get(index as usize)
+            .map(|k| &**k)
+            .ok_or_else(internal)
     }
 
     fn item(&self, id: usize) -> Result<(Link, NodeId), EvalError> {
@@ -606,6 +659,12 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
                 if let Node::Name(index) = tree.node(*func)? {
                     let name = name_of(*index)?;
                     if let Some(Binding::Function(f)) = binding(name) {
+                        let keyword = items.ids().any(|item| {
+                            matches!(tree.nodes.get(item), Some(Node::Item(Link::Keyword(_), _)))
+                        });
+                        if keyword {
+                            return Err(located(no_keywords(name), id));
+                        }
                         f.arity()
                             .check(name, items.len as usize)
                             .map_err(|e| located(e, id))?;
@@ -616,6 +675,12 @@ pub(crate) fn check(tree: &Tree, vars: &Vars) -> Result<(), EvalError> {
         }
     }
     Ok(())
+}
+
+/// The `TypeError` for a keyword argument to a user function, which
+/// takes its arguments by position only.
+fn no_keywords(name: &str) -> EvalError {
+    EvalError::type_error(format!("{name}() takes no keyword arguments"))
 }
 
 /// The `TypeError` for a user function's name used as a value.

@@ -182,6 +182,12 @@ impl Printer<'_, '_, '_> {
     /// Prints the operand of the item node `id`.
     fn item(&mut self, id: usize, min: u8) -> fmt::Result {
         match self.tree.nodes.get(id) {
+            Some(Node::Item(Link::Keyword(k), x)) => {
+                let keyword = self.tree.keywords.get(*k as usize).ok_or(fmt::Error)?;
+                write_name(keyword, self.f)?;
+                self.f.write_char('=')?;
+                self.node(*x, min)
+            }
             Some(Node::Item(_, x)) => self.node(*x, min),
             _ => Err(fmt::Error),
         }

@@ -224,6 +224,32 @@ fn cases() -> Vec<(&'static str, String, Want)> {
             Error(Limit),
         ),
         (
+            "keyword calls 200",
+            nest("round(number=", "1", ")", Some(200)),
+            Repr("1"),
+        ),
+        (
+            "keyword calls 64K",
+            nest("round(number=", "1", ")", None),
+            Error(Syntax),
+        ),
+        (
+            "distinct keywords 64K",
+            format!(
+                "round({})",
+                (0..(MAX - 7) / 9)
+                    .map(|i| format!("k{i:05}=1"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            Error(Type),
+        ),
+        (
+            "repeated keywords 64K",
+            format!("round({})", "k=1,".repeat((MAX - 7) / 4)),
+            Error(Syntax),
+        ),
+        (
             "tuple 64K",
             format!("({})", "1,".repeat((MAX - 2) / 2)),
             Repr(""),

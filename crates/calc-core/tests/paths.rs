@@ -64,6 +64,9 @@ const FUNCTIONS: &[&str] = &[
     "abs", "min", "max", "pow", "round", "sqrt", "floor", "int", "float", "divmod", "gcd", "hypot",
     "log", "nope", "sum", "frexp", "modf", "fsum", "dist", "hex", "oct", "bin", "complex", "prod",
 ];
+const KEYWORDS: &[&str] = &[
+    "ndigits", "number", "base", "exp", "mod", "start", "key", "default", "real", "imag", "x",
+];
 const BLANKS: &[&str] = &["", "", "", " ", "\t"];
 /// Characters a mutation inserts: tokens of the language and of Python,
 /// and bytes that are errors.
@@ -101,6 +104,15 @@ fn generate(rng: &mut ChaCha8Rng, depth: u32, out: &mut String) {
                 if k > 0 {
                     out.push_str(", ");
                 }
+                generate(rng, depth - 1, out);
+            }
+            // Keyword arguments, right and wrong.
+            for k in 0..rng.random_range(0..3) {
+                if k > 0 || !out.ends_with('(') {
+                    out.push_str(", ");
+                }
+                out.push_str(pick(rng, KEYWORDS));
+                out.push('=');
                 generate(rng, depth - 1, out);
             }
             out.push(')');

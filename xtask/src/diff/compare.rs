@@ -224,7 +224,11 @@ pub fn slotted(text: &str) -> Option<(String, Vec<(String, calc_core::Value)>)> 
             }
         }
         let literal = &text[start..i];
-        if !glued {
+        // Before `=` or `:=` a literal is an error (`f(1=2)`, `(1 := 2)`)
+        // that a name would not be (a keyword argument, an assignment).
+        let rest = text[i..].trim_start_matches([' ', '\t']);
+        let assigned = rest.starts_with('=') || rest.starts_with(":=");
+        if !glued && !assigned {
             if let Some(v) = value_of(literal) {
                 if push_var(&mut out, &mut vars, v) {
                     continue;
@@ -488,6 +492,8 @@ mod tests {
     fn slotted_makes_literals_and_constants_variables() {
         let (text, vars) = slotted("2.5*x + 1e3 - pi**2 // e").unwrap();
         assert_eq!(text, " v0 *x +  v1  -  v2 ** v3  //  v4 ");
+        let (text, _) = slotted("f(1 =2, 3)").unwrap();
+        assert_eq!(text, "f(1 = v0 ,  v1 )");
         let shown: Vec<String> = vars.iter().map(|(n, v)| format!("{n}={v}")).collect();
         assert_eq!(
             shown,

@@ -55,6 +55,7 @@ pub const FOCUS: &[&str] = &[
     "tuples",
     "strings",
     "modules",
+    "kwargs",
     "session",
 ];
 
@@ -119,7 +120,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 26;
+const TEMPLATES: u64 = 27;
 
 /// The number of the literal-fuzz template.
 const LITERAL_FUZZ: u64 = 20;
@@ -1385,9 +1386,187 @@ impl Gen {
             22 => self.t_math_delicate(),
             23 => self.t_tuples(),
             24 => self.t_strings(),
-            _ => self.t_modules(),
+            25 => self.t_modules(),
+            _ => self.t_kwargs(),
         };
         self.frame(t)
+    }
+
+    // ---------------------------------------------------------------------
+    // Keyword arguments
+
+    /// A call with keyword arguments: mostly of a builtin that takes them,
+    /// with its right keywords, wrong ones, repeated ones, ones that also
+    /// come by position, mixed with positional arguments (sometimes after
+    /// a keyword: a SyntaxError); sometimes inside a larger expression or
+    /// as another call's argument.
+    fn t_kwargs(&mut self) -> String {
+        let call = self.kw_call(1);
+        match self.r.weighted(&[70, 8, 8, 8, 6]) {
+            0 => call,
+            1 => format!("{call} + 1"),
+            2 => format!("abs({call})"),
+            3 => format!("{} if {call} else 0", self.kw_value(0)),
+            _ => format!("({call}, {})", self.kw_call(0)),
+        }
+    }
+
+    /// A builtin called with keyword arguments (`depth` > 0: an argument
+    /// may be such a call too).
+    fn kw_call(&mut self, depth: u32) -> String {
+        // Each builtin that takes keywords, with its parameters.
+        const SIGNATURES: &[(&str, &[&str])] = &[
+            ("round", &["number", "ndigits"]),
+            ("pow", &["base", "exp", "mod"]),
+            ("int", &["x", "base"]),
+            ("complex", &["real", "imag"]),
+            ("sum", &["iterable", "start"]),
+            ("isclose", &["a", "b", "rel_tol", "abs_tol"]),
+            ("prod", &["iterable", "start"]),
+            ("min", &["iterable", "key", "default"]),
+            ("max", &["iterable", "key", "default"]),
+        ];
+        const OTHER_KEYWORDS: &[&str] = &[
+            "x", "y", "n", "k", "i", "zz", "seq", "p", "q", "ndigits", "start", "key", "base",
+        ];
+        if self.r.chance(1, 2) {
+            return self.kw_right_call();
+        }
+        let (f, params): (&str, &[&str]) = if self.r.chance(3, 4) {
+            *self.r.pick(SIGNATURES)
+        } else {
+            (*self.r.pick(FUNCTIONS), &["x", "y", "n"])
+        };
+        let npos = self.r.weighted(&[20, 45, 30, 5]);
+        let mut args: Vec<String> = (0..npos).map(|_| self.kw_value(depth)).collect();
+        let nkw = 1 + self.r.weighted(&[50, 35, 15]);
+        let mut used: Vec<&str> = Vec::new();
+        for _ in 0..nkw {
+            let fresh: Vec<&str> = params
+                .iter()
+                .copied()
+                .filter(|p| !used.contains(p))
+                .collect();
+            let name = match self.r.weighted(&[70, 15, 5, 3]) {
+                0 if !fresh.is_empty() => *self.r.pick(&fresh),
+                1 => *self.r.pick(OTHER_KEYWORDS),
+                2 if !used.is_empty() => *self.r.pick(&used),
+                _ => "ｎdigits",
+            };
+            used.push(name);
+            let value = self.kw_value(depth);
+            args.push(format!("{name}={value}"));
+        }
+        if self.r.chance(1, 40) {
+            // A positional argument after a keyword one.
+            args.push(self.kw_value(0));
+        }
+        let sep = if self.r.chance(1, 10) { "," } else { ", " };
+        format!("{f}({})", args.join(sep))
+    }
+
+    /// A call as its signature allows: the first parameters by position,
+    /// some of the rest by keyword, in any order, each with a value of
+    /// the kind the parameter takes (mostly).
+    fn kw_right_call(&mut self) -> String {
+        // Name, parameters, how many must come by position, how many may.
+        const SIGNATURES: &[(&str, &[&str], usize, usize)] = &[
+            ("round", &["number", "ndigits"], 0, 2),
+            ("pow", &["base", "exp", "mod"], 0, 3),
+            ("int", &["x", "base"], 1, 2),
+            ("complex", &["real", "imag"], 0, 2),
+            ("sum", &["iterable", "start"], 1, 2),
+            ("isclose", &["a", "b", "rel_tol", "abs_tol"], 0, 2),
+            ("prod", &["iterable", "start"], 1, 1),
+            ("min", &["iterable", "key", "default"], 1, 1),
+            ("max", &["iterable", "key", "default"], 1, 1),
+        ];
+        let &(f, params, min, max) = self.r.pick(SIGNATURES);
+        let npos = self.r.range(min as i64, max as i64) as usize;
+        let mut args = Vec::new();
+        for p in &params[..npos.min(params.len())] {
+            args.push(self.kw_param_value(f, p));
+        }
+        let mut rest: Vec<&str> = params[npos.min(params.len())..].to_vec();
+        // A random order, and a random subset (at least one).
+        for i in (1..rest.len()).rev() {
+            let j = self.r.below(i as u64 + 1) as usize;
+            rest.swap(i, j);
+        }
+        let keep = 1 + self.r.below(rest.len().max(1) as u64) as usize;
+        for p in rest.into_iter().take(keep) {
+            let v = self.kw_param_value(f, p);
+            args.push(format!("{p}={v}"));
+        }
+        format!("{f}({})", args.join(", "))
+    }
+
+    /// A value for parameter `p` of `f`, mostly of the kind it takes.
+    fn kw_param_value(&mut self, f: &str, p: &str) -> String {
+        if self.r.chance(1, 12) {
+            return self.kw_value(0);
+        }
+        let pick = |g: &mut Self, xs: &[&str]| (*g.r.pick(xs)).to_string();
+        match (f, p) {
+            ("int", "x") => pick(
+                self,
+                &["'ff'", "'0x1f'", "'12'", "' -7 '", "'1_0'", "'z'", "7"],
+            ),
+            ("int", "base") => pick(self, &["0", "2", "8", "16", "36", "10", "1", "37", "True"]),
+            (_, "iterable") => pick(
+                self,
+                &[
+                    "()",
+                    "(1, 2)",
+                    "(-4, 3, 2)",
+                    "(0.5, 1)",
+                    "(2.5,)",
+                    "(1j, 2)",
+                    "(3, -3)",
+                    "'ab'",
+                ],
+            ),
+            (_, "key") => pick(self, &["abs", "int", "float", "round", "bool", "hex"]),
+            ("pow", _) => self.r.range(-3, 9).to_string(),
+            (_, "ndigits") => self.r.range(-3, 5).to_string(),
+            (_, "rel_tol" | "abs_tol") => {
+                pick(self, &["0.2", "1e-09", "0.0", "0", "-1", "1", "0.5"])
+            }
+            _ => self.tup_scalar(),
+        }
+    }
+
+    /// An argument: small numbers, strings, tuples, builtins (as `key`),
+    /// and at `depth` > 0 sometimes a call with keywords.
+    fn kw_value(&mut self, depth: u32) -> String {
+        match self.r.weighted(&[40, 14, 14, 12, 8, 4]) {
+            0 => self.tup_scalar(),
+            1 => (*self
+                .r
+                .pick(&["2", "3", "-1", "0", "16", "1e-09", "0.2", "-0.5"]))
+            .to_string(),
+            2 => (*self.r.pick(&[
+                "()",
+                "(1, 2)",
+                "(-4, 3, 2)",
+                "(0.5, 1)",
+                "(2.5,)",
+                "(1j, 2)",
+                "('a',)",
+            ]))
+            .to_string(),
+            3 => (*self.r.pick(&[
+                "'ff'", "'0x1f'", "'12'", "' 7 '", "'a'", "''", "'1e3'", "'1+2j'",
+            ]))
+            .to_string(),
+            4 => (*self
+                .r
+                .pick(&["abs", "int", "float", "round", "hex", "bool", "min", "neg"]))
+            .to_string()
+            .replace("neg", "-1"),
+            _ if depth > 0 => self.kw_call(depth - 1),
+            _ => self.tup_scalar(),
+        }
     }
 
     // ---------------------------------------------------------------------

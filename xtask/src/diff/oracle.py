@@ -33,7 +33,7 @@ OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
        ast.Load)
 NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
          ast.IfExp, ast.Call, ast.Name, ast.Constant, ast.NamedExpr, ast.Store,
-         ast.Tuple, ast.Subscript, ast.Attribute) + OPS
+         ast.Tuple, ast.Subscript, ast.Attribute, ast.keyword) + OPS
 
 # The attributes of the language's values but modules: methods and
 # properties, outside the language (calc-core's TypeError "... is not
@@ -89,7 +89,8 @@ def in_subset(tree):
                 and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
                 and "%" in node.left.value):
             return False
-        if isinstance(node, ast.Call) and node.keywords:
+        # Keyword arguments, but not `**` unpacking.
+        if isinstance(node, ast.keyword) and node.arg is None:
             return False
         if isinstance(node, ast.Name) and node.id.startswith("__"):
             return False
@@ -183,7 +184,9 @@ def session(text):
             steps.append("ERR " + type(e).__name__)
     names = []
     for name in sorted(ns):
-        if name == "__builtins__":
+        # An unchanged name is not shown (nor its repr asked for: the
+        # modules' stand-ins answer only what calc-core implements).
+        if name == "__builtins__" or (name in NS and ns[name] is NS[name]):
             continue
         try:
             shown = oneline(repr(ns[name]))

@@ -153,13 +153,14 @@ pub(super) fn complex(args: &[Value]) -> Result<Value, EvalError> {
             )))
         }
     };
-    if let Value::Builtin(_) | Value::Module(_) = r {
+    // Neither a number nor a string (a string is read before this).
+    if let Value::Builtin(_) | Value::Module(_) | Value::Tuple(_) = r {
         return Err(EvalError::type_error(format!(
             "complex() first argument must be a string or a number, not '{}'",
             r.type_name()
         )));
     }
-    if let Some(i @ (Value::Builtin(_) | Value::Module(_))) = i {
+    if let Some(i @ (Value::Builtin(_) | Value::Module(_) | Value::Tuple(_))) = i {
         return Err(EvalError::type_error(format!(
             "complex() second argument must be a number, not '{}'",
             i.type_name()

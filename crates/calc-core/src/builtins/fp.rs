@@ -34,7 +34,7 @@ const REL_TOL: f64 = 1e-09;
 const ABS_TOL: f64 = 0.0;
 
 /// `math.isclose(a, b)` with positional arguments (its tolerances are
-/// keyword-only, so they take their defaults). The arity errors are
+/// keyword-only: `isclose_tol` takes them). The arity errors are
 /// Argument Clinic's for `isclose(a, b, *, rel_tol, abs_tol)`.
 pub(super) fn isclose(args: &[Value]) -> Result<Value, EvalError> {
     let (a, b) = match args {
@@ -65,6 +65,22 @@ pub(super) fn isclose(args: &[Value]) -> Result<Value, EvalError> {
     let a = real(a)?;
     let b = real(b)?;
     is_close(a, b, REL_TOL, ABS_TOL).map(Value::Bool)
+}
+
+/// `math.isclose(a, b, rel_tol=..., abs_tol=...)`: the arguments
+/// converted in order (Argument Clinic's `double` converter), a missing
+/// tolerance its default.
+pub(super) fn isclose_tol(
+    a: &Value,
+    b: &Value,
+    rel_tol: Option<&Value>,
+    abs_tol: Option<&Value>,
+) -> Result<Value, EvalError> {
+    let a = real(a)?;
+    let b = real(b)?;
+    let rel_tol = rel_tol.map_or(Ok(REL_TOL), real)?;
+    let abs_tol = abs_tol.map_or(Ok(ABS_TOL), real)?;
+    is_close(a, b, rel_tol, abs_tol).map(Value::Bool)
 }
 
 /// `math_isclose_impl`: Boost's "weak" test, `|a - b|` within either

@@ -95,7 +95,7 @@ fn ternary(b: &Value, e: &Value, m: &Value, budget: &mut Budget<'_>) -> Result<V
 fn complex_operand(v: &Value) -> Result<bool, EvalError> {
     match v {
         Value::Int(i) => i.to_f64().map(|_| true),
-        Value::Builtin(_) | Value::Str(_) | Value::Module(_) => Ok(false),
+        Value::Builtin(_) | Value::Str(_) | Value::Module(_) | Value::Tuple(_) => Ok(false),
         _ => Ok(true),
     }
 }

@@ -227,24 +227,28 @@ fn parse_into(
             tower: std::mem::take(&mut scratch.tower),
             branches: std::mem::take(&mut scratch.branches),
             name_index: None,
+            keywords: Vec::new(),
+            keyword_index: None,
+            keyword_starts: Vec::new(),
         }),
         depth: Cell::new(0),
         lambdas: Cell::new(0),
         last_disjunction: Cell::new(0),
         deferred: Cell::new(None),
         attribute_end: Cell::new(0),
+        repeated: Cell::new(None),
     };
     let input = Toks(&tokens);
-    let result =
-        parser
-            .start(input)
-            .and_then(|i| parser.file(i))
-            .and_then(|(_, root)| match parser.deferred.get() {
-                // Python syntax outside the language, in an otherwise valid
-                // expression.
-                Some((at, message)) => Err(fail(Stage::Other, error_at(source, at, message))),
-                None => Ok(root),
-            });
+    let result = parser
+        .start(input)
+        .and_then(|i| parser.file(i))
+        .and_then(|(_, root)| parser.repeated_error().map(|()| root))
+        .and_then(|root| match parser.deferred.get() {
+            // Python syntax outside the language, in an otherwise valid
+            // expression.
+            Some((at, message)) => Err(fail(Stage::Other, error_at(source, at, message))),
+            None => Ok(root),
+        });
     let result = match result {
         Ok(root) => Ok(root),
         Err(e) => Err(match e {
@@ -272,6 +276,7 @@ fn parse_into(
             nodes: arena.nodes,
             spans: arena.spans,
             names: arena.names,
+            keywords: arena.keywords,
             root,
         }),
         Err(e) => {
@@ -493,6 +498,13 @@ struct Arena {
     branches: Vec<(Sub, Sub)>,
     /// `names` by text, once there are many.
     name_index: Option<HashMap<Box<str>, usize>>,
+    /// The keywords of keyword arguments, each once.
+    keywords: Vec<Box<str>>,
+    /// `keywords` by text, once there are many.
+    keyword_index: Option<HashMap<Box<str>, usize>>,
+    /// The keyword arguments of the calls being parsed: keyword and
+    /// where each starts.
+    keyword_starts: Vec<(u32, usize)>,
 }
 
 /// The state the parsers share: every parser borrows it shared, and
@@ -529,6 +541,12 @@ struct Parser<'s, 'l> {
     /// Where the last attribute access (`x.y`, parsed on) ended, for the
     /// message of `(x.y := 1)`; 0 before any.
     attribute_end: Cell<usize>,
+    /// The first call CPython's compiler meets with a keyword argument
+    /// given twice: where the call starts, where the second use starts,
+    /// and its keyword. CPython's
+    /// compiler reports it once the whole input parses, before the
+    /// constructs outside the language.
+    repeated: Cell<Option<(usize, usize, u32)>>,
 }
 
 /// A tokenizer that has produced `count` tokens, the last `last`.
@@ -1567,6 +1585,7 @@ impl<'s, 'l> Parser<'s, 'l> {
         // CPython's error for an argument out of order (positional
         // after keyword, `*` after `**`), reported at the `)`.
         let mut order = ArgOrder::default();
+        let keywords = self.arena.borrow().keyword_starts.len();
         while !i.at(Tok::Op(Op::RParen)) {
             let star = i.tok();
             if i.at(Tok::Op(Op::Star)) || i.at(Tok::Op(Op::DoubleStar)) {
@@ -1584,11 +1603,19 @@ impl<'s, 'l> Parser<'s, 'l> {
             let arg_start = first.start;
             let before = self.node_count();
             let mut arg;
-            (i, arg) = self.nested_expression(i)?;
-            if self.at_walrus(i) {
+            let mut link = Link::None;
+            if first.tok == Tok::Name && star.start == first.start && self.at_keyword(i) {
+                (i, arg, link) = self.keyword_argument(i)?;
+                order.keyword = true;
+            } else {
+                (i, arg) = self.nested_expression(i)?;
+            }
+            if link == Link::None && self.at_walrus(i) {
                 (i, arg) = self.walrus(i, true, first, before, arg)?;
             }
-            if self.at_for(i) {
+            if link != Link::None {
+                // A keyword argument, parsed above.
+            } else if self.at_for(i) {
                 i = self.comprehension(i, star)?;
                 others |= generator.is_some() || self.pending_len() > mark;
                 generator = generator.or(Some(arg_start));
@@ -1599,14 +1626,10 @@ impl<'s, 'l> Parser<'s, 'l> {
                 if let Some(Node::Assign(..)) = self.node(arg.id) {
                     return Err(self.error_here(i, "invalid syntax"));
                 }
-                if let Some(message) = self.keyword_message(i, first) {
-                    return Err(self.error_at(arg_start, message));
-                }
-                // A keyword argument: outside the language, parsed on.
-                self.defer(i.tok().start, "keyword arguments are not supported");
-                i = self.bump(i)?;
-                (i, arg) = self.expression(i)?;
-                order.keyword = true;
+                // A bare name before `=` is a keyword argument, parsed
+                // above: anything else is an error.
+                let message = self.keyword_message(i, first).unwrap_or("invalid syntax");
+                return Err(self.error_at(arg_start, message));
             } else if !matches!(star.tok, Tok::Op(Op::Star | Op::DoubleStar))
                 && (order.keyword || order.double_star)
             {
@@ -1617,7 +1640,7 @@ impl<'s, 'l> Parser<'s, 'l> {
                 });
             }
             height = height.max(arg.height);
-            self.pend(Link::None, arg.id);
+            self.pend(link, arg.id);
             if i.at(Tok::Op(Op::Comma)) {
                 i = self.bump(i)?;
                 // `f(x for x in y, )` too is more than a generator.
@@ -1631,6 +1654,9 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
         if let Some(at) = generator.filter(|_| others) {
             return Err(self.error_at(at, "Generator expression must be parenthesized"));
+        }
+        if self.arena.borrow().keyword_starts.len() > keywords {
+            self.note_repeated(keywords, sub.start);
         }
         let i = self.bump(i)?;
         let items = self.items(mark)?;
@@ -2319,6 +2345,108 @@ impl<'s, 'l> Parser<'s, 'l> {
         }
         let i = self.bump(i)?;
         Ok((i, value))
+    }
+
+    /// The index of keyword `token` (NFKC-normalized, as a name) in
+    /// `keywords`, adding it if new.
+    fn keyword(&self, token: Token) -> u32 {
+        let normalized = lex::normalized_name(self.text(token));
+        let text: &str = &normalized;
+        const LINEAR: usize = 16;
+        let mut arena = self.arena.borrow_mut();
+        let arena = &mut *arena;
+        let found = if arena.keywords.len() <= LINEAR {
+            arena.keywords.iter().position(|k| **k == *text)
+        } else {
+            // Many distinct keywords: through a map, not quadratic time.
+            let keywords = &arena.keywords;
+            let index = arena.keyword_index.get_or_insert_with(|| {
+                keywords
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (k.clone(), i))
+                    .collect()
+            });
+            index.get(text).copied()
+        };
+        let index = found.unwrap_or_else(|| {
+            arena.keywords.push(text.into());
+            let i = arena.keywords.len() - 1;
+            if let Some(index) = &mut arena.keyword_index {
+                index.insert(text.into(), i);
+            }
+            i
+        });
+        u32::try_from(index).unwrap_or(u32::MAX)
+    }
+
+    /// Whether the lookahead (a name) is followed by `=`: a keyword argument.
+    fn at_keyword(&self, i: Toks<'_>) -> bool {
+        self.peek_second(i)
+            .is_some_and(|t| matches!(t.tok, Tok::Unsupported(_)) && self.text(t) == "=")
+    }
+
+    /// `NAME '=' expression`, a keyword argument: out of line, so that
+    /// `call`'s frame, on the recursion of nested calls, stays small.
+    #[inline(never)]
+    fn keyword_argument<'t>(&self, i: Toks<'t>) -> Result<(Toks<'t>, Sub, Link), NErr> {
+        let name = i.tok();
+        let k = self.keyword(name);
+        self.arena.borrow_mut().keyword_starts.push((k, name.start));
+        let i = self.bump(self.bump(i)?)?;
+        let (i, arg) = self.expression(i)?;
+        Ok((i, arg, Link::Keyword(k)))
+    }
+
+    /// Notes a keyword given twice among the keyword arguments from
+    /// `mark` on in `keyword_starts`, those of the call starting at
+    /// `start`, and drops them: CPython's compiler names the earliest
+    /// keyword that repeats, at its second use.
+    #[inline(never)]
+    fn note_repeated(&self, mark: usize, start: usize) {
+        let keywords: Vec<(u32, usize)> = self
+            .arena
+            .borrow_mut()
+            .keyword_starts
+            .drain(mark..)
+            .collect();
+        // CPython checks a call's keywords before compiling its callee and
+        // arguments: the outermost call first, then in source order. A
+        // call that starts where an earlier-noted one starts is a call of
+        // it, so outer.
+        if self.repeated.get().is_some_and(|(at, _, _)| at < start) {
+            return;
+        }
+        let mut first: HashMap<u32, usize> = HashMap::new();
+        let mut best: Option<(usize, usize, u32)> = None;
+        for (n, &(k, at)) in keywords.iter().enumerate() {
+            match first.get(&k) {
+                Some(&f) => {
+                    if best.is_none_or(|(bf, _, _)| f < bf) {
+                        best = Some((f, at, k));
+                    }
+                }
+                None => {
+                    first.insert(k, n);
+                }
+            }
+        }
+        if let Some((_, at, k)) = best {
+            self.repeated.set(Some((start, at, k)));
+        }
+    }
+
+    /// CPython's error for a keyword argument given twice, if any.
+    fn repeated_error(&self) -> Result<(), NErr> {
+        let Some((_, at, k)) = self.repeated.get() else {
+            return Ok(());
+        };
+        let arena = self.arena.borrow();
+        let name = arena.keywords.get(k as usize).map_or("", |k| &**k);
+        Err(fail(
+            Stage::Other,
+            error_at(self.src, at, format!("keyword argument repeated: {name}")),
+        ))
     }
 
     /// Notes the first unsupported atom and stands in for it.
