@@ -228,7 +228,10 @@ pub fn slotted(text: &str) -> Option<(String, Vec<(String, calc_core::Value)>)> 
         // that a name would not be (a keyword argument, an assignment).
         let rest = text[i..].trim_start_matches([' ', '\t']);
         let assigned = rest.starts_with('=') || rest.starts_with(":=");
-        if !glued && !assigned {
+        // After a `.` a name is an attribute (`x. 1` is an error, `x. v0`
+        // is not).
+        let attribute = text[..start].trim_end_matches([' ', '\t']).ends_with('.');
+        if !glued && !assigned && !attribute {
             if let Some(v) = value_of(literal) {
                 if push_var(&mut out, &mut vars, v) {
                     continue;

@@ -816,10 +816,10 @@ impl Gen {
     fn assign(&mut self, d: u32) -> E {
         let name = self.target();
         let value = if self.r.chance(1, 8) {
-            // Not the types (`int`, `float`, `complex`): `int | float` is a
-            // union type in CPython, outside the language.
+            // Not the types (`int`, `float`, `complex`, `bool`): `int |
+            // float` is a union type in CPython, outside the language.
             let f = match *self.r.pick(FUNCTIONS) {
-                "int" | "float" | "complex" => "round",
+                "int" | "float" | "complex" | "bool" => "round",
                 f => f,
             };
             E::new(f, ATOM, 0.0)
