@@ -200,22 +200,12 @@ pub(crate) fn subscript(
             )))
         }
     };
-    let i = match index {
-        Value::Bool(b) => i64::from(*b),
-        Value::Int(Int(IntRepr::Small(i))) => *i,
-        Value::Int(_) => {
-            return Err(EvalError::new(
-                ErrorKind::Index,
-                "cannot fit 'int' into an index-sized integer",
-            ))
-        }
-        other => {
-            return Err(EvalError::type_error(format!(
-                "tuple indices must be integers or slices, not {}",
-                other.type_name()
-            )))
-        }
-    };
+    let i = index_value(index, |other| {
+        format!(
+            "tuple indices must be integers or slices, not {}",
+            other.type_name()
+        )
+    })?;
     let len = t.len() as i64;
     let i = if i < 0 { i + len } else { i };
     if !(0..len).contains(&i) {
@@ -228,26 +218,31 @@ pub(crate) fn subscript(
     Ok(item.clone())
 }
 
+/// An index as CPython's `PyNumber_AsSsize_t` reads it for a sequence:
+/// an int or bool; an int past the machine word is an IndexError; any
+/// other value the sequence's TypeError, `wrong_type`'s message.
+fn index_value(index: &Value, wrong_type: impl Fn(&Value) -> String) -> Result<i64, EvalError> {
+    match index {
+        Value::Bool(b) => Ok(i64::from(*b)),
+        Value::Int(Int(IntRepr::Small(i))) => Ok(*i),
+        Value::Int(_) => Err(EvalError::new(
+            ErrorKind::Index,
+            "cannot fit 'int' into an index-sized integer",
+        )),
+        other => Err(EvalError::type_error(wrong_type(other))),
+    }
+}
+
 /// `s[index]` of a string: the character at code point `index` (from the
 /// end when negative), as CPython's `unicode_getitem`; found by a walk
 /// over the text, charged as a pass over it.
 fn str_subscript(s: &str, index: &Value, budget: &mut Budget<'_>) -> Result<Value, EvalError> {
-    let i = match index {
-        Value::Bool(b) => i64::from(*b),
-        Value::Int(Int(IntRepr::Small(i))) => *i,
-        Value::Int(_) => {
-            return Err(EvalError::new(
-                ErrorKind::Index,
-                "cannot fit 'int' into an index-sized integer",
-            ))
-        }
-        other => {
-            return Err(EvalError::type_error(format!(
-                "string indices must be integers, not '{}'",
-                other.type_name()
-            )))
-        }
-    };
+    let i = index_value(index, |other| {
+        format!(
+            "string indices must be integers, not '{}'",
+            other.type_name()
+        )
+    })?;
     budget.charge(crate::text::str_cost(s.len()))?;
     let found = if i < 0 {
         i.checked_neg()
