@@ -10,6 +10,10 @@ use std::path::PathBuf;
 
 use argh::FromArgs;
 
+#[path = "../../crates/calc-core/tests/support/table_syntax.rs"]
+mod table_syntax;
+use table_syntax::{expand, split_line};
+
 use crate::diff::oracle::{Mode, Oracle, PyAnswer};
 
 /// Keeps calc-core's tests/table.txt expectations equal to CPython's
@@ -59,66 +63,11 @@ fn table_path() -> PathBuf {
     crate::project_root().join("crates/calc-core/tests/table.txt")
 }
 
-/// The escapes of an input: `\t`, `\f` (form feed), `\r`, `\n`, `\0`
-/// and `\\`; any other backslash stays as written.
-fn unescape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('f') => out.push('\x0c'),
-            Some('r') => out.push('\r'),
-            Some('n') => out.push('\n'),
-            Some('0') => out.push('\0'),
-            Some('\\') => out.push('\\'),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// Expands the escapes (`\t`, `\f`, `\r`, `\n`, `\0`, `\\`) and `{N*s}`
-/// in an input, as the table test does.
-pub fn expand(input: &str) -> Result<String, String> {
-    let input = unescape(input);
-    let mut out = String::with_capacity(input.len());
-    let mut rest = input.as_str();
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed {{ in {input:?}"))?;
-        let (n, s) = after[..close]
-            .split_once('*')
-            .ok_or_else(|| format!("{{N*s}} expected in {input:?}"))?;
-        let n: usize = n
-            .parse()
-            .map_err(|_| format!("bad repeat count in {input:?}"))?;
-        out.push_str(&s.repeat(n));
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 fn parse_line(line: &str) -> Option<Line> {
-    if line.starts_with('#') || line.trim().is_empty() && !line.contains('\t') {
-        return None;
-    }
-    let (input, expectation) = line.split_once('\t').unwrap_or((line, ""));
+    let (input, expectation) = split_line(line)?;
     Some(Line {
         input: input.to_string(),
-        expectation: expectation.trim().to_string(),
+        expectation: expectation.to_string(),
     })
 }
 

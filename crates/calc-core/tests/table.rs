@@ -9,6 +9,10 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use calc_core::Limits;
 
+#[path = "support/table_syntax.rs"]
+mod table_syntax;
+use table_syntax::{expand, split_line};
+
 const TABLE: &str = include_str!("table.txt");
 
 /// What a case must give.
@@ -28,52 +32,6 @@ struct Case<'a> {
     line: usize,
     input: String,
     expect: Expect<'a>,
-}
-
-/// The escapes of an input: `\t`, `\f` (form feed), `\r`, `\n`, `\0`
-/// and `\\`; any other backslash stays as written.
-fn unescape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('f') => out.push('\x0c'),
-            Some('r') => out.push('\r'),
-            Some('n') => out.push('\n'),
-            Some('0') => out.push('\0'),
-            Some('\\') => out.push('\\'),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// Expands the escapes (`\t`, `\f`, `\r`, `\n`, `\0`, `\\`) and `{N*s}`
-/// (s repeated N times) in an input.
-fn expand(input: &str) -> Result<String, String> {
-    let input = unescape(input);
-    let mut out = String::new();
-    let mut rest = input.as_str();
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let close = after.find('}').ok_or("unclosed {")?;
-        let (n, s) = after[..close].split_once('*').ok_or("{N*s} expected")?;
-        let n: usize = n.parse().map_err(|_| "bad repeat count")?;
-        out.push_str(&s.repeat(n));
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 fn parse_expect(text: &str) -> Result<Expect<'_>, String> {
@@ -101,13 +59,12 @@ fn parse_expect(text: &str) -> Result<Expect<'_>, String> {
 fn cases() -> Vec<Case<'static>> {
     let mut out = Vec::new();
     for (n, line) in TABLE.lines().enumerate() {
-        if line.starts_with('#') || (line.trim().is_empty() && !line.contains('\t')) {
+        let Some((input, expect)) = split_line(line) else {
             continue;
-        }
-        let (input, expect) = line.split_once('\t').unwrap_or((line, ""));
+        };
         let input = expand(input).unwrap_or_else(|e| panic!("table.txt line {}: {e}", n + 1));
         let expect =
-            parse_expect(expect.trim()).unwrap_or_else(|e| panic!("table.txt line {}: {e}", n + 1));
+            parse_expect(expect).unwrap_or_else(|e| panic!("table.txt line {}: {e}", n + 1));
         out.push(Case {
             line: n + 1,
             input,
