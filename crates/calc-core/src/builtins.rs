@@ -492,9 +492,6 @@ pub(crate) fn call(
     budget: &mut Budget<'_>,
 ) -> Result<Value, EvalError> {
     use math::math_1;
-    if let Some(r) = strconv::over_chars(f, args, budget) {
-        return r;
-    }
     match f {
         Builtin::CmathPhase
         | Builtin::CmathPolar
@@ -577,9 +574,16 @@ pub(crate) fn call(
         Builtin::Ulp => fp::ulp(args),
         Builtin::Remainder => fp::remainder(args),
         Builtin::Lcm => intfuncs::lcm(args, budget),
-        Builtin::Fsum => sums::fsum(args, budget),
-        Builtin::Prod => sums::prod(args, budget),
-        Builtin::Dist => sums::dist(args, budget),
+        // A string as the iterable: its characters (`over_chars`).
+        Builtin::Fsum => {
+            strconv::over_chars(f, args, budget).unwrap_or_else(|| sums::fsum(args, budget))
+        }
+        Builtin::Prod => {
+            strconv::over_chars(f, args, budget).unwrap_or_else(|| sums::prod(args, budget))
+        }
+        Builtin::Dist => {
+            strconv::over_chars(f, args, budget).unwrap_or_else(|| sums::dist(args, budget))
+        }
         Builtin::Divmod => seq::divmod(args, budget),
         Builtin::Sum => seq::sum(args, budget),
         Builtin::Frexp => seq::frexp(args),
