@@ -149,23 +149,20 @@ pub fn bench(args: &Args) -> Result<(), String> {
 
     if settings.eval {
         let results = eval::run(&settings);
-        let files = match &results {
-            Ok(r) => plot::eval_length(r, &plot_dir)?,
-            Err(_) => Vec::new(),
-        };
-        let run = report::Run {
-            command: command.clone(),
+        let suite = Published {
+            name: "evaluator suite",
+            marker: "EVALUATOR",
+            command: &command,
             quick: settings.quick,
             machine: &machine,
-            load_end: machine::load(),
         };
-        let block = report::eval_block(&run, results.as_ref().map_err(String::as_str), &files);
-        print!("{block}");
-        text = splice(&text, "EVALUATOR", &block);
-        fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
-        if let Err(e) = results {
-            failures.push(format!("evaluator suite: {e}"));
-        }
+        suite.publish(
+            results,
+            |r| plot::eval_length(r, &plot_dir),
+            report::eval_block,
+            (&doc, &mut text),
+            &mut failures,
+        )?;
     }
     if settings.embedding {
         let started = machine::Machine {
@@ -173,23 +170,20 @@ pub fn bench(args: &Args) -> Result<(), String> {
             ..machine::Machine::describe()
         };
         let results = embedding::run(&settings);
-        let files = match &results {
-            Ok(r) => plot::embedding(r, &plot_dir)?,
-            Err(_) => Vec::new(),
-        };
-        let run = report::Run {
-            command: command.clone(),
+        let suite = Published {
+            name: "embedding suite",
+            marker: "EMBEDDING",
+            command: &command,
             quick: settings.quick,
             machine: &started,
-            load_end: machine::load(),
         };
-        let block = report::embedding_block(&run, results.as_ref().map_err(String::as_str), &files);
-        print!("{block}");
-        text = splice(&text, "EMBEDDING", &block);
-        fs::write(&doc, &text).map_err(|e| format!("{}: {e}", doc.display()))?;
-        if let Err(e) = results {
-            failures.push(format!("embedding suite: {e}"));
-        }
+        suite.publish(
+            results,
+            |r| plot::embedding(r, &plot_dir),
+            report::embedding_block,
+            (&doc, &mut text),
+            &mut failures,
+        )?;
     }
     if settings.server {
         // The commit as it was at the start: the evaluator suite has
@@ -255,6 +249,51 @@ fn target_dir() -> PathBuf {
 
 /// `old` with the text between `block`'s markers replaced by `generated`
 /// (the markers are appended when missing).
+/// A suite whose results become a generated block of docs/benchmarks.md.
+struct Published<'a> {
+    /// What a failure is reported as.
+    name: &'a str,
+    /// The block's marker in the document.
+    marker: &'a str,
+    command: &'a str,
+    quick: bool,
+    /// The machine at the suite's start.
+    machine: &'a machine::Machine,
+}
+
+impl Published<'_> {
+    /// Plots `results`, writes their block into the document (`doc`, whose
+    /// text is `text`) and prints it; a failed suite is noted in
+    /// `failures` and still gets its block.
+    fn publish<R>(
+        &self,
+        results: Result<R, String>,
+        plot: impl FnOnce(&R) -> Result<Vec<String>, String>,
+        block: impl FnOnce(&report::Run<'_>, Result<&R, &str>, &[String]) -> String,
+        (doc, text): (&std::path::Path, &mut String),
+        failures: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let files = match &results {
+            Ok(r) => plot(r)?,
+            Err(_) => Vec::new(),
+        };
+        let run = report::Run {
+            command: self.command.to_string(),
+            quick: self.quick,
+            machine: self.machine,
+            load_end: machine::load(),
+        };
+        let block = block(&run, results.as_ref().map_err(String::as_str), &files);
+        print!("{block}");
+        *text = splice(text, self.marker, &block);
+        fs::write(doc, &*text).map_err(|e| format!("{}: {e}", doc.display()))?;
+        if let Err(e) = results {
+            failures.push(format!("{}: {e}", self.name));
+        }
+        Ok(())
+    }
+}
+
 fn splice(old: &str, block: &str, generated: &str) -> String {
     let (begin, end) = markers(block);
     let fresh = format!("{begin}\n{generated}{end}\n");
