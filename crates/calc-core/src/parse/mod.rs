@@ -933,18 +933,12 @@ impl<'s, 'l> Parser<'s, 'l> {
         before: usize,
         sub: Sub,
     ) -> Res<'t, Sub> {
-        // A bare name, its node the last pushed, becomes the target; its
-        // node may be a constant when the name normalizes to `True` or
-        // `False`, which an assignment expression rebinds as names.
+        // A bare name, its node the last pushed, becomes the target.
         let bare = first.tok == Tok::Name
             && i.prev_end() == first.end
             && self.node_count() == before + 1
             && sub.id as usize == before;
-        if bare {
-            let index = match self.node(before as NodeId) {
-                Some(Node::Name(index)) => index,
-                _ => self.name(first),
-            };
+        if let (true, Some(Node::Name(index))) = (bare, self.node(before as NodeId)) {
             {
                 let mut arena = self.arena.borrow_mut();
                 arena.nodes.truncate(before);
@@ -1716,7 +1710,7 @@ impl<'s, 'l> Parser<'s, 'l> {
             Tok::Imag => Node::Const(number::imaginary(self.text(token))),
             Tok::Kw(Kw::True) => Node::Const(Value::Bool(true)),
             Tok::Kw(Kw::False) => Node::Const(Value::Bool(false)),
-            Tok::Name => self.name_atom(token),
+            Tok::Name => Node::Name(self.name(token)),
             Tok::Kw(Kw::Other) if self.text(token) == "None" => {
                 self.defer(token.start, "'None' is not supported")
             }
@@ -1895,15 +1889,6 @@ impl<'s, 'l> Parser<'s, 'l> {
                 ..inner
             },
         ))
-    }
-
-    /// The node a name token makes. A name spelled with compatibility
-    /// characters (`Ｔｒｕｅ`) is the name its NFKC form spells (`True`),
-    /// which the namespace binds to the value `True` and an assignment
-    /// expression may rebind, as CPython's does.
-    #[inline(never)]
-    fn name_atom(&self, token: Token) -> Node {
-        Node::Name(self.name(token))
     }
 
     /// CPython's message for `(target = value)`, if `target` is one of the
