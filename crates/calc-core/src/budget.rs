@@ -64,6 +64,17 @@ impl<'a> Budget<'a> {
         }
     }
 
+    /// Charges the copy of a stored value (a name's) that an int outside
+    /// the machine word costs: a name read many times copies it each time.
+    /// Both evaluation paths charge a name read through this.
+    #[inline]
+    pub(crate) fn charge_copy(&mut self, v: &Value) -> Result<(), EvalError> {
+        match v {
+            Value::Int(i @ Int(IntRepr::Big(_))) => self.charge(linear_cost(i.bit_length())),
+            _ => Ok(()),
+        }
+    }
+
     /// Spends `units` of estimated work (machine-word operations), or fails
     /// with `LimitError` when the budget cannot cover them.
     #[inline]

@@ -901,12 +901,8 @@ impl<'a> Direct<'a> {
             Some(Binding::Value(v)) => {
                 // A name read copies its value: an int past the machine
                 // word is charged per copy, as the walker charges it.
-                if let Value::Int(i @ crate::Int(IntRepr::Big(_))) = v {
-                    let r = self
-                        .budget
-                        .charge(crate::budget::linear_cost(i.bit_length()));
-                    self.ok(r)?;
-                }
+                let r = self.budget.charge_copy(v);
+                self.ok(r)?;
                 let operand = self.held.operand(v.clone(), height);
                 self.hold(operand)
             }

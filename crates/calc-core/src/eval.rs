@@ -12,9 +12,8 @@
 //! points.
 
 use crate::ast::{BinOp, BoolOp, Items, Link, Node, NodeId, Tree, UnaryOp};
-use crate::budget::{held_bytes, linear_cost, Budget};
+use crate::budget::{held_bytes, Budget};
 use crate::env::{Binding, Bindings, ENTRY_BYTES};
-use crate::value::IntRepr;
 use crate::{builtins, ops, text, EvalError, Limits, Value};
 
 /// The caller's variables and user functions, visible to one evaluation.
@@ -236,7 +235,7 @@ impl<'t> Walker<'t, '_> {
                 limits.max_names_memory
             )));
         }
-        self.copy_cost(&v)?;
+        self.budget.charge_copy(&v)?;
         self.assigned.memory = Some(total);
         if first {
             self.assigned.order.push(index);
@@ -248,17 +247,6 @@ impl<'t> Walker<'t, '_> {
             *slot = Some(v.clone());
         }
         Ok(v)
-    }
-
-    /// Charges the copy of a stored value (a name's) that an int outside
-    /// the machine word costs: a name read many times copies it each time.
-    fn copy_cost(&mut self, v: &Value) -> Result<(), EvalError> {
-        match v {
-            Value::Int(i @ crate::Int(IntRepr::Big(_))) => {
-                self.budget.charge(linear_cost(i.bit_length()))
-            }
-            _ => Ok(()),
-        }
     }
 
     /// The value name `index` was assigned in this evaluation, if any.
@@ -574,7 +562,7 @@ impl<'t> Walker<'t, '_> {
     fn name(&mut self, index: u32) -> Result<Value, EvalError> {
         if let Some(v) = self.assigned(index) {
             let v = v.clone();
-            self.copy_cost(&v)?;
+            self.budget.charge_copy(&v)?;
             return Ok(v);
         }
         if let Some(v) = self.slot(index) {
@@ -583,7 +571,7 @@ impl<'t> Walker<'t, '_> {
         let name = self.tree.names.get(index as usize).ok_or_else(internal)?;
         match self.binding(name) {
             Some(Binding::Value(v)) => {
-                self.copy_cost(v)?;
+                self.budget.charge_copy(v)?;
                 return Ok(v.clone());
             }
             Some(Binding::Function(_)) => return Err(function_as_value(name)),
