@@ -39,6 +39,10 @@ enum Ins {
     FloorDiv(Reg, Reg, Reg),
     Mod(Reg, Reg, Reg),
     Pow(Reg, Reg, Reg),
+    /// `d = a ** 2`.
+    Square(Reg, Reg),
+    /// `d = sqrt(a)` (a `Math` without the call through a pointer).
+    Sqrt(Reg, Reg),
     Neg(Reg, Reg),
     /// `d = not a` (1.0 or 0.0).
     Not(Reg, Reg),
@@ -82,6 +86,46 @@ impl Ty {
     }
 }
 
+/// The registers of one run of the lane.
+trait Registers {
+    fn get(&self, r: Reg) -> Option<f64>;
+    fn set(&mut self, r: Reg, v: f64) -> Option<()>;
+}
+
+/// Registers on the heap: every access checked.
+impl Registers for [f64] {
+    #[inline(always)]
+    fn get(&self, r: Reg) -> Option<f64> {
+        <[f64]>::get(self, r as usize).copied()
+    }
+
+    #[inline(always)]
+    fn set(&mut self, r: Reg, v: f64) -> Option<()> {
+        *self.get_mut(r as usize)? = v;
+        Some(())
+    }
+}
+
+/// Registers on the stack, in an array of a power of two: an index is
+/// taken modulo the length, a mask that leaves the bounds check nothing
+/// to check. Every register of a lane is below its `init` length (the
+/// compiler allocates them there, and [`Lane::eval`] picks an array at
+/// least that long), so the mask never changes an index.
+impl<const N: usize> Registers for [f64; N] {
+    #[inline(always)]
+    fn get(&self, r: Reg) -> Option<f64> {
+        const { assert!(N.is_power_of_two()) };
+        Some(self[r as usize % N])
+    }
+
+    #[inline(always)]
+    fn set(&mut self, r: Reg, v: f64) -> Option<()> {
+        const { assert!(N.is_power_of_two()) };
+        self[r as usize % N] = v;
+        Some(())
+    }
+}
+
 /// The float lane of a compiled expression.
 #[derive(Debug, Clone)]
 struct Lane {
@@ -111,22 +155,22 @@ impl Lane {
             _ => {
                 let mut regs = self.init.to_vec();
                 load(&mut regs)?;
-                let r = self.run(&mut regs)?;
+                let r = self.run(regs.as_mut_slice())?;
                 self.value(r)
             }
         }
     }
 
     #[inline]
-    fn eval_in<const N: usize>(
-        &self,
-        load: impl FnOnce(&mut [f64]) -> Option<()>,
-    ) -> Option<Value> {
-        let mut buf = [0.0; N];
-        let regs = buf.get_mut(..self.init.len())?;
-        regs.copy_from_slice(&self.init);
-        load(regs)?;
-        let r = self.run(regs)?;
+    fn eval_in<const N: usize>(&self, load: impl FnOnce(&mut [f64]) -> Option<()>) -> Option<Value>
+    where
+        [f64; N]: Registers,
+    {
+        let mut regs = [0.0; N];
+        let used = regs.get_mut(..self.init.len())?;
+        used.copy_from_slice(&self.init);
+        load(used)?;
+        let r = self.run(&mut regs)?;
         self.value(r)
     }
 
@@ -142,16 +186,16 @@ impl Lane {
         })
     }
 
-    fn run(&self, regs: &mut [f64]) -> Option<f64> {
+    fn run<R: Registers + ?Sized>(&self, regs: &mut R) -> Option<f64> {
         macro_rules! r {
             ($a:expr) => {
-                *regs.get($a as usize)?
+                regs.get($a)?
             };
         }
         macro_rules! set {
             ($d:expr, $v:expr) => {{
                 let v = $v;
-                *regs.get_mut($d as usize)? = v;
+                regs.set($d, v)?;
             }};
         }
         let code = &*self.code;
@@ -171,25 +215,18 @@ impl Lane {
                 }
                 Ins::FloorDiv(d, a, b) => set!(d, float::floor_div(r!(a), r!(b)).ok()?),
                 Ins::Mod(d, a, b) => set!(d, float::modulo(r!(a), r!(b)).ok()?),
-                Ins::Pow(d, a, b) => {
-                    let (v, w) = (r!(a), r!(b));
-                    // A positive finite base and a finite exponent:
-                    // `float_pow` calls the platform pow, and an infinite
-                    // result is its OverflowError (`pow` gives 1.0 for a
-                    // zero exponent or a base of 1.0, as `float_pow` does).
-                    let p = if v > 0.0 && v < f64::INFINITY && w.is_finite() {
-                        let p = v.powf(w);
-                        if p.is_infinite() {
-                            return None;
-                        }
-                        p
-                    } else {
-                        match float::pow(v, w) {
-                            Ok(Value::Float(p)) => p,
-                            _ => return None,
-                        }
-                    };
-                    set!(d, p)
+                Ins::Pow(d, a, b) => set!(d, pow(r!(a), r!(b))?),
+                Ins::Square(d, a) => {
+                    let x = r!(a);
+                    set!(d, float::square(x.abs()).or_else(|| pow(x, 2.0))?)
+                }
+                Ins::Sqrt(d, a) => {
+                    let x = r!(a);
+                    // A negative operand is math's domain error.
+                    if x < 0.0 {
+                        return None;
+                    }
+                    set!(d, x.sqrt())
                 }
                 Ins::Neg(d, a) => set!(d, -r!(a)),
                 Ins::Not(d, a) => set!(d, if r!(a) == 0.0 { 1.0 } else { 0.0 }),
@@ -243,7 +280,24 @@ impl Lane {
                 Ins::Bail => return None,
             }
         }
-        Some(r!(self.root))
+        regs.get(self.root)
+    }
+}
+
+/// `v ** w` of two floats in the lane, `None` where Python's answer is not
+/// a float (an error or a complex number).
+#[inline]
+fn pow(v: f64, w: f64) -> Option<f64> {
+    // A positive finite base and a finite exponent: `float_pow` calls the
+    // platform pow, and an infinite result is its OverflowError (`pow`
+    // gives 1.0 for a zero exponent or a base of 1.0, as `float_pow` does).
+    if v > 0.0 && v < f64::INFINITY && w.is_finite() {
+        let p = v.powf(w);
+        return (!p.is_infinite()).then_some(p);
+    }
+    match float::pow(v, w) {
+        Ok(Value::Float(p)) => Some(p),
+        _ => None,
     }
 }
 
@@ -429,6 +483,8 @@ struct LaneCompiler<'a> {
     dynamic: Vec<bool>,
     code: Vec<Ins>,
     init: Vec<f64>,
+    /// By register: whether it holds a constant (its `init` value forever).
+    constant: Vec<bool>,
 }
 
 impl<'a> LaneCompiler<'a> {
@@ -477,6 +533,7 @@ impl<'a> LaneCompiler<'a> {
             dynamic,
             code: Vec::new(),
             init: vec![0.0; slots],
+            constant: vec![false; slots],
         })
     }
 
@@ -496,6 +553,7 @@ impl<'a> LaneCompiler<'a> {
     fn reg(&mut self, init: f64) -> Result<Reg, Unsupported> {
         let r = Reg::try_from(self.init.len()).map_err(|_| Unsupported)?;
         self.init.push(init);
+        self.constant.push(false);
         Ok(r)
     }
 
@@ -660,7 +718,19 @@ impl<'a> LaneCompiler<'a> {
                 (0.0, Ty::Never)
             }
         };
-        Ok((self.reg(x)?, ty))
+        let r = self.reg(x)?;
+        if let Some(c) = self.constant.get_mut(r as usize) {
+            *c = true;
+        }
+        Ok((r, ty))
+    }
+
+    /// The value of register `r` if it holds a constant.
+    fn constant_value(&self, r: Reg) -> Option<f64> {
+        match self.constant.get(r as usize) {
+            Some(true) => self.init.get(r as usize).copied(),
+            _ => None,
+        }
     }
 
     fn binary(&mut self, op: BinOp, (a, ta): (Reg, Ty), (b, tb): (Reg, Ty)) -> Compiled1 {
@@ -680,6 +750,10 @@ impl<'a> LaneCompiler<'a> {
             BinOp::Div => Ins::Div(d, a, b),
             BinOp::FloorDiv => Ins::FloorDiv(d, a, b),
             BinOp::Mod => Ins::Mod(d, a, b),
+            // `float_pow` of an exponent of 2 (int or float): its square.
+            BinOp::Pow if ta == Ty::Float && self.constant_value(b) == Some(2.0) => {
+                Ins::Square(d, a)
+            }
             BinOp::Pow => Ins::Pow(d, a, b),
             _ => return Err(Unsupported),
         });
@@ -719,6 +793,9 @@ impl<'a> LaneCompiler<'a> {
         match (b, regs.as_slice()) {
             (Builtin::Abs, [a]) => {
                 self.emit(Ins::Abs(d, *a));
+            }
+            (Builtin::Sqrt, [a]) => {
+                self.emit(Ins::Sqrt(d, *a));
             }
             (Builtin::Min | Builtin::Max, [first, rest @ ..]) if !rest.is_empty() => {
                 self.emit(Ins::Move(d, *first));

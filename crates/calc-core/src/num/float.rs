@@ -206,7 +206,7 @@ pub(crate) fn pow_real(iv: f64, iw: f64) -> Result<Pow, EvalError> {
 /// product (where the ULP changes) and products near the ends of the
 /// range go to `pow`. Platforms with another `pow` always call it.
 #[inline]
-fn square(x: f64) -> Option<f64> {
+pub(crate) fn square(x: f64) -> Option<f64> {
     if !cfg!(all(
         target_os = "linux",
         any(target_env = "gnu", target_env = "musl")
