@@ -243,6 +243,29 @@ fn squares_and_square_roots_in_the_lane_equal_the_general_path() {
     );
 }
 
+/// Lanes of every size: registers in arrays of 8, 16 and 32 on the stack,
+/// and on the heap past that, all answer as the general path.
+#[test]
+fn lanes_of_every_length_equal_the_general_path() {
+    for terms in [1, 3, 6, 12, 30, 200] {
+        let src: Vec<String> = (0..terms)
+            .map(|k| format!("x*{}.5 - y/{}", k, k + 1))
+            .collect();
+        let src = src.join(" + ");
+        let e = Expr::parse(&src).unwrap();
+        let c = e.compile(&["x", "y"]).unwrap();
+        assert!(c.has_float_lane(), "{terms} terms");
+        for (x, y) in [(1.5, -2.25), (-0.0, 3.0), (1e300, 1e-300), (f64::NAN, 1.0)] {
+            let env = Env::new().with("x", x).with("y", y);
+            assert_eq!(
+                answer(c.eval_f64(&[x, y])),
+                answer(e.eval(&env)),
+                "{terms} terms at x={x}, y={y}"
+            );
+        }
+    }
+}
+
 #[test]
 fn compile_checks_names_and_slots() {
     let e = Expr::parse("x + y + pi").unwrap();
