@@ -170,7 +170,13 @@ fn no_keywords(f: Builtin) -> EvalError {
             | Builtin::Bin
             | Builtin::Log
     );
-    let module = if builtin { "" } else { "math." };
+    let module = if builtin {
+        ""
+    } else if f.is_cmath() {
+        "cmath."
+    } else {
+        "math."
+    };
     EvalError::type_error(format!("{module}{name}() takes no keyword arguments"))
 }
 
