@@ -124,14 +124,30 @@ fn real_valued(f: Builtin, z: Complex) -> Result<Value, EvalError> {
     })
 }
 
-/// `cmath.isclose(a, b)` with the default tolerances (`rel_tol=1e-09`,
-/// `abs_tol=0.0`), as `cmath_isclose_impl`. Its argument errors are
-/// `math.isclose`'s, word for word.
+/// `cmath.isclose(a, b)` with the default tolerances. Its argument errors
+/// are `math.isclose`'s, word for word.
 fn isclose(args: &[Value]) -> Result<Value, EvalError> {
     let [a, b] = args else {
         return super::fp::isclose(args);
     };
+    isclose_tol(a, b, None, None)
+}
+
+/// `cmath.isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`, as
+/// `cmath_isclose_impl`: the arguments converted in order, a missing
+/// tolerance its default.
+pub(super) fn isclose_tol(
+    a: &Value,
+    b: &Value,
+    rel_tol: Option<&Value>,
+    abs_tol: Option<&Value>,
+) -> Result<Value, EvalError> {
     let (a, b) = (complex_arg(a)?, complex_arg(b)?);
+    let rel_tol = rel_tol.map_or(Ok(1e-09), real)?;
+    let abs_tol = abs_tol.map_or(Ok(0.0), real)?;
+    if rel_tol < 0.0 || abs_tol < 0.0 {
+        return Err(EvalError::value("tolerances must be non-negative"));
+    }
     if a.re == b.re && a.im == b.im {
         return Ok(Value::Bool(true));
     }
@@ -148,9 +164,8 @@ fn isclose(args: &[Value]) -> Result<Value, EvalError> {
         }
     };
     let diff = abs(Complex::new(a.re - b.re, a.im - b.im));
-    let rel_tol = 1e-09;
     Ok(Value::Bool(
-        diff <= rel_tol * abs(b) || diff <= rel_tol * abs(a) || diff <= 0.0,
+        diff <= rel_tol * abs(b) || diff <= rel_tol * abs(a) || diff <= abs_tol,
     ))
 }
 
