@@ -12,8 +12,9 @@
 //! `fsum`, `prod`, `dist`), integer functions (`intfuncs`), `round`, the
 //! type constructors and `abs` (`convert`), `min`/`max`, `pow`, the
 //! functions that make or take tuples (`seq`: `divmod`, `sum`, `frexp`,
-//! `modf`), and the conversions between numbers and strings (`strconv`:
-//! `hex`, `oct`, `bin`, `int`/`float`/`complex` of a string).
+//! `modf`), the conversions between numbers and strings (`strconv`:
+//! `hex`, `oct`, `bin`, `int`/`float`/`complex` of a string), and the
+//! functions of the `cmath` module (`cmath`).
 
 mod args;
 mod cmath;
