@@ -97,7 +97,7 @@ fn module_text(name: &str) -> Option<&'static str> {
     Some(match name {
         "math" => "the math module: math.sqrt(2), math.pi are sqrt(2), pi (all but math.pow)",
         "cmath" => {
-            "the cmath module: constants (cmath.infj), phase polar isfinite isinf isnan isclose"
+            "the cmath module: functions of complex numbers (cmath.sqrt(-1) is 1j), constants (cmath.infj)"
         }
         _ => return None,
     })

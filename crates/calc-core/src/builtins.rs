@@ -12,8 +12,9 @@
 //! `fsum`, `prod`, `dist`), integer functions (`intfuncs`), `round`, the
 //! type constructors and `abs` (`convert`), `min`/`max`, `pow`, the
 //! functions that make or take tuples (`seq`: `divmod`, `sum`, `frexp`,
-//! `modf`), and the conversions between numbers and strings (`strconv`:
-//! `hex`, `oct`, `bin`, `int`/`float`/`complex` of a string).
+//! `modf`), the conversions between numbers and strings (`strconv`:
+//! `hex`, `oct`, `bin`, `int`/`float`/`complex` of a string), and the
+//! functions of the `cmath` module (`cmath`).
 
 mod args;
 mod cmath;
@@ -142,6 +143,40 @@ pub enum Builtin {
     CmathIsnan,
     /// `cmath.isclose`, as [`Builtin::CmathPhase`].
     CmathIsclose,
+    /// `cmath.sqrt`, as [`Builtin::CmathPhase`].
+    CmathSqrt,
+    /// `cmath.exp`, as [`Builtin::CmathPhase`].
+    CmathExp,
+    /// `cmath.log`, as [`Builtin::CmathPhase`].
+    CmathLog,
+    /// `cmath.log10`, as [`Builtin::CmathPhase`].
+    CmathLog10,
+    /// `cmath.rect`, as [`Builtin::CmathPhase`].
+    CmathRect,
+    /// `cmath.sin`, as [`Builtin::CmathPhase`].
+    CmathSin,
+    /// `cmath.cos`, as [`Builtin::CmathPhase`].
+    CmathCos,
+    /// `cmath.tan`, as [`Builtin::CmathPhase`].
+    CmathTan,
+    /// `cmath.asin`, as [`Builtin::CmathPhase`].
+    CmathAsin,
+    /// `cmath.acos`, as [`Builtin::CmathPhase`].
+    CmathAcos,
+    /// `cmath.atan`, as [`Builtin::CmathPhase`].
+    CmathAtan,
+    /// `cmath.sinh`, as [`Builtin::CmathPhase`].
+    CmathSinh,
+    /// `cmath.cosh`, as [`Builtin::CmathPhase`].
+    CmathCosh,
+    /// `cmath.tanh`, as [`Builtin::CmathPhase`].
+    CmathTanh,
+    /// `cmath.asinh`, as [`Builtin::CmathPhase`].
+    CmathAsinh,
+    /// `cmath.acosh`, as [`Builtin::CmathPhase`].
+    CmathAcosh,
+    /// `cmath.atanh`, as [`Builtin::CmathPhase`].
+    CmathAtanh,
 }
 
 impl Builtin {
@@ -295,7 +330,54 @@ impl Builtin {
             Builtin::CmathIsinf => "isinf",
             Builtin::CmathIsnan => "isnan",
             Builtin::CmathIsclose => "isclose",
+            Builtin::CmathSqrt => "sqrt",
+            Builtin::CmathExp => "exp",
+            Builtin::CmathLog => "log",
+            Builtin::CmathLog10 => "log10",
+            Builtin::CmathRect => "rect",
+            Builtin::CmathSin => "sin",
+            Builtin::CmathCos => "cos",
+            Builtin::CmathTan => "tan",
+            Builtin::CmathAsin => "asin",
+            Builtin::CmathAcos => "acos",
+            Builtin::CmathAtan => "atan",
+            Builtin::CmathSinh => "sinh",
+            Builtin::CmathCosh => "cosh",
+            Builtin::CmathTanh => "tanh",
+            Builtin::CmathAsinh => "asinh",
+            Builtin::CmathAcosh => "acosh",
+            Builtin::CmathAtanh => "atanh",
         }
+    }
+
+    /// Whether this is a function of the `cmath` module.
+    pub(crate) fn is_cmath(self) -> bool {
+        matches!(
+            self,
+            Builtin::CmathPhase
+                | Builtin::CmathPolar
+                | Builtin::CmathIsfinite
+                | Builtin::CmathIsinf
+                | Builtin::CmathIsnan
+                | Builtin::CmathIsclose
+                | Builtin::CmathSqrt
+                | Builtin::CmathExp
+                | Builtin::CmathLog
+                | Builtin::CmathLog10
+                | Builtin::CmathRect
+                | Builtin::CmathSin
+                | Builtin::CmathCos
+                | Builtin::CmathTan
+                | Builtin::CmathAsin
+                | Builtin::CmathAcos
+                | Builtin::CmathAtan
+                | Builtin::CmathSinh
+                | Builtin::CmathCosh
+                | Builtin::CmathTanh
+                | Builtin::CmathAsinh
+                | Builtin::CmathAcosh
+                | Builtin::CmathAtanh
+        )
     }
 
     /// Whether this is a type (`int`, `float`, `complex`, `bool`) rather
@@ -498,7 +580,24 @@ pub(crate) fn call(
         | Builtin::CmathIsfinite
         | Builtin::CmathIsinf
         | Builtin::CmathIsnan
-        | Builtin::CmathIsclose => cmath::call(f, args),
+        | Builtin::CmathIsclose
+        | Builtin::CmathSqrt
+        | Builtin::CmathExp
+        | Builtin::CmathLog
+        | Builtin::CmathLog10
+        | Builtin::CmathRect
+        | Builtin::CmathSin
+        | Builtin::CmathCos
+        | Builtin::CmathTan
+        | Builtin::CmathAsin
+        | Builtin::CmathAcos
+        | Builtin::CmathAtan
+        | Builtin::CmathSinh
+        | Builtin::CmathCosh
+        | Builtin::CmathTanh
+        | Builtin::CmathAsinh
+        | Builtin::CmathAcosh
+        | Builtin::CmathAtanh => cmath::call(f, args),
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),

@@ -56,6 +56,7 @@ pub const FOCUS: &[&str] = &[
     "strings",
     "modules",
     "kwargs",
+    "cmath",
     "session",
 ];
 
@@ -120,7 +121,7 @@ pub fn case_focused(seed: u64, index: u64, focus: Option<usize>) -> Case {
 }
 
 /// How many corner templates there are (`FOCUS` less grammar and mutant).
-const TEMPLATES: u64 = 27;
+const TEMPLATES: u64 = 28;
 
 /// The number of the literal-fuzz template.
 const LITERAL_FUZZ: u64 = 20;
@@ -1387,7 +1388,8 @@ impl Gen {
             23 => self.t_tuples(),
             24 => self.t_strings(),
             25 => self.t_modules(),
-            _ => self.t_kwargs(),
+            26 => self.t_kwargs(),
+            _ => self.t_cmath(),
         };
         self.frame(t)
     }
@@ -1422,6 +1424,7 @@ impl Gen {
             ("complex", &["real", "imag"]),
             ("sum", &["iterable", "start"]),
             ("isclose", &["a", "b", "rel_tol", "abs_tol"]),
+            ("cmath.isclose", &["a", "b", "rel_tol", "abs_tol"]),
             ("prod", &["iterable", "start"]),
             ("min", &["iterable", "key", "default"]),
             ("max", &["iterable", "key", "default"]),
@@ -1477,6 +1480,7 @@ impl Gen {
             ("complex", &["real", "imag"], 0, 2),
             ("sum", &["iterable", "start"], 1, 2),
             ("isclose", &["a", "b", "rel_tol", "abs_tol"], 0, 2),
+            ("cmath.isclose", &["a", "b", "rel_tol", "abs_tol"], 0, 2),
             ("prod", &["iterable", "start"], 1, 1),
             ("min", &["iterable", "key", "default"], 1, 1),
             ("max", &["iterable", "key", "default"], 1, 1),
@@ -1527,6 +1531,19 @@ impl Gen {
                 ],
             ),
             (_, "key") => pick(self, &["abs", "int", "float", "round", "bool", "hex"]),
+            ("cmath.isclose", "a" | "b") => pick(
+                self,
+                &[
+                    "1j",
+                    "(1+1e-10j)",
+                    "complex(1, 1e-9)",
+                    "2",
+                    "1.0000000001j",
+                    "complex(inf, 1)",
+                    "complex(nan, 0)",
+                    "1e308j",
+                ],
+            ),
             ("pow", _) => self.r.range(-3, 9).to_string(),
             (_, "ndigits") => self.r.range(-3, 5).to_string(),
             (_, "rel_tol" | "abs_tol") => {
@@ -2625,9 +2642,11 @@ impl Gen {
             }
             5 => self.r.pick(OPERANDS).to_string(),
             6 => {
-                let f = *self
-                    .r
-                    .pick(&["sqrt", "exp", "log", "phase", "polar", "isnan", "isclose"]);
+                let f = *self.r.pick(&[
+                    "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan",
+                    "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "phase", "polar", "isnan",
+                    "isclose",
+                ]);
                 let z = self.random_complex();
                 if f == "isclose" {
                     // Near `z` as often as not.
@@ -2642,17 +2661,198 @@ impl Gen {
                 format!("cmath.{f}({z})")
             }
             _ => {
-                let f = *self
-                    .r
-                    .pick(&["sqrt", "exp", "log", "phase", "isinf", "isfinite"]);
+                let f = *self.r.pick(&[
+                    "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan",
+                    "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "rect", "phase", "isinf",
+                    "isfinite",
+                ]);
                 let x = *self
                     .r
                     .pick(&["inf", "-inf", "nan", "0.0", "-0.0", "1.0", "-1.0"]);
                 let y = *self
                     .r
                     .pick(&["inf", "-inf", "nan", "0.0", "-0.0", "1.0", "-1.0"]);
+                if f == "rect" {
+                    return format!("cmath.rect({x}, {y})");
+                }
                 format!("cmath.{f}(complex({x}, {y}))")
             }
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // cmath
+
+    /// A call of a `cmath` function: on ints, floats, bools and complex
+    /// numbers, special values (each part any class of the special-value
+    /// tables), huge, tiny and subnormal parts, points near the branch cuts
+    /// and near `|z| = 1`; `log` with a base, `rect` with its two reals;
+    /// now and then wrong argument counts, keywords, wrong types, or the
+    /// call inside a larger expression.
+    fn t_cmath(&mut self) -> String {
+        const ONE_ARG: &[&str] = &[
+            "sqrt", "exp", "log", "log10", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+            "cosh", "tanh", "asinh", "acosh", "atanh", "phase", "polar", "isfinite", "isinf",
+            "isnan",
+        ];
+        const KEYWORDS: &[&str] = &["z", "x", "base", "r", "phi", "rel_tol", "abs_tol", "a"];
+        let f = match self.r.weighted(&[70, 12, 12, 6]) {
+            0 => *self.r.pick(ONE_ARG),
+            1 => "log",
+            2 => "rect",
+            _ => "isclose",
+        };
+        let mut args: Vec<String> = match (f, self.r.weighted(&[85, 15])) {
+            ("log", 0) if self.r.chance(1, 2) => vec![self.cmath_arg(), self.cmath_arg()],
+            ("rect", 0) => vec![self.cmath_real(), self.cmath_real()],
+            ("isclose", 0) => {
+                let z = self.cmath_arg();
+                let w = if self.r.chance(1, 2) {
+                    let (d, e) = (self.r.range(1, 9), self.r.range(7, 11));
+                    format!("{z} * (1 + {d}e-{e})")
+                } else {
+                    self.cmath_arg()
+                };
+                vec![z, w]
+            }
+            (_, 0) => vec![self.cmath_arg()],
+            // A wrong count (or, for log, the other right one).
+            _ => {
+                let n = self.r.weighted(&[30, 20, 35, 15]);
+                (0..n).map(|_| self.cmath_arg()).collect()
+            }
+        };
+        if self.r.chance(1, 12) {
+            let k = *self.r.pick(KEYWORDS);
+            let v = if k.ends_with("tol") {
+                self.r.pick(&["0.5", "0", "-1", "1e-3", "1j"]).to_string()
+            } else {
+                self.cmath_arg()
+            };
+            args.push(format!("{k}={v}"));
+        }
+        let call = format!("cmath.{f}({})", args.join(", "));
+        match self.r.weighted(&[80, 5, 5, 5, 5]) {
+            0 => call,
+            1 => format!("abs({call})"),
+            2 => format!("{call} * 2"),
+            3 => format!("cmath.exp({call})"),
+            _ => format!("{call} == {call}"),
+        }
+    }
+
+    /// A real part or a real argument for `cmath`: a class of the special
+    /// value tables, a magnitude where the functions change formula, or a
+    /// random double.
+    fn cmath_part(&mut self) -> String {
+        const PARTS: &[&str] = &[
+            "inf",
+            "-inf",
+            "nan",
+            "0.0",
+            "-0.0",
+            "1.0",
+            "-1.0",
+            "2.3",
+            "-2.3",
+            "0.5",
+            "1e308",
+            "-1.5e308",
+            "1.7976931348623157e308",
+            "4.49423283715579e307",
+            "5e-324",
+            "-1e-310",
+            "2.2250738585072014e-308",
+            "1e-160",
+            "1.4916681462400413e-154",
+            "6.703903964971299e153",
+            "710.0",
+            "-710.0",
+            "708.3964185322641",
+            "-708.3964185322642",
+            "709.0895657128241",
+            "800.0",
+            "1e16",
+            "0.71",
+            "1.73",
+            "1e-20",
+        ];
+        match self.r.weighted(&[45, 35, 20]) {
+            0 => (*self.r.pick(PARTS)).to_string(),
+            1 => self.random_double(),
+            _ => self.delicate_double(),
+        }
+    }
+
+    /// A real argument of `rect` (or, sometimes, something that is not).
+    fn cmath_real(&mut self) -> String {
+        match self.r.weighted(&[80, 8, 4, 4, 4]) {
+            0 => self.cmath_part(),
+            1 => self.r.range(-5, 5).to_string(),
+            2 => (*self.r.pick(&["True", "10**400", "2**1023", "-7"])).to_string(),
+            3 => self.cmath_arg(),
+            _ => (*self.r.pick(&["'a'", "(1,)", "abs", "math", "1j"])).to_string(),
+        }
+    }
+
+    /// A complex argument for `cmath`: mostly `complex(x, y)` with parts
+    /// from [`Gen::cmath_part`], or a point near a branch cut or the unit
+    /// circle; sometimes an int, a float, a bool, a literal complex or a
+    /// value of the wrong type.
+    fn cmath_arg(&mut self) -> String {
+        match self.r.weighted(&[45, 15, 8, 8, 8, 8, 4, 4]) {
+            0 => {
+                let (x, y) = (self.cmath_part(), self.cmath_part());
+                format!("complex({x}, {y})")
+            }
+            1 => {
+                // On or beside a branch cut: the real axis beyond +/-1
+                // (sqrt, log: the negative axis) and the imaginary axis
+                // beyond +/-i, with signed zeros.
+                let zero = *self.r.pick(&["0.0", "-0.0", "1e-300", "-1e-300", "5e-324"]);
+                let t = *self
+                    .r
+                    .pick(&["1.0", "1.5", "2.0", "1e10", "1e300", "0.5", "3.0"]);
+                let t = if self.r.chance(1, 2) {
+                    format!("-{t}")
+                } else {
+                    t.to_string()
+                };
+                if self.r.chance(1, 2) {
+                    format!("complex({t}, {zero})")
+                } else {
+                    format!("complex({zero}, {t})")
+                }
+            }
+            2 => {
+                // Near the unit circle, where log takes log1p.
+                let k = self.r.range(-720, 720);
+                let e = self.r.range(-16, -1);
+                format!(
+                    "(1 + {}e{e}) * cmath.exp(complex(0, {k} / 100))",
+                    self.r.range(-9, 9)
+                )
+            }
+            3 => self.random_complex(),
+            4 => self.cmath_part(),
+            5 => match self.r.below(3) {
+                0 => self.r.range(-10, 10).to_string(),
+                1 => (*self
+                    .r
+                    .pick(&["10**400", "-10**309", "2**1023", "2**1024", "10**20"]))
+                .to_string(),
+                _ => (*self.r.pick(&["True", "False"])).to_string(),
+            },
+            6 => {
+                let y = self.cmath_part();
+                format!("{y}j")
+                    .replace("infj", "1e400j")
+                    .replace("nanj", "(nan*1j)")
+            }
+            _ => (*self
+                .r
+                .pick(&["'a'", "'1j'", "(1,)", "()", "abs", "cmath", "int"]))
+            .to_string(),
         }
     }
 

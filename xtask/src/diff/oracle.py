@@ -48,11 +48,10 @@ class Unsupported(Exception):
 
 # The names of each module calc-core implements, as calc-core's
 # src/module.rs: math's every name but `pow` (a float power, not the
-# builtin), cmath's constants and some of its functions.
+# builtin), and all of cmath's.
 MODULE_NAMES = {
     "math": [n for n in dir(NS["math"]) if not n.startswith("_") and n != "pow"],
-    "cmath": ["pi", "e", "tau", "inf", "nan", "infj", "nanj",
-              "phase", "polar", "isfinite", "isinf", "isnan", "isclose"],
+    "cmath": [n for n in dir(NS["cmath"]) if not n.startswith("_")],
 }
 
 

@@ -1,16 +1,26 @@
-//! The functions of `cmath` calc-core implements, as CPython 3.11's
-//! Modules/cmathmodule.c: `phase`, `polar`, `isfinite`, `isinf`, `isnan`,
-//! `isclose`.
+//! The functions of `cmath`, as CPython 3.11's Modules/cmathmodule.c:
+//! their arguments and errors here, the complex functions themselves
+//! (`sqrt`, `exp`, `log`, the trigonometric and hyperbolic functions and
+//! their inverses, `rect`) in `funcs`.
 
 use std::f64::consts::PI;
 
+use super::args::real;
 use super::Builtin;
+use crate::num::complex::quot;
 use crate::{Complex, EvalError, Tuple, Value};
+
+mod funcs;
+
+use funcs::{Errno, Out};
 
 /// A `cmath` function `f` applied to `args`.
 pub(super) fn call(f: Builtin, args: &[Value]) -> Result<Value, EvalError> {
-    if f == Builtin::CmathIsclose {
-        return isclose(args);
+    match f {
+        Builtin::CmathIsclose => return isclose(args),
+        Builtin::CmathLog => return log(args),
+        Builtin::CmathRect => return rect(args),
+        _ => {}
     }
     let [z] = args else {
         return Err(EvalError::type_error(format!(
@@ -20,6 +30,83 @@ pub(super) fn call(f: Builtin, args: &[Value]) -> Result<Value, EvalError> {
         )));
     };
     let z = complex_arg(z)?;
+    let func: fn(Complex) -> Out = match f {
+        Builtin::CmathSqrt => funcs::sqrt,
+        Builtin::CmathExp => funcs::exp,
+        Builtin::CmathLog10 => funcs::log10,
+        Builtin::CmathSin => funcs::sin,
+        Builtin::CmathCos => funcs::cos,
+        Builtin::CmathTan => funcs::tan,
+        Builtin::CmathAsin => funcs::asin,
+        Builtin::CmathAcos => funcs::acos,
+        Builtin::CmathAtan => funcs::atan,
+        Builtin::CmathSinh => funcs::sinh,
+        Builtin::CmathCosh => funcs::cosh,
+        Builtin::CmathTanh => funcs::tanh,
+        Builtin::CmathAsinh => funcs::asinh,
+        Builtin::CmathAcosh => funcs::acosh,
+        Builtin::CmathAtanh => funcs::atanh,
+        _ => return real_valued(f, z),
+    };
+    answer(func(z))
+}
+
+/// The answer for a result and its `errno`, as the `Py_complex_protected`
+/// return converter (and `math_error`) gives it.
+fn answer((z, errno): Out) -> Result<Value, EvalError> {
+    match errno {
+        Errno::Ok => Ok(Value::Complex(z)),
+        Errno::Dom => Err(EvalError::value("math domain error")),
+        Errno::Range => Err(EvalError::overflow("math range error")),
+    }
+}
+
+/// `cmath.log(z[, base])`: `c_log(z)`, divided by `c_log(base)` with
+/// `_Py_c_quot`. C's one `errno` is last written by the base's logarithm
+/// (so `log(0, 2)` is not an error, `log(2, 0)` is) and then by a zero
+/// divisor (`log(2, 1)`: math domain error, not a ZeroDivisionError).
+fn log(args: &[Value]) -> Result<Value, EvalError> {
+    let (z, base) = match args {
+        [z] => (z, None),
+        [z, base] => (z, Some(base)),
+        _ => {
+            let (bound, n) = if args.is_empty() {
+                ("least", "1 argument")
+            } else {
+                ("most", "2 arguments")
+            };
+            return Err(EvalError::type_error(format!(
+                "log expected at {bound} {n}, got {}",
+                args.len()
+            )));
+        }
+    };
+    let mut out = funcs::log(complex_arg(z)?);
+    if let Some(base) = base {
+        let (log_base, errno) = funcs::log(complex_arg(base)?);
+        let mut edom = false;
+        let q = quot(out.0, log_base, &mut edom);
+        out = (q, if edom { Errno::Dom } else { errno });
+    }
+    answer(out)
+}
+
+/// `cmath.rect(r, phi)`: two real arguments (`double` converters).
+fn rect(args: &[Value]) -> Result<Value, EvalError> {
+    let [r, phi] = args else {
+        return Err(EvalError::type_error(format!(
+            "rect expected 2 arguments, got {}",
+            args.len()
+        )));
+    };
+    let r = real(r)?;
+    let phi = real(phi)?;
+    answer(funcs::rect(r, phi))
+}
+
+/// The functions of one complex argument whose answer is not a complex
+/// number: `phase`, `polar`, `isfinite`, `isinf`, `isnan`.
+fn real_valued(f: Builtin, z: Complex) -> Result<Value, EvalError> {
     Ok(match f {
         Builtin::CmathPhase => Value::Float(phase(z)?),
         Builtin::CmathPolar => {
@@ -37,14 +124,30 @@ pub(super) fn call(f: Builtin, args: &[Value]) -> Result<Value, EvalError> {
     })
 }
 
-/// `cmath.isclose(a, b)` with the default tolerances (`rel_tol=1e-09`,
-/// `abs_tol=0.0`), as `cmath_isclose_impl`. Its argument errors are
-/// `math.isclose`'s, word for word.
+/// `cmath.isclose(a, b)` with the default tolerances. Its argument errors
+/// are `math.isclose`'s, word for word.
 fn isclose(args: &[Value]) -> Result<Value, EvalError> {
     let [a, b] = args else {
         return super::fp::isclose(args);
     };
+    isclose_tol(a, b, None, None)
+}
+
+/// `cmath.isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)`, as
+/// `cmath_isclose_impl`: the arguments converted in order, a missing
+/// tolerance its default.
+pub(super) fn isclose_tol(
+    a: &Value,
+    b: &Value,
+    rel_tol: Option<&Value>,
+    abs_tol: Option<&Value>,
+) -> Result<Value, EvalError> {
     let (a, b) = (complex_arg(a)?, complex_arg(b)?);
+    let rel_tol = rel_tol.map_or(Ok(1e-09), real)?;
+    let abs_tol = abs_tol.map_or(Ok(0.0), real)?;
+    if rel_tol < 0.0 || abs_tol < 0.0 {
+        return Err(EvalError::value("tolerances must be non-negative"));
+    }
     if a.re == b.re && a.im == b.im {
         return Ok(Value::Bool(true));
     }
@@ -61,9 +164,8 @@ fn isclose(args: &[Value]) -> Result<Value, EvalError> {
         }
     };
     let diff = abs(Complex::new(a.re - b.re, a.im - b.im));
-    let rel_tol = 1e-09;
     Ok(Value::Bool(
-        diff <= rel_tol * abs(b) || diff <= rel_tol * abs(a) || diff <= 0.0,
+        diff <= rel_tol * abs(b) || diff <= rel_tol * abs(a) || diff <= abs_tol,
     ))
 }
 
@@ -178,6 +280,123 @@ mod tests {
             ),
             ("cmath.phase", "<built-in function phase>"),
             ("cmath.isnan == isnan", "False"),
+        ];
+        for (src, want) in cases {
+            assert_eq!(show(src), want, "{src}");
+        }
+    }
+
+    /// cases.txt, written by cases.py from python3 3.11: every special-value
+    /// class pair of each complex function, delicate finite arguments,
+    /// `rect`'s special values and `log` with a base, with CPython's repr
+    /// or error.
+    #[test]
+    fn complex_functions_are_cpythons() {
+        let mut n = 0;
+        for line in include_str!("cmath/cases.txt").lines() {
+            let (expr, want) = line.split_once('\t').expect("expression TAB answer");
+            assert_eq!(show(&format!("cmath.{expr}")), want, "cmath.{expr}");
+            n += 1;
+        }
+        assert_eq!(n, 1662);
+    }
+
+    #[test]
+    fn argument_errors_are_cpythons() {
+        // python3 -c 'import cmath; cmath.sqrt()' and so on
+        let cases = [
+            (
+                "cmath.sqrt()",
+                "TypeError: cmath.sqrt() takes exactly one argument (0 given)",
+            ),
+            (
+                "cmath.atanh(1, 2)",
+                "TypeError: cmath.atanh() takes exactly one argument (2 given)",
+            ),
+            ("cmath.sqrt('a')", "TypeError: must be real number, not str"),
+            (
+                "cmath.exp((1,))",
+                "TypeError: must be real number, not tuple",
+            ),
+            (
+                "cmath.cos(cmath)",
+                "TypeError: must be real number, not module",
+            ),
+            (
+                "cmath.sqrt(10**400)",
+                "OverflowError: int too large to convert to float",
+            ),
+            ("cmath.sqrt(True)", "(1+0j)"),
+            ("cmath.sqrt(-4)", "2j"),
+            (
+                "cmath.log()",
+                "TypeError: log expected at least 1 argument, got 0",
+            ),
+            (
+                "cmath.log(1, 2, 3)",
+                "TypeError: log expected at most 2 arguments, got 3",
+            ),
+            (
+                "cmath.log('a', 0)",
+                "TypeError: must be real number, not str",
+            ),
+            (
+                "cmath.log(0, 'a')",
+                "TypeError: must be real number, not str",
+            ),
+            (
+                "cmath.log(2, 10**400)",
+                "OverflowError: int too large to convert to float",
+            ),
+            (
+                "cmath.rect()",
+                "TypeError: rect expected 2 arguments, got 0",
+            ),
+            (
+                "cmath.rect(1)",
+                "TypeError: rect expected 2 arguments, got 1",
+            ),
+            (
+                "cmath.rect(1, 2, 3)",
+                "TypeError: rect expected 2 arguments, got 3",
+            ),
+            (
+                "cmath.rect(1j, 0)",
+                "TypeError: must be real number, not complex",
+            ),
+            (
+                "cmath.rect(1, 'a')",
+                "TypeError: must be real number, not str",
+            ),
+            (
+                "cmath.rect(10**400, 'a')",
+                "OverflowError: int too large to convert to float",
+            ),
+            (
+                "cmath.rect(2, True)",
+                "(1.0806046117362795+1.682941969615793j)",
+            ),
+            (
+                "cmath.sqrt(z=1)",
+                "TypeError: cmath.sqrt() takes no keyword arguments",
+            ),
+            (
+                "cmath.log(1, base=2)",
+                "TypeError: cmath.log() takes no keyword arguments",
+            ),
+            (
+                "cmath.rect(r=1, phi=2)",
+                "TypeError: cmath.rect() takes no keyword arguments",
+            ),
+            (
+                "cmath.phase(z=1)",
+                "TypeError: cmath.phase() takes no keyword arguments",
+            ),
+            ("cmath.exp(1000)", "OverflowError: math range error"),
+            ("cmath.log(0)", "ValueError: math domain error"),
+            ("cmath.sqrt", "<built-in function sqrt>"),
+            ("cmath.sqrt == sqrt", "False"),
+            ("cmath.log10 == cmath.log10", "True"),
         ];
         for (src, want) in cases {
             assert_eq!(show(src), want, "{src}");

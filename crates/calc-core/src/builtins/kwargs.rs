@@ -110,11 +110,16 @@ pub(crate) fn call_kw(
             }
             bound
         }
-        Builtin::Isclose => {
+        Builtin::Isclose | Builtin::CmathIsclose => {
             let bound = unpack(&ISCLOSE, args, kw)?;
+            let tol = if f == Builtin::Isclose {
+                super::fp::isclose_tol
+            } else {
+                super::cmath::isclose_tol
+            };
             return match bound.as_slice() {
                 [Some(a), Some(b), rel_tol, abs_tol] => {
-                    super::fp::isclose_tol(a, b, rel_tol.as_ref(), abs_tol.as_ref())
+                    tol(a, b, rel_tol.as_ref(), abs_tol.as_ref())
                 }
                 _ => Err(internal()),
             };
@@ -170,7 +175,13 @@ fn no_keywords(f: Builtin) -> EvalError {
             | Builtin::Bin
             | Builtin::Log
     );
-    let module = if builtin { "" } else { "math." };
+    let module = if builtin {
+        ""
+    } else if f.is_cmath() {
+        "cmath."
+    } else {
+        "math."
+    };
     EvalError::type_error(format!("{module}{name}() takes no keyword arguments"))
 }
 

@@ -33,8 +33,9 @@ pub(crate) fn div(a: Complex, b: Complex) -> Result<Complex, EvalError> {
 }
 
 /// `_Py_c_quot`: Smith's algorithm, dividing through by the larger part of
-/// the divisor; sets `edom` for a zero divisor.
-fn quot(a: Complex, b: Complex, edom: &mut bool) -> Complex {
+/// the divisor; sets `edom` for a zero divisor (`cmath.log` turns that
+/// into its own error).
+pub(crate) fn quot(a: Complex, b: Complex, edom: &mut bool) -> Complex {
     let abs_breal = b.re.abs();
     let abs_bimag = b.im.abs();
     if abs_breal >= abs_bimag {
