@@ -4,11 +4,12 @@
 //! and evaluated once with variables (criterion's `embedding` and
 //! `embedding-oneshot` groups of calc-bench-eval's `evaluators` bench),
 //! after `eval-embedding --check` has confirmed every library's values
-//! equal calc-core's.
+//! equal calc-core's; then paired rounds of the same comparisons
+//! (`embedding-pairs`), from which the goals are judged.
 
 use std::fs;
 
-use super::eval::{bench_binary_output, estimate, MEVAL_FEATURE};
+use super::eval::{bench_binary, bench_binary_output, estimate, Pair, MEVAL_FEATURE};
 use super::Settings;
 
 /// The libraries of the parse-once table, in table order (criterion's
@@ -71,6 +72,48 @@ impl Row {
     }
 }
 
+/// Paired rounds of calc-core and a peer on one formula
+/// (`embedding-pairs`): the figures are ratios of two libraries timed in
+/// the same round.
+#[derive(Debug, Clone)]
+pub struct Paired {
+    /// `once` (calc-core's compiled form against a peer's parse-once form)
+    /// or `oneshot` (calc-core `Env::eval` against fasteval `ez_eval`).
+    pub group: String,
+    /// `fasteval`, `meval`, `exmex`, or `fastest`: the fastest peer of
+    /// each round.
+    pub peer: String,
+    /// The formula's name (the first of a [`FORMULAS`] entry).
+    pub formula: String,
+    /// Rounds, the median, lowest and highest peer ÷ calc-core, and the
+    /// median ns of each side (`rival_ns`: the peer's).
+    pub pair: Pair,
+    /// For `fastest`: the peers that were the fastest of a round, with how
+    /// many rounds each (`exmex 12, fasteval 3`); empty otherwise.
+    pub winners: String,
+}
+
+impl Paired {
+    /// One line of `embedding-pairs` output.
+    pub fn parse(line: &str) -> Option<Paired> {
+        let pair = Pair::parse(line)?;
+        let mut id = pair.id.splitn(3, '/');
+        let (group, peer, formula) = (id.next()?, id.next()?, id.next()?);
+        if !matches!(group, "once" | "oneshot") {
+            return None;
+        }
+        let (group, peer, formula) = (group.to_owned(), peer.to_owned(), formula.to_owned());
+        let winners = line.split('\t').nth(7).unwrap_or("").trim().to_owned();
+        Some(Paired {
+            group,
+            peer,
+            formula,
+            pair,
+            winners,
+        })
+    }
+}
+
 /// Everything the embedding suite measured.
 #[derive(Debug, Clone)]
 pub struct EmbeddingResults {
@@ -83,6 +126,18 @@ pub struct EmbeddingResults {
     /// The check and criterion command lines.
     pub check_cmd: String,
     pub criterion_cmd: String,
+    /// The paired rounds, and their command line.
+    pub pairs: Vec<Paired>,
+    pub pairs_cmd: String,
+}
+
+impl EmbeddingResults {
+    /// The paired rounds of `group` and `peer` on the formula `formula`.
+    pub fn paired(&self, group: &str, peer: &str, formula: &str) -> Option<&Paired> {
+        self.pairs
+            .iter()
+            .find(|p| p.group == group && p.peer == peer && p.formula == formula)
+    }
 }
 
 /// Checks the libraries' values, runs criterion's embedding groups, and
@@ -170,13 +225,38 @@ pub fn run(settings: &Settings) -> Result<EmbeddingResults, String> {
                 .collect(),
         })
         .collect();
+    let (pairs, pairs_cmd) = paired_rounds(settings)?;
     Ok(EmbeddingResults {
         rows,
         differs,
         checked,
         check_cmd,
         criterion_cmd,
+        pairs,
+        pairs_cmd,
     })
+}
+
+/// Runs `embedding-pairs`: every comparison of the suite again, in rounds
+/// of short bursts of every library.
+fn paired_rounds(settings: &Settings) -> Result<(Vec<Paired>, String), String> {
+    let (rounds, burst_ms) = if settings.quick {
+        ("5", "20")
+    } else {
+        ("15", "100")
+    };
+    let args = ["--rounds", rounds, "--burst-ms", burst_ms];
+    let shown = format!(
+        "cargo run --release -q -p calc-bench-eval --features {MEVAL_FEATURE} --bin embedding-pairs -- {}",
+        args.join(" ")
+    );
+    eprintln!("==> {shown}");
+    let out = bench_binary("embedding-pairs", &args)?;
+    let pairs: Vec<Paired> = out.lines().filter_map(Paired::parse).collect();
+    if pairs.is_empty() {
+        return Err(format!("embedding-pairs printed no rounds: {out}"));
+    }
+    Ok((pairs, shown))
 }
 
 #[cfg(test)]
@@ -199,5 +279,32 @@ mod tests {
         assert_eq!(row.once("calc-core-compiled"), Some(10.0));
         assert_eq!(row.once("meval"), None);
         assert_eq!(row.one_shot("fasteval"), None);
+    }
+
+    #[test]
+    fn paired_rounds_are_read_from_embedding_pairs_lines() {
+        let p = Paired::parse("once/exmex/sqrt\t15\t1.412\t0.981\t1.733\t24.6\t34.7").unwrap();
+        assert_eq!((p.group.as_str(), p.peer.as_str()), ("once", "exmex"));
+        assert_eq!((p.formula.as_str(), p.pair.rounds), ("sqrt", 15));
+        assert_eq!(
+            (p.pair.median, p.pair.low, p.pair.high),
+            (1.412, 0.981, 1.733)
+        );
+        assert_eq!((p.pair.calc_ns, p.pair.rival_ns), (24.6, 34.7));
+        assert_eq!(p.winners, "");
+        let f = Paired::parse(
+            "once/fastest/cosine\t15\t1.101\t0.902\t1.300\t55.0\t60.6\texmex 12, fasteval 3",
+        )
+        .unwrap();
+        assert_eq!(
+            (f.peer.as_str(), f.winners.as_str()),
+            ("fastest", "exmex 12, fasteval 3")
+        );
+        let o = Paired::parse("oneshot/fasteval/rational\t5\t2.9\t2.5\t3.1\t300.0\t870.0").unwrap();
+        assert_eq!((o.group.as_str(), o.pair.median), ("oneshot", 2.9));
+        // Not a line of rounds: a note, a short line, an unknown group.
+        assert!(Paired::parse("embedding-pairs: skipping once/meval/sqrt: x").is_none());
+        assert!(Paired::parse("once/exmex/sqrt\t15\t1.4").is_none());
+        assert!(Paired::parse("eval/calls\t15\t2.1\t1.9\t2.3\t1031.7\t2331.0").is_none());
     }
 }

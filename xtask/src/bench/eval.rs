@@ -68,8 +68,8 @@ impl Pair {
         self.id.split_once('/').map_or(&self.id, |(_, n)| n)
     }
 
-    /// One line of `eval-pairs` output.
-    fn parse(line: &str) -> Option<Pair> {
+    /// One line of `eval-pairs` (or `embedding-pairs`) output.
+    pub(super) fn parse(line: &str) -> Option<Pair> {
         let mut f = line.split('\t');
         let id = f.next()?.to_owned();
         let rounds = f.next()?.parse().ok()?;
@@ -314,7 +314,7 @@ fn export_cases() -> Result<Vec<(String, String)>, String> {
 }
 
 /// The standard output of a calc-bench-eval binary run in release mode.
-fn bench_binary(bin: &str, args: &[&str]) -> Result<String, String> {
+pub(super) fn bench_binary(bin: &str, args: &[&str]) -> Result<String, String> {
     let (ok, stdout, stderr) = bench_binary_output(bin, args)?;
     if !ok {
         return Err(format!("{bin} failed: {stderr}"));

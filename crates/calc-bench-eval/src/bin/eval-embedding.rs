@@ -2,7 +2,9 @@
 //! `embedding` of `benches/evaluators.rs` measures the same): per formula
 //! and library, the median over `ROUNDS` rounds of the thread CPU time of
 //! one sweep over 1,024 `(x, y)` pairs, divided by 1,024; then one-shot
-//! parse + evaluate with variables. Prints a Markdown table.
+//! parse + evaluate with variables. Prints a Markdown table. (Timed one
+//! library after another, like criterion; `embedding-pairs` times the
+//! libraries in paired rounds, which a change of load moves less.)
 //!
 //! With `--check` it times nothing: it evaluates every formula in every
 //! library at the 1,024 pairs and the one-shot pair, and prints one line per
