@@ -1,6 +1,7 @@
 //! The caller's namespace: variables, user functions and the limits an
 //! evaluation runs under.
 
+use smallvec::SmallVec;
 use std::collections::HashMap;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -380,7 +381,7 @@ pub(crate) fn entry_bytes(name: &str, binding: &Binding) -> u64 {
 /// the same however many names a session has made.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Bindings {
-    list: Vec<Entry>,
+    list: SmallVec<[Entry; 2]>,
     /// Positions in `list` by name; `None` while `list` is short. Boxed,
     /// as the builder methods move an `Env` whole ([`Env::with`]).
     index: Option<Box<Index>>,
@@ -398,7 +399,7 @@ struct Index(HashMap<Box<str>, usize>);
 
 /// No names: what the one-shot functions evaluate with.
 pub(crate) static NO_BINDINGS: Bindings = Bindings {
-    list: Vec::new(),
+    list: SmallVec::new_const(),
     index: None,
     keyword: false,
 };
