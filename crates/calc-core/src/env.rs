@@ -287,7 +287,7 @@ impl Name {
 }
 
 impl From<&str> for Name {
-    #[inline]
+    #[inline(always)]
     fn from(name: &str) -> Name {
         match u8::try_from(name.len()) {
             Ok(len) if name.len() <= Name::INLINE => {
@@ -450,7 +450,7 @@ impl Bindings {
     /// one evaluation (`Env::new().with("x", x).with("y", y)`) is bound
     /// where the list's contents are known, and the search for a name
     /// bound already folds away.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn bind(&mut self, name: &str, binding: Binding) {
         if let Some(slot) = self.get_mut(name) {
             *slot = binding;
@@ -541,7 +541,7 @@ impl Env {
     ///
     /// Any name can be bound, even one that is not a Python identifier
     /// (it then cannot be referred to) or `True` (a keyword, never looked up).
-    #[inline]
+    #[inline(always)]
     pub fn with(mut self, name: &str, value: impl Into<Value>) -> Env {
         self.set(name, value);
         self
@@ -555,7 +555,7 @@ impl Env {
     /// env.set("x", 1).set("x", 2.5);
     /// assert_eq!(env.get("x"), Some(&calc_core::Value::Float(2.5)));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn set(&mut self, name: &str, value: impl Into<Value>) -> &mut Env {
         self.bind(name, Binding::Value(value.into()));
         self
