@@ -95,7 +95,7 @@ pub fn describe(name: &str) -> Option<String> {
 /// One line about a module, by name.
 fn module_text(name: &str) -> Option<&'static str> {
     Some(match name {
-        "math" => "the math module: math.sqrt(2), math.pi are sqrt(2), pi (all but math.pow)",
+        "math" => "the math module: math.sqrt(2), math.pi are sqrt(2), pi; math.pow is a float power",
         "cmath" => {
             "the cmath module: functions of complex numbers (cmath.sqrt(-1) is 1j), constants (cmath.infj)"
         }

@@ -177,6 +177,9 @@ pub enum Builtin {
     CmathAcosh,
     /// `cmath.atanh`, as [`Builtin::CmathPhase`].
     CmathAtanh,
+    /// `math.pow`, a float power: an attribute of `math` only, as the
+    /// name `pow` of the namespace is the builtin [`Builtin::Pow`].
+    MathPow,
 }
 
 impl Builtin {
@@ -347,6 +350,7 @@ impl Builtin {
             Builtin::CmathAsinh => "asinh",
             Builtin::CmathAcosh => "acosh",
             Builtin::CmathAtanh => "atanh",
+            Builtin::MathPow => "pow",
         }
     }
 
@@ -598,6 +602,7 @@ pub(crate) fn call(
         | Builtin::CmathAsinh
         | Builtin::CmathAcosh
         | Builtin::CmathAtanh => cmath::call(f, args),
+        Builtin::MathPow => math::pow(args),
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
         Builtin::Min => minmax::min_max("min", CmpOp::Lt, args, budget),

@@ -247,7 +247,7 @@ fn module_attribute(m: Module, name: &str) -> Result<Value, EvalError> {
     match (m, name) {
         // `math.pow` is a float power, not the builtin `pow` the namespace
         // binds.
-        (Module::Math, "pow") => Err(unsupported(m.name(), name)),
+        (Module::Math, "pow") => Ok(Value::Builtin(Builtin::MathPow)),
         (Module::Math, _) => builtins::lookup(name).ok_or_else(|| unsupported(m.name(), name)),
         (Module::Cmath, "pi" | "e" | "tau" | "inf" | "nan") => {
             builtins::lookup(name).ok_or_else(|| unsupported(m.name(), name))
@@ -322,17 +322,15 @@ mod tests {
             msg(&Value::from("a"), "upper"),
             "TypeError: str.upper is not supported"
         );
-        assert_eq!(
-            msg(&Value::Module(Module::Math), "pow"),
-            "TypeError: math.pow is not supported"
-        );
     }
 
     #[test]
     fn math_names_are_the_namespaces() {
         for name in MATH {
             let v = attribute(&Value::Module(Module::Math), name);
-            if name != "pow" {
+            if name == "pow" {
+                assert_eq!(v, Ok(Value::Builtin(Builtin::MathPow)));
+            } else {
                 assert_eq!(
                     v.ok().map(|v| v.to_string()),
                     builtins::lookup(name).map(|v| v.to_string()),
@@ -358,6 +356,34 @@ mod eval_tests {
             ("math.sqrt(2)", "1.4142135623730951"),
             ("math.pi", "3.141592653589793"),
             ("math.fsum((1, 2))", "3.0"),
+            // `math.pow`, not the builtin: a float power with math's errors.
+            ("math.pow(2, 3)", "8.0"),
+            ("math.pow(True, 2)", "1.0"),
+            ("math.pow(2, -1100)", "0.0"),
+            ("math.pow(nan, 0)", "1.0"),
+            ("math.pow(1, nan)", "1.0"),
+            ("math.pow(-inf, 3)", "-inf"),
+            ("math.pow(-inf, -3)", "-0.0"),
+            ("math.pow(0.5, -inf)", "inf"),
+            ("math.pow(-2, inf)", "inf"),
+            ("math.pow(-8, 1/3)", "ValueError: math domain error"),
+            ("math.pow(-0.0, -1)", "ValueError: math domain error"),
+            ("math.pow(10, 400)", "OverflowError: math range error"),
+            (
+                "math.pow(2**2000, 1)",
+                "OverflowError: int too large to convert to float",
+            ),
+            (
+                "math.pow(1j, 2)",
+                "TypeError: must be real number, not complex",
+            ),
+            ("math.pow(2)", "TypeError: pow expected 2 arguments, got 1"),
+            (
+                "math.pow(2, y=3)",
+                "TypeError: math.pow() takes no keyword arguments",
+            ),
+            ("math.pow", "<built-in function pow>"),
+            ("math.pow == pow", "False"),
             ("math", "<module 'math' (built-in)>"),
             ("math == math", "True"),
             ("math == cmath", "False"),

@@ -2525,9 +2525,10 @@ impl Gen {
 
     /// The modules and attribute access: `math.f(...)` spellings of the
     /// namespace's functions (and of the builtins `math` lacks, an
-    /// AttributeError), the constants of `math` and `cmath`, attributes of
-    /// every kind of value, modules as operands, and `cmath` functions on
-    /// random and special complex numbers.
+    /// AttributeError), `math.pow` at special values, the constants of
+    /// `math` and `cmath`, attributes of every kind of value, modules as
+    /// operands, and `cmath` functions on random and special complex
+    /// numbers.
     fn t_modules(&mut self) -> String {
         const VALUES: &[&str] = &[
             "1",
@@ -2625,10 +2626,30 @@ impl Gen {
             "cmath.sqrt(-1)",
             "cmath.phase(-1)",
         ];
-        match self.r.below(8) {
+        match self.r.below(9) {
             0..=2 => {
                 let call = self.t_math_random();
                 format!("math.{call}")
+            }
+            7 => {
+                // `math.pow` at IEEE specials and at its domain and range
+                // edges.
+                const X: &[&str] = &[
+                    "inf", "-inf", "nan", "0.0", "-0.0", "0", "1.0", "-1.0", "2", "-2", "0.5",
+                    "-0.5", "-8", "10", "1e-300", "True", "2**1100", "1j", "'a'",
+                ];
+                const Y: &[&str] = &[
+                    "inf", "-inf", "nan", "0.0", "-0.0", "1", "-1", "2", "3", "-3", "0.5", "1/3",
+                    "400", "-1100", "1e308", "False",
+                ];
+                let x = *self.r.pick(X);
+                let y = *self.r.pick(Y);
+                match self.r.below(12) {
+                    0 => format!("math.pow({x})"),
+                    1 => format!("math.pow({x}, {y}, 2)"),
+                    2 => format!("math.pow({x}, y={y})"),
+                    _ => format!("math.pow({x}, {y})"),
+                }
             }
             3 | 4 => {
                 let v = *self.r.pick(VALUES);

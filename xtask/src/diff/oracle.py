@@ -47,10 +47,9 @@ class Unsupported(Exception):
 
 
 # The names of each module calc-core implements, as calc-core's
-# src/module.rs: math's every name but `pow` (a float power, not the
-# builtin), and all of cmath's.
+# src/module.rs: all of math's and all of cmath's.
 MODULE_NAMES = {
-    "math": [n for n in dir(NS["math"]) if not n.startswith("_") and n != "pow"],
+    "math": [n for n in dir(NS["math"]) if not n.startswith("_")],
     "cmath": [n for n in dir(NS["cmath"]) if not n.startswith("_")],
 }
 

@@ -214,6 +214,65 @@ pub(super) fn fmod(args: &[Value]) -> Result<Value, EvalError> {
     Ok(Value::Float(r))
 }
 
+/// `math.pow(x, y)`, `math_pow_impl`: a float power of two reals. IEEE
+/// specials are answered directly (`nan ** 0` and `1 ** nan` are 1.0);
+/// finite operands go to the platform `pow`, whose NaN (a negative base
+/// and a non-integer exponent) or infinity from zero (`0.0 ** -1`) is a
+/// domain error and whose overflow a range error; an underflow is 0.0.
+pub(super) fn pow(args: &[Value]) -> Result<Value, EvalError> {
+    let (a, b) = two("pow", args)?;
+    let x = real(a)?;
+    let y = real(b)?;
+    if !x.is_finite() || !y.is_finite() {
+        let r = if x.is_nan() {
+            if y == 0.0 {
+                1.0
+            } else {
+                x
+            }
+        } else if y.is_nan() {
+            if x == 1.0 {
+                1.0
+            } else {
+                y
+            }
+        } else if x.is_infinite() {
+            let odd_y = y.is_finite() && (y.abs() % 2.0) == 1.0;
+            if y > 0.0 {
+                if odd_y {
+                    x
+                } else {
+                    x.abs()
+                }
+            } else if y == 0.0 {
+                1.0
+            } else if odd_y {
+                0.0f64.copysign(x)
+            } else {
+                0.0
+            }
+        } else if x.abs() == 1.0 {
+            // `y` is infinite from here on.
+            1.0
+        } else if y > 0.0 && x.abs() > 1.0 {
+            y
+        } else if y < 0.0 && x.abs() < 1.0 {
+            -y
+        } else {
+            0.0
+        };
+        return Ok(Value::Float(r));
+    }
+    let r = x.powf(y);
+    if r.is_nan() || (r.is_infinite() && x == 0.0) {
+        return Err(domain_error());
+    }
+    if r.is_infinite() {
+        return Err(range_error());
+    }
+    Ok(Value::Float(r))
+}
+
 /// `math.degrees(x)`: no range check, as in CPython (`degrees(1e308)` is inf).
 pub(super) fn degrees(args: &[Value]) -> Result<Value, EvalError> {
     let x = real(one("math.degrees", args)?)?;
