@@ -431,10 +431,13 @@ impl Compiled {
         self.check_count(values.len())?;
         if let Some(lane) = &self.lane {
             let answer = lane.eval(|regs| {
-                // Element by element: a copy of a length known only at
-                // run time would be a call to `memcpy`.
-                for (r, v) in regs.iter_mut().zip(values) {
-                    *r = *v;
+                // The commonest counts by pattern: a copy of a length
+                // known only at run time is a call to `memcpy`.
+                match (regs, values) {
+                    ([r0, ..], [v0]) => *r0 = *v0,
+                    ([r0, r1, ..], [v0, v1]) => (*r0, *r1) = (*v0, *v1),
+                    ([r0, r1, r2, ..], [v0, v1, v2]) => (*r0, *r1, *r2) = (*v0, *v1, *v2),
+                    (regs, values) => regs.get_mut(..values.len())?.copy_from_slice(values),
                 }
                 Some(())
             });
@@ -458,15 +461,22 @@ impl Compiled {
         )
     }
 
+    #[inline]
     fn check_count(&self, given: usize) -> Result<(), EvalError> {
         if given == self.slots.len() {
             return Ok(());
         }
-        Err(EvalError::type_error(format!(
+        Err(self.count_error(given))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn count_error(&self, given: usize) -> EvalError {
+        EvalError::type_error(format!(
             "the compiled expression takes {} values ({}) but {given} were given",
             self.slots.len(),
             self.slots.join(", ")
-        )))
+        ))
     }
 }
 
