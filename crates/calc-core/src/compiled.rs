@@ -135,6 +135,9 @@ struct Lane {
     init: Box<[f64]>,
     root: Reg,
     ty: Ty,
+    /// Whether the code has no jumps (arithmetic only): it then runs in
+    /// one pass without a program counter.
+    straight: bool,
 }
 
 /// How many registers an evaluation keeps on the stack.
@@ -185,101 +188,143 @@ impl Lane {
     }
 
     fn run<R: Registers + ?Sized>(&self, regs: &mut R) -> Option<f64> {
-        macro_rules! r {
-            ($a:expr) => {
-                regs.get($a)?
-            };
-        }
-        macro_rules! set {
-            ($d:expr, $v:expr) => {{
-                let v = $v;
-                regs.set($d, v)?;
-            }};
-        }
         let code = &*self.code;
-        let mut pc = 0usize;
-        while let Some(ins) = code.get(pc) {
-            pc += 1;
-            match *ins {
-                Ins::Add(d, a, b) => set!(d, float::add(r!(a), r!(b))),
-                Ins::Sub(d, a, b) => set!(d, r!(a) - r!(b)),
-                Ins::Mul(d, a, b) => set!(d, float::mul(r!(a), r!(b))),
-                Ins::Div(d, a, b) => {
-                    let y = r!(b);
-                    if y == 0.0 {
-                        return None;
-                    }
-                    set!(d, r!(a) / y)
+        if self.straight {
+            // No jumps: one pass in order, without a program counter.
+            for ins in code {
+                if !matches!(step(ins, regs), Step::Next) {
+                    return None;
                 }
-                Ins::FloorDiv(d, a, b) => set!(d, float::floor_div(r!(a), r!(b)).ok()?),
-                Ins::Mod(d, a, b) => set!(d, float::modulo(r!(a), r!(b)).ok()?),
-                Ins::Pow(d, a, b) => set!(d, pow(r!(a), r!(b))?),
-                Ins::Square(d, a) => {
-                    let x = r!(a);
-                    set!(d, float::square(x.abs()).or_else(|| pow(x, 2.0))?)
+            }
+        } else {
+            let mut pc = 0usize;
+            while let Some(ins) = code.get(pc) {
+                pc += 1;
+                match step(ins, regs) {
+                    Step::Next => {}
+                    Step::Jump(t) => pc = t as usize,
+                    Step::Bail => return None,
                 }
-                Ins::Sqrt(d, a) => {
-                    let x = r!(a);
-                    // A negative operand is math's domain error.
-                    if x < 0.0 {
-                        return None;
-                    }
-                    set!(d, x.sqrt())
-                }
-                Ins::Neg(d, a) => set!(d, -r!(a)),
-                Ins::Not(d, a) => set!(d, if r!(a) == 0.0 { 1.0 } else { 0.0 }),
-                Ins::Cmp(op, d, a, b) => {
-                    let (x, y) = (r!(a), r!(b));
-                    let holds = match op {
-                        CmpOp::Lt => x < y,
-                        CmpOp::Le => x <= y,
-                        CmpOp::Gt => x > y,
-                        CmpOp::Ge => x >= y,
-                        CmpOp::Eq => x == y,
-                        CmpOp::Ne => x != y,
-                        // Never compiled: a number is not a container.
-                        CmpOp::In | CmpOp::NotIn => return None,
-                    };
-                    set!(d, if holds { 1.0 } else { 0.0 })
-                }
-                Ins::Math(f, d, a) => {
-                    let x = r!(a);
-                    let v = f(x);
-                    if (v.is_nan() && !x.is_nan()) || (v.is_infinite() && x.is_finite()) {
-                        return None;
-                    }
-                    set!(d, v)
-                }
-                Ins::Abs(d, a) => set!(d, r!(a).abs()),
-                Ins::MinStep(d, a) => {
-                    let x = r!(a);
-                    if x < r!(d) {
-                        set!(d, x)
-                    }
-                }
-                Ins::MaxStep(d, a) => {
-                    let x = r!(a);
-                    if x > r!(d) {
-                        set!(d, x)
-                    }
-                }
-                Ins::Move(d, a) => set!(d, r!(a)),
-                Ins::Jump(t) => pc = t as usize,
-                Ins::JumpIfFalse(a, t) => {
-                    if r!(a) == 0.0 {
-                        pc = t as usize;
-                    }
-                }
-                Ins::JumpIfTrue(a, t) => {
-                    if r!(a) != 0.0 {
-                        pc = t as usize;
-                    }
-                }
-                Ins::Bail => return None,
             }
         }
         regs.get(self.root)
     }
+}
+
+/// What the lane does after an instruction.
+enum Step {
+    Next,
+    Jump(u32),
+    /// Leave the lane: the operation's answer is not a plain float (or
+    /// the program is malformed, which a bug would make).
+    Bail,
+}
+
+/// Executes `ins` on `regs`.
+#[inline(always)]
+fn step<R: Registers + ?Sized>(ins: &Ins, regs: &mut R) -> Step {
+    macro_rules! r {
+        ($a:expr) => {
+            match regs.get($a) {
+                Some(x) => x,
+                None => return Step::Bail,
+            }
+        };
+    }
+    macro_rules! set {
+        ($d:expr, $v:expr) => {{
+            let v = $v;
+            if regs.set($d, v).is_none() {
+                return Step::Bail;
+            }
+        }};
+    }
+    macro_rules! ok {
+        ($v:expr) => {
+            match $v {
+                Some(x) => x,
+                None => return Step::Bail,
+            }
+        };
+    }
+    match *ins {
+        Ins::Add(d, a, b) => set!(d, float::add(r!(a), r!(b))),
+        Ins::Sub(d, a, b) => set!(d, r!(a) - r!(b)),
+        Ins::Mul(d, a, b) => set!(d, float::mul(r!(a), r!(b))),
+        Ins::Div(d, a, b) => {
+            let y = r!(b);
+            if y == 0.0 {
+                return Step::Bail;
+            }
+            set!(d, r!(a) / y)
+        }
+        Ins::FloorDiv(d, a, b) => set!(d, ok!(float::floor_div(r!(a), r!(b)).ok())),
+        Ins::Mod(d, a, b) => set!(d, ok!(float::modulo(r!(a), r!(b)).ok())),
+        Ins::Pow(d, a, b) => set!(d, ok!(pow(r!(a), r!(b)))),
+        Ins::Square(d, a) => {
+            let x = r!(a);
+            set!(d, ok!(float::square(x.abs()).or_else(|| pow(x, 2.0))))
+        }
+        Ins::Sqrt(d, a) => {
+            let x = r!(a);
+            // A negative operand is math's domain error.
+            if x < 0.0 {
+                return Step::Bail;
+            }
+            set!(d, x.sqrt())
+        }
+        Ins::Neg(d, a) => set!(d, -r!(a)),
+        Ins::Not(d, a) => set!(d, if r!(a) == 0.0 { 1.0 } else { 0.0 }),
+        Ins::Cmp(op, d, a, b) => {
+            let (x, y) = (r!(a), r!(b));
+            let holds = match op {
+                CmpOp::Lt => x < y,
+                CmpOp::Le => x <= y,
+                CmpOp::Gt => x > y,
+                CmpOp::Ge => x >= y,
+                CmpOp::Eq => x == y,
+                CmpOp::Ne => x != y,
+                // Never compiled: a number is not a container.
+                CmpOp::In | CmpOp::NotIn => return Step::Bail,
+            };
+            set!(d, if holds { 1.0 } else { 0.0 })
+        }
+        Ins::Math(f, d, a) => {
+            let x = r!(a);
+            let v = f(x);
+            if (v.is_nan() && !x.is_nan()) || (v.is_infinite() && x.is_finite()) {
+                return Step::Bail;
+            }
+            set!(d, v)
+        }
+        Ins::Abs(d, a) => set!(d, r!(a).abs()),
+        Ins::MinStep(d, a) => {
+            let x = r!(a);
+            if x < r!(d) {
+                set!(d, x)
+            }
+        }
+        Ins::MaxStep(d, a) => {
+            let x = r!(a);
+            if x > r!(d) {
+                set!(d, x)
+            }
+        }
+        Ins::Move(d, a) => set!(d, r!(a)),
+        Ins::Jump(t) => return Step::Jump(t),
+        Ins::JumpIfFalse(a, t) => {
+            if r!(a) == 0.0 {
+                return Step::Jump(t);
+            }
+        }
+        Ins::JumpIfTrue(a, t) => {
+            if r!(a) != 0.0 {
+                return Step::Jump(t);
+            }
+        }
+        Ins::Bail => return Step::Bail,
+    }
+    Step::Next
 }
 
 /// `v ** w` of two floats in the lane, `None` where Python's answer is not
@@ -560,7 +605,12 @@ impl<'a> LaneCompiler<'a> {
         if len <= STACK_REGS {
             self.init.resize(len.next_power_of_two().max(8), 0.0);
         }
+        let straight = !self
+            .code
+            .iter()
+            .any(|i| matches!(i, Ins::Jump(_) | Ins::JumpIfFalse(..) | Ins::JumpIfTrue(..)));
         Some(Lane {
+            straight,
             code: self.code.into(),
             init: self.init.into(),
             root,
