@@ -411,7 +411,7 @@ impl Bindings {
     /// Where `name` is in `list`: a linear search, inline, while the
     /// list is short (the hashing of the index out of line, so that the
     /// search needs few registers).
-    #[inline]
+    #[inline(always)]
     fn position(&self, name: &str) -> Option<usize> {
         match &self.index {
             Some(index) => Self::indexed(index, name),
@@ -431,7 +431,7 @@ impl Bindings {
     }
 
     /// What `name` is bound to.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, name: &str) -> Option<&Binding> {
         self.position(name)
             .and_then(|i| self.list.get(i))
