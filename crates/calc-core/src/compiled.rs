@@ -39,8 +39,6 @@ enum Ins {
     FloorDiv(Reg, Reg, Reg),
     Mod(Reg, Reg, Reg),
     Pow(Reg, Reg, Reg),
-    /// `d = a ** 2`.
-    Square(Reg, Reg),
     /// `d = sqrt(a)` (a `Math` without the call through a pointer).
     Sqrt(Reg, Reg),
     Neg(Reg, Reg),
@@ -261,10 +259,6 @@ fn step<R: Registers + ?Sized>(ins: &Ins, regs: &mut R) -> Step {
         Ins::FloorDiv(d, a, b) => set!(d, ok!(float::floor_div(r!(a), r!(b)).ok())),
         Ins::Mod(d, a, b) => set!(d, ok!(float::modulo(r!(a), r!(b)).ok())),
         Ins::Pow(d, a, b) => set!(d, ok!(pow(r!(a), r!(b)))),
-        Ins::Square(d, a) => {
-            let x = r!(a);
-            set!(d, ok!(float::square(x.abs()).or_else(|| pow(x, 2.0))))
-        }
         Ins::Sqrt(d, a) => {
             let x = r!(a);
             // A negative operand is math's domain error.
@@ -327,19 +321,13 @@ fn step<R: Registers + ?Sized>(ins: &Ins, regs: &mut R) -> Step {
     Step::Next
 }
 
-/// `v ** w` of two floats in the lane, `None` where Python's answer is not
-/// a float (an error or a complex number).
+/// `v ** w` of two floats in the lane (`float_pow`, a square inline),
+/// `None` where Python's answer is not a float (an error or a complex
+/// number).
 #[inline]
 fn pow(v: f64, w: f64) -> Option<f64> {
-    // A positive finite base and a finite exponent: `float_pow` calls the
-    // platform pow, and an infinite result is its OverflowError (`pow`
-    // gives 1.0 for a zero exponent or a base of 1.0, as `float_pow` does).
-    if v > 0.0 && v < f64::INFINITY && w.is_finite() {
-        let p = v.powf(w);
-        return (!p.is_infinite()).then_some(p);
-    }
-    match float::pow(v, w) {
-        Ok(Value::Float(p)) => Some(p),
+    match float::pow_real(v, w) {
+        Ok(float::Pow::Real(p)) => Some(p),
         _ => None,
     }
 }
@@ -540,8 +528,6 @@ struct LaneCompiler<'a> {
     dynamic: Vec<bool>,
     code: Vec<Ins>,
     init: Vec<f64>,
-    /// By register: whether it holds a constant (its `init` value forever).
-    constant: Vec<bool>,
 }
 
 impl<'a> LaneCompiler<'a> {
@@ -590,7 +576,6 @@ impl<'a> LaneCompiler<'a> {
             dynamic,
             code: Vec::new(),
             init: vec![0.0; slots],
-            constant: vec![false; slots],
         })
     }
 
@@ -621,7 +606,6 @@ impl<'a> LaneCompiler<'a> {
     fn reg(&mut self, init: f64) -> Result<Reg, Unsupported> {
         let r = Reg::try_from(self.init.len()).map_err(|_| Unsupported)?;
         self.init.push(init);
-        self.constant.push(false);
         Ok(r)
     }
 
@@ -786,19 +770,7 @@ impl<'a> LaneCompiler<'a> {
                 (0.0, Ty::Never)
             }
         };
-        let r = self.reg(x)?;
-        if let Some(c) = self.constant.get_mut(r as usize) {
-            *c = true;
-        }
-        Ok((r, ty))
-    }
-
-    /// The value of register `r` if it holds a constant.
-    fn constant_value(&self, r: Reg) -> Option<f64> {
-        match self.constant.get(r as usize) {
-            Some(true) => self.init.get(r as usize).copied(),
-            _ => None,
-        }
+        Ok((self.reg(x)?, ty))
     }
 
     fn binary(&mut self, op: BinOp, (a, ta): (Reg, Ty), (b, tb): (Reg, Ty)) -> Compiled1 {
@@ -818,10 +790,6 @@ impl<'a> LaneCompiler<'a> {
             BinOp::Div => Ins::Div(d, a, b),
             BinOp::FloorDiv => Ins::FloorDiv(d, a, b),
             BinOp::Mod => Ins::Mod(d, a, b),
-            // `float_pow` of an exponent of 2 (int or float): its square.
-            BinOp::Pow if ta == Ty::Float && self.constant_value(b) == Some(2.0) => {
-                Ins::Square(d, a)
-            }
             BinOp::Pow => Ins::Pow(d, a, b),
             _ => return Err(Unsupported),
         });

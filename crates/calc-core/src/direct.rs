@@ -665,13 +665,6 @@ impl<'a> Direct<'a> {
             (None, None) => None,
         };
         if let Some((x, y)) = floats {
-            // `x ** 2`, the commonest power: `float_pow`'s special cases
-            // cannot apply to a square `float::square` vouches for.
-            if y == 2.0 {
-                if let Some(r) = float::square(x.abs()) {
-                    return Some(Operand::float(r, height));
-                }
-            }
             return match self.ok(float::pow_real(x, y))? {
                 float::Pow::Real(r) => Some(Operand::float(r, height)),
                 float::Pow::Complex(c) => Some(self.held.operand(Value::Complex(c), height)),

@@ -201,8 +201,8 @@ fn python_semantics_hold_in_the_lane() {
     assert_eq!(v.to_string(), "1.5");
 }
 
-/// Squares and square roots have instructions of their own in the lane;
-/// over floats of every exponent (random bit patterns: subnormals, NaNs,
+/// Squares (`float_pow`'s inline square) and square roots (an instruction
+/// of their own) in the lane: over floats of every exponent (random bit patterns: subnormals, NaNs,
 /// infinities, squares near a rounding midpoint) they answer bit for bit
 /// as the general path, which calls the platform's `pow` and `sqrt`.
 #[test]

@@ -122,7 +122,22 @@ pub(crate) enum Pow {
 }
 
 /// [`pow`], its usual result a bare float.
+///
+/// Inline up to the commonest power, a square ([`square`] vouches for
+/// most; `float_pow`'s special cases cannot apply to those), so that every
+/// path's `x ** 2` costs about a multiplication.
+#[inline]
 pub(crate) fn pow_real(iv: f64, iw: f64) -> Result<Pow, EvalError> {
+    if iw == 2.0 {
+        if let Some(r) = square(iv.abs()) {
+            return Ok(Pow::Real(r));
+        }
+    }
+    pow_general(iv, iw)
+}
+
+/// [`pow_real`] past the squares it answers inline.
+fn pow_general(iv: f64, iw: f64) -> Result<Pow, EvalError> {
     use Pow::Real;
     if iw == 0.0 {
         return Ok(Real(1.0));
@@ -177,11 +192,6 @@ pub(crate) fn pow_real(iv: f64, iw: f64) -> Result<Pow, EvalError> {
     if base == 1.0 {
         return Ok(Real(if negate { -1.0 } else { 1.0 }));
     }
-    if iw == 2.0 {
-        if let Some(r) = square(base) {
-            return Ok(Real(if negate { -r } else { r }));
-        }
-    }
     // The platform pow, as CPython calls it; finite inputs giving an
     // infinite result are its ERANGE overflow (underflow is not an error).
     let r = base.powf(iw);
@@ -206,7 +216,7 @@ pub(crate) fn pow_real(iv: f64, iw: f64) -> Result<Pow, EvalError> {
 /// product (where the ULP changes) and products near the ends of the
 /// range go to `pow`. Platforms with another `pow` always call it.
 #[inline]
-pub(crate) fn square(x: f64) -> Option<f64> {
+fn square(x: f64) -> Option<f64> {
     if !cfg!(all(
         target_os = "linux",
         any(target_env = "gnu", target_env = "musl")
