@@ -182,6 +182,36 @@ pub enum Builtin {
     MathPow,
 }
 
+/// The pattern of every function of the `cmath` module, written once for
+/// [`Builtin::is_cmath`] and [`call`].
+macro_rules! cmath_functions {
+    () => {
+        Builtin::CmathPhase
+            | Builtin::CmathPolar
+            | Builtin::CmathIsfinite
+            | Builtin::CmathIsinf
+            | Builtin::CmathIsnan
+            | Builtin::CmathIsclose
+            | Builtin::CmathSqrt
+            | Builtin::CmathExp
+            | Builtin::CmathLog
+            | Builtin::CmathLog10
+            | Builtin::CmathRect
+            | Builtin::CmathSin
+            | Builtin::CmathCos
+            | Builtin::CmathTan
+            | Builtin::CmathAsin
+            | Builtin::CmathAcos
+            | Builtin::CmathAtan
+            | Builtin::CmathSinh
+            | Builtin::CmathCosh
+            | Builtin::CmathTanh
+            | Builtin::CmathAsinh
+            | Builtin::CmathAcosh
+            | Builtin::CmathAtanh
+    };
+}
+
 impl Builtin {
     /// Every builtin bound to a name of the namespace, in declaration
     /// order (the functions of `cmath`, attributes only, are not).
@@ -356,32 +386,7 @@ impl Builtin {
 
     /// Whether this is a function of the `cmath` module.
     pub(crate) fn is_cmath(self) -> bool {
-        matches!(
-            self,
-            Builtin::CmathPhase
-                | Builtin::CmathPolar
-                | Builtin::CmathIsfinite
-                | Builtin::CmathIsinf
-                | Builtin::CmathIsnan
-                | Builtin::CmathIsclose
-                | Builtin::CmathSqrt
-                | Builtin::CmathExp
-                | Builtin::CmathLog
-                | Builtin::CmathLog10
-                | Builtin::CmathRect
-                | Builtin::CmathSin
-                | Builtin::CmathCos
-                | Builtin::CmathTan
-                | Builtin::CmathAsin
-                | Builtin::CmathAcos
-                | Builtin::CmathAtan
-                | Builtin::CmathSinh
-                | Builtin::CmathCosh
-                | Builtin::CmathTanh
-                | Builtin::CmathAsinh
-                | Builtin::CmathAcosh
-                | Builtin::CmathAtanh
-        )
+        matches!(self, cmath_functions!())
     }
 
     /// Whether this is a type (`int`, `float`, `complex`, `bool`) rather
@@ -579,29 +584,7 @@ pub(crate) fn call(
 ) -> Result<Value, EvalError> {
     use math::math_1;
     match f {
-        Builtin::CmathPhase
-        | Builtin::CmathPolar
-        | Builtin::CmathIsfinite
-        | Builtin::CmathIsinf
-        | Builtin::CmathIsnan
-        | Builtin::CmathIsclose
-        | Builtin::CmathSqrt
-        | Builtin::CmathExp
-        | Builtin::CmathLog
-        | Builtin::CmathLog10
-        | Builtin::CmathRect
-        | Builtin::CmathSin
-        | Builtin::CmathCos
-        | Builtin::CmathTan
-        | Builtin::CmathAsin
-        | Builtin::CmathAcos
-        | Builtin::CmathAtan
-        | Builtin::CmathSinh
-        | Builtin::CmathCosh
-        | Builtin::CmathTanh
-        | Builtin::CmathAsinh
-        | Builtin::CmathAcosh
-        | Builtin::CmathAtanh => cmath::call(f, args),
+        cmath_functions!() => cmath::call(f, args),
         Builtin::MathPow => math::pow(args),
         Builtin::Abs => convert::abs(args, budget),
         Builtin::Round => round::round(args, budget),
