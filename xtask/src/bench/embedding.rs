@@ -9,7 +9,7 @@
 
 use std::fs;
 
-use super::eval::{bench_binary, bench_binary_output, estimate, Pair, MEVAL_FEATURE};
+use super::eval::{bench_binary, bench_binary_output, criterion, estimate, Pair, MEVAL_FEATURE};
 use super::Settings;
 
 /// The libraries of the parse-once table, in table order (criterion's
@@ -168,46 +168,7 @@ pub fn run(settings: &Settings) -> Result<EmbeddingResults, String> {
     for group in ["embedding", "embedding-oneshot"] {
         let _ = fs::remove_dir_all(criterion_dir.join(group));
     }
-    let crit_args: &[&str] = if settings.quick {
-        &[
-            "--warm-up-time",
-            "0.2",
-            "--measurement-time",
-            "0.5",
-            "--sample-size",
-            "10",
-        ]
-    } else {
-        &[
-            "--warm-up-time",
-            "1",
-            "--measurement-time",
-            "3",
-            "--sample-size",
-            "50",
-        ]
-    };
-    let filter = "^embedding";
-    let mut bench = crate::cargo();
-    bench
-        .args([
-            "bench",
-            "-p",
-            "calc-bench-eval",
-            "--features",
-            MEVAL_FEATURE,
-            "--bench",
-            "evaluators",
-            "--",
-            "--noplot",
-        ])
-        .args(crit_args)
-        .arg(filter);
-    let criterion_cmd = format!(
-        "cargo bench -p calc-bench-eval --features {MEVAL_FEATURE} --bench evaluators -- --noplot {} '{filter}'",
-        crit_args.join(" ")
-    );
-    crate::run("criterion: the embedding groups", bench)?;
+    let criterion_cmd = criterion(settings, "criterion: the embedding groups", "^embedding")?;
 
     let rows = FORMULAS
         .iter()

@@ -116,49 +116,12 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
         let _ = fs::remove_dir_all(criterion_dir.join(group));
     }
 
-    let crit_args: Vec<String> = if settings.quick {
-        [
-            "--warm-up-time",
-            "0.2",
-            "--measurement-time",
-            "0.5",
-            "--sample-size",
-            "10",
-        ]
-    } else {
-        [
-            "--warm-up-time",
-            "1",
-            "--measurement-time",
-            "3",
-            "--sample-size",
-            "50",
-        ]
-    }
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let mut bench = crate::cargo();
-    bench
-        .args([
-            "bench",
-            "-p",
-            "calc-bench-eval",
-            "--features",
-            MEVAL_FEATURE,
-            "--bench",
-            "evaluators",
-            "--",
-        ])
-        .arg("--noplot")
-        .args(&crit_args)
-        // The `embedding` groups are not part of this report.
-        .arg("^(eval|length)/");
-    let criterion_cmd = format!(
-        "cargo bench -p calc-bench-eval --features meval --bench evaluators -- --noplot {} '^(eval|length)/'",
-        crit_args.join(" ")
-    );
-    crate::run("criterion: calc-core, fasteval, evalexpr, meval", bench)?;
+    // The `embedding` groups are not part of this report.
+    let criterion_cmd = criterion(
+        settings,
+        "criterion: calc-core, fasteval, evalexpr, meval",
+        "^(eval|length)/",
+    )?;
 
     let script = root.join("crates/calc-bench-eval/python/cpython_eval.py");
     let (pairs, pairs_cmd) = paired_rounds(settings, &root, &script)?;
@@ -231,6 +194,51 @@ pub fn run(settings: &Settings) -> Result<EvalResults, String> {
         python_version: super::machine::output("python3", &["--version"]),
         callgrind,
     })
+}
+
+/// Runs calc-bench-eval's criterion bench (`evaluators`, with meval) on
+/// the ids `filter` matches, its measurement times the settings' (short
+/// with `--quick`); the command line as the report shows it.
+pub fn criterion(settings: &Settings, what: &str, filter: &str) -> Result<String, String> {
+    let times: &[&str] = if settings.quick {
+        &[
+            "--warm-up-time",
+            "0.2",
+            "--measurement-time",
+            "0.5",
+            "--sample-size",
+            "10",
+        ]
+    } else {
+        &[
+            "--warm-up-time",
+            "1",
+            "--measurement-time",
+            "3",
+            "--sample-size",
+            "50",
+        ]
+    };
+    let mut bench = crate::cargo();
+    bench
+        .args([
+            "bench",
+            "-p",
+            "calc-bench-eval",
+            "--features",
+            MEVAL_FEATURE,
+            "--bench",
+            "evaluators",
+            "--",
+            "--noplot",
+        ])
+        .args(times)
+        .arg(filter);
+    crate::run(what, bench)?;
+    Ok(format!(
+        "cargo bench -p calc-bench-eval --features {MEVAL_FEATURE} --bench evaluators -- --noplot {} '{filter}'",
+        times.join(" ")
+    ))
 }
 
 /// Runs `eval-pairs`: calc-core against fasteval and against CPython, in
