@@ -389,11 +389,38 @@ pub fn check<E: Embedded>(
 ) -> Result<(), RunError> {
     for (&(x, y), &w) in pairs.iter().zip(want) {
         let got = e.eval(x, y)?;
-        if (got - w).abs() > 1e-12 * w.abs().max(1.0) {
+        if !close(got, w) {
             return Err(fail(lib, format!("at ({x}, {y}): {got} instead of {w}")));
         }
     }
     Ok(())
+}
+
+/// Parses `f` in `lib` and evaluates it once at the first pair (the
+/// one-shot use), checking the value against `want`'s first.
+pub fn check_one_shot(
+    lib: EmbedLib,
+    f: &Formula,
+    pairs: &[(f64, f64)],
+    want: &[f64],
+) -> Result<(), RunError> {
+    let (&(x, y), &w) = pairs
+        .first()
+        .zip(want.first())
+        .ok_or_else(|| fail(lib, "no pairs"))?;
+    let got = one_shot(lib, f, x, y)?;
+    if !close(got, w) {
+        return Err(fail(
+            lib,
+            format!("one-shot at ({x}, {y}): {got} instead of {w}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Equal within a relative 1e-12.
+fn close(got: f64, want: f64) -> bool {
+    (got - want).abs() <= 1e-12 * want.abs().max(1.0)
 }
 
 #[cfg(test)]

@@ -26,3 +26,20 @@ mod runners;
 pub use cases::{cases, generated, length_series, Case, Lib, LENGTHS};
 pub use cpu_time::thread_cpu_ns;
 pub use runners::{CalcCore, Evalexpr, Fasteval, Meval, RunError, Runner, MEVAL};
+
+/// The median of `values` (sorted in place): the middle one, or the mean of
+/// the two middle ones; NaN for none.
+///
+/// ```
+/// assert_eq!(calc_bench_eval::median(&mut [3.0, 1.0, 2.0]), 2.0);
+/// assert_eq!(calc_bench_eval::median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+/// assert!(calc_bench_eval::median(&mut []).is_nan());
+/// ```
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}

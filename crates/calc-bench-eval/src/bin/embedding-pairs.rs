@@ -38,7 +38,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use calc_bench_eval::embedding::{self, EmbedLib, Embedded, Formula, FORMULAS, PAIRS};
-use calc_bench_eval::{thread_cpu_ns, RunError, MEVAL};
+use calc_bench_eval::{median, thread_cpu_ns, RunError, MEVAL};
 
 /// Pairs one one-shot batch parses and evaluates at (as `eval-embedding`).
 const ONE_SHOT_PAIRS: usize = 64;
@@ -127,15 +127,6 @@ fn run_rounds(
         }
     }
     Ok(times)
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
 }
 
 /// The line of one comparison: `ratios` are the rounds' peer ÷ calc-core.
@@ -251,27 +242,6 @@ fn once_entrant<'a>(
     }
 }
 
-/// Whether `lib`'s one-shot value at the first pair equals `want`'s first.
-fn check_one_shot(
-    lib: EmbedLib,
-    f: &Formula,
-    pairs: &[(f64, f64)],
-    want: &[f64],
-) -> Result<(), RunError> {
-    let (&(x, y), &w) = pairs.first().zip(want.first()).ok_or_else(|| RunError {
-        lib: lib.name(),
-        message: "no pairs".into(),
-    })?;
-    let got = embedding::one_shot(lib, f, x, y)?;
-    if (got - w).abs() > 1e-12 * w.abs().max(1.0) {
-        return Err(RunError {
-            lib: lib.name(),
-            message: format!("one-shot at ({x}, {y}): {got} instead of {w}"),
-        });
-    }
-    Ok(())
-}
-
 struct Options {
     rounds: usize,
     burst_ns: u64,
@@ -327,8 +297,8 @@ fn run(options: &Options) -> Result<(), RunError> {
 
         let shot = &pairs[..ONE_SHOT_PAIRS];
         let (ours, theirs) = (EmbedLib::CalcEnv, EmbedLib::Fasteval);
-        check_one_shot(ours, f, &pairs, &want)?;
-        if let Err(e) = check_one_shot(theirs, f, &pairs, &want) {
+        embedding::check_one_shot(ours, f, &pairs, &want)?;
+        if let Err(e) = embedding::check_one_shot(theirs, f, &pairs, &want) {
             eprintln!(
                 "embedding-pairs: skipping oneshot/{}/{}: {e}",
                 theirs.name(),
@@ -386,13 +356,6 @@ mod tests {
         assert_eq!(orders, [[0, 1, 2], [1, 2, 0], [2, 0, 1]]);
     }
 
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
-        assert!(median(&mut []).is_nan());
-    }
-
     /// Round by round, not median against median: both peers' medians
     /// are 3× calc-core's, but in two rounds of three one of them matched
     /// calc-core.
@@ -443,9 +406,9 @@ mod tests {
         let mut want = reference(f, &pairs).unwrap();
         want[3] += 1.0;
         assert!(once_entrant(EmbedLib::Fasteval, f, &pairs, &want).is_err());
-        assert!(check_one_shot(EmbedLib::Fasteval, f, &pairs, &want).is_ok());
+        assert!(embedding::check_one_shot(EmbedLib::Fasteval, f, &pairs, &want).is_ok());
         want[0] += 1.0;
-        assert!(check_one_shot(EmbedLib::Fasteval, f, &pairs, &want).is_err());
+        assert!(embedding::check_one_shot(EmbedLib::Fasteval, f, &pairs, &want).is_err());
     }
 
     #[test]

@@ -20,15 +20,10 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 use calc_bench_eval::embedding::{self, EmbedLib, Embedded, Formula, FORMULAS};
-use calc_bench_eval::{thread_cpu_ns, RunError, MEVAL};
+use calc_bench_eval::{median, thread_cpu_ns, RunError, MEVAL};
 
 use calc_bench_eval::embedding::PAIRS;
 const ROUNDS: usize = 201;
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
 
 /// Nanoseconds per evaluation, after checking every value against `want`.
 fn time<E: Embedded>(
@@ -44,7 +39,7 @@ fn time<E: Embedded>(
         black_box(embedding::sweep(&mut e, black_box(pairs))?);
         samples.push((thread_cpu_ns() - start) as f64 / pairs.len() as f64);
     }
-    Ok(median(samples))
+    Ok(median(&mut samples))
 }
 
 fn per_pair(
@@ -74,7 +69,7 @@ fn one_shot(lib: EmbedLib, f: &Formula, pairs: &[(f64, f64)]) -> Result<f64, Run
         }
         samples.push((thread_cpu_ns() - start) as f64 / pairs.len() as f64);
     }
-    Ok(median(samples))
+    Ok(median(&mut samples))
 }
 
 /// Checks `lib` on `f` at every pair (parse once) and at the first pair
@@ -92,17 +87,7 @@ fn check(lib: EmbedLib, f: &Formula, pairs: &[(f64, f64)], want: &[f64]) -> Resu
         EmbedLib::Native => embedding::check(lib, &mut embedding::native(f)?, pairs, want),
     }?;
     if EmbedLib::PARSERS.contains(&lib) {
-        let (&(x, y), &w) = pairs.first().zip(want.first()).ok_or_else(|| RunError {
-            lib: lib.name(),
-            message: "no pairs".into(),
-        })?;
-        let got = embedding::one_shot(lib, f, x, y)?;
-        if (got - w).abs() > 1e-12 * w.abs().max(1.0) {
-            return Err(RunError {
-                lib: lib.name(),
-                message: format!("one-shot at ({x}, {y}): {got} instead of {w}"),
-            });
-        }
+        embedding::check_one_shot(lib, f, pairs, want)?;
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 
-use calc_bench_eval::{cases, thread_cpu_ns, CalcCore, Fasteval, Lib, Runner};
+use calc_bench_eval::{cases, median, thread_cpu_ns, CalcCore, Fasteval, Lib, Runner};
 
 /// Iterations between two readings of the clock: enough for a batch to
 /// take about this long, so reading it (~50 ns) stays below 0.1%.
@@ -41,15 +41,6 @@ fn burst<R: Runner>(runner: &mut R, src: &str, batch: u64, burst_ns: u64) -> f64
         if spent >= burst_ns {
             return spent as f64 / done as f64;
         }
-    }
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
 }
 
@@ -235,13 +226,6 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
-        assert!(median(&mut []).is_nan());
-    }
 
     #[test]
     fn a_burst_lasts_its_budget() {
